@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# One entry point for setting up and running the project on Debian/Ubuntu.
+#
+#   ./dev.sh render [lesson render options...]   install what is missing, render the default lesson
+#   ./dev.sh test   [pytest options...]          install what is missing, run the whole test suite
+#   ./dev.sh setup                               only install
+#
+# Idempotent: system packages are installed only when missing, and the
+# virtual environment (.venv) is reinstalled only when pyproject.toml changed.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+APT_PACKAGES=(
+    # Manim's pycairo and manimpango build from source on Linux
+    build-essential python3-dev python3-venv libcairo2-dev libpango1.0-dev pkg-config
+    # LaTeX for MathTex
+    texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm
+    # one font family for all on-screen text
+    fonts-dejavu-core fontconfig
+    # ffprobe, for checking rendered files
+    ffmpeg
+)
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+install_system_packages() {
+    local missing=()
+    for pkg in "${APT_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    local sudo=()
+    [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+    log "installing system packages: ${missing[*]}"
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+install_python_env() {
+    local python="${PYTHON:-python3}"
+    local stamp=.venv/.installed
+    local want
+    want=$(cat pyproject.toml | sha256sum | cut -d' ' -f1)
+    if [ ! -x .venv/bin/python ]; then
+        log "creating .venv with $($python --version)"
+        "$python" -m venv .venv
+    fi
+    if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+        log "installing lesson and its dependencies into .venv"
+        .venv/bin/python -m pip install -q --upgrade pip
+        .venv/bin/python -m pip install -q -e '.[test]'
+        echo "$want" > "$stamp"
+    fi
+}
+
+setup() {
+    install_system_packages
+    install_python_env
+}
+
+cmd="${1:-render}"
+[ $# -gt 0 ] && shift
+case "$cmd" in
+    setup) setup ;;
+    render) setup; exec .venv/bin/lesson render lessons/argmax_softmax.yaml "$@" ;;
+    test) setup; exec .venv/bin/python -m pytest "$@" ;;
+    *) echo "usage: ./dev.sh {render|test|setup} [options]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,3 @@
+from lesson.cli import main
+
+main()

@@ -1,0 +1,36 @@
+"""The lesson's math core: every number a lesson shows is computed here.
+
+numpy only: no manim, no YAML, no I/O. Arrays carry a leading batch axis
+wherever that makes sense; a single example is a 1-D array.
+"""
+
+from mathcore.activations import ACTIVATIONS, Activation, activation
+from mathcore.errors import MathError
+from mathcore.loss import cross_entropy, cross_entropy_grad
+from mathcore.network import Dense, ForwardPass, Network, backprop
+from mathcore.scaling import minmax_scale, minmax_unscale
+from mathcore.softmax import argmax_onehot, log_softmax, softmax, softmax_jacobian
+from mathcore.train import TrainResult, accuracy, init_network, train
+
+__all__ = [
+    "ACTIVATIONS",
+    "Activation",
+    "Dense",
+    "ForwardPass",
+    "MathError",
+    "Network",
+    "TrainResult",
+    "accuracy",
+    "activation",
+    "argmax_onehot",
+    "backprop",
+    "cross_entropy",
+    "cross_entropy_grad",
+    "init_network",
+    "log_softmax",
+    "minmax_scale",
+    "minmax_unscale",
+    "softmax",
+    "softmax_jacobian",
+    "train",
+]
