@@ -1,16 +1,136 @@
-"""The `lesson` command line."""
+"""The `lesson` command line: a thin layer over the script loader, the numbers and the renderer.
+
+User errors print as ``FILE:LINE:COL: message`` lines and exit 1 (2 for
+command-line misuse); they never show a Python traceback. Manim is imported
+only by ``lesson render``, so ``check``, ``numbers`` and ``schema`` answer fast.
+"""
 
 from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Callable
+from functools import wraps
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from lesson import __version__
+from lesson.errors import LessonError, UsageError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def user_errors(fn: F) -> F:
+    """Turn LessonError into readable messages and an exit status: 1 for bad input, 2 for misuse."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except LessonError as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            sys.exit(2 if isinstance(exc, UsageError) else 1)
+
+    return wrapper  # type: ignore[return-value]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="lesson")
 def cli() -> None:
-    """Turn a YAML lesson script into a narrated, animated lesson video."""
+    """Turn a YAML lesson script into a narrated, animated lesson video.
+
+    \b
+    Typical use:
+      lesson check lessons/argmax_softmax.yaml
+      lesson numbers lessons/argmax_softmax.yaml
+      lesson render lessons/argmax_softmax.yaml -q low
+    """
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@user_errors
+def check(files: tuple[Path, ...]) -> None:
+    """Validate lesson scripts; print FILE: ok or every problem found."""
+    from lesson.script import load_lesson
+
+    status = 0
+    for path in files:
+        try:
+            load_lesson(path)
+        except UsageError:
+            raise
+        except LessonError as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            status = 1
+        else:
+            click.echo(f"{path}: ok")
+    sys.exit(status)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object at full float precision.")
+@user_errors
+def numbers(file: Path, as_json: bool) -> None:
+    """Print every number the lesson will show, computed by the math core."""
+    from lesson.numbers import compute
+    from lesson.script import load_lesson
+
+    lesson = load_lesson(file)
+    nums = compute(lesson, file.parent)
+    if as_json:
+        click.echo(json.dumps(nums.to_json(), indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    d = lesson.display.decimals
+    table = Table(title=f"{lesson.title} ({file})", title_justify="left")
+    table.add_column("placeholder", style="cyan")
+    table.add_column("shown as", justify="right")
+    table.add_column("value", justify="right", style="dim")
+    for name, value in nums.values().items():
+        shown = value if isinstance(value, (str, int)) else f"{value:.{d}f}"
+        table.add_row(f"{{{name}}}", str(shown), repr(value) if not isinstance(value, str) else "")
+    Console().print(table)
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of the lesson script format."""
+    from lesson.script.model import Lesson
+
+    doc = Lesson.model_json_schema()
+    doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    doc["title"] = "lesson script"
+    click.echo(json.dumps(doc, indent=2))
+
+
+@cli.command()
+@click.argument("name")
+@user_errors
+def new(name: str) -> None:
+    """Write a new, valid lesson script NAME.yaml from a template (never overwrites)."""
+    path = Path(name if name.endswith((".yaml", ".yml")) else f"{name}.yaml")
+    lesson_id = re.sub(r"[^a-z0-9_-]+", "_", path.stem.lower()).strip("_-") or "lesson"
+    if not re.match(r"^[a-z0-9]", lesson_id):
+        lesson_id = f"lesson_{lesson_id}"
+    template = resources.files("lesson").joinpath("templates", "new_lesson.yaml").read_text(encoding="utf-8")
+    if not path.parent.is_dir():
+        raise UsageError(f"folder does not exist: {path.parent}")
+    try:
+        with path.open("x", encoding="utf-8") as out:
+            out.write(template.replace("__ID__", lesson_id).replace("__TITLE__", path.stem.replace("_", " ").title()))
+    except FileExistsError:
+        raise LessonError(f"{path} already exists; not overwriting it") from None
+    click.echo(f"wrote {path}: edit it, then run `lesson check {path}`")
 
 
 def main() -> None:

@@ -1,0 +1,234 @@
+"""Every number a lesson shows, computed by the math core from a validated lesson.
+
+The result is plain data (floats, strings, tuples): the planner and the
+scenes read it and never compute the math themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import mathcore
+from lesson.datasets import read_table
+from lesson.errors import LessonError
+from lesson.script.model import Lesson
+from lesson.script.placeholders import hidden_node_keys
+
+
+@dataclass(frozen=True)
+class InputValue:
+    name: str
+    label: str
+    unit: str
+    raw: float
+    scaled: float
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class LayerValues:
+    """One layer of the network as drawn: its weights and biases, and this example's values."""
+
+    weights: tuple[tuple[float, ...], ...]
+    bias: tuple[float, ...]
+    activation: str
+    node_names: tuple[str, ...] | None
+    weighted_sums: tuple[float, ...]  # before the activation
+    values: tuple[float, ...]  # after it
+
+
+@dataclass(frozen=True)
+class TrainedRun:
+    seed: int
+    accuracy: float
+    final_loss: float
+    raw: tuple[float, ...]
+    softmax: tuple[float, ...]
+    prediction: int
+
+
+@dataclass(frozen=True)
+class LessonNumbers:
+    classes: tuple[str, ...]
+    class_labels: tuple[str, ...]
+    inputs: tuple[InputValue, ...]
+    layers: tuple[LayerValues, ...]
+    raw: tuple[float, ...]
+    argmax: tuple[float, ...]
+    prediction: int
+    exp: tuple[float, ...]
+    exp_sum: float
+    softmax: tuple[float, ...]
+    jacobian: tuple[tuple[float, ...], ...]
+    thresholds: tuple[float, ...]  # for class k: the largest raw output of the other classes
+    observed: int | None
+    cross_entropy: float | None
+    trained: tuple[TrainedRun, ...]
+
+    @property
+    def hidden(self) -> tuple[tuple[float, ...], ...]:
+        return tuple(layer.values for layer in self.layers[:-1])
+
+    def values(self) -> dict[str, float | int | str]:
+        """The placeholder namespace (see ``lesson.script.placeholders``)."""
+        out: dict[str, float | int | str] = {
+            "prediction": self.class_labels[self.prediction],
+            "exp_sum": self.exp_sum,
+            "softmax_sum": float(sum(self.softmax)),
+            "n_classes": len(self.classes),
+        }
+        for i in self.inputs:
+            out[f"input.{i.name}"] = i.scaled
+            out[f"raw_input.{i.name}"] = i.raw
+        for k, layer in enumerate(self.layers[:-1], start=1):
+            names = list(layer.node_names) if layer.node_names else None
+            for value, keys in zip(layer.values, hidden_node_keys(k, len(layer.values), names)):
+                out.update(dict.fromkeys(keys, value))
+        for c, name in enumerate(self.classes):
+            out[f"label.{name}"] = self.class_labels[c]
+            out[f"raw.{name}"] = self.raw[c]
+            out[f"argmax.{name}"] = int(self.argmax[c])
+            out[f"softmax.{name}"] = self.softmax[c]
+            out[f"exp.{name}"] = self.exp[c]
+            out[f"threshold.{name}"] = self.thresholds[c]
+            for d, other in enumerate(self.classes):
+                out[f"jacobian.{name}.{other}"] = self.jacobian[c][d]
+        if self.observed is not None and self.cross_entropy is not None:
+            out["observed"] = self.class_labels[self.observed]
+            out["p_observed"] = self.softmax[self.observed]
+            out["cross_entropy"] = self.cross_entropy
+        for t, run in enumerate(self.trained, start=1):
+            out[f"trained.{t}.accuracy"] = run.accuracy
+            out[f"trained.{t}.seed"] = run.seed
+            out[f"trained.{t}.prediction"] = self.class_labels[run.prediction]
+            for c, name in enumerate(self.classes):
+                out[f"trained.{t}.softmax.{name}"] = run.softmax[c]
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        """The document printed by ``lesson numbers --json`` (full float precision)."""
+
+        def by_class(values: tuple[float, ...]) -> dict[str, float]:
+            return dict(zip(self.classes, values))
+
+        doc: dict[str, Any] = {
+            "classes": list(self.classes),
+            "inputs": {i.name: i.scaled for i in self.inputs},
+            "raw_inputs": {i.name: i.raw for i in self.inputs},
+            "hidden": [list(h) for h in self.hidden],
+            "raw_outputs": by_class(self.raw),
+            "argmax": {c: int(v) for c, v in zip(self.classes, self.argmax)},
+            "prediction": self.classes[self.prediction],
+            "exp": by_class(self.exp),
+            "softmax": by_class(self.softmax),
+            "softmax_jacobian": {c: by_class(row) for c, row in zip(self.classes, self.jacobian)},
+        }
+        if self.observed is not None:
+            doc["observed"] = self.classes[self.observed]
+            doc["cross_entropy"] = self.cross_entropy
+        if self.trained:
+            doc["trained"] = [
+                {**asdict(run), "softmax": by_class(run.softmax), "raw": by_class(run.raw), "prediction": self.classes[run.prediction]}
+                for run in self.trained
+            ]
+        return doc
+
+
+def network_of(lesson: Lesson) -> mathcore.Network:
+    return mathcore.Network(
+        tuple(mathcore.Dense(np.array(l.weights), np.array(l.bias), l.activation) for l in lesson.network.layers)
+    )
+
+
+def compute(lesson: Lesson, base: Path = Path(".")) -> LessonNumbers:
+    """Run the math core on the lesson's network and example (and its training, if any)."""
+    spec = lesson.network
+    lows = np.array([i.range[0] for i in spec.inputs])
+    highs = np.array([i.range[1] for i in spec.inputs])
+    names = [i.name for i in spec.inputs]
+    ex = lesson.example
+    if ex.scaled is not None:
+        scaled = np.array([ex.scaled[n] for n in names], dtype=float)
+        raw = mathcore.minmax_unscale(scaled, lows, highs)
+    else:
+        raw = np.array([ex.raw[n] for n in names], dtype=float)  # type: ignore[index]
+        scaled = mathcore.minmax_scale(raw, lows, highs)
+    net = network_of(lesson)
+    run = net.forward(scaled)
+    z = run.output
+    p = mathcore.softmax(z)
+    classes = tuple(c.name for c in spec.classes)
+    others = [np.delete(z, k) for k in range(len(z))]
+    observed = classes.index(ex.label) if ex.label is not None else None
+    layers = tuple(
+        LayerValues(
+            weights=tuple(tuple(float(w) for w in row) for row in layer.weights),
+            bias=tuple(float(b) for b in layer.bias),
+            activation=layer.activation,
+            node_names=tuple(layer.nodes) if layer.nodes else None,
+            weighted_sums=_floats(pre),
+            values=_floats(post),
+        )
+        for layer, pre, post in zip(spec.layers, run.pre, run.post)
+    )
+    return LessonNumbers(
+        classes=classes,
+        class_labels=tuple(c.label or c.name for c in spec.classes),
+        inputs=tuple(
+            InputValue(i.name, i.label or i.name, i.unit, float(r), float(s), i.range[0], i.range[1])
+            for i, r, s in zip(spec.inputs, raw, scaled)
+        ),
+        layers=layers,
+        raw=_floats(z),
+        argmax=_floats(mathcore.argmax_onehot(z)),
+        prediction=int(np.argmax(mathcore.argmax_onehot(z))),
+        exp=_floats(np.exp(z)),
+        exp_sum=float(np.sum(np.exp(z))),
+        softmax=_floats(p),
+        jacobian=tuple(_floats(row) for row in mathcore.softmax_jacobian(z)),
+        thresholds=tuple(float(np.max(o)) for o in others),
+        observed=observed,
+        cross_entropy=float(mathcore.cross_entropy(z, observed)) if observed is not None else None,
+        trained=_train(lesson, base, scaled) if lesson.training is not None else (),
+    )
+
+
+def _floats(values: np.ndarray) -> tuple[float, ...]:
+    return tuple(float(v) for v in np.asarray(values).ravel())
+
+
+def _train(lesson: Lesson, base: Path, example: np.ndarray) -> tuple[TrainedRun, ...]:
+    spec, training = lesson.network, lesson.training
+    assert training is not None
+    names = [i.name for i in spec.inputs]
+    classes = [c.name for c in spec.classes]
+    table = read_table(training.data, base, [training.columns[n] for n in names], training.label_column)
+    unknown = sorted(set(table.labels) - set(classes))
+    if unknown:
+        raise LessonError(f"training data has labels that are not classes of the network: {', '.join(unknown)}")
+    x_raw = np.column_stack([table.columns[training.columns[n]] for n in names])
+    x = mathcore.minmax_scale(x_raw, [i.range[0] for i in spec.inputs], [i.range[1] for i in spec.inputs])
+    y = np.array([classes.index(label) for label in table.labels])
+    sizes = [len(names), *(len(l.weights) for l in spec.layers)]
+    acts = [l.activation for l in spec.layers]
+    runs = []
+    for seed in training.seeds:
+        start = mathcore.init_network(sizes, acts, seed=seed)
+        result = mathcore.train(start, x, y, learning_rate=training.learning_rate, epochs=training.epochs)
+        z = result.network(example)
+        runs.append(
+            TrainedRun(
+                seed=seed,
+                accuracy=mathcore.accuracy(result.network, x, y),
+                final_loss=result.losses[-1],
+                raw=_floats(z),
+                softmax=_floats(mathcore.softmax(z)),
+                prediction=int(np.argmax(z)),
+            )
+        )
+    return tuple(runs)
