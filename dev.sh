@@ -48,7 +48,7 @@ install_python_env() {
     if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
         log "installing lesson and its dependencies into .venv"
         .venv/bin/python -m pip install -q --upgrade pip
-        .venv/bin/python -m pip install -q -e '.[test]'
+        .venv/bin/python -m pip install -q -e '.[test]' --config-settings editable_mode=compat
         echo "$want" > "$stamp"
     fi
 }

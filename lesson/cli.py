@@ -22,6 +22,7 @@ from lesson import __version__
 from lesson.errors import LessonError, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
+QUALITY_HELP = {"low": "480p15", "medium": "720p30", "course": "1080p30", "high": "1080p60", "4k": "2160p60"}
 
 
 def user_errors(fn: F) -> F:
@@ -131,6 +132,66 @@ def new(name: str) -> None:
     except FileExistsError:
         raise LessonError(f"{path} already exists; not overwriting it") from None
     click.echo(f"wrote {path}: edit it, then run `lesson check {path}`")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("-q", "--quality", type=click.Choice(list(QUALITY_HELP)), help="Preset; default: the script's (course = 1080p30).")
+@click.option("-o", "--out-dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True, help="Folder for <lesson id>.mp4.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Steps rendered at once [default: number of cores].")
+@click.option("--only", "only", multiple=True, help="Render only these step ids (repeatable), for previews.")
+@click.option("--no-cache", is_flag=True, help="Render every step again, ignoring cached sections.")
+@click.option("--cache-dir", type=click.Path(path_type=Path), default=None, help="Where rendered sections are kept.")
+@user_errors
+def render(file: Path, quality: str | None, out_dir: Path, jobs: int | None, only: tuple[str, ...], no_cache: bool, cache_dir: Path | None) -> None:
+    """Render a lesson script to OUT_DIR/<lesson id>.mp4 (H.264, faststart)."""
+    import os
+    import time
+
+    from rich.console import Console
+
+    from lesson.plan import build_plan
+    from lesson.render import render_plan
+    from lesson.script import load_lesson
+
+    console = Console(stderr=True)
+    started = time.perf_counter()
+    lesson = load_lesson(file)
+    plan = build_plan(lesson, file.parent)
+    if only:
+        known = {s.id for s in plan.steps}
+        unknown = [o for o in only if o not in known]
+        if unknown:
+            raise UsageError(f"no step with id {', '.join(unknown)} (ids: {', '.join(sorted(known))})")
+        import dataclasses
+
+        plan = dataclasses.replace(plan, steps=tuple(s for s in plan.steps if s.id in only))
+    total = len(plan.steps)
+    done = [0]
+
+    def started_step(step, cached):
+        if not cached:
+            console.print(f"  rendering step {step.index + 1}/{len(lesson.steps)} {step.id} ({step.kind})")
+
+    def finished(result):
+        done[0] += 1
+        how = "cached" if result.cached else "rendered"
+        console.print(f"[{done[0]}/{total}] {result.step.id}: {how}")
+        for problem in result.layout_problems:
+            console.print(f"  [yellow]layout: {problem}[/yellow]")
+
+    output, _ = render_plan(
+        plan,
+        out_dir,
+        quality=quality,
+        jobs=jobs or os.cpu_count() or 1,
+        cache_dir=cache_dir,
+        use_cache=not no_cache,
+        on_step=finished,
+        on_start=started_step,
+    )
+    console.print(f"done in {time.perf_counter() - started:.1f}s")
+    click.echo(str(output))
 
 
 def main() -> None:

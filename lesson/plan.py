@@ -1,0 +1,333 @@
+"""The plan: one entry per step holding plain data (text, numbers, durations) for the scenes to draw.
+
+Every string of digits that appears on screen is made here, from the math
+core's numbers, at the lesson's precision. Where a computation is shown with
+rounded operands, the planner picks enough decimals for the operands that the
+shown arithmetic really gives the shown result, and uses "≈" unless the
+equation holds exactly: the video never shows a false equation.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lesson.numbers import LessonNumbers, compute
+from lesson.script.model import Lesson
+from lesson.script.placeholders import fill
+
+MINUS = "\u2212"
+EXTRA_DECIMALS = 4
+
+
+@dataclass(frozen=True)
+class ClassStyle:
+    name: str
+    label: str
+    color: str
+
+
+@dataclass(frozen=True)
+class Style:
+    background: str
+    text: str
+    muted: str
+    accent: str
+    font: str
+    classes: tuple[ClassStyle, ...]
+
+
+@dataclass(frozen=True)
+class StepPlan:
+    index: int
+    kind: str
+    id: str
+    title: str
+    narration: str
+    read_seconds: float  # how long the narration takes to read (or, later, to speak)
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Plan:
+    lesson_id: str
+    title: str
+    quality: str
+    style: Style
+    steps: tuple[StepPlan, ...]
+    pause: float
+
+
+# ---------------------------------------------------------------- number text
+
+
+def fmt(value: float, decimals: int) -> str:
+    """A number as shown on screen (Unicode minus; never "−0.00")."""
+    text = f"{value:.{decimals}f}"
+    if float(text) == 0:
+        text = text.lstrip("-")
+    return text.replace("-", MINUS)
+
+
+def tex(value: float, decimals: int) -> str:
+    """A number for LaTeX (ASCII minus, which TeX sets as a real minus sign)."""
+    return fmt(value, decimals).replace(MINUS, "-")
+
+
+def short(value: float) -> str:
+    """A value typed in the script (a weight, a bias), shown as written: 1.6, -2.5, 0."""
+    return f"{value:g}".replace("-", MINUS) if value != 0 else "0"
+
+
+def rounded(value: float, decimals: int) -> float:
+    return float(f"{value:.{decimals}f}")
+
+
+def is_shown_exactly(value: float, decimals: int) -> bool:
+    return math.isclose(rounded(value, decimals), value, rel_tol=0, abs_tol=1e-9)
+
+
+def operand_decimals(
+    operands: Sequence[float], compute_shown: Callable[[list[float]], float], true_result: float, decimals: int
+) -> int:
+    """The fewest decimals (>= ``decimals``) for ``operands`` such that computing with the
+    rounded operands gives ``true_result`` at ``decimals``."""
+    target = rounded(true_result, decimals)
+    for d in range(decimals, decimals + EXTRA_DECIMALS + 1):
+        if math.isclose(rounded(compute_shown([rounded(v, d) for v in operands]), decimals), target, abs_tol=1e-12):
+            return d
+    return decimals + EXTRA_DECIMALS
+
+
+def relation(operands: Sequence[float], decimals_shown: int, result: float, decimals: int) -> str:
+    """"=" if every shown operand and the shown result are exact, else "≈"."""
+    exact = all(is_shown_exactly(v, decimals_shown) for v in operands) and is_shown_exactly(result, decimals)
+    return "=" if exact else "\u2248"
+
+
+def sum_to_one_decimals(values: Sequence[float], decimals: int) -> int | None:
+    """Decimals at which the rounded values visibly add up to exactly 1 (None if none up to +4)."""
+    for d in range(decimals, decimals + EXTRA_DECIMALS + 1):
+        if round(sum(rounded(v, d) for v in values), d + 2) == 1.0:
+            return d
+    return None
+
+
+# ---------------------------------------------------------------- the plan
+
+
+def words_seconds(text: str, words_per_minute: int) -> float:
+    return len(text.split()) * 60.0 / words_per_minute
+
+
+def build_plan(lesson: Lesson, base: Path = Path("."), numbers: LessonNumbers | None = None) -> Plan:
+    nums = numbers if numbers is not None else compute(lesson, base)
+    d = lesson.display.decimals
+    values = nums.values()
+    style = Style(
+        background=lesson.theme.background,
+        text=lesson.theme.text,
+        muted=lesson.theme.muted,
+        accent=lesson.theme.accent,
+        font=lesson.theme.font,
+        classes=tuple(ClassStyle(c.name, c.label or c.name, c.color) for c in lesson.network.classes),
+    )
+    steps = []
+    for index, step in enumerate(lesson.steps):
+        narration = fill(step.narration, values, d)
+        builder = _BUILDERS[step.kind]
+        steps.append(
+            StepPlan(
+                index=index,
+                kind=step.kind,
+                id=step.id or f"step{index + 1:02d}_{step.kind}",
+                title=fill(step.title, values, d),
+                narration=narration,
+                read_seconds=words_seconds(narration, lesson.narration.words_per_minute),
+                data=builder(lesson, nums, step, d, values),
+            )
+        )
+    return Plan(lesson.id, lesson.title, lesson.video.quality, style, tuple(steps), lesson.narration.pause)
+
+
+def _class_index(nums: LessonNumbers, name: str | None) -> int:
+    return nums.prediction if name is None else nums.classes.index(name)
+
+
+def _title(lesson: Lesson, nums: LessonNumbers, step: Any, d: int, values: dict) -> dict:
+    return {"heading": lesson.title, "subtitle": lesson.subtitle or "", "author": lesson.author or ""}
+
+
+def _node_equation(weights: Sequence[float], inputs: Sequence[float], bias: float, total: float, d: int) -> dict:
+    """A node's weighted sum, with inputs shown at enough decimals for the sum to come out right."""
+    di = operand_decimals(inputs, lambda xs: sum(w * x for w, x in zip(weights, xs)) + bias, total, d)
+    return {
+        "terms": [(short(w), fmt(x, di)) for w, x in zip(weights, inputs)],
+        "bias": short(bias),
+        "total": fmt(total, d),
+        "relation": relation(inputs, di, total, d),
+    }
+
+
+def _network(lesson: Lesson, nums: LessonNumbers, step: Any, d: int, values: dict) -> dict:
+    layers = []
+    below = [i.scaled for i in nums.inputs]
+    for k, layer in enumerate(nums.layers):
+        nodes = []
+        for n, (row, b, s, v) in enumerate(zip(layer.weights, layer.bias, layer.weighted_sums, layer.values)):
+            eq = _node_equation(row, below, b, s, d)
+            # ReLU and the identity keep the shown digits; other activations round
+            act_relation = "=" if layer.activation in ("relu", "identity") else relation([], d, v, d)
+            nodes.append(
+                {**eq, "value": fmt(v, d), "act_relation": act_relation, "name": layer.node_names[n] if layer.node_names else ""}
+            )
+        layers.append(
+            {
+                "activation": layer.activation,
+                "weights": [[short(w) for w in row] for row in layer.weights],
+                "nodes": nodes,
+                "output": k == len(nums.layers) - 1,
+            }
+        )
+        below = list(layer.values)
+    return {
+        "inputs": [
+            {"label": i.label, "unit": i.unit, "scaled": fmt(i.scaled, d), "raw": fmt(i.raw, max(d - 1, 1))}
+            for i in nums.inputs
+        ],
+        "layers": layers,
+        "raw": [fmt(v, d) for v in nums.raw],
+    }
+
+
+def _raw_outputs(lesson: Lesson, nums: LessonNumbers, step: Any, d: int, values: dict) -> dict:
+    lo, hi = min(0.0, *nums.raw), max(1.0, *nums.raw)
+    pad = 0.15 * (hi - lo)
+    return {
+        "raw": [fmt(v, d) for v in nums.raw],
+        "positions": list(nums.raw),
+        "axis": [lo - pad, hi + pad],
+        "outside": [v < 0 or v > 1 for v in nums.raw],
+    }
+
+
+def _argmax(lesson: Lesson, nums: LessonNumbers, step: Any, d: int, values: dict) -> dict:
+    return {"raw": [fmt(v, d) for v in nums.raw], "argmax": [int(v) for v in nums.argmax], "prediction": nums.prediction}
+
+
+def _argmax_gradient(lesson: Lesson, nums: LessonNumbers, step: Any, d: int, values: dict) -> dict:
+    k = _class_index(nums, step.of_class)
+    z, t = nums.raw[k], nums.thresholds[k]
+    span = max(abs(z - t), 1.0) * 1.6
+    return {
+        "class_index": k,
+        "raw": z,
+        "raw_text": fmt(z, d),
+        "threshold": t,
+        "threshold_text": fmt(t, d),
+        "others": [(c, fmt(v, d)) for c, v in enumerate(nums.raw) if c != k],
+        "x_range": [min(z, t) - span * 0.6, max(z, t) + span * 0.6],
+        "value": int(nums.argmax[k]),
+    }
+
+
+def _softmax(lesson: Lesson, nums: LessonNumbers, step: Any, d: int, values: dict) -> dict:
+    # the exponentials are shown at enough decimals that the sum and every quotient come out right
+    exps = list(nums.exp)
+
+    def checks(de: int) -> bool:
+        shown = [rounded(e, de) for e in exps]
+        if rounded(sum(shown), de) != rounded(nums.exp_sum, de):
+            return False
+        total = rounded(nums.exp_sum, de)
+        return all(rounded(s / total, d) == rounded(p, d) for s, p in zip(shown, nums.softmax))
+
+    de = next((x for x in range(d, d + EXTRA_DECIMALS + 1) if checks(x)), d + EXTRA_DECIMALS)
+    return {
+        "raw": [tex(v, d) for v in nums.raw],
+        "exp": [fmt(e, de) for e in exps],
+        "exp_sum": fmt(nums.exp_sum, de),
+        "softmax": [fmt(p, d) for p in nums.softmax],
+        "sum_relation": relation(exps, de, nums.exp_sum, de),
+    }
+
+
+def _softmax_properties(lesson: Lesson, nums: LessonNumbers, step: Any, d: int, values: dict) -> dict:
+    ds = sum_to_one_decimals(nums.softmax, d)
+    data: dict[str, Any] = {
+        "raw": [fmt(v, d) for v in nums.raw],
+        "raw_values": list(nums.raw),
+        "softmax": [fmt(p, d) for p in nums.softmax],
+        "softmax_values": list(nums.softmax),
+        "sum_terms": [fmt(p, ds if ds is not None else d) for p in nums.softmax],
+        "sum_text": fmt(1.0, ds) if ds is not None else None,  # None: say the values are rounded
+        "order": sorted(range(len(nums.raw)), key=lambda c: -nums.raw[c]),
+        "trained": [],
+    }
+    if step.compare_training:
+        data["trained"] = [
+            {"seed": run.seed, "accuracy": f"{run.accuracy:.0%}", "softmax": [fmt(p, d) for p in run.softmax],
+             "softmax_values": list(run.softmax), "prediction": run.prediction}
+            for run in nums.trained
+        ]
+    return data
+
+
+def _softmax_formula(lesson: Lesson, nums: LessonNumbers, step: Any, d: int, values: dict) -> dict:
+    return {"n_classes": len(nums.classes)}
+
+
+def _softmax_derivatives(lesson: Lesson, nums: LessonNumbers, step: Any, d: int, values: dict) -> dict:
+    k = _class_index(nums, step.of_class)
+    p = nums.softmax
+    own = lambda ps: ps[0] * (1 - ps[0])  # noqa: E731
+    cross = lambda ps: -ps[0] * ps[1]  # noqa: E731
+    ops = [[p[k]] if j == k else [p[k], p[j]] for j in range(len(p))]
+    # one precision for every row, at which every row's shown arithmetic gives its shown result
+    def all_rows_hold(x: int) -> bool:
+        return all(
+            rounded((own if j == k else cross)([rounded(v, x) for v in o]), d) == rounded(nums.jacobian[k][j], d)
+            for j, o in enumerate(ops)
+        )
+
+    dp = next((x for x in range(d, d + EXTRA_DECIMALS + 1) if all_rows_hold(x)), d + EXTRA_DECIMALS)
+    rows = [
+        {"j": j, "operands": [tex(v, dp) for v in o], "result": tex(nums.jacobian[k][j], d)}
+        for j, o in enumerate(ops)
+    ]
+    return {"class_index": k, "rows": rows}
+
+
+def _summary(lesson: Lesson, nums: LessonNumbers, step: Any, d: int, values: dict) -> dict:
+    return {"points": [fill(p, values, d) for p in step.points]}
+
+
+def _cross_entropy(lesson: Lesson, nums: LessonNumbers, step: Any, d: int, values: dict) -> dict:
+    assert nums.observed is not None and nums.cross_entropy is not None
+    p = nums.softmax[nums.observed]
+    dp = operand_decimals([p], lambda ps: -math.log(ps[0]), nums.cross_entropy, d)
+    return {
+        "observed": nums.observed,
+        "p": p,
+        "p_text": tex(p, dp),
+        "cross_entropy": nums.cross_entropy,
+        "cross_entropy_text": tex(nums.cross_entropy, d),
+    }
+
+
+_BUILDERS: dict[str, Callable[..., dict]] = {
+    "title": _title,
+    "network": _network,
+    "raw_outputs": _raw_outputs,
+    "argmax": _argmax,
+    "argmax_gradient": _argmax_gradient,
+    "softmax": _softmax,
+    "softmax_properties": _softmax_properties,
+    "softmax_formula": _softmax_formula,
+    "softmax_derivatives": _softmax_derivatives,
+    "summary": _summary,
+    "cross_entropy": _cross_entropy,
+}

@@ -1,0 +1,59 @@
+"""ArgMax cannot train: its output against one raw value is a flat step, so its slope is zero everywhere."""
+
+from __future__ import annotations
+
+from manim import DOWN, LEFT, RIGHT, UP, Axes, Create, Dot, FadeIn, Line, ManimColor, VGroup, Write, Circle
+
+from scenes import style
+from scenes.base import StepScene
+
+
+class ArgmaxGradientScene(StepScene):
+    def draw(self) -> None:
+        data = self.step.data
+        k = data["class_index"]
+        color = self.class_color(k)
+        x0, x1 = data["x_range"]
+        # the y axis stands at the left edge: plot against u = x - x0
+        axes = Axes(
+            x_range=[0, x1 - x0, (x1 - x0) / 4], y_range=[0, 1.25, 0.5], x_length=7.0, y_length=3.4,
+            axis_config={"color": ManimColor(self.theme.muted), "include_ticks": False},
+            tips=False,
+        ).move_to([-2.0, 0.45, 0])
+
+        def at(x: float, y: float):
+            return axes.c2p(x - x0, y)
+
+        xlabel = self.text(f"raw output for {self.class_label(k)}", style.SMALL, color=color).next_to(axes.x_axis, DOWN, buff=0.6)
+        ylabel = self.text("ArgMax output", style.SMALL, color=color).rotate(1.5708).next_to(axes.y_axis, LEFT, buff=0.55)
+        y_ticks = VGroup(*(self.text(str(v), style.SMALL, color=self.theme.muted).next_to(at(x0, v), LEFT, buff=0.15) for v in (0, 1)))
+        self.play(Create(axes), FadeIn(xlabel), FadeIn(ylabel), FadeIn(y_ticks), run_time=style.NORMAL)
+        t = data["threshold"]
+        low = Line(at(x0, 0), at(t, 0), color=color, stroke_width=6)
+        high = Line(at(t, 1), at(x1, 1), color=color, stroke_width=6)
+        jump = Line(at(t, 0), at(t, 1), color=ManimColor(self.theme.muted), stroke_width=2).set_opacity(0.6)
+        t_label = self.text(data["threshold_text"], style.SMALL, color=self.theme.muted).next_to(at(t, 0), DOWN, buff=0.12)
+        self.play(Create(low), run_time=style.NORMAL)
+        self.play(Create(jump), FadeIn(t_label), run_time=style.QUICK)
+        self.play(Create(high), run_time=style.NORMAL)
+        # where the example sits
+        z = data["raw"]
+        dot = Dot(at(z, data["value"]), radius=0.1, color=ManimColor(self.theme.accent))
+        self.play(FadeIn(dot, scale=2), run_time=style.QUICK)
+        # slopes: flat on both sides
+        slopes = VGroup()
+        for seg in (low, high):
+            mid = seg.get_center()
+            slopes.add(self.text("slope 0", style.SMALL, color=self.theme.accent).next_to(mid, UP, buff=0.15))
+        self.play(FadeIn(slopes, shift=0.1 * UP), run_time=style.NORMAL)
+        # the chain rule
+        side = VGroup(
+            self.text("the others, fixed:", style.SMALL, color=self.theme.muted),
+            *(self.text(f"{self.class_label(c)} {v}", style.SMALL, color=self.theme.classes[c].color) for c, v in data["others"]),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+        chain = self.math(r"\frac{\partial\,\mathrm{loss}}{\partial z} = \cdots \times 0 = 0", size=style.MATH - 4)
+        right = VGroup(side, chain).arrange(DOWN, aligned_edge=LEFT, buff=0.5)
+        self.fit(right, 4.0, style.CONTENT_HEIGHT - 0.3)
+        right.move_to([4.5, 0.2, 0])
+        self.play(FadeIn(side), run_time=style.QUICK)
+        self.play(FadeIn(chain, shift=0.1 * UP), run_time=style.SLOW)

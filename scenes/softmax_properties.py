@@ -1,0 +1,83 @@
+"""What SoftMax keeps: the order, values between 0 and 1, a sum of 1; and the caveat about trained starts."""
+
+from __future__ import annotations
+
+from manim import DOWN, LEFT, RIGHT, UP, Arrow, FadeIn, FadeOut, GrowFromEdge, LaggedStart, ManimColor, Rectangle, VGroup, Write
+
+from scenes import style
+from scenes.base import StepScene
+
+
+class SoftmaxPropertiesScene(StepScene):
+    def draw(self) -> None:
+        d = self.step.data
+        n = self.n_classes
+        gap = min(0.62, 3.0 / n)
+        order = d["order"]
+        heads = VGroup(
+            self.text("raw output", style.SMALL, color=self.theme.muted).move_to([-4.6, 2.25, 0]),
+            self.text("SoftMax", style.SMALL, color=self.theme.accent).move_to([-0.8, 2.25, 0]),
+        )
+        left, right, arrows = VGroup(), VGroup(), VGroup()
+        for rank, c in enumerate(order):
+            y = 1.65 - rank * gap
+            color = self.theme.classes[c].color
+            left.add(self.text(f"{self.class_label(c)}  {d['raw'][c]}", style.LABEL, color=color).move_to([-4.6, y, 0]))
+            right.add(self.text(d["softmax"][c], style.LABEL, color=color).move_to([-0.8, y, 0]))
+            arrows.add(Arrow([-3.0, y, 0], [-1.6, y, 0], buff=0, stroke_width=3, color=ManimColor(self.theme.muted), max_tip_length_to_length_ratio=0.15))
+        self.play(FadeIn(heads), LaggedStart(*(FadeIn(l) for l in left), lag_ratio=0.2), run_time=style.NORMAL)
+        self.play(LaggedStart(*(FadeIn(a, shift=0.2 * RIGHT) for a in arrows), lag_ratio=0.2), LaggedStart(*(FadeIn(r) for r in right), lag_ratio=0.2), run_time=style.SLOW)
+        keeps = VGroup(
+            self.text("same order", style.LABEL),
+            self.math(r"0 < p < 1", size=style.MATH - 6),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.35).move_to([3.6, 1.2, 0])
+        self.play(FadeIn(keeps[0], shift=0.2 * LEFT), run_time=style.QUICK)
+        self.play(FadeIn(keeps[1], shift=0.1 * UP), run_time=style.NORMAL)
+        terms = " + ".join(d["sum_terms"])
+        if d["sum_text"] is not None:
+            total = self.math(f"{terms} = {d['sum_text']}", size=style.MATH - 6)
+        else:
+            total = self.math(f"{terms} \\approx 1", size=style.MATH - 6)
+        note = self.text("each value rounded" if d["sum_text"] is None else "they add up to 1", style.SMALL, color=self.theme.muted)
+        bottom = VGroup(total, note).arrange(DOWN, buff=0.2)
+        self.fit(bottom, style.CONTENT_WIDTH)
+        bottom.move_to([0, -1.75, 0])
+        self.play(FadeIn(total, shift=0.1 * UP), FadeIn(note), run_time=style.SLOW)
+        if not d["trained"]:
+            return
+        self.wait(style.BEAT)
+        self.play(FadeOut(VGroup(heads, left, right, arrows, keeps, bottom)), run_time=style.QUICK)
+        self.caveat(d["trained"])
+
+    def caveat(self, runs: list[dict]) -> None:
+        n = self.n_classes
+        panels = VGroup()
+        width = min(5.6, (style.CONTENT_WIDTH - 0.6 * (len(runs) - 1)) / len(runs))
+        for t, run in enumerate(runs):
+            title = self.text(f"start {chr(65 + t)}: {run['accuracy']} correct", style.LABEL)
+            bars = VGroup()
+            bar_h = min(0.5, 2.6 / n)
+            for c in range(n):
+                label = self.text(self.class_label(c), style.SMALL, color=self.theme.classes[c].color)
+                frame = Rectangle(width=width * 0.5, height=bar_h * 0.7, stroke_width=1, stroke_color=ManimColor(self.theme.muted))
+                fill = Rectangle(width=max(width * 0.5 * run["softmax_values"][c], 1e-3), height=bar_h * 0.7, stroke_width=0, fill_color=self.class_color(c), fill_opacity=0.9)
+                value = self.text(run["softmax"][c], style.SMALL, color=self.theme.classes[c].color)
+                row = VGroup(label, frame, value).arrange(RIGHT, buff=0.2)
+                fill.align_to(frame, LEFT).match_y(frame)
+                bars.add(VGroup(row, fill))
+            # line up the bar frames
+            left_edge = max(b[0][0].width for b in bars)
+            for b in bars:
+                b.shift((left_edge - b[0][0].width) * RIGHT)
+            bars.arrange(DOWN, buff=bar_h * 0.45, aligned_edge=LEFT)
+            panels.add(VGroup(title, bars).arrange(DOWN, buff=0.35, aligned_edge=LEFT))
+        panels.arrange(RIGHT, buff=0.8, aligned_edge=UP)
+        self.fit(panels, style.CONTENT_WIDTH, style.CONTENT_HEIGHT - 0.9)
+        panels.move_to([0, 0.55, 0])
+        same = self.text("same flower, different starting weights", style.LABEL, color=self.theme.accent)
+        same.next_to(panels, DOWN, buff=0.45)
+        self.fit(same, style.CONTENT_WIDTH)
+        for p in panels:
+            self.play(FadeIn(p[0]), FadeIn(VGroup(*(b[0] for b in p[1]))), run_time=style.QUICK)
+            self.play(LaggedStart(*(GrowFromEdge(b[1], LEFT) for b in p[1]), lag_ratio=0.15), run_time=style.NORMAL)
+        self.play(FadeIn(same, shift=0.2 * UP), run_time=style.NORMAL)

@@ -1,0 +1,36 @@
+"""Shared look of every scene: frame regions, type sizes, spacing and timing.
+
+Colours come from the lesson's theme (the plan's Style); everything here is
+about geometry and rhythm, so all steps line up the same way.
+"""
+
+from __future__ import annotations
+
+# Manim's frame is 8 units high and 8 * 16/9 wide, centred on the origin.
+FRAME_HEIGHT = 8.0
+FRAME_WIDTH = FRAME_HEIGHT * 16 / 9
+
+MARGIN_X = 0.45
+TOP = FRAME_HEIGHT / 2 - 0.3
+# The lower sixth of the frame is kept free for captions (course platforms and burned-in subtitles use it).
+CAPTION_BAND_TOP = -FRAME_HEIGHT / 2 + FRAME_HEIGHT / 6
+CONTENT_BOTTOM = CAPTION_BAND_TOP + 0.15
+CONTENT_TOP = 2.75  # below the step heading
+LEFT = -FRAME_WIDTH / 2 + MARGIN_X
+RIGHT = FRAME_WIDTH / 2 - MARGIN_X
+CONTENT_WIDTH = RIGHT - LEFT
+CONTENT_HEIGHT = CONTENT_TOP - CONTENT_BOTTOM
+
+# Type sizes (Manim font_size); the smallest stays readable at 480p.
+HEADING = 44
+TITLE = 64
+BODY = 34
+LABEL = 28
+SMALL = 24
+MATH = 40
+
+# Rhythm (seconds)
+QUICK = 0.6
+NORMAL = 1.0
+SLOW = 1.6
+BEAT = 0.4  # a short pause between animations

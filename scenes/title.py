@@ -1,0 +1,29 @@
+"""Title card: the lesson's title and subtitle, with a row of class-coloured dots."""
+
+from __future__ import annotations
+
+from manim import DOWN, UP, Circle, FadeIn, LaggedStart, VGroup, Write
+
+from scenes import style
+from scenes.base import StepScene
+
+
+class TitleScene(StepScene):
+    def construct(self) -> None:  # a title card has no step heading
+        data = self.step.data
+        title = self.fit(self.text(data["heading"], style.TITLE, weight="BOLD"), style.CONTENT_WIDTH)
+        title.move_to(0.9 * UP)
+        parts = [title]
+        if data["subtitle"]:
+            sub = self.fit(self.text(data["subtitle"], style.BODY, color=self.theme.muted), style.CONTENT_WIDTH)
+            sub.next_to(title, DOWN, buff=0.45)
+            parts.append(sub)
+        dots = VGroup(
+            *(Circle(radius=0.16, color=self.class_color(i), fill_opacity=1) for i in range(self.n_classes))
+        ).arrange(buff=0.35)
+        dots.next_to(parts[-1], DOWN, buff=0.6)
+        self.play(Write(title), run_time=style.SLOW)
+        if len(parts) > 1:
+            self.play(FadeIn(parts[1], shift=0.2 * UP), run_time=style.NORMAL)
+        self.play(LaggedStart(*(FadeIn(d, scale=0.5) for d in dots), lag_ratio=0.25), run_time=style.NORMAL)
+        self.hold_until(self.step_seconds)
