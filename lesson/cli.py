@@ -194,5 +194,19 @@ def render(file: Path, quality: str | None, out_dir: Path, jobs: int | None, onl
     click.echo(str(output))
 
 
+@cli.command()
+@click.option("--cache-dir", type=click.Path(path_type=Path), default=None, help="The cache to empty.")
+def clean(cache_dir: Path | None) -> None:
+    """Delete every cached rendered section."""
+    import shutil
+
+    from lesson.render import default_cache_dir
+
+    sections = (cache_dir or default_cache_dir()) / "sections"
+    count = len(list(sections.glob("*.mp4"))) if sections.is_dir() else 0
+    shutil.rmtree(sections, ignore_errors=True)
+    click.echo(f"removed {count} cached section(s) from {sections}")
+
+
 def main() -> None:
     cli()

@@ -187,3 +187,14 @@ def test_check_and_numbers_do_not_import_manim():
     )
     out = subprocess.run([sys.executable, "-c", code, str(DEFAULT)], capture_output=True, text=True, check=True)
     assert out.stderr.strip().splitlines()[-1] == "False"
+
+
+def test_clean_empties_the_section_cache(tmp_path):
+    sections = tmp_path / "sections"
+    sections.mkdir()
+    (sections / "a.mp4").write_bytes(b"x")
+    (sections / "b.mp4").write_bytes(b"y")
+    result = CliRunner().invoke(cli, ["clean", "--cache-dir", str(tmp_path)])
+    assert result.exit_code == 0
+    assert "removed 2 cached section(s)" in result.output
+    assert not sections.exists()
