@@ -14,12 +14,10 @@ import dataclasses
 import hashlib
 import json
 import os
-import shutil
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import FIRST_EXCEPTION, Future, ProcessPoolExecutor, wait
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from fractions import Fraction
 from pathlib import Path
 import multiprocessing
 
@@ -154,7 +152,7 @@ def render_plan(
                     on_start(step, False)
                 args = (step, plan.style, quality, step_duration(step, plan.pause), path)
                 futures[pool.submit(_worker, args)] = (step, path)
-            for future in _as_completed(futures):
+            for future in as_completed(futures):
                 step, path = futures[future]
                 try:
                     problems = future.result()
@@ -171,12 +169,6 @@ def render_plan(
     output = out_dir / f"{plan.lesson_id}.mp4"
     join_sections([r.path for r in ordered], output)
     return output, ordered
-
-
-def _as_completed(futures: dict[Future, tuple]):
-    from concurrent.futures import as_completed
-
-    return as_completed(futures)
 
 
 def join_sections(sections: list[Path], output: Path) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from mathcore._checks import FloatArray, finite_array
+from mathcore._checks import finite_array
 from mathcore.errors import MathError
 from mathcore.network import Dense, Network, backprop
 

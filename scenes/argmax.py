@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UP, Arrow, FadeIn, LaggedStart, ManimColor, SurroundingRectangle, Create, ReplacementTransform, VGroup, Write
+from manim import DOWN, LEFT, RIGHT, UP, FadeIn, LaggedStart, ManimColor, SurroundingRectangle, Create, ReplacementTransform, VGroup
 
 from scenes import style
 from scenes.base import StepScene

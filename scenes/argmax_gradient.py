@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UP, Axes, Create, Dot, FadeIn, Line, ManimColor, VGroup, Write, Circle
+from manim import DOWN, LEFT, UP, Axes, Create, Dot, FadeIn, Line, ManimColor, VGroup
 
 from scenes import style
 from scenes.base import StepScene

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from manim import DOWN, LEFT, UP, Axes, Create, Dot, FadeIn, ManimColor, VGroup, Write
+from manim import DOWN, LEFT, UP, Axes, Create, Dot, FadeIn, ManimColor, VGroup
 
 from scenes import style
 from scenes.base import StepScene

@@ -19,8 +19,7 @@ from manim import (
     ShowPassingFlash,
     TransformFromCopy,
     VGroup,
-    Write,
-)
+    )
 
 from scenes import style
 from scenes.base import StepScene
@@ -70,7 +69,6 @@ class NetworkScene(StepScene):
             *(self.text(self.class_label(i), style.LABEL, color=self.theme.classes[i].color).next_to(n, RIGHT, buff=0.25) for i, n in enumerate(nodes[-1]))
         )
         all_edges = VGroup(*(e for layer in edges for row in layer for e in row))
-        self.add_foreground_mobjects()
         self.play(
             LaggedStart(*(GrowFromCenter(n) for col in nodes for n in col), lag_ratio=0.08),
             Create(all_edges, lag_ratio=0.02),
@@ -88,7 +86,6 @@ class NetworkScene(StepScene):
 
         raw_texts = VGroup()
         for k, layer in enumerate(layers):
-            below_values = values
             new_values = []
             radius = columns[k + 1][1]
             for n, (node, spec) in enumerate(zip(nodes[k + 1], layer["nodes"])):
@@ -97,7 +94,7 @@ class NetworkScene(StepScene):
                     ShowPassingFlash(e.copy().set_stroke(ManimColor(self.theme.accent), width=6), time_width=0.6)
                     for e in incoming
                 ]
-                eq = self.node_equation(spec, layer["activation"], k, n)
+                eq = self.node_equation(spec, layer["activation"])
                 self.play(*flash, FadeIn(eq, shift=0.15 * UP), run_time=style.NORMAL)
                 # the inputs of this sum are the values in the nodes below: show them being picked up
                 result = eq[-1]
@@ -112,10 +109,9 @@ class NetworkScene(StepScene):
                 self.play(FadeOut(eq), run_time=style.QUICK * 0.6)
                 new_values.append(target)
             values = new_values
-            del below_values
         self.wait(style.BEAT)
 
-    def node_equation(self, spec: dict, activation: str, layer: int, node: int) -> VGroup:
+    def node_equation(self, spec: dict, activation: str) -> VGroup:
         """``w1*x1 + w2*x2 + b = sum`` then, for a hidden layer, ``ReLU(sum) = value``; the last part is the value."""
         t = self.tex_number
         terms = []

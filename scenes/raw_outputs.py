@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from manim import DOWN, UP, Create, Dot, FadeIn, Indicate, LaggedStart, Line, ManimColor, NumberLine, Rectangle, VGroup, Write
+from manim import DOWN, UP, Create, Dot, FadeIn, Indicate, LaggedStart, Line, ManimColor, NumberLine, Rectangle, VGroup
 
 from scenes import style
 from scenes.base import StepScene

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, UP, FadeIn, ManimColor, VGroup
+from manim import DOWN, LEFT, UP, FadeIn, VGroup
 
 from scenes import style
 from scenes.base import StepScene

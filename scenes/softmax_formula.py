@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from manim import DOWN, UP, Brace, FadeIn, ManimColor, VGroup, Write
+from manim import DOWN, UP, Brace, FadeIn, ManimColor, VGroup
 
 from scenes import style
 from scenes.base import StepScene
@@ -26,7 +26,7 @@ class SoftmaxFormulaScene(StepScene):
         note_i = self.text("i: the class we look at", style.LABEL, color=self.theme.accent)
         note_j = self.text(f"j: runs over all {n} classes", style.LABEL, color=self.theme.classes[min(1, self.n_classes - 1)].color)
         brace = Brace(formula[4:], DOWN, color=ManimColor(self.theme.muted))
-        notes = VGroup(note_i, note_j).arrange(DOWN, buff=0.3).next_to(brace, DOWN, buff=0.35)
+        VGroup(note_i, note_j).arrange(DOWN, buff=0.3).next_to(brace, DOWN, buff=0.35)
         z_note = self.text("z: the raw outputs", style.SMALL, color=self.theme.muted).next_to(formula, UP, buff=0.45)
         self.play(FadeIn(z_note), run_time=style.QUICK)
         self.play(FadeIn(brace), FadeIn(note_i, shift=0.2 * UP), run_time=style.NORMAL)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UP, Arrow, FadeIn, FadeOut, GrowFromEdge, LaggedStart, ManimColor, Rectangle, VGroup, Write
+from manim import DOWN, LEFT, RIGHT, UP, Arrow, FadeIn, FadeOut, GrowFromEdge, LaggedStart, ManimColor, Rectangle, VGroup
 
 from scenes import style
 from scenes.base import StepScene
