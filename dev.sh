@@ -16,7 +16,7 @@ APT_PACKAGES=(
     # LaTeX for MathTex
     texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm
     # one font family for all on-screen text
-    fonts-dejavu-core fontconfig
+    fonts-urw-base35 fontconfig
     # ffprobe, for checking rendered files
     ffmpeg
 )

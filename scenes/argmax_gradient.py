@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from manim import DOWN, LEFT, UP, Axes, Create, Dot, FadeIn, Line, ManimColor, VGroup
 
-from scenes import style
+from scenes import layout, style
 from scenes.base import StepScene
 
 
@@ -39,12 +39,20 @@ class ArgmaxGradientScene(StepScene):
         # where the example sits
         z = data["raw"]
         dot = Dot(at(z, data["value"]), radius=0.1, color=ManimColor(self.theme.accent))
-        self.play(FadeIn(dot, scale=2), run_time=style.QUICK)
+        # the label goes into the empty plot area: under the upper piece, or well above the lower one
+        # (leaving room for a "slope 0" label right above the line)
+        where, buff = (DOWN, 0.2) if data["value"] == 1 else (UP, 0.65)
+        dot_label = self.text(f"example: {data['raw_text']}", style.SMALL, color=self.theme.accent).next_to(dot, where, buff=buff)
+        self.play(FadeIn(dot, scale=2), FadeIn(dot_label), run_time=style.QUICK)
         # slopes: flat on both sides
         slopes = VGroup()
         for seg in (low, high):
-            mid = seg.get_center()
-            slopes.add(self.text("slope 0", style.SMALL, color=self.theme.accent).next_to(mid, UP, buff=0.15))
+            # above the piece, at the first spot along it that stays clear of the flower's label
+            for a in (0.5, 0.3, 0.7, 0.15, 0.85):
+                label = self.text("slope 0", style.SMALL, color=self.theme.accent).next_to(seg.point_from_proportion(a), UP, buff=0.15)
+                if not layout.overlap(label, dot_label, pad=0.1):
+                    break
+            slopes.add(label)
         self.play(FadeIn(slopes, shift=0.1 * UP), run_time=style.NORMAL)
         # the chain rule
         side = VGroup(

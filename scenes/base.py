@@ -47,7 +47,7 @@ class StepScene(Scene):
         return Text(s, font=self.theme.font, font_size=size, color=ManimColor(color or self.theme.text), **kw)
 
     def math(self, *parts: str, size: int = style.MATH, color: str | None = None) -> MathTex:
-        return MathTex(*parts, font_size=size, color=ManimColor(color or self.theme.text))
+        return MathTex(*parts, font_size=size, color=ManimColor(color or self.theme.text), tex_template=style.SANS_MATH)
 
     @staticmethod
     def tex_number(s: str) -> str:

@@ -65,6 +65,13 @@ def _leaves(mobjects: list[Mobject]) -> list[Mobject]:
     return out
 
 
+def overlap(a: Mobject, b: Mobject, pad: float = 0.0) -> bool:
+    """Whether the bounding boxes of ``a`` and ``b``, each grown by ``pad``, overlap (for placing labels)."""
+    ba, bb = _box(a, ""), _box(b, "")
+    grown = Box("", ba.left - pad, ba.right + pad, ba.bottom - pad, ba.top + pad)
+    return grown.overlaps(bb)
+
+
 def describe(m: Mobject) -> str:
     if isinstance(m, Text):
         return f"Text({m.text!r})"

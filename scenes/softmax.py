@@ -32,8 +32,16 @@ class SoftmaxScene(StepScene):
             m[0].set_color(self.class_color(c))
             m[-1].set_color(self.class_color(c))
             rows.add(m)
-        rows.arrange(DOWN, buff=0.45, aligned_edge=LEFT)
-        self.fit(rows, style.CONTENT_WIDTH, style.CONTENT_HEIGHT - 0.2)
+        if n <= 3:
+            rows.arrange(DOWN, buff=0.45, aligned_edge=LEFT)
+            self.fit(rows, style.CONTENT_WIDTH, style.CONTENT_HEIGHT - 0.2)
+        else:
+            # the first row in full, the short rows after it in two columns, so that the digits stay large
+            self.fit(rows[0], style.CONTENT_WIDTH)
+            rest = VGroup(*rows[1:]).arrange_in_grid(cols=2, col_alignments="ll", buff=(0.9, 0.4))
+            self.fit(rest, style.CONTENT_WIDTH)
+            VGroup(rows[0], rest).arrange(DOWN, buff=0.5, aligned_edge=LEFT)
+            self.fit(rows, style.CONTENT_WIDTH, style.CONTENT_HEIGHT - 0.2)
         rows.move_to([0, (style.CONTENT_TOP + style.CONTENT_BOTTOM) / 2, 0])
         # the first class step by step: the definition, then the numbers
         first = rows[0]

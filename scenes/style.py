@@ -6,6 +6,24 @@ about geometry and rhythm, so all steps line up the same way.
 
 from __future__ import annotations
 
+from manim import TexTemplate
+
+# On-screen text uses the theme's font (default Nimbus Sans, the URW Helvetica);
+# formulas are set in the same family: LaTeX's helvet (URW Nimbus Sans) with sansmath
+# for letters and digits, so "0.69" in a formula looks like "0.69" in a label.
+SANS_MATH = TexTemplate(
+    preamble=r"""
+\usepackage[english]{babel}
+\usepackage{amsmath}
+\usepackage{amssymb}
+\usepackage[T1]{fontenc}
+\usepackage[scaled=1.0]{helvet}
+\renewcommand{\familydefault}{\sfdefault}
+\usepackage{sansmath}
+\sansmath
+""",
+)
+
 # Manim's frame is 8 units high and 8 * 16/9 wide, centred on the origin.
 FRAME_HEIGHT = 8.0
 FRAME_WIDTH = FRAME_HEIGHT * 16 / 9

@@ -102,7 +102,7 @@ class Theme(Strict):
     text: Color = "#f2f2f2"
     muted: Color = "#8a94a6"
     accent: Color = "#f5c542"
-    font: str = Field("DejaVu Sans", max_length=60)
+    font: str = Field("Nimbus Sans", max_length=60)
 
 
 class Video(Strict):
