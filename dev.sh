@@ -19,6 +19,8 @@ APT_PACKAGES=(
     fonts-urw-base35 fontconfig
     # ffprobe, for checking rendered files
     ffmpeg
+    # the fallback voice (--voice espeak), through its library
+    libespeak-ng1 espeak-ng-data
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -48,7 +50,8 @@ install_python_env() {
     if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
         log "installing lesson and its dependencies into .venv"
         .venv/bin/python -m pip install -q --upgrade pip
-        .venv/bin/python -m pip install -q -e '.[test]' --config-settings editable_mode=compat
+        # the voice extra (piper-tts, GPL-3.0) is installed here, separately from the MIT core
+        .venv/bin/python -m pip install -q -e '.[test,voice]' --config-settings editable_mode=compat
         echo "$want" > "$stamp"
     fi
 }

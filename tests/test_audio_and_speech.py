@@ -1,0 +1,96 @@
+"""Loudness, limiter, reading numbers aloud, and caption cues (no rendering)."""
+
+import numpy as np
+import pytest
+
+from lesson import captions
+from lesson.audio import RATE, limit, loudness, normalise, peak_dbfs, stereo
+from lesson.speech import get_engine
+from lesson.speech.normalize import integer_words, number_words, spoken
+
+
+def sine(seconds: float, dbfs: float, freq: float = 1000.0) -> np.ndarray:
+    t = np.arange(int(seconds * RATE)) / RATE
+    return (10 ** (dbfs / 20) * np.sin(2 * np.pi * freq * t)).astype(np.float32)
+
+
+def test_loudness_matches_the_bs1770_reference_tone():
+    # BS.1770: a 1 kHz sine at 0 dBFS on one channel measures -3.01 LKFS
+    assert loudness(sine(5, 0.0)) == pytest.approx(-3.01, abs=0.05)
+    assert loudness(sine(5, -20.0)) == pytest.approx(-23.01, abs=0.05)
+    assert loudness(stereo(sine(5, -20.0))) == pytest.approx(-20.0, abs=0.05)
+    assert loudness(np.zeros(RATE * 2, dtype=np.float32)) == float("-inf")
+
+
+def test_gating_ignores_silence_between_sentences():
+    speechy = np.concatenate([sine(2, -20.0), np.zeros(RATE * 6, dtype=np.float32), sine(2, -20.0)])
+    # ungated, the 6 s of silence would pull the mean down by 10*log10(10/4) = 4 dB; the gates drop it
+    # (only the few 400 ms blocks that straddle a tone's edge still count, a few tenths of a dB)
+    assert loudness(speechy) == pytest.approx(-23.01, abs=0.5)
+
+
+def test_normalise_reaches_the_target_and_never_clips():
+    rng = np.random.default_rng(0)
+    # bursts with a high crest factor: reaching -16 LUFS needs the limiter
+    x = np.concatenate([sine(1, -30.0) + 0.3 * (rng.random(RATE) > 0.999) for _ in range(8)]).astype(np.float32)
+    y = normalise(x)
+    assert loudness(stereo(y)) == pytest.approx(-16.0, abs=0.3)
+    assert peak_dbfs(y) <= -1.0 + 1e-6
+    assert peak_dbfs(limit(np.full(RATE, 0.99, dtype=np.float32))) <= -1.0 + 1e-6
+
+
+@pytest.mark.parametrize(
+    ("token", "said"),
+    [
+        ("-0.44", "minus zero point four four"),
+        ("\u22120.44,", "minus zero point four four,"),
+        ("=-0.44", "equals minus zero point four four"),
+        ("(-0.44)", "(minus zero point four four)"),
+        ("e^{1.43}", "e to the power of one point four three"),
+        ("e^{-0.44}", "e to the power of minus zero point four four"),
+        ("95%", "ninety five percent"),
+        ("1\u22120.69", "one minus zero point six nine"),
+        ("ArgMax", "Arg Max"),
+        ("ReLU", "ReLU"),
+        ("petal_width", "petal width"),
+        ("cross-entropy", "cross-entropy"),
+        ("\u2212", "minus"),
+        ("\u2014", ""),
+        ("p\u00b7q", "p times q"),
+    ],
+)
+def test_tokens_are_read_aloud_with_their_signs(token, said):
+    assert spoken(token) == said
+
+
+def test_number_words():
+    assert integer_words(0) == "zero" and integer_words(300) == "three hundred"
+    assert integer_words(1_300) == "one thousand three hundred" and integer_words(42) == "forty two"
+    assert number_words("+1.5") == "plus one point five"
+    with pytest.raises(ValueError):
+        number_words("abc")
+
+
+def test_silent_voice_times_tokens_at_the_reading_speed():
+    speech = get_engine("none", 120).synthesize(["one", "zero point four four", ""])
+    assert speech.seconds == pytest.approx(5 * 60 / 120)
+    starts = [a for a, _ in speech.times]
+    assert starts == sorted(starts) and speech.times[-1][1] == pytest.approx(speech.seconds)
+
+
+def test_cues_split_long_text_and_keep_to_the_limits():
+    words = [captions.Word(f"word{i % 7}", i * 0.4, i * 0.4 + 0.3) for i in range(60)]
+    cues = captions.make_cues([words, [captions.Word("Short.", 24.5, 24.7)]], video_end=26.0)
+    assert " ".join(" ".join(c.lines) for c in cues).split() == [w.text for w in words] + ["Short."]
+    for c, nxt in zip(cues, cues[1:] + [None]):
+        assert 1.0 <= c.end - c.start <= 7.0 and len(c.lines) <= 2 and all(len(line) <= 42 for line in c.lines)
+        assert nxt is None or c.end <= nxt.start
+    assert cues[-1].end <= 26.0
+
+
+def test_wrap_balances_two_lines_or_refuses():
+    assert captions.wrap("short") == ("short",)
+    a, b = captions.wrap("the quick brown fox jumps over the lazy dog and keeps on running")
+    assert len(a) <= 42 and len(b) <= 42 and abs(len(a) - len(b)) < 12
+    assert captions.wrap("x" * 43) is None
+    assert captions.wrap(" ".join(["word"] * 30)) is None
