@@ -141,30 +141,34 @@ def new(name: str) -> None:
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Steps rendered at once [default: number of cores].")
 @click.option("--only", "only", multiple=True, help="Render only these step ids (repeatable), for previews.")
 @click.option("--no-cache", is_flag=True, help="Render every step again, ignoring cached sections.")
-@click.option("--cache-dir", type=click.Path(path_type=Path), default=None, help="Where rendered sections are kept.")
+@click.option("--cache-dir", type=click.Path(path_type=Path), default=None, help="Where rendered sections and speech are kept.")
+@click.option("--voice", type=click.Choice(["piper", "espeak", "none"]), default=None, help="Override the script's voice; 'none' renders without sound.")
 @user_errors
-def render(file: Path, quality: str | None, out_dir: Path, jobs: int | None, only: tuple[str, ...], no_cache: bool, cache_dir: Path | None) -> None:
-    """Render a lesson script to OUT_DIR/<lesson id>.mp4 (H.264, faststart)."""
+def render(
+    file: Path, quality: str | None, out_dir: Path, jobs: int | None, only: tuple[str, ...], no_cache: bool, cache_dir: Path | None, voice: str | None
+) -> None:
+    """Render a lesson script to OUT_DIR/<lesson id>.mp4 with captions, chapters, transcript, poster and manifest."""
+    import dataclasses
     import os
     import time
 
     from rich.console import Console
 
+    from lesson.build import build
+    from lesson.numbers import compute
     from lesson.plan import build_plan
-    from lesson.render import render_plan
     from lesson.script import load_lesson
 
     console = Console(stderr=True)
     started = time.perf_counter()
     lesson = load_lesson(file)
-    plan = build_plan(lesson, file.parent)
+    numbers = compute(lesson, file.parent)
+    plan = build_plan(lesson, file.parent, numbers)
     if only:
         known = {s.id for s in plan.steps}
         unknown = [o for o in only if o not in known]
         if unknown:
             raise UsageError(f"no step with id {', '.join(unknown)} (ids: {', '.join(sorted(known))})")
-        import dataclasses
-
         plan = dataclasses.replace(plan, steps=tuple(s for s in plan.steps if s.id in only))
     total = len(plan.steps)
     done = [0]
@@ -180,32 +184,41 @@ def render(file: Path, quality: str | None, out_dir: Path, jobs: int | None, onl
         for problem in result.layout_problems:
             console.print(f"  [yellow]layout: {problem}[/yellow]")
 
-    output, _ = render_plan(
+    result = build(
         plan,
+        numbers,
         out_dir,
         quality=quality,
+        voice=voice or lesson.narration.voice,
+        words_per_minute=lesson.narration.words_per_minute,
+        poster=lesson.video.poster,
         jobs=jobs or os.cpu_count() or 1,
         cache_dir=cache_dir,
         use_cache=not no_cache,
         on_step=finished,
         on_start=started_step,
     )
-    console.print(f"done in {time.perf_counter() - started:.1f}s")
-    click.echo(str(output))
+    sound = f", {result.loudness:.1f} LUFS" if result.loudness is not None else ", no sound"
+    console.print(f"done in {time.perf_counter() - started:.1f}s: {result.duration:.1f}s of video{sound}")
+    for path in result.files:
+        click.echo(str(path))
 
 
 @cli.command()
 @click.option("--cache-dir", type=click.Path(path_type=Path), default=None, help="The cache to empty.")
 def clean(cache_dir: Path | None) -> None:
-    """Delete every cached rendered section."""
+    """Delete every cached rendered section and narration."""
     import shutil
 
     from lesson.render import default_cache_dir
 
-    sections = (cache_dir or default_cache_dir()) / "sections"
+    base = cache_dir or default_cache_dir()
+    sections, speech = base / "sections", base / "speech"
     count = len(list(sections.glob("*.mp4"))) if sections.is_dir() else 0
+    spoken = len(list(speech.glob("*.npz"))) if speech.is_dir() else 0
     shutil.rmtree(sections, ignore_errors=True)
-    click.echo(f"removed {count} cached section(s) from {sections}")
+    shutil.rmtree(speech, ignore_errors=True)
+    click.echo(f"removed {count} cached section(s) and {spoken} cached narration(s) from {base}")
 
 
 def main() -> None:

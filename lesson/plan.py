@@ -9,7 +9,9 @@ equation holds exactly: the video never shows a false equation.
 
 from __future__ import annotations
 
+import bisect
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,9 +19,11 @@ from typing import Any
 
 from lesson.numbers import LessonNumbers, compute
 from lesson.script.model import Lesson
-from lesson.script.placeholders import fill
+from lesson.script.placeholders import fill, fill_spans, hidden_node_keys
+from lesson.speech import normalize
 
 MINUS = "\u2212"
+_SIGN = re.compile(r"(?<![\w.])-(?=\d)")  # a hyphen used as a minus sign in front of a number
 EXTRA_DECIMALS = 4
 
 
@@ -46,9 +50,13 @@ class StepPlan:
     kind: str
     id: str
     title: str
-    narration: str
-    read_seconds: float  # how long the narration takes to read (or, later, to speak)
+    narration: str  # as captioned: digits, Unicode minus
+    read_seconds: float  # how long the narration takes to read at the script's words per minute
     data: dict[str, Any] = field(default_factory=dict)
+    tokens: tuple[str, ...] = ()  # the narration's whitespace-separated tokens, as captioned
+    spoken: tuple[str, ...] = ()  # each token as the voice reads it ("−0.44" → "minus zero point four four")
+    cues: tuple[tuple[str, int], ...] = ()  # (placeholder name, index of the token where its value is spoken)
+    audio: str | None = None  # a recording of the narration, an absolute path
 
 
 @dataclass(frozen=True)
@@ -137,7 +145,11 @@ def build_plan(lesson: Lesson, base: Path = Path("."), numbers: LessonNumbers | 
     )
     steps = []
     for index, step in enumerate(lesson.steps):
-        narration = fill(step.narration, values, d)
+        narration, spans = fill_spans(step.narration, values, d)
+        narration = _SIGN.sub(MINUS, narration)  # one character for another: the spans stay valid
+        toks = normalize.tokens(narration)
+        starts = [start for _, start in toks]
+        cues = tuple((name, bisect.bisect_right(starts, start) - 1) for name, start, _ in spans)
         builder = _BUILDERS[step.kind]
         steps.append(
             StepPlan(
@@ -148,6 +160,10 @@ def build_plan(lesson: Lesson, base: Path = Path("."), numbers: LessonNumbers | 
                 narration=narration,
                 read_seconds=words_seconds(narration, lesson.narration.words_per_minute),
                 data=builder(lesson, nums, step, d, values),
+                tokens=tuple(t for t, _ in toks),
+                spoken=tuple(normalize.spoken(t) for t, _ in toks),
+                cues=cues,
+                audio=str((base / step.audio).resolve()) if step.audio else None,
             )
         )
     return Plan(lesson.id, lesson.title, lesson.video.quality, style, tuple(steps), lesson.narration.pause)
@@ -177,12 +193,20 @@ def _network(lesson: Lesson, nums: LessonNumbers, step: Any, d: int, values: dic
     below = [i.scaled for i in nums.inputs]
     for k, layer in enumerate(nums.layers):
         nodes = []
+        last = k == len(nums.layers) - 1
         for n, (row, b, s, v) in enumerate(zip(layer.weights, layer.bias, layer.weighted_sums, layer.values)):
             eq = _node_equation(row, below, b, s, d)
             # ReLU and the identity keep the shown digits; other activations round
             act_relation = "=" if layer.activation in ("relu", "identity") else relation([], d, v, d)
             nodes.append(
-                {**eq, "value": fmt(v, d), "act_relation": act_relation, "name": layer.node_names[n] if layer.node_names else ""}
+                {
+                    **eq,
+                    "value": fmt(v, d),
+                    "act_relation": act_relation,
+                    "name": layer.node_names[n] if layer.node_names else "",
+                    # the placeholders whose value this node shows: the moment the voice says one, it appears
+                    "cues": [f"raw.{nums.classes[n]}"] if last else hidden_node_keys(k + 1, len(layer.weights), layer.node_names)[n],
+                }
             )
         layers.append(
             {
@@ -195,7 +219,13 @@ def _network(lesson: Lesson, nums: LessonNumbers, step: Any, d: int, values: dic
         below = list(layer.values)
     return {
         "inputs": [
-            {"label": i.label, "unit": i.unit, "scaled": fmt(i.scaled, d), "raw": fmt(i.raw, max(d - 1, 1))}
+            {
+                "label": i.label,
+                "unit": i.unit,
+                "scaled": fmt(i.scaled, d),
+                "raw": fmt(i.raw, max(d - 1, 1)),
+                "cues": [f"input.{i.name}", f"raw_input.{i.name}"],
+            }
             for i in nums.inputs
         ],
         "layers": layers,

@@ -33,6 +33,7 @@ class ArgmaxScene(StepScene):
         self.play(LaggedStart(*(ReplacementTransform(rows[c][1].copy(), outs[c]) for c in range(n)), lag_ratio=0.2), run_time=style.SLOW)
         winner = data["prediction"]
         box = SurroundingRectangle(VGroup(rows[winner], outs[winner]), color=ManimColor(self.theme.accent), buff=0.15)
+        self.cue("prediction", ahead=style.NORMAL)
         self.play(Create(box), run_time=style.NORMAL)
         verdict = self.text(f"prediction: {self.class_label(winner)}", style.BODY, color=self.theme.classes[winner].color)
         verdict.move_to([0, table.get_bottom()[1] - 0.75, 0])

@@ -34,6 +34,7 @@ class ArgmaxGradientScene(StepScene):
         jump = Line(at(t, 0), at(t, 1), color=ManimColor(self.theme.muted), stroke_width=2).set_opacity(0.6)
         t_label = self.text(data["threshold_text"], style.SMALL, color=self.theme.muted).next_to(at(t, 0), DOWN, buff=0.12)
         self.play(Create(low), run_time=style.NORMAL)
+        self.cue(f"threshold.{self.class_name(k)}")
         self.play(Create(jump), FadeIn(t_label), run_time=style.QUICK)
         self.play(Create(high), run_time=style.NORMAL)
         # where the example sits

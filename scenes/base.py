@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
+import numpy as np
 from manim import (
     DOWN,
     LEFT,
@@ -24,22 +26,30 @@ from manim import (
 )
 
 from lesson.plan import StepPlan, Style
+from lesson.timing import Hold, Play, StepTiming
 from scenes import layout, style
 
 
 class StepScene(Scene):
-    """One step of a lesson. Subclasses implement :meth:`draw` using ``self.step.data``."""
+    """One step of a lesson. Subclasses implement :meth:`draw` using ``self.step.data``.
+
+    Timing follows the narration: :meth:`cue` holds the picture until the voice
+    reaches a placeholder (e.g. ``softmax.setosa``), so a number appears as it is
+    spoken; the step ends after the voice and the script's pause. Holds are not
+    drawn frame by frame: :meth:`hold` only records the still picture and its
+    length (see ``self.timeline``), and the renderer fills it by stream copy.
+    """
 
     step: StepPlan
     theme: Style
-    step_seconds: float = 0.0  # the step's total length in seconds; filled up with a hold at the end
 
-    def __init__(self, step: StepPlan, theme: Style, duration: float, *, strict_layout: bool = False, **kwargs: Any):
+    def __init__(self, step: StepPlan, theme: Style, timing: StepTiming, *, strict_layout: bool = False, **kwargs: Any):
         self.step = step
         self.theme = theme
-        self.step_seconds = duration
+        self.timing = timing
         self.strict_layout = strict_layout
         self.layout_problems: list[str] = []
+        self.timeline: list[Play | Hold] = []
         super().__init__(**kwargs)
 
     # ------------------------------------------------------------ helpers
@@ -61,6 +71,10 @@ class StepScene(Scene):
 
     def class_color(self, index: int) -> ManimColor:
         return ManimColor(self.theme.classes[index].color)
+
+    def class_name(self, index: int) -> str:
+        """The class's name in the script, as used in placeholders (``softmax.<name>``)."""
+        return self.theme.classes[index].name
 
     def class_label(self, index: int) -> str:
         return self.theme.classes[index].label
@@ -93,18 +107,60 @@ class StepScene(Scene):
         head = self.heading()
         self.play(FadeIn(head, shift=0.2 * UP), run_time=style.QUICK)
         self.draw()
-        self.hold_until(self.step_seconds)
+        # at least a beat, so the last animation's final state is on screen before the next step
+        self.hold_until(max(self.timing.min_seconds, self.time + style.BEAT))
 
     def draw(self) -> None:  # pragma: no cover - every step kind overrides it
         raise NotImplementedError
 
-    def hold_until(self, total: float) -> None:
-        """Hold the last picture so that the step lasts ``total`` seconds."""
-        # at least a beat, so the last animation's final state is on screen before the next step
-        self.wait(max(total - self.time, style.BEAT))
+    # ------------------------------------------------------------ timing
+    @property
+    def fps(self) -> int:
+        return int(round(self.camera.frame_rate))
+
+    @property
+    def frame(self) -> int:
+        """Frames of this step so far (motion and holds)."""
+        return int(round(self.renderer.time * self.fps))
+
+    def hold(self, seconds: float) -> None:
+        """Keep the current picture for ``seconds`` (rounded to whole frames), without drawing frames."""
+        frames = int(round(seconds * self.fps))
+        if frames <= 0:
+            return
+        if os.environ.get("LESSON_HOLDS_AS_FRAMES") == "1":  # the old way, for the benchmark's before/after: Manim draws and encodes every frame
+            super().wait((frames + 0.5) / self.fps, frozen_frame=True)
+            self.timeline.append(Play(self.renderer.num_plays - 1))
+            return
+        self.renderer.update_frame(self)  # the picture as it is now, with anything added or removed since the last play
+        still = np.ascontiguousarray(self.renderer.get_frame(), dtype=np.uint8)
+        self.timeline.append(Hold(frames, still))
+        self.renderer.time = (self.frame + frames) / self.fps
+
+    def wait(self, duration: float = style.BEAT, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        self.hold(duration)
+
+    def hold_until(self, seconds: float) -> None:
+        """Hold the picture until the step is ``seconds`` long."""
+        self.hold(seconds - self.time)
+
+    def cue_time(self, *names: str) -> float | None:
+        """When the narration speaks the first of these placeholders, in seconds from the step's start."""
+        times = [t for n, t in self.timing.cues if n in names]
+        return min(times) if times else None
+
+    def cue(self, *names: str, ahead: float = 0.0) -> None:
+        """Hold until the voice reaches one of these placeholders (no wait if it is not spoken, or already past).
+
+        ``ahead``: the length of the animations that lead up to the number, so that it lands as it is spoken.
+        """
+        t = self.cue_time(*names)
+        if t is not None:
+            self.hold_until(t - style.CUE_LEAD - ahead)
 
     def play(self, *args: Any, **kwargs: Any) -> None:
         super().play(*args, **kwargs)
+        self.timeline.append(Play(self.renderer.num_plays - 1))
         self.check_layout()
 
     def check_layout(self) -> None:

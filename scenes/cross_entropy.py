@@ -21,6 +21,7 @@ class CrossEntropyScene(StepScene):
         self.fit(eq, style.CONTENT_WIDTH)
         eq.move_to([0, 2.0, 0])
         self.play(FadeIn(eq[:3], shift=0.1 * UP), run_time=style.SLOW)
+        self.cue("p_observed", "cross_entropy", ahead=style.NORMAL / 2)
         self.play(FadeIn(eq[3:], shift=0.2 * LEFT), run_time=style.NORMAL)
         axes = Axes(
             x_range=[0, 1, 0.25], y_range=[0, 4, 1], x_length=6.0, y_length=2.8,

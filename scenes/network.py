@@ -82,6 +82,7 @@ class NetworkScene(StepScene):
         for node, spec, (_, r) in zip(nodes[0], inputs, [columns[0]] * len(inputs)):
             v = self.fit(self.text(spec["scaled"], style.SMALL), 1.6 * r, 1.2 * r).move_to(node)
             values.append(v)
+        self.cue(*(c for spec in inputs for c in spec["cues"]), ahead=style.NORMAL)
         self.play(LaggedStart(*(FadeIn(v, shift=0.1 * UP) for v in values), lag_ratio=0.3), run_time=style.NORMAL)
 
         raw_texts = VGroup()
@@ -95,6 +96,7 @@ class NetworkScene(StepScene):
                     for e in incoming
                 ]
                 eq = self.node_equation(spec, layer["activation"])
+                self.cue(*spec["cues"], ahead=2 * style.NORMAL)  # the equation, then its value moving into place
                 self.play(*flash, FadeIn(eq, shift=0.15 * UP), run_time=style.NORMAL)
                 # the inputs of this sum are the values in the nodes below: show them being picked up
                 result = eq[-1]

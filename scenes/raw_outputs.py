@@ -40,6 +40,7 @@ class RawOutputsScene(StepScene):
             stem = Line(x, label.get_bottom(), stroke_width=1.5, color=self.class_color(c))
             dots.add(dot)
             labels.add(VGroup(stem, label))
+        self.cue(*(f"raw.{self.class_name(c)}" for c in range(self.n_classes)), ahead=style.NORMAL)
         self.play(LaggedStart(*(FadeIn(d, scale=2) for d in dots), lag_ratio=0.3), run_time=style.NORMAL)
         self.play(LaggedStart(*(FadeIn(l, shift=0.2 * UP) for l in labels), lag_ratio=0.3), run_time=style.SLOW)
         outside = [i for i, c in enumerate(order) if data["outside"][c]]

@@ -48,10 +48,14 @@ class SoftmaxScene(StepScene):
         definition = VGroup(*first[:3]).copy()
         self.play(FadeIn(definition, shift=0.1 * UP), run_time=style.SLOW)
         self.wait(style.BEAT)
+        name = self.class_name(0)
+        self.cue(f"raw.{name}", f"exp.{name}", f"softmax.{name}", ahead=style.NORMAL)
         self.play(FadeIn(VGroup(*first[3:5]), shift=0.2 * LEFT), run_time=style.NORMAL)
+        self.cue(f"softmax.{name}")
         self.play(FadeIn(VGroup(*first[5:]), shift=0.2 * LEFT), run_time=style.NORMAL)
         self.remove(definition)
         self.add(first)
         # the other classes follow the same pattern
         for c in range(1, n):
+            self.cue(f"softmax.{self.class_name(c)}", ahead=style.NORMAL / 2)
             self.play(FadeIn(rows[c], shift=0.2 * DOWN), run_time=style.NORMAL)

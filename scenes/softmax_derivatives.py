@@ -30,8 +30,9 @@ class SoftmaxDerivativesScene(StepScene):
         rows.arrange(DOWN, buff=0.35, aligned_edge=LEFT)
         self.fit(rows, style.CONTENT_WIDTH, style.CONTENT_HEIGHT - 1.0)
         rows.move_to([0, 0.5, 0])
-        for m in rows:
+        for m, r in zip(rows, d["rows"]):
             self.play(FadeIn(m[:3], shift=0.1 * UP), run_time=style.NORMAL)
+            self.cue(f"jacobian.{self.class_name(k)}.{self.class_name(r['j'])}", ahead=style.NORMAL / 2)
             self.play(FadeIn(m[3:], shift=0.2 * LEFT), run_time=style.NORMAL)
         verdict = self.text("none is 0: gradient descent can use them", style.LABEL, color=self.theme.accent)
         self.fit(verdict, style.CONTENT_WIDTH)

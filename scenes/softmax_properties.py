@@ -42,6 +42,7 @@ class SoftmaxPropertiesScene(StepScene):
         bottom = VGroup(total, note).arrange(DOWN, buff=0.2)
         self.fit(bottom, style.CONTENT_WIDTH)
         bottom.move_to([0, -1.75, 0])
+        self.cue("softmax_sum", ahead=style.SLOW / 2)
         self.play(FadeIn(total, shift=0.1 * UP), FadeIn(note), run_time=style.SLOW)
         if not d["trained"]:
             return
@@ -77,7 +78,9 @@ class SoftmaxPropertiesScene(StepScene):
         same = self.text("same flower, different starting weights", style.LABEL, color=self.theme.accent)
         same.next_to(panels, DOWN, buff=0.45)
         self.fit(same, style.CONTENT_WIDTH)
-        for p in panels:
+        for t, p in enumerate(panels, start=1):
+            names = [f"trained.{t}.{what}" for what in ("accuracy", "seed", "prediction")]
+            self.cue(*names, *(f"trained.{t}.softmax.{self.class_name(c)}" for c in range(n)), ahead=style.QUICK)
             self.play(FadeIn(p[0]), FadeIn(VGroup(*(b[0] for b in p[1]))), run_time=style.QUICK)
             self.play(LaggedStart(*(GrowFromEdge(b[1], LEFT) for b in p[1]), lag_ratio=0.15), run_time=style.NORMAL)
         self.play(FadeIn(same, shift=0.2 * UP), run_time=style.NORMAL)

@@ -52,3 +52,4 @@ QUICK = 0.6
 NORMAL = 1.0
 SLOW = 1.6
 BEAT = 0.4  # a short pause between animations
+CUE_LEAD = 0.15  # a number appears this long before the voice says it

@@ -1,5 +1,7 @@
 """End-to-end renders at low quality: layout of every step kind, control frames, and the MP4 itself."""
 
+import dataclasses
+import hashlib
 import json
 import os
 import shutil
@@ -11,8 +13,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from lesson.audio import loudness
+from lesson.build import build
+from lesson.narrate import narrate
+from lesson.numbers import compute
 from lesson.plan import build_plan
-from lesson.render import QUALITIES, render_plan, step_duration
+from lesson.render import QUALITIES
 from lesson.script import load_lesson
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,11 +27,13 @@ UPDATE = os.environ.get("LESSON_UPDATE_CONTROL") == "1"
 pytestmark = pytest.mark.render
 
 
-def render(path: Path, tmp: Path):
+def render(path: Path, tmp: Path, **kw):
     lesson = load_lesson(path)
-    plan = build_plan(lesson, path.parent)
-    out, results = render_plan(plan, tmp / "out", quality="low", jobs=2, cache_dir=tmp / "cache")
-    return plan, out, results
+    numbers = compute(lesson, path.parent)
+    plan = build_plan(lesson, path.parent, numbers)
+    options = dict(quality="low", voice=lesson.narration.voice, jobs=2, cache_dir=tmp / "cache") | kw
+    result = build(plan, numbers, tmp / "out", **options)
+    return plan, result.video, list(result.steps)
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +86,24 @@ def step_windows(plan, results):
         start += length
 
 
+def chapters_of(path: Path) -> list[dict]:
+    out = subprocess.run(["ffprobe", "-v", "error", "-show_chapters", "-of", "json", str(path)], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)["chapters"]
+
+
+def keyframe_times(path: Path) -> list[float]:
+    out = subprocess.run(
+        ["ffprobe", "-v", "error", "-select_streams", "v", "-show_entries", "packet=pts_time,flags", "-of", "csv=p=0", str(path)],
+        capture_output=True, text=True, check=True,
+    )
+    return [float(line.split(",")[0]) for line in out.stdout.split() if "K" in line.split(",")[1]]
+
+
+def decoded_audio(path: Path) -> np.ndarray:
+    out = subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-vn", "-ac", "1", "-ar", "48000", "-f", "f32le", "-"], capture_output=True, check=True)
+    return np.frombuffer(out.stdout, dtype=np.float32)
+
+
 @pytest.mark.parametrize("which", ["default_render", "five_render"])
 def test_layout_check_passes_for_every_step_kind(which, request):
     plan, _, results = request.getfixturevalue(which)
@@ -86,18 +112,37 @@ def test_layout_check_passes_for_every_step_kind(which, request):
     assert problems == []
 
 
-def test_mp4_is_h264_yuv420p_faststart_with_the_planned_duration(default_render):
-    plan, out, _ = default_render
+def test_mp4_is_h264_and_aac_faststart_with_chapters_and_every_frame(default_render):
+    plan, out, results = default_render
     assert out.name == "argmax_softmax.mp4"
     info = probe(out)
     (video,) = [s for s in info["streams"] if s["codec_type"] == "video"]
+    (audio,) = [s for s in info["streams"] if s["codec_type"] == "audio"]
     assert video["codec_name"] == "h264" and video["pix_fmt"] == "yuv420p"
     assert (video["width"], video["height"], video["r_frame_rate"]) == (854, 480, "15/1")
-    planned = sum(step_duration(s, plan.pause) for s in plan.steps)
-    # each step is rounded to whole frames, and ends with at least a short beat
-    assert abs(float(info["format"]["duration"]) - planned) < len(plan.steps) * (1 / 15 + 0.4)
+    assert audio["codec_name"] == "aac" and audio["sample_rate"] == "48000"
+    frames = sum(r.video.frames for r in results)
+    assert int(video["nb_read_frames"]) == frames
+    assert abs(float(info["format"]["duration"]) - frames / 15) < 1e-3
+    assert abs(float(audio["duration"]) - frames / 15) < 0.03  # one AAC frame
     atoms = top_level_atoms(out)
     assert atoms.index("moov") < atoms.index("mdat")
+    titles = [c["tags"]["title"] for c in chapters_of(out)]
+    assert titles == [s.title for s in plan.steps]
+
+
+def test_keyframes_at_most_two_seconds_apart(default_render):
+    _, out, _ = default_render
+    times = keyframe_times(out)
+    assert times[0] == 0 and max(np.diff(times)) <= 2.0 + 1e-6
+
+
+def test_no_step_cuts_its_narration_off(default_render):
+    plan, _, results = default_render
+    narrated = narrate(plan, "piper", 150, results[0].path.parent.parent)  # cached: the same speech
+    for r in results:
+        timing = narrated[r.step.index].timing
+        assert r.video.frames / 15 >= timing.lead + timing.speech + timing.pause - 1 / 15
 
 
 @pytest.mark.parametrize("which", ["default_render", "five_render"])
@@ -131,12 +176,97 @@ def test_final_frame_of_each_step_matches_its_control_frame(default_render):
 def test_a_second_render_reuses_every_step_and_edits_render_only_that_step(default_render, tmp_path):
     plan, out, results = default_render
     cache = results[0].path.parent.parent
-    import dataclasses
-
-    again_out, again = render_plan(plan, tmp_path, quality="low", jobs=2, cache_dir=cache)
-    assert all(r.cached for r in again)
-    assert again_out.read_bytes() == out.read_bytes()
-    edited = dataclasses.replace(plan.steps[2], narration=plan.steps[2].narration + " One more sentence.")
+    lesson = load_lesson(ROOT / "lessons" / "argmax_softmax.yaml")
+    numbers = compute(lesson, ROOT / "lessons")
+    again = build(plan, numbers, tmp_path, quality="low", voice="piper", jobs=2, cache_dir=cache)
+    assert all(r.cached for r in again.steps)
+    assert again.video.read_bytes() == out.read_bytes()
+    edited = dataclasses.replace(plan.steps[2], narration=plan.steps[2].narration + " One more.", tokens=plan.steps[2].tokens + ("One", "more."), spoken=plan.steps[2].spoken + ("One", "more."))
     plan2 = dataclasses.replace(plan, steps=(*plan.steps[:2], edited, *plan.steps[3:]))
-    _, third = render_plan(plan2, tmp_path, quality="low", jobs=2, cache_dir=cache)
-    assert [r.cached for r in third] == [i != 2 for i in range(len(plan.steps))]
+    third = build(plan2, numbers, tmp_path, quality="low", voice="piper", jobs=2, cache_dir=cache)
+    assert [r.cached for r in third.steps] == [i != 2 for i in range(len(plan.steps))]
+
+
+def parse_cues(text: str, sep: str) -> list[tuple[float, float, list[str]]]:
+    def seconds(clock: str) -> float:
+        h, m, rest = clock.split(":")
+        s, ms = rest.split(sep)
+        return int(h) * 3600 + int(m) * 60 + int(s) + int(ms) / 1000
+
+    cues = []
+    for block in text.strip().split("\n\n"):
+        lines = block.split("\n")
+        if lines[0] == "WEBVTT":
+            continue
+        timing = next(i for i, line in enumerate(lines) if "-->" in line)
+        a, b = lines[timing].split(" --> ")
+        cues.append((seconds(a), seconds(b), lines[timing + 1:]))
+    return cues
+
+
+@pytest.mark.parametrize("which", ["default_render", "five_render"])
+def test_captions_follow_the_platform_rules_and_carry_every_word(which, request):
+    plan, out, _ = request.getfixturevalue(which)
+    duration = float(probe(out)["format"]["duration"])
+    vtt = out.with_suffix(".vtt").read_text(encoding="utf-8")
+    srt = out.with_suffix(".srt").read_text(encoding="utf-8")
+    assert vtt.startswith("WEBVTT\n")
+    for cues in (parse_cues(vtt, "."), parse_cues(srt, ",")):
+        assert cues
+        for (start, end, lines), nxt in zip(cues, cues[1:] + [None]):
+            assert 0 <= start < end <= duration + 1e-3
+            assert 1.0 - 1e-3 <= end - start <= 7.0 + 1e-3, (start, end, lines)
+            assert 1 <= len(lines) <= 2 and all(len(line) <= 42 for line in lines), lines
+            if nxt:
+                assert end <= nxt[0] + 1e-3, "cues overlap or are out of order"
+        words = " ".join(" ".join(lines) for _, _, lines in cues).split()
+        assert words == " ".join(s.narration for s in plan.steps).split()  # digits kept, nothing lost
+
+
+def test_voice_is_in_time_with_the_captions_to_the_last_step(default_render):
+    """Where the last step's voice starts in the decoded MP4 audio is where its first caption starts."""
+    plan, out, results = default_render
+    audio = decoded_audio(out)
+    last_start = sum(r.video.frames for r in results[:-1]) / 15
+    cues = parse_cues(out.with_suffix(".vtt").read_text(encoding="utf-8"), ".")
+    first_cue = min(c[0] for c in cues if c[0] >= last_start - 1e-3)
+    window = audio[int(last_start * 48000):]
+    envelope = np.convolve(np.abs(window), np.ones(480) / 480, mode="same")
+    onset = last_start + np.argmax(envelope > 0.01) / 48000
+    assert abs(onset - first_cue) < 0.12, (onset, first_cue)
+
+
+def test_track_is_loudness_normalised_without_clipping(default_render):
+    _, out, _ = default_render
+    raw = subprocess.run(["ffmpeg", "-v", "error", "-i", str(out), "-vn", "-f", "f32le", "-"], capture_output=True, check=True).stdout
+    audio = np.frombuffer(raw, dtype=np.float32).reshape(-1, 2)  # both channels, as decoded from the AAC
+    assert abs(loudness(audio) - (-16.0)) < 1.0
+    assert np.max(np.abs(audio)) < 1.0
+
+
+def test_course_package_manifest_lists_files_chapters_and_numbers(default_render):
+    plan, out, results = default_render
+    manifest = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    names = {f["name"] for f in manifest["files"]}
+    stem = plan.lesson_id
+    assert names == {f"{stem}{ext}" for ext in (".mp4", ".srt", ".vtt", ".chapters.vtt", ".transcript.md", ".poster.png")}
+    for f in manifest["files"]:
+        data = (out.parent / f["name"]).read_bytes()
+        assert f["sha256"] == hashlib.sha256(data).hexdigest() and f["bytes"] == len(data)
+    assert [c["title"] for c in manifest["chapters"]] == [s.title for s in plan.steps]
+    assert manifest["resolution"] == [854, 480] and abs(manifest["duration"] - float(probe(out)["format"]["duration"])) < 1e-3
+    chapters_vtt = parse_cues(out.with_suffix("").with_suffix(".chapters.vtt").read_text(encoding="utf-8"), ".")
+    assert [c[2][0] for c in chapters_vtt] == [s.title for s in plan.steps]
+    # every number the narration says is the mathcore value at the shown precision
+    for item in manifest["shown"]:
+        shown = item["shown"].rstrip(".,;:!?").replace("\u2212", "-")
+        if isinstance(item["value"], float):
+            scale = 100 if shown.endswith("%") else 1
+            shown = shown.rstrip("%")
+            decimals = len(shown.split(".")[1]) if "." in shown else 0
+            assert float(shown) == pytest.approx(round(item["value"] * scale, decimals), abs=1e-9), item
+    assert manifest["numbers"]["softmax"]["setosa"] == pytest.approx(0.6871351050192344)
+    poster = Image.open(out.parent / f"{stem}.poster.png")
+    assert poster.size == (854, 480)
+    transcript = (out.parent / f"{stem}.transcript.md").read_text(encoding="utf-8")
+    assert transcript.startswith(f"# {plan.title}") and all(f"] {s.title}" in transcript for s in plan.steps)

@@ -41,7 +41,7 @@ def parse_lesson(text: str, filename: str = "<lesson>") -> Lesson:
     except ValidationError as exc:
         raise LessonError(_pydantic_problems(exc, src, filename)) from None
     problems = [
-        Problem(filename, *src.where(loc, key=key), msg) for loc, msg, key in _cross_checks(lesson)
+        Problem(filename, *src.where(loc, key=key), msg) for loc, msg, key in _cross_checks(lesson, Path(filename).parent)
     ]
     if problems:
         raise LessonError(problems)
@@ -163,8 +163,8 @@ def _pattern_words(path: Path_) -> str:
     return "use lower-case letters, digits and _, starting with a letter"
 
 
-def _cross_checks(lesson: Lesson) -> list[tuple[Path_, str, bool]]:
-    """Checks that span several parts of the script: shapes, names, references, placeholders."""
+def _cross_checks(lesson: Lesson, folder: Path) -> list[tuple[Path_, str, bool]]:
+    """Checks that span several parts of the script: shapes, names, references, placeholders, files."""
     out: list[tuple[Path_, str, bool]] = []
     net = lesson.network
     inputs = [i.name for i in net.inputs]
@@ -219,12 +219,16 @@ def _cross_checks(lesson: Lesson) -> list[tuple[Path_, str, bool]]:
             out.append(((*at, "compare_training"), "needs a 'training' section (or set compare_training: false)", False))
         if step.kind == "cross_entropy" and ex.label is None:
             out.append(((*at, "kind"), "needs the example's observed class: set example.label", False))
+        if step.audio is not None and not (folder / step.audio).is_file():
+            out.append(((*at, "audio"), f"no such recording: {folder / step.audio}", False))
         texts: list[tuple[Path_, str]] = [((*at, "narration"), step.narration), ((*at, "title"), step.title)]
         texts += [((*at, "points", i), p) for i, p in enumerate(getattr(step, "points", []))]
         for where, text in texts:
             for msg in placeholders.problems(text, names):
                 out.append((where, msg, False))
     ids = [s.id for s in lesson.steps if s.id]
+    if lesson.video.poster is not None and lesson.video.poster not in ids:
+        out.append((("video", "poster"), f"no step with id {lesson.video.poster!r}{did_you_mean(lesson.video.poster, ids)}", False))
     for s, step in enumerate(lesson.steps):
         if step.id and ids.count(step.id) > 1:
             out.append((("steps", s, "id"), f"step id {step.id!r} is used twice", False))

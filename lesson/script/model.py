@@ -107,10 +107,14 @@ class Theme(Strict):
 
 class Video(Strict):
     quality: Literal["low", "medium", "course", "high", "4k"] = "course"
+    poster: Identifier | None = Field(None, description="the id of the step whose last picture is the poster (default: the SoftMax step)")
 
 
 class Narration(Strict):
-    voice: str = Field("none", description="'none' for a silent video timed at words_per_minute")
+    voice: Literal["piper", "espeak", "none"] = Field(
+        "piper",
+        description="'piper' (offline neural voice), 'espeak' (espeak-ng), or 'none' for a silent video timed at words_per_minute",
+    )
     words_per_minute: Annotated[int, Field(ge=60, le=300)] = 150
     pause: Annotated[float, Field(ge=0, le=10)] = 0.6
 
@@ -119,6 +123,11 @@ class StepBase(Strict):
     id: Identifier | None = None
     title: Text = Field(description="the step's chapter name")
     narration: Text = Field(description="spoken and captioned; {placeholders} are filled from the math core")
+    audio: str | None = Field(
+        None,
+        max_length=500,
+        description="a recording of this step's narration (WAV, FLAC, MP3, ...), relative to the script; it replaces the voice",
+    )
 
 
 class TitleStep(StepBase):

@@ -78,16 +78,27 @@ def problems(text: str, known: set[str]) -> list[str]:
     return out
 
 
-def fill(text: str, values: Mapping[str, float | int | str], decimals: int) -> str:
-    """Replace every placeholder with its value (names were checked when the script was loaded)."""
-    parts = []
+def fill_spans(text: str, values: Mapping[str, float | int | str], decimals: int) -> tuple[str, list[tuple[str, int, int]]]:
+    """Like :func:`fill`, and where each placeholder's value landed: ``(name, start, end)`` character spans."""
+    parts: list[str] = []
+    spans: list[tuple[str, int, int]] = []
+    pos = 0
     for literal, field, spec, _ in _FORMATTER.parse(text):
         parts.append(literal)
+        pos += len(literal)
         if field is None:
             continue
         value = values[field]
         if isinstance(value, str) or (isinstance(value, int) and not spec):
-            parts.append(str(value))
+            shown = str(value)
         else:
-            parts.append(format(value, spec or f".{decimals}f"))
-    return "".join(parts)
+            shown = format(value, spec or f".{decimals}f")
+        parts.append(shown)
+        spans.append((field, pos, pos + len(shown)))
+        pos += len(shown)
+    return "".join(parts), spans
+
+
+def fill(text: str, values: Mapping[str, float | int | str], decimals: int) -> str:
+    """Replace every placeholder with its value (names were checked when the script was loaded)."""
+    return fill_spans(text, values, decimals)[0]

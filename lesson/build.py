@@ -1,0 +1,196 @@
+"""From a plan to the course package: narration, rendered steps, the MP4 with voice and chapters, and the files beside it.
+
+    DIR/<id>.mp4             H.264 + AAC (48 kHz, -16 LUFS), chapters, moov first
+    DIR/<id>.srt, .vtt       captions from the narration's word timings
+    DIR/<id>.chapters.vtt    one chapter per step
+    DIR/<id>.transcript.md   the narration with timestamps
+    DIR/<id>.poster.png      a frame for the course page
+    DIR/<id>.json            manifest: chapters, files with SHA-256, every number with its mathcore value
+
+Everything is written to a hidden folder inside DIR first and moved into place
+at the end, so a failed or interrupted render leaves the previous files whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+from lesson import captions
+from lesson.numbers import LessonNumbers
+from lesson.plan import Plan, StepPlan
+from lesson.render import QUALITIES, StepResult, default_cache_dir, render_steps, write_clips
+from lesson.speech import RATE
+from lesson.timing import LEAD
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    video: Path
+    files: tuple[Path, ...]
+    steps: tuple[StepResult, ...]
+    duration: float  # seconds
+    speech_seconds: float  # seconds of narration in the video
+    synthesis_seconds: float  # wall time spent on the voice (0 when cached)
+    loudness: float | None  # LUFS of the track, None without sound
+    peak: float | None  # dBFS
+
+
+def build(
+    plan: Plan,
+    numbers: LessonNumbers,
+    out_dir: Path,
+    *,
+    quality: str | None = None,
+    voice: str = "piper",
+    words_per_minute: int = 150,
+    poster: str | None = None,
+    jobs: int = 1,
+    cache_dir: Path | None = None,
+    use_cache: bool = True,
+    on_step: Callable[[StepResult], None] | None = None,
+    on_start: Callable[[StepPlan, bool], None] | None = None,
+) -> BuildResult:
+    from lesson.audio import loudness, normalise, peak_dbfs, stereo
+    from lesson.narrate import narrate
+
+    quality = quality or plan.quality
+    width, height, fps = QUALITIES[quality]
+    cache_dir = cache_dir or default_cache_dir()
+    began = time.perf_counter()
+    narrated = narrate(plan, voice, words_per_minute, cache_dir, use_cache)
+    synthesis = time.perf_counter() - began
+    results = render_steps(
+        plan.steps, {i: n.timing for i, n in narrated.items()}, plan.style, quality,
+        jobs=jobs, cache_dir=cache_dir, use_cache=use_cache, on_step=on_step, on_start=on_start,
+    )
+    starts = np.concatenate([[0], np.cumsum([r.video.frames for r in results])]).astype(int)
+    total_frames = int(starts[-1])
+    duration = total_frames / fps
+
+    # the narration track: each step's speech at its step's start plus the lead-in
+    has_sound = voice != "none" or any(s.audio for s in plan.steps)
+    track = None
+    if has_sound:
+        track = np.zeros(total_frames * RATE // fps, dtype=np.float32)
+        for r, start in zip(results, starts):
+            samples = narrated[r.step.index].speech.samples
+            at = int(start) * RATE // fps + int(LEAD * RATE)
+            track[at:at + len(samples)] = samples[: max(0, len(track) - at)]
+        track = normalise(track)
+
+    chapters = [
+        captions.Chapter(r.step.title, float(a) / fps, float(b) / fps) for r, a, b in zip(results, starts[:-1], starts[1:])
+    ]
+    words = [
+        [
+            captions.Word(tok, c.start + LEAD + t0, c.start + LEAD + t1)
+            for tok, (t0, t1) in zip(r.step.tokens, narrated[r.step.index].speech.times)
+        ]
+        for r, c in zip(results, chapters)
+    ]
+    cues = captions.make_cues(words, duration)
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{plan.lesson_id}-", dir=out_dir))
+    try:
+        name = plan.lesson_id
+        video = stage / f"{name}.mp4"
+        mp4_chapters = [
+            {"id": i + 1, "start": round(c.start * 1000), "end": round(c.end * 1000), "time_base": Fraction(1, 1000), "metadata": {"title": c.title}}
+            for i, c in enumerate(chapters)
+        ]
+        write_clips(video, [(r.path, None) for r in results], fps, audio=track, chapters=mp4_chapters)
+        (stage / f"{name}.srt").write_text(captions.srt(cues), encoding="utf-8")
+        (stage / f"{name}.vtt").write_text(captions.webvtt(cues), encoding="utf-8")
+        (stage / f"{name}.chapters.vtt").write_text(captions.chapters_webvtt(chapters), encoding="utf-8")
+        (stage / f"{name}.transcript.md").write_text(
+            captions.transcript(plan.title, chapters, [r.step.narration for r in results]), encoding="utf-8"
+        )
+        poster_index = _poster_step(plan, results, poster)
+        save_frame(video, (int(starts[poster_index + 1]) - 1) / fps, stage / f"{name}.poster.png")
+        files = sorted(p for p in stage.iterdir())
+        manifest = {
+            "lesson": plan.lesson_id,
+            "title": plan.title,
+            "duration": round(duration, 3),
+            "resolution": [width, height],
+            "fps": fps,
+            "audio": None if track is None else {"codec": "aac", "sample_rate": RATE, "loudness_lufs": round(loudness(stereo(track)), 2), "peak_dbfs": round(peak_dbfs(track), 2)},
+            "chapters": [{"title": c.title, "start": round(c.start, 3), "end": round(c.end, 3)} for c in chapters],
+            "files": [{"name": p.name, "bytes": p.stat().st_size, "sha256": _sha256(p)} for p in files],
+            "numbers": numbers.to_json(),
+            "shown": _shown(plan, numbers),
+        }
+        manifest_path = stage / f"{name}.json"
+        manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        finals = []
+        for p in [*files, manifest_path]:
+            os.replace(p, out_dir / p.name)
+            finals.append(out_dir / p.name)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return BuildResult(
+        video=out_dir / f"{plan.lesson_id}.mp4",
+        files=tuple(finals),
+        steps=tuple(results),
+        duration=duration,
+        speech_seconds=sum(n.speech.seconds for n in narrated.values()),
+        synthesis_seconds=synthesis,
+        loudness=None if track is None else loudness(stereo(track)),
+        peak=None if track is None else peak_dbfs(track),
+    )
+
+
+def _poster_step(plan: Plan, results: list[StepResult], poster: str | None) -> int:
+    ids = [r.step.id for r in results]
+    if poster in ids:
+        return ids.index(poster)
+    kinds = [r.step.kind for r in results]
+    return kinds.index("softmax") if "softmax" in kinds else len(results) // 2
+
+
+def _shown(plan: Plan, numbers: LessonNumbers) -> list[dict]:
+    """Every placeholder the narration fills in, per step: the text shown and the mathcore value."""
+    values = numbers.values()
+    out = []
+    for step in plan.steps:
+        for name, i in step.cues:
+            value = values[name]
+            out.append({"step": step.id, "placeholder": name, "shown": step.tokens[i], "value": value if not isinstance(value, np.generic) else value.item()})
+    return out
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def save_frame(video: Path, seconds: float, target: Path) -> None:
+    """The frame shown at ``seconds`` as a PNG."""
+    import av
+
+    with av.open(str(video)) as src:
+        stream = src.streams.video[0]
+        src.seek(int(seconds / stream.time_base), stream=stream, backward=True)
+        chosen = None
+        for frame in src.decode(stream):
+            chosen = frame
+            if frame.time is not None and frame.time >= seconds - 1e-6:
+                break
+        if chosen is None:
+            raise RuntimeError(f"no frame at {seconds:.2f}s in {video}")
+        chosen.to_image().save(target)

@@ -1,0 +1,89 @@
+"""Long holds cost nothing to encode and stay exact: frame count, duration, keyframes and audio sync."""
+
+import json
+import subprocess
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lesson.build import build
+from lesson.numbers import compute
+from lesson.plan import build_plan
+from lesson.script import load_lesson
+from lesson.timing import LEAD
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.render
+BEEP_AT = 0.7  # seconds into the recording
+
+
+def write_recording(path: Path, seconds: float) -> None:
+    """A 'recorded narration': silence with a short 1 kHz tone at BEEP_AT."""
+    rate = 22050
+    t = np.arange(int(seconds * rate)) / rate
+    x = np.where((t >= BEEP_AT) & (t < BEEP_AT + 0.3), 0.5 * np.sin(2 * np.pi * 1000 * t), 0.0)
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes((x * 32767).astype("<i2").tobytes())
+
+
+@pytest.fixture(scope="module")
+def long_holds(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("holds")
+    text = (ROOT / "tests" / "fixtures" / "five_classes.yaml").read_text()
+    head = text.split("\nsteps:")[0].replace("narration: {voice: none}", "narration: {voice: none, pause: 9.5}")
+    write_recording(tmp / "take1.wav", 2.0)
+    (tmp / "holds.yaml").write_text(
+        head
+        + "\nsteps:\n"
+        + '  - {kind: title, title: Long holds, narration: "Five classes."}\n'
+        + '  - {kind: summary, title: Recorded, points: [one, two], narration: "A recorded step.", audio: take1.wav}\n'
+    )
+    lesson = load_lesson(tmp / "holds.yaml")
+    numbers = compute(lesson, tmp)
+    plan = build_plan(lesson, tmp, numbers)
+    result = build(plan, numbers, tmp / "out", quality="low", voice="none", jobs=2, cache_dir=tmp / "cache")
+    return plan, result
+
+
+def ffprobe(*args: str) -> str:
+    return subprocess.run(["ffprobe", "-v", "error", *args], capture_output=True, text=True, check=True).stdout
+
+
+def test_holds_are_exact_to_the_frame(long_holds):
+    plan, result = long_holds
+    fps = 15
+    frames = sum(r.video.frames for r in result.steps)
+    # every step lasts through its 9.5 s pause, and holds are most of the video
+    assert all(r.video.frames >= (LEAD + 9.5) * fps for r in result.steps)
+    assert sum(r.video.hold_frames for r in result.steps) > 0.6 * frames
+    info = json.loads(ffprobe("-count_frames", "-show_streams", "-show_format", "-of", "json", str(result.video)))
+    (video,) = [s for s in info["streams"] if s["codec_type"] == "video"]
+    assert int(video["nb_read_frames"]) == frames
+    assert video["r_frame_rate"] == "15/1" and video["avg_frame_rate"] == "15/1"  # constant frame rate
+    assert abs(float(info["format"]["duration"]) - frames / fps) < 1e-3
+    # frame timestamps are exactly one frame apart
+    pts = [float(x) for x in ffprobe("-select_streams", "v", "-show_entries", "packet=pts_time", "-of", "csv=p=0", str(result.video)).split()]
+    assert np.allclose(np.diff(pts), 1 / fps, atol=1e-4)
+    keys = [float(l.split(",")[0]) for l in ffprobe("-select_streams", "v", "-show_entries", "packet=pts_time,flags", "-of", "csv=p=0", str(result.video)).split() if "K" in l]
+    assert max(np.diff(keys + [frames / fps])) <= 2.0 + 1e-6
+    # the whole video decodes without errors
+    decode = subprocess.run(["ffmpeg", "-v", "error", "-i", str(result.video), "-f", "null", "-"], capture_output=True, text=True)
+    assert decode.returncode == 0 and decode.stderr == ""
+
+
+def test_recorded_narration_sets_the_step_length_and_stays_in_sync(long_holds):
+    plan, result = long_holds
+    first, second = result.steps
+    start = first.video.frames / 15
+    # the recording's 2 s plus lead-in and pause, to the frame
+    assert second.video.frames / 15 >= LEAD + 2.0 + 9.5 - 1 / 15
+    out = subprocess.run(["ffmpeg", "-v", "error", "-i", str(result.video), "-vn", "-ac", "1", "-ar", "48000", "-f", "f32le", "-"], capture_output=True, check=True)
+    audio = np.frombuffer(out.stdout, dtype=np.float32)
+    assert abs(len(audio) / 48000 - sum(r.video.frames for r in result.steps) / 15) < 0.03
+    onset = np.argmax(np.abs(audio) > 0.05) / 48000
+    assert abs(onset - (start + LEAD + BEEP_AT)) < 0.03, onset
