@@ -19,31 +19,35 @@ TARGET_LUFS = -16.0
 CEILING_DBFS = -1.0
 
 
-def _k_weighting() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
-    """The two K-weighting biquads of BS.1770 at 48 kHz (the coefficients the recommendation tabulates)."""
-    shelf = (np.array([1.53512485958697, -2.69169618940638, 1.19839281085285]), np.array([1.0, -1.69065929318241, 0.73248077421585]))
-    highpass = (np.array([1.0, -2.0, 1.0]), np.array([1.0, -1.99004745483398, 0.99007225036621]))
-    return shelf, highpass
+# The two K-weighting biquads of BS.1770 at 48 kHz (the coefficients the recommendation tabulates),
+# as second-order sections [b0 b1 b2 a0 a1 a2]: a high shelf, then a high-pass.
+K_WEIGHTING = np.array(
+    [
+        [1.53512485958697, -2.69169618940638, 1.19839281085285, 1.0, -1.69065929318241, 0.73248077421585],
+        [1.0, -2.0, 1.0, 1.0, -1.99004745483398, 0.99007225036621],
+    ]
+)
 
 
 def loudness(samples: np.ndarray) -> float:
     """Integrated loudness in LUFS (-inf for silence) of a track at :data:`RATE`: mono ``(n,)`` or ``(n, channels)``.
 
     Channel powers add up (front left and right weigh 1.0 each), so the same
-    voice on both stereo channels measures 3 dB louder than on one.
+    voice on both channels of a stereo track measures 3 dB louder than on one.
     """
-    from scipy.signal import lfilter
+    from scipy.signal import sosfilt
 
-    x = np.asarray(samples, dtype=np.float64)
+    x = np.asarray(samples, dtype=np.float32)
     if x.ndim == 1:
         x = x[:, None]
-    for b, a in _k_weighting():
-        x = lfilter(b, a, x, axis=0)
     block, step = int(0.4 * RATE), int(0.1 * RATE)
     if len(x) < block:
         return float("-inf")
     n = len(x) // step
-    power = (x[: n * step] ** 2).reshape(n, step, -1).mean(axis=1).sum(axis=1)  # mean square per 100 ms, summed over channels
+    power = np.zeros(n)
+    for channel in x.T:  # mean square per 100 ms of the K-weighted signal, summed over channels
+        k = sosfilt(K_WEIGHTING, channel)[: n * step]
+        power += (k * k).reshape(n, step).mean(axis=1)
     z = np.convolve(power, np.ones(4) / 4, mode="valid")  # 400 ms blocks, 75 % overlap
     lk = -0.691 + 10 * np.log10(np.maximum(z, 1e-20))
     gated = z[lk > -70.0]
@@ -52,11 +56,6 @@ def loudness(samples: np.ndarray) -> float:
     relative = -0.691 + 10 * np.log10(gated.mean()) - 10.0
     final = gated[(-0.691 + 10 * np.log10(gated)) > relative]
     return float(-0.691 + 10 * np.log10(final.mean()))
-
-
-def stereo(samples: np.ndarray) -> np.ndarray:
-    """A mono track as the two identical channels it is played on."""
-    return np.stack([samples, samples], axis=1)
 
 
 def peak_dbfs(samples: np.ndarray) -> float:
@@ -78,11 +77,14 @@ def limit(samples: np.ndarray, ceiling_dbfs: float = CEILING_DBFS, window: float
 
 
 def normalise(samples: np.ndarray, target: float = TARGET_LUFS) -> np.ndarray:
-    """Scale a mono track so that, played on both stereo channels, it measures ``target`` LUFS integrated;
-    peaks are held below :data:`CEILING_DBFS` by the limiter."""
+    """Scale a mono track to ``target`` LUFS integrated, with peaks held below :data:`CEILING_DBFS` by the limiter.
+
+    Each step's narration is normalised on its own (and cached so): the silences between
+    steps fall below the loudness gate, so the joined track measures the same.
+    """
     x = np.asarray(samples, dtype=np.float32)
     for _ in range(4):  # the limiter lowers loudness a little: correct and limit again
-        current = loudness(stereo(x))
+        current = loudness(x)
         if not np.isfinite(current) or abs(current - target) < 0.1:
             break
         x = limit(x * np.float32(10 ** ((target - current) / 20)))
@@ -111,18 +113,18 @@ def read_audio(path: Path) -> np.ndarray:
     return np.concatenate(chunks).astype(np.float32)
 
 
-def add_aac_stream(container, samples: np.ndarray, bit_rate: int = 160_000) -> tuple[object, list]:
-    """Add a stereo AAC stream at :data:`RATE` to ``container`` and encode ``samples`` (mono) into packets."""
+def add_aac_stream(container, samples: np.ndarray, bit_rate: int = 128_000) -> tuple[object, list]:
+    """Add a mono AAC stream at :data:`RATE` (one voice: mono, as narration usually is) and encode ``samples``."""
     import av
 
-    stream = container.add_stream("aac", rate=RATE, layout="stereo")
+    stream = container.add_stream("aac", rate=RATE, layout="mono")
     stream.bit_rate = bit_rate
     packets = []
-    size = 1024
-    stereo = np.vstack([samples, samples]).astype(np.float32)
-    for start in range(0, stereo.shape[1], size):
-        chunk = np.ascontiguousarray(stereo[:, start:start + size])
-        frame = av.AudioFrame.from_ndarray(chunk, format="fltp", layout="stereo")
+    size = RATE  # one second per frame; PyAV cuts them into the encoder's 1024-sample frames
+    mono = np.asarray(samples, dtype=np.float32)[None, :]
+    for start in range(0, mono.shape[1], size):
+        chunk = np.ascontiguousarray(mono[:, start:start + size])
+        frame = av.AudioFrame.from_ndarray(chunk, format="fltp", layout="mono")
         frame.sample_rate = RATE
         frame.pts = start
         frame.time_base = Fraction(1, RATE)

@@ -13,6 +13,7 @@ at the end, so a failed or interrupted render leaves the previous files whole.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -55,13 +56,14 @@ def build(
     voice: str = "piper",
     words_per_minute: int = 150,
     poster: str | None = None,
+    burn_captions: bool = False,
     jobs: int = 1,
     cache_dir: Path | None = None,
     use_cache: bool = True,
     on_step: Callable[[StepResult], None] | None = None,
     on_start: Callable[[StepPlan, bool], None] | None = None,
 ) -> BuildResult:
-    from lesson.audio import loudness, normalise, peak_dbfs, stereo
+    from lesson.audio import loudness, peak_dbfs
     from lesson.narrate import narrate
 
     quality = quality or plan.quality
@@ -70,13 +72,33 @@ def build(
     began = time.perf_counter()
     narrated = narrate(plan, voice, words_per_minute, cache_dir, use_cache)
     synthesis = time.perf_counter() - began
+    timings = {i: n.timing for i, n in narrated.items()}
+    if burn_captions:  # the scenes draw each step's cues into the bottom band
+        for step in plan.steps:
+            n = narrated[step.index]
+            words = [captions.Word(tok, LEAD + a, LEAD + b) for tok, (a, b) in zip(step.tokens, n.speech.times)]
+            cues = captions.make_cues([words], n.timing.min_seconds)
+            timings[step.index] = dataclasses.replace(n.timing, captions=tuple((c.start, c.end, c.text) for c in cues))
     results = render_steps(
-        plan.steps, {i: n.timing for i, n in narrated.items()}, plan.style, quality,
+        plan.steps, timings, plan.style, quality,
         jobs=jobs, cache_dir=cache_dir, use_cache=use_cache, on_step=on_step, on_start=on_start,
     )
     starts = np.concatenate([[0], np.cumsum([r.video.frames for r in results])]).astype(int)
     total_frames = int(starts[-1])
     duration = total_frames / fps
+    speech_seconds = sum(n.speech.seconds for n in narrated.values())
+
+    # nothing changed since the last render into out_dir: the files there are the answer
+    key = _build_key(plan, results, quality, voice, poster, burn_captions)
+    previous = _up_to_date(out_dir, plan.lesson_id, key)
+    if previous is not None:
+        audio = previous.get("audio") or {}
+        return BuildResult(
+            video=out_dir / f"{plan.lesson_id}.mp4",
+            files=tuple(out_dir / f["name"] for f in previous["files"]) + (out_dir / f"{plan.lesson_id}.json",),
+            steps=tuple(results), duration=duration, speech_seconds=speech_seconds, synthesis_seconds=synthesis,
+            loudness=audio.get("loudness_lufs"), peak=audio.get("peak_dbfs"),
+        )
 
     # the narration track: each step's speech at its step's start plus the lead-in
     has_sound = voice != "none" or any(s.audio for s in plan.steps)
@@ -87,7 +109,8 @@ def build(
             samples = narrated[r.step.index].speech.samples
             at = int(start) * RATE // fps + int(LEAD * RATE)
             track[at:at + len(samples)] = samples[: max(0, len(track) - at)]
-        track = normalise(track)
+    track_loudness = None if track is None else loudness(track)
+    track_peak = None if track is None else peak_dbfs(track)
 
     chapters = [
         captions.Chapter(r.step.title, float(a) / fps, float(b) / fps) for r, a, b in zip(results, starts[:-1], starts[1:])
@@ -121,12 +144,13 @@ def build(
         save_frame(video, (int(starts[poster_index + 1]) - 1) / fps, stage / f"{name}.poster.png")
         files = sorted(p for p in stage.iterdir())
         manifest = {
+            "build_key": key,
             "lesson": plan.lesson_id,
             "title": plan.title,
             "duration": round(duration, 3),
             "resolution": [width, height],
             "fps": fps,
-            "audio": None if track is None else {"codec": "aac", "sample_rate": RATE, "loudness_lufs": round(loudness(stereo(track)), 2), "peak_dbfs": round(peak_dbfs(track), 2)},
+            "audio": None if track is None else {"codec": "aac", "sample_rate": RATE, "loudness_lufs": round(track_loudness, 2), "peak_dbfs": round(track_peak, 2)},
             "chapters": [{"title": c.title, "start": round(c.start, 3), "end": round(c.end, 3)} for c in chapters],
             "files": [{"name": p.name, "bytes": p.stat().st_size, "sha256": _sha256(p)} for p in files],
             "numbers": numbers.to_json(),
@@ -145,11 +169,35 @@ def build(
         files=tuple(finals),
         steps=tuple(results),
         duration=duration,
-        speech_seconds=sum(n.speech.seconds for n in narrated.values()),
+        speech_seconds=speech_seconds,
         synthesis_seconds=synthesis,
-        loudness=None if track is None else loudness(stereo(track)),
-        peak=None if track is None else peak_dbfs(track),
+        loudness=track_loudness,
+        peak=track_peak,
     )
+
+
+def _build_key(plan: Plan, results: list[StepResult], quality: str, voice: str, poster: str | None, burn: bool) -> str:
+    """Everything the package depends on: every step's section (its cache key), the options, the code that assembles it."""
+    here = Path(__file__).parent
+    h = hashlib.sha256(json.dumps([plan.lesson_id, plan.title, quality, voice, poster, burn, [r.path.name for r in results]]).encode())
+    for name in ("build.py", "captions.py", "audio.py", "render.py", "narrate.py"):
+        h.update((here / name).read_bytes())
+    return h.hexdigest()[:24]
+
+
+def _up_to_date(out_dir: Path, lesson_id: str, key: str) -> dict | None:
+    """The manifest in ``out_dir`` if it was made with ``key`` and every file it lists is there, unchanged."""
+    try:
+        manifest = json.loads((out_dir / f"{lesson_id}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if manifest.get("build_key") != key:
+        return None
+    for f in manifest.get("files", []):
+        path = out_dir / f["name"]
+        if not path.is_file() or path.stat().st_size != f["bytes"] or _sha256(path) != f["sha256"]:
+            return None
+    return manifest
 
 
 def _poster_step(plan: Plan, results: list[StepResult], poster: str | None) -> int:

@@ -143,9 +143,18 @@ def new(name: str) -> None:
 @click.option("--no-cache", is_flag=True, help="Render every step again, ignoring cached sections.")
 @click.option("--cache-dir", type=click.Path(path_type=Path), default=None, help="Where rendered sections and speech are kept.")
 @click.option("--voice", type=click.Choice(["piper", "espeak", "none"]), default=None, help="Override the script's voice; 'none' renders without sound.")
+@click.option("--burn-captions", is_flag=True, help="Also draw the captions into the picture, in the bottom band.")
 @user_errors
 def render(
-    file: Path, quality: str | None, out_dir: Path, jobs: int | None, only: tuple[str, ...], no_cache: bool, cache_dir: Path | None, voice: str | None
+    file: Path,
+    quality: str | None,
+    out_dir: Path,
+    jobs: int | None,
+    only: tuple[str, ...],
+    no_cache: bool,
+    cache_dir: Path | None,
+    voice: str | None,
+    burn_captions: bool,
 ) -> None:
     """Render a lesson script to OUT_DIR/<lesson id>.mp4 with captions, chapters, transcript, poster and manifest."""
     import dataclasses
@@ -192,6 +201,7 @@ def render(
         voice=voice or lesson.narration.voice,
         words_per_minute=lesson.narration.words_per_minute,
         poster=lesson.video.poster,
+        burn_captions=burn_captions,
         jobs=jobs or os.cpu_count() or 1,
         cache_dir=cache_dir,
         use_cache=not no_cache,
@@ -216,8 +226,8 @@ def clean(cache_dir: Path | None) -> None:
     sections, speech = base / "sections", base / "speech"
     count = len(list(sections.glob("*.mp4"))) if sections.is_dir() else 0
     spoken = len(list(speech.glob("*.npz"))) if speech.is_dir() else 0
-    shutil.rmtree(sections, ignore_errors=True)
-    shutil.rmtree(speech, ignore_errors=True)
+    for folder in (sections, speech, base / "tex", base / "texts"):
+        shutil.rmtree(folder, ignore_errors=True)
     click.echo(f"removed {count} cached section(s) and {spoken} cached narration(s) from {base}")
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from lesson.audio import normalise
 from lesson.plan import Plan, StepPlan
 from lesson.speech import RATE, Engine, Speech, even_times, get_engine
 from lesson.timing import LEAD, StepTiming
@@ -37,7 +38,10 @@ def _recorded(step: StepPlan) -> Speech:
 
 
 def _key(parts: list[str]) -> str:
-    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:24]
+    return hashlib.sha256(json.dumps([AUDIO_VERSION, *parts]).encode()).hexdigest()[:24]
+
+
+AUDIO_VERSION = "normalised -16 LUFS v1"  # change when the processing of cached speech changes
 
 
 def narrate(plan: Plan, voice: str, words_per_minute: int, cache_dir: Path, use_cache: bool = True) -> dict[int, Narrated]:
@@ -58,6 +62,7 @@ def narrate(plan: Plan, voice: str, words_per_minute: int, cache_dir: Path, use_
         speech = _load(path) if use_cache else None
         if speech is None:
             speech = _recorded(step) if step.audio else engine.synthesize(list(step.spoken))  # type: ignore[union-attr]
+            speech = Speech(normalise(speech.samples), speech.times)  # every step at -16 LUFS: voices and recordings match
             _save(path, speech)
         cues = tuple((name, LEAD + speech.times[i][0]) for name, i in step.cues if i < len(speech.times))
         out[step.index] = Narrated(speech, StepTiming(LEAD, speech.seconds, plan.pause, cues, key))

@@ -124,6 +124,10 @@ def render_step(step: StepPlan, style: Style, quality: str, timing: StepTiming, 
             "write_to_movie": True,
             "save_last_frame": False,
             "video_encoder_options": encoder_options(fps),
+            # LaTeX and text are compiled once and kept beside the sections, so an edited step re-renders quickly;
+            # one folder per step id, so that two workers never compile into the same file at once
+            "tex_dir": str(target.parent.parent / "tex" / step.id),
+            "text_dir": str(target.parent.parent / "texts" / step.id),
         }
         with tempconfig(settings):
             config.background_color = style.background
@@ -262,6 +266,9 @@ def render_steps(
             todo.append((step, path))
     failures: list[str] = []
     if todo:
+        import manim  # noqa: F401  - imported once here, shared by the forked workers
+
+        todo.sort(key=lambda item: -timings[item[0].index].min_seconds)  # long steps first: the workers finish together
         ctx = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo))), mp_context=ctx) as pool:
             futures: dict[Future, tuple[StepPlan, Path]] = {}

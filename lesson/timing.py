@@ -22,6 +22,7 @@ class StepTiming:
     pause: float  # silence after the narration before the next step
     cues: tuple[tuple[str, float], ...] = ()  # (placeholder name, seconds from the step's start)
     speech_id: str = ""  # a hash of the narration audio and its timings
+    captions: tuple[tuple[float, float, str], ...] = ()  # burned-in captions: (start, end, text) from the step's start
 
     @property
     def min_seconds(self) -> float:

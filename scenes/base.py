@@ -9,6 +9,7 @@ import numpy as np
 from manim import (
     DOWN,
     LEFT,
+    BackgroundRectangle,
     ORIGIN,
     RIGHT,
     UL,
@@ -102,6 +103,43 @@ class StepScene(Scene):
     # ------------------------------------------------------------ life cycle
     def setup(self) -> None:
         self.camera.background_color = ManimColor(self.theme.background)
+        # burned-in captions: every cue of the step is made up front and shown by opacity, so that the
+        # set of objects on screen stays the same while an animation plays
+        self.caption_slot = VGroup(*(self.caption_card(text) for _, _, text in self.timing.captions))
+        self._caption_shown: int | None = -1
+        if self.timing.captions:
+            self.show_caption(0.0)
+            self.caption_slot.add_updater(lambda _m: self.show_caption(self.time))
+            self.add(self.caption_slot)
+
+    # ------------------------------------------------------------ burned-in captions
+    def caption_card(self, text: str) -> VGroup:
+        lines = VGroup(*(self.text(line, style.CAPTION) for line in text.split("\n"))).arrange(DOWN, buff=0.12)
+        box = BackgroundRectangle(lines, color=ManimColor("#000000"), fill_opacity=style.CAPTION_BOX_OPACITY, buff=0.12)
+        card = VGroup(box, lines)
+        self.fit(card, style.CONTENT_WIDTH, style.CAPTION_BAND_TOP + style.FRAME_HEIGHT / 2 - 0.2)
+        return card.move_to([0, (style.CAPTION_BAND_TOP - style.FRAME_HEIGHT / 2) / 2, 0])
+
+    def caption_index(self, t: float) -> int | None:
+        for i, (start, end, _) in enumerate(self.timing.captions):
+            if start <= t + 1e-9 < end:
+                return i
+        return None
+
+    def show_caption(self, t: float) -> None:
+        """Show the caption due at ``t`` (seconds from the step's start) and hide the others."""
+        index = self.caption_index(t)
+        if index == self._caption_shown:
+            return
+        self._caption_shown = index
+        for i, (box, lines) in enumerate(self.caption_slot):
+            box.set_fill(opacity=style.CAPTION_BOX_OPACITY if i == index else 0.0)
+            lines.set_opacity(1.0 if i == index else 0.0)
+
+    def caption_changes(self, start: float, end: float) -> list[float]:
+        """Times in (start, end) at which the burned-in caption changes."""
+        edges = {t for s, e, _ in self.timing.captions for t in (s, e)}
+        return sorted(t for t in edges if start < t < end)
 
     def construct(self) -> None:
         head = self.heading()
@@ -128,6 +166,18 @@ class StepScene(Scene):
         frames = int(round(seconds * self.fps))
         if frames <= 0:
             return
+        if self.timing.captions:  # one still per caption: split the hold where the caption changes
+            end_frame = self.frame + frames
+            for t in self.caption_changes(self.time, end_frame / self.fps):
+                self._hold_frames(int(round(t * self.fps)) - self.frame)
+            self._hold_frames(end_frame - self.frame)
+            return
+        self._hold_frames(frames)
+
+    def _hold_frames(self, frames: int) -> None:
+        if frames <= 0:
+            return
+        self.show_caption(self.time)
         if os.environ.get("LESSON_HOLDS_AS_FRAMES") == "1":  # the old way, for the benchmark's before/after: Manim draws and encodes every frame
             super().wait((frames + 0.5) / self.fps, frozen_frame=True)
             self.timeline.append(Play(self.renderer.num_plays - 1))
@@ -164,7 +214,7 @@ class StepScene(Scene):
         self.check_layout()
 
     def check_layout(self) -> None:
-        problems = layout.check(self.mobjects)
+        problems = layout.check([m for m in self.mobjects if m is not self.caption_slot])
         for p in problems:
             if not any(known.endswith(p) for known in self.layout_problems):
                 self.layout_problems.append(f"step {self.step.id} ({self.step.kind}) at {self.time:.1f}s: {p}")

@@ -47,8 +47,15 @@ class SoftmaxPropertiesScene(StepScene):
         if not d["trained"]:
             return
         self.wait(style.BEAT)
+        # the picture stays while the voice finishes it; it clears just before the first trained network is named
+        self.cue(*self.run_cues(1), ahead=2 * style.QUICK)
         self.play(FadeOut(VGroup(heads, left, right, arrows, keeps, bottom)), run_time=style.QUICK)
         self.caveat(d["trained"])
+
+    def run_cues(self, t: int) -> list[str]:
+        """The placeholders of trained network ``t`` (from 1): when the voice says one, its panel appears."""
+        names = [f"trained.{t}.{what}" for what in ("accuracy", "seed", "prediction")]
+        return names + [f"trained.{t}.softmax.{self.class_name(c)}" for c in range(self.n_classes)]
 
     def caveat(self, runs: list[dict]) -> None:
         n = self.n_classes
@@ -79,8 +86,7 @@ class SoftmaxPropertiesScene(StepScene):
         same.next_to(panels, DOWN, buff=0.45)
         self.fit(same, style.CONTENT_WIDTH)
         for t, p in enumerate(panels, start=1):
-            names = [f"trained.{t}.{what}" for what in ("accuracy", "seed", "prediction")]
-            self.cue(*names, *(f"trained.{t}.softmax.{self.class_name(c)}" for c in range(n)), ahead=style.QUICK)
+            self.cue(*self.run_cues(t), ahead=style.QUICK)
             self.play(FadeIn(p[0]), FadeIn(VGroup(*(b[0] for b in p[1]))), run_time=style.QUICK)
             self.play(LaggedStart(*(GrowFromEdge(b[1], LEFT) for b in p[1]), lag_ratio=0.15), run_time=style.NORMAL)
         self.play(FadeIn(same, shift=0.2 * UP), run_time=style.NORMAL)

@@ -46,6 +46,8 @@ BODY = 34
 LABEL = 28
 SMALL = 24
 MATH = 40
+CAPTION = 26  # burned-in captions, in the bottom band
+CAPTION_BOX_OPACITY = 0.6
 
 # Rhythm (seconds)
 QUICK = 0.6

@@ -87,3 +87,45 @@ def test_recorded_narration_sets_the_step_length_and_stays_in_sync(long_holds):
     assert abs(len(audio) / 48000 - sum(r.video.frames for r in result.steps) / 15) < 0.03
     onset = np.argmax(np.abs(audio) > 0.05) / 48000
     assert abs(onset - (start + LEAD + BEEP_AT)) < 0.03, onset
+
+
+def test_a_recording_that_is_not_audio_is_a_clear_error(tmp_path):
+    from lesson.errors import LessonError
+
+    text = (ROOT / "tests" / "fixtures" / "five_classes.yaml").read_text().split("\nsteps:")[0]
+    (tmp_path / "take.wav").write_text("not audio at all")
+    (tmp_path / "bad.yaml").write_text(text + '\nsteps:\n  - {kind: title, title: T, narration: "Hello.", audio: take.wav}\n')
+    lesson = load_lesson(tmp_path / "bad.yaml")
+    numbers = compute(lesson, tmp_path)
+    plan = build_plan(lesson, tmp_path, numbers)
+    with pytest.raises(LessonError, match="take.wav: cannot read this audio file"):
+        build(plan, numbers, tmp_path / "out", quality="low", voice="none", cache_dir=tmp_path / "cache")
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_burned_in_captions_appear_in_the_bottom_band_during_their_cues(tmp_path):
+    import dataclasses
+
+    path = ROOT / "tests" / "fixtures" / "five_classes.yaml"
+    lesson = load_lesson(path)
+    numbers = compute(lesson, path.parent)
+    plan = build_plan(lesson, path.parent, numbers)
+    plan = dataclasses.replace(plan, steps=plan.steps[5:6])  # the SoftMax step
+    result = build(plan, numbers, tmp_path / "out", quality="low", voice="none", burn_captions=True, jobs=1, cache_dir=tmp_path / "cache")
+    vtt = (tmp_path / "out" / "five_fruits.vtt").read_text()
+    first = vtt.split("\n\n")[1].split("\n")[1]
+    start = float(first.split(" --> ")[0].split(":")[-1])
+    end = float(first.split(" --> ")[1].split(":")[-1])
+    bg = np.array([int(plan.style.background[i:i + 2], 16) for i in (1, 3, 5)])
+
+    def band(t):
+        raw = subprocess.run(
+            ["ffmpeg", "-v", "error", "-ss", f"{t:.3f}", "-i", str(result.video), "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+            capture_output=True, check=True,
+        ).stdout
+        frame = np.frombuffer(raw, dtype=np.uint8).reshape(480, 854, 3).astype(int)
+        return np.abs(frame[480 - 480 // 6 + 2:] - bg).max()
+
+    assert band(start / 2) < 40  # before the voice starts: the band is empty
+    assert band((start + end) / 2) > 100  # during the first cue: its text is there
+    assert result.steps[0].layout_problems == ()

@@ -21,6 +21,8 @@ BROKEN = ROOT / "tests" / "fixtures" / "broken"
 
 # fixture -> (line, column, a part of the message); lines and columns checked by hand against the files
 EXPECTED = {
+    "missing_recording": (112, 12, "no such recording: "),
+    "unknown_poster": (57, 11, "no step with id 'softmx'; did you mean 'softmax'?"),
     "alias_bomb": (0, 0, "expands to more than 100000 values"),
     "bad_colour": (37, 52, "network.classes.1.color: 'orange' is not allowed here: write a colour as #rrggbb"),
     "bad_lesson_id": (7, 5, "id: '../argmax softmax' is not allowed here"),
