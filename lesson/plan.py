@@ -51,7 +51,6 @@ class StepPlan:
     id: str
     title: str
     narration: str  # as captioned: digits, Unicode minus
-    read_seconds: float  # how long the narration takes to read at the script's words per minute
     data: dict[str, Any] = field(default_factory=dict)
     tokens: tuple[str, ...] = ()  # the narration's whitespace-separated tokens, as captioned
     spoken: tuple[str, ...] = ()  # each token as the voice reads it ("−0.44" → "minus zero point four four")
@@ -127,10 +126,6 @@ def sum_to_one_decimals(values: Sequence[float], decimals: int) -> int | None:
 # ---------------------------------------------------------------- the plan
 
 
-def words_seconds(text: str, words_per_minute: int) -> float:
-    return len(text.split()) * 60.0 / words_per_minute
-
-
 def build_plan(lesson: Lesson, base: Path = Path("."), numbers: LessonNumbers | None = None) -> Plan:
     nums = numbers if numbers is not None else compute(lesson, base)
     d = lesson.display.decimals
@@ -158,7 +153,6 @@ def build_plan(lesson: Lesson, base: Path = Path("."), numbers: LessonNumbers | 
                 id=step.id or f"step{index + 1:02d}_{step.kind}",
                 title=fill(step.title, values, d),
                 narration=narration,
-                read_seconds=words_seconds(narration, lesson.narration.words_per_minute),
                 data=builder(lesson, nums, step, d, values),
                 tokens=tuple(t for t, _ in toks),
                 spoken=tuple(normalize.spoken(t) for t, _ in toks),

@@ -179,8 +179,7 @@ class StepScene(Scene):
             return
         self.show_caption(self.time)
         if os.environ.get("LESSON_HOLDS_AS_FRAMES") == "1":  # the old way, for the benchmark's before/after: Manim draws and encodes every frame
-            super().wait((frames + 0.5) / self.fps, frozen_frame=True)
-            self.timeline.append(Play(self.renderer.num_plays - 1))
+            super().wait((frames + 0.5) / self.fps, frozen_frame=True)  # play() puts it on the timeline
             return
         self.renderer.update_frame(self)  # the picture as it is now, with anything added or removed since the last play
         still = np.ascontiguousarray(self.renderer.get_frame(), dtype=np.uint8)

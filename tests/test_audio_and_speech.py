@@ -95,3 +95,29 @@ def test_wrap_balances_two_lines_or_refuses():
     assert len(a) <= 42 and len(b) <= 42 and abs(len(a) - len(b)) < 12
     assert captions.wrap("x" * 43) is None
     assert captions.wrap(" ".join(["word"] * 30)) is None
+
+
+SPOKEN = ["The", "raw", "output", "is", "minus zero point four four,", "then", "e to the power of one point four three."]
+
+
+@pytest.mark.parametrize("voice", ["piper", "espeak"])
+def test_engines_speak_every_token_in_order(voice):
+    speech = get_engine(voice).synthesize(SPOKEN)
+    assert 2.0 < speech.seconds < 12.0
+    assert np.sqrt(np.mean(speech.samples**2)) > 0.01  # not silence
+    starts = [a for a, _ in speech.times]
+    assert len(speech.times) == len(SPOKEN) and starts == sorted(starts)
+    assert all(a <= b <= speech.seconds + 1e-6 for a, b in speech.times)
+    # the long number takes longer to say than the short words around it
+    lengths = [b - a for a, b in speech.times]
+    assert lengths[4] > 2 * max(lengths[1], lengths[3])
+
+
+def test_a_missing_voice_says_how_to_install_it(monkeypatch):
+    import sys
+
+    from lesson.errors import LessonError
+
+    monkeypatch.setitem(sys.modules, "piper", None)  # as if piper-tts were not installed
+    with pytest.raises(LessonError, match="dev.sh setup"):
+        get_engine("piper")

