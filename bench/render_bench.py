@@ -95,6 +95,8 @@ def main() -> None:
         print(f"ratio -j{cores} / -j1:                        {tn / t1:7.2f}    (target <= 0.60)")
         print(f"re-render after editing one narration:  {te:7.1f} s  = {te / tn:.2f} x full (target <= 0.25); steps rendered: {sum(not r.cached for r in re_.steps)}")
         print(f"no-op re-render (lesson render again):  {t0:7.1f} s  (target <= 3 s)")
+        slowest = sorted(r1.steps, key=lambda r: -r.video.seconds)[:3]
+        print("slowest steps (-j1):                    " + ", ".join(f"{r.step.id} {r.video.seconds:.1f} s" for r in slowest))
         print(f"lesson check:                           {tc:7.2f} s  (target <= 0.5 s)")
         print(f"peak memory of a worker:                {worker_mb:7.0f} MB (target <= 1536 MB)")
         print(f"loudness {rn.loudness:.1f} LUFS, peak {rn.peak:.1f} dBFS")
