@@ -117,7 +117,8 @@ def add_aac_stream(container, samples: np.ndarray, bit_rate: int = 128_000) -> t
     """Add a mono AAC stream at :data:`RATE` (one voice: mono, as narration usually is) and encode ``samples``."""
     import av
 
-    stream = container.add_stream("aac", rate=RATE, layout="mono")
+    # FFmpeg's "fast" AAC coder: a third of the default's time, and at 128 kbit/s for one voice no audible difference
+    stream = container.add_stream("aac", rate=RATE, layout="mono", options={"aac_coder": "fast"})
     stream.bit_rate = bit_rate
     packets = []
     size = RATE  # one second per frame; PyAV cuts them into the encoder's 1024-sample frames
