@@ -100,15 +100,8 @@ def build(
             loudness=audio.get("loudness_lufs"), peak=audio.get("peak_dbfs"),
         )
 
-    # the narration track: each step's speech at its step's start plus the lead-in
     has_sound = voice != "none" or any(s.audio for s in plan.steps)
-    track = None
-    if has_sound:
-        track = np.zeros(total_frames * RATE // fps, dtype=np.float32)
-        for r, start in zip(results, starts):
-            samples = narrated[r.step.index].speech.samples
-            at = int(start) * RATE // fps + int(LEAD * RATE)
-            track[at:at + len(samples)] = samples[: max(0, len(track) - at)]
+    track = _narration_track(results, starts, narrated, fps) if has_sound else None
     track_loudness = None if track is None else loudness(track)
     track_peak = None if track is None else peak_dbfs(track)
 
@@ -174,6 +167,19 @@ def build(
         loudness=track_loudness,
         peak=track_peak,
     )
+
+
+def _narration_track(results: list[StepResult], starts: np.ndarray, narrated: dict, fps: int) -> np.ndarray:
+    """The whole lesson's audio: each step's speech at its step's first frame plus the lead-in, silence elsewhere.
+
+    Positions come from whole frames (RATE / fps samples each), so the voice cannot drift from the picture.
+    """
+    track = np.zeros(int(starts[-1]) * RATE // fps, dtype=np.float32)
+    for r, start in zip(results, starts):
+        samples = narrated[r.step.index].speech.samples
+        at = int(start) * RATE // fps + int(LEAD * RATE)
+        track[at:at + len(samples)] = samples[: max(0, len(track) - at)]
+    return track
 
 
 def _build_key(plan: Plan, results: list[StepResult], quality: str, voice: str, poster: str | None, burn: bool) -> str:

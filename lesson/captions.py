@@ -81,7 +81,7 @@ def make_cues(steps: list[list[Word]], video_end: float) -> list[Cue]:
     cues = [[g[0].start, g[-1].end + LINGER, " ".join(w.text for w in g)] for g in groups]
     for i, cue in enumerate(cues):
         nxt = cues[i + 1][0] if i + 1 < len(cues) else video_end
-        cue[1] = min(cue[1], nxt) if cue[1] - LINGER < nxt else cue[1]
+        cue[1] = max(min(cue[1], nxt), cue[1] - LINGER)  # the linger ends where the next cue starts
         cue[1] = max(cue[1], cue[0] + MIN_SECONDS)
         cue[1] = min(cue[1], cue[0] + MAX_SECONDS, video_end)
         if i + 1 < len(cues) and cues[i + 1][0] < cue[1]:
