@@ -34,6 +34,8 @@ from lesson.render import QUALITIES, StepResult, default_cache_dir, render_steps
 from lesson.speech import RATE
 from lesson.timing import LEAD
 
+AAC_FRAME = 1024  # samples per AAC frame
+
 
 @dataclass(frozen=True)
 class BuildResult:
@@ -173,8 +175,10 @@ def _narration_track(results: list[StepResult], starts: np.ndarray, narrated: di
     """The whole lesson's audio: each step's speech at its step's first frame plus the lead-in, silence elsewhere.
 
     Positions come from whole frames (RATE / fps samples each), so the voice cannot drift from the picture.
+    The length is cut to whole AAC frames (1024 samples; at most 21 ms of the final pause), so that the
+    encoder's padding never makes the sound outlast the picture.
     """
-    track = np.zeros(int(starts[-1]) * RATE // fps, dtype=np.float32)
+    track = np.zeros(int(starts[-1]) * RATE // fps // AAC_FRAME * AAC_FRAME, dtype=np.float32)
     for r, start in zip(results, starts):
         samples = narrated[r.step.index].speech.samples
         at = int(start) * RATE // fps + int(LEAD * RATE)
