@@ -93,6 +93,7 @@ def main() -> None:
         print(f"full render -j1:                        {t1:7.1f} s  (real-time factor {t1 / rn.duration:.2f})")
         print(f"full render -j{cores}:                        {tn:7.1f} s  (real-time factor {tn / rn.duration:.2f})")
         print(f"ratio -j{cores} / -j1:                        {tn / t1:7.2f}    (target <= 0.60)")
+        print(f"from nothing, voice included, -j1 / -j{cores}:    {t1 + t_voice:7.1f} s / {tn + t_voice:.1f} s (the voice already uses every core)")
         print(f"re-render after editing one narration:  {te:7.1f} s  = {te / tn:.2f} x full (target <= 0.25); steps rendered: {sum(not r.cached for r in re_.steps)}")
         print(f"no-op re-render (lesson render again):  {t0:7.1f} s  (target <= 3 s)")
         slowest = sorted(r1.steps, key=lambda r: -r.video.seconds)[:3]
