@@ -72,9 +72,15 @@ def make_cues(steps: list[list[Word]], video_end: float) -> list[Cue]:
                 candidate = " ".join(x.text for x in current + [w])
                 too_long = wrap(candidate) is None or w.end - current[0].start > MAX_SECONDS
                 sentence_done = current[-1].text.endswith((".", "?", "!", ":")) and current[-1].end - current[0].start >= MIN_SECONDS
-                if too_long or sentence_done:
+                if sentence_done:
                     groups.append(current)
                     current = []
+                elif too_long:
+                    # break after the last comma if there is one, so a cue does not end mid-clause
+                    commas = [k for k, x in enumerate(current[:-1]) if x.text.endswith((",", ";")) and k >= 1]
+                    cut = commas[-1] + 1 if commas else len(current)
+                    groups.append(current[:cut])
+                    current = current[cut:]
             current.append(w)
         if current:
             groups.append(current)
