@@ -120,6 +120,8 @@ def build(
     cues = captions.make_cues(words, duration)
 
     out_dir.mkdir(parents=True, exist_ok=True)
+    for stale in out_dir.glob(f".{plan.lesson_id}-*"):  # left by a render that was killed while writing
+        shutil.rmtree(stale, ignore_errors=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{plan.lesson_id}-", dir=out_dir))
     try:
         name = plan.lesson_id

@@ -34,7 +34,9 @@ def test_killed_render_leaves_no_partial_output_and_resumes(tmp_path):
     assert not [p for p in out.glob("five_fruits*")] if out.exists() else True
     # every cached section is whole: each has its description, written after the video
     assert all(p.with_suffix(".json").is_file() for p in sections.glob("*.mp4"))
+    (out / ".five_fruits-killed").mkdir(parents=True)  # as if a render had been killed while writing the package
     again = subprocess.run(lesson_cmd(out, cache), capture_output=True, text=True, timeout=600)
     assert again.returncode == 0, again.stderr
     assert again.stderr.count(": cached") >= finished
     assert (out / "five_fruits.mp4").is_file()
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []  # nothing half-written left behind
