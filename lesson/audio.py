@@ -113,8 +113,8 @@ def read_audio(path: Path) -> np.ndarray:
     return np.concatenate(chunks).astype(np.float32)
 
 
-def add_aac_stream(container, samples: np.ndarray, bit_rate: int = 128_000) -> tuple[object, list]:
-    """Add a mono AAC stream at :data:`RATE` (one voice: mono, as narration usually is) and encode ``samples``."""
+def add_aac_stream(container, samples: np.ndarray, bit_rate: int = 128_000) -> list:
+    """Add a mono AAC stream at :data:`RATE` (one voice: mono, as narration usually is); return ``samples`` encoded, as packets."""
     import av
 
     # FFmpeg's "fast" AAC coder: a third of the default's time, and at 128 kbit/s for one voice no audible difference
@@ -131,4 +131,4 @@ def add_aac_stream(container, samples: np.ndarray, bit_rate: int = 128_000) -> t
         frame.time_base = Fraction(1, RATE)
         packets.extend(stream.encode(frame))
     packets.extend(stream.encode(None))
-    return stream, packets
+    return packets

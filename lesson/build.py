@@ -78,8 +78,7 @@ def build(
     if burn_captions:  # the scenes draw each step's cues into the bottom band
         for step in plan.steps:
             n = narrated[step.index]
-            words = [captions.Word(tok, LEAD + a, LEAD + b) for tok, (a, b) in zip(step.tokens, n.speech.times)]
-            cues = captions.make_cues([words], n.timing.min_seconds)
+            cues = captions.make_cues([_words(step, n, 0.0)], n.timing.min_seconds)
             timings[step.index] = dataclasses.replace(n.timing, captions=tuple((c.start, c.end, c.text) for c in cues))
     results = render_steps(
         plan.steps, timings, plan.style, quality,
@@ -110,14 +109,7 @@ def build(
     chapters = [
         captions.Chapter(r.step.title, float(a) / fps, float(b) / fps) for r, a, b in zip(results, starts[:-1], starts[1:])
     ]
-    words = [
-        [
-            captions.Word(tok, c.start + LEAD + t0, c.start + LEAD + t1)
-            for tok, (t0, t1) in zip(r.step.tokens, narrated[r.step.index].speech.times)
-        ]
-        for r, c in zip(results, chapters)
-    ]
-    cues = captions.make_cues(words, duration)
+    cues = captions.make_cues([_words(r.step, narrated[r.step.index], c.start) for r, c in zip(results, chapters)], duration)
 
     out_dir.mkdir(parents=True, exist_ok=True)
     for stale in out_dir.glob(f".{plan.lesson_id}-*"):  # left by a render that was killed while writing
@@ -171,6 +163,12 @@ def build(
         loudness=track_loudness,
         peak=track_peak,
     )
+
+
+def _words(step: StepPlan, narrated, step_start: float) -> list[captions.Word]:
+    """The step's caption tokens with their spoken times in the video (the step starts at ``step_start``)."""
+    at = step_start + LEAD
+    return [captions.Word(tok, at + a, at + b) for tok, (a, b) in zip(step.tokens, narrated.speech.times)]
 
 
 def _narration_track(results: list[StepResult], starts: np.ndarray, narrated: dict, fps: int) -> np.ndarray:

@@ -205,7 +205,7 @@ def write_clips(
                 if stream is None:
                     stream = out.add_stream_from_template(vin)
                     if audio is not None:
-                        _, pending = add_aac_stream(out, audio)
+                        pending = add_aac_stream(out, audio)
                         pending.reverse()  # popped from the end, earliest first
                     if chapters:
                         out.set_chapters(chapters)
@@ -229,17 +229,13 @@ def write_clips(
     return frame
 
 
-def _worker(args: tuple) -> StepVideo:
-    return render_step(*args)
-
-
 def cached_video(path: Path) -> StepVideo | None:
     meta = path.with_suffix(".json")
     if not (path.is_file() and meta.is_file()):
         return None
     try:
         doc = json.loads(meta.read_text())
-        return StepVideo(doc["frames"], doc["motion_frames"], doc["hold_frames"], tuple(doc["layout_problems"]), doc.get("seconds", 0.0))
+        return StepVideo(**doc | {"layout_problems": tuple(doc["layout_problems"])})
     except (ValueError, KeyError, TypeError):
         return None
 
@@ -284,7 +280,7 @@ def render_steps(
             for step, path in todo:
                 if on_start:
                     on_start(step, False)
-                futures[pool.submit(_worker, (step, style, quality, timings[step.index], path))] = (step, path)
+                futures[pool.submit(render_step, step, style, quality, timings[step.index], path)] = (step, path)
             for future in as_completed(futures):
                 step, path = futures[future]
                 try:
