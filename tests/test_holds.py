@@ -13,6 +13,7 @@ from lesson.numbers import compute
 from lesson.plan import build_plan
 from lesson.script import load_lesson
 from lesson.timing import LEAD
+from media import background, decoded_audio, ffprobe, frame_at, keyframe_times, packet_times, parse_cues
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.render
@@ -50,10 +51,6 @@ def long_holds(tmp_path_factory):
     return plan, result
 
 
-def ffprobe(*args: str) -> str:
-    return subprocess.run(["ffprobe", "-v", "error", *args], capture_output=True, text=True, check=True).stdout
-
-
 def test_holds_are_exact_to_the_frame(long_holds):
     plan, result = long_holds
     fps = 15
@@ -67,10 +64,9 @@ def test_holds_are_exact_to_the_frame(long_holds):
     assert video["r_frame_rate"] == "15/1" and video["avg_frame_rate"] == "15/1"  # constant frame rate
     assert abs(float(info["format"]["duration"]) - frames / fps) < 1e-3
     # frame timestamps are exactly one frame apart
-    pts = [float(x) for x in ffprobe("-select_streams", "v", "-show_entries", "packet=pts_time", "-of", "csv=p=0", str(result.video)).split()]
+    pts = [float(t) for t, _ in packet_times(result.video)]
     assert np.allclose(np.diff(pts), 1 / fps, atol=1e-4)
-    keys = [float(l.split(",")[0]) for l in ffprobe("-select_streams", "v", "-show_entries", "packet=pts_time,flags", "-of", "csv=p=0", str(result.video)).split() if "K" in l]
-    assert max(np.diff(keys + [frames / fps])) <= 2.0 + 1e-6
+    assert max(np.diff(keyframe_times(result.video) + [frames / fps])) <= 2.0 + 1e-6
     # the whole video decodes without errors
     decode = subprocess.run(["ffmpeg", "-v", "error", "-i", str(result.video), "-f", "null", "-"], capture_output=True, text=True)
     assert decode.returncode == 0 and decode.stderr == ""
@@ -82,8 +78,7 @@ def test_recorded_narration_sets_the_step_length_and_stays_in_sync(long_holds):
     start = first.video.frames / 15
     # the recording's 2 s plus lead-in and pause, to the frame
     assert second.video.frames / 15 >= LEAD + 2.0 + 9.5 - 1 / 15
-    out = subprocess.run(["ffmpeg", "-v", "error", "-i", str(result.video), "-vn", "-ac", "1", "-ar", "48000", "-f", "f32le", "-"], capture_output=True, check=True)
-    audio = np.frombuffer(out.stdout, dtype=np.float32)
+    audio = decoded_audio(result.video)
     assert abs(len(audio) / 48000 - sum(r.video.frames for r in result.steps) / 15) < 0.03
     onset = np.argmax(np.abs(audio) > 0.05) / 48000
     assert abs(onset - (start + LEAD + BEEP_AT)) < 0.03, onset
@@ -112,18 +107,11 @@ def test_burned_in_captions_appear_in_the_bottom_band_during_their_cues(tmp_path
     plan = build_plan(lesson, path.parent, numbers)
     plan = dataclasses.replace(plan, steps=plan.steps[5:6])  # the SoftMax step
     result = build(plan, numbers, tmp_path / "out", quality="low", voice="none", burn_captions=True, jobs=1, cache_dir=tmp_path / "cache")
-    vtt = (tmp_path / "out" / "five_fruits.vtt").read_text()
-    first = vtt.split("\n\n")[1].split("\n")[1]
-    start = float(first.split(" --> ")[0].split(":")[-1])
-    end = float(first.split(" --> ")[1].split(":")[-1])
-    bg = np.array([int(plan.style.background[i:i + 2], 16) for i in (1, 3, 5)])
+    start, end, _ = parse_cues((tmp_path / "out" / "five_fruits.vtt").read_text(), ".")[0]
+    bg = background(plan.style.background)
 
     def band(t):
-        raw = subprocess.run(
-            ["ffmpeg", "-v", "error", "-ss", f"{t:.3f}", "-i", str(result.video), "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
-            capture_output=True, check=True,
-        ).stdout
-        frame = np.frombuffer(raw, dtype=np.uint8).reshape(480, 854, 3).astype(int)
+        frame = frame_at(result.video, t).astype(int)
         return np.abs(frame[480 - 480 // 6 + 2:] - bg).max()
 
     assert band(start / 2) < 40  # before the voice starts: the band is empty
