@@ -29,6 +29,11 @@ def _sigmoid(z: FloatArray) -> FloatArray:
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
+def _sigmoid_grad(z: FloatArray) -> FloatArray:
+    s = _sigmoid(z)
+    return s * (1.0 - s)
+
+
 def _softplus(z: FloatArray) -> FloatArray:
     # log(1 + e^z) = max(z, 0) + log1p(e^-|z|), finite for every finite z
     return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
@@ -38,7 +43,7 @@ ACTIVATIONS: dict[str, Activation] = {
     # The derivative of ReLU at exactly 0 is taken as 0 (the usual subgradient).
     "relu": Activation("relu", lambda z: np.maximum(z, 0.0), lambda z: (z > 0).astype(np.float64)),
     "softplus": Activation("softplus", _softplus, _sigmoid),
-    "sigmoid": Activation("sigmoid", _sigmoid, lambda z: _sigmoid(z) * (1.0 - _sigmoid(z))),
+    "sigmoid": Activation("sigmoid", _sigmoid, _sigmoid_grad),
     "identity": Activation("identity", lambda z: np.asarray(z, dtype=np.float64), np.ones_like),
 }
 
