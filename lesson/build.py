@@ -19,7 +19,7 @@ import json
 import os
 import shutil
 import tempfile
-import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -30,11 +30,12 @@ import numpy as np
 from lesson import captions
 from lesson.numbers import LessonNumbers
 from lesson.plan import Plan, StepPlan
-from lesson.render import QUALITIES, StepResult, default_cache_dir, render_steps, write_clips
+from lesson.narrate import Narrated
+from lesson.render import QUALITIES, StepRenderer, StepResult, default_cache_dir, write_clips
+from lesson.audio import AAC_FRAME, aac_track
 from lesson.speech import RATE
-from lesson.timing import LEAD
+from lesson.timing import LEAD, StepTiming
 
-AAC_FRAME = 1024  # samples per AAC frame
 
 
 @dataclass(frozen=True)
@@ -66,28 +67,60 @@ def build(
     on_start: Callable[[StepPlan, bool], None] | None = None,
 ) -> BuildResult:
     from lesson.audio import loudness, peak_dbfs
-    from lesson.narrate import narrate
+    from lesson.narrate import Narrator
 
     quality = quality or plan.quality
     width, height, fps = QUALITIES[quality]
     cache_dir = cache_dir or default_cache_dir()
-    began = time.perf_counter()
-    narrated = narrate(plan, voice, words_per_minute, cache_dir, use_cache)
-    synthesis = time.perf_counter() - began
-    timings = {i: n.timing for i, n in narrated.items()}
-    if burn_captions:  # the scenes draw each step's cues into the bottom band
-        for step in plan.steps:
-            n = narrated[step.index]
-            cues = captions.make_cues([_words(step, n, 0.0)], n.timing.min_seconds)
-            timings[step.index] = dataclasses.replace(n.timing, captions=tuple((c.start, c.end, c.text) for c in cues))
-    results = render_steps(
-        plan.steps, timings, plan.style, quality,
-        jobs=jobs, cache_dir=cache_dir, use_cache=use_cache, on_step=on_step, on_start=on_start,
-    )
+    narrator = Narrator(plan, voice, words_per_minute, cache_dir, use_cache)
+    renderer = StepRenderer(plan.style, quality, jobs=jobs, cache_dir=cache_dir, use_cache=use_cache, on_step=on_step, on_start=on_start)
+    narrated: dict[int, Narrated] = {}
+    # each step's speech is encoded to AAC (or found in the cache) as soon as it is known, beside the renders
+    has_sound = voice != "none" or any(s.audio for s in plan.steps)
+    encoder = ThreadPoolExecutor(max_workers=1)
+    encoded: dict[int, Future] = {}
+
+    def spoken(step: StepPlan, n: Narrated) -> None:
+        narrated[step.index] = n
+        if has_sound:
+            encoded[step.index] = encoder.submit(_speech_packets, n, cache_dir / "speech")
+
+    def timing(step: StepPlan) -> StepTiming:
+        n = narrated[step.index]
+        if not burn_captions:
+            return n.timing
+        cues = captions.make_cues([_words(step, n, LEAD)], n.timing.min_seconds)  # the scene draws them into the bottom band
+        return dataclasses.replace(n.timing, captions=tuple((c.start, c.end, c.text) for c in cues))
+
+    try:
+        # The steps whose speech is cached go to the renderer at once (longest first, so that the workers finish
+        # together); the workers are forked before the voice loads, and each step it speaks is rendered as soon as
+        # its speech is there, while the voice goes on with the next.
+        to_speak = [s for s in plan.steps if narrator.needs_voice(s)]
+        known = [s for s in plan.steps if s not in to_speak]
+        for step in known:
+            spoken(step, narrator.narrate(step))  # from the cache, or a recording read now
+        known.sort(key=lambda s: -narrated[s.index].timing.min_seconds)
+        # workers only for steps that must be drawn: a step drawn before is laid out for its new timing in this process
+        to_draw = sum(not renderer.can_lay_out(s) for s in to_speak)
+        to_draw += sum(renderer.cached(s, timing(s)) is None and not renderer.can_lay_out(s) for s in known)
+        renderer.start(to_draw)
+        for step in known:
+            renderer.submit(step, timing(step))
+        for step in to_speak:
+            spoken(step, narrator.narrate(step))
+            renderer.submit(step, timing(step))
+        results = renderer.results(plan.steps)
+    finally:
+        renderer.close()
+        encoder.shutdown(wait=False)  # what it was given still finishes; the track below waits for it
+    synthesis = narrator.synthesis_seconds
     starts = np.concatenate([[0], np.cumsum([r.video.frames for r in results])]).astype(int)
     total_frames = int(starts[-1])
     duration = total_frames / fps
     speech_seconds = sum(n.speech.seconds for n in narrated.values())
+    # each step's voice starts on the AAC frame at or just before LEAD seconds into the step (at most 21 ms early)
+    voice_at = [(int(start) * RATE // fps + int(LEAD * RATE)) // AAC_FRAME for start in starts[:-1]]
 
     # nothing changed since the last render into out_dir: the files there are the answer
     key = _build_key(plan, results, quality, voice, poster, burn_captions)
@@ -101,15 +134,17 @@ def build(
             loudness=audio.get("loudness_lufs"), peak=audio.get("peak_dbfs"),
         )
 
-    has_sound = voice != "none" or any(s.audio for s in plan.steps)
-    track = _narration_track(results, starts, narrated, fps) if has_sound else None
-    track_loudness = None if track is None else loudness(track)
-    track_peak = None if track is None else peak_dbfs(track)
+    track_frames = total_frames * RATE // fps // AAC_FRAME  # whole AAC frames: the sound never outlasts the picture
+    track = _narration_track(results, voice_at, narrated, track_frames) if has_sound else None
+    packets = aac_track(track_frames, [(at, encoded[r.step.index].result()) for r, at in zip(results, voice_at)]) if has_sound else None
+    # the track's loudness is measured while the MP4 is written (scipy's filter lets go of the GIL)
+    measuring = ThreadPoolExecutor(max_workers=1)
+    measured = measuring.submit(lambda: (None, None) if track is None else (loudness(track), peak_dbfs(track)))
 
     chapters = [
         captions.Chapter(r.step.title, float(a) / fps, float(b) / fps) for r, a, b in zip(results, starts[:-1], starts[1:])
     ]
-    cues = captions.make_cues([_words(r.step, narrated[r.step.index], c.start) for r, c in zip(results, chapters)], duration)
+    cues = captions.make_cues([_words(r.step, narrated[r.step.index], at * AAC_FRAME / RATE) for r, at in zip(results, voice_at)], duration)
 
     out_dir.mkdir(parents=True, exist_ok=True)
     for stale in out_dir.glob(f".{plan.lesson_id}-*"):  # left by a render that was killed while writing
@@ -122,7 +157,7 @@ def build(
             {"id": i + 1, "start": round(c.start * 1000), "end": round(c.end * 1000), "time_base": Fraction(1, 1000), "metadata": {"title": c.title}}
             for i, c in enumerate(chapters)
         ]
-        write_clips(video, [(r.path, None) for r in results], fps, audio=track, chapters=mp4_chapters)
+        write_clips(video, [(r.path, None) for r in results], fps, audio=packets, chapters=mp4_chapters)
         (stage / f"{name}.srt").write_text(captions.srt(cues), encoding="utf-8")
         (stage / f"{name}.vtt").write_text(captions.webvtt(cues), encoding="utf-8")
         (stage / f"{name}.chapters.vtt").write_text(captions.chapters_webvtt(chapters), encoding="utf-8")
@@ -132,6 +167,7 @@ def build(
         poster_index = _poster_step(plan, results, poster)
         save_frame(video, (int(starts[poster_index + 1]) - 1) / fps, stage / f"{name}.poster.png")
         files = sorted(p for p in stage.iterdir())
+        track_loudness, track_peak = measured.result()
         manifest = {
             "build_key": key,
             "lesson": plan.lesson_id,
@@ -152,6 +188,7 @@ def build(
             os.replace(p, out_dir / p.name)
             finals.append(out_dir / p.name)
     finally:
+        measuring.shutdown(wait=True)
         shutil.rmtree(stage, ignore_errors=True)
     return BuildResult(
         video=out_dir / f"{plan.lesson_id}.mp4",
@@ -165,25 +202,36 @@ def build(
     )
 
 
-def _words(step: StepPlan, narrated, step_start: float) -> list[captions.Word]:
-    """The step's caption tokens with their spoken times in the video (the step starts at ``step_start``)."""
-    at = step_start + LEAD
+def _words(step: StepPlan, narrated, at: float) -> list[captions.Word]:
+    """The step's caption tokens with their spoken times, the voice starting at ``at`` seconds."""
     return [captions.Word(tok, at + a, at + b) for tok, (a, b) in zip(step.tokens, narrated.speech.times)]
 
 
-def _narration_track(results: list[StepResult], starts: np.ndarray, narrated: dict, fps: int) -> np.ndarray:
-    """The whole lesson's audio: each step's speech at its step's first frame plus the lead-in, silence elsewhere.
-
-    Positions come from whole frames (RATE / fps samples each), so the voice cannot drift from the picture.
-    The length is cut to whole AAC frames (1024 samples; at most 21 ms of the final pause), so that the
-    encoder's padding never makes the sound outlast the picture.
-    """
-    track = np.zeros(int(starts[-1]) * RATE // fps // AAC_FRAME * AAC_FRAME, dtype=np.float32)
-    for r, start in zip(results, starts):
+def _narration_track(results: list[StepResult], voice_at: list[int], narrated: dict, frames: int) -> np.ndarray:
+    """The whole lesson's audio as samples (for its loudness): each step's speech from AAC frame ``voice_at``, silence elsewhere."""
+    track = np.zeros(frames * AAC_FRAME, dtype=np.float32)
+    for r, at in zip(results, voice_at):
         samples = narrated[r.step.index].speech.samples
-        at = int(start) * RATE // fps + int(LEAD * RATE)
-        track[at:at + len(samples)] = samples[: max(0, len(track) - at)]
+        start = at * AAC_FRAME
+        track[start:start + len(samples)] = samples[: max(0, len(track) - start)]
     return track
+
+
+def _speech_packets(n: Narrated, cache: Path) -> list[bytes]:
+    """One step's speech as AAC packets (see :func:`lesson.audio.encode_aac`), cached under its speech id."""
+    from lesson.audio import AAC_VERSION, encode_aac
+
+    path = cache / f"{hashlib.sha256((AAC_VERSION + n.timing.speech_id).encode()).hexdigest()[:24]}.aac.npz"
+    try:
+        with np.load(path) as doc:
+            data, ends = doc["data"].tobytes(), doc["ends"].tolist()
+        return [data[a:b] for a, b in zip([0, *ends[:-1]], ends)]
+    except (OSError, KeyError, ValueError):
+        packets = encode_aac(n.speech.samples)
+        tmp = path.with_suffix(f".{os.getpid()}.npz")
+        np.savez(tmp, data=np.frombuffer(b"".join(packets), dtype=np.uint8), ends=np.cumsum([len(p) for p in packets]))
+        tmp.replace(path)
+        return packets
 
 
 def _build_key(plan: Plan, results: list[StepResult], quality: str, voice: str, poster: str | None, burn: bool) -> str:

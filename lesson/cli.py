@@ -188,7 +188,7 @@ def render(
 
     def finished(result):
         done[0] += 1
-        how = "cached" if result.cached else "rendered"
+        how = "cached" if result.cached else "rendered" if result.video.drawn else "laid out again for its new narration"
         console.print(f"[{done[0]}/{total}] {result.step.id}: {how}")
         for problem in result.layout_problems:
             console.print(f"  [yellow]layout: {problem}[/yellow]")
@@ -226,7 +226,7 @@ def clean(cache_dir: Path | None) -> None:
     sections, speech = base / "sections", base / "speech"
     count = len(list(sections.glob("*.mp4"))) if sections.is_dir() else 0
     spoken = len(list(speech.glob("*.npz"))) if speech.is_dir() else 0
-    for folder in (sections, speech, base / "tex", base / "texts"):
+    for folder in (sections, speech, base / "drawings", base / "voices", base / "tex", base / "texts"):
         shutil.rmtree(folder, ignore_errors=True)
     click.echo(f"removed {count} cached section(s) and {spoken} cached narration(s) from {base}")
 

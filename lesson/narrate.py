@@ -1,9 +1,15 @@
 """Narration for every step: speech from the chosen voice (or the author's recording), cached, and the step timings.
 
-The voice runs in the main process before rendering (it is fast: a few percent
-of real time), so that every step's animation can be laid out against its real
-speech. Audio and word timings are cached per step under a key of the engine's
-version and the spoken text (or the recording's content).
+Speech is made one sentence at a time and cached per sentence, under a key of
+the engine's version and the sentence's spoken text: editing one sentence speaks
+only that sentence again (the voice's other sentences stay exactly as they were),
+and the engine is not even loaded when every sentence is in the cache. A step's
+speech is its sentences back to back, normalised to -16 LUFS as a whole, and is
+cached too, under ``speech_id``: the AAC packets of the lesson's track are cached
+under the same id (see :mod:`lesson.build`).
+
+:class:`Narrator` answers per step, so that the build can start rendering the
+steps whose speech is cached while the voice speaks the others.
 """
 
 from __future__ import annotations
@@ -17,14 +23,112 @@ import numpy as np
 
 from lesson.audio import normalise
 from lesson.plan import Plan, StepPlan
-from lesson.speech import RATE, Engine, Speech, even_times, get_engine
+from lesson.speech import RATE, Engine, Speech, even_times, get_engine, sentences
 from lesson.timing import LEAD, StepTiming
+
+AUDIO_VERSION = "normalised -16 LUFS v2, by sentence"  # change when the processing of cached speech changes
 
 
 @dataclass(frozen=True)
 class Narrated:
     speech: Speech
     timing: StepTiming
+
+
+def _key(parts: list[str]) -> str:
+    return hashlib.sha256(json.dumps([AUDIO_VERSION, *parts]).encode()).hexdigest()[:24]
+
+
+class Narrator:
+    """Speech and timing per step of ``plan``, from the cache when it can, else from the voice."""
+
+    def __init__(self, plan: Plan, voice: str, words_per_minute: int, cache_dir: Path, use_cache: bool = True):
+        self.plan = plan
+        self.cache = cache_dir / "speech"
+        self.cache.mkdir(parents=True, exist_ok=True)
+        self.use_cache = use_cache
+        self.engine: Engine | None = None
+        if any(not s.audio for s in plan.steps):
+            self.engine = get_engine(voice, words_per_minute, cache_dir / "voices")  # cheap: a model loads on its first sentence
+            self._version = self.engine.version()
+        self.synthesis_seconds = 0.0  # spent in the engine
+        self._made: set[str] = set()  # keys spoken in this run (so --no-cache speaks each sentence once)
+
+    # ------------------------------------------------------------ keys
+    def _sentences(self, step: StepPlan) -> list[tuple[str, int, int]]:
+        return [(_key([self._version, *step.spoken[a:b]]), a, b) for a, b in sentences(step.tokens)]
+
+    def speech_id(self, step: StepPlan) -> str:
+        if step.audio:
+            digest = hashlib.sha256(Path(step.audio).read_bytes()).hexdigest()
+            return _key(["recorded", digest, *step.spoken])
+        return _key(["step", *(k for k, _, _ in self._sentences(step))])
+
+    def _usable(self, key: str) -> bool:
+        return self.use_cache or key in self._made
+
+    # ------------------------------------------------------------ answers
+    def cached(self, step: StepPlan) -> Narrated | None:
+        """The step's narration if its speech is in the cache (nothing is spoken or read aloud)."""
+        sid = self.speech_id(step)
+        speech = _load(self.cache / f"{sid}.npz") if self._usable(sid) else None
+        return None if speech is None else self._narrated(step, speech, sid)
+
+    def needs_voice(self, step: StepPlan) -> bool:
+        """Whether some sentence of this step must be spoken (the step then renders anew)."""
+        if step.audio:
+            return False
+        return any(not (self._usable(k) and (self.cache / f"s-{k}.npz").is_file()) for k, _, _ in self._sentences(step))
+
+    def narrate(self, step: StepPlan) -> Narrated:
+        found = self.cached(step)
+        if found is not None:
+            return found
+        sid = self.speech_id(step)
+        if step.audio:
+            speech = _recorded(step)
+        else:
+            pieces = [self._sentence(step, key, a, b) for key, a, b in self._sentences(step)]
+            speech = _join(pieces)
+        speech = Speech(normalise(speech.samples), speech.times)  # every step at -16 LUFS: voices and recordings match
+        _save(self.cache / f"{sid}.npz", speech)
+        self._made.add(sid)
+        return self._narrated(step, speech, sid)
+
+    def _sentence(self, step: StepPlan, key: str, a: int, b: int) -> Speech:
+        path = self.cache / f"s-{key}.npz"
+        speech = _load(path) if self._usable(key) else None
+        if speech is None:
+            import time
+
+            began = time.perf_counter()
+            speech = self.engine.synthesize(list(step.spoken[a:b]))  # type: ignore[union-attr]
+            self.synthesis_seconds += time.perf_counter() - began
+            _save(path, speech)
+            self._made.add(key)
+        return speech
+
+    def _narrated(self, step: StepPlan, speech: Speech, sid: str) -> Narrated:
+        cues = tuple((name, LEAD + speech.times[i][0]) for name, i in step.cues if i < len(speech.times))
+        return Narrated(speech, StepTiming(LEAD, speech.seconds, self.plan.pause, cues, sid))
+
+
+def narrate(plan: Plan, voice: str, words_per_minute: int, cache_dir: Path, use_cache: bool = True) -> dict[int, Narrated]:
+    """Speech and timing for every step of ``plan``, keyed by step index."""
+    narrator = Narrator(plan, voice, words_per_minute, cache_dir, use_cache)
+    return {step.index: narrator.narrate(step) for step in plan.steps}
+
+
+def _join(pieces: list[Speech]) -> Speech:
+    """Sentences back to back (the voice ends each with its own short silence), their token times moved along."""
+    times: list[tuple[float, float]] = []
+    offset = 0
+    for p in pieces:
+        t0 = offset / RATE
+        times += [(t0 + a, t0 + b) for a, b in p.times]
+        offset += len(p.samples)
+    samples = np.concatenate([p.samples for p in pieces]) if pieces else np.zeros(0, dtype=np.float32)
+    return Speech(samples.astype(np.float32), tuple(times))
 
 
 def _recorded(step: StepPlan) -> Speech:
@@ -35,38 +139,6 @@ def _recorded(step: StepPlan) -> Speech:
     voiced = np.flatnonzero(np.abs(samples) > 0.01)
     start, end = (voiced[0] / RATE, voiced[-1] / RATE) if len(voiced) else (0.0, len(samples) / RATE)
     return Speech(samples, even_times([len(s) + 1 if s else 0 for s in step.spoken], end - start, start))
-
-
-def _key(parts: list[str]) -> str:
-    return hashlib.sha256(json.dumps([AUDIO_VERSION, *parts]).encode()).hexdigest()[:24]
-
-
-AUDIO_VERSION = "normalised -16 LUFS v1"  # change when the processing of cached speech changes
-
-
-def narrate(plan: Plan, voice: str, words_per_minute: int, cache_dir: Path, use_cache: bool = True) -> dict[int, Narrated]:
-    """Speech and timing for every step of ``plan``, keyed by step index."""
-    cache = cache_dir / "speech"
-    cache.mkdir(parents=True, exist_ok=True)
-    engine: Engine | None = None
-    out: dict[int, Narrated] = {}
-    for step in plan.steps:
-        if step.audio:
-            digest = hashlib.sha256(Path(step.audio).read_bytes()).hexdigest()
-            key = _key(["recorded", digest, *step.spoken])
-        else:
-            if engine is None:
-                engine = get_engine(voice, words_per_minute)
-            key = _key([engine.version(), *step.spoken])
-        path = cache / f"{key}.npz"
-        speech = _load(path) if use_cache else None
-        if speech is None:
-            speech = _recorded(step) if step.audio else engine.synthesize(list(step.spoken))  # type: ignore[union-attr]
-            speech = Speech(normalise(speech.samples), speech.times)  # every step at -16 LUFS: voices and recordings match
-            _save(path, speech)
-        cues = tuple((name, LEAD + speech.times[i][0]) for name, i in step.cues if i < len(speech.times))
-        out[step.index] = Narrated(speech, StepTiming(LEAD, speech.seconds, plan.pause, cues, key))
-    return out
 
 
 def _load(path: Path) -> Speech | None:

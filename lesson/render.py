@@ -18,9 +18,10 @@ import hashlib
 import json
 import multiprocessing
 import os
+import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from fractions import Fraction
@@ -30,7 +31,7 @@ import numpy as np
 
 from lesson.errors import LessonError
 from lesson.plan import StepPlan, Style
-from lesson.timing import Hold, Play, StepTiming
+from lesson.timing import Hold, Play, StepTiming, Wait, after_hold
 
 QUALITIES: dict[str, tuple[int, int, int]] = {
     "low": (854, 480, 15),
@@ -76,6 +77,25 @@ def code_version(kind: str) -> str:
     return h.hexdigest()[:16]
 
 
+STEP_FIELDS_NOT_DRAWN = ("index", "narration", "tokens", "spoken", "cues", "audio")  # scenes get the voice's timing instead
+
+
+def drawing_key(step: StepPlan, style: Style, quality: str, timing: StepTiming, code: str) -> str:
+    """What a step's pictures depend on: everything but the narration's timing, which only sets the lengths of its holds.
+
+    With burned-in captions, or with holds drawn as frames (the benchmark's old way), the pictures depend on
+    the timing too, and it is part of the key.
+    """
+    doc = {
+        "step": {k: v for k, v in dataclasses.asdict(step).items() if k not in STEP_FIELDS_NOT_DRAWN},
+        "style": dataclasses.asdict(style),
+        "quality": QUALITIES[quality],
+        "code": code,
+        "timing": dataclasses.asdict(timing) if (timing.captions or _holds_as_frames()) else None,
+    }
+    return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()[:24]
+
+
 def step_key(step: StepPlan, style: Style, quality: str, timing: StepTiming, code: str) -> str:
     doc = {
         "step": dataclasses.asdict(step) | {"index": None},  # moving a step does not change its pixels
@@ -87,6 +107,10 @@ def step_key(step: StepPlan, style: Style, quality: str, timing: StepTiming, cod
     return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()[:24]
 
 
+def _holds_as_frames() -> bool:
+    return os.environ.get("LESSON_HOLDS_AS_FRAMES") == "1"
+
+
 @dataclass(frozen=True)
 class StepVideo:
     """What a rendered step is made of (kept beside it in the cache)."""
@@ -96,6 +120,7 @@ class StepVideo:
     hold_frames: int
     layout_problems: tuple[str, ...] = ()
     seconds: float = 0.0  # wall time it took to render
+    drawn: bool = True  # False: laid out again from the step's drawing for new timing, without Manim
 
 
 @dataclass(frozen=True)
@@ -110,8 +135,13 @@ class StepResult:
         return self.video.layout_problems
 
 
-def render_step(step: StepPlan, style: Style, quality: str, timing: StepTiming, target: Path, strict_layout: bool = False) -> StepVideo:
-    """Render one step to ``target`` (an .mp4) and its description to ``target.json``, atomically. Runs in a worker."""
+def render_step(
+    step: StepPlan, style: Style, quality: str, timing: StepTiming, target: Path, drawing: Path, *, replace: bool = False,
+    strict_layout: bool = False,
+) -> StepVideo:
+    """Draw one step with Manim into ``drawing`` (its animations, the still of every hold and the rules of the holds),
+    then lay it out for ``timing`` into ``target`` (an .mp4, with ``target.json``), atomically. Runs in a worker.
+    ``replace``: draw even if ``drawing`` exists, and replace it (``--no-cache``)."""
     from manim import config, tempconfig
 
     from scenes import scene_class
@@ -119,6 +149,7 @@ def render_step(step: StepPlan, style: Style, quality: str, timing: StepTiming, 
     began = time.perf_counter()
     width, height, fps = QUALITIES[quality]
     target.parent.mkdir(parents=True, exist_ok=True)
+    drawing.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f"lesson-{step.id}-", dir=target.parent) as work:
         settings = {
             "pixel_width": width,
@@ -144,51 +175,160 @@ def render_step(step: StepPlan, style: Style, quality: str, timing: StepTiming, 
             scene.render()
             partials = [Path(p) if p else None for p in scene.renderer.file_writer.partial_movie_files]
             spec = scene.session_spec.video_encoder
-            clips = list(_step_clips(scene.timeline, partials, spec, Path(work)))
-        tmp = Path(work) / "step.mp4"
-        frames = write_clips(tmp, clips, fps)
-        holds = sum(h.frames for h in scene.timeline if isinstance(h, Hold))
-        video = StepVideo(frames, frames - holds, holds, tuple(scene.layout_problems), time.perf_counter() - began)
-        meta = Path(work) / "step.json"
-        meta.write_text(json.dumps(dataclasses.asdict(video)))
-        os.replace(meta, target.with_suffix(".json"))
-        os.replace(tmp, target)  # last: a section counts as cached only when its video is in place
+        staged = Path(tempfile.mkdtemp(prefix=".draw-", dir=drawing.parent))
+        try:
+            _save_drawing(staged, scene, partials, spec)
+            if replace:  # --no-cache: this drawing replaces any earlier one
+                shutil.rmtree(drawing, ignore_errors=True)
+            try:
+                os.rename(staged, drawing)
+            except OSError:  # drawn meanwhile by another render: theirs is the same
+                pass
+        finally:
+            shutil.rmtree(staged, ignore_errors=True)
+        video = assemble(drawing, timing, target, began)
+        expected = sum(h.frames for h in scene.timeline if isinstance(h, Hold))
+        if video.hold_frames != expected:  # the rules, worked out again, must give what Manim just did
+            raise RuntimeError(f"holds laid out again: {video.hold_frames} frames, the scene held {expected}")
     return video
 
 
-def _step_clips(timeline: list[Play | Hold], partials: list[Path | None], spec, work: Path) -> Iterator[tuple[Path, int | None]]:
-    """(clip, frames to take or None for all) in order: Manim's animations, and each hold as copies of one still clip."""
-    from manim.scene.video_segment_encoder import VideoSegmentEncoder
+def _save_drawing(folder: Path, scene, partials: list[Path | None], spec) -> None:
+    """The scene's timeline as files: each animation's clip, each hold's still (PNG) and a clip of it, and script.json."""
+    from PIL import Image
 
     fps = int(spec.frame_rate)
-    longest = KEYFRAME_SECONDS * fps
-    for n, item in enumerate(timeline):
+    items: list[dict] = []
+    for n, item in enumerate(scene.timeline):
         if isinstance(item, Play):
             path = partials[item.index]
+            clip = None
             if path is not None:
-                yield path, None
+                clip = f"play-{n:03d}.mp4"
+                shutil.move(path, folder / clip)
+            items.append({"play": clip, "seconds": item.seconds})
             continue
-        clip_frames = min(item.frames, longest)
-        clip = work / f"hold{n:04d}.mp4"
-        encoder = VideoSegmentEncoder(target=clip, spec=spec)
-        encoder.write_frame(item.still, repeat=clip_frames)
-        encoder.finish()
-        whole, rest = divmod(item.frames, clip_frames)
-        yield from [(clip, None)] * whole
-        if rest:
-            yield clip, rest
+        still = f"still-{n:03d}"
+        Image.fromarray(item.still).save(folder / f"{still}.png", compress_level=3)
+        if item.frames > 0:
+            frames = min(item.frames, KEYFRAME_SECONDS * fps)
+            encode_still(folder / f"{still}-{frames}.mp4", item.still, frames, _spec_doc(spec))
+        wait = None if item.wait is None else dataclasses.asdict(item.wait)
+        items.append({"still": still, "wait": wait, "frames": item.frames})
+    script = {
+        "replayable": scene.replayable,
+        "spec": _spec_doc(spec),
+        "items": items,
+        "layout_problems": list(scene.layout_problems),
+    }
+    (folder / "script.json").write_text(json.dumps(script, indent=1))
+
+
+def _spec_doc(spec) -> dict:
+    return {
+        "container_format": spec.container_format,
+        "codec": spec.codec,
+        "pixel_format": spec.pixel_format,
+        "width": spec.width,
+        "height": spec.height,
+        "frame_rate": [spec.frame_rate.numerator, spec.frame_rate.denominator],
+        "options": [list(o) for o in spec.options],
+    }
+
+
+def encode_still(target: Path, pixels: np.ndarray, frames: int, spec: dict) -> None:
+    """A clip of ``frames`` copies of one RGBA picture, with the very settings of Manim's clips, so that they join by stream copy."""
+    import av
+
+    rate = Fraction(*spec["frame_rate"])
+    tmp = target.with_name(f".{target.name}")
+    with av.open(str(tmp), "w", format=spec["container_format"]) as out:
+        stream = out.add_stream(spec["codec"], rate=rate, options=dict(map(tuple, spec["options"])))
+        stream.pix_fmt = spec["pixel_format"]
+        stream.width = spec["width"]
+        stream.height = spec["height"]
+        frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(pixels), format="rgba").reformat(format=spec["pixel_format"])
+        frame.time_base = 1 / rate
+        for i in range(frames):
+            frame.pts = i
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    os.replace(tmp, target)
+
+
+def drawing_ready(drawing: Path) -> bool:
+    """Whether ``drawing`` can be laid out for any timing (else its step must be drawn again)."""
+    try:
+        return bool(json.loads((drawing / "script.json").read_text())["replayable"])
+    except (OSError, ValueError, KeyError):
+        return False
+
+
+def assemble(drawing: Path, timing: StepTiming, target: Path, began: float | None = None) -> StepVideo:
+    """Lay a drawn step out for ``timing``: its animations in order, each hold as long as its rule says now.
+
+    Each hold is a clip of its still repeated by stream copy (the last copy cut short), so its length costs
+    nothing; a still whose clip is too short for the new length is encoded again from its PNG.
+    """
+    began = time.perf_counter() if began is None else began
+    script = json.loads((drawing / "script.json").read_text())
+    spec = script["spec"]
+    fps = Fraction(*spec["frame_rate"])
+    assert fps.denominator == 1
+    fps = int(fps)
+    clips: list[tuple[Path, int | None]] = []
+    clock, hold_frames = 0.0, 0
+    for item in script["items"]:
+        if "play" in item:
+            if item["play"]:
+                clips.append((drawing / item["play"], None))
+            clock += item["seconds"]
+            continue
+        wait = item["wait"]
+        frames = item["frames"] if not script["replayable"] else Wait(wait["kind"], wait["seconds"], tuple(wait["names"])).frames(clock, timing, fps)
+        if frames > 0:
+            clips += _hold_clips(drawing, item["still"], frames, fps, spec)
+            hold_frames += frames
+        clock = after_hold(clock, frames, fps)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}")
+    frames = write_clips(tmp, clips, fps)
+    video = StepVideo(frames, frames - hold_frames, hold_frames, tuple(script["layout_problems"]), time.perf_counter() - began)
+    meta = target.with_suffix(".json.tmp")
+    meta.write_text(json.dumps(dataclasses.asdict(video)))
+    os.replace(meta, target.with_suffix(".json"))
+    os.replace(tmp, target)  # last: a section counts as cached only when its video is in place
+    return video
+
+
+def _hold_clips(drawing: Path, still: str, frames: int, fps: int, spec: dict) -> list[tuple[Path, int | None]]:
+    """(clip, frames to take or None for all) that make a hold of ``frames``: a clip of at most KEYFRAME_SECONDS, repeated."""
+    need = min(frames, KEYFRAME_SECONDS * fps)
+    have = sorted(int(p.stem.rsplit("-", 1)[1]) for p in drawing.glob(f"{still}-*.mp4"))
+    length = next((k for k in have if k >= need), None)
+    if length is None:
+        from PIL import Image
+
+        length = need
+        pixels = np.asarray(Image.open(drawing / f"{still}.png").convert("RGBA"))
+        encode_still(drawing / f"{still}-{length}.mp4", pixels, length, spec)
+    clip = drawing / f"{still}-{length}.mp4"
+    whole, rest = divmod(frames, length)
+    return [(clip, None)] * whole + ([(clip, rest)] if rest else [])
 
 
 def write_clips(
     output: Path,
     clips: Iterable[tuple[Path, int | None]],
     fps: int,
-    audio: np.ndarray | None = None,
+    audio: list[bytes] | None = None,
     chapters: list[dict] | None = None,
 ) -> int:
     """Concatenate H.264 clips by stream copy into ``output`` (moov first), one packet per frame, re-timed frame by frame.
 
-    ``audio``: a mono track at 48 kHz, encoded to AAC and interleaved with the video by time;
+    ``audio``: the AAC packets of a mono track at 48 kHz (:func:`lesson.audio.aac_track`), interleaved with the video by time;
     ``chapters``: PyAV chapter dicts. Returns the number of video frames written.
     """
     import av
@@ -240,57 +380,114 @@ def cached_video(path: Path) -> StepVideo | None:
         return None
 
 
-def render_steps(
-    steps: Iterable[StepPlan],
-    timings: dict[int, StepTiming],
-    style: Style,
-    quality: str,
-    *,
-    jobs: int = 1,
-    cache_dir: Path | None = None,
-    use_cache: bool = True,
-    on_step: Callable[[StepResult], None] | None = None,
-    on_start: Callable[[StepPlan, bool], None] | None = None,
-) -> list[StepResult]:
-    """Render every step that is not in the cache, in worker processes; return the results in step order."""
-    steps = list(steps)
-    cache = (cache_dir or default_cache_dir()) / "sections"
-    cache.mkdir(parents=True, exist_ok=True)
-    results: dict[int, StepResult] = {}
-    todo: list[tuple[StepPlan, Path]] = []
-    for step in steps:
-        path = cache / f"{step_key(step, style, quality, timings[step.index], code_version(step.kind))}.mp4"
-        video = cached_video(path) if use_cache else None
-        if video is not None:
-            results[step.index] = StepResult(step, path, True, video)
-            if on_start:
-                on_start(step, True)
-            if on_step:
-                on_step(results[step.index])
-        else:
-            todo.append((step, path))
-    failures: list[str] = []
-    if todo:
-        import manim  # noqa: F401  - imported once here, shared by the forked workers
+def _start_worker() -> None:
+    """Each worker imports Manim once, as it starts (while the main process may be speaking the narration)."""
+    import manim  # noqa: F401
 
-        todo.sort(key=lambda item: -timings[item[0].index].min_seconds)  # long steps first: the workers finish together
-        ctx = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo))), mp_context=ctx) as pool:
-            futures: dict[Future, tuple[StepPlan, Path]] = {}
-            for step, path in todo:
-                if on_start:
-                    on_start(step, False)
-                futures[pool.submit(render_step, step, style, quality, timings[step.index], path)] = (step, path)
-            for future in as_completed(futures):
-                step, path = futures[future]
+
+class StepRenderer:
+    """Renders steps as they are handed in: from the cache at once, else in a pool of worker processes.
+
+    ``submit(step, timing)`` may be called while the narration is still being made for later steps;
+    ``start(n)`` forks the workers early (before a voice model with its threads is loaded, and so that
+    Manim is imported in the workers while the voice speaks); ``results()`` waits for every step and
+    returns them in step order, or raises one :class:`LessonError` naming every step that failed.
+    """
+
+    def __init__(
+        self,
+        style: Style,
+        quality: str,
+        *,
+        jobs: int = 1,
+        cache_dir: Path | None = None,
+        use_cache: bool = True,
+        on_step: Callable[[StepResult], None] | None = None,
+        on_start: Callable[[StepPlan, bool], None] | None = None,
+    ):
+        self.style, self.quality, self.jobs, self.use_cache = style, quality, jobs, use_cache
+        self.on_step, self.on_start = on_step, on_start
+        self.cache = (cache_dir or default_cache_dir()) / "sections"
+        self.cache.mkdir(parents=True, exist_ok=True)
+        self.drawings = self.cache.parent / "drawings"
+        self._failures: list[str] = []
+        self._codes: dict[str, str] = {}
+        self._done: dict[int, StepResult] = {}
+        self._futures: dict[Future, tuple[StepPlan, Path]] = {}
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _code(self, kind: str) -> str:
+        if kind not in self._codes:
+            self._codes[kind] = code_version(kind)
+        return self._codes[kind]
+
+    def path(self, step: StepPlan, timing: StepTiming) -> Path:
+        return self.cache / f"{step_key(step, self.style, self.quality, timing, self._code(step.kind))}.mp4"
+
+    def drawing(self, step: StepPlan, timing: StepTiming) -> Path:
+        return self.drawings / drawing_key(step, self.style, self.quality, timing, self._code(step.kind))
+
+    def cached(self, step: StepPlan, timing: StepTiming) -> StepResult | None:
+        path = self.path(step, timing)
+        video = cached_video(path) if self.use_cache else None
+        return None if video is None else StepResult(step, path, True, video)
+
+    def can_lay_out(self, step: StepPlan) -> bool:
+        """Whether the step is drawn already and only needs laying out for its (new) timing: no Manim, no worker."""
+        return self.use_cache and drawing_ready(self.drawing(step, StepTiming(0.0, 0.0, 0.0)))
+
+    def start(self, workers: int) -> None:
+        """Fork the worker pool now (at most ``jobs`` workers, and no more than there are steps to draw)."""
+        if self._pool is None and workers > 0:
+            ctx = multiprocessing.get_context("fork")
+            self._pool = ProcessPoolExecutor(max_workers=max(1, min(self.jobs, workers)), mp_context=ctx, initializer=_start_worker)
+            self._pool.submit(int)  # with fork, every worker starts now, at the first task
+
+    def submit(self, step: StepPlan, timing: StepTiming) -> None:
+        found = self.cached(step, timing)
+        if found is not None:
+            if self.on_start:
+                self.on_start(step, True)
+            self._finished(found)
+            return
+        path, drawing = self.path(step, timing), self.drawing(step, timing)
+        if self.use_cache and drawing_ready(drawing):  # drawn before: lay it out for this timing, here and now
+            try:
+                video = dataclasses.replace(assemble(drawing, timing, path), drawn=False)
+            except Exception as exc:
+                self._failures.append(f"step {step.index + 1} '{step.id}' ({step.kind}) failed: {type(exc).__name__}: {exc}")
+                return
+            self._finished(StepResult(step, path, False, video))
+            return
+        if self.on_start:
+            self.on_start(step, False)
+        self.start(1)
+        future = self._pool.submit(render_step, step, self.style, self.quality, timing, path, drawing, replace=not self.use_cache)  # type: ignore[union-attr]
+        self._futures[future] = (step, path)
+
+    def _finished(self, result: StepResult) -> None:
+        self._done[result.step.index] = result
+        if self.on_step:
+            self.on_step(result)
+
+    def results(self, steps: Iterable[StepPlan]) -> list[StepResult]:
+        failures = self._failures
+        try:
+            for future in as_completed(self._futures):
+                step, path = self._futures[future]
                 try:
                     video = future.result()
                 except Exception as exc:  # a step failed: report it, keep the others
                     failures.append(f"step {step.index + 1} '{step.id}' ({step.kind}) failed: {type(exc).__name__}: {exc}")
                     continue
-                results[step.index] = StepResult(step, path, False, video)
-                if on_step:
-                    on_step(results[step.index])
-    if failures:
-        raise LessonError(failures + ["the steps that rendered are cached; fix the failing step and render again"])
-    return [results[s.index] for s in steps]
+                self._finished(StepResult(step, path, False, video))
+        finally:
+            self.close()
+        if failures:
+            raise LessonError(failures + ["the steps that rendered are cached; fix the failing step and render again"])
+        return [self._done[s.index] for s in steps]
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None

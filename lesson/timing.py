@@ -29,13 +29,54 @@ class StepTiming:
         """The step lasts at least this long: it never cuts the voice off."""
         return self.lead + self.speech + self.pause
 
+    def cue_time(self, *names: str) -> float | None:
+        """When the voice speaks the first of these placeholders, in seconds from the step's start (None: not spoken)."""
+        times = [t for n, t in self.cues if n in names]
+        return min(times) if times else None
+
+
+@dataclass(frozen=True)
+class Wait:
+    """A hold as a scene asks for it, so that its length can be worked out again for other narration timing.
+
+    ``for``: ``seconds`` long; ``cue``: until ``seconds`` before the voice speaks one of ``names``
+    (no hold if none is spoken or it is already past); ``end``: until the step has lasted its
+    ``min_seconds``, and at least ``seconds`` more.
+    """
+
+    kind: str  # "for" | "cue" | "end"
+    seconds: float
+    names: tuple[str, ...] = ()
+
+    def frames(self, time: float, timing: StepTiming, fps: int) -> int:
+        """How many frames the hold lasts when it starts ``time`` seconds into the step."""
+        if self.kind == "for":
+            length = self.seconds
+        elif self.kind == "cue":
+            t = timing.cue_time(*self.names)
+            if t is None:
+                return 0
+            length = t - self.seconds - time
+        elif self.kind == "end":
+            length = max(timing.min_seconds, time + self.seconds) - time
+        else:
+            raise ValueError(f"unknown wait {self.kind!r}")
+        return max(0, int(round(length * fps)))
+
+
+def after_hold(time: float, frames: int, fps: int) -> float:
+    """The step's clock after a hold of ``frames`` (holds end on a whole frame)."""
+    return time if frames <= 0 else (int(round(time * fps)) + frames) / fps
+
 
 @dataclass(frozen=True)
 class Play:
     index: int  # the Manim animation's number within the scene
+    seconds: float = 0.0  # how far it moved the step's clock
 
 
 @dataclass(frozen=True, eq=False)
 class Hold:
-    frames: int
+    frames: int  # may be 0: a wait that needs no frames at this timing, kept for other timings
     still: np.ndarray  # RGBA, uint8, the picture held
+    wait: Wait | None = None  # the rule it came from (None: not to be worked out again)

@@ -27,7 +27,7 @@ from manim import (
 )
 
 from lesson.plan import StepPlan, Style
-from lesson.timing import Hold, Play, StepTiming
+from lesson.timing import Hold, Play, StepTiming, Wait, after_hold
 from scenes import layout, style
 
 
@@ -51,6 +51,7 @@ class StepScene(Scene):
         self.strict_layout = strict_layout
         self.layout_problems: list[str] = []
         self.timeline: list[Play | Hold] = []
+        self.replayable = True  # False when the holds cannot be worked out again from their rules (burned-in captions)
         super().__init__(**kwargs)
 
     # ------------------------------------------------------------ helpers
@@ -145,8 +146,7 @@ class StepScene(Scene):
         head = self.heading()
         self.play(FadeIn(head, shift=0.2 * UP), run_time=style.QUICK)
         self.draw()
-        # at least a beat, so the last animation's final state is on screen before the next step
-        self.hold_until(max(self.timing.min_seconds, self.time + style.BEAT))
+        self.hold_to_end()
 
     def draw(self) -> None:  # pragma: no cover - every step kind overrides it
         raise NotImplementedError
@@ -163,53 +163,57 @@ class StepScene(Scene):
 
     def hold(self, seconds: float) -> None:
         """Keep the current picture for ``seconds`` (rounded to whole frames), without drawing frames."""
-        frames = int(round(seconds * self.fps))
-        if frames <= 0:
-            return
-        if self.timing.captions:  # one still per caption: split the hold where the caption changes
-            end_frame = self.frame + frames
-            for t in self.caption_changes(self.time, end_frame / self.fps):
-                self._hold_frames(int(round(t * self.fps)) - self.frame)
-            self._hold_frames(end_frame - self.frame)
-            return
-        self._hold_frames(frames)
-
-    def _hold_frames(self, frames: int) -> None:
-        if frames <= 0:
-            return
-        self.show_caption(self.time)
-        if os.environ.get("LESSON_HOLDS_AS_FRAMES") == "1":  # the old way, for the benchmark's before/after: Manim draws and encodes every frame
-            super().wait((frames + 0.5) / self.fps, frozen_frame=True)  # play() puts it on the timeline
-            return
-        self.renderer.update_frame(self)  # the picture as it is now, with anything added or removed since the last play
-        still = np.ascontiguousarray(self.renderer.get_frame(), dtype=np.uint8)
-        self.timeline.append(Hold(frames, still))
-        self.renderer.time = (self.frame + frames) / self.fps
+        self.hold_for(Wait("for", seconds))
 
     def wait(self, duration: float = style.BEAT, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
         self.hold(duration)
-
-    def hold_until(self, seconds: float) -> None:
-        """Hold the picture until the step is ``seconds`` long."""
-        self.hold(seconds - self.time)
-
-    def cue_time(self, *names: str) -> float | None:
-        """When the narration speaks the first of these placeholders, in seconds from the step's start."""
-        times = [t for n, t in self.timing.cues if n in names]
-        return min(times) if times else None
 
     def cue(self, *names: str, ahead: float = 0.0) -> None:
         """Hold until the voice reaches one of these placeholders (no wait if it is not spoken, or already past).
 
         ``ahead``: the length of the animations that lead up to the number, so that it lands as it is spoken.
         """
-        t = self.cue_time(*names)
-        if t is not None:
-            self.hold_until(t - style.CUE_LEAD - ahead)
+        self.hold_for(Wait("cue", style.CUE_LEAD + ahead, tuple(names)))
+
+    def hold_to_end(self) -> None:
+        """Hold until the voice and the script's pause are over, and for at least a beat after the last animation."""
+        self.hold_for(Wait("end", style.BEAT))
+
+    def cue_time(self, *names: str) -> float | None:
+        """When the narration speaks the first of these placeholders, in seconds from the step's start."""
+        return self.timing.cue_time(*names)
+
+    def hold_for(self, wait: Wait) -> None:
+        """Hold the picture as ``wait`` says. The still and the rule are recorded (also when no frames are needed
+        at this timing), so that the renderer can lay the step out again for new narration without Manim."""
+        frames = wait.frames(self.time, self.timing, self.fps)
+        if self.timing.captions:  # one still per caption: split the hold where the caption changes
+            self.replayable = False
+            end_frame = self.frame + frames
+            for t in self.caption_changes(self.time, end_frame / self.fps):
+                self._hold_frames(int(round(t * self.fps)) - self.frame, None)
+            self._hold_frames(end_frame - self.frame, None)
+            return
+        if os.environ.get("LESSON_HOLDS_AS_FRAMES") == "1":  # the old way, for the benchmark's before/after: Manim draws and encodes every frame
+            self.replayable = False
+            if frames > 0:
+                Scene.wait(self, (frames + 0.5) / self.fps, frozen_frame=True)  # play() puts it on the timeline
+            return
+        self._hold_frames(frames, wait)
+
+    def _hold_frames(self, frames: int, wait: Wait | None) -> None:
+        if frames <= 0 and wait is None:
+            return
+        self.show_caption(self.time)
+        self.renderer.update_frame(self)  # the picture as it is now, with anything added or removed since the last play
+        still = np.ascontiguousarray(self.renderer.get_frame(), dtype=np.uint8)
+        self.timeline.append(Hold(max(0, frames), still, wait))
+        self.renderer.time = after_hold(self.time, frames, self.fps)
 
     def play(self, *args: Any, **kwargs: Any) -> None:
+        t0 = self.time
         super().play(*args, **kwargs)
-        self.timeline.append(Play(self.renderer.num_plays - 1))
+        self.timeline.append(Play(self.renderer.num_plays - 1, self.time - t0))
         self.check_layout()
 
     def check_layout(self) -> None:

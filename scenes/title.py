@@ -26,4 +26,4 @@ class TitleScene(StepScene):
         if len(parts) > 1:
             self.play(FadeIn(parts[1], shift=0.2 * UP), run_time=style.NORMAL)
         self.play(LaggedStart(*(FadeIn(d, scale=0.5) for d in dots), lag_ratio=0.25), run_time=style.NORMAL)
-        self.hold_until(max(self.timing.min_seconds, self.time + style.BEAT))
+        self.hold_to_end()

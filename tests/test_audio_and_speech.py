@@ -121,3 +121,54 @@ def test_a_missing_voice_says_how_to_install_it(monkeypatch):
     monkeypatch.setitem(sys.modules, "piper", None)  # as if piper-tts were not installed
     with pytest.raises(LessonError, match="dev.sh setup"):
         get_engine("piper")
+
+
+def test_speech_encoded_alone_decodes_in_the_track_as_if_the_track_were_encoded_whole(tmp_path):
+    import av
+
+    from lesson.audio import AAC_FRAME, aac_track, add_aac_stream, encode_aac
+
+    voice = get_engine("espeak")
+    pieces = [voice.synthesize(["The", "raw", "output", "is", "one point four three."]).samples, voice.synthesize(["Then", "SoftMax."]).samples]
+    frames = 10 * RATE // AAC_FRAME
+    track = np.zeros(frames * AAC_FRAME, dtype=np.float32)
+    at = [int(0.3 * RATE) // AAC_FRAME, int(6.1 * RATE) // AAC_FRAME]
+    for a, x in zip(at, pieces):
+        track[a * AAC_FRAME:a * AAC_FRAME + len(x)] = x
+
+    def decoded(packets):
+        path = tmp_path / "t.m4a"
+        with av.open(str(path), "w", format="mp4") as out:
+            for p in add_aac_stream(out, packets):
+                out.mux(p)
+        with av.open(str(path)) as src:
+            return np.concatenate([f.to_ndarray().reshape(-1) for f in src.decode(audio=0)])
+
+    joined = decoded(aac_track(frames, [(a, encode_aac(x)) for a, x in zip(at, pieces)]))
+    whole = decoded(aac_track(frames, [(0, encode_aac(track))]))
+    assert len(joined) == len(whole) == len(track)  # the priming frame is skipped: sample-exact length
+    err_joined, err_whole = np.sqrt(np.mean((joined - track) ** 2)), np.sqrt(np.mean((whole - track) ** 2))
+    assert err_joined < 1.2 * err_whole + 1e-4 and err_joined < 0.1 * np.sqrt(np.mean(track**2))
+    # in place to the sample: the best lag of the cross-correlation is 0
+    lags = range(-3, 4)
+    assert max(lags, key=lambda k: float(np.dot(np.roll(joined, k), track))) == 0
+    # the silence around and between the pieces is silence
+    quiet = np.ones(len(track), bool)
+    for a, x in zip(at, pieces):
+        quiet[(a - 1) * AAC_FRAME:(a + 2) * AAC_FRAME + len(x)] = False
+    assert np.abs(joined[quiet]).max() == 0.0
+
+
+def test_k_weighting_is_the_recommendations_filter_and_the_limiter_its_running_extremes():
+    from scipy.ndimage import maximum_filter1d, uniform_filter1d
+    from scipy.signal import sosfilt
+
+    from lesson.audio import K_WEIGHTING, k_weighted, moving_average, running_max
+
+    x = np.random.default_rng(7).standard_normal(5 * RATE).astype(np.float32) * 0.2
+    reference = sosfilt(K_WEIGHTING, x)  # the two biquads, run as an IIR filter
+    assert np.abs(k_weighted(x) - reference).max() < 1e-4 * np.abs(reference).max()
+    for size in (7, 240, 960):
+        inner = slice(size, -size)  # away from the ends, where the two pad differently
+        assert np.array_equal(running_max(np.abs(x), size)[inner], maximum_filter1d(np.abs(x), size=size)[inner])
+        assert np.allclose(moving_average(x, size)[inner], uniform_filter1d(x, size=size)[inner], atol=1e-6)

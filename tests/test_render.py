@@ -134,6 +134,15 @@ def test_a_second_render_reuses_every_step_and_edits_render_only_that_step(defau
     plan2 = dataclasses.replace(plan, steps=(*plan.steps[:2], edited, *plan.steps[3:]))
     third = build(plan2, numbers, tmp_path, quality="low", voice="piper", jobs=2, cache_dir=cache)
     assert [r.cached for r in third.steps] == [i != 2 for i in range(len(plan.steps))]
+    # new narration only moves the step's holds: it is laid out again from its drawing, without Manim
+    assert not third.steps[2].video.drawn and third.steps[2].video.frames > results[2].video.frames
+    assert third.synthesis_seconds > 0  # the new sentence was spoken
+    # what a step shows changed: that step is drawn again
+    shown = dataclasses.replace(plan.steps[2], title=plan.steps[2].title + " again")
+    plan3 = dataclasses.replace(plan, steps=(*plan.steps[:2], shown, *plan.steps[3:]))
+    fourth = build(plan3, numbers, tmp_path, quality="low", voice="piper", jobs=2, cache_dir=cache)
+    assert [r.cached for r in fourth.steps] == [i != 2 for i in range(len(plan.steps))]
+    assert fourth.steps[2].video.drawn and fourth.synthesis_seconds == 0
 
 
 @pytest.mark.parametrize("which", ["default_render", "five_render"])

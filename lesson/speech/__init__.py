@@ -16,7 +16,10 @@ the command that installs it.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -55,23 +58,46 @@ def even_times(weights: list[float], total: float, start: float = 0.0) -> tuple[
     return tuple((float(a), float(b)) for a, b in zip(edges[:-1], edges[1:]))
 
 
+_SENTENCE_END = re.compile(r"[.!?][)\]\"'’”]*$")
+
+
+def sentences(tokens: Sequence[str]) -> list[tuple[int, int]]:
+    """The sentences of a step's caption tokens, as (first, end) token ranges covering all of them in order.
+
+    A sentence ends at a token ending in ``.``, ``!`` or ``?`` (before any closing quote or bracket);
+    "0.44" does not end one, "0.44." does. Speech is made and cached one sentence at a time, so
+    editing one sentence speaks only that sentence again and leaves the others as they were.
+    """
+    out, first = [], 0
+    for i, token in enumerate(tokens):
+        if _SENTENCE_END.search(token):
+            out.append((first, i + 1))
+            first = i + 1
+    if first < len(tokens):
+        out.append((first, len(tokens)))
+    return out
+
+
 def resample(x: np.ndarray, rate: int) -> np.ndarray:
-    """Mono audio at ``rate`` Hz, resampled to :data:`RATE` (polyphase filter)."""
+    """Mono audio at ``rate`` Hz, resampled to :data:`RATE` (FFmpeg's libswresample through PyAV: no delay, exact length)."""
     if rate == RATE or len(x) == 0:
         return np.asarray(x, dtype=np.float32)
-    from math import gcd
+    import av
 
-    from scipy.signal import resample_poly
+    resampler = av.AudioResampler(format="flt", layout="mono", rate=RATE)
+    frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(np.asarray(x, dtype=np.float32)[None, :]), format="flt", layout="mono")
+    frame.sample_rate = rate
+    frame.pts = 0
+    out = [*resampler.resample(frame), *resampler.resample(None)]
+    return np.concatenate([o.to_ndarray().reshape(-1) for o in out]).astype(np.float32)
 
-    g = gcd(RATE, rate)
-    return resample_poly(x, RATE // g, rate // g).astype(np.float32)
 
-
-def get_engine(voice: str, words_per_minute: int = 150) -> Engine:
+def get_engine(voice: str, words_per_minute: int = 150, cache_dir: Path | None = None) -> Engine:
+    """The engine for ``voice``; ``cache_dir`` keeps what makes it start faster (piper's prepared model)."""
     if voice == "piper":
         from lesson.speech.piper_engine import PiperEngine
 
-        return PiperEngine()
+        return PiperEngine(cache_dir)
     if voice == "espeak":
         from lesson.speech.espeak_engine import EspeakEngine
 
@@ -83,4 +109,4 @@ def get_engine(voice: str, words_per_minute: int = 150) -> Engine:
     raise ValueError(f"unknown voice {voice!r}")
 
 
-__all__ = ["RATE", "Speech", "Engine", "even_times", "get_engine", "resample"]
+__all__ = ["RATE", "Speech", "Engine", "even_times", "get_engine", "resample", "sentences"]
