@@ -217,18 +217,17 @@ def render(
 @cli.command()
 @click.option("--cache-dir", type=click.Path(path_type=Path), default=None, help="The cache to empty.")
 def clean(cache_dir: Path | None) -> None:
-    """Delete every cached rendered section and narration."""
+    """Delete every cached drawing, rendered step and spoken sentence."""
     import shutil
 
     from lesson.render import default_cache_dir
 
     base = cache_dir or default_cache_dir()
-    sections, speech = base / "sections", base / "speech"
-    count = len(list(sections.glob("*.mp4"))) if sections.is_dir() else 0
-    spoken = len(list(speech.glob("*.npz"))) if speech.is_dir() else 0
-    for folder in (sections, speech, base / "drawings", base / "voices", base / "tex", base / "texts"):
-        shutil.rmtree(folder, ignore_errors=True)
-    click.echo(f"removed {count} cached section(s) and {spoken} cached narration(s) from {base}")
+    count = {name: len(list((base / name).glob(pattern))) if (base / name).is_dir() else 0
+             for name, pattern in (("drawings", "*/script.json"), ("sections", "*.mp4"), ("speech", "s-*.npz"))}
+    for folder in ("sections", "drawings", "speech", "voices", "tex", "texts"):
+        shutil.rmtree(base / folder, ignore_errors=True)
+    click.echo(f"removed {count['drawings']} drawn step(s), {count['sections']} rendered step(s) and {count['speech']} spoken sentence(s) from {base}")
 
 
 def main() -> None:

@@ -1,14 +1,16 @@
 """Render a plan: one Manim scene per step in worker processes, cached by content, joined without re-encoding.
 
-Each step's video is stored in the cache under a key that hashes everything
-that changes its pixels: the step's plan (text, numbers), its timing (from the
-narration), the style, the quality preset, and the source of the code that
-draws it. A step's video is assembled from Manim's animations and its holds:
-a hold is one still picture encoded once as a short clip and repeated by
-stream copy (no B-frames, so any prefix of the clip is a valid clip), which
-makes its cost independent of its length. The steps are then joined by stream
-copy with the narration track; see :mod:`lesson.package` for the files around
-the MP4.
+A step is cached twice. Its *drawing* (``drawings/<key>/``) is what Manim made: a clip per
+animation, the still picture of every hold (PNG) with a clip of it, and ``script.json``, the
+timeline with the rule of each hold (:class:`lesson.timing.Wait`: so long, until the voice
+reaches a placeholder, until the step's end). Its key hashes everything that changes the pictures:
+the step's plan without its narration, the style, the quality preset, the source of the code
+that draws it. The step's *video* (``sections/<key>.mp4``) is the drawing laid out for one
+narration timing, and its key adds that timing. New narration for a step that is drawn already
+is laid out again in the main process, without Manim: each hold's rule is worked out for the new
+timing, and the hold is its still clip repeated by stream copy (no B-frames, so any prefix of a
+clip is a valid clip), which also makes a hold's cost independent of its length. The steps are
+then joined by stream copy with the narration track (see :mod:`lesson.build`).
 """
 
 from __future__ import annotations
@@ -241,7 +243,7 @@ def encode_still(target: Path, pixels: np.ndarray, frames: int, spec: dict) -> N
     import av
 
     rate = Fraction(*spec["frame_rate"])
-    tmp = target.with_name(f".{target.name}")
+    tmp = target.with_name(f".{target.name}.{os.getpid()}")
     with av.open(str(tmp), "w", format=spec["container_format"]) as out:
         stream = out.add_stream(spec["codec"], rate=rate, options=dict(map(tuple, spec["options"])))
         stream.pix_fmt = spec["pixel_format"]
@@ -293,10 +295,10 @@ def assemble(drawing: Path, timing: StepTiming, target: Path, began: float | Non
             hold_frames += frames
         clock = after_hold(clock, frames, fps)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}")
+    tmp = target.with_name(f".{target.name}.{os.getpid()}")
     frames = write_clips(tmp, clips, fps)
     video = StepVideo(frames, frames - hold_frames, hold_frames, tuple(script["layout_problems"]), time.perf_counter() - began)
-    meta = target.with_suffix(".json.tmp")
+    meta = target.with_suffix(f".json.{os.getpid()}")
     meta.write_text(json.dumps(dataclasses.asdict(video)))
     os.replace(meta, target.with_suffix(".json"))
     os.replace(tmp, target)  # last: a section counts as cached only when its video is in place
@@ -380,6 +382,18 @@ def cached_video(path: Path) -> StepVideo | None:
         return None
 
 
+def _remove_stale(folder: Path, patterns: tuple[str, ...], age: float = 3600.0) -> None:
+    """Remove work files and folders matching ``patterns`` older than ``age`` seconds (a live render's are newer)."""
+    now = time.time()
+    for pattern in patterns:
+        for path in folder.glob(pattern):
+            try:
+                if now - path.stat().st_mtime > age:
+                    shutil.rmtree(path) if path.is_dir() else path.unlink()
+            except OSError:
+                pass
+
+
 def _start_worker() -> None:
     """Each worker imports Manim once, as it starts (while the main process may be speaking the narration)."""
     import manim  # noqa: F401
@@ -411,6 +425,8 @@ class StepRenderer:
         self.cache.mkdir(parents=True, exist_ok=True)
         self.drawings = self.cache.parent / "drawings"
         self._failures: list[str] = []
+        _remove_stale(self.cache, ("lesson-*", ".*"))  # left by renders that were killed
+        _remove_stale(self.drawings, (".draw-*", "*/.still-*"))
         self._codes: dict[str, str] = {}
         self._done: dict[int, StepResult] = {}
         self._futures: dict[Future, tuple[StepPlan, Path]] = {}

@@ -40,3 +40,20 @@ def test_killed_render_leaves_no_partial_output_and_resumes(tmp_path):
     assert again.stderr.count(": cached") >= finished
     assert (out / "five_fruits.mp4").is_file()
     assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []  # nothing half-written left behind
+
+
+def test_work_files_of_killed_renders_are_removed_once_they_are_old(tmp_path):
+    from lesson.plan import Style
+    from lesson.render import StepRenderer
+
+    old_work, live_work = tmp_path / "sections" / "lesson-softmax-abc", tmp_path / "sections" / "lesson-title-def"
+    old_drawing = tmp_path / "drawings" / ".draw-xyz"
+    for folder in (old_work, live_work, old_drawing):
+        folder.mkdir(parents=True)
+    (tmp_path / "sections" / "kept.mp4").write_bytes(b"a finished step")
+    two_hours_ago = time.time() - 7200
+    for folder in (old_work, old_drawing):
+        os.utime(folder, (two_hours_ago, two_hours_ago))
+    StepRenderer(Style("#000000", "#ffffff", "#888888", "#ff0000", "Sans", ()), "low", cache_dir=tmp_path)
+    assert not old_work.exists() and not old_drawing.exists()
+    assert live_work.exists() and (tmp_path / "sections" / "kept.mp4").exists()

@@ -191,12 +191,15 @@ def test_check_and_numbers_do_not_import_manim():
     assert out.stderr.strip().splitlines()[-1] == "False"
 
 
-def test_clean_empties_the_section_cache(tmp_path):
-    sections = tmp_path / "sections"
-    sections.mkdir()
+def test_clean_empties_the_cache(tmp_path):
+    sections, drawing, speech = tmp_path / "sections", tmp_path / "drawings" / "k1", tmp_path / "speech"
+    for folder in (sections, drawing, speech):
+        folder.mkdir(parents=True)
     (sections / "a.mp4").write_bytes(b"x")
     (sections / "b.mp4").write_bytes(b"y")
+    (drawing / "script.json").write_text("{}")
+    (speech / "s-1.npz").write_bytes(b"z")
     result = CliRunner().invoke(cli, ["clean", "--cache-dir", str(tmp_path)])
     assert result.exit_code == 0
-    assert "removed 2 cached section(s)" in result.output
-    assert not sections.exists()
+    assert "removed 1 drawn step(s), 2 rendered step(s) and 1 spoken sentence(s)" in result.output
+    assert not any(p.exists() for p in (sections, drawing.parent, speech))
