@@ -96,15 +96,18 @@ def build(
         # The steps whose speech is cached go to the renderer at once (longest first, so that the workers finish
         # together); the workers are forked before the voice loads, and each step it speaks is rendered as soon as
         # its speech is there, while the voice goes on with the next.
+        # Workers only for steps that must be drawn: a step drawn before is laid out for its new timing in this
+        # process. Which steps are drawn does not depend on the timing (unless captions are burned in), so the
+        # workers start first, and import Manim while the narration is read or spoken.
+        if not burn_captions:
+            renderer.start(sum(not renderer.can_lay_out(s) for s in plan.steps))
         to_speak = [s for s in plan.steps if narrator.needs_voice(s)]
         known = [s for s in plan.steps if s not in to_speak]
         for step in known:
             spoken(step, narrator.narrate(step))  # from the cache, or a recording read now
         known.sort(key=lambda s: -narrated[s.index].timing.min_seconds)
-        # workers only for steps that must be drawn: a step drawn before is laid out for its new timing in this process
-        to_draw = sum(not renderer.can_lay_out(s) for s in to_speak)
-        to_draw += sum(renderer.cached(s, timing(s)) is None and not renderer.can_lay_out(s) for s in known)
-        renderer.start(to_draw)
+        if burn_captions:
+            renderer.start(len(to_speak) + sum(renderer.cached(s, timing(s)) is None for s in known))
         for step in known:
             renderer.submit(step, timing(step))
         for step in to_speak:
