@@ -93,12 +93,11 @@ def build(
         return dataclasses.replace(n.timing, captions=tuple((c.start, c.end, c.text) for c in cues))
 
     try:
-        # The steps whose speech is cached go to the renderer at once (longest first, so that the workers finish
-        # together); the workers are forked before the voice loads, and each step it speaks is rendered as soon as
-        # its speech is there, while the voice goes on with the next.
-        # Workers only for steps that must be drawn: a step drawn before is laid out for its new timing in this
-        # process. Which steps are drawn does not depend on the timing (unless captions are burned in), so the
-        # workers start first, and import Manim while the narration is read or spoken.
+        # Workers only for the steps that must be drawn (a step drawn before is laid out for its new timing in this
+        # process). Which steps those are does not depend on the timing (unless captions are burned in), so the
+        # workers are forked first, before a voice model loads, and import Manim while the narration is read or
+        # spoken. The steps whose speech is cached go to the renderer at once, longest first so that the workers
+        # finish together; each step the voice speaks goes as soon as its speech is there.
         if not burn_captions:
             renderer.start(sum(not renderer.can_lay_out(s) for s in plan.steps))
         to_speak = [s for s in plan.steps if narrator.needs_voice(s)]
@@ -140,7 +139,7 @@ def build(
     track_frames = total_frames * RATE // fps // AAC_FRAME  # whole AAC frames: the sound never outlasts the picture
     track = _narration_track(results, voice_at, narrated, track_frames) if has_sound else None
     packets = aac_track(track_frames, [(at, encoded[r.step.index].result()) for r, at in zip(results, voice_at)]) if has_sound else None
-    # the track's loudness is measured while the MP4 is written (scipy's filter lets go of the GIL)
+    # the track's loudness is measured in a thread while the MP4 is written
     measuring = ThreadPoolExecutor(max_workers=1)
     measured = measuring.submit(lambda: (None, None) if track is None else (loudness(track), peak_dbfs(track)))
 
