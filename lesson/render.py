@@ -123,6 +123,7 @@ class StepVideo:
     layout_problems: tuple[str, ...] = ()
     seconds: float = 0.0  # wall time it took to render
     drawn: bool = True  # False: laid out again from the step's drawing for new timing, without Manim
+    peak_mb: float = 0.0  # the peak resident memory of the worker that drew it, so far (0: not drawn)
 
 
 @dataclass(frozen=True)
@@ -188,7 +189,9 @@ def render_step(
                 pass
         finally:
             shutil.rmtree(staged, ignore_errors=True)
-        video = assemble(drawing, timing, target, began)
+        import resource
+
+        video = assemble(drawing, timing, target, began, peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
         expected = sum(h.frames for h in scene.timeline if isinstance(h, Hold))
         if video.hold_frames != expected:  # the rules, worked out again, must give what Manim just did
             raise RuntimeError(f"holds laid out again: {video.hold_frames} frames, the scene held {expected}")
@@ -268,7 +271,7 @@ def drawing_ready(drawing: Path) -> bool:
         return False
 
 
-def assemble(drawing: Path, timing: StepTiming, target: Path, began: float | None = None) -> StepVideo:
+def assemble(drawing: Path, timing: StepTiming, target: Path, began: float | None = None, peak_mb: float = 0.0) -> StepVideo:
     """Lay a drawn step out for ``timing``: its animations in order, each hold as long as its rule says now.
 
     Each hold is a clip of its still repeated by stream copy (the last copy cut short), so its length costs
@@ -297,7 +300,10 @@ def assemble(drawing: Path, timing: StepTiming, target: Path, began: float | Non
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}")
     frames = write_clips(tmp, clips, fps)
-    video = StepVideo(frames, frames - hold_frames, hold_frames, tuple(script["layout_problems"]), time.perf_counter() - began)
+    video = StepVideo(
+        frames, frames - hold_frames, hold_frames, tuple(script["layout_problems"]), time.perf_counter() - began,
+        drawn=peak_mb > 0, peak_mb=round(peak_mb, 1),
+    )
     meta = target.with_suffix(f".json.{os.getpid()}")
     meta.write_text(json.dumps(dataclasses.asdict(video)))
     os.replace(meta, target.with_suffix(".json"))
@@ -469,7 +475,7 @@ class StepRenderer:
         path, drawing = self.path(step, timing), self.drawing(step, timing)
         if self.use_cache and drawing_ready(drawing):  # drawn before: lay it out for this timing, here and now
             try:
-                video = dataclasses.replace(assemble(drawing, timing, path), drawn=False)
+                video = assemble(drawing, timing, path)
             except Exception as exc:
                 self._failures.append(f"step {step.index + 1} '{step.id}' ({step.kind}) failed: {type(exc).__name__}: {exc}")
                 return
