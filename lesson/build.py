@@ -19,7 +19,7 @@ import json
 import os
 import shutil
 import tempfile
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -75,15 +75,7 @@ def build(
     narrator = Narrator(plan, voice, words_per_minute, cache_dir, use_cache)
     renderer = StepRenderer(plan.style, quality, jobs=jobs, cache_dir=cache_dir, use_cache=use_cache, on_step=on_step, on_start=on_start)
     narrated: dict[int, Narrated] = {}
-    # each step's speech is encoded to AAC (or found in the cache) as soon as it is known, beside the renders
     has_sound = voice != "none" or any(s.audio for s in plan.steps)
-    encoder = ThreadPoolExecutor(max_workers=1)
-    encoded: dict[int, Future] = {}
-
-    def spoken(step: StepPlan, n: Narrated) -> None:
-        narrated[step.index] = n
-        if has_sound:
-            encoded[step.index] = encoder.submit(_speech_packets, n, cache_dir / "speech")
 
     def timing(step: StepPlan) -> StepTiming:
         n = narrated[step.index]
@@ -103,19 +95,18 @@ def build(
         to_speak = [s for s in plan.steps if narrator.needs_voice(s)]
         known = [s for s in plan.steps if s not in to_speak]
         for step in known:
-            spoken(step, narrator.narrate(step))  # from the cache, or a recording read now
+            narrated[step.index] = narrator.narrate(step)  # from the cache, or a recording read now
         known.sort(key=lambda s: -narrated[s.index].timing.min_seconds)
         if burn_captions:
             renderer.start(len(to_speak) + sum(renderer.cached(s, timing(s)) is None for s in known))
         for step in known:
             renderer.submit(step, timing(step))
         for step in to_speak:
-            spoken(step, narrator.narrate(step))
+            narrated[step.index] = narrator.narrate(step)
             renderer.submit(step, timing(step))
         results = renderer.results(plan.steps)
     finally:
         renderer.close()
-        encoder.shutdown(wait=False)  # what it was given still finishes; the track below waits for it
     synthesis = narrator.synthesis_seconds
     starts = np.concatenate([[0], np.cumsum([r.video.frames for r in results])]).astype(int)
     total_frames = int(starts[-1])
@@ -138,7 +129,8 @@ def build(
 
     track_frames = total_frames * RATE // fps // AAC_FRAME  # whole AAC frames: the sound never outlasts the picture
     track = _narration_track(results, voice_at, narrated, track_frames) if has_sound else None
-    packets = aac_track(track_frames, [(at, encoded[r.step.index].result()) for r, at in zip(results, voice_at)]) if has_sound else None
+    pieces = [(at, list(narrated[r.step.index].packets)) for r, at in zip(results, voice_at) if narrated[r.step.index].packets]
+    packets = aac_track(track_frames, pieces) if has_sound else None
     # the track's loudness is measured in a thread while the MP4 is written
     measuring = ThreadPoolExecutor(max_workers=1)
     measured = measuring.submit(lambda: (None, None) if track is None else (loudness(track), peak_dbfs(track)))
@@ -217,23 +209,6 @@ def _narration_track(results: list[StepResult], voice_at: list[int], narrated: d
         start = at * AAC_FRAME
         track[start:start + len(samples)] = samples[: max(0, len(track) - start)]
     return track
-
-
-def _speech_packets(n: Narrated, cache: Path) -> list[bytes]:
-    """One step's speech as AAC packets (see :func:`lesson.audio.encode_aac`), cached under its speech id."""
-    from lesson.audio import AAC_VERSION, encode_aac
-
-    path = cache / f"{hashlib.sha256((AAC_VERSION + n.timing.speech_id).encode()).hexdigest()[:24]}.aac.npz"
-    try:
-        with np.load(path) as doc:
-            data, ends = doc["data"].tobytes(), doc["ends"].tolist()
-        return [data[a:b] for a, b in zip([0, *ends[:-1]], ends)]
-    except (OSError, KeyError, ValueError):
-        packets = encode_aac(n.speech.samples)
-        tmp = path.with_suffix(f".{os.getpid()}.npz")
-        np.savez(tmp, data=np.frombuffer(b"".join(packets), dtype=np.uint8), ends=np.cumsum([len(p) for p in packets]))
-        tmp.replace(path)
-        return packets
 
 
 def _build_key(plan: Plan, results: list[StepResult], quality: str, voice: str, poster: str | None, burn: bool) -> str:

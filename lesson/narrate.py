@@ -5,8 +5,8 @@ the engine's version and the sentence's spoken text: editing one sentence speaks
 only that sentence again (the voice's other sentences stay exactly as they were),
 and the engine is not even loaded when every sentence is in the cache. A step's
 speech is its sentences back to back, normalised to -16 LUFS as a whole, and is
-cached too, under ``speech_id``: the AAC packets of the lesson's track are cached
-under the same id (see :mod:`lesson.build`).
+cached too, under ``speech_id``, with its AAC packets: the lesson's track is made
+of those (see :func:`lesson.audio.aac_track`), so a step's voice is encoded once.
 
 :class:`Narrator` answers per step, so that the build can start rendering the
 steps whose speech is cached while the voice speaks the others.
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +34,7 @@ AUDIO_VERSION = "normalised -16 LUFS v2, by sentence"  # change when the process
 class Narrated:
     speech: Speech
     timing: StepTiming
+    packets: tuple[bytes, ...] = ()  # the speech as AAC (lesson.audio.encode_aac); none for the silent voice
 
 
 def _key(parts: list[str]) -> str:
@@ -47,6 +49,7 @@ class Narrator:
         self.cache = cache_dir / "speech"
         self.cache.mkdir(parents=True, exist_ok=True)
         self.use_cache = use_cache
+        self.voice = voice
         self.engine: Engine | None = None
         if any(not s.audio for s in plan.steps):
             self.engine = get_engine(voice, words_per_minute, cache_dir / "voices")  # cheap: a model loads on its first sentence
@@ -110,7 +113,26 @@ class Narrator:
 
     def _narrated(self, step: StepPlan, speech: Speech, sid: str) -> Narrated:
         cues = tuple((name, LEAD + speech.times[i][0]) for name, i in step.cues if i < len(speech.times))
-        return Narrated(speech, StepTiming(LEAD, speech.seconds, self.plan.pause, cues, sid))
+        packets = self._packets(speech, sid) if (step.audio or self.voice != "none") else ()
+        return Narrated(speech, StepTiming(LEAD, speech.seconds, self.plan.pause, cues, sid), packets)
+
+    def _packets(self, speech: Speech, sid: str) -> tuple[bytes, ...]:
+        """The step's speech encoded to AAC on its own, cached beside it: the lesson's track is made of these."""
+        from lesson.audio import AAC_VERSION, encode_aac
+
+        path = self.cache / f"{_key([AAC_VERSION, sid])}.aac.npz"
+        if self._usable(sid):
+            try:
+                with np.load(path) as doc:
+                    data, ends = doc["data"].tobytes(), doc["ends"].tolist()
+                return tuple(data[a:b] for a, b in zip([0, *ends[:-1]], ends))
+            except (OSError, KeyError, ValueError):
+                pass
+        packets = encode_aac(speech.samples)
+        tmp = path.with_suffix(f".{os.getpid()}.npz")
+        np.savez(tmp, data=np.frombuffer(b"".join(packets), dtype=np.uint8), ends=np.cumsum([len(p) for p in packets]))
+        tmp.replace(path)
+        return tuple(packets)
 
 
 def narrate(plan: Plan, voice: str, words_per_minute: int, cache_dir: Path, use_cache: bool = True) -> dict[int, Narrated]:

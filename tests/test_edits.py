@@ -63,6 +63,8 @@ def test_an_edited_sentence_is_the_only_one_spoken_again(tmp_path):
     # and nothing at all is spoken for a step whose sentences are all cached
     again = Narrator(plan, "espeak", 150, tmp_path)
     assert not again.needs_voice(edited) and again.cached(edited) is not None
+    # the step's speech is encoded to AAC once, with it: the cache gives back the same packets
+    assert second.packets and again.cached(edited).packets == second.packets
 
 
 @pytest.mark.render
