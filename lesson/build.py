@@ -19,8 +19,8 @@ import json
 import os
 import shutil
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -28,11 +28,11 @@ from pathlib import Path
 import numpy as np
 
 from lesson import captions
+from lesson.audio import AAC_FRAME, aac_track
+from lesson.narrate import Narrated
 from lesson.numbers import LessonNumbers
 from lesson.plan import Plan, StepPlan
-from lesson.narrate import Narrated
 from lesson.render import QUALITIES, StepRenderer, StepResult, default_cache_dir, write_clips
-from lesson.audio import AAC_FRAME, aac_track
 from lesson.speech import RATE
 from lesson.timing import LEAD, StepTiming
 
@@ -75,14 +75,14 @@ def build(
     narrator = Narrator(plan, voice, words_per_minute, cache_dir, use_cache)
     renderer = StepRenderer(plan.style, quality, jobs=jobs, cache_dir=cache_dir, use_cache=use_cache, on_step=on_step, on_start=on_start)
     narrated: dict[int, Narrated] = {}
-    has_sound = voice != "none" or any(s.audio for s in plan.steps)
+    timings: dict[int, StepTiming] = {}  # what the scenes get: the narration's timing, with the captions when burned in
 
-    def timing(step: StepPlan) -> StepTiming:
-        n = narrated[step.index]
-        if not burn_captions:
-            return n.timing
-        cues = captions.make_cues([_words(step, n, LEAD)], n.timing.min_seconds)  # the scene draws them into the bottom band
-        return dataclasses.replace(n.timing, captions=tuple((c.start, c.end, c.text) for c in cues))
+    def narrate(step: StepPlan) -> None:
+        n = narrated[step.index] = narrator.narrate(step)
+        timings[step.index] = n.timing
+        if burn_captions:  # the scene draws the step's cues into the bottom band
+            cues = captions.make_cues([_words(step, n, LEAD)], n.timing.min_seconds)
+            timings[step.index] = dataclasses.replace(n.timing, captions=tuple((c.start, c.end, c.text) for c in cues))
 
     try:
         # Workers only for the steps that must be drawn (a step drawn before is laid out for its new timing in this
@@ -95,15 +95,15 @@ def build(
         to_speak = [s for s in plan.steps if narrator.needs_voice(s)]
         known = [s for s in plan.steps if s not in to_speak]
         for step in known:
-            narrated[step.index] = narrator.narrate(step)  # from the cache, or a recording read now
-        known.sort(key=lambda s: -narrated[s.index].timing.min_seconds)
+            narrate(step)  # from the cache, or a recording read now
+        known.sort(key=lambda s: -timings[s.index].min_seconds)
         if burn_captions:
-            renderer.start(len(to_speak) + sum(renderer.cached(s, timing(s)) is None for s in known))
+            renderer.start(len(to_speak) + sum(renderer.cached(s, timings[s.index]) is None for s in known))
         for step in known:
-            renderer.submit(step, timing(step))
+            renderer.submit(step, timings[step.index])
         for step in to_speak:
-            narrated[step.index] = narrator.narrate(step)
-            renderer.submit(step, timing(step))
+            narrate(step)
+            renderer.submit(step, timings[step.index])
         results = renderer.results(plan.steps)
     finally:
         renderer.close()
@@ -127,9 +127,10 @@ def build(
             loudness=audio.get("loudness_lufs"), peak=audio.get("peak_dbfs"),
         )
 
+    has_sound = any(n.packets for n in narrated.values())  # a voice, or a recorded step
     track_frames = total_frames * RATE // fps // AAC_FRAME  # whole AAC frames: the sound never outlasts the picture
     track = _narration_track(results, voice_at, narrated, track_frames) if has_sound else None
-    pieces = [(at, list(narrated[r.step.index].packets)) for r, at in zip(results, voice_at) if narrated[r.step.index].packets]
+    pieces = [(at, list(narrated[r.step.index].packets)) for r, at in zip(results, voice_at)]
     packets = aac_track(track_frames, pieces) if has_sound else None
     # the track's loudness is measured in a thread while the MP4 is written
     measuring = ThreadPoolExecutor(max_workers=1)

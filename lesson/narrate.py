@@ -71,9 +71,9 @@ class Narrator:
         return self.use_cache or key in self._made
 
     # ------------------------------------------------------------ answers
-    def cached(self, step: StepPlan) -> Narrated | None:
+    def cached(self, step: StepPlan, sid: str | None = None) -> Narrated | None:
         """The step's narration if its speech is in the cache (nothing is spoken or read aloud)."""
-        sid = self.speech_id(step)
+        sid = sid or self.speech_id(step)  # for a recording, its whole file is read and hashed: once per step
         speech = _load(self.cache / f"{sid}.npz") if self._usable(sid) else None
         return None if speech is None else self._narrated(step, speech, sid)
 
@@ -84,10 +84,10 @@ class Narrator:
         return any(not (self._usable(k) and (self.cache / f"s-{k}.npz").is_file()) for k, _, _ in self._sentences(step))
 
     def narrate(self, step: StepPlan) -> Narrated:
-        found = self.cached(step)
+        sid = self.speech_id(step)
+        found = self.cached(step, sid)
         if found is not None:
             return found
-        sid = self.speech_id(step)
         if step.audio:
             speech = _recorded(step)
         else:

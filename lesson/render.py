@@ -95,7 +95,7 @@ def drawing_key(step: StepPlan, style: Style, quality: str, timing: StepTiming, 
         "code": code,
         "timing": dataclasses.asdict(timing) if (timing.captions or _holds_as_frames()) else None,
     }
-    return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()[:24]
+    return _digest(doc)
 
 
 def step_key(step: StepPlan, style: Style, quality: str, timing: StepTiming, code: str) -> str:
@@ -106,6 +106,10 @@ def step_key(step: StepPlan, style: Style, quality: str, timing: StepTiming, cod
         "timing": dataclasses.asdict(timing),
         "code": code,
     }
+    return _digest(doc)
+
+
+def _digest(doc: dict) -> str:
     return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()[:24]
 
 
@@ -122,8 +126,12 @@ class StepVideo:
     hold_frames: int
     layout_problems: tuple[str, ...] = ()
     seconds: float = 0.0  # wall time it took to render
-    drawn: bool = True  # False: laid out again from the step's drawing for new timing, without Manim
     peak_mb: float = 0.0  # the peak resident memory of the worker that drew it, so far (0: not drawn)
+
+    @property
+    def drawn(self) -> bool:
+        """False: laid out again from the step's drawing for new timing, without Manim."""
+        return self.peak_mb > 0
 
 
 @dataclass(frozen=True)
@@ -203,6 +211,7 @@ def _save_drawing(folder: Path, scene, partials: list[Path | None], spec) -> Non
     from PIL import Image
 
     fps = int(spec.frame_rate)
+    settings = _spec_doc(spec)
     items: list[dict] = []
     for n, item in enumerate(scene.timeline):
         if isinstance(item, Play):
@@ -217,12 +226,12 @@ def _save_drawing(folder: Path, scene, partials: list[Path | None], spec) -> Non
         Image.fromarray(item.still).save(folder / f"{still}.png", compress_level=3)
         if item.frames > 0:
             frames = min(item.frames, KEYFRAME_SECONDS * fps)
-            encode_still(folder / f"{still}-{frames}.mp4", item.still, frames, _spec_doc(spec))
+            encode_still(folder / f"{still}-{frames}.mp4", item.still, frames, settings)
         wait = None if item.wait is None else dataclasses.asdict(item.wait)
         items.append({"still": still, "wait": wait, "frames": item.frames})
     script = {
         "replayable": scene.replayable,
-        "spec": _spec_doc(spec),
+        "spec": settings,
         "items": items,
         "layout_problems": list(scene.layout_problems),
     }
@@ -302,7 +311,7 @@ def assemble(drawing: Path, timing: StepTiming, target: Path, began: float | Non
     frames = write_clips(tmp, clips, fps)
     video = StepVideo(
         frames, frames - hold_frames, hold_frames, tuple(script["layout_problems"]), time.perf_counter() - began,
-        drawn=peak_mb > 0, peak_mb=round(peak_mb, 1),
+        peak_mb=round(peak_mb, 1),
     )
     meta = target.with_suffix(f".json.{os.getpid()}")
     meta.write_text(json.dumps(dataclasses.asdict(video)))
@@ -400,6 +409,10 @@ def _remove_stale(folder: Path, patterns: tuple[str, ...], age: float = 3600.0) 
                 pass
 
 
+def _failure(step: StepPlan, exc: Exception) -> str:
+    return f"step {step.index + 1} '{step.id}' ({step.kind}) failed: {type(exc).__name__}: {exc}"
+
+
 def _start_worker() -> None:
     """Each worker imports Manim once, as it starts (while the main process may be speaking the narration)."""
     import manim  # noqa: F401
@@ -456,7 +469,7 @@ class StepRenderer:
 
     def can_lay_out(self, step: StepPlan) -> bool:
         """Whether the step is drawn already and only needs laying out for its (new) timing: no Manim, no worker."""
-        return self.use_cache and drawing_ready(self.drawing(step, StepTiming(0.0, 0.0, 0.0)))
+        return self.use_cache and drawing_ready(self.drawing(step, StepTiming(0.0, 0.0, 0.0)))  # any timing without captions: the key leaves it out
 
     def start(self, workers: int) -> None:
         """Fork the worker pool now (at most ``jobs`` workers, and no more than there are steps to draw)."""
@@ -477,7 +490,7 @@ class StepRenderer:
             try:
                 video = assemble(drawing, timing, path)
             except Exception as exc:
-                self._failures.append(f"step {step.index + 1} '{step.id}' ({step.kind}) failed: {type(exc).__name__}: {exc}")
+                self._failures.append(_failure(step, exc))
                 return
             self._finished(StepResult(step, path, False, video))
             return
@@ -500,7 +513,7 @@ class StepRenderer:
                 try:
                     video = future.result()
                 except Exception as exc:  # a step failed: report it, keep the others
-                    failures.append(f"step {step.index + 1} '{step.id}' ({step.kind}) failed: {type(exc).__name__}: {exc}")
+                    failures.append(_failure(step, exc))
                     continue
                 self._finished(StepResult(step, path, False, video))
         finally:
