@@ -7,6 +7,7 @@ absolute gate at -70 LUFS and a relative gate 10 LU below the ungated mean.
 
 from __future__ import annotations
 
+import functools
 from fractions import Fraction
 from pathlib import Path
 
@@ -46,7 +47,9 @@ def _k_impulse(length: int = _KERNEL) -> np.ndarray:
     return h
 
 
-_K_SPECTRUM: dict[int, np.ndarray] = {}
+@functools.cache
+def _k_spectrum() -> np.ndarray:
+    return np.fft.rfft(_k_impulse(), _FFT)
 
 
 def k_weighted(x: np.ndarray) -> np.ndarray:
@@ -55,8 +58,6 @@ def k_weighted(x: np.ndarray) -> np.ndarray:
     Numerically the IIR filter itself (test: against scipy's ``sosfilt``), without importing scipy.signal,
     which takes longer than measuring a whole lesson.
     """
-    if not _K_SPECTRUM:
-        _K_SPECTRUM[0] = np.fft.rfft(_k_impulse(), _FFT)
     hop = _FFT - _KERNEL + 1
     n = len(x)
     blocks = -(-n // hop) if n else 0
@@ -66,7 +67,7 @@ def k_weighted(x: np.ndarray) -> np.ndarray:
     out = np.zeros(blocks * hop + _FFT)
     group = 32  # blocks per FFT call: large enough to be quick, small enough to stay in the CPU's caches
     for g in range(0, blocks, group):
-        pieces = np.fft.irfft(np.fft.rfft(padded[g:g + group], _FFT, axis=1) * _K_SPECTRUM[0], _FFT, axis=1)
+        pieces = np.fft.irfft(np.fft.rfft(padded[g:g + group], _FFT, axis=1) * _k_spectrum(), _FFT, axis=1)
         for i, piece in enumerate(pieces, start=g):
             out[i * hop:i * hop + _FFT] += piece
     return out[:n]
@@ -110,9 +111,8 @@ def running_max(x: np.ndarray, size: int) -> np.ndarray:
     if n == 0:
         return x.copy()
     before = size // 2
-    padded = np.concatenate([np.full(before, x[0]), x, np.full(size, x[-1])])
-    blocks = -(-len(padded) // size)
-    padded = np.concatenate([padded, np.full(blocks * size - len(padded), x[-1])]).reshape(blocks, size)
+    blocks = -(-(before + n + size) // size)  # the edges repeated: half a window before, a window or more after
+    padded = np.concatenate([np.full(before, x[0]), x, np.full(blocks * size - before - n, x[-1])]).reshape(blocks, size)
     ahead = np.maximum.accumulate(padded, axis=1).reshape(-1)  # max from each block's start
     behind = np.maximum.accumulate(padded[:, ::-1], axis=1)[:, ::-1].reshape(-1)  # max to each block's end
     i = np.arange(n)

@@ -78,14 +78,14 @@ class PiperEngine:
         patched = onnx.load(str(model))
         add_alignment_output(patched)
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
-        if kept is not None:
+        if kept is not None:  # onnxruntime writes the optimised graph there as it builds the session
             kept.parent.mkdir(parents=True, exist_ok=True)
             tmp = kept.with_name(f".{kept.name}.{os.getpid()}")
             options.optimized_model_filepath = str(tmp)
-            session = onnxruntime.InferenceSession(patched.SerializeToString(), sess_options=options, providers=providers)
+        session = onnxruntime.InferenceSession(patched.SerializeToString(), sess_options=options, providers=providers)
+        if kept is not None:
             os.replace(tmp, kept)
-            return session
-        return onnxruntime.InferenceSession(patched.SerializeToString(), sess_options=options, providers=providers)
+        return session
 
     def synthesize(self, spoken: list[str]) -> Speech:
         voice = self._load()
