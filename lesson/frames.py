@@ -51,16 +51,17 @@ class FramePool:
                 self._free.append(array)
 
 
-_pools: dict[tuple[int, ...], FramePool] = {}
+_pools: dict[tuple[int, int], FramePool] = {}
+_pools_lock = threading.Lock()
 _installed = False
 
 
 def pool(width: int, height: int) -> FramePool:
-    """This process's pool of frames of one size."""
-    key = (height, width, 4)
-    if key not in _pools:
-        _pools[key] = FramePool(width, height)
-    return _pools[key]
+    """This process's pool of frames of one size (the drawing and the encoder thread may ask first)."""
+    with _pools_lock:
+        if (width, height) not in _pools:
+            _pools[(width, height)] = FramePool(width, height)
+        return _pools[(width, height)]
 
 
 def install() -> None:
