@@ -72,22 +72,18 @@ def install() -> None:
     import av
     from manim.renderer.cairo_renderer import CairoRenderer
     from manim.scene.video_segment_encoder import VideoSegmentEncoder
-    from manim.utils.iterables import list_update
+
+    stock_update_frame = CairoRenderer.update_frame
 
     def update_frame(self, scene, mobjects=None, include_submobjects=True, ignore_skipping=True, **kwargs) -> None:
-        # CairoRenderer.update_frame, drawing into an array of the pool instead of over the one the encoder may still hold
-        if self.skip_animations and not ignore_skipping:
-            return
-        if not mobjects:
-            mobjects = list_update(scene.mobjects, scene.foreground_mobjects)
+        # Manim resets the camera's array from the background in place and draws into it; if the encoder holds that
+        # array (the last picture went to it), the camera first gets another one from the pool
         camera = self.camera
-        array = camera.pixel_array
-        if getattr(self, "_lesson_sent", None) is array:  # the last picture went to the encoder: draw into another array
-            array = pool(camera.pixel_width, camera.pixel_height).take()
-            camera.pixel_array = array
+        draws = ignore_skipping or not self.skip_animations
+        if draws and getattr(self, "_lesson_sent", None) is camera.pixel_array:
+            camera.pixel_array = pool(camera.pixel_width, camera.pixel_height).take()
             camera.pixel_array_to_cairo_context.clear()  # Cairo contexts are cached by id(), which a new array may reuse
-        np.copyto(array, self.static_image if self.static_image is not None else camera.background, casting="unsafe")
-        camera.capture_mobjects(mobjects, include_submobjects=include_submobjects, **kwargs)
+        stock_update_frame(self, scene, mobjects, include_submobjects, ignore_skipping, **kwargs)
 
     def render(self, scene, time: float, moving_mobjects=None) -> None:
         self.update_frame(scene, moving_mobjects)
