@@ -33,7 +33,7 @@ import numpy as np
 
 from lesson.errors import LessonError
 from lesson.plan import StepPlan, Style
-from lesson.timing import Hold, Play, StepTiming, Wait, after_hold
+from lesson.timing import Hold, Play, StepTiming, Wait, after_hold, holds_as_frames
 
 QUALITIES: dict[str, tuple[int, int, int]] = {
     "low": (854, 480, 15),
@@ -93,7 +93,7 @@ def drawing_key(step: StepPlan, style: Style, quality: str, timing: StepTiming, 
         "style": dataclasses.asdict(style),
         "quality": QUALITIES[quality],
         "code": code,
-        "timing": dataclasses.asdict(timing) if (timing.captions or _holds_as_frames()) else None,
+        "timing": dataclasses.asdict(timing) if (timing.captions or holds_as_frames()) else None,
     }
     return _digest(doc)
 
@@ -111,10 +111,6 @@ def step_key(step: StepPlan, style: Style, quality: str, timing: StepTiming, cod
 
 def _digest(doc: dict) -> str:
     return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()[:24]
-
-
-def _holds_as_frames() -> bool:
-    return os.environ.get("LESSON_HOLDS_AS_FRAMES") == "1"
 
 
 @dataclass(frozen=True)
@@ -157,7 +153,7 @@ def render_step(
 
     from scenes import scene_class
 
-    if not _holds_as_frames():  # the benchmark's baseline is stock Manim
+    if not holds_as_frames():  # the benchmark's baseline is stock Manim
         from lesson import frames
 
         frames.install()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import numpy as np
@@ -27,7 +26,7 @@ from manim import (
 )
 
 from lesson.plan import StepPlan, Style
-from lesson.timing import Hold, Play, StepTiming, Wait, after_hold
+from lesson.timing import Hold, Play, StepTiming, Wait, after_hold, holds_as_frames
 from scenes import layout, style
 
 
@@ -194,7 +193,7 @@ class StepScene(Scene):
                 self._hold_frames(int(round(t * self.fps)) - self.frame, None)
             self._hold_frames(end_frame - self.frame, None)
             return
-        if os.environ.get("LESSON_HOLDS_AS_FRAMES") == "1":  # the old way, for the benchmark's before/after: Manim draws and encodes every frame
+        if holds_as_frames():  # the old way, for the benchmark's before/after: Manim draws and encodes every frame
             self.replayable = False
             if frames > 0:
                 Scene.wait(self, (frames + 0.5) / self.fps, frozen_frame=True)  # play() puts it on the timeline
