@@ -6,6 +6,7 @@ scenes read it and never compute the math themselves.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -145,7 +146,7 @@ def network_of(lesson: Lesson) -> mathcore.Network:
     )
 
 
-def compute(lesson: Lesson, base: Path = Path(".")) -> LessonNumbers:
+def compute(lesson: Lesson, base: Path = Path("."), *, allow_outside: bool = False) -> LessonNumbers:
     """Run the math core on the lesson's network and example (and its training, if any)."""
     spec = lesson.network
     lows = np.array([i.range[0] for i in spec.inputs])
@@ -159,6 +160,12 @@ def compute(lesson: Lesson, base: Path = Path(".")) -> LessonNumbers:
         raw = np.array([ex.raw[n] for n in names], dtype=float)  # type: ignore[index]
         scaled = mathcore.minmax_scale(raw, lows, highs)
     net = network_of(lesson)
+    with np.errstate(over="ignore"):  # out-of-range values are reported by the check, at their cause in the script
+        return _compute(lesson, base, allow_outside, net, raw, scaled)
+
+
+def _compute(lesson: Lesson, base: Path, allow_outside: bool, net: mathcore.Network, raw: np.ndarray, scaled: np.ndarray) -> LessonNumbers:
+    spec, ex = lesson.network, lesson.example
     run = net.forward(scaled)
     z = run.output
     p = mathcore.softmax(z)
@@ -194,7 +201,7 @@ def compute(lesson: Lesson, base: Path = Path(".")) -> LessonNumbers:
         thresholds=tuple(float(np.max(o)) for o in others),
         observed=observed,
         cross_entropy=float(mathcore.cross_entropy(z, observed)) if observed is not None else None,
-        trained=_train(lesson, base, scaled) if lesson.training is not None else (),
+        trained=_train(lesson, base, scaled, allow_outside) if lesson.training is not None else (),
     )
 
 
@@ -202,33 +209,60 @@ def _floats(values: np.ndarray) -> tuple[float, ...]:
     return tuple(float(v) for v in np.asarray(values).ravel())
 
 
-def _train(lesson: Lesson, base: Path, example: np.ndarray) -> tuple[TrainedRun, ...]:
+def _train(lesson: Lesson, base: Path, example: np.ndarray, allow_outside: bool) -> tuple[TrainedRun, ...]:
     spec, training = lesson.network, lesson.training
     assert training is not None
     names = [i.name for i in spec.inputs]
     classes = [c.name for c in spec.classes]
-    table = read_table(training.data, base, [training.columns[n] for n in names], training.label_column)
+    table = read_table(training.data, base, [training.columns[n] for n in names], training.label_column, allow_outside=allow_outside)
     unknown = sorted(set(table.labels) - set(classes))
     if unknown:
-        raise LessonError(f"training data has labels that are not classes of the network: {', '.join(unknown)}")
+        shown = ", ".join(repr(u) for u in unknown[:5] if len(u) <= 40) or f"{len(unknown)} labels"
+        raise LessonError(
+            f"the labels {shown} in column {training.label_column!r} are not classes of the network "
+            f"(classes: {', '.join(classes)})"
+        )
     x_raw = np.column_stack([table.columns[training.columns[n]] for n in names])
     x = mathcore.minmax_scale(x_raw, [i.range[0] for i in spec.inputs], [i.range[1] for i in spec.inputs])
-    y = np.array([classes.index(label) for label in table.labels])
+    y = np.array([classes.index(label) for label in table.labels], dtype=np.int64)
     sizes = [len(names), *(len(l.weights) for l in spec.layers)]
     acts = [l.activation for l in spec.layers]
     runs = []
     for seed in training.seeds:
-        start = mathcore.init_network(sizes, acts, seed=seed)
-        result = mathcore.train(start, x, y, learning_rate=training.learning_rate, epochs=training.epochs)
-        z = result.network(example)
+        trained = _trained(tuple(sizes), tuple(acts), seed, x.tobytes(), x.shape, y.tobytes(), training.learning_rate, training.epochs)
+        if trained is None:  # diverged: the check reports it at training.learning_rate
+            nan = tuple([float("nan")] * len(classes))
+            runs.append(TrainedRun(seed=seed, accuracy=float("nan"), final_loss=float("nan"), raw=nan, softmax=nan, prediction=0))
+            continue
+        network, final_loss = trained
+        z = network(example)
         runs.append(
             TrainedRun(
                 seed=seed,
-                accuracy=mathcore.accuracy(result.network, x, y),
-                final_loss=result.losses[-1],
+                accuracy=mathcore.accuracy(network, x, y),
+                final_loss=final_loss,
                 raw=_floats(z),
                 softmax=_floats(mathcore.softmax(z)),
                 prediction=int(np.argmax(z)),
             )
         )
     return tuple(runs)
+
+
+@functools.lru_cache(maxsize=64)
+def _trained(
+    sizes: tuple[int, ...], acts: tuple[str, ...], seed: int, x: bytes, shape: tuple[int, ...], y: bytes, rate: float, epochs: int
+) -> tuple[mathcore.Network, float] | None:
+    """A network trained from ``seed``, and its final loss; None if training diverged. Cached: ``lesson check`` and
+    ``lesson render`` in one process train once."""
+    data = np.frombuffer(x).reshape(shape)
+    labels = np.frombuffer(y, dtype=np.int64)
+    with np.errstate(all="ignore"):
+        try:
+            result = mathcore.train(mathcore.init_network(list(sizes), list(acts), seed=seed), data, labels,
+                                    learning_rate=rate, epochs=epochs)
+        except mathcore.MathError:
+            return None
+    if not np.isfinite(result.losses[-1]) or not all(np.all(np.isfinite(l.weights)) and np.all(np.isfinite(l.bias)) for l in result.network.layers):
+        return None
+    return result.network, result.losses[-1]

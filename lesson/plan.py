@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from lesson import digits
+from lesson.errors import LessonError
 from lesson.numbers import LessonNumbers, compute
 from lesson.script.model import Lesson
 from lesson.script.placeholders import fill, fill_spans, hidden_node_keys
@@ -25,6 +27,14 @@ from lesson.speech import normalize
 MINUS = "\u2212"
 _SIGN = re.compile(r"(?<![\w.])-(?=\d)")  # a hyphen used as a minus sign in front of a number
 EXTRA_DECIMALS = 4
+
+
+class PlanError(LessonError):
+    """A step that cannot be shown truthfully: ``step`` is its index, ``where`` the option at fault (if any)."""
+
+    def __init__(self, step: int, message: str, where: tuple[str | int, ...] = ()) -> None:
+        super().__init__(message)
+        self.step, self.message, self.where = step, message, where
 
 
 @dataclass(frozen=True)
@@ -72,11 +82,8 @@ class Plan:
 
 
 def fmt(value: float, decimals: int) -> str:
-    """A number as shown on screen (Unicode minus; never "−0.00")."""
-    text = f"{value:.{decimals}f}"
-    if float(text) == 0:
-        text = text.lstrip("-")
-    return text.replace("-", MINUS)
+    """A number as shown on screen, rounded as a person rounds (Unicode minus; never "−0.00")."""
+    return digits.fixed(value, decimals).replace("-", MINUS)
 
 
 def tex(value: float, decimals: int) -> str:
@@ -89,8 +96,7 @@ def short(value: float) -> str:
     return f"{value:g}".replace("-", MINUS) if value != 0 else "0"
 
 
-def rounded(value: float, decimals: int) -> float:
-    return float(f"{value:.{decimals}f}")
+rounded = digits.rounded
 
 
 def is_shown_exactly(value: float, decimals: int) -> bool:
@@ -106,7 +112,8 @@ def operand_decimals(
     for d in range(decimals, decimals + EXTRA_DECIMALS + 1):
         if math.isclose(rounded(compute_shown([rounded(v, d) for v in operands]), decimals), target, abs_tol=1e-12):
             return d
-    return decimals + EXTRA_DECIMALS
+    raise PlanError(-1, f"no precision up to {decimals + EXTRA_DECIMALS} decimals makes the shown arithmetic give "
+                        f"{fmt(true_result, decimals)}; change display.decimals")
 
 
 def relation(operands: Sequence[float], decimals_shown: int, result: float, decimals: int) -> str:
@@ -140,27 +147,38 @@ def build_plan(lesson: Lesson, base: Path = Path("."), numbers: LessonNumbers | 
     )
     steps = []
     for index, step in enumerate(lesson.steps):
-        narration, spans = fill_spans(step.narration, values, d)
-        narration = _SIGN.sub(MINUS, narration)  # one character for another: the spans stay valid
-        toks = normalize.tokens(narration)
-        starts = [start for _, start in toks]
-        cues = tuple((name, bisect.bisect_right(starts, start) - 1) for name, start, _ in spans)
-        builder = _BUILDERS[step.kind]
-        steps.append(
-            StepPlan(
-                index=index,
-                kind=step.kind,
-                id=step.id or f"step{index + 1:02d}_{step.kind}",
-                title=fill(step.title, values, d),
-                narration=narration,
-                data=builder(lesson, nums, step, d, values),
-                tokens=tuple(t for t, _ in toks),
-                spoken=tuple(normalize.spoken(t) for t, _ in toks),
-                cues=cues,
-                audio=str((base / step.audio).resolve()) if step.audio else None,
-            )
-        )
+        try:
+            steps.append(_step_plan(lesson, nums, base, index, step, d, values))
+        except PlanError:
+            raise
+        except (ValueError, ArithmeticError) as exc:  # a number the step cannot show: said at the step
+            raise PlanError(index, f"this step cannot show the lesson's numbers ({exc})") from None
     return Plan(lesson.id, lesson.title, lesson.video.quality, style, tuple(steps), lesson.narration.pause)
+
+
+def _step_plan(lesson: Lesson, nums: LessonNumbers, base: Path, index: int, step: Any, d: int, values: dict) -> StepPlan:
+    narration, spans = fill_spans(step.narration, values, d)
+    narration = _SIGN.sub(MINUS, narration)  # one character for another: the spans stay valid
+    toks = normalize.tokens(narration)
+    starts = [start for _, start in toks]
+    cues = tuple((name, bisect.bisect_right(starts, start) - 1) for name, start, _ in spans)
+    builder = _BUILDERS[step.kind]
+    try:
+        data = builder(lesson, nums, step, d, values)
+    except PlanError as exc:
+        raise PlanError(index, exc.message, exc.where) from None
+    return StepPlan(
+        index=index,
+        kind=step.kind,
+        id=step.id or f"step{index + 1:02d}_{step.kind}",
+        title=fill(step.title, values, d),
+        narration=narration,
+        data=data,
+        tokens=tuple(t for t, _ in toks),
+        spoken=tuple(normalize.spoken(t) for t, _ in toks),
+        cues=cues,
+        audio=str((base / step.audio).resolve()) if step.audio else None,
+    )
 
 
 def _class_index(nums: LessonNumbers, name: str | None) -> int:
@@ -269,7 +287,9 @@ def _softmax(lesson: Lesson, nums: LessonNumbers, step: Any, d: int, values: dic
         total = rounded(nums.exp_sum, de)
         return all(rounded(s / total, d) == rounded(p, d) for s, p in zip(shown, nums.softmax))
 
-    de = next((x for x in range(d, d + EXTRA_DECIMALS + 1) if checks(x)), d + EXTRA_DECIMALS)
+    de = next((x for x in range(d, d + EXTRA_DECIMALS + 1) if checks(x)), None)
+    if de is None:
+        raise PlanError(-1, "no precision of e^z up to +4 decimals makes the shown sum and quotients come out right; change display.decimals")
     return {
         "raw": [tex(v, d) for v in nums.raw],
         "exp": [fmt(e, de) for e in exps],
@@ -317,7 +337,9 @@ def _softmax_derivatives(lesson: Lesson, nums: LessonNumbers, step: Any, d: int,
             for j, o in enumerate(ops)
         )
 
-    dp = next((x for x in range(d, d + EXTRA_DECIMALS + 1) if all_rows_hold(x)), d + EXTRA_DECIMALS)
+    dp = next((x for x in range(d, d + EXTRA_DECIMALS + 1) if all_rows_hold(x)), None)
+    if dp is None:
+        raise PlanError(-1, "no precision of the probabilities up to +4 decimals makes every derivative come out right; change display.decimals")
     rows = [
         {"j": j, "operands": [tex(v, dp) for v in o], "result": tex(nums.jacobian[k][j], d)}
         for j, o in enumerate(ops)
@@ -332,14 +354,28 @@ def _summary(lesson: Lesson, nums: LessonNumbers, step: Any, d: int, values: dic
 def _cross_entropy(lesson: Lesson, nums: LessonNumbers, step: Any, d: int, values: dict) -> dict:
     assert nums.observed is not None and nums.cross_entropy is not None
     p = nums.softmax[nums.observed]
-    dp = operand_decimals([p], lambda ps: -math.log(ps[0]), nums.cross_entropy, d)
     return {
         "observed": nums.observed,
         "p": p,
-        "p_text": tex(p, dp),
+        "p_text": _log_operand(p, nums.cross_entropy, d),
         "cross_entropy": nums.cross_entropy,
         "cross_entropy_text": tex(nums.cross_entropy, d),
     }
+
+
+def _log_operand(p: float, result: float, d: int) -> str:
+    """``p`` for TeX, written so that −log of the number shown rounds to ``result`` at ``d`` decimals: fixed
+    decimals where they are enough, else scientific notation (a probability of 1e-12 is not "0.00")."""
+    target = rounded(result, d)
+    for x in range(d, d + EXTRA_DECIMALS + 1):
+        shown = rounded(p, x)
+        if shown > 0 and rounded(-math.log(shown), d) == target:
+            return tex(p, x)
+    for digits in range(2, 13):
+        mantissa, exponent = f"{p:.{digits - 1}e}".split("e")
+        if rounded(-math.log(float(f"{mantissa}e{exponent}")), d) == target:
+            return f"{mantissa} \\times 10^{{{int(exponent)}}}"
+    raise PlanError(-1, f"no way to write the probability {p:.3g} so that its −log shows as {fmt(result, d)}")
 
 
 _BUILDERS: dict[str, Callable[..., dict]] = {

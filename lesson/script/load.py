@@ -1,35 +1,78 @@
-"""Read a lesson script and validate it, reporting every problem at once as FILE:LINE:COL: message."""
+"""Read a lesson script and validate it, reporting every problem at once as FILE:LINE:COL: message.
+
+Validation owns every limit: a script this module accepts goes through the math core and the
+planner without an error (they run here too, and what they cannot handle is reported at the place
+in the script that causes it). After that, only reasons outside the script (a full disk, a kill)
+can stop a render.
+"""
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
 from lesson.errors import LessonError, Problem, UsageError
-from lesson.script import placeholders
+from lesson.script import limits, placeholders
 from lesson.script.model import STEP_KINDS, Lesson
 from lesson.script.yamlsource import MAX_BYTES, Located, Path_, read_yaml
 
+if TYPE_CHECKING:
+    from lesson.numbers import LessonNumbers
+    from lesson.plan import Plan
 
-def load_lesson(path: str | Path) -> Lesson:
+
+@dataclass(frozen=True)
+class Checked:
+    """A lesson that passed every check, with its numbers, its plan and the warnings found."""
+
+    lesson: Lesson
+    numbers: LessonNumbers
+    plan: Plan
+    warnings: tuple[Problem, ...]
+
+
+def load_lesson(path: str | Path, *, allow_outside: bool = False) -> Lesson:
     """Read and validate the lesson script at ``path``; raise :class:`LessonError` listing every problem."""
+    return check_lesson(path, allow_outside=allow_outside).lesson
+
+
+def check_lesson(path: str | Path, *, allow_outside: bool = False) -> Checked:
+    """Read, validate, compute and plan the lesson at ``path``: everything ``lesson check`` promises."""
     path = Path(path)
-    if not path.is_file():
-        raise UsageError(f"no such lesson script: {path}", path)
-    if path.stat().st_size > MAX_BYTES:
+    try:
+        if not path.is_file():
+            raise UsageError(f"no such lesson script: {path}", path)
+        size = path.stat().st_size
+        data = path.read_bytes() if size <= MAX_BYTES else b""
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}", _short_name(path)) from None
+    if size > MAX_BYTES:
         raise LessonError(f"file is larger than {MAX_BYTES // 1000} kB; a lesson script is much smaller", path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise LessonError(f"not UTF-8 text (byte {exc.start})", path) from None
-    return parse_lesson(text, str(path))
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise LessonError([Problem(str(path), line, col, "not UTF-8 text; save the file as UTF-8")]) from None
+    return check_text(text, str(path), path.parent, allow_outside=allow_outside)
 
 
-def parse_lesson(text: str, filename: str = "<lesson>") -> Lesson:
+def _short_name(path: Path) -> str:
+    text = str(path)
+    return text if len(text) <= 120 else text[:60] + "…" + text[-40:]
+
+
+def parse_lesson(text: str, filename: str = "<lesson>", *, allow_outside: bool = False) -> Lesson:
+    """Validate the script ``text`` (files it names are looked for next to ``filename``)."""
+    return check_text(text, filename, Path(filename).parent, allow_outside=allow_outside).lesson
+
+
+def check_text(text: str, filename: str, folder: Path, *, allow_outside: bool = False) -> Checked:
     src = read_yaml(text)
     problems = [Problem(filename, line, col, msg) for line, col, msg in src.errors]
     if problems or src.data is None:
@@ -40,17 +83,63 @@ def parse_lesson(text: str, filename: str = "<lesson>") -> Lesson:
         lesson = Lesson.model_validate(src.data)
     except ValidationError as exc:
         raise LessonError(_pydantic_problems(exc, src, filename)) from None
-    problems = [
-        Problem(filename, *src.where(loc, key=key), msg) for loc, msg, key in _cross_checks(lesson, Path(filename).parent)
-    ]
+    found = _cross_checks(lesson, folder, allow_outside)
+    problems = [Problem(filename, *_locate(src, loc, key, needle), msg) for loc, msg, key, needle in found]
     if problems:
         raise LessonError(problems)
-    return lesson
+    numbers, plan, found = _computed(lesson, folder, allow_outside)
+    if found:
+        raise LessonError([Problem(filename, *_locate(src, loc, key, needle), msg) for loc, msg, key, needle in found])
+    assert numbers is not None and plan is not None
+    warnings = tuple(Problem(filename, *_locate(src, loc, key, needle), f"warning: {msg}") for loc, msg, key, needle in _warnings(lesson))
+    return Checked(lesson, numbers, plan, warnings)
+
+
+# a problem found by a check: (where in the data, message, at the key rather than the value, text to point at)
+Found = tuple[Path_, str, bool, str]
+
+
+def _locate(src: Located, path: Path_, key: bool, needle: str) -> tuple[int, int]:
+    return src.where_text(path, needle) if needle else src.where(path, key=key)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def one_of(word: str, choices: Iterable[str], what: str) -> str:
+    """"; did you mean 'x'?" or the list of what may be written, for an unknown name."""
+    choices = list(choices)
+    hint = did_you_mean(word, choices)
+    if hint:
+        return hint
+    listed = ", ".join(choices[:12]) + (", ..." if len(choices) > 12 else "")
+    return f" ({what}: {listed})" if choices else ""
+
+
+def where_words(path: Path_, data: Any) -> str:
+    """A data path as a person counts: ``steps.3.narration`` → ``step 4 (argmax) narration``."""
+    words: list[str] = []
+    node = data
+    for k, part in enumerate(path):
+        if isinstance(part, int):
+            parent = str(path[k - 1]) if k else ""
+            if k >= 2 and isinstance(path[k - 1], int) and path[k - 2] == "weights":
+                parent = "weight"
+            kind = node[part].get("kind") if isinstance(node, list) and 0 <= part < len(node) and isinstance(node[part], dict) else None
+            name = {"steps": "step", "layers": "layer", "inputs": "input", "classes": "class", "weights": "row", "points": "point",
+                    "seeds": "seed", "bias": "bias", "range": "value", "nodes": "node", "weight": "weight"}.get(parent, "item")
+            if words and words[-1] == parent:
+                words.pop()
+            words.append(f"{name} {part + 1}" + (f" ({kind})" if isinstance(kind, str) and parent == "steps" else ""))
+        else:
+            words.append(str(part))
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            node = None
+    return " ".join(words)
 
 
 def _data_path(loc: tuple[Any, ...], data: Any) -> Path_:
@@ -112,40 +201,69 @@ def _pydantic_problems(exc: ValidationError, src: Located, filename: str) -> lis
     for err in exc.errors(include_url=False):
         path = _data_path(err["loc"], src.data)
         kind = err["type"]
+        ctx = err.get("ctx") or {}
+        got = err.get("input")
         at_key = False
         if kind == "extra_forbidden":
             name = path[-1]
             cls = _model_for(path[:-1], src.data)
-            hint = did_you_mean(str(name), cls.model_fields) if cls else ""
-            msg = f"unknown key {name!r}{hint}"
+            msg = f"unknown key {name!r}{one_of(str(name), cls.model_fields, 'keys here') if cls else ''}"
             at_key = True
         elif kind == "missing":
             msg = f"missing required key {path[-1]!r}"
             path = path[:-1]
             at_key = True
         elif kind in ("union_tag_invalid", "literal_error") and path and path[-1] == "kind" or kind == "union_tag_invalid":
-            got = err.get("input")
-            got = got.get("kind") if isinstance(got, dict) else got
-            msg = f"unknown step kind {got!r}{did_you_mean(str(got), STEP_KINDS)} (kinds: {', '.join(STEP_KINDS)})"
+            tag = got.get("kind") if isinstance(got, dict) else got
+            msg = f"unknown step kind {tag!r}{did_you_mean(str(tag), STEP_KINDS)} (kinds: {', '.join(STEP_KINDS)})"
             if kind == "union_tag_invalid":
                 path = (*path, "kind")
         elif kind == "union_tag_not_found":
-            msg = "a step needs a 'kind'"
+            msg = f"a step needs a 'kind' (kinds: {', '.join(STEP_KINDS)})"
         elif kind == "literal_error":
-            expected = err.get("ctx", {}).get("expected", "")
-            msg = f"{err['input']!r} is not one of {expected}{did_you_mean(str(err['input']), _literal_words(expected))}"
+            expected = ctx.get("expected", "")
+            msg = f"{_short(got)} is not one of {expected}{did_you_mean(str(got), _literal_words(expected))}"
         elif kind == "string_pattern_mismatch":
-            msg = f"{err['input']!r} is not allowed here: {_pattern_words(path)}"
-        elif kind in ("float_parsing", "float_type", "int_parsing", "int_type") and isinstance(err.get("input"), str):
-            msg = f"expected a number, got {err['input']!r}"
+            msg = f"{_short(got)} is not allowed here: {_pattern_words(path)}"
+        elif kind in ("float_parsing", "float_type", "int_parsing", "int_type") and isinstance(got, str):
+            msg = f"expected a number, got {_short(got)}"
+        elif kind in ("int_from_float", "int_parsing", "int_type"):
+            msg = "write a whole number"
+        elif kind in ("float_type", "float_parsing"):
+            msg = "write a number"
+        elif kind == "string_type":
+            msg = "write text here (in quotes if it could be read as a number, yes/no or null)"
+        elif kind == "string_too_short":
+            msg = "write some text here; it is empty"
+        elif kind == "string_too_long":
+            msg = f"at most {ctx.get('max_length')} characters; this has {len(got) if isinstance(got, str) else 'more'}"
+        elif kind in ("list_type", "tuple_type"):
+            msg = "write a list here, such as [1, 2]"
+        elif kind in ("dict_type", "model_type", "model_attributes_type"):
+            msg = "write a mapping of keys here (key: value on each line, or {key: value})"
+        elif kind == "bool_type" or kind == "bool_parsing":
+            msg = "write true or false"
+        elif kind == "too_short":
+            msg = f"give at least {ctx.get('min_length')} item(s); there {'is' if ctx.get('actual_length') == 1 else 'are'} {ctx.get('actual_length')}"
+        elif kind == "too_long":
+            msg = f"give at most {ctx.get('max_length')} item(s); there are {ctx.get('actual_length')}"
+        elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+            bound = {"greater_than_equal": ("at least", "ge"), "less_than_equal": ("at most", "le"),
+                     "greater_than": ("more than", "gt"), "less_than": ("less than", "lt")}[kind]
+            msg = f"must be {bound[0]} {ctx.get(bound[1])}; got {_short(got)}"
         else:
             msg = err["msg"]
             if msg.startswith("Value error, "):
                 msg = msg[len("Value error, "):]
         line, col = src.where(path, key=at_key)
-        where = ".".join(str(p) for p in path)
+        where = where_words(path, src.data)
         problems.add(Problem(filename, line, col, f"{where}: {msg}" if where else msg))
     return sorted(problems)
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:40] + "…" + text[-10:]
 
 
 def _literal_words(expected: str) -> list[str]:
@@ -160,12 +278,16 @@ def _pattern_words(path: Path_) -> str:
         return "use lower-case letters, digits, - and _ (it names the output files)"
     if name == "language":
         return "use a language code such as en or en-GB"
+    if len(path) >= 2 and path[-2] == "nodes":
+        return "a node's name is letters, digits and _, starting with a letter, at most 16"
     return "use lower-case letters, digits and _, starting with a letter"
 
 
-def _cross_checks(lesson: Lesson, folder: Path) -> list[tuple[Path_, str, bool]]:
+def _cross_checks(lesson: Lesson, folder: Path, allow_outside: bool) -> list[Found]:
     """Checks that span several parts of the script: shapes, names, references, placeholders, files."""
-    out: list[tuple[Path_, str, bool]] = []
+    from lesson.paths import script_file
+
+    out: list[Found] = []
     net = lesson.network
     inputs = [i.name for i in net.inputs]
     classes = [c.name for c in net.classes]
@@ -173,63 +295,156 @@ def _cross_checks(lesson: Lesson, folder: Path) -> list[tuple[Path_, str, bool]]
         seen: set[str] = set()
         for k, name in enumerate(names):
             if name in seen:
-                out.append((("network", base, k, "name"), f"{what} name {name!r} is used twice", False))
+                out.append((("network", base, k, "name"), f"{what} name {name!r} is used twice", False, ""))
             seen.add(name)
     width = len(inputs)
     for k, layer in enumerate(net.layers):
         at = ("network", "layers", k)
         last = k == len(net.layers) - 1
         if len(layer.bias) != len(layer.weights):
-            out.append(((*at, "bias"), f"layer {k + 1} has {len(layer.weights)} weight rows but {len(layer.bias)} biases", False))
+            out.append(((*at, "bias"), f"layer {k + 1} has {len(layer.weights)} weight rows but {len(layer.bias)} biases", False, ""))
         for r, row in enumerate(layer.weights):
             if len(row) != width:
                 feeds = f"{width} inputs" if k == 0 else f"the {width} nodes of layer {k}"
-                out.append(((*at, "weights", r), f"layer {k + 1} row {r + 1} has {len(row)} weights; it takes {feeds}", False))
+                out.append(((*at, "weights", r), f"layer {k + 1} row {r + 1} has {len(row)} weights; it takes {feeds}", False, ""))
         if last and len(layer.weights) != len(classes):
-            out.append(((*at, "weights"), f"the last layer has {len(layer.weights)} nodes but there are {len(classes)} classes", False))
-        if layer.nodes is not None and len(layer.nodes) != len(layer.weights):
-            out.append(((*at, "nodes"), f"{len(layer.nodes)} node names for {len(layer.weights)} nodes", False))
+            out.append(((*at, "weights"), f"the last layer has {len(layer.weights)} nodes but there are {len(classes)} classes", False, ""))
+        if layer.nodes is not None:
+            if len(layer.nodes) != len(layer.weights):
+                out.append(((*at, "nodes"), f"{len(layer.nodes)} node names for {len(layer.weights)} nodes", False, ""))
+            for n, node in enumerate(layer.nodes):
+                if layer.nodes.index(node) != n:
+                    out.append(((*at, "nodes", n), f"node name {node!r} is used twice", False, ""))
         width = len(layer.weights)
     ex = lesson.example
     given = ex.scaled if ex.scaled is not None else ex.raw
     which = "scaled" if ex.scaled is not None else "raw"
     for name in given or {}:
         if name not in inputs:
-            out.append((("example", which, name), f"unknown input {name!r}{did_you_mean(name, inputs)}", True))
+            out.append((("example", which, name), f"unknown input {name!r}{one_of(name, inputs, 'inputs')}", True, ""))
     for name in inputs:
         if name not in (given or {}):
-            out.append((("example", which), f"missing a value for input {name!r}", False))
+            out.append((("example", which), f"missing a value for input {name!r}", False, ""))
     if ex.label is not None and ex.label not in classes:
-        out.append((("example", "label"), f"unknown class {ex.label!r}{did_you_mean(ex.label, classes)}", False))
+        out.append((("example", "label"), f"unknown class {ex.label!r}{one_of(ex.label, classes, 'classes')}", False, ""))
     if lesson.training is not None:
         for name in lesson.training.columns:
             if name not in inputs:
-                out.append((("training", "columns", name), f"unknown input {name!r}{did_you_mean(name, inputs)}", True))
+                out.append((("training", "columns", name), f"unknown input {name!r}{one_of(name, inputs, 'inputs')}", True, ""))
         for name in inputs:
             if name not in lesson.training.columns:
-                out.append((("training", "columns"), f"missing the CSV column for input {name!r}", False))
-    names = placeholders.names(lesson)
+                out.append((("training", "columns"), f"missing the CSV column for input {name!r}", False, ""))
+    known = placeholders.kinds(lesson)
     for s, step in enumerate(lesson.steps):
         at = ("steps", s)
         for option in ("of_class",):
             value = getattr(step, option, None)
             if value is not None and value not in classes:
-                out.append(((*at, option), f"unknown class {value!r}{did_you_mean(value, classes)}", False))
+                out.append(((*at, option), f"unknown class {value!r}{one_of(value, classes, 'classes')}", False, ""))
         if step.kind == "softmax_properties" and step.compare_training and lesson.training is None:
-            out.append(((*at, "compare_training"), "needs a 'training' section (or set compare_training: false)", False))
+            out.append(((*at, "compare_training"), "needs a 'training' section (or set compare_training: false)", False, ""))
         if step.kind == "cross_entropy" and ex.label is None:
-            out.append(((*at, "kind"), "needs the example's observed class: set example.label", False))
-        if step.audio is not None and not (folder / step.audio).is_file():
-            out.append(((*at, "audio"), f"no such recording: {folder / step.audio}", False))
+            out.append(((*at, "kind"), "needs the example's observed class: set example.label", False, ""))
+        if step.audio is not None:
+            try:
+                script_file(folder, step.audio, "recording", allow_outside=allow_outside)
+            except LessonError as exc:
+                out.append(((*at, "audio"), exc.problems[0].message, False, ""))
         texts: list[tuple[Path_, str]] = [((*at, "narration"), step.narration), ((*at, "title"), step.title)]
         texts += [((*at, "points", i), p) for i, p in enumerate(getattr(step, "points", []))]
         for where, text in texts:
-            for msg in placeholders.problems(text, names):
-                out.append((where, msg, False))
+            for msg, needle in _placeholder_problems(text, known):
+                out.append((where, msg, False, needle))
     ids = [s.id for s in lesson.steps if s.id]
     if lesson.video.poster is not None and lesson.video.poster not in ids:
-        out.append((("video", "poster"), f"no step with id {lesson.video.poster!r}{did_you_mean(lesson.video.poster, ids)}", False))
+        out.append((("video", "poster"), f"no step with id {lesson.video.poster!r}{one_of(lesson.video.poster, ids, 'step ids')}", False, ""))
     for s, step in enumerate(lesson.steps):
         if step.id and ids.count(step.id) > 1:
-            out.append((("steps", s, "id"), f"step id {step.id!r} is used twice", False))
+            out.append((("steps", s, "id"), f"step id {step.id!r} is used twice", False, ""))
     return out
+
+
+def _placeholder_problems(text: str, known: dict) -> list[tuple[str, str]]:
+    """Each problem with the placeholders of ``text``, and the placeholder's text to point at."""
+    import re
+
+    found = placeholders.problems(text, known)
+    out = []
+    for msg in found:
+        m = re.search(r"\{[^{}]*\}", msg)
+        needle = m.group(0) if m and m.group(0) in text else ""
+        if not needle and m:  # a placeholder with a format: point at its name
+            name = m.group(0)[1:-1].split(":")[0].split("!")[0]
+            needle = "{" + name if "{" + name in text else ""
+        out.append((msg, needle))
+    return out
+
+
+def _computed(lesson: Lesson, folder: Path, allow_outside: bool) -> tuple[Any, Any, list[Found]]:
+    """Run the math core and the planner; report, at its cause in the script, anything they cannot show."""
+    import numpy as np
+
+    from mathcore.errors import MathError
+    from lesson.numbers import compute
+    from lesson.plan import PlanError, build_plan
+
+    try:
+        numbers = compute(lesson, folder, allow_outside=allow_outside)
+    except LessonError as exc:  # the training data
+        return None, None, [(("training", "data"), f"{p.message}", False, "") for p in exc.problems]
+    except MathError as exc:
+        return None, None, [(("network",), f"the math core cannot compute this network: {exc}", True, "")]
+    out: list[Found] = []
+    given = "scaled" if lesson.example.scaled is not None else "raw"
+    for i in numbers.inputs:
+        if not abs(i.scaled) <= limits.SCALED_INPUT_MAX:
+            out.append((("example", given, i.name), f"input {i.name!r} scales to {i.scaled:.4g} over its range "
+                        f"[{i.low:g}, {i.high:g}]; scaled inputs must lie within ±{limits.SCALED_INPUT_MAX:g}", False, ""))
+    last = len(numbers.layers) - 1
+    for k, layer in enumerate(numbers.layers):
+        values = [*layer.weighted_sums, *layer.values]
+        bound = limits.RAW_OUTPUT_MAX if k == last else limits.HIDDEN_MAX
+        worst = max(values, key=lambda v: abs(v) if np.isfinite(v) else np.inf)
+        if not abs(worst) <= bound:
+            what = "a raw output" if k == last else f"a node of layer {k + 1}"
+            why = " (SoftMax shows e to the power of each raw output)" if k == last else ""
+            out.append((("network", "layers", k, "weights"), f"{what} comes to {worst:.4g} for the example; it must lie within "
+                        f"±{bound:g}{why}: use smaller weights, biases or inputs", True, ""))
+    for t, run in enumerate(numbers.trained):
+        if not (np.all(np.isfinite(run.softmax)) and np.isfinite(run.final_loss)):
+            out.append((("training", "learning_rate"), f"training from seed {run.seed} diverged (the loss is no longer a number): "
+                        "use a smaller learning_rate", False, ""))
+    if out:
+        return numbers, None, out
+    try:
+        plan = build_plan(lesson, folder, numbers)
+    except PlanError as exc:
+        return numbers, None, [(("steps", exc.step, *exc.where), exc.message, False, "")]
+    return numbers, plan, []
+
+
+def _warnings(lesson: Lesson) -> list[Found]:
+    """What renders, but badly: text hard to read on the background."""
+    theme = lesson.theme
+    out: list[Found] = []
+    colours = [(("theme", "text"), "text", theme.text), (("theme", "muted"), "muted text", theme.muted),
+               (("theme", "accent"), "the accent", theme.accent)]
+    colours += [(("network", "classes", c, "color"), f"class {cls.name!r}", cls.color) for c, cls in enumerate(lesson.network.classes)]
+    for where, what, colour in colours:
+        ratio = contrast(colour, theme.background)
+        if ratio < limits.MIN_CONTRAST:
+            out.append((where, f"{what} {colour} on the background {theme.background} has a contrast of {ratio:.1f}:1; "
+                        f"at least {limits.MIN_CONTRAST:g}:1 is needed to read it", False, ""))
+    return out
+
+
+def contrast(a: str, b: str) -> float:
+    """The WCAG 2 contrast ratio of two #rrggbb colours (1 to 21)."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)

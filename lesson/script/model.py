@@ -7,25 +7,58 @@ so the reference in ``lessons/README.md`` and the validator cannot drift apart.
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal, Union
+from decimal import Decimal
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from lesson.script import limits
 
 QUALITIES = ("low", "medium", "course", "high", "4k")
 ACTIVATION_NAMES = ("relu", "softplus", "sigmoid", "identity")
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$", description="lower-case letters, digits, _")]
+NodeName = Annotated[
+    str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,15}$", description="a node's name: letters, digits, _ (in placeholders)")
+]
 Color = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$", description="a colour as #rrggbb")]
 
 
 def _finite(value: float) -> float:
     if not math.isfinite(value):
         raise ValueError("must be a finite number, not NaN or infinity")
+    if value != 0 and not limits.NUMBER_MIN <= abs(value) <= limits.NUMBER_MAX:
+        raise ValueError(
+            f"{value:g} is out of range: write 0 or a number between {limits.NUMBER_MIN:g} and {limits.NUMBER_MAX:g} in size"
+        )
     return value
 
 
+def _short(value: float) -> float:
+    digits = len(Decimal(repr(value)).normalize().as_tuple().digits)
+    if digits > limits.SIGNIFICANT_DIGITS:
+        raise ValueError(
+            f"{value!r} has {digits} significant digits; weights and biases are shown as typed, so use at most "
+            f"{limits.SIGNIFICANT_DIGITS}"
+        )
+    return value
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("write some text here; it is empty")
+    return value
+
+
+def _text(max_length: int) -> Any:
+    return Annotated[str, Field(min_length=1, max_length=max_length), AfterValidator(_not_blank)]
+
+
 Finite = Annotated[float, Field(allow_inf_nan=True), AfterValidator(_finite)]
-Text = Annotated[str, Field(min_length=1, max_length=2000)]
+Weight = Annotated[float, Field(allow_inf_nan=True), AfterValidator(_finite), AfterValidator(_short)]
+Text = _text(limits.TEXT_CHARS)
+Title = _text(limits.TITLE_CHARS)
+FilePath = Annotated[str, Field(min_length=1, max_length=limits.PATH_CHARS)]
 
 
 class Strict(BaseModel):
@@ -36,7 +69,7 @@ class Input(Strict):
     """A network input: a raw measurement, min-max scaled to 0..1 over ``range``."""
 
     name: Identifier
-    label: str | None = Field(None, description="shown on screen; defaults to the name")
+    label: _text(limits.INPUT_LABEL_CHARS) | None = Field(None, description="shown on screen; defaults to the name")
     unit: str = Field("", max_length=12)
     range: tuple[Finite, Finite] = Field(description="[low, high] of the raw measurement, mapped to 0..1")
 
@@ -51,14 +84,14 @@ class Layer(Strict):
     """A fully connected layer; row k of ``weights`` holds the weights into node k."""
 
     activation: Literal["relu", "softplus", "sigmoid", "identity"]
-    weights: list[list[Finite]] = Field(min_length=1, max_length=8)
-    bias: list[Finite] = Field(min_length=1, max_length=8)
-    nodes: list[Annotated[str, Field(max_length=16)]] | None = Field(None, description="names of the nodes")
+    weights: list[Annotated[list[Weight], Field(min_length=1, max_length=8)]] = Field(min_length=1, max_length=8)
+    bias: list[Weight] = Field(min_length=1, max_length=8)
+    nodes: list[NodeName] | None = Field(None, description="names of the nodes")
 
 
 class OutputClass(Strict):
     name: Identifier
-    label: str | None = Field(None, max_length=16, description="shown on screen; defaults to the name")
+    label: _text(limits.LABEL_CHARS) | None = Field(None, description="shown on screen; defaults to the name")
     color: Color
 
 
@@ -85,12 +118,14 @@ class Example(Strict):
 class Training(Strict):
     """Train networks of the same shape from different random starts (for the softmax caveat)."""
 
-    data: str = Field("iris", description="'iris' (shipped) or a CSV file relative to the lesson script")
-    columns: dict[str, str] = Field(description="input name -> CSV column holding its raw value")
-    label_column: str = "species"
+    data: FilePath = Field("iris", description="'iris' (shipped) or a CSV file inside the lesson script's folder")
+    columns: dict[str, Annotated[str, Field(min_length=1, max_length=limits.DATA_FIELD_CHARS)]] = Field(
+        description="input name -> CSV column holding its raw value"
+    )
+    label_column: Annotated[str, Field(min_length=1, max_length=limits.DATA_FIELD_CHARS)] = "species"
     learning_rate: Annotated[float, Field(gt=0, le=100)] = 0.5
-    epochs: Annotated[int, Field(ge=1, le=100_000)] = 2000
-    seeds: list[int] = Field(default=[1, 2], min_length=2, max_length=4)
+    epochs: Annotated[int, Field(ge=1, le=limits.EPOCHS_MAX)] = 2000
+    seeds: list[Annotated[int, Field(ge=0, le=limits.SEED_MAX)]] = Field(default=[1, 2], min_length=2, max_length=4)
 
 
 class Display(Strict):
@@ -121,12 +156,11 @@ class Narration(Strict):
 
 class StepBase(Strict):
     id: Identifier | None = None
-    title: Text = Field(description="the step's chapter name")
+    title: Title = Field(description="the step's chapter name")
     narration: Text = Field(description="spoken and captioned; {placeholders} are filled from the math core")
-    audio: str | None = Field(
+    audio: FilePath | None = Field(
         None,
-        max_length=500,
-        description="a recording of this step's narration (WAV, FLAC, MP3, ...), relative to the script; it replaces the voice",
+        description="a recording of this step's narration (WAV, FLAC, MP3, ...) inside the script's folder; it replaces the voice",
     )
 
 
@@ -171,7 +205,7 @@ class SoftmaxDerivativesStep(StepBase):
 
 class SummaryStep(StepBase):
     kind: Literal["summary"]
-    points: list[Annotated[str, Field(min_length=1, max_length=60)]] = Field(min_length=1, max_length=4)
+    points: list[_text(limits.POINT_CHARS)] = Field(min_length=1, max_length=4)
 
 
 class CrossEntropyStep(StepBase):
@@ -205,9 +239,9 @@ class Lesson(Strict):
     """A whole lesson script."""
 
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$", description="names the output files")]
-    title: Text
-    subtitle: str | None = Field(None, max_length=200)
-    author: str | None = Field(None, max_length=200)
+    title: Title
+    subtitle: _text(200) | None = None
+    author: _text(200) | None = None
     language: Annotated[str, Field(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")] = "en"
     network: NetworkSpec
     example: Example

@@ -7,14 +7,23 @@ A placeholder without a format uses the lesson's display precision.
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
+
+from lesson.digits import fixed, format_number
+from lesson.script import limits
 
 if TYPE_CHECKING:
     from lesson.script.model import Lesson
 
 _FORMATTER = string.Formatter()
+Kind = Literal["number", "integer", "word"]
+# the formats a placeholder may take: a whitelist, so that no width, fill or exotic type reaches format()
+_NUMBER_FORMAT = re.compile(r"(?P<sign>[+\- ])?(?P<group>,)?(?:\.(?P<precision>\d{1,3}))?(?P<type>[f%])?")
+_INTEGER_FORMAT = re.compile(r"(?P<sign>[+\- ])?(?P<group>,)?d?")
+FORMAT_HELP = "use .2f (two decimals), +.2f (with its sign), .0% (a percentage) or , (thousands)"
 
 
 def hidden_node_keys(layer_index: int, n_nodes: int, node_names: list[str] | None) -> list[list[str]]:
@@ -22,60 +31,108 @@ def hidden_node_keys(layer_index: int, n_nodes: int, node_names: list[str] | Non
     keys = []
     for n in range(n_nodes):
         names = [f"hidden.{layer_index}.{n + 1}"]
-        if node_names:
+        if node_names and n < len(node_names):
             names.append(f"hidden.{layer_index}.{node_names[n]}")
         keys.append(names)
     return keys
 
 
-def names(lesson: Lesson) -> set[str]:
-    """Every placeholder name that the lesson can use."""
+def kinds(lesson: Lesson) -> dict[str, Kind]:
+    """Every placeholder name that the lesson can use, with the kind of value it holds."""
     net = lesson.network
     classes = [c.name for c in net.classes]
-    out = {"prediction", "exp_sum", "softmax_sum", "n_classes"}
-    out |= {f"input.{i.name}" for i in net.inputs} | {f"raw_input.{i.name}" for i in net.inputs}
+    out: dict[str, Kind] = {"prediction": "word", "exp_sum": "number", "softmax_sum": "number", "n_classes": "integer"}
+    for i in net.inputs:
+        out[f"input.{i.name}"] = out[f"raw_input.{i.name}"] = "number"
     for k, layer in enumerate(net.layers[:-1], start=1):
         for node_keys in hidden_node_keys(k, len(layer.weights), layer.nodes):
-            out.update(node_keys)
+            out.update(dict.fromkeys(node_keys, "number"))
     for c in classes:
-        out |= {f"raw.{c}", f"argmax.{c}", f"softmax.{c}", f"exp.{c}", f"threshold.{c}", f"label.{c}"}
-        out |= {f"jacobian.{c}.{d}" for d in classes}
+        out.update(dict.fromkeys([f"raw.{c}", f"softmax.{c}", f"exp.{c}", f"threshold.{c}"], "number"))
+        out[f"argmax.{c}"] = "integer"
+        out[f"label.{c}"] = "word"
+        out.update(dict.fromkeys([f"jacobian.{c}.{d}" for d in classes], "number"))
     if lesson.example.label is not None:
-        out |= {"cross_entropy", "observed", "p_observed"}
+        out.update({"cross_entropy": "number", "observed": "word", "p_observed": "number"})
     if lesson.training is not None:
         for t in range(1, len(lesson.training.seeds) + 1):
-            out |= {f"trained.{t}.accuracy", f"trained.{t}.seed", f"trained.{t}.prediction"}
-            out |= {f"trained.{t}.softmax.{c}" for c in classes}
+            out.update({f"trained.{t}.accuracy": "number", f"trained.{t}.seed": "integer", f"trained.{t}.prediction": "word"})
+            out.update(dict.fromkeys([f"trained.{t}.softmax.{c}" for c in classes], "number"))
     return out
+
+
+def names(lesson: Lesson) -> set[str]:
+    """Every placeholder name that the lesson can use."""
+    return set(kinds(lesson))
 
 
 def _fields(text: str) -> list[tuple[str, str | None, str | None]]:
     return [(f, spec, conv) for _, f, spec, conv in _FORMATTER.parse(text) if f is not None]
 
 
-def problems(text: str, known: set[str]) -> list[str]:
+def fields(text: str) -> list[tuple[str, str]]:
+    """The placeholders of ``text`` as (name, format); ``text`` has been checked by :func:`problems`."""
+    return [(f, spec or "") for f, spec, _ in _fields(text)]
+
+
+def format_problem(spec: str, kind: Kind) -> str | None:
+    """Why ``spec`` is not a format for a value of this kind (None if it is)."""
+    if not spec:
+        return None
+    if kind == "word":
+        return "a word takes no format: write the placeholder without ':'"
+    m = _NUMBER_FORMAT.fullmatch(spec)
+    if m is None and kind == "integer" and _INTEGER_FORMAT.fullmatch(spec):
+        return None
+    if m is None:
+        return f"{spec!r} is not a number format: {FORMAT_HELP}"
+    if m["precision"] is not None and int(m["precision"]) > limits.PLACEHOLDER_PRECISION:
+        return f"at most {limits.PLACEHOLDER_PRECISION} decimals"
+    if m["precision"] is not None and m["type"] is None:
+        return f"say what .{m['precision']} means: .{m['precision']}f for decimals or .{m['precision']}% for a percentage"
+    return None
+
+
+def problems(text: str, known: Mapping[str, Kind] | set[str]) -> list[str]:
     """What is wrong with the placeholders in ``text`` (an empty list when nothing is)."""
     import difflib
 
     try:
-        fields = _fields(text)
+        found = _fields(text)
     except ValueError as exc:
         return [f"broken placeholder braces ({exc}); write {{{{ and }}}} for literal braces"]
     out = []
-    for field, spec, conv in fields:
+    for field, spec, conv in found:
         if field not in known:
             close = difflib.get_close_matches(field, sorted(known), n=1, cutoff=0.6)
-            hint = f"; did you mean {{{close[0]}}}?" if close else ""
+            hint = f"; did you mean {{{close[0]}}}?" if close else "; `lesson numbers` lists every name"
             out.append(f"unknown placeholder {{{field}}}{hint}")
             continue
         if conv:
-            out.append(f"placeholder {{{field}!{conv}}}: conversions are not supported")
-        if spec:
-            try:
-                format(1.0, spec)
-            except ValueError:
-                out.append(f"placeholder {{{field}:{spec}}}: {spec!r} is not a number format such as .2f or +.3f")
+            out.append(f"placeholder {{{field}!{conv}}}: conversions are not supported; write {{{field}}}")
+        kind: Kind = known[field] if isinstance(known, Mapping) else "number"
+        if spec and (why := format_problem(spec, kind)):
+            out.append(f"placeholder {{{field}:{spec}}}: {why}")
     return out
+
+
+def format_value(value: float | int | str, spec: str, decimals: int) -> str:
+    """A placeholder's value as written into narration and on-screen text.
+
+    Without a format a number takes the lesson's precision; a nonzero number that would read as zero at that
+    precision is written "< 0.01" (or "> −0.01"), which is true, rather than "0.00".
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not (spec and spec[-1] in "f%"):
+        return format(value, spec) if spec else str(value)
+    if not spec:
+        shown = fixed(value, decimals)
+        if value != 0 and float(shown) == 0:
+            step = fixed(10.0**-decimals, decimals)
+            return f"< {step}" if value > 0 else f"> -{step}"
+        return shown
+    return format_number(float(value), spec, decimals)
 
 
 def fill_spans(text: str, values: Mapping[str, float | int | str], decimals: int) -> tuple[str, list[tuple[str, int, int]]]:
@@ -88,11 +145,7 @@ def fill_spans(text: str, values: Mapping[str, float | int | str], decimals: int
         pos += len(literal)
         if field is None:
             continue
-        value = values[field]
-        if isinstance(value, str) or (isinstance(value, int) and not spec):
-            shown = str(value)
-        else:
-            shown = format(value, spec or f".{decimals}f")
+        shown = format_value(values[field], spec or "", decimals)
         parts.append(shown)
         spans.append((field, pos, pos + len(shown)))
         pos += len(shown)

@@ -1,0 +1,50 @@
+"""Numbers as a person writes them: rounded on their decimal digits, half away from zero.
+
+Binary floats hold 0.575 as 0.57499999999999996, which Python's own formatting rounds to 0.57;
+a person writes 0.58. So a value is first read back at 15 significant digits (what the float
+means, without the noise of its last bits), then rounded half away from zero. The narration,
+the captions, the screen and the equation checks all round through here, so they agree.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+
+SIGNIFICANT = 15
+_SPEC = re.compile(r"(?P<sign>[+\- ])?(?P<group>,)?(?:\.(?P<precision>\d+))?(?P<type>[f%])?")
+
+
+def decimal(value: float) -> Decimal:
+    """The decimal number a float stands for (15 significant digits)."""
+    return Decimal(f"{value:.{SIGNIFICANT}g}")
+
+
+def round_decimal(value: float, decimals: int) -> Decimal:
+    with localcontext() as ctx:
+        ctx.prec = 60
+        return decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def rounded(value: float, decimals: int) -> float:
+    """``value`` rounded as a person rounds it, as a float."""
+    return float(round_decimal(value, decimals))
+
+
+def fixed(value: float, decimals: int, *, sign: str = "", grouping: bool = False) -> str:
+    """``value`` with ``decimals`` decimals, ASCII minus; never "-0.00"."""
+    q = round_decimal(value, decimals)
+    if q == 0:
+        q = abs(q)
+    return format(q, f"{sign}{',' if grouping else ''}.{decimals}f")
+
+
+def format_number(value: float, spec: str, default_decimals: int) -> str:
+    """``value`` by a placeholder format (a checked one: [sign][,][.precision][f|%])."""
+    m = _SPEC.fullmatch(spec)
+    if m is None:
+        raise ValueError(f"not a number format: {spec!r}")
+    decimals = int(m["precision"]) if m["precision"] is not None else (6 if m["type"] else default_decimals)
+    if m["type"] == "%":
+        return fixed(value * 100, decimals, sign=m["sign"] or "", grouping=bool(m["group"])) + "%"
+    return fixed(value, decimals, sign=m["sign"] or "", grouping=bool(m["group"]))

@@ -1,0 +1,48 @@
+"""Every limit a lesson script is held to, in one place.
+
+``lesson check`` rejects, with its location, whatever later stages could not
+handle: these numbers are that contract. ``lessons/README.md`` documents them
+(a test keeps that table and these values equal).
+"""
+
+from __future__ import annotations
+
+# the script file
+SCRIPT_BYTES = 1_000_000  # a lesson script is much smaller
+SCRIPT_NODES = 100_000  # values after aliases are expanded
+SCRIPT_DEPTH = 40  # nesting of mappings and lists
+KEY_CHARS = 100
+NUMBER_DIGITS = 30  # digits of a number as typed
+
+# numbers typed in the script: 0, or a magnitude in [NUMBER_MIN, NUMBER_MAX]
+NUMBER_MIN = 1e-6
+NUMBER_MAX = 1e6
+SIGNIFICANT_DIGITS = 6  # weights and biases are shown as typed, so they are typed short
+
+# numbers the math core computes from them
+RAW_OUTPUT_MAX = 30.0  # |raw output|: e^30 is about 1.07e13, still written out in full on screen
+HIDDEN_MAX = 1e4  # |a hidden node's weighted sum or value|
+SCALED_INPUT_MAX = 100.0  # |an input after min-max scaling|: 0..1 inside the range, a little outside is fine
+
+# texts (characters)
+TITLE_CHARS = 120
+TEXT_CHARS = 2000  # a narration
+LABEL_CHARS = 16  # a class label, drawn beside bars and in formulas
+INPUT_LABEL_CHARS = 24
+NODE_NAME_CHARS = 16
+POINT_CHARS = 60
+PATH_CHARS = 200  # a file named in the script, relative to it
+
+# placeholders: {name} or {name:format}; format = [sign][,][.precision][f|%] for numbers, [,][d] for integers
+PLACEHOLDER_PRECISION = 8
+
+# training
+EPOCHS_MAX = 5000
+SEED_MAX = 2**32 - 1
+DATA_BYTES = 5_000_000
+DATA_ROWS = 10_000
+DATA_FIELD_CHARS = 100
+DATA_VALUE_MAX = NUMBER_MAX
+
+# the theme: WCAG contrast ratio below which text is hard to read on the background (a warning)
+MIN_CONTRAST = 3.0
