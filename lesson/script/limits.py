@@ -31,6 +31,8 @@ LABEL_CHARS = 16  # a class label, drawn beside bars and in formulas
 INPUT_LABEL_CHARS = 24
 NODE_NAME_CHARS = 16
 POINT_CHARS = 60
+WORD_CHARS = 60  # one word of narration or on-screen text (a caption line holds 42; longer words are broken)
+NUMBER_RUN_DIGITS = 15  # digits of a number typed into narration, which the voice reads out
 PATH_CHARS = 200  # a file named in the script, relative to it
 
 # placeholders: {name} or {name:format}; format = [sign][,][.precision][f|%] for numbers, [,][d] for integers

@@ -355,12 +355,27 @@ def _cross_checks(lesson: Lesson, folder: Path, allow_outside: bool) -> list[Fou
         for where, text in texts:
             for msg, needle in _placeholder_problems(text, known):
                 out.append((where, msg, False, needle))
+            out += [(where, msg, False, needle) for msg, needle in _word_problems(text)]
     ids = [s.id for s in lesson.steps if s.id]
     if lesson.video.poster is not None and lesson.video.poster not in ids:
         out.append((("video", "poster"), f"no step with id {lesson.video.poster!r}{one_of(lesson.video.poster, ids, 'step ids')}", False, ""))
     for s, step in enumerate(lesson.steps):
         if step.id and ids.count(step.id) > 1:
             out.append((("steps", s, "id"), f"step id {step.id!r} is used twice", False, ""))
+    return out
+
+
+def _word_problems(text: str) -> list[tuple[str, str]]:
+    """Words too long for a caption line, and numbers too long to read aloud (placeholders aside)."""
+    import re
+
+    plain = re.sub(r"\{[^{}]*\}", "0", text)
+    out = []
+    for word in plain.split():
+        if len(word) > limits.WORD_CHARS:
+            out.append((f"a word of {len(word)} characters; words may have at most {limits.WORD_CHARS}", word[:30]))
+        elif run := re.search(rf"\d{{{limits.NUMBER_RUN_DIGITS + 1},}}", word):
+            out.append((f"a number of {len(run.group())} digits; the voice reads numbers of at most {limits.NUMBER_RUN_DIGITS}", run.group()))
     return out
 
 

@@ -133,7 +133,8 @@ def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
     if "mapping values are not allowed" in problem:
         return "a ':' followed by a space inside a value: put the whole value in quotes"
     if "expected <block end>" in problem or "expected <document start>" in problem or "could not find expected ':'" in problem:
-        return f"the indentation does not match the lines above{where}: indent each key under its parent with spaces"
+        inside = f" (in the block that starts at line {opened.line + 1}, column {opened.column + 1})" if opened is not None else ""
+        return f"the indentation does not match the lines above{inside}: indent each key under its parent with spaces"
     if "found undefined alias" in problem:
         return f"{problem}: define the anchor (&name) before using it (*name)"
     if "found character" in problem and "cannot start any token" in problem:
@@ -141,6 +142,22 @@ def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
     if "unexpected end of stream" in problem:
         return f"the file ends inside something left open{where}"
     return f"{problem or context}".strip() or "not valid YAML"
+
+
+def _open_quote(text: str, before_line: int) -> tuple[int, int] | None:
+    """The last line before ``before_line`` on which a value starts with a quote that the line does not close."""
+    found = None
+    for n, line in enumerate(text.splitlines()[: max(before_line - 1, 0)], start=1):
+        m = re.match(r"\s*(?:-\s+)?[^\s:#'\"][^:#]*:\s+(['\"])|\s*-\s+(['\"])", line)
+        if not m:
+            continue
+        q = m.group(1) or m.group(2)
+        start = m.end() - 1
+        rest = line[start + 1:]
+        closed = rest.replace("''", "") if q == "'" else re.sub(r"\\.", "", rest)
+        if q not in closed:
+            found = (n, start + 1)
+    return found
 
 
 def read_yaml(text: str) -> Located:
@@ -160,7 +177,11 @@ def read_yaml(text: str) -> Located:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        out.errors.append((line, col, f"YAML syntax error: {_syntax_message(exc)}"))
+        message = f"YAML syntax error: {_syntax_message(exc)}"
+        quote = _open_quote(text, line)
+        if quote is not None and "quote opened" not in message:
+            message += f" (the quote at line {quote[0]}, column {quote[1]} is never closed on its line; is it meant to be?)"
+        out.errors.append((line, col, message))
         return out
     except yaml.YAMLError as exc:  # ReaderError: a character PyYAML cannot read (the scan above catches most)
         position = getattr(exc, "position", None)
