@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+MESSAGE_CHARS = 400  # a message quotes the script at most this much: one line, never a wall of text
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def one_line(text: str, limit: int = MESSAGE_CHARS) -> str:
+    """``text`` on one line (control characters shown as escapes), cut to ``limit`` characters."""
+    text = _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], text)
+    return text if len(text) <= limit else text[: limit - 12] + "…" + text[-11:]
 
 
 @dataclass(frozen=True, order=True)
@@ -16,11 +26,12 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        message = one_line(self.message)
         if not self.file:
-            return self.message
+            return message
         if self.line <= 0:
-            return f"{self.file}: {self.message}"
-        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+            return f"{self.file}: {message}"
+        return f"{self.file}:{self.line}:{self.column}: {message}"
 
 
 class LessonError(Exception):

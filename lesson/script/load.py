@@ -132,9 +132,10 @@ def where_words(path: Path_, data: Any) -> str:
                     "seeds": "seed", "bias": "bias", "range": "value", "nodes": "node", "weight": "weight"}.get(parent, "item")
             if words and words[-1] == parent:
                 words.pop()
-            words.append(f"{name} {part + 1}" + (f" ({kind})" if isinstance(kind, str) and parent == "steps" else ""))
+            known = isinstance(kind, str) and kind in STEP_KINDS and parent == "steps"
+            words.append(f"{name} {part + 1}" + (f" ({kind})" if known else ""))
         else:
-            words.append(str(part))
+            words.append(part if part.isidentifier() else _short(part))
         try:
             node = node[part]
         except (KeyError, IndexError, TypeError):
@@ -207,7 +208,7 @@ def _pydantic_problems(exc: ValidationError, src: Located, filename: str) -> lis
         if kind == "extra_forbidden":
             name = path[-1]
             cls = _model_for(path[:-1], src.data)
-            msg = f"unknown key {name!r}{one_of(str(name), cls.model_fields, 'keys here') if cls else ''}"
+            msg = f"unknown key {_short(name)}{one_of(str(name), cls.model_fields, 'keys here') if cls else ''}"
             at_key = True
         elif kind == "missing":
             msg = f"missing required key {path[-1]!r}"
@@ -215,7 +216,7 @@ def _pydantic_problems(exc: ValidationError, src: Located, filename: str) -> lis
             at_key = True
         elif kind in ("union_tag_invalid", "literal_error") and path and path[-1] == "kind" or kind == "union_tag_invalid":
             tag = got.get("kind") if isinstance(got, dict) else got
-            msg = f"unknown step kind {tag!r}{did_you_mean(str(tag), STEP_KINDS)} (kinds: {', '.join(STEP_KINDS)})"
+            msg = f"unknown step kind {_short(tag)}{did_you_mean(str(tag), STEP_KINDS)} (kinds: {', '.join(STEP_KINDS)})"
             if kind == "union_tag_invalid":
                 path = (*path, "kind")
         elif kind == "union_tag_not_found":
