@@ -175,6 +175,27 @@ def read_audio(path: Path) -> np.ndarray:
     return np.concatenate(chunks).astype(np.float32)
 
 
+def recording_problem(path: Path) -> str | None:
+    """Why the recording at ``path`` cannot be a step's narration (None if it can): for ``lesson check``, so
+    that a script it accepts never fails at render time on its recordings."""
+    from lesson.script import limits
+
+    size = path.stat().st_size
+    if size > limits.RECORDING_BYTES:
+        return f"the recording has {size // 1_000_000} MB; at most {limits.RECORDING_BYTES // 1_000_000} MB"
+    try:
+        samples = read_audio(path)
+    except LessonError as exc:
+        return exc.problems[0].message.replace(f"{path}: ", "", 1)
+    except (OSError, ValueError, MemoryError) as exc:
+        return f"cannot read this audio file ({type(exc).__name__})"
+    if len(samples) > limits.RECORDING_SECONDS * RATE:
+        return f"the recording lasts {len(samples) / RATE:.0f} s; a step's recording may last at most {limits.RECORDING_SECONDS} s"
+    if not np.all(np.isfinite(samples)):
+        return "the recording holds samples that are not numbers"
+    return None
+
+
 AAC_FRAME = 1024  # samples per AAC frame
 AAC_BIT_RATE = 128_000
 AAC_VERSION = "aac fast 128k mono 48k v1"  # part of the cache key of encoded speech

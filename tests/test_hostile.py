@@ -121,7 +121,7 @@ def test_messages_never_echo_the_content_of_a_file(tmp_path):
 
 
 def test_a_symlink_out_of_the_folder_is_outside(tmp_path):
-    (tmp_path / "outside.wav").write_bytes(b"RIFF")
+    _wav(tmp_path / "outside.wav", 0.5)
     folder = tmp_path / "lesson"
     (folder / "recordings").mkdir(parents=True)
     (folder / "recordings" / "intro.wav").symlink_to(tmp_path / "outside.wav")
@@ -238,3 +238,38 @@ def test_strange_but_valid_scripts_pass_check_and_plan(name, tmp_path):
     assert len(checked.plan.steps) == 11
     for step in checked.plan.steps:
         assert "inf" not in step.narration and "nan" not in step.narration
+
+
+def _wav(path: Path, seconds: float) -> None:
+    import wave
+
+    import numpy as np
+
+    t = np.arange(int(seconds * 16000)) / 16000
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16000)
+        out.writeframes((0.3 * np.sin(2 * np.pi * 220 * t) * 32767).astype("<i2").tobytes())
+
+
+@pytest.mark.parametrize("content", ["not audio", "empty", "header only"])
+def test_a_recording_that_cannot_be_decoded_is_found_by_check(content, tmp_path):
+    recording = tmp_path / "intro.wav"
+    if content == "not audio":
+        recording.write_bytes(b"this is text, not sound\n" * 20)
+    elif content == "empty":
+        recording.write_bytes(b"")
+    else:
+        _wav(recording, 1.0)
+        recording.write_bytes(recording.read_bytes()[:44])  # the RIFF header, no samples
+    text = edited("    id: intro\n", "    id: intro\n    audio: intro.wav\n")
+    with pytest.raises(LessonError) as caught:
+        check_lesson(write(tmp_path, text))
+    assert [(p.line, p.column) for p in caught.value.problems if "recording 'intro.wav'" in p.message] == [line_of(text, "intro.wav")]
+
+
+def test_a_good_recording_passes_check(tmp_path):
+    _wav(tmp_path / "intro.wav", 1.0)
+    checked = check_lesson(write(tmp_path, edited("    id: intro\n", "    id: intro\n    audio: intro.wav\n")))
+    assert checked.plan.steps[0].audio == str((tmp_path / "intro.wav").resolve())

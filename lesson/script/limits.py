@@ -34,6 +34,8 @@ POINT_CHARS = 60
 WORD_CHARS = 60  # one word of narration or on-screen text (a caption line holds 42; longer words are broken)
 NUMBER_RUN_DIGITS = 15  # digits of a number typed into narration, which the voice reads out
 PATH_CHARS = 200  # a file named in the script, relative to it
+RECORDING_BYTES = 200_000_000  # a step's recording
+RECORDING_SECONDS = 600
 
 # placeholders: {name} or {name:format}; format = [sign][,][.precision][f|%] for numbers, [,][d] for integers
 PLACEHOLDER_PRECISION = 8

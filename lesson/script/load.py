@@ -348,9 +348,14 @@ def _cross_checks(lesson: Lesson, folder: Path, allow_outside: bool) -> list[Fou
             out.append(((*at, "kind"), "needs the example's observed class: set example.label", False, ""))
         if step.audio is not None:
             try:
-                script_file(folder, step.audio, "recording", allow_outside=allow_outside)
+                recording = script_file(folder, step.audio, "recording", allow_outside=allow_outside)
             except LessonError as exc:
                 out.append(((*at, "audio"), exc.problems[0].message, False, ""))
+            else:
+                from lesson.audio import recording_problem
+
+                if why := recording_problem(recording):
+                    out.append(((*at, "audio"), f"recording {step.audio!r}: {why}", False, ""))
         texts: list[tuple[Path_, str]] = [((*at, "narration"), step.narration), ((*at, "title"), step.title)]
         texts += [((*at, "points", i), p) for i, p in enumerate(getattr(step, "points", []))]
         for where, text in texts:
