@@ -26,7 +26,10 @@ QUALITY_HELP = {"low": "480p15", "medium": "720p30", "course": "1080p30", "high"
 
 
 def user_errors(fn: F) -> F:
-    """Turn LessonError into readable messages and an exit status: 1 for bad input, 2 for misuse."""
+    """Turn LessonError into readable messages and an exit status: 1 for bad input, 2 for misuse.
+
+    Anything else is a bug of ours: one line saying so (never a traceback; ``LESSON_DEBUG=1`` shows it), exit 1.
+    """
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -36,8 +39,28 @@ def user_errors(fn: F) -> F:
             for problem in exc.problems:
                 click.echo(str(problem), err=True)
             sys.exit(2 if isinstance(exc, UsageError) else 1)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+        except BaseException as exc:  # noqa: BLE001 - the one place that turns a bug into a message
+            import os
+
+            if os.environ.get("LESSON_DEBUG"):
+                raise
+            step = getattr(exc, "lesson_step", None)
+            where = f" in step {step}" if step else ""
+            text = " ".join(str(exc).split())[:300]
+            click.echo(f"internal error{where}, please report it: {type(exc).__name__}: {text}", err=True)
+            sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
+
+
+ALLOW_OUTSIDE = click.option(
+    "--allow-outside", is_flag=True, help="Let the script read files outside its own folder (only for scripts you trust)."
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -55,15 +78,20 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Treat warnings (such as poor contrast) as errors.")
+@ALLOW_OUTSIDE
 @user_errors
-def check(files: tuple[Path, ...]) -> None:
-    """Validate lesson scripts; print FILE: ok or every problem found."""
-    from lesson.script import load_lesson
+def check(files: tuple[Path, ...], strict: bool, allow_outside: bool) -> None:
+    """Validate lesson scripts; print FILE: ok or every problem found.
+
+    A script that passes goes through the math core and the planner here too, so it renders.
+    """
+    from lesson.script import check_lesson
 
     status = 0
     for path in files:
         try:
-            load_lesson(path)
+            checked = check_lesson(path, allow_outside=allow_outside)
         except UsageError:
             raise
         except LessonError as exc:
@@ -71,21 +99,27 @@ def check(files: tuple[Path, ...]) -> None:
                 click.echo(str(problem), err=True)
             status = 1
         else:
-            click.echo(f"{path}: ok")
+            for warning in checked.warnings:
+                click.echo(str(warning), err=True)
+            if strict and checked.warnings:
+                status = 1
+            else:
+                click.echo(f"{path}: ok")
     sys.exit(status)
 
 
 @cli.command()
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object at full float precision.")
+@ALLOW_OUTSIDE
 @user_errors
-def numbers(file: Path, as_json: bool) -> None:
+def numbers(file: Path, as_json: bool, allow_outside: bool) -> None:
     """Print every number the lesson will show, computed by the math core."""
-    from lesson.numbers import compute
-    from lesson.script import load_lesson
+    from lesson.script import check_lesson
+    from lesson.script.placeholders import format_value
 
-    lesson = load_lesson(file)
-    nums = compute(lesson, file.parent)
+    checked = check_lesson(file, allow_outside=allow_outside)
+    lesson, nums = checked.lesson, checked.numbers
     if as_json:
         click.echo(json.dumps(nums.to_json(), indent=2))
         return
@@ -98,7 +132,7 @@ def numbers(file: Path, as_json: bool) -> None:
     table.add_column("shown as", justify="right")
     table.add_column("value", justify="right", style="dim")
     for name, value in nums.values().items():
-        shown = value if isinstance(value, (str, int)) else f"{value:.{d}f}"
+        shown = format_value(value, "", d)
         table.add_row(f"{{{name}}}", str(shown), repr(value) if not isinstance(value, str) else "")
     Console().print(table)
 
@@ -144,6 +178,7 @@ def new(name: str) -> None:
 @click.option("--cache-dir", type=click.Path(path_type=Path), default=None, help="Where rendered sections and speech are kept.")
 @click.option("--voice", type=click.Choice(["piper", "espeak", "none"]), default=None, help="Override the script's voice; 'none' renders without sound.")
 @click.option("--burn-captions", is_flag=True, help="Also draw the captions into the picture, in the bottom band.")
+@ALLOW_OUTSIDE
 @user_errors
 def render(
     file: Path,
@@ -155,6 +190,7 @@ def render(
     cache_dir: Path | None,
     voice: str | None,
     burn_captions: bool,
+    allow_outside: bool,
 ) -> None:
     """Render a lesson script to OUT_DIR/<lesson id>.mp4 with captions, chapters, transcript, poster and manifest."""
     import dataclasses
@@ -164,15 +200,14 @@ def render(
     from rich.console import Console
 
     from lesson.build import build
-    from lesson.numbers import compute
-    from lesson.plan import build_plan
-    from lesson.script import load_lesson
+    from lesson.script import check_lesson
 
     console = Console(stderr=True)
     started = time.perf_counter()
-    lesson = load_lesson(file)
-    numbers = compute(lesson, file.parent)
-    plan = build_plan(lesson, file.parent, numbers)
+    checked = check_lesson(file, allow_outside=allow_outside)
+    lesson, numbers, plan = checked.lesson, checked.numbers, checked.plan
+    for warning in checked.warnings:
+        console.print(f"[yellow]{warning}[/yellow]", markup=True, highlight=False)
     if only:
         known = {s.id for s in plan.steps}
         unknown = [o for o in only if o not in known]
