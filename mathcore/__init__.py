@@ -5,6 +5,21 @@ wherever that makes sense; a single example is a 1-D array.
 """
 
 from mathcore.activations import ACTIVATIONS, Activation, activation
+from mathcore.architecture import (
+    Architecture,
+    AvgPool2d,
+    BatchNorm2d,
+    Conv2d,
+    Flatten,
+    LayerSummary,
+    Linear,
+    ReLU,
+    ResidualBlock,
+    Stage,
+    StageSummary,
+    Summary,
+    wide_resnet,
+)
 from mathcore.errors import MathError
 from mathcore.loss import cross_entropy, cross_entropy_grad
 from mathcore.network import Dense, ForwardPass, Network, backprop
@@ -15,10 +30,22 @@ from mathcore.train import TrainResult, accuracy, init_network, train
 __all__ = [
     "ACTIVATIONS",
     "Activation",
+    "Architecture",
+    "AvgPool2d",
+    "BatchNorm2d",
+    "Conv2d",
     "Dense",
+    "Flatten",
     "ForwardPass",
+    "LayerSummary",
+    "Linear",
     "MathError",
     "Network",
+    "ReLU",
+    "ResidualBlock",
+    "Stage",
+    "StageSummary",
+    "Summary",
     "TrainResult",
     "accuracy",
     "activation",
@@ -33,4 +60,5 @@ __all__ = [
     "softmax",
     "softmax_jacobian",
     "train",
+    "wide_resnet",
 ]
