@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lesson import digits
+from lesson import digits, truth
 from lesson.errors import LessonError
 from lesson.numbers import LessonNumbers, compute
 from lesson.script.model import Lesson
@@ -93,7 +93,23 @@ def tex(value: float, decimals: int) -> str:
 
 def short(value: float) -> str:
     """A value typed in the script (a weight, a bias), shown as written: 1.6, -2.5, 0."""
-    return f"{value:g}".replace("-", MINUS) if value != 0 else "0"
+    return truth.typed(value).replace("-", MINUS)
+
+
+def shown_truthfully(expression: str, values: dict[str, float], result: float | None, decimals: int) -> truth.Shown:
+    """``expression`` shown true at its digits (the one general rule, :mod:`lesson.truth`), or a PlanError."""
+    try:
+        return truth.show(expression, values, result, decimals)
+    except truth.TruthError as exc:
+        raise PlanError(-1, str(exc)) from None
+
+
+def tex_operand(text: str) -> str:
+    """An operand as :mod:`lesson.truth` shows it ("5.96e-11" included), for MathTex."""
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return f"{mantissa} \\times 10^{{{int(exponent)}}}"
+    return text
 
 
 rounded = digits.rounded
@@ -191,13 +207,25 @@ def _title(lesson: Lesson, nums: LessonNumbers, step: Any, d: int, values: dict)
 
 def _node_equation(weights: Sequence[float], inputs: Sequence[float], bias: float, total: float, d: int) -> dict:
     """A node's weighted sum, with inputs shown at enough decimals for the sum to come out right."""
-    di = operand_decimals(inputs, lambda xs: sum(w * x for w, x in zip(weights, xs)) + bias, total, d)
+    names = [f"x{i + 1}" for i in range(len(inputs))]
+    expression = " + ".join(f"{truth.typed(w)}*{n}" for w, n in zip(weights, names)) + f" + {truth.typed(bias)}"
+    shown = shown_truthfully(expression, dict(zip(names, inputs)), total, d)
+    texts = {o.name: o.text.replace("-", MINUS) for o in shown.operands}
     return {
-        "terms": [(short(w), fmt(x, di)) for w, x in zip(weights, inputs)],
+        "terms": [(short(w), texts[n]) for w, n in zip(weights, names)],
         "bias": short(bias),
-        "total": fmt(total, d),
-        "relation": relation(inputs, di, total, d),
+        "total": shown.result.replace("-", MINUS),
+        "relation": shown.relation,
     }
+
+
+def _activation(activation: str, total: float, value: float, d: int) -> dict:
+    """``act(total) = value`` as shown: ReLU and the identity keep the shown digits; others are checked."""
+    if activation in ("relu", "identity"):
+        return {"act_input": fmt(total, d), "act_relation": "=", "value": fmt(value, d)}
+    shown = shown_truthfully(f"{activation}(z)", {"z": total}, value, d)
+    return {"act_input": shown.operands[0].text.replace("-", MINUS), "act_relation": shown.relation,
+            "value": shown.result.replace("-", MINUS)}
 
 
 def _network(lesson: Lesson, nums: LessonNumbers, step: Any, d: int, values: dict) -> dict:
@@ -208,13 +236,10 @@ def _network(lesson: Lesson, nums: LessonNumbers, step: Any, d: int, values: dic
         last = k == len(nums.layers) - 1
         for n, (row, b, s, v) in enumerate(zip(layer.weights, layer.bias, layer.weighted_sums, layer.values)):
             eq = _node_equation(row, below, b, s, d)
-            # ReLU and the identity keep the shown digits; other activations round
-            act_relation = "=" if layer.activation in ("relu", "identity") else relation([], d, v, d)
             nodes.append(
                 {
                     **eq,
-                    "value": fmt(v, d),
-                    "act_relation": act_relation,
+                    **_activation(layer.activation, s, v, d),
                     "name": layer.node_names[n] if layer.node_names else "",
                     # the placeholders whose value this node shows: the moment the voice says one, it appears
                     "cues": [f"raw.{nums.classes[n]}"] if last else hidden_node_keys(k + 1, len(layer.weights), layer.node_names)[n],
@@ -327,24 +352,18 @@ def _softmax_formula(lesson: Lesson, nums: LessonNumbers, step: Any, d: int, val
 def _softmax_derivatives(lesson: Lesson, nums: LessonNumbers, step: Any, d: int, values: dict) -> dict:
     k = _class_index(nums, step.of_class)
     p = nums.softmax
-    own = lambda ps: ps[0] * (1 - ps[0])  # noqa: E731
-    cross = lambda ps: -ps[0] * ps[1]  # noqa: E731
-    ops = [[p[k]] if j == k else [p[k], p[j]] for j in range(len(p))]
-    # one precision for every row, at which every row's shown arithmetic gives its shown result
-    def all_rows_hold(x: int) -> bool:
-        return all(
-            rounded((own if j == k else cross)([rounded(v, x) for v in o]), d) == rounded(nums.jacobian[k][j], d)
-            for j, o in enumerate(ops)
-        )
-
-    dp = next((x for x in range(d, d + EXTRA_DECIMALS + 1) if all_rows_hold(x)), None)
-    if dp is None:
-        raise PlanError(-1, "no precision of the probabilities up to +4 decimals makes every derivative come out right; change display.decimals")
-    rows = [
-        {"j": j, "operands": [tex(v, dp) for v in o], "result": tex(nums.jacobian[k][j], d)}
-        for j, o in enumerate(ops)
-    ]
-    return {"class_index": k, "rows": rows}
+    names = {j: f"p{j + 1}" for j in range(len(p))}
+    rows = [(f"{names[k]}*(1 - {names[k]})" if j == k else f"-{names[k]}*{names[j]}", nums.jacobian[k][j]) for j in range(len(p))]
+    try:  # one precision for every row, at which every row's shown arithmetic gives its shown result
+        shown = truth.show_all(rows, {names[j]: p[j] for j in range(len(p))}, d)
+    except truth.TruthError as exc:
+        raise PlanError(-1, str(exc)) from None
+    out = []
+    for j, row in enumerate(shown):
+        texts = {o.name: tex_operand(o.text) for o in row.operands}
+        operands = [texts[names[k]]] if j == k else [texts[names[k]], texts[names[j]]]
+        out.append({"j": j, "operands": operands, "result": row.result, "relation": row.relation})
+    return {"class_index": k, "rows": out}
 
 
 def _summary(lesson: Lesson, nums: LessonNumbers, step: Any, d: int, values: dict) -> dict:
@@ -354,28 +373,15 @@ def _summary(lesson: Lesson, nums: LessonNumbers, step: Any, d: int, values: dic
 def _cross_entropy(lesson: Lesson, nums: LessonNumbers, step: Any, d: int, values: dict) -> dict:
     assert nums.observed is not None and nums.cross_entropy is not None
     p = nums.softmax[nums.observed]
+    shown = shown_truthfully("-log(p)", {"p": p}, nums.cross_entropy, d)
     return {
         "observed": nums.observed,
         "p": p,
-        "p_text": _log_operand(p, nums.cross_entropy, d),
+        "p_text": tex_operand(shown.operands[0].text),
+        "relation": shown.relation,
         "cross_entropy": nums.cross_entropy,
         "cross_entropy_text": tex(nums.cross_entropy, d),
     }
-
-
-def _log_operand(p: float, result: float, d: int) -> str:
-    """``p`` for TeX, written so that −log of the number shown rounds to ``result`` at ``d`` decimals: fixed
-    decimals where they are enough, else scientific notation (a probability of 1e-12 is not "0.00")."""
-    target = rounded(result, d)
-    for x in range(d, d + EXTRA_DECIMALS + 1):
-        shown = rounded(p, x)
-        if shown > 0 and rounded(-math.log(shown), d) == target:
-            return tex(p, x)
-    for digits in range(2, 13):
-        mantissa, exponent = f"{p:.{digits - 1}e}".split("e")
-        if rounded(-math.log(float(f"{mantissa}e{exponent}")), d) == target:
-            return f"{mantissa} \\times 10^{{{int(exponent)}}}"
-    raise PlanError(-1, f"no way to write the probability {p:.3g} so that its −log shows as {fmt(result, d)}")
 
 
 _BUILDERS: dict[str, Callable[..., dict]] = {

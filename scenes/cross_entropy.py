@@ -16,7 +16,8 @@ class CrossEntropyScene(StepScene):
         c = d["observed"]
         color = self.class_color(c)
         p_tex = f"p_{{{self.tex_label(c)}}}"
-        eq = self.math(r"\text{cross-entropy}", "=", f"-\\log {p_tex}", "=", f"-\\log({d['p_text']})", r"\approx", d["cross_entropy_text"], size=style.MATH - 4)
+        rel = {"=": "=", "\u2248": r"\approx"}[d["relation"]]
+        eq = self.math(r"\text{cross-entropy}", "=", f"-\\log {p_tex}", "=", f"-\\log({d['p_text']})", rel, d["cross_entropy_text"], size=style.MATH - 4)
         eq[-1].set_color(color)
         self.fit(eq, style.CONTENT_WIDTH)
         eq.move_to([0, 2.0, 0])

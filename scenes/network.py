@@ -129,7 +129,7 @@ class NetworkScene(StepScene):
         if activation != "identity":
             parts[-1] += ","
             name = ACTIVATION_NAMES[activation]
-            parts += [f"\\quad \\mathrm{{{name}}}({t(spec['total'])}) {REL[spec['act_relation']]}", t(spec["value"])]
+            parts += [f"\\quad \\mathrm{{{name}}}({t(spec['act_input'])}) {REL[spec['act_relation']]}", t(spec["value"])]
         eq = self.math(*parts, size=style.MATH - 4)
         eq[-1].set_color(ManimColor(self.theme.accent))
         self.fit(eq, style.CONTENT_WIDTH)

@@ -273,3 +273,12 @@ def test_a_good_recording_passes_check(tmp_path):
     _wav(tmp_path / "intro.wav", 1.0)
     checked = check_lesson(write(tmp_path, edited("    id: intro\n", "    id: intro\n    audio: intro.wav\n")))
     assert checked.plan.steps[0].audio == str((tmp_path / "intro.wav").resolve())
+
+
+def test_an_activation_is_shown_true_at_its_digits(tmp_path):
+    # the top hidden node sums to 0.6 - 1.11 = -0.51; sigmoid(-0.51) = 0.3752, which shows as 0.38 (not 0.37)
+    text = edited("activation: relu      # two hidden nodes", "activation: sigmoid").replace("bias: [1.6, 0.7]", "bias: [-1.11, 0.7]", 1)
+    checked = check_lesson(write(tmp_path, text))
+    node = next(s for s in checked.plan.steps if s.kind == "network").data["layers"][0]["nodes"][0]
+    assert (node["total"], node["act_input"], node["act_relation"], node["value"]) == ("\u22120.51", "\u22120.51", "\u2248", "0.38")
+    assert checked.numbers.layers[0].values[0] == pytest.approx(1 / (1 + math.exp(0.51)))
