@@ -14,14 +14,19 @@ at the end, so a failed or interrupted render leaves the previous files whole.
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import hashlib
 import json
 import os
 import shutil
+import sys
 import tempfile
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import wraps
 from fractions import Fraction
 from pathlib import Path
 
@@ -29,9 +34,11 @@ import numpy as np
 
 from lesson import captions
 from lesson.audio import AAC_FRAME, aac_track
+from lesson.errors import UsageError
 from lesson.narrate import Narrated
 from lesson.numbers import LessonNumbers
 from lesson.plan import Plan, StepPlan
+from lesson import render as _render
 from lesson.render import QUALITIES, StepRenderer, StepResult, default_cache_dir, write_clips
 from lesson.speech import RATE
 from lesson.timing import LEAD, StepTiming
@@ -50,6 +57,106 @@ class BuildResult:
     peak: float | None  # dBFS
 
 
+LOCK_NAME = ".lesson.lock"  # in the output folder while a render writes there; holds the renderer's pid
+
+
+def check_folder(path: Path, what: str) -> None:
+    """A UsageError unless ``path`` is a folder this process can write into, or can make, tried by writing a file.
+
+    For the command line to call before any work; ``what`` names the option (``-o``, ``--cache-dir``).
+    """
+    try:
+        if path.exists() and not path.is_dir():
+            raise UsageError(f"{what} {path}: is a file, not a folder")
+        existing = path  # a folder not made yet is checked where it would be made: nothing is created here
+        while not existing.exists():
+            if existing.parent == existing:
+                break
+            existing = existing.parent
+        if not existing.is_dir():
+            raise UsageError(f"{what} {path}: cannot create the folder: {existing} is a file")
+    except OSError as exc:  # a name too long, a loop of links, ...
+        raise UsageError(f"{what} {path}: {exc.strerror or exc}") from None
+    try:
+        # a name no render's stale-folder rule (".<lesson id>-*", the id has no dot) can match
+        with tempfile.NamedTemporaryFile(prefix=f".lesson.check-{os.getpid()}-", dir=existing):
+            pass
+    except OSError as exc:
+        raise UsageError(f"{what} {path}: cannot write into {existing}: {exc.strerror or exc}") from None
+
+
+def _lock_holder(fd: int) -> str:
+    for _ in range(20):  # the holder writes its pid just after it takes the lock
+        text = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+        if text:
+            return text
+        time.sleep(0.05)
+    return ""
+
+
+@contextmanager
+def output_lock(out_dir: Path) -> Iterator[None]:
+    """Hold ``out_dir``'s lock (an advisory flock of ``out_dir/.lesson.lock``): one render at a time writes into a
+    folder. Another render waits for it, saying so once on stderr. The file is removed when the lock is let go."""
+    path = out_dir / LOCK_NAME
+    told = False
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if not told:
+                    holder = _lock_holder(fd)
+                    who = f"process {holder}" if holder.isdigit() else "another process"
+                    print(f"waiting for {who}, which is rendering into {out_dir}/", file=sys.stderr, flush=True)
+                    told = True
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            mine, now = os.fstat(fd), os.stat(path)  # the holder removes the file as it lets go: lock the new one then
+            locked = (mine.st_dev, mine.st_ino) == (now.st_dev, now.st_ino)
+        except FileNotFoundError:
+            locked = False
+        except BaseException:
+            os.close(fd)
+            raise
+        if locked:
+            break
+        os.close(fd)
+    _render._inherited_fds.add(fd)  # the workers forked meanwhile close their copy
+    try:
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        _render._inherited_fds.discard(fd)
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+        os.close(fd)
+
+
+def _one_render_per_folder(fn: Callable[..., BuildResult]) -> Callable[..., BuildResult]:
+    """Check the output and cache folders first, and hold the output folder's lock while ``fn`` runs.
+
+    Renders into one folder then never remove each other's files (each clears the stale ``.<id>-*`` folders
+    of killed renders, which only a render holding the lock may do)."""
+
+    @wraps(fn)
+    def locked(plan: Plan, numbers: LessonNumbers, out_dir: Path, **options) -> BuildResult:
+        check_folder(out_dir, "output folder")
+        check_folder(options.get("cache_dir") or default_cache_dir(), "cache folder")
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"output folder {out_dir}: cannot create it: {exc.strerror or exc}") from None
+        with output_lock(out_dir):
+            return fn(plan, numbers, out_dir, **options)
+
+    return locked
+
+
+@_one_render_per_folder
 def build(
     plan: Plan,
     numbers: LessonNumbers,
@@ -65,6 +172,7 @@ def build(
     use_cache: bool = True,
     on_step: Callable[[StepResult], None] | None = None,
     on_start: Callable[[StepPlan, bool], None] | None = None,
+    strict_layout: bool = False,
 ) -> BuildResult:
     from lesson.audio import loudness, peak_dbfs
     from lesson.narrate import Narrator
@@ -73,7 +181,7 @@ def build(
     width, height, fps = QUALITIES[quality]
     cache_dir = cache_dir or default_cache_dir()
     narrator = Narrator(plan, voice, words_per_minute, cache_dir, use_cache)
-    renderer = StepRenderer(plan.style, quality, jobs=jobs, cache_dir=cache_dir, use_cache=use_cache, on_step=on_step, on_start=on_start)
+    renderer = StepRenderer(plan.style, quality, jobs=jobs, cache_dir=cache_dir, use_cache=use_cache, on_step=on_step, on_start=on_start, strict_layout=strict_layout)
     narrated: dict[int, Narrated] = {}
     timings: dict[int, StepTiming] = {}  # what the scenes get: the narration's timing, with the captions when burned in
 
@@ -105,6 +213,9 @@ def build(
             narrate(step)
             renderer.submit(step, timings[step.index])
         results = renderer.results(plan.steps)
+    except BaseException:  # Ctrl-C, SIGTERM, a narration that failed: the workers stop now
+        renderer.close(abort=True)
+        raise
     finally:
         renderer.close()
     synthesis = narrator.synthesis_seconds
@@ -142,7 +253,7 @@ def build(
     cues = captions.make_cues([_words(r.step, narrated[r.step.index], at * AAC_FRAME / RATE) for r, at in zip(results, voice_at)], duration)
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    for stale in out_dir.glob(f".{plan.lesson_id}-*"):  # left by a render that was killed while writing
+    for stale in out_dir.glob(f".{plan.lesson_id}-*"):  # left by a killed render (we hold the lock: not a live one's)
         shutil.rmtree(stale, ignore_errors=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{plan.lesson_id}-", dir=out_dir))
     try:

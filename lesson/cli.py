@@ -178,6 +178,7 @@ def new(name: str) -> None:
 @click.option("--cache-dir", type=click.Path(path_type=Path), default=None, help="Where rendered sections and speech are kept.")
 @click.option("--voice", type=click.Choice(["piper", "espeak", "none"]), default=None, help="Override the script's voice; 'none' renders without sound.")
 @click.option("--burn-captions", is_flag=True, help="Also draw the captions into the picture, in the bottom band.")
+@click.option("--strict-layout", is_flag=True, help="Fail (exit 1) when a step's layout has a problem, instead of warning.")
 @ALLOW_OUTSIDE
 @user_errors
 def render(
@@ -190,20 +191,27 @@ def render(
     cache_dir: Path | None,
     voice: str | None,
     burn_captions: bool,
+    strict_layout: bool,
     allow_outside: bool,
 ) -> None:
     """Render a lesson script to OUT_DIR/<lesson id>.mp4 with captions, chapters, transcript, poster and manifest."""
     import dataclasses
     import os
+    import signal
     import time
 
     from rich.console import Console
 
-    from lesson.build import build
+    from lesson.build import build, check_folder
+    from lesson.render import default_cache_dir
     from lesson.script import check_lesson
 
     console = Console(stderr=True)
     started = time.perf_counter()
+    check_folder(cache_dir or default_cache_dir(), "--cache-dir")  # before any work: a folder that cannot be written
+    check_folder(out_dir, "-o")  # is misuse (exit 2)
+    # SIGTERM stops a render as Ctrl-C does: the workers are stopped, no partial file is left, the lock is let go
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     checked = check_lesson(file, allow_outside=allow_outside)
     lesson, numbers, plan = checked.lesson, checked.numbers, checked.plan
     for warning in checked.warnings:
@@ -242,6 +250,7 @@ def render(
         use_cache=not no_cache,
         on_step=finished,
         on_start=started_step,
+        strict_layout=strict_layout,
     )
     sound = f", {result.loudness:.1f} LUFS" if result.loudness is not None else ", no sound"
     console.print(f"done in {time.perf_counter() - started:.1f}s: {result.duration:.1f}s of video{sound}")
@@ -251,6 +260,7 @@ def render(
 
 @cli.command()
 @click.option("--cache-dir", type=click.Path(path_type=Path), default=None, help="The cache to empty.")
+@user_errors
 def clean(cache_dir: Path | None) -> None:
     """Delete every cached drawing, rendered step and spoken sentence."""
     import shutil
@@ -258,6 +268,8 @@ def clean(cache_dir: Path | None) -> None:
     from lesson.render import default_cache_dir
 
     base = cache_dir or default_cache_dir()
+    if base.exists() and not base.is_dir():
+        raise UsageError(f"--cache-dir {base}: is a file, not a folder")
     count = {name: len(list((base / name).glob(pattern))) if (base / name).is_dir() else 0
              for name, pattern in (("drawings", "*/script.json"), ("sections", "*.mp4"), ("speech", "s-*.npz"))}
     for folder in ("sections", "drawings", "speech", "voices", "tex", "texts"):

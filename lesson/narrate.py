@@ -172,6 +172,6 @@ def _load(path: Path) -> Speech | None:
 
 
 def _save(path: Path, speech: Speech) -> None:
-    tmp = path.with_suffix(".tmp.npz")
+    tmp = path.with_suffix(f".tmp.{os.getpid()}.npz")  # two renders speaking one sentence never share a file
     np.savez(tmp, samples=speech.samples, times=np.array(speech.times, dtype=float).reshape(-1, 2))
     tmp.replace(path)

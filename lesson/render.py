@@ -20,11 +20,17 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
 import shutil
+import signal
+import subprocess
+import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -157,11 +163,14 @@ def render_step(
         from lesson import frames
 
         frames.install()
+    share_svgs()
     began = time.perf_counter()
     width, height, fps = QUALITIES[quality]
     target.parent.mkdir(parents=True, exist_ok=True)
     drawing.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=f"lesson-{step.id}-", dir=target.parent) as work:
+    # this process's own work folder (Manim's media folder); its name carries the pid, see _remove_stale
+    prefix = f".work-{os.getpid()}-{step.id}-"
+    with tempfile.TemporaryDirectory(prefix=prefix, dir=target.parent) as work, tex_sandbox():
         settings = {
             "pixel_width": width,
             "pixel_height": height,
@@ -175,10 +184,10 @@ def render_step(
             "write_to_movie": True,
             "save_last_frame": False,
             "video_encoder_options": encoder_options(fps),
-            # LaTeX and text are compiled once and kept beside the sections, so an edited step re-renders quickly;
-            # one folder per step id, so that two workers never compile into the same file at once
-            "tex_dir": str(target.parent.parent / "tex" / step.id),
-            "text_dir": str(target.parent.parent / "texts" / step.id),
+            # LaTeX and text pictures are made once and kept beside the sections, shared by every step and every
+            # render: each is made in a private place and renamed into these folders whole (see share_svgs)
+            "tex_dir": str(target.parent.parent / "tex"),
+            "text_dir": str(target.parent.parent / "texts"),
         }
         with tempconfig(settings):
             config.background_color = style.background
@@ -186,17 +195,22 @@ def render_step(
             scene.render()
             partials = [Path(p) if p else None for p in scene.renderer.file_writer.partial_movie_files]
             spec = scene.session_spec.video_encoder
-        staged = Path(tempfile.mkdtemp(prefix=".draw-", dir=drawing.parent))
+        staged = Path(tempfile.mkdtemp(prefix=f".draw-{os.getpid()}-", dir=drawing.parent))
+        aside = drawing.with_name(f".old-{os.getpid()}-{drawing.name}")
         try:
             _save_drawing(staged, scene, partials, spec)
-            if replace:  # --no-cache: this drawing replaces any earlier one
-                shutil.rmtree(drawing, ignore_errors=True)
+            if replace:  # --no-cache: this drawing replaces any earlier one (moved aside whole, not deleted in place)
+                try:
+                    os.rename(drawing, aside)
+                except OSError:
+                    pass
             try:
                 os.rename(staged, drawing)
-            except OSError:  # drawn meanwhile by another render: theirs is the same
+            except OSError:  # drawn meanwhile by another render: theirs is the same, ours is discarded
                 pass
         finally:
             shutil.rmtree(staged, ignore_errors=True)
+            shutil.rmtree(aside, ignore_errors=True)
         import resource
 
         video = assemble(drawing, timing, target, began, peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
@@ -272,6 +286,156 @@ def encode_still(target: Path, pixels: np.ndarray, frames: int, spec: dict) -> N
     os.replace(tmp, target)
 
 
+# ---------------------------------------------------------------- LaTeX and text pictures, shared safely
+
+# kpathsea reads these from the environment before texmf.cnf: no shell escape (\write18), and TeX may open
+# files only below its working folder (no absolute paths, no "..", no dot files) for reading and for writing
+TEX_SANDBOX = {"shell_escape": "f", "openin_any": "p", "openout_any": "p"}
+
+
+@contextmanager
+def tex_sandbox() -> Iterator[None]:
+    """Run TeX with :data:`TEX_SANDBOX` in this process while inside (a worker keeps it for good, see _start_worker)."""
+    before = {k: os.environ.get(k) for k in TEX_SANDBOX}
+    os.environ.update(TEX_SANDBOX)
+    try:
+        yield
+    finally:
+        for k, v in before.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def compile_tex_svg(code: str, work: Path, template) -> Path:
+    """Typeset the LaTeX document ``code`` to ``work/formula.svg`` the way Manim does, but inside ``work`` only.
+
+    TeX runs with ``work`` as its current folder on relative file names and with :data:`TEX_SANDBOX` added to its
+    environment, whatever this process's environment says (paranoid ``openin_any`` refuses absolute paths, so
+    the names must be relative). Leaves TeX's files in ``work``; raises ValueError if TeX or dvisvgm fails.
+    """
+    from manim.utils.tex_file_writing import make_tex_compilation_command, print_all_tex_errors
+
+    env = os.environ | TEX_SANDBOX
+    tex = work / "formula.tex"
+    tex.write_text(code, encoding="utf-8")
+    fmt = template.output_format
+    compilers = [template.tex_compiler] if isinstance(template.tex_compiler, str) else list(template.tex_compiler)
+    for compiler in compilers:
+        command = make_tex_compilation_command(compiler, fmt, Path(tex.name), Path("."))
+        # kpathsea's notes go to stderr (the standalone class probes /dev/null, which the sandbox refuses): kept
+        # for the message if TeX fails
+        done = subprocess.run(command, cwd=work, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        if done.returncode != 0:
+            if (work / "formula.log").is_file():
+                print_all_tex_errors(work / "formula.log", compiler, tex)
+            notes = sorted({line.strip() for line in done.stderr.decode(errors="replace").splitlines() if line.strip()})
+            said = "".join(f"; {n}" for n in notes)
+            raise ValueError(f"{compiler} could not typeset a formula (see the LaTeX errors above){said}")
+    svg = work / "formula.svg"
+    command = ["dvisvgm", *(["--pdf"] if fmt == ".pdf" else []), "--page=1", "--no-fonts", "--verbosity=0",
+               f"--output={svg.name}", f"formula{fmt}"]
+    subprocess.run(command, cwd=work, env=env, stdout=subprocess.DEVNULL)
+    if not svg.is_file():
+        raise ValueError(f"dvisvgm could not convert formula{fmt} to SVG")
+    return svg
+
+
+def tex_to_svg(expression: str, environment: str | None = None, tex_template=None) -> Path:
+    """Manim's ``tex_to_svg_file``, safe for processes that share ``config.tex_dir``: the SVG of a formula
+    (named as Manim names it) is compiled in a private folder and renamed into ``tex_dir`` whole."""
+    from manim import config
+    from manim.utils.tex_file_writing import tex_hash
+
+    template = tex_template or config["tex_template"]
+    if environment is not None:
+        code = template.get_texcode_for_expression_in_env(expression, environment)
+    else:
+        code = template.get_texcode_for_expression(expression)
+    shared = config.get_dir("tex_dir")
+    svg = shared / f"{tex_hash(code)}.svg"
+    if svg.is_file():
+        return svg
+    shared.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".work-{os.getpid()}-", dir=shared))
+    try:
+        made = compile_tex_svg(code, work, template)
+        if not svg.exists():  # else another process made it meanwhile: the same picture
+            os.replace(made, svg)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return svg
+
+
+def _written_whole(write: Callable, position: int) -> Callable:
+    """``write`` (a Pango text-to-SVG function taking its output file at ``position``) writing to a temporary name
+    and renaming it into place, so that another process never reads half a picture."""
+
+    def wrapper(*args, **kwargs):
+        args = list(args)
+        target = args[position] if len(args) > position else kwargs["file_name"]
+        tmp = os.path.join(os.path.dirname(target), f".{os.path.basename(target)}.{os.getpid()}")
+        if len(args) > position:
+            args[position] = tmp
+        else:
+            kwargs["file_name"] = tmp
+        try:
+            write(*args, **kwargs)
+            os.replace(tmp, target)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        return target
+
+    return wrapper
+
+
+def _generate_mobject(self):
+    """Manim's ``SVGMobject.generate_mobject``, parsing its modified copy of the SVG from memory: Manim writes it
+    beside the SVG as ``<name>_.svg`` and deletes it after, which collides with any other process doing the same."""
+    import io
+
+    from manim.mobject.svg import svg_mobject
+
+    tree = self.modify_xml_tree(svg_mobject.ET.parse(self.get_file_path()))
+    modified = io.BytesIO()
+    tree.write(modified)
+    modified.seek(0)
+    svg = svg_mobject.se.SVG.parse(modified)
+    mobjects, mobject_dict = self.get_mobjects_from(svg)
+    self.add(*mobjects)
+    self.id_to_vgroup_dict = mobject_dict
+    self.flip(svg_mobject.RIGHT)  # Flip y
+    return self
+
+
+_svgs_shared = False
+
+
+def share_svgs() -> None:
+    """Make Manim's folders of LaTeX and text pictures safe to share between processes (idempotent).
+
+    Stock Manim compiles LaTeX inside ``tex_dir`` itself (and then deletes every file there but the .tex and .svg
+    files, a concurrent compile's too) and has Pango write text pictures straight to their final name; either
+    lets another process read or delete a half-made file; and every SVG is copied to ``<name>_.svg`` beside it
+    to be parsed, then deleted. Here a formula is compiled in a private folder (:func:`tex_to_svg`), a text
+    picture is written under a temporary name, each then renamed into place, and the copy is parsed from memory.
+    """
+    global _svgs_shared
+    if _svgs_shared:
+        return
+    import manimpango
+    from manim.mobject.svg.svg_mobject import SVGMobject
+    from manim.mobject.text import tex_mobject
+
+    tex_mobject.tex_to_svg_file = tex_to_svg
+    SVGMobject.generate_mobject = _generate_mobject
+    manimpango.text2svg = _written_whole(manimpango.text2svg, 4)  # Text (manim.mobject.text.text_mobject calls it so)
+    manimpango.MarkupUtils.text2svg = staticmethod(_written_whole(manimpango.MarkupUtils.text2svg, 7))  # MarkupText
+    _svgs_shared = True
+
+
 def drawing_ready(drawing: Path) -> bool:
     """Whether ``drawing`` can be laid out for any timing (else its step must be drawn again)."""
     try:
@@ -313,7 +477,7 @@ def assemble(drawing: Path, timing: StepTiming, target: Path, began: float | Non
         frames, frames - hold_frames, hold_frames, tuple(script["layout_problems"]), time.perf_counter() - began,
         peak_mb=round(peak_mb, 1),
     )
-    meta = target.with_suffix(f".json.{os.getpid()}")
+    meta = target.with_name(f".{target.stem}.json.{os.getpid()}")
     meta.write_text(json.dumps(dataclasses.asdict(video)))
     os.replace(meta, target.with_suffix(".json"))
     os.replace(tmp, target)  # last: a section counts as cached only when its video is in place
@@ -397,25 +561,125 @@ def cached_video(path: Path) -> StepVideo | None:
         return None
 
 
-def _remove_stale(folder: Path, patterns: tuple[str, ...], age: float = 3600.0) -> None:
-    """Remove work files and folders matching ``patterns`` older than ``age`` seconds (a live render's are newer)."""
+STALE_SECONDS = 3600.0  # a work file untouched this long was left by a render that was killed
+DEAD_OWNER_SECONDS = 60.0  # ... and sooner, if the process its name carries is gone (a short grace, in case the
+# cache is shared with processes whose pids this one cannot see: another container, another host)
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists and is not a zombie (one that ended but was not reaped yet)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat[stat.rindex(")") + 2] != "Z"
+    except (OSError, ValueError, IndexError):
+        return True
+
+
+def _owner(name: str) -> int | None:
+    """The pid a work file's name carries: ``.work-<pid>-…``, ``.draw-<pid>-…``, ``.old-<pid>-…`` (folders),
+    ``….<pid>``, ``….<pid>.npz`` (files)."""
+    m = re.match(r"\.(?:work|draw|old)-(\d+)-", name) or re.search(r"\.(\d+)(?:\.npz)?$", name)
+    return int(m.group(1)) if m else None
+
+
+def _last_touched(path: Path) -> float:
+    """The newest modification time of ``path`` and, for a folder, of everything in it."""
+    newest = path.lstat().st_mtime
+    if path.is_dir() and not path.is_symlink():
+        for p in path.rglob("*"):
+            try:
+                newest = max(newest, p.lstat().st_mtime)
+            except OSError:
+                pass
+    return newest
+
+
+def _remove_stale(folder: Path, patterns: tuple[str, ...], age: float = STALE_SECONDS) -> None:
+    """Remove work files and folders matching ``patterns`` left by renders that were killed: those whose name
+    carries the pid of a process that is gone (untouched for DEAD_OWNER_SECONDS), and any untouched for ``age``
+    seconds (a live render's are newer)."""
     now = time.time()
     for pattern in patterns:
         for path in folder.glob(pattern):
             try:
-                if now - path.stat().st_mtime > age:
-                    shutil.rmtree(path) if path.is_dir() else path.unlink()
+                idle = now - _last_touched(path)
+                owner = _owner(path.name)
+                gone = owner is not None and owner != os.getpid() and not pid_alive(owner)
+                if idle > age or (gone and idle > DEAD_OWNER_SECONDS):
+                    shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
             except OSError:
                 pass
+
+
+def remove_stale_work_files(cache_dir: Path) -> None:
+    """Clean the cache of what killed renders left: work folders, half-written drawings, sections, pictures, speech."""
+    _remove_stale(cache_dir / "sections", (".*", "lesson-*", "*.json.[0-9]*"))  # lesson-*, *.json.<pid>: older names
+    _remove_stale(cache_dir / "drawings", (".*", "*/.*"))  # .draw-<pid>-… being written, .old-…, stills being encoded
+    for pictures in ("tex", "texts"):
+        _remove_stale(cache_dir / pictures, (".*",))  # .work-<pid>-… folders, .<name>.svg.<pid>
+        if (cache_dir / pictures).is_dir():  # one folder per step id: the older layout, no longer read
+            for old in (cache_dir / pictures).iterdir():
+                if old.is_dir() and not old.name.startswith("."):
+                    _remove_stale(cache_dir / pictures, (old.name,))
+    _remove_stale(cache_dir / "speech", ("*.tmp*", "*.[0-9]*.npz", ".*"))
+    _remove_stale(cache_dir / "voices", (".*",))
 
 
 def _failure(step: StepPlan, exc: Exception) -> str:
     return f"step {step.index + 1} '{step.id}' ({step.kind}) failed: {type(exc).__name__}: {exc}"
 
 
-def _start_worker() -> None:
-    """Each worker imports Manim once, as it starts (while the main process may be speaking the narration)."""
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+_inherited_fds: set[int] = set()  # the main process's descriptors a worker must not keep (the output folder's lock)
+
+
+def _die_with_parent(parent: int, forked_by_main_thread: bool) -> None:
+    """End this process as soon as ``parent`` does, even when it is killed with SIGKILL (which it cannot pass on)."""
+    if sys.platform.startswith("linux") and forked_by_main_thread:  # the signal comes when the forking *thread* ends
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            no = ctypes.c_ulong(0)
+            libc.prctl(PR_SET_PDEATHSIG, ctypes.c_ulong(signal.SIGKILL), no, no, no)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # it ended before the line above
+        os._exit(1)
+
+    def watch() -> None:  # the fallback, where prctl is not there: look every second
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="lesson-parent-watch", daemon=True).start()
+
+
+def _start_worker(parent: int | None = None, forked_by_main_thread: bool = True) -> None:
+    """Each worker: ends with the main process, leaves Ctrl-C to it (it stops the workers), runs TeX sandboxed,
+    and imports Manim once, as it starts (while the main process may be speaking the narration)."""
+    if parent is not None:
+        _die_with_parent(parent, forked_by_main_thread)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group; the main process kills us
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the main process's handler, inherited through fork
+    for fd in _inherited_fds:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    os.environ.update(TEX_SANDBOX)
     import manim  # noqa: F401
+
+    share_svgs()
 
 
 class StepRenderer:
@@ -437,15 +701,16 @@ class StepRenderer:
         use_cache: bool = True,
         on_step: Callable[[StepResult], None] | None = None,
         on_start: Callable[[StepPlan, bool], None] | None = None,
+        strict_layout: bool = False,
     ):
         self.style, self.quality, self.jobs, self.use_cache = style, quality, jobs, use_cache
+        self.strict_layout = strict_layout  # a layout problem fails its step (also one found when it was drawn before)
         self.on_step, self.on_start = on_step, on_start
         self.cache = (cache_dir or default_cache_dir()) / "sections"
         self.cache.mkdir(parents=True, exist_ok=True)
         self.drawings = self.cache.parent / "drawings"
         self._failures: list[str] = []
-        _remove_stale(self.cache, ("lesson-*", ".*"))  # left by renders that were killed
-        _remove_stale(self.drawings, (".draw-*", "*/.still-*"))
+        remove_stale_work_files(self.cache.parent)  # left by renders that were killed
         self._codes: dict[str, str] = {}
         self._done: dict[int, StepResult] = {}
         self._futures: dict[Future, tuple[StepPlan, Path]] = {}
@@ -475,7 +740,10 @@ class StepRenderer:
         """Fork the worker pool now (at most ``jobs`` workers, and no more than there are steps to draw)."""
         if self._pool is None and workers > 0:
             ctx = multiprocessing.get_context("fork")
-            self._pool = ProcessPoolExecutor(max_workers=max(1, min(self.jobs, workers)), mp_context=ctx, initializer=_start_worker)
+            self._pool = ProcessPoolExecutor(
+                max_workers=max(1, min(self.jobs, workers)), mp_context=ctx, initializer=_start_worker,
+                initargs=(os.getpid(), threading.current_thread() is threading.main_thread()),
+            )
             self._pool.submit(int)  # with fork, every worker starts now, at the first task
 
     def submit(self, step: StepPlan, timing: StepTiming) -> None:
@@ -497,7 +765,7 @@ class StepRenderer:
         if self.on_start:
             self.on_start(step, False)
         self.start(1)
-        future = self._pool.submit(render_step, step, self.style, self.quality, timing, path, drawing, replace=not self.use_cache)  # type: ignore[union-attr]
+        future = self._pool.submit(render_step, step, self.style, self.quality, timing, path, drawing, replace=not self.use_cache, strict_layout=self.strict_layout)  # type: ignore[union-attr]
         self._futures[future] = (step, path)
 
     def _finished(self, result: StepResult) -> None:
@@ -516,13 +784,25 @@ class StepRenderer:
                     failures.append(_failure(step, exc))
                     continue
                 self._finished(StepResult(step, path, False, video))
+        except BaseException:  # Ctrl-C, SIGTERM, an error in on_step: the workers stop now
+            self.close(abort=True)
+            raise
         finally:
             self.close()
+        if self.strict_layout:  # steps drawn by an earlier render without the flag
+            failures += [f"step {r.step.index + 1} '{r.step.id}' ({r.step.kind}) is not laid out cleanly: {p}"
+                         for r in sorted(self._done.values(), key=lambda r: r.step.index) for p in r.layout_problems]
         if failures:
             raise LessonError(failures + ["the steps that rendered are cached; fix the failing step and render again"])
         return [self._done[s.index] for s in steps]
 
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+    def close(self, abort: bool = False) -> None:
+        """Stop the workers: once the steps they are drawing are done, or at once (``abort``: Ctrl-C, an error)."""
+        pool = self._pool
+        if pool is None:
+            return
+        if abort:
+            for process in list((getattr(pool, "_processes", None) or {}).values()):  # CPython keeps them there
+                process.kill()  # every file a worker writes is renamed into place whole, so nothing half-made stays
+        pool.shutdown(wait=True, cancel_futures=True)
+        self._pool = None  # only now: a Ctrl-C while waiting above still finds the workers to kill
