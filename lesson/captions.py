@@ -46,57 +46,105 @@ def wrap(text: str, width: int = MAX_CHARS, max_lines: int = MAX_LINES) -> tuple
     words = text.split()
     if not words or any(len(w) > width for w in words):
         return None if words else ()
-    if len(text) <= width:
-        return (text,)
+    return _wrap([_Piece(w, 0.0, 0.0, False) for w in words], width, max_lines)
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """A word, or a part of a word too long for a line (``glued``: it continues the piece before it, with no space)."""
+
+    text: str
+    start: float
+    end: float
+    glued: bool
+
+
+def _pieces(words: list[Word], width: int = MAX_CHARS) -> list[_Piece]:
+    """The words, each one longer than a line cut into even parts of at most ``width`` characters that share its time."""
+    out: list[_Piece] = []
+    for w in words:
+        if len(w.text) <= width:
+            out.append(_Piece(w.text, w.start, w.end, False))
+            continue
+        n = -(-len(w.text) // width)
+        cuts = [round(k * len(w.text) / n) for k in range(n + 1)]
+        for k in range(n):
+            a, b = cuts[k], cuts[k + 1]
+            t0 = w.start + (w.end - w.start) * a / len(w.text)
+            t1 = w.start + (w.end - w.start) * b / len(w.text)
+            out.append(_Piece(w.text[a:b], t0, t1, k > 0))
+    return out
+
+
+def _join(pieces: list[_Piece]) -> str:
+    return "".join(("" if p.glued or i == 0 else " ") + p.text for i, p in enumerate(pieces))
+
+
+def _wrap(pieces: list[_Piece], width: int = MAX_CHARS, max_lines: int = MAX_LINES) -> tuple[str, ...] | None:
+    """The pieces as at most ``max_lines`` lines of at most ``width`` characters, as even as possible (a word cut
+    into pieces may go on over a line break); None if they do not fit."""
+    if not pieces:
+        return ()
+    whole = _join(pieces)
+    if len(whole) <= width:
+        return (whole,)
     if max_lines < 2:
         return None
     best = None
-    for k in range(1, len(words)):
-        a, b = " ".join(words[:k]), " ".join(words[k:])
+    for k in range(1, len(pieces)):
+        a, b = _join(pieces[:k]), _join(pieces[k:])
         if len(a) <= width and len(b) <= width:
-            score = abs(len(a) - len(b))
+            score = (abs(len(a) - len(b)), pieces[k].glued)  # a break between words if one is as good
             if best is None or score < best[0]:
                 best = (score, (a, b))
     return best[1] if best else None
 
 
 def make_cues(steps: list[list[Word]], video_end: float) -> list[Cue]:
-    """Group each step's words into cues, then fix their times to the rules."""
-    groups: list[list[Word]] = []
+    """Group each step's words into cues, then fix their times to the rules.
+
+    A word longer than a line is cut into parts that fill lines of their own, so that every cue keeps to
+    2 lines of 42 characters whatever the narration. If the video is too short to show every cue for a
+    second (a very long word spoken quickly), the cues share the time there is, in order, inside the video.
+    """
+    groups: list[list[_Piece]] = []
     for words in steps:
-        current: list[Word] = []
-        for w in words:
-            if not w.text.strip():
-                continue
+        current: list[_Piece] = []
+        for w in _pieces([w for w in words if w.text.strip()]):
             if current:
-                candidate = " ".join(x.text for x in current + [w])
-                too_long = wrap(candidate) is None or w.end - current[0].start > MAX_SECONDS
+                too_long = _wrap(current + [w]) is None or w.end - current[0].start > MAX_SECONDS
                 sentence_done = current[-1].text.endswith((".", "?", "!", ":")) and current[-1].end - current[0].start >= MIN_SECONDS
-                if sentence_done:
+                if sentence_done and not w.glued:
                     groups.append(current)
                     current = []
                 elif too_long:
                     # break after the last comma if there is one, so a cue does not end mid-clause
-                    commas = [k for k, x in enumerate(current[:-1]) if x.text.endswith((",", ";")) and k >= 1]
+                    commas = [k for k, x in enumerate(current[:-1]) if x.text.endswith((",", ";")) and k >= 1 and not current[k + 1].glued]
                     cut = commas[-1] + 1 if commas else len(current)
                     groups.append(current[:cut])
                     current = current[cut:]
             current.append(w)
         if current:
             groups.append(current)
-    cues = [[g[0].start, g[-1].end + LINGER, " ".join(w.text for w in g)] for g in groups]
+    cues = [[g[0].start, g[-1].end + LINGER, g] for g in groups]
+    # the shortest a cue may be: a second, or less when the video cannot show every cue for a second
+    shortest = MIN_SECONDS
+    if cues:
+        shortest = min(MIN_SECONDS, max(video_end - cues[0][0], 0.0) / len(cues))
     for i, cue in enumerate(cues):
         nxt = cues[i + 1][0] if i + 1 < len(cues) else video_end
         cue[1] = max(min(cue[1], nxt), cue[1] - LINGER)  # the linger ends where the next cue starts
-        cue[1] = max(cue[1], cue[0] + MIN_SECONDS)
+        cue[1] = max(cue[1], cue[0] + shortest)
         cue[1] = min(cue[1], cue[0] + MAX_SECONDS, video_end)
         if i + 1 < len(cues) and cues[i + 1][0] < cue[1]:
             cues[i + 1][0] = cue[1]  # the next cue waits for this one
-    if cues and cues[-1][1] - cues[-1][0] < MIN_SECONDS:
-        cues[-1][0] = max(0.0, cues[-1][1] - MIN_SECONDS)
-        if len(cues) > 1:
-            cues[-2][1] = min(cues[-2][1], cues[-1][0])
-    return [Cue(round(s, 3), round(e, 3), wrap(t) or (t,)) for s, e, t in cues]
+    # from the end: a cue pushed past the end of the video, or left too short, moves earlier
+    limit = video_end
+    for cue in reversed(cues):
+        cue[1] = min(cue[1], limit)
+        cue[0] = max(0.0, min(cue[0], cue[1] - shortest))
+        limit = cue[0]
+    return [Cue(round(s, 3), round(e, 3), _wrap(g) or (_join(g),)) for s, e, g in cues]
 
 
 def _clock(seconds: float, sep: str) -> str:

@@ -5,18 +5,21 @@ from __future__ import annotations
 from manim import DOWN, LEFT, UP, FadeIn, VGroup
 
 from scenes import style
-from scenes.base import StepScene
+from scenes.base import READABLE, StepScene
+
 
 
 class SoftmaxDerivativesScene(StepScene):
-    def draw(self) -> None:
+    def rows(self, inline: bool) -> VGroup:
+        """One formula per raw output: ``∂p_k/∂z_j = symbolic = numbers ≈ result``; ``inline``: ∂p/∂z on one line."""
         d = self.step.data
         k = d["class_index"]
         pk = f"p_{{{self.tex_label(k)}}}"
         rows = VGroup()
         for r in d["rows"]:
             j = r["j"]
-            lhs = f"\\frac{{\\partial {pk}}}{{\\partial z_{{{self.tex_label(j)}}}}}"
+            zj = f"z_{{{self.tex_label(j)}}}"
+            lhs = f"\\partial {pk} / \\partial {zj}" if inline else f"\\frac{{\\partial {pk}}}{{\\partial {zj}}}"
             if j == k:
                 symbolic = f"{pk}(1 - {pk})"
                 numbers = f"{r['operands'][0]}\\,(1 - {r['operands'][0]})"
@@ -27,14 +30,39 @@ class SoftmaxDerivativesScene(StepScene):
             m = self.math(lhs, "=", symbolic, "=", numbers, "\\approx", r["result"], size=style.MATH - 6)
             m[-1].set_color(self.class_color(j))
             rows.add(m)
-        rows.arrange(DOWN, buff=0.35, aligned_edge=LEFT)
-        self.fit(rows, style.CONTENT_WIDTH, style.CONTENT_HEIGHT - 1.0)
+        return rows.arrange(DOWN, buff=0.35, aligned_edge=LEFT)
+
+    def draw(self) -> None:
+        d = self.step.data
+        k = d["class_index"]
+        width, height = style.CONTENT_WIDTH, style.CONTENT_HEIGHT - 1.0
+        # fractions while they stay large; with many classes or long labels ∂p/∂z is written on one line
+        best = None
+        for inline in (False, True):
+            rows = self.rows(inline)
+            scale = min(1.0, width / rows.width, height / rows.height)
+            if best is None or scale > best[0]:
+                best = (scale, rows)
+            if scale >= READABLE:
+                break
+        rows = best[1]
+        self.fit(rows, width, height)
         rows.move_to([0, 0.5, 0])
         for m, r in zip(rows, d["rows"]):
             self.play(FadeIn(m[:3], shift=0.1 * UP), run_time=style.NORMAL)
             self.cue(f"jacobian.{self.class_name(k)}.{self.class_name(r['j'])}", ahead=style.NORMAL / 2)
             self.play(FadeIn(m[3:], shift=0.2 * LEFT), run_time=style.NORMAL)
-        verdict = self.text("none is 0: gradient descent can use them", style.LABEL, color=self.theme.accent)
+        # at few decimals a derivative may round to 0 on screen: then say that none is *exactly* 0
+        rounded_to_zero = any(_is_zero(r["result"]) for r in d["rows"])
+        words = "none is exactly 0: gradient descent can use them" if rounded_to_zero else "none is 0: gradient descent can use them"
+        verdict = self.text(words, style.LABEL, color=self.theme.accent)
         self.fit(verdict, style.CONTENT_WIDTH)
         verdict.next_to(rows, DOWN, buff=0.5)
         self.play(FadeIn(verdict, shift=0.2 * DOWN), run_time=style.NORMAL)
+
+
+def _is_zero(text: str) -> bool:
+    try:
+        return float(text.replace("\u2212", "-")) == 0
+    except ValueError:  # not a plain number (e.g. written with a power of ten): not shown as 0
+        return False

@@ -14,23 +14,44 @@ class SoftmaxPropertiesScene(StepScene):
         n = self.n_classes
         gap = min(0.62, 3.0 / n)
         order = d["order"]
-        heads = VGroup(
-            self.text("raw output", style.SMALL, color=self.theme.muted).move_to([-4.6, 2.25, 0]),
-            self.text("SoftMax", style.SMALL, color=self.theme.accent).move_to([-0.8, 2.25, 0]),
-        )
-        left, right, arrows = VGroup(), VGroup(), VGroup()
+        left, right = VGroup(), VGroup()
         for rank, c in enumerate(order):
-            y = 1.65 - rank * gap
             color = self.theme.classes[c].color
-            left.add(self.text(f"{self.class_label(c)}  {d['raw'][c]}", style.LABEL, color=color).move_to([-4.6, y, 0]))
-            right.add(self.text(d["softmax"][c], style.LABEL, color=color).move_to([-0.8, y, 0]))
-            arrows.add(Arrow([-3.0, y, 0], [-1.6, y, 0], buff=0, stroke_width=3, color=ManimColor(self.theme.muted), max_tip_length_to_length_ratio=0.15))
-        self.play(FadeIn(heads), LaggedStart(*(FadeIn(l) for l in left), lag_ratio=0.2), run_time=style.NORMAL)
-        self.play(LaggedStart(*(FadeIn(a, shift=0.2 * RIGHT) for a in arrows), lag_ratio=0.2), LaggedStart(*(FadeIn(r) for r in right), lag_ratio=0.2), run_time=style.SLOW)
+            left.add(self.text(f"{self.class_label(c)}  {d['raw'][c]}", style.LABEL, color=color))
+            right.add(self.text(d["softmax"][c], style.LABEL, color=color))
+        # columns: "label  raw" centred at x, an arrow from a0 to a0 + 1.4, the SoftMax values centred at xr;
+        # long labels push the arrows and the values to the right, long values stand further from the arrows
+        x, a0 = -4.6, -3.0
+        half = max(m.width for m in left) / 2
+        if x + half > a0 - 0.2:
+            x = a0 - 0.2 - half
+        if x - half < style.LEFT:
+            a0 += style.LEFT - (x - half)
+            x = style.LEFT + half
+        xr = max(a0 + 2.2, a0 + 1.4 + 0.25 + max(m.width for m in right) / 2)  # the values clear of the arrows
+        heads = VGroup(
+            self.text("raw output", style.SMALL, color=self.theme.muted).move_to([x, 2.25, 0]),
+            self.text("SoftMax", style.SMALL, color=self.theme.accent).move_to([xr, 2.25, 0]),
+        )
+        arrows = VGroup()
+        for rank in range(n):
+            y = 1.65 - rank * gap
+            left[rank].move_to([x, y, 0])
+            right[rank].move_to([xr, y, 0])
+            arrows.add(Arrow([a0, y, 0], [a0 + 1.4, y, 0], buff=0, stroke_width=3, color=ManimColor(self.theme.muted), max_tip_length_to_length_ratio=0.15))
         keeps = VGroup(
             self.text("same order", style.LABEL),
             self.math(r"0 < p < 1", size=style.MATH - 6),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.35).move_to([3.6, 1.2, 0])
+        table = VGroup(heads, left, right, arrows)
+        room = keeps.get_left()[0] - 0.6 - table.get_right()[0]
+        if room < 0:  # the table is wide: the two properties go to its right, as far as the frame allows
+            keeps.shift(min(-room, style.RIGHT - keeps.get_right()[0]) * RIGHT)
+            room = keeps.get_left()[0] - 0.6 - table.get_right()[0]
+        if room < 0:  # and the table shrinks if that is not enough
+            table.scale((table.width + room) / table.width, about_edge=LEFT + UP)
+        self.play(FadeIn(heads), LaggedStart(*(FadeIn(l) for l in left), lag_ratio=0.2), run_time=style.NORMAL)
+        self.play(LaggedStart(*(FadeIn(a, shift=0.2 * RIGHT) for a in arrows), lag_ratio=0.2), LaggedStart(*(FadeIn(r) for r in right), lag_ratio=0.2), run_time=style.SLOW)
         self.play(FadeIn(keeps[0], shift=0.2 * LEFT), run_time=style.QUICK)
         self.play(FadeIn(keeps[1], shift=0.1 * UP), run_time=style.NORMAL)
         terms = " + ".join(d["sum_terms"])

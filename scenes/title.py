@@ -11,17 +11,21 @@ from scenes.base import StepScene
 class TitleScene(StepScene):
     def construct(self) -> None:  # a title card has no step heading
         data = self.step.data
-        title = self.fit(self.text(data["heading"], style.TITLE, weight="BOLD"), style.CONTENT_WIDTH)
+        title = self.fit(self.lines(data["heading"], style.TITLE, max_lines=3, weight="BOLD"), style.CONTENT_WIDTH)
         title.move_to(0.9 * UP)
         parts = [title]
         if data["subtitle"]:
-            sub = self.fit(self.text(data["subtitle"], style.BODY, color=self.theme.muted), style.CONTENT_WIDTH)
+            sub = self.fit(self.lines(data["subtitle"], style.BODY, max_lines=2, color=self.theme.muted), style.CONTENT_WIDTH)
             sub.next_to(title, DOWN, buff=0.45)
             parts.append(sub)
         dots = VGroup(
             *(Circle(radius=0.16, color=self.class_color(i), fill_opacity=1) for i in range(self.n_classes))
         ).arrange(buff=0.35)
         dots.next_to(parts[-1], DOWN, buff=0.6)
+        card = VGroup(*parts, dots)
+        if card.get_bottom()[1] < style.CONTENT_BOTTOM:  # a long title: the card moves up, and shrinks if it must
+            self.fit(card, style.CONTENT_WIDTH, style.TOP - style.CONTENT_BOTTOM)
+            card.move_to([0, (style.TOP + style.CONTENT_BOTTOM) / 2, 0])
         self.play(Write(title), run_time=style.SLOW)
         if len(parts) > 1:
             self.play(FadeIn(parts[1], shift=0.2 * UP), run_time=style.NORMAL)

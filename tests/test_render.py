@@ -29,7 +29,7 @@ def render(path: Path, tmp: Path, **kw):
     lesson = load_lesson(path)
     numbers = compute(lesson, path.parent)
     plan = build_plan(lesson, path.parent, numbers)
-    options = dict(quality="low", voice=lesson.narration.voice, jobs=2, cache_dir=tmp / "cache") | kw
+    options = dict(quality="low", voice=lesson.narration.voice, jobs=2, cache_dir=tmp / "cache", strict_layout=True) | kw
     result = build(plan, numbers, tmp / "out", **options)
     return plan, result.video, list(result.steps)
 
