@@ -433,7 +433,25 @@ def share_svgs() -> None:
     SVGMobject.generate_mobject = _generate_mobject
     manimpango.text2svg = _written_whole(manimpango.text2svg, 4)  # Text (manim.mobject.text.text_mobject calls it so)
     manimpango.MarkupUtils.text2svg = staticmethod(_written_whole(manimpango.MarkupUtils.text2svg, 7))  # MarkupText
+    # Text rewrites its (shared, cached) picture in place after every load; another process could read it half
+    # written. Here the file is rewritten only when that changes it, under a temporary name renamed into place.
+    manimpango.PangoUtils.remove_last_M = staticmethod(_remove_last_m)
     _svgs_shared = True
+
+
+def _remove_last_m(file_name: str) -> None:
+    """manimpango's ``PangoUtils.remove_last_M`` (the same edit of the SVG), written whole or not at all."""
+    import re
+
+    with open(file_name, encoding="utf-8") as f:
+        content = f.read()
+    edited = re.sub(r'Z M [^A-Za-z]*? "\/>', 'Z "/>', content)
+    if edited == content:
+        return
+    tmp = os.path.join(os.path.dirname(file_name), f".{os.path.basename(file_name)}.{os.getpid()}")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(edited)
+    os.replace(tmp, file_name)
 
 
 def drawing_ready(drawing: Path) -> bool:
