@@ -15,8 +15,8 @@ APT_PACKAGES=(
     build-essential python3-dev python3-venv libcairo2-dev libpango1.0-dev pkg-config
     # LaTeX for MathTex
     texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm
-    # one font family for all on-screen text
-    fonts-urw-base35 fontconfig
+    # one font family for all on-screen text; Pango falls back to DejaVu (Arabic, Hebrew) and WenQuanYi (CJK)
+    fonts-urw-base35 fontconfig fonts-wqy-microhei
     # ffprobe, for checking rendered files
     ffmpeg
     # the fallback voice (--voice espeak), through its library

@@ -93,9 +93,14 @@ def test_a_recording_that_is_not_audio_is_a_clear_error(tmp_path):
     text = (ROOT / "tests" / "fixtures" / "five_classes.yaml").read_text().split("\nsteps:")[0]
     (tmp_path / "take.wav").write_text("not audio at all")
     (tmp_path / "bad.yaml").write_text(text + '\nsteps:\n  - {kind: title, title: T, narration: "Hello.", audio: take.wav}\n')
+    with pytest.raises(LessonError, match="bad.yaml:[0-9]+:[0-9]+: recording 'take.wav': cannot read this audio file"):
+        load_lesson(tmp_path / "bad.yaml")  # lesson check decodes the recording
+    # a recording spoiled after the check (between check and render) is still a clean error at render time
+    write_recording(tmp_path / "take.wav", 1.0)
     lesson = load_lesson(tmp_path / "bad.yaml")
     numbers = compute(lesson, tmp_path)
     plan = build_plan(lesson, tmp_path, numbers)
+    (tmp_path / "take.wav").write_text("not audio at all")
     with pytest.raises(LessonError, match="take.wav: cannot read this audio file"):
         build(plan, numbers, tmp_path / "out", quality="low", voice="none", cache_dir=tmp_path / "cache")
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

@@ -282,3 +282,11 @@ def test_an_activation_is_shown_true_at_its_digits(tmp_path):
     node = next(s for s in checked.plan.steps if s.kind == "network").data["layers"][0]["nodes"][0]
     assert (node["total"], node["act_input"], node["act_relation"], node["value"]) == ("\u22120.51", "\u22120.51", "\u2248", "0.38")
     assert checked.numbers.layers[0].values[0] == pytest.approx(1 / (1 + math.exp(0.51)))
+
+
+def test_a_label_no_installed_font_can_draw_is_refused_by_check(tmp_path):
+    text = edited("label: Setosa,", "label: \U00013000\U00013001,")  # Egyptian hieroglyphs: no font dev.sh installs has them
+    with pytest.raises(LessonError) as caught:
+        check_lesson(write(tmp_path, text))
+    located = [(p.line, p.column) for p in caught.value.problems if "no installed font can draw" in p.message]
+    assert located == [line_of(text, "\U00013000")]

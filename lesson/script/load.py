@@ -362,12 +362,33 @@ def _cross_checks(lesson: Lesson, folder: Path, allow_outside: bool) -> list[Fou
             for msg, needle in _placeholder_problems(text, known):
                 out.append((where, msg, False, needle))
             out += [(where, msg, False, needle) for msg, needle in _word_problems(text)]
+    out += _font_problems(lesson)
     ids = [s.id for s in lesson.steps if s.id]
     if lesson.video.poster is not None and lesson.video.poster not in ids:
         out.append((("video", "poster"), f"no step with id {lesson.video.poster!r}{one_of(lesson.video.poster, ids, 'step ids')}", False, ""))
     for s, step in enumerate(lesson.steps):
         if step.id and ids.count(step.id) > 1:
             out.append((("steps", s, "id"), f"step id {step.id!r} is used twice", False, ""))
+    return out
+
+
+def _font_problems(lesson: Lesson) -> list[Found]:
+    """Drawn text with characters no installed font has (they would show as empty boxes)."""
+    from lesson.fonts import font_package, undrawable
+
+    drawn: list[tuple[Path_, str | None]] = [(("title",), lesson.title), (("subtitle",), lesson.subtitle), (("author",), lesson.author)]
+    for k, i in enumerate(lesson.network.inputs):
+        drawn += [(("network", "inputs", k, "label"), i.label), (("network", "inputs", k, "unit"), i.unit)]
+    drawn += [(("network", "classes", k, "label"), c.label) for k, c in enumerate(lesson.network.classes)]
+    for s, step in enumerate(lesson.steps):
+        drawn.append((("steps", s, "title"), step.title))
+        drawn += [(("steps", s, "points", i), p) for i, p in enumerate(getattr(step, "points", []))]
+    out: list[Found] = []
+    for where, text in drawn:
+        if text and any(ord(ch) > 0xFF for ch in text) and (missing := undrawable(text)):
+            shown = "".join(missing[:8])
+            packages = ", ".join(sorted({font_package(ch) for ch in missing}))
+            out.append((where, f"no installed font can draw {shown!r}; install a font that does (Debian: {packages})", False, missing[0]))
     return out
 
 
