@@ -12,6 +12,7 @@ and "e^{1.43}" becomes "e to the power of one point four three".
 
 from __future__ import annotations
 
+import functools
 import re
 
 _ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
@@ -101,6 +102,7 @@ def _numbers_in(text: str) -> str:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=16384)  # a pure function of the token; a lesson repeats its words
 def spoken(token: str) -> str:
     """The spoken form of one display token; "" for a token that is not read (a lone dash)."""
     t = token
