@@ -16,8 +16,13 @@ import numpy as np
 import mathcore
 from lesson.datasets import read_table
 from lesson.errors import LessonError
+from lesson.script import limits
 from lesson.script.model import Lesson
 from lesson.script.placeholders import hidden_node_keys
+
+
+class TrainingTooLong(LessonError):
+    """The training the script asks for would take too long (rows × epochs × seeds over the limit)."""
 
 
 @dataclass(frozen=True)
@@ -221,6 +226,12 @@ def _train(lesson: Lesson, base: Path, example: np.ndarray, allow_outside: bool)
         raise LessonError(
             f"the labels {shown} in column {training.label_column!r} are not classes of the network "
             f"(classes: {', '.join(classes)})"
+        )
+    passes = len(table.labels) * training.epochs * len(training.seeds)
+    if passes > limits.TRAINING_PASSES:
+        raise TrainingTooLong(
+            f"{len(table.labels)} rows × {training.epochs} epochs × {len(training.seeds)} seeds make {passes:,} passes "
+            f"through the network; at most {limits.TRAINING_PASSES:,} (fewer epochs or rows)"
         )
     x_raw = np.column_stack([table.columns[training.columns[n]] for n in names])
     x = mathcore.minmax_scale(x_raw, [i.range[0] for i in spec.inputs], [i.range[1] for i in spec.inputs])

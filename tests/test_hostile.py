@@ -84,6 +84,7 @@ REJECTED = {
     "unclosed_quote": (edited("title: ArgMax and SoftMax\n", 'title: "ArgMax and SoftMax\n'), "{name: versicolor", "the quote at line 8, column 8 is never closed"),
     "tab_indent": (edited("  decimals: 2", "\tdecimals: 2"), "\tdecimals", "indent with spaces, never tabs"),
     "bool_as_label": (edited("label: Setosa,", "label: yes,"), "yes,", "write text here"),
+    "training_too_long": (edited("epochs: 300", "epochs: 5000").replace("seeds: [1, 4]", "seeds: [1, 2, 3, 4]"), "5000", "make 3,000,000 passes"),
     "unknown_class_lists_classes": (edited("of_class: setosa\n    narration: >-\n      But", "of_class: rose\n    narration: >-\n      But"), "rose", "(classes: setosa, versicolor, virginica)"),
 }
 # errors inside a '>' block point at the offending text, not at the block's first line
@@ -219,7 +220,7 @@ def test_half_way_cases_round_up_as_written():
 def test_limits_are_documented():
     readme = (ROOT / "lessons" / "README.md").read_text(encoding="utf-8")
     for name in ("SCRIPT_DEPTH", "NUMBER_MIN", "NUMBER_MAX", "SIGNIFICANT_DIGITS", "RAW_OUTPUT_MAX", "HIDDEN_MAX",
-                 "SCALED_INPUT_MAX", "LABEL_CHARS", "TITLE_CHARS", "WORD_CHARS", "PLACEHOLDER_PRECISION", "EPOCHS_MAX",
+                 "SCALED_INPUT_MAX", "LABEL_CHARS", "TITLE_CHARS", "WORD_CHARS", "PLACEHOLDER_PRECISION", "EPOCHS_MAX", "TRAINING_PASSES",
                  "DATA_BYTES", "DATA_ROWS", "MIN_CONTRAST"):
         value = getattr(limits, name)
         shown = f"{value:g}" if isinstance(value, float) else f"{value:,}" if value >= 10000 else str(value)  # as the table writes them

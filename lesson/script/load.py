@@ -427,11 +427,13 @@ def _computed(lesson: Lesson, folder: Path, allow_outside: bool) -> tuple[Any, A
     import numpy as np
 
     from mathcore.errors import MathError
-    from lesson.numbers import compute
+    from lesson.numbers import TrainingTooLong, compute
     from lesson.plan import PlanError, build_plan
 
     try:
         numbers = compute(lesson, folder, allow_outside=allow_outside)
+    except TrainingTooLong as exc:
+        return None, None, [(("training", "epochs"), exc.problems[0].message, False, "")]
     except LessonError as exc:  # the training data
         return None, None, [(("training", "data"), f"{p.message}", False, "") for p in exc.problems]
     except MathError as exc:
