@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import mathcore
 from lesson import digits, truth
 from lesson.errors import LessonError
 from lesson.numbers import LessonNumbers, compute
@@ -37,45 +38,7 @@ class PlanError(LessonError):
         self.step, self.message, self.where = step, message, where
 
 
-@dataclass(frozen=True)
-class ClassStyle:
-    name: str
-    label: str
-    color: str
-
-
-@dataclass(frozen=True)
-class Style:
-    background: str
-    text: str
-    muted: str
-    accent: str
-    font: str
-    classes: tuple[ClassStyle, ...]
-
-
-@dataclass(frozen=True)
-class StepPlan:
-    index: int
-    kind: str
-    id: str
-    title: str
-    narration: str  # as captioned: digits, Unicode minus
-    data: dict[str, Any] = field(default_factory=dict)
-    tokens: tuple[str, ...] = ()  # the narration's whitespace-separated tokens, as captioned
-    spoken: tuple[str, ...] = ()  # each token as the voice reads it ("−0.44" → "minus zero point four four")
-    cues: tuple[tuple[str, int], ...] = ()  # (placeholder name, index of the token where its value is spoken)
-    audio: str | None = None  # a recording of the narration, an absolute path
-
-
-@dataclass(frozen=True)
-class Plan:
-    lesson_id: str
-    title: str
-    quality: str
-    style: Style
-    steps: tuple[StepPlan, ...]
-    pause: float
+from lesson.plandata import ClassStyle, Plan, StepPlan, Style  # noqa: E402  (the plan's types, shared with the scenes)
 
 
 # ---------------------------------------------------------------- number text
@@ -374,10 +337,12 @@ def _cross_entropy(lesson: Lesson, nums: LessonNumbers, step: Any, d: int, value
     assert nums.observed is not None and nums.cross_entropy is not None
     p = nums.softmax[nums.observed]
     shown = shown_truthfully("-log(p)", {"p": p}, nums.cross_entropy, d)
+    xs, ys = mathcore.sample("neg_log", math.exp(-4), 1.0, 160)  # the curve −log p, drawn from 0.018 to 1
     return {
         "observed": nums.observed,
         "p": p,
         "p_text": tex_operand(shown.operands[0].text),
+        "curve": [(float(x), float(y)) for x, y in zip(xs, ys)],
         "relation": shown.relation,
         "cross_entropy": nums.cross_entropy,
         "cross_entropy_text": tex(nums.cross_entropy, d),

@@ -21,6 +21,7 @@ from mathcore.architecture import (
     wide_resnet,
 )
 from mathcore.errors import MathError
+from mathcore.functions import FUNCTIONS, sample
 from mathcore.loss import cross_entropy, cross_entropy_grad
 from mathcore.network import Dense, ForwardPass, Network, backprop
 from mathcore.scaling import minmax_scale, minmax_unscale
@@ -28,6 +29,8 @@ from mathcore.softmax import argmax_onehot, log_softmax, softmax, softmax_jacobi
 from mathcore.train import TrainResult, accuracy, init_network, train
 
 __all__ = [
+    "FUNCTIONS",
+    "sample",
     "ACTIVATIONS",
     "Activation",
     "Architecture",

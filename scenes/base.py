@@ -31,7 +31,7 @@ from manim import (
     Write,
 )
 
-from lesson.plan import StepPlan, Style
+from lesson.plandata import StepPlan, Style
 from lesson.timing import Hold, Play, StepTiming, Wait, after_hold, holds_as_frames
 from lesson import fonts
 from scenes import layout, style

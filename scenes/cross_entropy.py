@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import math
-
-from manim import DOWN, LEFT, UP, Axes, Create, Dot, FadeIn, ManimColor, VGroup
+from manim import DOWN, LEFT, UP, Axes, Create, Dot, FadeIn, ManimColor, VGroup, VMobject
 
 from scenes import style
 from scenes.base import StepScene
@@ -28,7 +26,7 @@ class CrossEntropyScene(StepScene):
             x_range=[0, 1, 0.25], y_range=[0, 4, 1], x_length=6.0, y_length=2.8,
             axis_config={"color": ManimColor(self.theme.muted), "include_ticks": False}, tips=False,
         ).move_to([0, -0.55, 0])
-        curve = axes.plot(lambda p: -math.log(p), x_range=[math.exp(-4), 1, 0.005], color=ManimColor(self.theme.accent))
+        curve = VMobject(color=ManimColor(self.theme.accent)).set_points_smoothly([axes.c2p(x, y) for x, y in d["curve"]])
         xl = self.text("probability of the observed class", style.SMALL, color=self.theme.muted).next_to(axes.x_axis, DOWN, buff=0.2)
         ticks = VGroup(
             self.text("0", style.SMALL, color=self.theme.muted).next_to(axes.c2p(0, 0), LEFT, buff=0.15),

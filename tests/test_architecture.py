@@ -40,3 +40,25 @@ def test_importing_mathcore_loads_neither_manim_nor_yaml_nor_click():
     code = "import sys, mathcore, mathcore.iris; print(sorted(m for m in ('manim', 'yaml', 'click') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_scene_imports_neither_the_model_nor_the_math_core_nor_the_planner():
+    """Scenes draw plain data (lesson.plandata): importing one, alone, loads no script model, YAML, math core or planner."""
+    from scenes import SCENES
+
+    forbidden = ("pydantic", "yaml", "mathcore", "lesson.plan", "lesson.script", "lesson.numbers", "lesson.truth")
+    for kind, target in SCENES.items():
+        module = target.split(":")[0]
+        code = f"import sys, {module}; print(sorted(m for m in {forbidden!r} if m in sys.modules))"
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+        assert out.stdout.strip() == "[]", (kind, out.stdout)
+
+
+def test_no_scene_computes_the_math():
+    """Logarithms, exponentials and activations come from the plan as text, never from a scene."""
+    maths = {"log", "log2", "log10", "exp", "expm1", "log1p", "tanh", "sigmoid", "softmax"}
+    for path in sorted((ROOT / "scenes").glob("*.py")):
+        calls = {
+            n.func.attr for n in ast.walk(ast.parse(path.read_text())) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+        }
+        assert not calls & maths, (path.name, calls & maths)

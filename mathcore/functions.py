@@ -1,0 +1,42 @@
+"""Named functions of one variable, sampled for plots: the activations, exp and −log.
+
+A plot on screen is a list of points from here; no scene evaluates a function itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from mathcore._checks import FloatArray, finite_array
+from mathcore.activations import ACTIVATIONS
+from mathcore.errors import MathError
+
+
+def _neg_log(x: FloatArray) -> FloatArray:
+    if np.any(x <= 0):
+        raise MathError("−log is defined for positive numbers only")
+    return -np.log(x)
+
+
+FUNCTIONS: dict[str, Callable[[FloatArray], FloatArray]] = {
+    **{name: act.fn for name, act in ACTIVATIONS.items()},
+    "exp": np.exp,
+    "neg_log": _neg_log,
+}
+
+
+def sample(name: str, low: float, high: float, n: int = 200) -> tuple[FloatArray, FloatArray]:
+    """``n`` evenly spaced points of the function ``name`` on [low, high]: (x, y)."""
+    if name not in FUNCTIONS:
+        raise MathError(f"unknown function {name!r} (known: {', '.join(sorted(FUNCTIONS))})")
+    if not (np.isfinite(low) and np.isfinite(high) and low < high) or n < 2:
+        raise MathError(f"need a range low < high and at least 2 points, got [{low}, {high}] and {n}")
+    x = np.linspace(low, high, n)
+    with np.errstate(over="raise"):
+        try:
+            y = finite_array(FUNCTIONS[name](x), name)
+        except FloatingPointError:
+            raise MathError(f"{name} overflows on [{low}, {high}]") from None
+    return x, y
