@@ -75,8 +75,29 @@ def _window_out(size: int, kernel: int, stride: int, padding: int, layer: str) -
     return span // stride + 1
 
 
+class _Layer:
+    """What every layer shares: its kind is its class's name."""
+
+    @property
+    def kind(self) -> str:
+        return type(self).__name__
+
+
+class _Free(_Layer):
+    """A layer that counts no multiply-adds (normalising, activations, pooling, reshaping); no parameters unless
+    it says otherwise (batch-norm's scale and shift)."""
+
+    @property
+    def params(self) -> int:
+        return 0
+
+    def mult_adds(self, input_shape: Shape) -> int:
+        self.output_shape(input_shape)  # type: ignore[attr-defined]  # the shape is still checked
+        return 0
+
+
 @dataclass(frozen=True)
-class Conv2d:
+class Conv2d(_Layer):
     """2-D convolution with square ``kernel``.  ``bias`` defaults to False, as in every WRN convolution.
 
     params = out_C * in_C * k * k (+ out_C with bias); output side = floor((side + 2p - k) / s) + 1.
@@ -101,10 +122,6 @@ class Conv2d:
             raise MathError(f"bias must be True or False, got {self.bias!r}")
 
     @property
-    def kind(self) -> str:
-        return type(self).__name__
-
-    @property
     def params(self) -> int:
         weights = self.out_channels * self.in_channels * self.kernel * self.kernel
         return weights + (self.out_channels if self.bias else 0)
@@ -123,7 +140,7 @@ class Conv2d:
 
 
 @dataclass(frozen=True)
-class BatchNorm2d:
+class BatchNorm2d(_Free):
     """Batch normalisation over ``channels``: a learnt scale and shift per channel, 2 * C parameters.
 
     The running mean and variance (another 2 * C numbers) are statistics, not parameters.
@@ -137,10 +154,6 @@ class BatchNorm2d:
         _positive_int(self.channels, "channels")
 
     @property
-    def kind(self) -> str:
-        return type(self).__name__
-
-    @property
     def params(self) -> int:
         return 2 * self.channels
 
@@ -150,35 +163,19 @@ class BatchNorm2d:
             raise MathError(f"{self.kind} normalises {self.channels} channels, got {c}")
         return (c, h, w)
 
-    def mult_adds(self, input_shape: Shape) -> int:
-        self.output_shape(input_shape)
-        return 0
-
 
 @dataclass(frozen=True)
-class ReLU:
+class ReLU(_Free):
     """max(0, x) element-wise: any shape, no parameters, 0 multiply-adds."""
 
     short: ClassVar[str] = "relu"
 
-    @property
-    def kind(self) -> str:
-        return type(self).__name__
-
-    @property
-    def params(self) -> int:
-        return 0
-
     def output_shape(self, input_shape: Shape) -> Shape:
         return _shape(input_shape)
 
-    def mult_adds(self, input_shape: Shape) -> int:
-        self.output_shape(input_shape)
-        return 0
-
 
 @dataclass(frozen=True)
-class AvgPool2d:
+class AvgPool2d(_Free):
     """Average over ``kernel`` x ``kernel`` windows, moved by ``stride`` (default: ``kernel``); no padding."""
 
     kernel: int
@@ -191,48 +188,24 @@ class AvgPool2d:
         if self.stride is not None:
             _positive_int(self.stride, "stride")
 
-    @property
-    def kind(self) -> str:
-        return type(self).__name__
-
-    @property
-    def params(self) -> int:
-        return 0
-
     def output_shape(self, input_shape: Shape) -> Shape:
         c, h, w = _image(_shape(input_shape), self.kind)
         step = self.kernel if self.stride is None else self.stride
         return (c, _window_out(h, self.kernel, step, 0, self.kind), _window_out(w, self.kernel, step, 0, self.kind))
 
-    def mult_adds(self, input_shape: Shape) -> int:
-        self.output_shape(input_shape)
-        return 0
-
 
 @dataclass(frozen=True)
-class Flatten:
+class Flatten(_Free):
     """Any shape to a vector of all its values: (C, H, W) -> (C*H*W,)."""
 
     short: ClassVar[str] = "flatten"
 
-    @property
-    def kind(self) -> str:
-        return type(self).__name__
-
-    @property
-    def params(self) -> int:
-        return 0
-
     def output_shape(self, input_shape: Shape) -> Shape:
         return (math.prod(_shape(input_shape)),)
 
-    def mult_adds(self, input_shape: Shape) -> int:
-        self.output_shape(input_shape)
-        return 0
-
 
 @dataclass(frozen=True)
-class Linear:
+class Linear(_Layer):
     """Fully connected layer on a vector: params = in * out (+ out with bias), mult-adds = in * out."""
 
     in_features: int
@@ -246,10 +219,6 @@ class Linear:
         _positive_int(self.out_features, "out_features")
         if not isinstance(self.bias, bool):
             raise MathError(f"bias must be True or False, got {self.bias!r}")
-
-    @property
-    def kind(self) -> str:
-        return type(self).__name__
 
     @property
     def params(self) -> int:
@@ -300,7 +269,7 @@ def _run(layers: tuple[Layer, ...], input_shape: Shape) -> tuple[Shape, ...]:
 
 
 @dataclass(frozen=True)
-class ResidualBlock:
+class ResidualBlock(_Layer):
     """``main(x) + shortcut(x')``: a main path of layers plus a shortcut, added element-wise.
 
     ``shortcut`` is a projection convolution, or None for the identity.  ``shortcut_from``
@@ -330,10 +299,6 @@ class ResidualBlock:
         if self.shortcut_from >= len(main):
             raise MathError(f"shortcut_from must be below the {len(main)} main-path layers, got {self.shortcut_from}")
         object.__setattr__(self, "main", main)
-
-    @property
-    def kind(self) -> str:
-        return type(self).__name__
 
     @property
     def params(self) -> int:
