@@ -82,19 +82,6 @@ def is_shown_exactly(value: float, decimals: int) -> bool:
     return math.isclose(rounded(value, decimals), value, rel_tol=0, abs_tol=1e-9)
 
 
-def operand_decimals(
-    operands: Sequence[float], compute_shown: Callable[[list[float]], float], true_result: float, decimals: int
-) -> int:
-    """The fewest decimals (>= ``decimals``) for ``operands`` such that computing with the
-    rounded operands gives ``true_result`` at ``decimals``."""
-    target = rounded(true_result, decimals)
-    for d in range(decimals, decimals + EXTRA_DECIMALS + 1):
-        if math.isclose(rounded(compute_shown([rounded(v, d) for v in operands]), decimals), target, abs_tol=1e-12):
-            return d
-    raise PlanError(-1, f"no precision up to {decimals + EXTRA_DECIMALS} decimals makes the shown arithmetic give "
-                        f"{fmt(true_result, decimals)}; change display.decimals")
-
-
 def relation(operands: Sequence[float], decimals_shown: int, result: float, decimals: int) -> str:
     """"=" if every shown operand and the shown result are exact, else "≈"."""
     exact = all(is_shown_exactly(v, decimals_shown) for v in operands) and is_shown_exactly(result, decimals)
