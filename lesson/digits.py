@@ -12,7 +12,8 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 SIGNIFICANT = 15
-_SPEC = re.compile(r"(?P<sign>[+\- ])?(?P<group>,)?(?:\.(?P<precision>\d+))?(?P<type>[f%])?")
+# a number format as placeholders take it: [sign][,][.precision][f|%] (lesson.script.placeholders checks the bounds)
+NUMBER_FORMAT = re.compile(r"(?P<sign>[+\- ])?(?P<group>,)?(?:\.(?P<precision>\d{1,3}))?(?P<type>[f%])?")
 
 
 def decimal(value: float) -> Decimal:
@@ -41,7 +42,7 @@ def fixed(value: float, decimals: int, *, sign: str = "", grouping: bool = False
 
 def format_number(value: float, spec: str, default_decimals: int) -> str:
     """``value`` by a placeholder format (a checked one: [sign][,][.precision][f|%])."""
-    m = _SPEC.fullmatch(spec)
+    m = NUMBER_FORMAT.fullmatch(spec)
     if m is None:
         raise ValueError(f"not a number format: {spec!r}")
     decimals = int(m["precision"]) if m["precision"] is not None else (6 if m["type"] else default_decimals)

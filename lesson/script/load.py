@@ -359,7 +359,7 @@ def _cross_checks(lesson: Lesson, folder: Path, allow_outside: bool) -> list[Fou
         texts: list[tuple[Path_, str]] = [((*at, "narration"), step.narration), ((*at, "title"), step.title)]
         texts += [((*at, "points", i), p) for i, p in enumerate(getattr(step, "points", []))]
         for where, text in texts:
-            for msg, needle in _placeholder_problems(text, known):
+            for msg, needle in placeholders.problems(text, known):
                 out.append((where, msg, False, needle))
             out += [(where, msg, False, needle) for msg, needle in _word_problems(text)]
     out += _font_problems(lesson)
@@ -403,22 +403,6 @@ def _word_problems(text: str) -> list[tuple[str, str]]:
             out.append((f"a word of {len(word)} characters; words may have at most {limits.WORD_CHARS}", word[:30]))
         elif run := re.search(rf"\d{{{limits.NUMBER_RUN_DIGITS + 1},}}", word):
             out.append((f"a number of {len(run.group())} digits; the voice reads numbers of at most {limits.NUMBER_RUN_DIGITS}", run.group()))
-    return out
-
-
-def _placeholder_problems(text: str, known: dict) -> list[tuple[str, str]]:
-    """Each problem with the placeholders of ``text``, and the placeholder's text to point at."""
-    import re
-
-    found = placeholders.problems(text, known)
-    out = []
-    for msg in found:
-        m = re.search(r"\{[^{}]*\}", msg)
-        needle = m.group(0) if m and m.group(0) in text else ""
-        if not needle and m:  # a placeholder with a format: point at its name
-            name = m.group(0)[1:-1].split(":")[0].split("!")[0]
-            needle = "{" + name if "{" + name in text else ""
-        out.append((msg, needle))
     return out
 
 

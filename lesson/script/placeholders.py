@@ -12,7 +12,7 @@ import string
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Literal
 
-from lesson.digits import fixed, format_number
+from lesson.digits import NUMBER_FORMAT, fixed, format_number
 from lesson.script import limits
 
 if TYPE_CHECKING:
@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 _FORMATTER = string.Formatter()
 Kind = Literal["number", "integer", "word"]
 # the formats a placeholder may take: a whitelist, so that no width, fill or exotic type reaches format()
-_NUMBER_FORMAT = re.compile(r"(?P<sign>[+\- ])?(?P<group>,)?(?:\.(?P<precision>\d{1,3}))?(?P<type>[f%])?")
 _INTEGER_FORMAT = re.compile(r"(?P<sign>[+\- ])?(?P<group>,)?d?")
 FORMAT_HELP = "use .2f (two decimals), +.2f (with its sign), .0% (a percentage) or , (thousands)"
 
@@ -81,7 +80,7 @@ def format_problem(spec: str, kind: Kind) -> str | None:
         return None
     if kind == "word":
         return "a word takes no format: write the placeholder without ':'"
-    m = _NUMBER_FORMAT.fullmatch(spec)
+    m = NUMBER_FORMAT.fullmatch(spec)
     if m is None and kind == "integer" and _INTEGER_FORMAT.fullmatch(spec):
         return None
     if m is None:
@@ -93,26 +92,29 @@ def format_problem(spec: str, kind: Kind) -> str | None:
     return None
 
 
-def problems(text: str, known: Mapping[str, Kind] | set[str]) -> list[str]:
-    """What is wrong with the placeholders in ``text`` (an empty list when nothing is)."""
+def problems(text: str, known: Mapping[str, Kind] | set[str]) -> list[tuple[str, str]]:
+    """What is wrong with the placeholders in ``text`` (an empty list when nothing is): each message with the
+    placeholder as written in ``text`` (or the start of it; "" for broken braces), to point at."""
     import difflib
 
     try:
         found = _fields(text)
     except ValueError as exc:
-        return [f"broken placeholder braces ({exc}); write {{{{ and }}}} for literal braces"]
+        return [(f"broken placeholder braces ({exc}); write {{{{ and }}}} for literal braces", "")]
     out = []
     for field, spec, conv in found:
+        written = "{" + field + (f"!{conv}" if conv else "") + (f":{spec}" if spec else "") + "}"
+        at = written if written in text else "{" + field
         if field not in known:
             close = difflib.get_close_matches(field, sorted(known), n=1, cutoff=0.6)
             hint = f"; did you mean {{{close[0]}}}?" if close else "; `lesson numbers` lists every name"
-            out.append(f"unknown placeholder {{{field}}}{hint}")
+            out.append((f"unknown placeholder {{{field}}}{hint}", at))
             continue
         if conv:
-            out.append(f"placeholder {{{field}!{conv}}}: conversions are not supported; write {{{field}}}")
+            out.append((f"placeholder {{{field}!{conv}}}: conversions are not supported; write {{{field}}}", at))
         kind: Kind = known[field] if isinstance(known, Mapping) else "number"
         if spec and (why := format_problem(spec, kind)):
-            out.append(f"placeholder {{{field}:{spec}}}: {why}")
+            out.append((f"placeholder {{{field}:{spec}}}: {why}", at))
     return out
 
 
