@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from lesson.atomic import replacing
 from lesson.audio import normalise
 from lesson.plan import Plan, StepPlan
 from lesson.speech import RATE, Engine, Speech, even_times, get_engine, sentences
@@ -129,9 +129,8 @@ class Narrator:
             except (OSError, KeyError, ValueError):
                 pass
         packets = encode_aac(speech.samples)
-        tmp = path.with_suffix(f".{os.getpid()}.npz")
-        np.savez(tmp, data=np.frombuffer(b"".join(packets), dtype=np.uint8), ends=np.cumsum([len(p) for p in packets]))
-        tmp.replace(path)
+        with replacing(path, ".npz") as tmp:  # np.savez adds .npz to a name without it
+            np.savez(tmp, data=np.frombuffer(b"".join(packets), dtype=np.uint8), ends=np.cumsum([len(p) for p in packets]))
         return tuple(packets)
 
 
@@ -172,6 +171,5 @@ def _load(path: Path) -> Speech | None:
 
 
 def _save(path: Path, speech: Speech) -> None:
-    tmp = path.with_suffix(f".tmp.{os.getpid()}.npz")  # two renders speaking one sentence never share a file
-    np.savez(tmp, samples=speech.samples, times=np.array(speech.times, dtype=float).reshape(-1, 2))
-    tmp.replace(path)
+    with replacing(path, ".npz") as tmp:  # two renders speaking one sentence never share a file
+        np.savez(tmp, samples=speech.samples, times=np.array(speech.times, dtype=float).reshape(-1, 2))

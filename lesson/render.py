@@ -37,6 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
+from lesson.atomic import replacing
 from lesson.errors import LessonError
 from lesson.plan import StepPlan, Style
 from lesson.timing import Hold, Play, StepTiming, Wait, after_hold, holds_as_frames
@@ -269,8 +270,7 @@ def encode_still(target: Path, pixels: np.ndarray, frames: int, spec: dict) -> N
     import av
 
     rate = Fraction(*spec["frame_rate"])
-    tmp = target.with_name(f".{target.name}.{os.getpid()}")
-    with av.open(str(tmp), "w", format=spec["container_format"]) as out:
+    with replacing(target) as tmp, av.open(str(tmp), "w", format=spec["container_format"]) as out:
         stream = out.add_stream(spec["codec"], rate=rate, options=dict(map(tuple, spec["options"])))
         stream.pix_fmt = spec["pixel_format"]
         stream.width = spec["width"]
@@ -283,7 +283,6 @@ def encode_still(target: Path, pixels: np.ndarray, frames: int, spec: dict) -> N
                 out.mux(packet)
         for packet in stream.encode(None):
             out.mux(packet)
-    os.replace(tmp, target)
 
 
 # ---------------------------------------------------------------- LaTeX and text pictures, shared safely
@@ -375,17 +374,12 @@ def _written_whole(write: Callable, position: int) -> Callable:
     def wrapper(*args, **kwargs):
         args = list(args)
         target = args[position] if len(args) > position else kwargs["file_name"]
-        tmp = os.path.join(os.path.dirname(target), f".{os.path.basename(target)}.{os.getpid()}")
-        if len(args) > position:
-            args[position] = tmp
-        else:
-            kwargs["file_name"] = tmp
-        try:
+        with replacing(target) as tmp:
+            if len(args) > position:
+                args[position] = str(tmp)
+            else:
+                kwargs["file_name"] = str(tmp)
             write(*args, **kwargs)
-            os.replace(tmp, target)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
         return target
 
     return wrapper
@@ -448,10 +442,8 @@ def _remove_last_m(file_name: str) -> None:
     edited = re.sub(r'Z M [^A-Za-z]*? "\/>', 'Z "/>', content)
     if edited == content:
         return
-    tmp = os.path.join(os.path.dirname(file_name), f".{os.path.basename(file_name)}.{os.getpid()}")
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(edited)
-    os.replace(tmp, file_name)
+    with replacing(file_name) as tmp:
+        tmp.write_text(edited, encoding="utf-8")
 
 
 def drawing_ready(drawing: Path) -> bool:
@@ -489,16 +481,14 @@ def assemble(drawing: Path, timing: StepTiming, target: Path, began: float | Non
             hold_frames += frames
         clock = after_hold(clock, frames, fps)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}")
-    frames = write_clips(tmp, clips, fps)
-    video = StepVideo(
-        frames, frames - hold_frames, hold_frames, tuple(script["layout_problems"]), time.perf_counter() - began,
-        peak_mb=round(peak_mb, 1),
-    )
-    meta = target.with_name(f".{target.stem}.json.{os.getpid()}")
-    meta.write_text(json.dumps(dataclasses.asdict(video)))
-    os.replace(meta, target.with_suffix(".json"))
-    os.replace(tmp, target)  # last: a section counts as cached only when its video is in place
+    with replacing(target) as tmp:  # replaced last: a section counts as cached only when its video is in place
+        frames = write_clips(tmp, clips, fps)
+        video = StepVideo(
+            frames, frames - hold_frames, hold_frames, tuple(script["layout_problems"]), time.perf_counter() - began,
+            peak_mb=round(peak_mb, 1),
+        )
+        with replacing(target.with_suffix(".json")) as meta:
+            meta.write_text(json.dumps(dataclasses.asdict(video)))
     return video
 
 

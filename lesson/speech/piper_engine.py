@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from lesson.atomic import work_name
 from lesson.errors import LessonError
 from lesson.speech import RATE, Speech, even_times, resample
 
@@ -80,7 +81,7 @@ class PiperEngine:
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
         if kept is not None:  # onnxruntime writes the optimised graph there as it builds the session
             kept.parent.mkdir(parents=True, exist_ok=True)
-            tmp = kept.with_name(f".{kept.name}.{os.getpid()}")
+            tmp = work_name(kept)
             options.optimized_model_filepath = str(tmp)
         session = onnxruntime.InferenceSession(patched.SerializeToString(), sess_options=options, providers=providers)
         if kept is not None:
