@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
-from lesson.errors import LessonError, Problem, UsageError
+from lesson.errors import LessonError, Problem, UsageError, one_line
 from lesson.script import limits, placeholders
 from lesson.script.model import STEP_KINDS, Lesson
 from lesson.script.yamlsource import MAX_BYTES, Located, Path_, read_yaml
@@ -50,7 +50,7 @@ def check_lesson(path: str | Path, *, allow_outside: bool = False) -> Checked:
         size = path.stat().st_size
         data = path.read_bytes() if size <= MAX_BYTES else b""
     except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror or exc}", _short_name(path)) from None
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}", one_line(str(path), 120)) from None
     if size > MAX_BYTES:
         raise LessonError(f"file is larger than {MAX_BYTES // 1000} kB; a lesson script is much smaller", path)
     try:
@@ -60,11 +60,6 @@ def check_lesson(path: str | Path, *, allow_outside: bool = False) -> Checked:
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         raise LessonError([Problem(str(path), line, col, "not UTF-8 text; save the file as UTF-8")]) from None
     return check_text(text, str(path), path.parent, allow_outside=allow_outside)
-
-
-def _short_name(path: Path) -> str:
-    text = str(path)
-    return text if len(text) <= 120 else text[:60] + "…" + text[-40:]
 
 
 def parse_lesson(text: str, filename: str = "<lesson>", *, allow_outside: bool = False) -> Lesson:
@@ -263,8 +258,8 @@ def _pydantic_problems(exc: ValidationError, src: Located, filename: str) -> lis
 
 
 def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:40] + "…" + text[-10:]
+    """A value from the script quoted in a message: its repr, cut short."""
+    return one_line(repr(value), 60)
 
 
 def _literal_words(expected: str) -> list[str]:
