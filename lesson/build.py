@@ -361,6 +361,8 @@ def _shown(plan: Plan, numbers: LessonNumbers) -> list[dict]:
     out = []
     for step in plan.steps:
         for name, i in step.cues:
+            if name not in values:  # a sentence's start (sentence.N), not a placeholder
+                continue
             value = values[name]
             out.append({"step": step.id, "placeholder": name, "shown": step.tokens[i], "value": value if not isinstance(value, np.generic) else value.item()})
     return out

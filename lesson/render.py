@@ -73,14 +73,15 @@ SHARED_SCENE_CODE = ("__init__.py", "base.py", "layout.py", "style.py")
 
 
 def code_version(kind: str) -> str:
-    """A hash of the code that draws a step of this kind (its scene module, the shared ones, this module) and Manim's version."""
+    """A hash of the code that draws a step of this kind (the kind's own files as the registry names them, the
+    shared scene code, the renderer) and Manim's version."""
     import importlib.metadata
 
-    from scenes import SCENES
+    from lesson import kinds
 
     h = hashlib.sha256(importlib.metadata.version("manim").encode())
-    module = SCENES[kind].split(":")[0].split(".")[-1] + ".py"
-    for path in [ROOT / "scenes" / n for n in (*SHARED_SCENE_CODE, module)] + [Path(__file__), ROOT / "lesson" / "timing.py", ROOT / "lesson" / "frames.py"]:
+    own = kinds.get(kind).code_files()
+    for path in [ROOT / "scenes" / n for n in SHARED_SCENE_CODE] + own + [Path(__file__), ROOT / "lesson" / "timing.py", ROOT / "lesson" / "frames.py"]:
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:16]
@@ -158,7 +159,7 @@ def render_step(
     ``replace``: draw even if ``drawing`` exists, and replace it (``--no-cache``)."""
     from manim import config, tempconfig
 
-    from scenes import scene_class
+    from lesson import kinds
 
     if not holds_as_frames():  # the benchmark's baseline is stock Manim
         from lesson import frames
@@ -192,7 +193,7 @@ def render_step(
         }
         with tempconfig(settings):
             config.background_color = style.background
-            scene = scene_class(step.kind)(step, style, timing, strict_layout=strict_layout)
+            scene = kinds.get(step.kind).scene_class()(step, style, timing, strict_layout=strict_layout)
             scene.render()
             partials = [Path(p) if p else None for p in scene.renderer.file_writer.partial_movie_files]
             spec = scene.session_spec.video_encoder

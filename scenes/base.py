@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import unicodedata
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -48,6 +49,33 @@ NOT_FINITE = re.compile(r"(?i)(?<![a-z])(inf|infinity|nan)(?![a-z])")
 # the parts of a step's data that are words, not numbers: the author's (a summary point may say "infinite"),
 # and the names of placeholders (a class may be called "nan")
 NOT_NUMBERS = frozenset({"heading", "subtitle", "author", "points", "label", "unit", "name", "activation", "cues"})
+
+
+@dataclass(frozen=True)
+class Area:
+    """The part of the frame a step draws its main content in: below the heading, above the caption band, and left
+    of the side panel when the step keeps one (``beside``)."""
+
+    left: float
+    right: float
+    top: float
+    bottom: float
+
+    @property
+    def width(self) -> float:
+        return self.right - self.left
+
+    @property
+    def height(self) -> float:
+        return self.top - self.bottom
+
+    @property
+    def center(self) -> np.ndarray:
+        return np.array([(self.left + self.right) / 2, (self.top + self.bottom) / 2, 0.0])
+
+
+PANEL_WIDTH = 4.1  # the side panel's width (a third of the content width), and the gap before it
+PANEL_GAP = 0.35
 
 
 class LayoutError(AssertionError):
@@ -244,6 +272,37 @@ class StepScene(Scene):
         rule.set_stroke(width=4).next_to(title, DOWN, buff=0.12, aligned_edge=LEFT)
         return VGroup(title, rule)
 
+    @property
+    def area(self) -> Area:
+        """Where :meth:`draw` puts the step's content (narrower when a side panel is kept, see :meth:`panel`)."""
+        right = style.RIGHT - (PANEL_WIDTH + PANEL_GAP if self.step.data.get("beside") else 0.0)
+        return Area(style.LEFT, right, style.CONTENT_TOP, style.CONTENT_BOTTOM)
+
+    def panel(self) -> VGroup | None:
+        """The side panel (``data["beside"]``: a heading and rows of label and value, all text from the plan), kept
+        on the right while the step works something out beside it; None when the step has none."""
+        spec = self.step.data.get("beside")
+        if not spec:
+            return None
+        rows = VGroup()
+        for row in spec["rows"]:
+            label = self.text(row["label"], style.LABEL, color=row.get("color") or self.theme.muted)
+            value = self.text(row["value"], style.LABEL, color=row.get("color") or self.theme.text)
+            rows.add(VGroup(label, value))
+        label_width = max((r[0].width for r in rows), default=0.0)
+        for r in rows:
+            r[1].next_to(r[0], RIGHT, buff=0.3 + label_width - r[0].width)
+        rows.arrange(DOWN, buff=0.28, aligned_edge=LEFT)
+        group = VGroup(rows)
+        if spec.get("heading"):
+            head = self.text(spec["heading"], style.LABEL, color=self.theme.accent)
+            group = VGroup(head, rows).arrange(DOWN, buff=0.35, aligned_edge=LEFT)
+        frame = Line(UP, DOWN, color=ManimColor(self.theme.muted)).set_stroke(width=2, opacity=0.6)
+        self.fit(group, PANEL_WIDTH - 0.3, style.CONTENT_HEIGHT - 0.2)
+        group.move_to([style.RIGHT - PANEL_WIDTH / 2 + 0.15, (style.CONTENT_TOP + style.CONTENT_BOTTOM) / 2, 0])
+        frame.set_height(style.CONTENT_HEIGHT - 0.1).move_to([style.RIGHT - PANEL_WIDTH, (style.CONTENT_TOP + style.CONTENT_BOTTOM) / 2, 0])
+        return VGroup(frame, group)
+
     def fit(self, m: Mobject, width: float = style.CONTENT_WIDTH, height: float = style.CONTENT_HEIGHT) -> Mobject:
         """Shrink ``m`` (never enlarge) to fit the given box."""
         factor = min(1.0, width / max(m.width, 1e-6), height / max(m.height, 1e-6))
@@ -294,7 +353,11 @@ class StepScene(Scene):
 
     def construct(self) -> None:
         head = self.heading()
-        self.play(FadeIn(head, shift=0.2 * UP), run_time=style.QUICK)
+        side = self.panel()
+        if side is None:
+            self.play(FadeIn(head, shift=0.2 * UP), run_time=style.QUICK)
+        else:
+            self.play(FadeIn(head, shift=0.2 * UP), FadeIn(side), run_time=style.QUICK)
         self.draw()
         self.hold_to_end()
 

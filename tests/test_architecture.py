@@ -43,12 +43,14 @@ def test_importing_mathcore_loads_neither_manim_nor_yaml_nor_click():
 
 
 def test_a_scene_imports_neither_the_model_nor_the_math_core_nor_the_planner():
-    """Scenes draw plain data (lesson.plandata): importing one, alone, loads no script model, YAML, math core or planner."""
-    from scenes import SCENES
+    """Scenes draw plain data (lesson.plandata): importing one, alone, in a fresh interpreter, loads no script model,
+    YAML, math core, planner or registry. Every registered kind's scene is checked."""
+    from lesson import kinds
 
-    forbidden = ("pydantic", "yaml", "mathcore", "lesson.plan", "lesson.script", "lesson.numbers", "lesson.truth")
-    for kind, target in SCENES.items():
-        module = target.split(":")[0]
+    forbidden = ("pydantic", "yaml", "mathcore", "lesson.plan", "lesson.script", "lesson.numbers", "lesson.truth", "lesson.kinds", "lesson.shown")
+    assert len(kinds.registry()) >= 11
+    for kind in kinds.registry().values():
+        module = kind.scene.split(":")[0]
         code = f"import sys, {module}; print(sorted(m for m in {forbidden!r} if m in sys.modules))"
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
         assert out.stdout.strip() == "[]", (kind, out.stdout)

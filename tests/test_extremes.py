@@ -158,13 +158,14 @@ def test_burned_in_caption_cards_fit_the_bottom_band(tmp_path):
 
     from lesson.plan import ClassStyle, StepPlan, Style
     from lesson.timing import StepTiming
-    from scenes import scene_class, style
+    from lesson.kinds import get
+    from scenes import style
 
     cues = captions.make_cues([[captions.Word("W" * 60, 0.3, 2.0), captions.Word("M" * 41, 2.1, 4.0)]], 6.0)
     theme = Style("#101820", "#f2f2f2", "#8a94a6", "#f5c542", "Nimbus Sans", (ClassStyle("a", "A", "#4fa3e0"), ClassStyle("b", "B", "#f08a4b")))
     timing = StepTiming(0.3, 3.7, 0.6, captions=tuple((c.start, c.end, c.text) for c in cues))
     with tempconfig({"write_to_movie": False, "quality": "low_quality", "text_dir": str(tmp_path / "texts"), "media_dir": str(tmp_path)}):
-        scene = scene_class("summary")(StepPlan(0, "summary", "s", "S", "x", data={"points": ["p"]}), theme, timing)
+        scene = get("summary").scene_class()(StepPlan(0, "summary", "s", "S", "x", data={"points": ["p"]}), theme, timing)
         scene.setup()  # makes the caption cards
         for card in scene.caption_slot:
             assert card.get_bottom()[1] >= -style.FRAME_HEIGHT / 2 and card.get_top()[1] <= style.CAPTION_BAND_TOP + 1e-6

@@ -20,7 +20,7 @@ from lesson.numbers import compute
 from lesson.plan import ClassStyle, StepPlan, Style, build_plan
 from lesson.script import load_lesson
 from lesson.timing import StepTiming
-from scenes import scene_class
+from lesson.kinds import get as kind_named
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "extreme" / "tex_specials.yaml"
@@ -80,7 +80,7 @@ def drawn(monkeypatch):
 
 def scene_for(labels: list[str], kind: str = "softmax", data: dict | None = None, step_id: str = "s"):
     step = StepPlan(0, kind, step_id, "Formulas", "x", data=data or {})
-    return scene_class(kind)(step, style_with(labels), StepTiming(0.3, 2.0, 0.6), strict_layout=True)
+    return kind_named(kind).scene_class()(step, style_with(labels), StepTiming(0.3, 2.0, 0.6), strict_layout=True)
 
 
 def tex_sources(folder: Path) -> str:
@@ -139,7 +139,7 @@ def test_the_scenes_with_labels_in_formulas_draw_every_special_character_literal
             continue
         drawn["tex"].clear()
         drawn["text"].clear()
-        scene = scene_class(step.kind)(step, plan.style, StepTiming(0.3, 2.0, 0.6), strict_layout=True)
+        scene = kind_named(step.kind).scene_class()(step, plan.style, StepTiming(0.3, 2.0, 0.6), strict_layout=True)
         scene.render()  # strict: a layout problem fails
         assert scene.layout_problems == []
         texts = [t.original_text for t in drawn["text"]]

@@ -37,6 +37,10 @@ PATH_CHARS = 200  # a file named in the script, relative to it
 RECORDING_BYTES = 200_000_000  # a step's recording
 RECORDING_SECONDS = 600
 
+# generic step kinds: what fits on one screen
+PANEL_ROWS = 8  # rows of a side panel (beside)
+CELL_CHARS = 24  # a table cell, a plot's label, a panel's value
+
 # placeholders: {name} or {name:format}; format = [sign][,][.precision][f|%] for numbers, [,][d] for integers
 PLACEHOLDER_PRECISION = 8
 

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from lesson.errors import LessonError, Problem, UsageError, one_line
 from lesson.script import limits, placeholders
+from lesson import kinds
 from lesson.script.model import STEP_KINDS, Lesson
 from lesson.script.yamlsource import MAX_BYTES, Located, Path_, read_yaml
 
@@ -333,14 +334,18 @@ def _cross_checks(lesson: Lesson, folder: Path, allow_outside: bool) -> list[Fou
     known = placeholders.kinds(lesson)
     for s, step in enumerate(lesson.steps):
         at = ("steps", s)
-        for option in ("of_class",):
-            value = getattr(step, option, None)
-            if value is not None and value not in classes:
-                out.append(((*at, option), f"unknown class {value!r}{one_of(value, classes, 'classes')}", False, ""))
-        if step.kind == "softmax_properties" and step.compare_training and lesson.training is None:
-            out.append(((*at, "compare_training"), "needs a 'training' section (or set compare_training: false)", False, ""))
-        if step.kind == "cross_entropy" and ex.label is None:
-            out.append(((*at, "kind"), "needs the example's observed class: set example.label", False, ""))
+        if step.beside is not None and step.beside.each_class is not None:
+            from lesson.plan import class_families
+
+            families = class_families(known, classes)
+            if step.beside.each_class not in families:
+                out.append(((*at, "beside", "each_class"), f"{step.beside.each_class!r} is not a per-class value{one_of(step.beside.each_class, families, 'per-class values')}", False, ""))
+        if step.beside is not None and not step.beside.rows and step.beside.each_class is None:
+            out.append(((*at, "beside"), "a panel needs rows or each_class", False, ""))
+        kind = kinds.get(step.kind)
+        if kind.check is not None:
+            context = kinds.Context(lesson, None, lesson.display.decimals, {}, folder, known)
+            out += [((*at, *where), msg, False, "") for where, msg in kind.check(step, context)]
         if step.audio is not None:
             try:
                 recording = script_file(folder, step.audio, "recording", allow_outside=allow_outside)
@@ -351,9 +356,7 @@ def _cross_checks(lesson: Lesson, folder: Path, allow_outside: bool) -> list[Fou
 
                 if why := recording_problem(recording):
                     out.append(((*at, "audio"), f"recording {step.audio!r}: {why}", False, ""))
-        texts: list[tuple[Path_, str]] = [((*at, "narration"), step.narration), ((*at, "title"), step.title)]
-        texts += [((*at, "points", i), p) for i, p in enumerate(getattr(step, "points", []))]
-        for where, text in texts:
+        for where, text in templates(step, at):
             for msg, needle in placeholders.problems(text, known):
                 out.append((where, msg, False, needle))
             out += [(where, msg, False, needle) for msg, needle in _word_problems(text)]
@@ -367,6 +370,42 @@ def _cross_checks(lesson: Lesson, folder: Path, allow_outside: bool) -> list[Fou
     return out
 
 
+def templates(model: BaseModel, at: Path_) -> list[tuple[Path_, str]]:
+    """Every text with placeholders in a step's options (the fields typed ``parts.template``), where it is."""
+    out: list[tuple[Path_, str]] = []
+
+    def walk(value: Any, where: Path_, is_template: bool) -> None:
+        if isinstance(value, str) and is_template:
+            out.append((where, value))
+        elif isinstance(value, BaseModel):
+            for name, info in type(value).model_fields.items():
+                extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+                marked = extra.get("placeholders") is True or any(
+                    isinstance(m, dict) and m.get("placeholders") for m in _extras(info.annotation)
+                )
+                walk(getattr(value, name), (*where, name), marked)
+        elif isinstance(value, (list, tuple)):
+            for i, v in enumerate(value):
+                walk(v, (*where, i), is_template)
+
+    walk(model, at, False)
+    return out
+
+
+def _extras(annotation: Any) -> list[Any]:
+    """The json_schema_extra of every Field() inside an annotation (list[template(...)] and the like)."""
+    import typing
+
+    found: list[Any] = []
+    for meta in getattr(annotation, "__metadata__", ()):
+        extra = getattr(meta, "json_schema_extra", None)
+        if extra is not None:
+            found.append(extra)
+    for arg in typing.get_args(annotation):
+        found += _extras(arg)
+    return found
+
+
 def _font_problems(lesson: Lesson) -> list[Found]:
     """Drawn text with characters no installed font has (they would show as empty boxes)."""
     from lesson.fonts import font_package, undrawable
@@ -376,8 +415,7 @@ def _font_problems(lesson: Lesson) -> list[Found]:
         drawn += [(("network", "inputs", k, "label"), i.label), (("network", "inputs", k, "unit"), i.unit)]
     drawn += [(("network", "classes", k, "label"), c.label) for k, c in enumerate(lesson.network.classes)]
     for s, step in enumerate(lesson.steps):
-        drawn.append((("steps", s, "title"), step.title))
-        drawn += [(("steps", s, "points", i), p) for i, p in enumerate(getattr(step, "points", []))]
+        drawn += [(where, text) for where, text in templates(step, ("steps", s)) if where[-1] != "narration"]
     out: list[Found] = []
     for where, text in drawn:
         if text and any(ord(ch) > 0xFF for ch in text) and (missing := undrawable(text)):

@@ -2,67 +2,35 @@
 
 The JSON Schema printed by ``lesson schema`` is generated from these models,
 so the reference in ``lessons/README.md`` and the validator cannot drift apart.
+The steps' union is made from the registry of step kinds (:mod:`lesson.kinds`):
+each kind brings its own options model.
 """
 
 from __future__ import annotations
 
-import math
-from decimal import Decimal
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Literal, Union
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
+import mathcore
+from lesson import kinds
 from lesson.script import limits
+from lesson.script.parts import (  # noqa: F401  (re-exported: the names a script's model is made of)
+    Color,
+    FilePath,
+    Finite,
+    Identifier,
+    NodeName,
+    StepBase,
+    Strict,
+    Text,
+    Title,
+    Weight,
+    _text,
+)
 
 QUALITIES = ("low", "medium", "course", "high", "4k")
-ACTIVATION_NAMES = ("relu", "softplus", "sigmoid", "identity")
-
-Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$", description="lower-case letters, digits, _")]
-NodeName = Annotated[
-    str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,15}$", description="a node's name: letters, digits, _ (in placeholders)")
-]
-Color = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$", description="a colour as #rrggbb")]
-
-
-def _finite(value: float) -> float:
-    if not math.isfinite(value):
-        raise ValueError("must be a finite number, not NaN or infinity")
-    if value != 0 and not limits.NUMBER_MIN <= abs(value) <= limits.NUMBER_MAX:
-        raise ValueError(
-            f"{value:g} is out of range: write 0 or a number between {limits.NUMBER_MIN:g} and {limits.NUMBER_MAX:g} in size"
-        )
-    return value
-
-
-def _short(value: float) -> float:
-    digits = len(Decimal(repr(value)).normalize().as_tuple().digits)
-    if digits > limits.SIGNIFICANT_DIGITS:
-        raise ValueError(
-            f"{value!r} has {digits} significant digits; weights and biases are shown as typed, so use at most "
-            f"{limits.SIGNIFICANT_DIGITS}"
-        )
-    return value
-
-
-def _not_blank(value: str) -> str:
-    if not value.strip():
-        raise ValueError("write some text here; it is empty")
-    return value
-
-
-def _text(max_length: int) -> Any:
-    return Annotated[str, Field(min_length=1, max_length=max_length), AfterValidator(_not_blank)]
-
-
-Finite = Annotated[float, Field(allow_inf_nan=True), AfterValidator(_finite)]
-Weight = Annotated[float, Field(allow_inf_nan=True), AfterValidator(_finite), AfterValidator(_short)]
-Text = _text(limits.TEXT_CHARS)
-Title = _text(limits.TITLE_CHARS)
-FilePath = Annotated[str, Field(min_length=1, max_length=limits.PATH_CHARS)]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, populate_by_name=True)
+ACTIVATION_NAMES = tuple(mathcore.ACTIVATIONS)  # one list: the math core's
 
 
 class Input(Strict):
@@ -83,7 +51,7 @@ class Input(Strict):
 class Layer(Strict):
     """A fully connected layer; row k of ``weights`` holds the weights into node k."""
 
-    activation: Literal["relu", "softplus", "sigmoid", "identity"]
+    activation: Literal[ACTIVATION_NAMES]  # type: ignore[valid-type]
     weights: list[Annotated[list[Weight], Field(min_length=1, max_length=8)]] = Field(min_length=1, max_length=8)
     bias: list[Weight] = Field(min_length=1, max_length=8)
     nodes: list[NodeName] | None = Field(None, description="names of the nodes")
@@ -141,7 +109,7 @@ class Theme(Strict):
 
 
 class Video(Strict):
-    quality: Literal["low", "medium", "course", "high", "4k"] = "course"
+    quality: Literal[QUALITIES] = "course"  # type: ignore[valid-type]
     poster: Identifier | None = Field(None, description="the id of the step whose last picture is the poster (default: the SoftMax step)")
 
 
@@ -154,85 +122,8 @@ class Narration(Strict):
     pause: Annotated[float, Field(ge=0, le=10)] = 0.6
 
 
-class StepBase(Strict):
-    id: Identifier | None = None
-    title: Title = Field(description="the step's chapter name")
-    narration: Text = Field(description="spoken and captioned; {placeholders} are filled from the math core")
-    audio: FilePath | None = Field(
-        None,
-        description="a recording of this step's narration (WAV, FLAC, MP3, ...) inside the script's folder; it replaces the voice",
-    )
-
-
-class TitleStep(StepBase):
-    kind: Literal["title"]
-
-
-class NetworkStep(StepBase):
-    kind: Literal["network"]
-
-
-class RawOutputsStep(StepBase):
-    kind: Literal["raw_outputs"]
-
-
-class ArgmaxStep(StepBase):
-    kind: Literal["argmax"]
-
-
-class ArgmaxGradientStep(StepBase):
-    kind: Literal["argmax_gradient"]
-    of_class: str | None = Field(None, description="the class whose argmax output is plotted (default: the prediction)")
-
-
-class SoftmaxStep(StepBase):
-    kind: Literal["softmax"]
-
-
-class SoftmaxPropertiesStep(StepBase):
-    kind: Literal["softmax_properties"]
-    compare_training: bool = Field(True, description="show networks trained from different starts (needs 'training')")
-
-
-class SoftmaxFormulaStep(StepBase):
-    kind: Literal["softmax_formula"]
-
-
-class SoftmaxDerivativesStep(StepBase):
-    kind: Literal["softmax_derivatives"]
-    of_class: str | None = Field(None, description="whose probability is differentiated (default: the prediction)")
-
-
-class SummaryStep(StepBase):
-    kind: Literal["summary"]
-    points: list[_text(limits.POINT_CHARS)] = Field(min_length=1, max_length=4)
-
-
-class CrossEntropyStep(StepBase):
-    kind: Literal["cross_entropy"]
-
-
-Step = Annotated[
-    Union[
-        TitleStep,
-        NetworkStep,
-        RawOutputsStep,
-        ArgmaxStep,
-        ArgmaxGradientStep,
-        SoftmaxStep,
-        SoftmaxPropertiesStep,
-        SoftmaxFormulaStep,
-        SoftmaxDerivativesStep,
-        SummaryStep,
-        CrossEntropyStep,
-    ],
-    Field(discriminator="kind"),
-]
-
-STEP_KINDS: tuple[str, ...] = tuple(
-    cls.model_fields["kind"].annotation.__args__[0]  # type: ignore[union-attr]
-    for cls in Step.__origin__.__args__  # type: ignore[attr-defined]
-)
+Step = Annotated[Union[tuple(kind.options for kind in kinds.registry().values())], Field(discriminator="kind")]  # type: ignore[valid-type]
+STEP_KINDS: tuple[str, ...] = tuple(kinds.registry())
 
 
 class Lesson(Strict):

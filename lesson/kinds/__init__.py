@@ -1,0 +1,151 @@
+"""The registry of step kinds: one object per kind names everything the pipeline needs of it.
+
+A :class:`StepKind` holds its options model (a pydantic model with ``kind: Literal[name]``, built on
+:class:`lesson.script.parts.StepBase`), its plan builder (options + :class:`Context` → the scene's plain
+data), the scene that draws it ("module:Class"), the checks that need the whole lesson, and the modules
+whose source belongs in the render cache's key. The script model's union of steps, the JSON Schema, the
+kinds table in ``lessons/README.md`` and the cache key are all derived from :func:`registry`.
+
+Built-in kinds live in the modules named in :data:`BUILTIN`; another installed package adds kinds through
+the entry-point group ``lesson.step_kinds`` (an entry point names a :class:`StepKind` or a sequence of them).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import importlib.metadata
+import importlib.util
+import re
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from lesson.numbers import LessonNumbers
+    from lesson.script.model import Lesson
+
+ENTRY_POINTS = "lesson.step_kinds"
+# the modules of the built-in kinds, in the order the docs list them: the general parts, then the presets
+BUILTIN = (
+    "lesson.kinds.title",
+    "lesson.kinds.network",
+    "lesson.kinds.presets",
+)
+NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+# where a problem found by a kind's check sits, below the step: ("of_class",), ("lines", 2, "expr"), ...
+Where = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a plan builder or a check may read: the lesson, its numbers, the precision, the placeholder values."""
+
+    lesson: Lesson
+    numbers: LessonNumbers | None  # None in a check that runs before the math core (structure only)
+    decimals: int
+    values: Mapping[str, float | int | str]
+    base: Path
+    placeholder_kinds: Mapping[str, str] = field(default_factory=dict)  # name -> "number" | "integer" | "word"
+
+
+@dataclass(frozen=True)
+class StepKind:
+    """One kind of step. ``build(step, ctx)`` returns the scene's data: plain JSON-like values, every number as
+    text made by :mod:`lesson.shown`. ``check(step, ctx)`` returns ``(where, message)`` problems that need the
+    whole lesson (a class name that must exist); the model itself checks everything local."""
+
+    name: str
+    options: type
+    build: Callable[[Any, Context], dict]
+    scene: str  # "package.module:SceneClass"
+    summary: str  # one line for the kinds table in the docs
+    check: Callable[[Any, Context], list[tuple[Where, str]]] | None = None
+    code: tuple[str, ...] = ()  # more modules whose source is part of the cache key (the scene's and the builder's are)
+    source: str = "built in"  # the package that brought it
+
+    def scene_class(self) -> type:
+        module, _, name = self.scene.partition(":")
+        return getattr(importlib.import_module(module), name)
+
+    def code_files(self) -> list[Path]:
+        """The source files that draw and plan this kind (the cache key hashes them)."""
+        modules = [self.scene.partition(":")[0], getattr(self.build, "__module__", ""), *self.code]
+        out: list[Path] = []
+        for module in dict.fromkeys(m for m in modules if m):
+            spec = importlib.util.find_spec(module)
+            if spec is None or spec.origin is None:
+                raise LookupError(f"step kind {self.name!r}: no module {module!r}")
+            out.append(Path(spec.origin))
+        return out
+
+
+class KindError(Exception):
+    """A step kind that cannot be registered (a plug-in's mistake)."""
+
+
+def _validate(kind: Any, source: str) -> StepKind:
+    if not isinstance(kind, StepKind):
+        raise KindError(f"{source}: expected a lesson.kinds.StepKind, got {type(kind).__name__}")
+    from lesson.script.parts import StepBase
+
+    if not NAME.fullmatch(kind.name):
+        raise KindError(f"{source}: kind name {kind.name!r} must be lower-case letters, digits and _ (at most 40)")
+    if not (isinstance(kind.options, type) and issubclass(kind.options, StepBase)):
+        raise KindError(f"{source}: the options of {kind.name!r} must be a model built on lesson.script.parts.StepBase")
+    literal = kind.options.model_fields.get("kind")
+    if literal is None or getattr(literal.annotation, "__args__", None) != (kind.name,):
+        raise KindError(f"{source}: the options of {kind.name!r} need the field kind: Literal[{kind.name!r}]")
+    if ":" not in kind.scene:
+        raise KindError(f"{source}: the scene of {kind.name!r} must be written 'module:Class'")
+    return kind
+
+
+def _kinds_of(obj: Any) -> Sequence[Any]:
+    return obj if isinstance(obj, (list, tuple)) else (obj,)
+
+
+@functools.cache
+def registry() -> dict[str, StepKind]:
+    """Every step kind, by name: the built-in ones, then those of installed plug-ins (a plug-in that fails to load
+    or repeats a name is left out with a warning, so that one broken package does not stop every lesson)."""
+    out: dict[str, StepKind] = {}
+    for module in BUILTIN:
+        for kind in importlib.import_module(module).KINDS:
+            kind = _validate(kind, module)
+            if kind.name in out:
+                raise KindError(f"{module}: step kind {kind.name!r} is defined twice")
+            out[kind.name] = kind
+    for ep in sorted(importlib.metadata.entry_points(group=ENTRY_POINTS), key=lambda e: e.name):
+        package = ep.dist.name if ep.dist is not None else ep.value
+        try:
+            found = [_validate(k, f"plug-in {package} ({ep.value})") for k in _kinds_of(ep.load())]
+            for kind in found:
+                if kind.name in out:
+                    raise KindError(f"plug-in {package}: step kind {kind.name!r} is already defined by {out[kind.name].source}")
+        except Exception as exc:  # noqa: BLE001 - any failure of someone else's package is reported, not raised
+            warnings.warn(f"step kind plug-in {package} is not used: {exc}", stacklevel=2)
+            continue
+        for kind in found:
+            out[kind.name] = StepKind(**{**kind.__dict__, "source": package})
+    return out
+
+
+def get(name: str) -> StepKind:
+    return registry()[name]
+
+
+def docs_table() -> str:
+    """The kinds table of ``lessons/README.md`` (a test keeps the two equal)."""
+    rows = ["| kind | what it shows | options |", "|---|---|---|"]
+    common = {"kind", "id", "title", "narration", "audio"}
+    for kind in registry().values():
+        if kind.source != "built in":
+            continue
+        options = [f"`{n}`" for n in kind.options.model_fields if n not in common]
+        rows.append(f"| `{kind.name}` | {kind.summary} | {', '.join(options) or '—'} |")
+    return "\n".join(rows)
+

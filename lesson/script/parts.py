@@ -1,0 +1,99 @@
+"""The building blocks of the script's models: strict models, checked names, numbers and texts, and the
+fields every step has (:class:`StepBase`). Step kinds (``lesson.kinds``) build their options from these."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from lesson.script import limits
+
+
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$", description="lower-case letters, digits, _")]
+NodeName = Annotated[
+    str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,15}$", description="a node's name: letters, digits, _ (in placeholders)")
+]
+Color = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$", description="a colour as #rrggbb")]
+
+
+def _finite(value: float) -> float:
+    if not math.isfinite(value):
+        raise ValueError("must be a finite number, not NaN or infinity")
+    if value != 0 and not limits.NUMBER_MIN <= abs(value) <= limits.NUMBER_MAX:
+        raise ValueError(
+            f"{value:g} is out of range: write 0 or a number between {limits.NUMBER_MIN:g} and {limits.NUMBER_MAX:g} in size"
+        )
+    return value
+
+
+def _short(value: float) -> float:
+    digits = len(Decimal(repr(value)).normalize().as_tuple().digits)
+    if digits > limits.SIGNIFICANT_DIGITS:
+        raise ValueError(
+            f"{value!r} has {digits} significant digits; weights and biases are shown as typed, so use at most "
+            f"{limits.SIGNIFICANT_DIGITS}"
+        )
+    return value
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("write some text here; it is empty")
+    return value
+
+
+def _text(max_length: int) -> Any:
+    return Annotated[str, Field(min_length=1, max_length=max_length), AfterValidator(_not_blank)]
+
+
+# a text with {placeholders}: checked against the lesson's names, drawn or spoken with the math core's values
+PLACEHOLDERS = {"placeholders": True}
+
+
+def template(max_length: int) -> Any:
+    """A text with {placeholders} (checked like narration: names, formats, fonts, long words)."""
+    return Annotated[
+        str, Field(min_length=1, max_length=max_length, json_schema_extra=PLACEHOLDERS), AfterValidator(_not_blank)
+    ]
+
+
+Finite = Annotated[float, Field(allow_inf_nan=True), AfterValidator(_finite)]
+Weight = Annotated[float, Field(allow_inf_nan=True), AfterValidator(_finite), AfterValidator(_short)]
+Text = _text(limits.TEXT_CHARS)
+Title = _text(limits.TITLE_CHARS)
+FilePath = Annotated[str, Field(min_length=1, max_length=limits.PATH_CHARS)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, populate_by_name=True)
+
+
+class PanelRow(Strict):
+    label: template(limits.CELL_CHARS)
+    value: template(limits.CELL_CHARS) = Field(description="usually one placeholder, e.g. '{softmax.setosa}'")
+
+
+class Panel(Strict):
+    """A panel kept on the right of the step (a third of the width) while the step works beside it."""
+
+    heading: template(limits.CELL_CHARS) | None = None
+    rows: list[PanelRow] = Field(default=[], max_length=limits.PANEL_ROWS)
+    each_class: Identifier | None = Field(
+        None, description="a per-class placeholder family (raw, softmax, exp, ...): one row per class, in its colour"
+    )
+
+
+class StepBase(Strict):
+    id: Identifier | None = None
+    title: template(limits.TITLE_CHARS) = Field(description="the step's chapter name")
+    narration: template(limits.TEXT_CHARS) = Field(description="spoken and captioned; {placeholders} are filled from the math core")
+    audio: FilePath | None = Field(
+        None,
+        description="a recording of this step's narration (WAV, FLAC, MP3, ...) inside the script's folder; it replaces the voice",
+    )
+    beside: Panel | None = Field(None, description="a panel of values kept on the right while the step works beside it")
+
+
