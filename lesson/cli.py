@@ -137,6 +137,16 @@ def numbers(file: Path, as_json: bool, allow_outside: bool) -> None:
     Console().print(table)
 
 
+@cli.command("kinds")
+def kinds_command() -> None:
+    """List the step kinds a script can use: built in, and from installed plug-ins."""
+    from lesson import kinds
+
+    for kind in kinds.registry().values():
+        origin = "" if kind.source == "built in" else f"  (from {kind.source})"
+        click.echo(f"{kind.name:<20} {kind.summary}{origin}")
+
+
 @cli.command()
 def schema() -> None:
     """Print the JSON Schema of the lesson script format."""

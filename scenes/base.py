@@ -48,7 +48,7 @@ _LABEL_METRICS: dict[tuple[str, str], tuple[float, float, float]] = {}
 NOT_FINITE = re.compile(r"(?i)(?<![a-z])(inf|infinity|nan)(?![a-z])")
 # the parts of a step's data that are words, not numbers: the author's (a summary point may say "infinite"),
 # and the names of placeholders (a class may be called "nan")
-NOT_NUMBERS = frozenset({"heading", "subtitle", "author", "points", "label", "unit", "name", "activation", "cues"})
+NOT_NUMBERS = frozenset({"heading", "subtitle", "author", "points", "label", "unit", "name", "activation", "cues", "words"})
 
 
 @dataclass(frozen=True)
@@ -286,8 +286,8 @@ class StepScene(Scene):
             return None
         rows = VGroup()
         for row in spec["rows"]:
-            label = self.text(row["label"], style.LABEL, color=row.get("color") or self.theme.muted)
-            value = self.text(row["value"], style.LABEL, color=row.get("color") or self.theme.text)
+            label = self.text(row["label"], style.BODY, color=row.get("color") or self.theme.muted)
+            value = self.text(row["value"], style.BODY, color=row.get("color") or self.theme.text)
             rows.add(VGroup(label, value))
         label_width = max((r[0].width for r in rows), default=0.0)
         for r in rows:
@@ -295,7 +295,7 @@ class StepScene(Scene):
         rows.arrange(DOWN, buff=0.28, aligned_edge=LEFT)
         group = VGroup(rows)
         if spec.get("heading"):
-            head = self.text(spec["heading"], style.LABEL, color=self.theme.accent)
+            head = self.text(spec["heading"], style.BODY, color=self.theme.accent)
             group = VGroup(head, rows).arrange(DOWN, buff=0.35, aligned_edge=LEFT)
         frame = Line(UP, DOWN, color=ManimColor(self.theme.muted)).set_stroke(width=2, opacity=0.6)
         self.fit(group, PANEL_WIDTH - 0.3, style.CONTENT_HEIGHT - 0.2)

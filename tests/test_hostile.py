@@ -59,7 +59,7 @@ REJECTED = {
     "format_fill_grouping": (edited("{raw.setosa} for setosa", "{raw.setosa:,>99999999.3f} for setosa"), "{raw.setosa:,", "not a number format"),
     "format_precision": (edited("{raw.setosa} for setosa", "{raw.setosa:.5000f} for setosa"), "{raw.setosa:.", "not a number format"),
     "integer_with_bare_precision": (edited("{n_classes} classes", "{n_classes:.2} classes"), "{n_classes:", "say what .2 means"),
-    "word_with_format": (edited("{prediction}.", "{prediction:.2f}."), "{prediction:", "a word takes no format"),
+    "word_with_format": (edited("{prediction}.", "{prediction:.2f}."), "{prediction:", "a word takes only :lower or :upper"),
     "hidden_node_out_of_range": (edited("{hidden.1.top:.1f}", "{hidden.1.99:.1f}"), "{hidden.1.99", "unknown placeholder {hidden.1.99}"),
     "hidden_layer_out_of_range": (edited("{hidden.1.top:.1f}", "{hidden.7.1:.1f}"), "{hidden.7.1", "unknown placeholder {hidden.7.1}"),
     "fewer_node_names_than_nodes": (edited("nodes: [top, bottom]", "nodes: [top]"), "[top]", "1 node names for 2 nodes"),

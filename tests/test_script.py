@@ -119,6 +119,18 @@ def test_placeholders_use_the_lesson_precision_or_their_own_format():
     assert fill("{softmax.setosa}", values, 4) == "0.6871"
     assert fill("{raw.versicolor:+.2f} and {softmax.setosa:.0%}", values, 2) == "-0.44 and 69%"
     assert fill("{n} classes, {prediction} wins, {{literal}}", values, 2) == "3 classes, Setosa wins, {literal}"
+    assert fill("a {prediction:lower} flower, {prediction:upper}", values, 2) == "a setosa flower, SETOSA"
+
+
+def test_a_word_placeholder_takes_lower_or_upper_and_nothing_else():
+    from lesson.script.placeholders import problems
+
+    known = {"label.apple": "word", "softmax.apple": "number"}
+    assert problems("{label.apple:lower} and {label.apple:upper}", known) == []
+    (message, at), = problems("{label.apple:.2f}", known)
+    assert at == "{label.apple:.2f}" and ":lower or :upper" in message
+    (message, _), = problems("{softmax.apple:lower}", known)
+    assert "not a number format" in message
 
 
 def test_placeholder_names_match_the_values_the_math_core_provides():

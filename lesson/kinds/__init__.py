@@ -140,12 +140,14 @@ def get(name: str) -> StepKind:
 
 def docs_table() -> str:
     """The kinds table of ``lessons/README.md`` (a test keeps the two equal)."""
-    rows = ["| kind | what it shows | options |", "|---|---|---|"]
-    common = {"kind", "id", "title", "narration", "audio"}
+    rows = ["| kind | shows | options |", "| --- | --- | --- |"]
+    from lesson.script.parts import StepBase
+
+    common = set(StepBase.model_fields) | {"kind"}
     for kind in registry().values():
         if kind.source != "built in":
             continue
         options = [f"`{n}`" for n in kind.options.model_fields if n not in common]
-        rows.append(f"| `{kind.name}` | {kind.summary} | {', '.join(options) or '—'} |")
+        rows.append(f"| `{kind.name}` | {kind.summary} | {', '.join(options)} |")
     return "\n".join(rows)
 

@@ -22,6 +22,8 @@ _FORMATTER = string.Formatter()
 Kind = Literal["number", "integer", "word"]
 # the formats a placeholder may take: a whitelist, so that no width, fill or exotic type reaches format()
 _INTEGER_FORMAT = re.compile(r"(?P<sign>[+\- ])?(?P<group>,)?d?")
+# a word (a class label, the prediction) as written, or in lower case for the middle of a sentence
+WORD_FORMATS = {"lower": str.lower, "upper": str.upper}
 FORMAT_HELP = "use .2f (two decimals), +.2f (with its sign), .0% (a percentage) or , (thousands)"
 
 
@@ -79,7 +81,7 @@ def format_problem(spec: str, kind: Kind) -> str | None:
     if not spec:
         return None
     if kind == "word":
-        return "a word takes no format: write the placeholder without ':'"
+        return None if spec in WORD_FORMATS else f"a word takes only {' or '.join(':' + f for f in WORD_FORMATS)} (e.g. {{label.x:lower}} in mid-sentence)"
     m = NUMBER_FORMAT.fullmatch(spec)
     if m is None and kind == "integer" and _INTEGER_FORMAT.fullmatch(spec):
         return None
@@ -125,7 +127,7 @@ def format_value(value: float | int | str, spec: str, decimals: int) -> str:
     precision is written "< 0.01" (or "> −0.01"), which is true, rather than "0.00".
     """
     if isinstance(value, str):
-        return value
+        return WORD_FORMATS[spec](value) if spec else value
     if isinstance(value, int) and not (spec and spec[-1] in "f%"):
         return format(value, spec) if spec else str(value)
     if not spec:
