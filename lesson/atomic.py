@@ -1,7 +1,7 @@
 """Writing a file whole or not at all: one helper for every such write.
 
 A file is written under a hidden name beside it that carries this process's id (``.<name>.<pid>``, so that
-:func:`lesson.render.remove_stale_work_files` can tell a killed process's leftovers) and renamed into place,
+:func:`lesson.cachedir.remove_stale_work_files` can tell a killed process's leftovers) and renamed into place,
 so no other process, and no later run after a kill, ever reads half a file.
 """
 

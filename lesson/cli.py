@@ -18,11 +18,11 @@ from typing import Any, TypeVar
 
 import click
 
-from lesson import __version__
+from lesson import __version__, qualities
 from lesson.errors import LessonError, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
-QUALITY_HELP = {"low": "480p15", "medium": "720p30", "course": "1080p30", "high": "1080p60", "4k": "2160p60"}
+QUALITY_HELP = {name: qualities.label(name) for name in qualities.NAMES}  # the presets: name -> "480p15"
 
 
 def user_errors(fn: F) -> F:
@@ -180,7 +180,7 @@ def new(name: str) -> None:
 
 @cli.command()
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("-q", "--quality", type=click.Choice(list(QUALITY_HELP)), help="Preset; default: the script's (course = 1080p30).")
+@click.option("-q", "--quality", type=click.Choice(list(QUALITY_HELP)), help=f"Preset; default: the script's (course = {QUALITY_HELP['course']}).")
 @click.option("-o", "--out-dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True, help="Folder for <lesson id>.mp4.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Steps rendered at once [default: number of cores].")
 @click.option("--only", "only", multiple=True, help="Render only these step ids (repeatable), for previews.")
@@ -212,8 +212,9 @@ def render(
 
     from rich.console import Console
 
-    from lesson.build import build, check_folder
-    from lesson.render import default_cache_dir
+    from lesson.build import build
+    from lesson.outdir import check_folder
+    from lesson.cachedir import default_cache_dir
     from lesson.script import check_lesson
 
     console = Console(stderr=True)
@@ -275,7 +276,7 @@ def clean(cache_dir: Path | None) -> None:
     """Delete every cached drawing, rendered step and spoken sentence."""
     import shutil
 
-    from lesson.render import default_cache_dir
+    from lesson.cachedir import default_cache_dir
 
     base = cache_dir or default_cache_dir()
     if base.exists() and not base.is_dir():

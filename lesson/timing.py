@@ -8,7 +8,6 @@ placeholder's value is spoken. A rendered step is a sequence of motion
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -81,8 +80,3 @@ class Hold:
     frames: int  # may be 0: a wait that needs no frames at this timing, kept for other timings
     still: np.ndarray  # RGBA, uint8, the picture held
     wait: Wait | None = None  # the rule it came from (None: not to be worked out again)
-
-
-def holds_as_frames() -> bool:
-    """The benchmark's baseline (``LESSON_HOLDS_AS_FRAMES=1``): stock Manim draws and encodes every held frame."""
-    return os.environ.get("LESSON_HOLDS_AS_FRAMES") == "1"

@@ -11,7 +11,8 @@ import pytest
 from lesson.narrate import Narrator
 from lesson.numbers import compute
 from lesson.plan import build_plan
-from lesson.render import assemble, drawing_ready, render_step
+from lesson.draw import render_step
+from lesson.replay import assemble, drawing_ready
 from lesson.script import load_lesson
 from lesson.speech import sentences
 

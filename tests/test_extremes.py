@@ -22,7 +22,7 @@ from click.testing import CliRunner
 
 from lesson import captions
 from lesson.cli import cli
-from lesson.render import QUALITIES
+from lesson.qualities import QUALITIES
 from media import background, frame_at, parse_cues, probe
 from scenes import layout
 

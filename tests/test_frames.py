@@ -1,4 +1,5 @@
-"""Frames handed to Manim's encoder without copies (lesson.frames) give the very clips stock Manim gives."""
+"""Frames handed to Manim's encoder without copies (lesson.manim_adapter's frame hand-off, lesson.frames's pool) give
+the very clips stock Manim gives."""
 
 import multiprocessing
 from pathlib import Path
@@ -13,10 +14,10 @@ def _render(media: Path, fast: bool, queue) -> None:
     """Runs in a new interpreter: stock Manim must not be patched by an earlier render in the test process."""
     from manim import BLUE, ORANGE, RIGHT, UP, Circle, Create, FadeIn, Scene, Square, Text, config, tempconfig
 
-    from lesson import frames
+    from lesson import frames, manim_adapter
 
     if fast:
-        frames.install()
+        assert manim_adapter.install()
 
     class Sample(Scene):
         def construct(self):

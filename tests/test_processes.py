@@ -52,7 +52,7 @@ def test_two_renders_into_one_folder_at_once_both_succeed(tmp_path):
 
 
 def test_a_render_waits_for_the_folder_lock_says_so_once_then_renders(tmp_path):
-    from lesson.build import output_lock
+    from lesson.outdir import output_lock
 
     out, cache = tmp_path / "out", tmp_path / "cache"
     out.mkdir()
@@ -243,7 +243,7 @@ def test_work_files_of_dead_renders_are_removed_by_the_next_render(tmp_path):
 # ---------------------------------------------------------------- TeX
 
 def typeset(body: str, work: Path, env: dict) -> tuple[int, str]:
-    """Typeset ``body`` as a formula of the project's template the way lesson.render.compile_tex_svg does
+    """Typeset ``body`` as a formula of the project's template the way lesson.manim_adapter.compile_tex_svg does
     (in ``work``, relative names), with the environment ``env``: (exit status, TeX's log)."""
     from manim.utils.tex_file_writing import make_tex_compilation_command
 
@@ -260,7 +260,7 @@ def typeset(body: str, work: Path, env: dict) -> tuple[int, str]:
 
 
 def test_tex_sandbox_settings_stop_reading_writing_and_running_outside_the_work_folder(tmp_path):
-    from lesson.render import TEX_SANDBOX
+    from lesson.texsandbox import TEX_SANDBOX
 
     token = secrets.token_hex(8)
     secret = tmp_path / "secret.tex"
@@ -303,7 +303,7 @@ def _formula_in_worker(tex_dir: str, body: str) -> tuple[dict, str]:
     """In a render worker: its TeX settings, and what Manim's MathTex (as a scene makes it) does with ``body``."""
     from manim import MathTex, tempconfig
 
-    from lesson.render import TEX_SANDBOX
+    from lesson.texsandbox import TEX_SANDBOX
     from scenes.style import SANS_MATH
 
     env = {k: os.environ.get(k) for k in TEX_SANDBOX}
@@ -317,7 +317,8 @@ def _formula_in_worker(tex_dir: str, body: str) -> tuple[dict, str]:
 
 def test_render_workers_run_tex_sandboxed(tmp_path):
     from lesson.plan import Style
-    from lesson.render import TEX_SANDBOX, StepRenderer
+    from lesson.render import StepRenderer
+    from lesson.texsandbox import TEX_SANDBOX
 
     style = Style("#000000", "#ffffff", "#888888", "#ff0000", "Sans", ())
     renderer = StepRenderer(style, "low", jobs=1, cache_dir=tmp_path / "cache")

@@ -15,7 +15,7 @@ from lesson.build import build
 from lesson.narrate import narrate
 from lesson.numbers import compute
 from lesson.plan import build_plan
-from lesson.render import QUALITIES
+from lesson.qualities import QUALITIES
 from lesson.script import load_lesson
 from media import background, chapters_of, decoded_audio, frame_at, keyframe_times, parse_cues, probe, top_level_atoms
 

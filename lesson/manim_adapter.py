@@ -1,0 +1,325 @@
+"""Every change this project makes to Manim's and manimpango's internals, in one place, for the versions it was written for.
+
+Two sets of patches, made by :func:`install` in each process that draws steps (the render's workers):
+
+- **the frame hand-off** (see :mod:`lesson.frames`): ``CairoRenderer.update_frame`` and ``CairoRenderer.render``
+  make the camera draw into an array from a pool and hand that very array to the encoder;
+  ``VideoSegmentEncoder.write_frame`` wraps it as a video frame without a copy and gives it back to the pool.
+  Stock Manim copies every frame twice more on its way to the encoder; the clips are the same bytes.
+- **LaTeX and text pictures shared between processes**: the render's workers keep one folder of formulas
+  (``tex_dir``) and one of text pictures (``text_dir``) in the cache, shared by every step and every render.
+  ``tex_mobject.tex_to_svg_file`` typesets a formula in a private folder, sandboxed (:mod:`lesson.texsandbox`),
+  and renames its SVG into the shared folder whole; ``manimpango.text2svg`` and ``MarkupUtils.text2svg`` write
+  under a temporary name renamed into place; ``PangoUtils.remove_last_M`` rewrites a picture only when that
+  changes it, the same way; ``SVGMobject.generate_mobject`` parses its edited copy of an SVG from memory instead
+  of writing it beside the SVG. Stock Manim compiles inside ``tex_dir`` (and then deletes every other file there,
+  a concurrent compile's too) and writes and deletes pictures in place, which another process may read half-made.
+
+The patches reach into private parts of these versions (an encoder's stream and frame counter, how an SVG is read),
+so they are made only when the installed versions are exactly :data:`WRITTEN_FOR`. Otherwise the process warns once
+(:class:`ManimVersionWarning`), patches nothing, and stock Manim draws: slower, and with its pictures in a folder of
+the drawing process's own (:func:`picture_folders`) rather than the shared cache, where stock Manim is not safe.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import io
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+from lesson.atomic import replacing
+from lesson.texsandbox import TEX_SANDBOX
+
+WRITTEN_FOR = {"manim": "0.22.0", "manimpango": "0.7.1"}  # the versions whose internals the patches below rely on
+
+
+class ManimVersionWarning(UserWarning):
+    """Manim or manimpango is not the version the patches were written for: steps are drawn by stock Manim."""
+
+
+def installed_versions() -> dict[str, str]:
+    """The installed version of each package in :data:`WRITTEN_FOR` (read without importing it)."""
+    found = {}
+    for name in WRITTEN_FOR:
+        try:
+            found[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+_lock = threading.Lock()
+_matches: bool | None = None  # the versions checked in this process (a forked worker inherits the verdict)
+_patched = False
+
+
+def check() -> bool:
+    """Whether the installed versions are those the patches were written for; if not, one warning per process
+    (and none in the workers it forks after it checked), naming both."""
+    global _matches
+    with _lock:
+        if _matches is None:
+            have = installed_versions()
+            _matches = have == WRITTEN_FOR
+            if not _matches:
+                wanted = ", ".join(f"{k} {v}" for k, v in WRITTEN_FOR.items())
+                found = ", ".join(f"{k} {v}" for k, v in have.items())
+                warnings.warn(
+                    f"lesson's changes to Manim were written for {wanted}, but the installed versions are {found}: steps are drawn "
+                    "by stock Manim instead, which is slower and keeps LaTeX and text pictures per process",
+                    ManimVersionWarning, stacklevel=2,
+                )
+        return _matches
+
+
+def install() -> bool:
+    """Patch Manim and manimpango in this process, if they are the versions :data:`WRITTEN_FOR` (idempotent).
+    Returns whether they are patched; if not, Manim is left as it is (see :func:`check`)."""
+    global _patched
+    if _patched:
+        return True
+    if not check():
+        return False
+    _install_frame_handoff()
+    _install_shared_pictures()
+    _patched = True
+    return True
+
+
+def patched() -> bool:
+    """Whether :func:`install` patched this process."""
+    return _patched
+
+
+@contextmanager
+def picture_folders(cache: Path) -> Iterator[dict[str, str]]:
+    """Manim's settings for its folders of LaTeX and text pictures, for a step drawn while inside.
+
+    Patched: the cache's shared folders ``tex/`` and ``texts/``, safe for any number of processes. Stock Manim:
+    a folder of this process's own (:func:`own_pictures`), whose pictures the steps this process draws share; TeX
+    may then open files by absolute name inside it (``TEXMFOUTPUT``), as stock Manim names them so, and still
+    nowhere else.
+    """
+    if _patched:
+        yield {"tex_dir": str(cache / "tex"), "text_dir": str(cache / "texts")}
+        return
+    own = own_pictures()
+    tex, texts = own / "tex", own / "texts"
+    tex.mkdir(parents=True, exist_ok=True)
+    texts.mkdir(parents=True, exist_ok=True)
+    before = os.environ.get("TEXMFOUTPUT")
+    os.environ["TEXMFOUTPUT"] = str(tex)
+    try:
+        yield {"tex_dir": str(tex), "text_dir": str(texts)}
+    finally:
+        if before is None:
+            os.environ.pop("TEXMFOUTPUT", None)
+        else:
+            os.environ["TEXMFOUTPUT"] = before
+
+
+_own: tuple[int, Path] | None = None  # (pid, folder): a forked worker makes its own
+
+
+def own_pictures() -> Path:
+    """This process's folder of LaTeX and text pictures for stock Manim: in the system's temporary folder (TeX's
+    sandbox refuses any path with a dot folder in it, such as ``~/.cache``), removed when the process ends."""
+    global _own
+    if _own is None or _own[0] != os.getpid() or not _own[1].is_dir():
+        import multiprocessing.util
+
+        folder = Path(tempfile.mkdtemp(prefix=f"lesson-pictures-{os.getpid()}-"))
+        if any(part.startswith(".") for part in folder.parts):
+            shutil.rmtree(folder, ignore_errors=True)
+            raise RuntimeError(f"stock Manim names its LaTeX files by absolute path, which TeX's sandbox refuses under "
+                               f"a folder whose name starts with a dot: {folder} (set TMPDIR to another folder)")
+        # run at the end of this process, a render worker's too (atexit is not, there); a fork does not inherit it
+        multiprocessing.util.Finalize(None, shutil.rmtree, args=(str(folder),), kwargs={"ignore_errors": True}, exitpriority=0)
+        _own = (os.getpid(), folder)
+    return _own[1]
+
+
+# ---------------------------------------------------------------- the frame hand-off
+
+
+def _install_frame_handoff() -> None:
+    """The camera draws into an array from :func:`lesson.frames.pool`, which goes to the encoder uncopied."""
+    import av
+    from manim.renderer.cairo_renderer import CairoRenderer
+    from manim.scene.video_segment_encoder import VideoSegmentEncoder
+
+    from lesson.frames import pool
+
+    stock_update_frame = CairoRenderer.update_frame
+
+    def update_frame(self, scene, mobjects=None, include_submobjects=True, ignore_skipping=True, **kwargs) -> None:
+        # Manim resets the camera's array from the background in place and draws into it; if the encoder holds that
+        # array (the last picture went to it), the camera first gets another one from the pool
+        camera = self.camera
+        draws = ignore_skipping or not self.skip_animations
+        if draws and getattr(self, "_lesson_sent", None) is camera.pixel_array:
+            camera.pixel_array = pool(camera.pixel_width, camera.pixel_height).take()
+            camera.pixel_array_to_cairo_context.clear()  # Cairo contexts are cached by id(), which a new array may reuse
+        stock_update_frame(self, scene, mobjects, include_submobjects, ignore_skipping, **kwargs)
+
+    def render(self, scene, time: float, moving_mobjects=None) -> None:
+        self.update_frame(scene, moving_mobjects)
+        if not self.skip_animations:
+            self._lesson_sent = self.camera.pixel_array
+        self.add_frame(self.camera.pixel_array)  # the encoder owns it now; get_frame() still copies from it for stills
+
+    def write_frame(self, pixels: np.ndarray, *, repeat: int = 1) -> None:
+        # VideoSegmentEncoder.write_frame, wrapping the array instead of copying it, then recycling it
+        self._validate_frame(pixels, repeat)
+        frame = av.VideoFrame.from_numpy_buffer(pixels, format="rgba")
+        frame.time_base = 1 / Fraction(self.spec.frame_rate)
+        try:
+            for _ in range(repeat):
+                frame.pts = self._next_pts
+                self._next_pts += 1
+                for packet in self._stream.encode(frame):  # converted to YUV here: x264 keeps no reference to it
+                    self._container.mux(packet)
+        except BaseException as error:
+            raise self._operation_error("encode", error) from error
+        del frame
+        pool(pixels.shape[1], pixels.shape[0]).give(pixels)
+
+    CairoRenderer.update_frame = update_frame
+    CairoRenderer.render = render
+    VideoSegmentEncoder.write_frame = write_frame
+
+
+# ---------------------------------------------------------------- LaTeX and text pictures, shared safely
+
+
+def _install_shared_pictures() -> None:
+    import manimpango
+    from manim.mobject.svg.svg_mobject import SVGMobject
+    from manim.mobject.text import tex_mobject
+
+    tex_mobject.tex_to_svg_file = tex_to_svg
+    SVGMobject.generate_mobject = _generate_mobject
+    manimpango.text2svg = _written_whole(manimpango.text2svg, 4)  # Text (manim.mobject.text.text_mobject calls it so)
+    manimpango.MarkupUtils.text2svg = staticmethod(_written_whole(manimpango.MarkupUtils.text2svg, 7))  # MarkupText
+    # Text rewrites its (shared, cached) picture in place after every load; another process could read it half
+    # written. Here the file is rewritten only when that changes it, under a temporary name renamed into place.
+    manimpango.PangoUtils.remove_last_M = staticmethod(_remove_last_m)
+
+
+def compile_tex_svg(code: str, work: Path, template) -> Path:
+    """Typeset the LaTeX document ``code`` to ``work/formula.svg`` the way Manim does, but inside ``work`` only.
+
+    TeX runs with ``work`` as its current folder on relative file names and with :data:`TEX_SANDBOX` added to its
+    environment, whatever this process's environment says (paranoid ``openin_any`` refuses absolute paths, so
+    the names must be relative). Leaves TeX's files in ``work``; raises ValueError if TeX or dvisvgm fails.
+    """
+    from manim.utils.tex_file_writing import make_tex_compilation_command, print_all_tex_errors
+
+    env = os.environ | TEX_SANDBOX
+    tex = work / "formula.tex"
+    tex.write_text(code, encoding="utf-8")
+    fmt = template.output_format
+    compilers = [template.tex_compiler] if isinstance(template.tex_compiler, str) else list(template.tex_compiler)
+    for compiler in compilers:
+        command = make_tex_compilation_command(compiler, fmt, Path(tex.name), Path("."))
+        # kpathsea's notes go to stderr (the standalone class probes /dev/null, which the sandbox refuses): kept
+        # for the message if TeX fails
+        done = subprocess.run(command, cwd=work, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        if done.returncode != 0:
+            if (work / "formula.log").is_file():
+                print_all_tex_errors(work / "formula.log", compiler, tex)
+            notes = sorted({line.strip() for line in done.stderr.decode(errors="replace").splitlines() if line.strip()})
+            said = "".join(f"; {n}" for n in notes)
+            raise ValueError(f"{compiler} could not typeset a formula (see the LaTeX errors above){said}")
+    svg = work / "formula.svg"
+    command = ["dvisvgm", *(["--pdf"] if fmt == ".pdf" else []), "--page=1", "--no-fonts", "--verbosity=0",
+               f"--output={svg.name}", f"formula{fmt}"]
+    subprocess.run(command, cwd=work, env=env, stdout=subprocess.DEVNULL)
+    if not svg.is_file():
+        raise ValueError(f"dvisvgm could not convert formula{fmt} to SVG")
+    return svg
+
+
+def tex_to_svg(expression: str, environment: str | None = None, tex_template=None) -> Path:
+    """Manim's ``tex_to_svg_file``, safe for processes that share ``config.tex_dir``: the SVG of a formula
+    (named as Manim names it) is compiled in a private folder and renamed into ``tex_dir`` whole."""
+    from manim import config
+    from manim.utils.tex_file_writing import tex_hash
+
+    template = tex_template or config["tex_template"]
+    if environment is not None:
+        code = template.get_texcode_for_expression_in_env(expression, environment)
+    else:
+        code = template.get_texcode_for_expression(expression)
+    shared = config.get_dir("tex_dir")
+    svg = shared / f"{tex_hash(code)}.svg"
+    if svg.is_file():
+        return svg
+    shared.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".work-{os.getpid()}-", dir=shared))
+    try:
+        made = compile_tex_svg(code, work, template)
+        if not svg.exists():  # else another process made it meanwhile: the same picture
+            os.replace(made, svg)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return svg
+
+
+def _written_whole(write: Callable, position: int) -> Callable:
+    """``write`` (a Pango text-to-SVG function taking its output file at ``position``) writing to a temporary name
+    and renaming it into place, so that another process never reads half a picture."""
+
+    def wrapper(*args, **kwargs):
+        args = list(args)
+        target = args[position] if len(args) > position else kwargs["file_name"]
+        with replacing(target) as tmp:
+            if len(args) > position:
+                args[position] = str(tmp)
+            else:
+                kwargs["file_name"] = str(tmp)
+            write(*args, **kwargs)
+        return target
+
+    wrapper.__wrapped__ = write  # type: ignore[attr-defined]
+    return wrapper
+
+
+def _generate_mobject(self):
+    """Manim's ``SVGMobject.generate_mobject``, parsing its modified copy of the SVG from memory: Manim writes it
+    beside the SVG as ``<name>_.svg`` and deletes it after, which collides with any other process doing the same."""
+    from manim.mobject.svg import svg_mobject
+
+    tree = self.modify_xml_tree(svg_mobject.ET.parse(self.get_file_path()))
+    modified = io.BytesIO()
+    tree.write(modified)
+    modified.seek(0)
+    svg = svg_mobject.se.SVG.parse(modified)
+    mobjects, mobject_dict = self.get_mobjects_from(svg)
+    self.add(*mobjects)
+    self.id_to_vgroup_dict = mobject_dict
+    self.flip(svg_mobject.RIGHT)  # Flip y
+    return self
+
+
+def _remove_last_m(file_name: str) -> None:
+    """manimpango's ``PangoUtils.remove_last_M`` (the same edit of the SVG), written whole or not at all."""
+    with open(file_name, encoding="utf-8") as f:
+        content = f.read()
+    edited = re.sub(r'Z M [^A-Za-z]*? "\/>', 'Z "/>', content)
+    if edited == content:
+        return
+    with replacing(file_name) as tmp:
+        tmp.write_text(edited, encoding="utf-8")

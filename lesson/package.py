@@ -1,0 +1,96 @@
+"""The course package's files beside the video: its manifest, its poster, and whether a folder holds it already.
+
+The manifest (``DIR/<id>.json``) lists the chapters, every file with its SHA-256, and every number with its mathcore
+value; its ``build_key`` hashes everything the package depends on, so that a render with nothing changed finds the
+package in place (:func:`up_to_date`) and writes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+
+from lesson.numbers import LessonNumbers
+from lesson.plandata import Plan, StepPlan
+
+# the modules that make the package from the rendered steps (whose own keys name the code that drew them)
+PACKAGE_CODE = ("build.py", "package.py", "captions.py", "audio.py", "mux.py", "narrate.py")
+
+
+def build_key(plan: Plan, sections: list[Path], quality: str, voice: str, poster: str | None, burn: bool) -> str:
+    """Everything the package depends on: every step's section (its cache key), the options, the code that assembles it."""
+    here = Path(__file__).parent
+    h = hashlib.sha256(json.dumps([plan.lesson_id, plan.title, quality, voice, poster, burn, [p.name for p in sections]]).encode())
+    for name in PACKAGE_CODE:
+        h.update((here / name).read_bytes())
+    return h.hexdigest()[:24]
+
+
+def up_to_date(out_dir: Path, lesson_id: str, key: str) -> dict | None:
+    """The manifest in ``out_dir`` if it was made with ``key`` and every file it lists is there, unchanged."""
+    try:
+        manifest = json.loads((out_dir / f"{lesson_id}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if manifest.get("build_key") != key:
+        return None
+    for f in manifest.get("files", []):
+        path = out_dir / f["name"]
+        if not path.is_file() or path.stat().st_size != f["bytes"] or sha256(path) != f["sha256"]:
+            return None
+    return manifest
+
+
+def poster_step(steps: list[StepPlan], poster: str | None) -> int:
+    """The index of the step whose last frame is the poster: the one named, else the SoftMax step, else the middle one."""
+    ids = [s.id for s in steps]
+    if poster in ids:
+        return ids.index(poster)
+    kinds = [s.kind for s in steps]
+    return kinds.index("softmax") if "softmax" in kinds else len(steps) // 2
+
+
+def shown(plan: Plan, numbers: LessonNumbers) -> list[dict]:
+    """Every placeholder the narration fills in, per step: the text shown and the mathcore value."""
+    values = numbers.values()
+    out = []
+    for step in plan.steps:
+        for name, i in step.cues:
+            if name not in values:  # a sentence's start (sentence.N), not a placeholder
+                continue
+            value = values[name]
+            out.append({"step": step.id, "placeholder": name, "shown": step.tokens[i], "value": value if not isinstance(value, np.generic) else value.item()})
+    return out
+
+
+def files_list(files: list[Path]) -> list[dict]:
+    """The manifest's ``files``: each file's name, size and SHA-256."""
+    return [{"name": p.name, "bytes": p.stat().st_size, "sha256": sha256(p)} for p in files]
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def save_frame(video: Path, seconds: float, target: Path) -> None:
+    """The frame shown at ``seconds`` as a PNG."""
+    import av
+
+    with av.open(str(video)) as src:
+        stream = src.streams.video[0]
+        src.seek(int(seconds / stream.time_base), stream=stream, backward=True)
+        chosen = None
+        for frame in src.decode(stream):
+            chosen = frame
+            if frame.time is not None and frame.time >= seconds - 1e-6:
+                break
+        if chosen is None:
+            raise RuntimeError(f"no frame at {seconds:.2f}s in {video}")
+        chosen.to_image().save(target)

@@ -1,0 +1,78 @@
+"""The renderer's modules keep to their jobs: one list of quality presets, Manim patched in one module only, and the
+cache key of a step's drawing covering every module that changes its pixels."""
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_quality_presets_are_one_list_that_imports_nothing_heavy():
+    code = "import sys, lesson.qualities; print(sorted(m for m in ('manim', 'pydantic', 'yaml', 'click', 'av') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == "[]"
+
+    from lesson import qualities
+    from lesson.cli import render
+    from lesson.script import model
+
+    assert model.QUALITIES is qualities.NAMES == ("low", "medium", "course", "high", "4k")
+    choices = next(p for p in render.params if p.name == "quality").type.choices
+    assert tuple(choices) == qualities.NAMES
+    assert qualities.label("low") == "480p15" and qualities.label("4k") == "2160p60"
+
+
+def _attributes_assigned_on_manim(path: Path) -> list[str]:
+    """``X.y = ...`` (or setattr) where X was imported from manim or manimpango: a change to their internals."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    bound = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            bound |= {(a.asname or a.name).split(".")[0] for a in node.names if a.name.split(".")[0] in ("manim", "manimpango")}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] in ("manim", "manimpango"):
+            bound |= {a.asname or a.name for a in node.names}
+
+    def root(node):
+        while isinstance(node, (ast.Attribute, ast.Subscript)):
+            node = node.value
+        return node.id if isinstance(node, ast.Name) else None
+
+    found = []
+    for node in ast.walk(tree):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, (ast.AugAssign, ast.AnnAssign)) else []
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr" and node.args:
+            targets = [node.args[0]]
+            if root(targets[0]) in bound:
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} setattr({ast.unparse(targets[0])}, ...)")
+            continue
+        for t in targets:
+            if isinstance(t, ast.Attribute) and root(t) in bound and root(t) != "config":  # config: Manim's settings
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} {ast.unparse(t)}")
+    return found
+
+
+def test_only_the_adapter_changes_manim_or_manimpango():
+    adapter = ROOT / "lesson" / "manim_adapter.py"
+    files = sorted([*ROOT.glob("lesson/**/*.py"), *ROOT.glob("scenes/**/*.py")])
+    elsewhere = [hit for path in files if path != adapter for hit in _attributes_assigned_on_manim(path)]
+    assert elsewhere == []
+    assert len(_attributes_assigned_on_manim(adapter)) == 8  # the check sees the adapter's own patches
+
+
+def test_the_drawing_key_covers_every_module_that_changes_pixels(monkeypatch):
+    from lesson import cachekeys
+
+    listed = [ROOT / "lesson" / name for name in cachekeys.PIXEL_CODE]
+    assert all(p.is_file() for p in listed)
+    # the modules that draw a step, patch Manim, encode or lay out its clips are all listed
+    for name in ("draw.py", "manim_adapter.py", "frames.py", "mux.py", "replay.py", "timing.py"):
+        assert name in cachekeys.PIXEL_CODE
+    before = cachekeys.code_version("softmax")
+    real = Path.read_bytes
+    for path in listed:
+        monkeypatch.setattr(Path, "read_bytes", lambda self, path=path: real(self) + (b"#" if self == path else b""))
+        assert cachekeys.code_version("softmax") != before, path.name
+    monkeypatch.setattr(Path, "read_bytes", real)
+    assert cachekeys.code_version("softmax") == before
