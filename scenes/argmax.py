@@ -20,7 +20,8 @@ class ArgmaxScene(StepScene):
         for c in range(self.n_classes):
             color = self.theme.classes[c].color
             rows.add(VGroup(self.text(self.class_label(c), size, color=color), self.text(data["raw"][c], size, color=color)))
-        head = VGroup(self.text("class", style.SMALL, color=self.theme.muted), self.text("raw output", style.SMALL, color=self.theme.muted))
+        words = data["words"]
+        head = VGroup(self.text(words["class"], style.SMALL, color=self.theme.muted), self.text(words["raw_output"], style.SMALL, color=self.theme.muted))
         tallest = max(m.height for row in rows for m in row)
         gap = max(min(0.8, 4.2 / (self.n_classes + 1)), tallest + 2 * buff + 0.04)
         return head, rows, gap
@@ -31,7 +32,7 @@ class ArgmaxScene(StepScene):
         # the largest type at which the table, its box and the verdict fit between the heading and the caption band
         for size, top, buff in LAYOUTS:
             head, rows, gap = self.table(size, buff)
-            verdict = self.text(f"prediction: {self.class_label(data['prediction'])}", size, color=self.theme.classes[data["prediction"]].color)
+            verdict = self.text(data["words"]["prediction"], size, color=self.theme.classes[data["prediction"]].color)
             last_bottom = top - n * gap - max(m.height for m in rows[-1]) / 2
             if last_bottom - 0.75 - verdict.height / 2 >= style.CONTENT_BOTTOM:
                 break
@@ -41,11 +42,12 @@ class ArgmaxScene(StepScene):
         raw_width = max(r[1].width for r in table)
         left = -4.2
         raw_right = max(1.2, left + label_width + 0.6 + raw_width)
-        out_x = max(3.4, raw_right + 1.4)
+        out_head = self.text(data["words"]["argmax"], style.SMALL, color=self.theme.accent)
+        out_x = max(3.4, raw_right + max(1.4, out_head.width / 2 + 0.4))  # a long heading stands clear of the raw column
         for i, row in enumerate(table):
             row[0].move_to([left, top - i * gap, 0], aligned_edge=LEFT)
             row[1].move_to([raw_right, top - i * gap, 0], aligned_edge=RIGHT)
-        out_head = self.text("ArgMax", style.SMALL, color=self.theme.accent).move_to([out_x, top, 0])
+        out_head.move_to([out_x, top, 0])
         outs = VGroup()
         for c in range(n):
             v = data["argmax"][c]

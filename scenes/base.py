@@ -33,7 +33,7 @@ from manim import (
 )
 
 from lesson.plandata import StepPlan, Style
-from lesson.timing import Hold, Play, StepTiming, Wait, after_hold, holds_as_frames
+from lesson.timing import Hold, Play, StepTiming, Wait, after_hold
 from lesson import fonts
 from scenes import layout, style
 
@@ -300,7 +300,7 @@ class StepScene(Scene):
         frame = Line(UP, DOWN, color=ManimColor(self.theme.muted)).set_stroke(width=2, opacity=0.6)
         self.fit(group, PANEL_WIDTH - 0.3, style.CONTENT_HEIGHT - 0.2)
         group.move_to([style.RIGHT - PANEL_WIDTH / 2 + 0.15, (style.CONTENT_TOP + style.CONTENT_BOTTOM) / 2, 0])
-        frame.set_height(style.CONTENT_HEIGHT - 0.1).move_to([style.RIGHT - PANEL_WIDTH, (style.CONTENT_TOP + style.CONTENT_BOTTOM) / 2, 0])
+        frame.scale_to_fit_height(style.CONTENT_HEIGHT - 0.1).move_to([style.RIGHT - PANEL_WIDTH, (style.CONTENT_TOP + style.CONTENT_BOTTOM) / 2, 0])
         return VGroup(frame, group)
 
     def fit(self, m: Mobject, width: float = style.CONTENT_WIDTH, height: float = style.CONTENT_HEIGHT) -> Mobject:
@@ -406,11 +406,6 @@ class StepScene(Scene):
             for t in self.caption_changes(self.time, end_frame / self.fps):
                 self._hold_frames(int(round(t * self.fps)) - self.frame, None)
             self._hold_frames(end_frame - self.frame, None)
-            return
-        if holds_as_frames():  # the old way, for the benchmark's before/after: Manim draws and encodes every frame
-            self.replayable = False
-            if frames > 0:
-                Scene.wait(self, (frames + 0.5) / self.fps, frozen_frame=True)  # play() puts it on the timeline
             return
         self._hold_frames(frames, wait)
 

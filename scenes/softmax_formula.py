@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from manim import DOWN, UP, Brace, FadeIn, ManimColor, VGroup
+from manim import DOWN, RIGHT, UP, Brace, FadeIn, ManimColor, VGroup
 
 from scenes import style
 from scenes.base import StepScene
@@ -23,11 +23,13 @@ class SoftmaxFormulaScene(StepScene):
         second = ManimColor(self.theme.classes[min(1, self.n_classes - 1)].color)
         for idx in (7, 9):
             formula[idx].set_color(second)
-        note_i = self.text("i: the class we look at", style.LABEL, color=self.theme.accent)
-        note_j = self.text(f"j: runs over all {n} classes", style.LABEL, color=self.theme.classes[min(1, self.n_classes - 1)].color)
+        words = self.step.data["words"]
+        note_i = self.text(words["i"], style.LABEL, color=self.theme.accent)
+        note_j = self.text(words["j"], style.LABEL, color=self.theme.classes[min(1, self.n_classes - 1)].color)
         brace = Brace(formula[4:], DOWN, color=ManimColor(self.theme.muted))
-        VGroup(note_i, note_j).arrange(DOWN, buff=0.3).next_to(brace, DOWN, buff=0.35)
-        z_note = self.text("z: the raw outputs", style.SMALL, color=self.theme.muted).next_to(formula, UP, buff=0.45)
+        notes = self.fit(VGroup(note_i, note_j).arrange(DOWN, buff=0.3), style.CONTENT_WIDTH).next_to(brace, DOWN, buff=0.35)
+        notes.shift(min(0.0, style.RIGHT - notes.get_right()[0]) * RIGHT)  # under the brace as far as the frame allows
+        z_note = self.fit(self.text(words["z"], style.SMALL, color=self.theme.muted), style.CONTENT_WIDTH).next_to(formula, UP, buff=0.45)
         self.play(FadeIn(z_note), run_time=style.QUICK)
         self.play(FadeIn(brace), FadeIn(note_i, shift=0.2 * UP), run_time=style.NORMAL)
         self.play(FadeIn(note_j, shift=0.2 * UP), run_time=style.NORMAL)

@@ -11,6 +11,7 @@ from scenes.base import StepScene
 class SoftmaxPropertiesScene(StepScene):
     def draw(self) -> None:
         d = self.step.data
+        words = d["words"]
         n = self.n_classes
         gap = min(0.62, 3.0 / n)
         order = d["order"]
@@ -29,10 +30,14 @@ class SoftmaxPropertiesScene(StepScene):
             a0 += style.LEFT - (x - half)
             x = style.LEFT + half
         xr = max(a0 + 2.2, a0 + 1.4 + 0.25 + max(m.width for m in right) / 2)  # the values clear of the arrows
+        # the column headings no wider than their columns: each stops short of the arrows' middle
+        mid = a0 + 0.7
         heads = VGroup(
-            self.text("raw output", style.SMALL, color=self.theme.muted).move_to([x, 2.25, 0]),
-            self.text("SoftMax", style.SMALL, color=self.theme.accent).move_to([xr, 2.25, 0]),
+            self.fit(self.text(words["raw_output"], style.SMALL, color=self.theme.muted), 2 * min(x - style.LEFT, mid - 0.15 - x)),
+            self.fit(self.text(words["softmax"], style.SMALL, color=self.theme.accent), 2 * (xr - mid - 0.15)),
         )
+        heads[0].move_to([x, 2.25, 0])
+        heads[1].move_to([xr, 2.25, 0])
         arrows = VGroup()
         for rank in range(n):
             y = 1.65 - rank * gap
@@ -40,7 +45,7 @@ class SoftmaxPropertiesScene(StepScene):
             right[rank].move_to([xr, y, 0])
             arrows.add(Arrow([a0, y, 0], [a0 + 1.4, y, 0], buff=0, stroke_width=3, color=ManimColor(self.theme.muted), max_tip_length_to_length_ratio=0.15))
         keeps = VGroup(
-            self.text("same order", style.LABEL),
+            self.fit(self.text(words["same_order"], style.LABEL), 3.0),
             self.math(r"0 < p < 1", size=style.MATH - 6),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.35).move_to([3.6, 1.2, 0])
         table = VGroup(heads, left, right, arrows)
@@ -59,7 +64,7 @@ class SoftmaxPropertiesScene(StepScene):
             total = self.math(f"{terms} = {d['sum_text']}", size=style.MATH - 6)
         else:
             total = self.math(f"{terms} \\approx 1", size=style.MATH - 6)
-        note = self.text("each value rounded" if d["sum_text"] is None else "they add up to 1", style.SMALL, color=self.theme.muted)
+        note = self.text(words["sum_note"], style.SMALL, color=self.theme.muted)
         bottom = VGroup(total, note).arrange(DOWN, buff=0.2)
         self.fit(bottom, style.CONTENT_WIDTH)
         bottom.move_to([0, -1.75, 0])
@@ -71,19 +76,19 @@ class SoftmaxPropertiesScene(StepScene):
         # the picture stays while the voice finishes it; it clears just before the first trained network is named
         self.cue(*self.run_cues(1), ahead=2 * style.QUICK)
         self.play(FadeOut(VGroup(heads, left, right, arrows, keeps, bottom)), run_time=style.QUICK)
-        self.caveat(d["trained"])
+        self.caveat(d["trained"], words)
 
     def run_cues(self, t: int) -> list[str]:
         """The placeholders of trained network ``t`` (from 1): when the voice says one, its panel appears."""
         names = [f"trained.{t}.{what}" for what in ("accuracy", "seed", "prediction")]
         return names + [f"trained.{t}.softmax.{self.class_name(c)}" for c in range(self.n_classes)]
 
-    def caveat(self, runs: list[dict]) -> None:
+    def caveat(self, runs: list[dict], words: dict) -> None:
         n = self.n_classes
         panels = VGroup()
         width = min(5.6, (style.CONTENT_WIDTH - 0.6 * (len(runs) - 1)) / len(runs))
         for t, run in enumerate(runs):
-            title = self.text(f"start {chr(65 + t)}: {run['accuracy']} correct", style.LABEL)
+            title = self.text(words["starts"][t], style.LABEL)
             bars = VGroup()
             bar_h = min(0.5, 2.6 / n)
             for c in range(n):
@@ -103,7 +108,7 @@ class SoftmaxPropertiesScene(StepScene):
         panels.arrange(RIGHT, buff=0.8, aligned_edge=UP)
         self.fit(panels, style.CONTENT_WIDTH, style.CONTENT_HEIGHT - 0.9)
         panels.move_to([0, 0.55, 0])
-        same = self.text("same flower, different starting weights", style.LABEL, color=self.theme.accent)
+        same = self.text(words["same_example"], style.LABEL, color=self.theme.accent)
         same.next_to(panels, DOWN, buff=0.45)
         self.fit(same, style.CONTENT_WIDTH)
         for t, p in enumerate(panels, start=1):

@@ -361,6 +361,9 @@ def _cross_checks(lesson: Lesson, folder: Path, allow_outside: bool) -> list[Fou
                 out.append((where, msg, False, needle))
             out += [(where, msg, False, needle) for msg, needle in _word_problems(text)]
     out += _font_problems(lesson)
+    from lesson import words
+
+    out += words.problems(lesson)  # the script's words: section
     ids = [s.id for s in lesson.steps if s.id]
     if lesson.video.poster is not None and lesson.video.poster not in ids:
         out.append((("video", "poster"), f"no step with id {lesson.video.poster!r}{one_of(lesson.video.poster, ids, 'step ids')}", False, ""))

@@ -13,7 +13,7 @@ from typing import Annotated, Literal, Union
 from pydantic import Field, model_validator
 
 import mathcore
-from lesson import kinds
+from lesson import kinds, qualities
 from lesson.script import limits
 from lesson.script.parts import (  # noqa: F401  (re-exported: the names a script's model is made of)
     Color,
@@ -29,7 +29,7 @@ from lesson.script.parts import (  # noqa: F401  (re-exported: the names a scrip
     _text,
 )
 
-QUALITIES = ("low", "medium", "course", "high", "4k")
+QUALITIES = qualities.NAMES  # one list of the presets: lesson.qualities
 ACTIVATION_NAMES = tuple(mathcore.ACTIVATIONS)  # one list: the math core's
 
 
@@ -134,6 +134,10 @@ class Lesson(Strict):
     subtitle: _text(200) | None = None
     author: _text(200) | None = None
     language: Annotated[str, Field(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")] = "en"
+    words: dict[Annotated[str, Field(max_length=limits.KEY_CHARS)], _text(limits.POINT_CHARS)] = Field(
+        default_factory=dict,
+        description="the built-in scenes' words, by key (see lesson/words.py), e.g. {example_noun: fruit}",
+    )
     network: NetworkSpec
     example: Example
     training: Training | None = None
