@@ -1,4 +1,9 @@
-"""The network drawn node by node; the example's values travel through it to the raw outputs."""
+"""The network drawn node by node; the example's values travel through it to the raw outputs.
+
+On request (the plan's ``show``) the weights are written on the edges, the hidden nodes' names above them and
+each layer's activation under it; ``highlights`` pick out nodes, edges or weights at cues of the narration, in
+the order of the plan's ``events``. Every word drawn comes from the plan.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
+    BackgroundRectangle,
     Circle,
     Create,
     FadeIn,
@@ -27,13 +33,16 @@ from scenes.base import READABLE, StepScene
 NET_TOP = 2.35
 NET_BOTTOM = -1.25
 EQUATION_Y = -1.95
+NAME_ROOM = 0.35  # above the network, for the names over the top nodes
+ACTIVATION_ROOM = 0.4  # below it, for the activations under the columns
+STRUCTURE_BOTTOM = -2.0  # the network's bottom when no values travel (no equations below it)
 
 
-def column(n: int, x: float) -> tuple[list[np.ndarray], float]:
-    """Centres of ``n`` nodes stacked at ``x``, and a node radius that fits."""
-    height = NET_TOP - NET_BOTTOM
+def column(n: int, x: float, top: float = NET_TOP, bottom: float = NET_BOTTOM) -> tuple[list[np.ndarray], float]:
+    """Centres of ``n`` nodes stacked at ``x`` between ``top`` and ``bottom``, and a node radius that fits."""
+    height = top - bottom
     gap = min(1.35, height / max(n - 1, 1)) if n > 1 else 0.0
-    ys = [(n - 1) / 2 * gap - i * gap + (NET_TOP + NET_BOTTOM) / 2 for i in range(n)]
+    ys = [(n - 1) / 2 * gap - i * gap + (top + bottom) / 2 for i in range(n)]
     radius = min(0.42, gap * 0.42) if n > 1 else 0.42
     return [np.array([x, y, 0.0]) for y in ys], radius
 
@@ -42,15 +51,28 @@ class NetworkScene(StepScene):
     def draw(self) -> None:
         data = self.step.data
         inputs, layers = data["inputs"], data["layers"]
+        values = data.get("values", True)
+        show = data.get("show", {})
+        default_events = [{"kind": "inputs"}] + [
+            {"kind": "node", "layer": k, "node": n} for k, l in enumerate(layers) for n in range(len(l["nodes"]))
+        ]
+        events = data.get("events", default_events if values else [])
+        self.groups = data.get("highlights", [])
+        top = NET_TOP - (NAME_ROOM if show.get("names") else 0.0)
+        bottom = (NET_BOTTOM if values else STRUCTURE_BOTTOM) + (ACTIVATION_ROOM if show.get("activations") else 0.0)
         # what is written inside the nodes of each column but the last (which shows its values beside the labels)
-        inside = [[spec["scaled"] for spec in inputs]] + [[n["value"] for n in l["nodes"]] for l in layers[:-1]]
+        inside = [[spec["scaled"] for spec in inputs]] + [[n["value"] for n in l["nodes"]] for l in layers[:-1]] if values else []
         in_labels = VGroup()
         for spec in inputs:
-            label = VGroup(self.text(spec["label"], style.LABEL), self.text(f"{spec['raw']} {spec['unit']}".strip(), style.SMALL, color=self.theme.muted))
-            in_labels.add(label.arrange(DOWN, buff=0.08, aligned_edge=RIGHT))
+            parts = [self.text(spec["label"], style.LABEL)]
+            if values:
+                parts.append(self.text(f"{spec['raw']} {spec['unit']}".strip(), style.SMALL, color=self.theme.muted))
+            in_labels.add(VGroup(*parts).arrange(DOWN, buff=0.08, aligned_edge=RIGHT))
         out_labels = VGroup(*(self.text(self.class_label(i), style.LABEL, color=self.theme.classes[i].color) for i in range(self.n_classes)))
-        out_values = [self.text(spec["value"], style.LABEL, color=self.theme.classes[n].color) for n, spec in enumerate(layers[-1]["nodes"])]
-        xs, columns = self.columns([len(inputs)] + [len(l["nodes"]) for l in layers], inside, in_labels, out_labels, out_values)
+        out_values = [self.text(spec["value"], style.LABEL, color=self.theme.classes[n].color) for n, spec in enumerate(layers[-1]["nodes"])] if values else []
+        names = [[self.label(n["name"]) if show.get("names") and n["name"] else None for n in l["nodes"]] for l in layers[:-1]]
+        sizes = [len(inputs)] + [len(l["nodes"]) for l in layers]
+        xs, columns = self.columns(sizes, inside, in_labels, out_labels, out_values, top, bottom, names, wide=bool(show.get("weights")))
         nodes = []
         for k, (centres, r) in enumerate(columns):
             is_out = k == len(columns) - 1
@@ -66,11 +88,14 @@ class NetworkScene(StepScene):
             [[Line(a.get_right(), b.get_left(), stroke_width=2, color=ManimColor(self.theme.muted)) for a in left] for b in right]
             for left, right in zip(nodes, nodes[1:])
         ]
+        self.nodes, self.edges = nodes, edges
+        self.node_colors = {node: node.get_stroke_color() for col in nodes for node in col}  # as drawn, to go back to
         # labels: inputs on the left, classes on the right
         for node, label in zip(nodes[0], in_labels):
             label.next_to(node, LEFT, buff=0.25)
         for node, label in zip(nodes[-1], out_labels):
             label.next_to(node, RIGHT, buff=0.25)
+        extras = self.extras(layers, show, names, in_labels, out_labels)
         all_edges = VGroup(*(e for layer in edges for row in layer for e in row))
         self.play(
             LaggedStart(*(GrowFromCenter(n) for col in nodes for n in col), lag_ratio=0.08),
@@ -79,26 +104,27 @@ class NetworkScene(StepScene):
         )
         self.bring_to_front(*(n for col in nodes for n in col))
         self.play(FadeIn(in_labels, shift=0.2 * RIGHT), FadeIn(out_labels, shift=0.2 * LEFT), run_time=style.NORMAL)
-
-        # the example's inputs appear in the input nodes
-        values = []
-        for node, spec, (_, r) in zip(nodes[0], inputs, [columns[0]] * len(inputs)):
-            v = self.fit(self.text(spec["scaled"], style.SMALL), INNER_WIDTH * r, INNER_HEIGHT * r).move_to(node)
-            values.append(v)
-        self.cue(*(c for spec in inputs for c in spec["cues"]), ahead=style.NORMAL)
-        self.play(LaggedStart(*(FadeIn(v, shift=0.1 * UP) for v in values), lag_ratio=0.3), run_time=style.NORMAL)
-
-        raw_texts = VGroup()
-        for k, layer in enumerate(layers):
-            new_values = []
-            radius = columns[k + 1][1]
-            for n, (node, spec) in enumerate(zip(nodes[k + 1], layer["nodes"])):
-                incoming = VGroup(*edges[k][n])
+        if len(extras):
+            self.play(FadeIn(extras), run_time=style.NORMAL)
+        self.lit: list[tuple[str, object]] = []
+        for event in events:
+            if event["kind"] == "highlight":
+                self.highlight(self.groups[event["group"]])
+            elif event["kind"] == "inputs":
+                # the example's inputs appear in the input nodes
+                r = columns[0][1]
+                shown = [self.fit(self.text(spec["scaled"], style.SMALL), INNER_WIDTH * r, INNER_HEIGHT * r).move_to(node)
+                         for node, spec in zip(nodes[0], inputs)]
+                self.cue(*(c for spec in inputs for c in spec["cues"]), ahead=style.NORMAL)
+                self.play(LaggedStart(*(FadeIn(v, shift=0.1 * UP) for v in shown), lag_ratio=0.3), run_time=style.NORMAL)
+            else:
+                k, n = event["layer"], event["node"]
+                layer, spec, node = layers[k], layers[k]["nodes"][n], nodes[k + 1][n]
                 flash = [
                     ShowPassingFlash(e.copy().set_stroke(ManimColor(self.theme.accent), width=6), time_width=0.6)
-                    for e in incoming
+                    for e in edges[k][n]
                 ]
-                eq = self.node_equation(spec, layer["activation"])
+                eq = self.node_equation(spec, layer)
                 self.cue(*spec["cues"], ahead=2 * style.NORMAL)  # the equation, then its value moving into place
                 self.play(*flash, FadeIn(eq, shift=0.15 * UP), run_time=style.NORMAL)
                 # the inputs of this sum are the values in the nodes below: show them being picked up
@@ -107,53 +133,237 @@ class NetworkScene(StepScene):
                     target = out_values[n]
                     target.next_to(out_labels[n], RIGHT, buff=0.3)
                     target.align_to(out_labels[0], LEFT).shift((out_labels.width + 0.3) * RIGHT)
-                    raw_texts.add(target)
                 else:
+                    radius = columns[k + 1][1]
                     target = self.fit(self.text(spec["value"], style.SMALL), INNER_WIDTH * radius, INNER_HEIGHT * radius).move_to(node)
                 self.play(TransformFromCopy(result, target), run_time=style.NORMAL)
                 self.play(FadeOut(eq), run_time=style.QUICK * 0.6)
-                new_values.append(target)
-            values = new_values
         self.wait(style.BEAT)
 
+    # ------------------------------------------------------------ what is drawn on request
+
+    def label(self, s: str, size: int = style.SMALL, color: str | None = None) -> VGroup:
+        """A small text on a patch of the background, so that the edges behind it do not run through it."""
+        text = self.text(s, size, color=color or self.theme.muted)
+        patch = BackgroundRectangle(text, color=ManimColor(self.theme.background), fill_opacity=0.85, buff=0.05)
+        return VGroup(patch, text)
+
+    def extras(self, layers: list[dict], show: dict, names: list[list], in_labels: VGroup, out_labels: VGroup) -> VGroup:
+        """The names over the hidden nodes, the activations under the columns and the weights on the edges, placed;
+        the weights' labels are kept in ``self.weight_labels`` (also those not shown, for a highlighted weight)."""
+        out = VGroup()
+        for k, column_names in enumerate(names):
+            for node, name in zip(self.nodes[k + 1], column_names):
+                if name is not None:
+                    out.add(name.next_to(node, UP, buff=0.06))
+        if show.get("activations"):  # on one line under the lowest node
+            y = min(col[-1].get_bottom()[1] for col in self.nodes) - 0.12
+            for k, layer in enumerate(layers):
+                label = self.label(layer["activation_name"])
+                out.add(label.move_to([self.nodes[k + 1][-1].get_center()[0], y - label.height / 2, 0]))
+        obstacles = [m for col in self.nodes for m in col] + list(in_labels) + list(out_labels) + list(out)
+        wanted = show.get("weights") or any("weight" in item for g in self.groups for item in g["items"])
+        self.weight_labels = self.place_weights(layers, obstacles) if wanted else {}
+        self.weights_shown = bool(show.get("weights"))
+        if self.weights_shown:
+            out.add(*self.weight_labels.values())
+        return out
+
+    def place_weights(self, layers: list[dict], obstacles: list) -> dict[tuple[int, int, int], VGroup]:
+        """A label for every weight, on its own edge. The weights into one node stand at one fraction of the way
+        along their edges (near that node if there is room), where no label overlaps a node, a label or another
+        weight, and as few other edges as may be run through them (so that each reads as its edge's).
+        Keys: (column of the edge's end, from, to)."""
+        lines = [(k + 1, a, b, e) for k, layer in enumerate(self.edges) for b, row in enumerate(layer) for a, e in enumerate(row)]
+        samples = np.array([[e.point_from_proportion(t)[:2] for t in np.linspace(0.02, 0.98, 40)] for *_, e in lines])
+        boxes = [_box(m, 0.04) for m in obstacles]
+        placed: dict[tuple[int, int, int], VGroup] = {}
+        self._sizes: dict[tuple[str, int], tuple[float, float]] = {}
+
+        def crossings(box: tuple[float, float, float, float], index: int) -> int:
+            inside = ((samples[..., 0] > box[0]) & (samples[..., 0] < box[1])
+                      & (samples[..., 1] > box[2]) & (samples[..., 1] < box[3])).any(axis=1)
+            return int(inside.sum()) - int(inside[index])
+
+        for col in range(1, len(self.nodes)):
+            pair = [(i, line) for i, line in enumerate(lines) if line[0] == col]
+            found = self.stacks(layers, col, pair, boxes, crossings) or self.each(layers, pair, boxes, crossings)
+            for key, label in found.items():
+                placed[key] = label
+                boxes.append(_box(label[1], LABEL_GAP))
+        return placed
+
+    def stacks(self, layers: list[dict], col: int, pair: list, boxes: list, crossings) -> dict | None:
+        """The weights into each node of column ``col`` at one fraction of the way along their edges (the nearest
+        to the node that is free); None if some node's weights find no such place."""
+        found: dict[tuple[int, int, int], VGroup] = {}
+        taken_all: list = []
+        for b in range(len(self.nodes[col])):
+            into = [(i, line) for i, line in pair if line[2] == b]
+            best = None
+            for size in WEIGHT_SIZES:
+                for rank, t in enumerate(ALONG):
+                    taken, cost = [], 0
+                    for index, (_, a, _, edge) in into:
+                        box = self.weight_box(layers, col, a, b, size, edge, t, LABEL_GAP)
+                        if any(_overlaps(box, o) for o in boxes + taken_all + taken):
+                            break
+                        taken.append(box)
+                        cost += crossings(self.weight_box(layers, col, a, b, size, edge, t, 0.0), index)
+                    else:
+                        if best is None or CROSSING_WEIGHT * cost + rank < best[0]:
+                            best = (CROSSING_WEIGHT * cost + rank, size, t, taken)
+                if best is not None:
+                    break
+            if best is None:
+                return None
+            _, size, t, taken = best
+            for _, (_, a, _, edge) in into:
+                found[(col, a, b)] = self.weight_label(layers, col, a, b, size, edge, t)
+            taken_all += taken
+        return found
+
+    def each(self, layers: list[dict], pair: list, boxes: list, crossings) -> dict:
+        """Each weight of ``pair`` alone on its edge: the weight with the fewest free places first, each where it
+        crosses the fewest other edges (at a readable size, smaller only if it must)."""
+        options = {}
+        for index, (col, a, b, edge) in pair:
+            free = []
+            for s_rank, size in enumerate(WEIGHT_SIZES):
+                for rank, t in enumerate(ALONG_ANY):
+                    box = self.weight_box(layers, col, a, b, size, edge, t, LABEL_GAP)
+                    if not any(_overlaps(box, o) for o in boxes):
+                        cost = (s_rank, crossings(self.weight_box(layers, col, a, b, size, edge, t, 0.0), index), rank)
+                        free.append((cost, box, size, t))
+            options[(col, a, b)] = sorted(free, key=lambda f: f[0])
+        found: dict[tuple[int, int, int], VGroup] = {}
+        taken: list = []
+        while options:
+            fits = {k: [f for f in v if not any(_overlaps(f[1], o) for o in taken)] for k, v in options.items()}
+            key = min(fits, key=lambda k: len(fits[k]))
+            del options[key]
+            col, a, b = key
+            # no free place: the middle of the edge (the layout check says where it collides)
+            _, box, size, t = fits[key][0] if fits[key] else (None, None, WEIGHT_SIZES[-1], 0.5)
+            found[key] = self.weight_label(layers, col, a, b, size, self.edges[col - 1][b][a], t)
+            taken.append(box or _box(found[key][1], LABEL_GAP))
+        return found
+
+    def weight_label(self, layers: list[dict], col: int, a: int, b: int, size: int, edge: Line, t: float) -> VGroup:
+        """The weight of edge a → b into column ``col``, ``t`` of the way along it."""
+        label = self.label(layers[col - 1]["weights"][b][a], size, color=self.theme.text)
+        return label.move_to(edge.get_start() + t * (edge.get_end() - edge.get_start()))
+
+    def weight_box(self, layers: list[dict], col: int, a: int, b: int, size: int, edge: Line, t: float, pad: float) -> tuple:
+        """The box of the weight's text, ``t`` of the way along its edge (without making the label)."""
+        key = (layers[col - 1]["weights"][b][a], size)
+        if key not in self._sizes:
+            text = self.text(key[0], size)
+            self._sizes[key] = (text.width, text.height)
+        w, h = self._sizes[key]
+        x, y, _ = edge.get_start() + t * (edge.get_end() - edge.get_start())
+        return x - w / 2 - pad, x + w / 2 + pad, y - h / 2 - pad, y + h / 2 + pad
+
+    # ------------------------------------------------------------ highlights
+
+    def highlight(self, group: dict) -> None:
+        """Pick out the group's nodes, edges and weights at its cue; what the group before picked out and this one
+        does not goes back to normal."""
+        accent, muted = ManimColor(self.theme.accent), ManimColor(self.theme.muted)
+        lit: list[tuple[str, object]] = []
+        for item in group["items"]:
+            if "node" in item:
+                col, n = item["node"]
+                lit.append(("node", self.nodes[col][n]))
+                continue
+            col, a, b = item.get("edge") or item["weight"]
+            lit.append(("edge", self.edges[col - 1][b][a]))
+            if "weight" in item:
+                lit.append(("weight", self.weight_labels[(col, a, b)]))
+        lit = list(dict.fromkeys(lit))
+        anims = []
+        for kind, m in self.lit:  # the group before, as it was
+            if (kind, m) in lit:
+                continue
+            if kind == "node":
+                anims.append(m.animate.set_stroke(self.node_colors[m], width=3))
+            elif kind == "edge":
+                anims.append(m.animate.set_stroke(muted, width=2))
+            elif self.weights_shown:
+                anims.append(m[1].animate.set_color(ManimColor(self.theme.text)))
+            else:
+                anims.append(FadeOut(m))
+        for kind, m in lit:
+            if (kind, m) in self.lit:
+                continue
+            if kind == "node":
+                anims.append(m.animate.set_stroke(accent, width=7))
+            elif kind == "edge":
+                anims.append(m.animate.set_stroke(accent, width=6))
+            elif self.weights_shown:
+                anims.append(m[1].animate.set_color(accent))
+            else:  # a weight written only while it is picked out
+                m[1].set_color(accent)
+                anims.append(FadeIn(m))
+        self.lit = lit
+        self.cue(*group["cues"], ahead=style.QUICK)
+        self.bring_to_front(*(m for kind, m in lit if kind == "edge"))
+        if self.weights_shown:  # the edges picked out pass under the weights
+            self.bring_to_front(*self.weight_labels.values())
+        if anims:
+            self.play(*anims, run_time=style.QUICK)
+
+    # ------------------------------------------------------------ layout
+
     def columns(
-        self, sizes: list[int], inside: list[list[str]], in_labels: VGroup, out_labels: VGroup, out_values: list
+        self, sizes: list[int], inside: list[list[str]], in_labels: VGroup, out_labels: VGroup, out_values: list,
+        top: float = NET_TOP, bottom: float = NET_BOTTOM, names: list[list] | None = None, wide: bool = False,
     ) -> tuple[list[float], list[tuple[list[np.ndarray], float]]]:
         """Where the node columns go and how large their nodes are.
 
         The columns stand at their usual places unless the labels beside them need the room: then the network
         moves over, or gets narrower, so that the input labels on the left and the class labels with their values on
-        the right stay inside the frame (the labels shrink only if the network cannot give way enough). A node holding
-        a long number (many decimals) grows, as far as its neighbours allow, so that the number stays readable.
+        the right stay inside the area (the labels shrink only if the network cannot give way enough). A node holding
+        a long number (many decimals) grows, as far as its neighbours allow, so that the number stays readable. Over
+        a node with a name drawn above it, the name and a small gap keep their room. ``wide``: the columns spread over
+        all the width the labels leave (for the weights written on the edges).
         """
+        area = self.area
         xs = list(np.linspace(-3.3, 2.2, len(sizes)))
-        columns = [column(n, x) for n, x in zip(sizes, xs)]
+        columns = [column(n, x, top, bottom) for n, x in zip(sizes, xs)]
         for k, texts in enumerate(inside):
             centres, r = columns[k]
             widest = max(self.text(t, style.SMALL).width for t in texts)
             room = (centres[0][1] - centres[1][1]) * 0.46 if len(centres) > 1 else 0.75
             want = widest * READABLE / INNER_WIDTH
             columns[k] = (centres, max(r, min(want, room, 0.75)))
-        value_width = max(v.width for v in out_values)
+        for k, column_names in enumerate(names or [], start=1):
+            heights = [name.height for name in column_names if name is not None]
+            centres, r = columns[k]
+            if heights and len(centres) > 1:
+                columns[k] = (centres, min(r, (centres[0][1] - centres[1][1] - max(heights) - 0.1) / 2))
+        value_width = max((v.width for v in out_values), default=0.0)
+        value_gap = 0.3 if out_values else 0.0
         min_span = MIN_COLUMN_GAP * (len(xs) - 1)
-        fixed = 0.25 + columns[0][1] + columns[-1][1] + 0.25 + 0.3  # gaps and the nodes' halves beside the labels
+        fixed = 0.25 + columns[0][1] + columns[-1][1] + 0.25 + value_gap  # gaps and the nodes' halves beside the labels
         labels = in_labels.width + out_labels.width + value_width
-        if labels + fixed + min_span > style.CONTENT_WIDTH:  # the labels are too wide even for a narrow network
-            factor = (style.CONTENT_WIDTH - fixed - min_span) / labels
+        if labels + fixed + min_span > area.width:  # the labels are too wide even for a narrow network
+            factor = (area.width - fixed - min_span) / labels
             for m in [*in_labels, *out_labels, *out_values]:
                 m.scale(factor)
             value_width *= factor
-        lo = style.LEFT + in_labels.width + 0.25 + columns[0][1]  # where the first and the last column may stand
-        hi = style.RIGHT - (0.25 + out_labels.width + 0.3 + value_width + columns[-1][1])
+        lo = area.left + in_labels.width + 0.25 + columns[0][1]  # where the first and the last column may stand
+        hi = area.right - (0.25 + out_labels.width + value_gap + value_width + columns[-1][1])
         span = xs[-1] - xs[0]
-        if xs[0] < lo or xs[-1] > hi:  # the network gives way: narrower if it must, and centred with its labels
+        if wide or xs[0] < lo or xs[-1] > hi:  # the network gives way (narrower if it must) or spreads, centred with its labels
+            span = max(hi - lo, min_span) if wide else span
             span = min(span, max(hi - lo, min_span))
             first = (lo + hi - span) / 2
             xs = list(np.linspace(first, first + span, len(sizes)))
             columns = [([np.array([x, c[1], 0.0]) for c in centres], r) for x, (centres, r) in zip(xs, columns)]
         return xs, columns
 
-    def node_equation(self, spec: dict, activation: str) -> VGroup:
+    def node_equation(self, spec: dict, layer: dict) -> VGroup:
         """``w1*x1 + w2*x2 + b = sum`` then, for a hidden layer, ``ReLU(sum) = value``; the last part is the value."""
         t = self.tex_number
         terms = []
@@ -166,17 +376,30 @@ class NetworkScene(StepScene):
         b = t(spec["bias"])
         terms.append(f"{'-' if b.startswith('-') else '+'} {b.lstrip('-')}")
         parts = [f"{' '.join(terms)} {REL[spec['relation']]}", t(spec["total"])]
-        if activation != "identity":
+        if layer["activation"] != "identity":
             parts[-1] += ","
-            name = ACTIVATION_NAMES[activation]
+            name = layer["activation_name"]
             parts += [f"\\quad \\mathrm{{{name}}}({t(spec['act_input'])}) {REL[spec['act_relation']]}", t(spec["value"])]
         eq = self.math(*parts, size=style.MATH - 4)
         eq[-1].set_color(ManimColor(self.theme.accent))
-        self.fit(eq, style.CONTENT_WIDTH)
-        return eq.move_to([0, EQUATION_Y, 0])
+        self.fit(eq, self.area.width)
+        return eq.move_to([self.area.center[0], EQUATION_Y, 0])
+
+
+def _box(m, pad: float) -> tuple[float, float, float, float]:
+    (x0, y0, _), (x1, y1, _) = m.get_corner(DOWN + LEFT), m.get_corner(UP + RIGHT)
+    return x0 - pad, x1 + pad, y0 - pad, y1 + pad
+
+
+def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return min(a[1], b[1]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[2], b[2])
 
 
 REL = {"=": "=", "\u2248": "\\approx"}
 INNER_WIDTH, INNER_HEIGHT = 1.6, 1.2  # a number inside a node of radius r fits in 1.6 r by 1.2 r
 MIN_COLUMN_GAP = 1.6
-ACTIVATION_NAMES = {"relu": "ReLU", "softplus": "softplus", "sigmoid": "sigmoid"}
+CROSSING_WEIGHT = 3
+WEIGHT_SIZES = (style.SMALL, style.SMALL - 4)
+ALONG = tuple(np.linspace(0.8, 0.2, 16))  # where a weight may stand on its edge: near the node it feeds first
+ALONG_ANY = tuple(sorted(np.linspace(0.12, 0.88, 39), key=lambda t: abs(t - 0.7)))  # for a weight placed alone
+LABEL_GAP = 0.035  # half the least room between two weights, or a weight and a node or label

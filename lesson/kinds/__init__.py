@@ -31,6 +31,12 @@ ENTRY_POINTS = "lesson.step_kinds"
 # the modules of the built-in kinds, in the order the docs list them: the general parts, then the presets
 BUILTIN = (
     "lesson.kinds.title",
+    "lesson.kinds.text",
+    "lesson.kinds.plot",
+    "lesson.kinds.number_line",
+    "lesson.kinds.table",
+    "lesson.kinds.bars",
+    "lesson.kinds.equation",
     "lesson.kinds.network",
     "lesson.kinds.presets",
 )

@@ -1,19 +1,165 @@
-"""``network``: the script's network drawn node by node, with the example's values travelling through it."""
+"""``network``: the script's network drawn node by node, with the example's values travelling through it.
+
+Options: ``values`` (the example's values travel through; false: the structure alone), ``show`` (weights on the
+edges, hidden nodes' names, each layer's activation), and ``highlight``: nodes, edges or weights picked out at a
+cue of the narration. Nodes and weights are named as in placeholders and the script (see :func:`parse_node`,
+:func:`parse_weight`).
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any, Literal
 
+from pydantic import Field
+
 from lesson import truth
-from lesson.kinds import Context, StepKind
-from lesson.script.parts import StepBase
+from lesson.kinds import Context, StepKind, Where
+from lesson.script.parts import StepBase, Strict
 from lesson.shown import MINUS, fmt, short, shown_truthfully
 from lesson.script.placeholders import hidden_node_keys
+
+# how an activation is written on screen (in a node's equation and under its layer)
+ACTIVATION_NAMES = {"relu": "ReLU", "softplus": "softplus", "sigmoid": "sigmoid", "identity": "identity"}
+SHOWABLE = ("weights", "names", "activations")
+
+NODE_HELP = "input.<input>, hidden.<layer>.<node> or output.<class> (a name or a number from 1)"
+EDGE = re.compile(r"\s*(\S+?)\s*->\s*(\S+?)\s*")
+WEIGHT = re.compile(r"w\[(\d+)\]\[(\d+)\]\[(\d+)\]")
+
+
+class Highlight(Strict):
+    """One thing picked out: a node, an edge or a weight (give one), at a cue of the narration."""
+
+    node: str | None = Field(None, max_length=60, description="input.<input>, hidden.<layer>.<node> or output.<class>")
+    edge: str | None = Field(None, max_length=120, description="'<node> -> <node>' between neighbouring columns")
+    weight: str | None = Field(None, max_length=30, description="w[layer][row][column], counted from 1 as in the script")
+    at: str | None = Field(
+        None, max_length=80, description="when: a placeholder spoken in the narration or sentence.N (default: at the start)"
+    )
 
 
 class NetworkStep(StepBase):
     kind: Literal["network"]
+    values: bool = Field(True, description="the example's values travel through the network (false: the structure alone)")
+    show: list[Literal[SHOWABLE]] = Field(  # type: ignore[valid-type]
+        [], max_length=3, description="also draw: weights (on the edges), names (of hidden nodes), activations (under each layer)"
+    )
+    highlight: list[Highlight] = Field([], max_length=12, description="nodes, edges or weights picked out at cues")
+
+
+# ---------------------------------------------------------------- naming nodes and weights
+
+
+def _columns(lesson: Any) -> list[list[str]]:
+    """The names a node of each column may be called by (besides its number): inputs, hidden layers, classes."""
+    net = lesson.network
+    cols = [[i.name for i in net.inputs]]
+    for layer in net.layers[:-1]:
+        cols.append(list(layer.nodes) if layer.nodes else [""] * len(layer.weights))
+    cols.append([c.name for c in net.classes])
+    return cols
+
+
+def parse_node(text: str, lesson: Any) -> tuple[int, int]:
+    """``input.<input>``, ``hidden.<layer>.<node>`` or ``output.<class>`` (a name, or a number from 1) as (column,
+    node index), column 0 being the inputs; ValueError with the reason otherwise."""
+    cols = _columns(lesson)
+    parts = text.strip().split(".")
+    if parts[0] == "input" and len(parts) == 2:
+        column, name = 0, parts[1]
+    elif parts[0] == "output" and len(parts) == 2:
+        column, name = len(cols) - 1, parts[1]
+    elif parts[0] == "hidden" and len(parts) == 3:
+        hidden = len(cols) - 2
+        if not hidden:
+            raise ValueError(f"{text!r}: this network has no hidden layer")
+        if not (parts[1].isdigit() and 1 <= int(parts[1]) <= hidden):
+            raise ValueError(f"{text!r}: the hidden layer is a number from 1 to {hidden}")
+        column, name = int(parts[1]), parts[2]
+    else:
+        raise ValueError(f"{text!r} is not a node; write {NODE_HELP}")
+    names = cols[column]
+    if name.isdigit():
+        if 1 <= int(name) <= len(names):
+            return column, int(name) - 1
+        raise ValueError(f"{text!r}: that column has nodes 1 to {len(names)}")
+    if name in names:
+        return column, names.index(name)
+    from lesson.script.load import one_of
+
+    what = {0: "inputs", len(cols) - 1: "classes"}.get(column, "nodes")
+    known = [n for n in names if n]
+    hint = one_of(name, known, what) if known else f" (the nodes of hidden layer {column} have no names: use 1 to {len(names)})"
+    raise ValueError(f"{text!r}: no node {name!r}{hint}")
+
+
+def parse_edge(text: str, lesson: Any) -> tuple[int, int, int]:
+    """``'<node> -> <node>'`` as (column of its end, index of its start node, index of its end node)."""
+    m = EDGE.fullmatch(text)
+    if m is None:
+        raise ValueError(f"{text!r} is not an edge; write '<node> -> <node>', e.g. 'input.1 -> hidden.1.2'")
+    (a_col, a), (b_col, b) = parse_node(m.group(1), lesson), parse_node(m.group(2), lesson)
+    if b_col != a_col + 1:
+        raise ValueError(f"{text!r}: an edge joins a node to one in the next column (input → hidden → output)")
+    return b_col, a, b
+
+
+def parse_weight(text: str, lesson: Any) -> tuple[int, int, int]:
+    """``w[L][R][C]``: layer L's weight in row R, column C of the script (from 1): the edge into node R of layer L
+    from node C below it. As (column of the edge's end, start node index, end node index)."""
+    m = WEIGHT.fullmatch(text.strip())
+    if m is None:
+        raise ValueError(f"{text!r} is not a weight; write w[layer][row][column], counted from 1 as in the script, e.g. w[1][2][1]")
+    layer, row, col = (int(g) for g in m.groups())
+    layers = lesson.network.layers
+    if not 1 <= layer <= len(layers):
+        raise ValueError(f"{text!r}: the layer is a number from 1 to {len(layers)}")
+    weights = layers[layer - 1].weights
+    if not 1 <= row <= len(weights):
+        raise ValueError(f"{text!r}: layer {layer} has weight rows 1 to {len(weights)}")
+    if not 1 <= col <= len(weights[row - 1]):
+        raise ValueError(f"{text!r}: layer {layer} row {row} has columns 1 to {len(weights[row - 1])}")
+    return layer, col - 1, row - 1
+
+
+def _target(h: Highlight, lesson: Any) -> dict:
+    if h.node is not None:
+        return {"node": list(parse_node(h.node, lesson))}
+    if h.edge is not None:
+        return {"edge": list(parse_edge(h.edge, lesson))}
+    assert h.weight is not None
+    return {"weight": list(parse_weight(h.weight, lesson))}
+
+
+def check(step: Any, ctx: Context) -> list[tuple[Where, str]]:
+    from lesson.kinds.text import cue_problem
+
+    out: list[tuple[Where, str]] = []
+    lesson = ctx.lesson
+    for i, h in enumerate(step.highlight):
+        given = [k for k in ("node", "edge", "weight") if getattr(h, k) is not None]
+        if len(given) != 1:
+            why = "give one of node, edge or weight" if not given else f"give one of node, edge or weight, not {' and '.join(given)}"
+            out.append((("highlight", i), f"highlight {i + 1}: {why}"))
+            continue
+        try:
+            _target(h, lesson)
+        except ValueError as exc:
+            out.append((("highlight", i, given[0]), f"highlight {i + 1}: {exc}"))
+        if h.at is not None and (why := cue_problem(h.at, step.narration, ctx.placeholder_kinds)):
+            out.append((("highlight", i, "at"), f"highlight {i + 1}: {why}"))
+    for i, what in enumerate(step.show):
+        if step.show.index(what) != i:
+            out.append((("show", i), f"{what!r} is listed twice"))
+        elif what == "names" and not any(layer.nodes for layer in lesson.network.layers[:-1]):
+            out.append((("show", i), "'names' draws the hidden nodes' names, and none has one: give a hidden layer "
+                        "nodes: [...] in the network, or leave 'names' out"))
+    return out
+
+
+# ---------------------------------------------------------------- the plan
 
 
 def _node_equation(weights: Sequence[float], inputs: Sequence[float], bias: float, total: float, d: int) -> dict:
@@ -39,7 +185,43 @@ def _activation(activation: str, total: float, value: float, d: int) -> dict:
             "value": shown.result.replace("-", MINUS)}
 
 
+def _node_cues(layer: int, n_nodes: int, names: Sequence[str] | None, n: int) -> list[str]:
+    """A hidden node's value placeholders, then its weighted sum's (``sum.<layer>.<node>``)."""
+    keys = hidden_node_keys(layer, n_nodes, list(names) if names else None)[n]
+    return keys + [k.replace("hidden.", "sum.", 1) for k in keys]
+
+
+def _events(layers: list[dict], inputs: list[dict], groups: list[dict], cues: dict[str, int], values: bool) -> list[dict]:
+    """The order in which the scene shows things: the example's inputs, each node's sum in turn, and each group of
+    highlights where its cue falls among them (before the first of them that is not spoken earlier)."""
+    flow: list[tuple[int, dict]] = []
+    if values:
+        at = -1
+
+        def when(names: list[str]) -> int:
+            nonlocal at
+            spoken = [cues[n] for n in names if n in cues]
+            at = max(at, min(spoken)) if spoken else at
+            return at
+
+        flow.append((when([c for spec in inputs for c in spec["cues"]]), {"kind": "inputs"}))
+        for k, layer in enumerate(layers):
+            for n, node in enumerate(layer["nodes"]):
+                flow.append((when(node["cues"]), {"kind": "node", "layer": k, "node": n}))
+    marks = [(cues.get(g["cues"][0], -1) if g["cues"] else -1, {"kind": "highlight", "group": g_index})
+             for g_index, g in enumerate(groups)]
+    marks.sort(key=lambda m: m[0])
+    out: list[dict] = []
+    for position, event in flow:
+        while marks and marks[0][0] <= position:
+            out.append(marks.pop(0)[1])
+        out.append(event)
+    return out + [m[1] for m in marks]
+
+
 def build(step: Any, ctx: Context) -> dict:
+    from lesson.kinds.text import narration_cues
+
     nums, d, values = ctx.numbers, ctx.decimals, ctx.values
     layers = []
     below = [i.scaled for i in nums.inputs]
@@ -54,35 +236,49 @@ def build(step: Any, ctx: Context) -> dict:
                     **_activation(layer.activation, s, v, d),
                     "name": layer.node_names[n] if layer.node_names else "",
                     # the placeholders whose value this node shows: the moment the voice says one, it appears
-                    "cues": [f"raw.{nums.classes[n]}"] if last else hidden_node_keys(k + 1, len(layer.weights), layer.node_names)[n],
+                    "cues": [f"raw.{nums.classes[n]}"] if last else _node_cues(k + 1, len(layer.weights), layer.node_names, n),
                 }
             )
         layers.append(
             {
                 "activation": layer.activation,
+                "activation_name": ACTIVATION_NAMES.get(layer.activation, layer.activation),
                 "weights": [[short(w) for w in row] for row in layer.weights],
                 "nodes": nodes,
                 "output": k == len(nums.layers) - 1,
             }
         )
         below = list(layer.values)
+    inputs = [
+        {
+            "label": i.label,
+            "unit": i.unit,
+            "scaled": fmt(i.scaled, d),
+            "raw": fmt(i.raw, max(d - 1, 1)),
+            "cues": [f"input.{i.name}", f"raw_input.{i.name}"],
+        }
+        for i in nums.inputs
+    ]
+    # highlights with the same cue are one group: shown together, kept until the next group
+    by_cue: dict[str, dict] = {}
+    for h in step.highlight:
+        group = by_cue.setdefault(h.at or "", {"cues": [h.at] if h.at else [], "items": []})
+        group["items"].append(_target(h, ctx.lesson))
+    groups = list(by_cue.values())
+    cues = narration_cues(step.narration, values, d)
     return {
-        "inputs": [
-            {
-                "label": i.label,
-                "unit": i.unit,
-                "scaled": fmt(i.scaled, d),
-                "raw": fmt(i.raw, max(d - 1, 1)),
-                "cues": [f"input.{i.name}", f"raw_input.{i.name}"],
-            }
-            for i in nums.inputs
-        ],
+        "inputs": inputs,
         "layers": layers,
         "raw": [fmt(v, d) for v in nums.raw],
+        "values": step.values,
+        "show": {what: what in step.show for what in SHOWABLE},
+        "highlights": groups,
+        "events": _events(layers, inputs, groups, cues, step.values),
     }
 
 
 KINDS = (
     StepKind("network", NetworkStep, build, "scenes.network:NetworkScene",
-             "the network, node by node; the example's values travel through it to the raw outputs"),
+             "any network, node by node: the example's values travel through it; weights, names, activations and "
+             "highlights on request", check=check, code=("lesson.kinds.text",)),
 )

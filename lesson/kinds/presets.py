@@ -11,7 +11,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 import mathcore
-from lesson import truth
+from lesson import truth, words
 from lesson.kinds import Context, StepKind, Where
 from lesson.script import limits
 from lesson.script.placeholders import fill
@@ -84,6 +84,12 @@ def _class_index(nums: LessonNumbers, name: str | None) -> int:
     return nums.prediction if name is None else nums.classes.index(name)
 
 
+def _label(ctx: Context, k: int) -> str:
+    """Class ``k``'s label as drawn."""
+    c = ctx.lesson.network.classes[k]
+    return c.label or c.name
+
+
 def _raw_outputs(step: Any, ctx: Context) -> dict:
     nums, d = ctx.numbers, ctx.decimals
     lo, hi = min(0.0, *nums.raw), max(1.0, *nums.raw)
@@ -98,7 +104,12 @@ def _raw_outputs(step: Any, ctx: Context) -> dict:
 
 def _argmax(step: Any, ctx: Context) -> dict:
     nums, d = ctx.numbers, ctx.decimals
-    return {"raw": [fmt(v, d) for v in nums.raw], "argmax": [int(v) for v in nums.argmax], "prediction": nums.prediction}
+    w = words.of(ctx.lesson)
+    return {
+        "raw": [fmt(v, d) for v in nums.raw], "argmax": [int(v) for v in nums.argmax], "prediction": nums.prediction,
+        "words": {"class": w("class"), "raw_output": w("raw_output"), "argmax": w("argmax"),
+                  "prediction": w("prediction", label=_label(ctx, nums.prediction))},
+    }
 
 
 def _argmax_gradient(step: Any, ctx: Context) -> dict:
@@ -106,6 +117,7 @@ def _argmax_gradient(step: Any, ctx: Context) -> dict:
     k = _class_index(nums, step.of_class)
     z, t = nums.raw[k], nums.thresholds[k]
     span = max(abs(z - t), 1.0) * 1.6
+    w = words.of(ctx.lesson)
     return {
         "class_index": k,
         "raw": z,
@@ -115,6 +127,9 @@ def _argmax_gradient(step: Any, ctx: Context) -> dict:
         "others": [(c, fmt(v, d)) for c, v in enumerate(nums.raw) if c != k],
         "x_range": [min(z, t) - span * 0.6, max(z, t) + span * 0.6],
         "value": int(nums.argmax[k]),
+        "words": {"x_axis": w("raw_output_for", label=_label(ctx, k)), "y_axis": w("argmax_output"),
+                  "example": w("example_at", value=fmt(z, d)), "slope": w("slope_zero"), "others": w("others_fixed"),
+                  "loss": w("loss")},
     }
 
 
@@ -145,6 +160,7 @@ def _softmax(step: Any, ctx: Context) -> dict:
 def _softmax_properties(step: Any, ctx: Context) -> dict:
     nums, d, values = ctx.numbers, ctx.decimals, ctx.values
     ds = sum_to_one_decimals(nums.softmax, d)
+    w = words.of(ctx.lesson)
     data: dict[str, Any] = {
         "raw": [fmt(v, d) for v in nums.raw],
         "raw_values": list(nums.raw),
@@ -154,6 +170,8 @@ def _softmax_properties(step: Any, ctx: Context) -> dict:
         "sum_text": fmt(1.0, ds) if ds is not None else None,  # None: say the values are rounded
         "order": sorted(range(len(nums.raw)), key=lambda c: -nums.raw[c]),
         "trained": [],
+        "words": {"raw_output": w("raw_output"), "softmax": w("softmax"), "same_order": w("same_order"),
+                  "sum_note": w("add_up_to_one") if ds is not None else w("values_rounded")},
     }
     if step.compare_training:
         data["trained"] = [
@@ -161,12 +179,17 @@ def _softmax_properties(step: Any, ctx: Context) -> dict:
              "softmax_values": list(run.softmax), "prediction": run.prediction}
             for run in nums.trained
         ]
+        letters = w("start_letters")
+        data["words"]["starts"] = [w("start", letter=letters[t], accuracy=run["accuracy"]) for t, run in enumerate(data["trained"])]
+        data["words"]["same_example"] = w("other_starts")
     return data
 
 
 def _softmax_formula(step: Any, ctx: Context) -> dict:
     nums = ctx.numbers
-    return {"n_classes": len(nums.classes)}
+    w = words.of(ctx.lesson)
+    n = len(nums.classes)
+    return {"n_classes": n, "words": {"i": w("i_meaning"), "j": w("j_meaning", n=n), "z": w("z_meaning")}}
 
 
 def _softmax_derivatives(step: Any, ctx: Context) -> dict:
@@ -184,12 +207,24 @@ def _softmax_derivatives(step: Any, ctx: Context) -> dict:
         texts = {o.name: tex_operand(o.text) for o in row.operands}
         operands = [texts[names[k]]] if j == k else [texts[names[k]], texts[names[j]]]
         out.append({"j": j, "operands": operands, "result": row.result, "relation": row.relation})
-    return {"class_index": k, "rows": out}
+    # at few decimals a derivative may round to 0 on screen: then the verdict says that none is *exactly* 0
+    w = words.of(ctx.lesson)
+    shown_zero = any(_shows_zero(r["result"]) for r in out)
+    return {"class_index": k, "rows": out, "words": {"verdict": w("none_exactly_zero" if shown_zero else "none_zero")}}
+
+
+def _shows_zero(text: str) -> bool:
+    """Whether a shown result reads as 0 ("0.00", "-0.00"); a number in another notation does not."""
+    try:
+        return float(text.replace("\u2212", "-")) == 0
+    except ValueError:
+        return False
 
 
 def _summary(step: Any, ctx: Context) -> dict:
-    d, values = ctx.decimals, ctx.values
-    return {"points": [fill(p, values, d) for p in step.points]}
+    from lesson.kinds.text import text_data  # drawn as a text step: the points, each at its sentence
+
+    return text_data(None, step.points, [None] * len(step.points), step, ctx)
 
 
 def _cross_entropy(step: Any, ctx: Context) -> dict:
@@ -198,6 +233,7 @@ def _cross_entropy(step: Any, ctx: Context) -> dict:
     p = nums.softmax[nums.observed]
     shown = shown_truthfully("-log(p)", {"p": p}, nums.cross_entropy, d)
     xs, ys = mathcore.sample("neg_log", math.exp(-4), 1.0, 160)  # the curve −log p, drawn from 0.018 to 1
+    w = words.of(ctx.lesson)
     return {
         "observed": nums.observed,
         "p": p,
@@ -206,6 +242,7 @@ def _cross_entropy(step: Any, ctx: Context) -> dict:
         "relation": shown.relation,
         "cross_entropy": nums.cross_entropy,
         "cross_entropy_text": tex(nums.cross_entropy, d),
+        "words": {"name": w("cross_entropy"), "x_axis": w("observed_probability")},
     }
 
 
@@ -214,7 +251,7 @@ KINDS = (
              "the raw outputs on a number line, outside 0..1"),
     StepKind("argmax", ArgmaxStep, _argmax, "scenes.argmax:ArgmaxScene", "ArgMax turns the raw outputs into 1 and 0s"),
     StepKind("argmax_gradient", ArgmaxGradientStep, _argmax_gradient, "scenes.argmax_gradient:ArgmaxGradientScene",
-             "ArgMax as a step function of one raw output: its slope is 0", check=_of_class),
+             "ArgMax as a step function of one raw output: its slope is 0", check=_of_class, code=("scenes.formula_text",)),
     StepKind("softmax", SoftmaxStep, _softmax, "scenes.softmax:SoftmaxScene",
              "SoftMax worked out: e^z, their sum, and each quotient"),
     StepKind("softmax_properties", SoftmaxPropertiesStep, _softmax_properties, "scenes.softmax_properties:SoftmaxPropertiesScene",
@@ -223,7 +260,8 @@ KINDS = (
              "the SoftMax formula in general"),
     StepKind("softmax_derivatives", SoftmaxDerivativesStep, _softmax_derivatives,
              "scenes.softmax_derivatives:SoftmaxDerivativesScene", "the derivatives of one SoftMax output", check=_of_class),
-    StepKind("summary", SummaryStep, _summary, "scenes.summary:SummaryScene", "the script's points, one after another"),
+    StepKind("summary", SummaryStep, _summary, "scenes.text:TextScene", "the script's points, one after another",
+             code=("lesson.kinds.text",)),
     StepKind("cross_entropy", CrossEntropyStep, _cross_entropy, "scenes.cross_entropy:CrossEntropyScene",
-             "cross-entropy of the observed class: −log p on its curve", check=_needs_label),
+             "cross-entropy of the observed class: −log p on its curve", check=_needs_label, code=("scenes.formula_text",)),
 )

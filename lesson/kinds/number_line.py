@@ -1,0 +1,118 @@
+"""``number_line``: values placed on a line beside reference marks; each appears as the voice says it."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+
+from lesson.kinds import Context, StepKind, Where
+from lesson.kinds.plot import Cue, NumberOrName, check_cue, check_value, value_of
+from lesson.script import limits
+from lesson.script.parts import Color, Finite, Identifier, StepBase, Strict, template
+from lesson.script.placeholders import fill
+from lesson.shown import MINUS, PlanError, short
+
+MAX_VALUES = 8
+MAX_MARKS = 8
+
+
+class LineValue(Strict):
+    value: NumberOrName
+    label: template(limits.CELL_CHARS) | None = Field(None, description="a name written above the value")
+    color: Color | None = None
+    cue: Cue | None = Field(None, description="when it appears (default: when its placeholder is spoken)")
+
+
+class NumberLineStep(StepBase):
+    kind: Literal["number_line"]
+    values: list[LineValue] = Field(default=[], max_length=MAX_VALUES)
+    each_class: Identifier | None = Field(
+        None, description="a per-class placeholder family (raw, softmax, ...): one value per class, labelled and coloured"
+    )
+    marks: list[Finite] = Field(default=[], max_length=MAX_MARKS, description="reference ticks, e.g. [0, 1]")
+    band: tuple[Finite, Finite] | None = Field(None, description="[low, high] of a stretch of the line to shade, e.g. [0, 1]")
+    range: tuple[Finite, Finite] | None = Field(None, description="[low, high] of the line (default: around the values and marks)")
+
+    @field_validator("range", "band")
+    @classmethod
+    def _increases(cls, pair: tuple[float, float] | None, info: ValidationInfo) -> tuple[float, float] | None:
+        if pair is not None and not pair[0] < pair[1]:
+            raise ValueError(f"{info.field_name} must be [low, high] with low < high, got [{pair[0]:g}, {pair[1]:g}]")
+        return pair
+
+    @model_validator(mode="after")
+    def _something_to_show(self) -> NumberLineStep:
+        if not self.values and self.each_class is None:
+            raise ValueError("a number line needs values or each_class")
+        return self
+
+
+def _check(step: NumberLineStep, ctx: Context) -> list[tuple[Where, str]]:
+    from lesson.plan import class_families
+    from lesson.script.load import one_of
+
+    out: list[tuple[Where, str]] = []
+    if step.each_class is not None:
+        families = class_families(ctx.placeholder_kinds, [c.name for c in ctx.lesson.network.classes])
+        if step.each_class not in families:
+            out.append((("each_class",), f"{step.each_class!r} is not a per-class value{one_of(step.each_class, families, 'per-class values')}"))
+    if step.each_class is not None and len(step.values) + len(ctx.lesson.network.classes) > MAX_VALUES:
+        out.append((("values",), f"at most {MAX_VALUES} values on one line, with the classes of each_class"))
+    for i, v in enumerate(step.values):
+        out += check_value(v.value, ("values", i, "value"), ctx)
+        out += check_cue(v.cue, ("values", i, "cue"), ctx)
+    return out
+
+
+def _text(name: str, ctx: Context) -> str:
+    """A placeholder's value as the narration says it (a value too small for the decimals reads "< 0.01")."""
+    return fill(f"{{{name}}}", ctx.values, ctx.decimals).replace("-", MINUS)
+
+
+def build(step: NumberLineStep, ctx: Context) -> dict:
+    d = ctx.decimals
+    entries: list[dict[str, Any]] = []
+    for i, v in enumerate(step.values):
+        where = ("values", i, "value")
+        x = value_of(v.value, ctx, where)
+        entries.append({
+            "x": x,
+            "label": _text(v.value, ctx) if isinstance(v.value, str) else short(x),
+            "name": fill(v.label, ctx.values, d) if v.label else "",
+            "color": v.color or ctx.lesson.theme.accent,
+            "cues": [v.cue] if v.cue else ([v.value] if isinstance(v.value, str) else []),
+            "where": list(where),
+        })
+    if step.each_class is not None:
+        for c in ctx.lesson.network.classes:
+            name = f"{step.each_class}.{c.name}"
+            entries.append({
+                "x": float(ctx.values[name]), "label": _text(name, ctx), "name": c.label or c.name, "color": c.color,
+                "cues": [name], "where": ["each_class"],
+            })
+    marks = [[float(m), short(m)] for m in step.marks]
+    xs = [e["x"] for e in entries] + [m for m, _ in marks] + list(step.band or ())
+    if step.range is not None:
+        lo, hi = step.range
+        for e in entries:
+            if not lo <= e["x"] <= hi:
+                raise PlanError(-1, f"the value {e['label']} lies outside the range [{short(lo)}, {short(hi)}]", tuple(e["where"]))
+        for k, (m, text) in enumerate(marks):
+            if not lo <= m <= hi:
+                raise PlanError(-1, f"the mark {text} lies outside the range [{short(lo)}, {short(hi)}]", ("marks", k))
+        if step.band is not None and not lo <= step.band[0] < step.band[1] <= hi:
+            raise PlanError(-1, f"the band lies outside the range [{short(lo)}, {short(hi)}]", ("band",))
+    else:
+        lo, hi = min(xs), max(xs)
+        span = max(hi - lo, 1.0)
+        lo, hi = lo - 0.12 * span, hi + 0.12 * span
+    for e in entries:
+        del e["where"]
+    return {"range": [lo, hi], "marks": marks, "values": entries, "band": list(step.band) if step.band else None}
+
+
+KINDS = (
+    StepKind("number_line", NumberLineStep, build, "scenes.number_line:NumberLineScene",
+             "values on a line beside reference marks, each appearing as it is spoken", check=_check),
+)

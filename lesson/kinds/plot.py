@@ -1,0 +1,457 @@
+"""``plot``: axes with named functions of one variable, marked points, a tangent and a walk along a curve.
+
+Every curve is sampled here, by the math core (``mathcore.functions``); every number drawn (ticks, the points'
+equations, the tangent's slope) is text made here, each equation checked by the general truth rule
+(:mod:`lesson.truth`). The scene only maps the given coordinates onto its axes.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field, ValidationInfo, field_validator
+
+from lesson import digits, truth
+from lesson.kinds import Context, StepKind, Where
+from lesson.script import limits
+from lesson.script.parts import Color, Finite, StepBase, Strict, _finite, template
+from lesson.script.placeholders import fill
+from lesson.shown import EXTRA_DECIMALS, MINUS, PlanError, fmt, short
+from mathcore.errors import MathError
+from mathcore.functions import FUNCTIONS, derivative, sample, value
+
+FUNCTION_NAMES = tuple(FUNCTIONS)
+FunctionName = Literal[FUNCTION_NAMES]  # type: ignore[valid-type]
+
+# how each function is written in an equation on screen (the notation lesson.expr.to_tex uses too)
+SYMBOLS = {"relu": "ReLU", "softplus": "softplus", "sigmoid": "σ", "identity": "id", "exp": "exp", "neg_log": MINUS + "log"}
+# the same function as lesson.truth reads it
+EXPRESSIONS = {name: ("-log(z)" if name == "neg_log" else f"{name}(z)") for name in FUNCTION_NAMES}
+# functions whose derivative is exactly what the math core says at any shown number (0 or 1)
+EXACT_SLOPES = ("relu", "identity")
+PALETTE = ("#4fa3e0", "#f08a4b", "#9b6ee8", "#5cc98a")  # curves after the first (which takes the theme's accent)
+SAMPLES = 240
+NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*$")
+SENTENCE = re.compile(r"^sentence\.[1-9][0-9]{0,2}$")
+MAX_POINTS = 6
+MAX_WALK = 8
+
+
+# ---------------------------------------------------------------- options
+
+
+def _number_or_name(v: Any) -> float | str:
+    """A value typed in the script (a number) or the name of a placeholder (``hidden.1.1``, also ``{hidden.1.1}``)."""
+    if isinstance(v, bool) or v is None:
+        raise ValueError("write a number or a placeholder name such as hidden.1.1")
+    if isinstance(v, (int, float)):
+        return _finite(float(v))
+    if isinstance(v, str):
+        name = v.strip()
+        if name.startswith("{") and name.endswith("}"):
+            name = name[1:-1].strip()
+        if len(name) <= limits.KEY_CHARS and NAME.fullmatch(name):
+            return name
+        raise ValueError(f"{v[:40]!r} is neither a number nor a placeholder name (such as hidden.1.1); write numbers without quotes")
+    raise ValueError("write a number or a placeholder name such as hidden.1.1")
+
+
+NumberOrName = Annotated[
+    float | str,
+    BeforeValidator(_number_or_name),
+    Field(description="a number, or the name of a placeholder whose value is used (e.g. hidden.1.1)"),
+]
+Cue = Annotated[
+    str, Field(max_length=limits.KEY_CHARS, description="a placeholder name, or sentence.N: appear when the voice gets there")
+]
+
+
+def _increasing(pair: tuple[float, float] | None, name: str) -> None:
+    if pair is not None and not pair[0] < pair[1]:
+        raise ValueError(f"{name} must be [low, high] with low < high, got [{pair[0]:g}, {pair[1]:g}]")
+
+
+class Curve(Strict):
+    function: FunctionName = Field(description="relu, softplus, sigmoid, identity, exp or neg_log (−log)")
+    label: template(limits.CELL_CHARS) | None = Field(None, description="the curve's name in the legend")
+    symbol: template(limits.CELL_CHARS) | None = Field(None, description="how the function is written in equations (default: ReLU, σ, softplus, id, exp, −log)")
+    color: Color | None = None
+
+
+class PlotPoint(Strict):
+    curve: FunctionName | None = Field(None, description="the curve it sits on (default: the first)")
+    x: NumberOrName
+    label: template(limits.CELL_CHARS) | None = Field(None, description="a name written above the point's equation")
+    cue: Cue | None = Field(None, description="when it appears (default: when x's placeholder is spoken)")
+
+
+class Tangent(Strict):
+    curve: FunctionName | None = Field(None, description="the curve (default: the first)")
+    x: NumberOrName
+    label: template(limits.CELL_CHARS) | None = Field(None, description="written before the slope instead of f′(x)")
+    cue: Cue | None = None
+
+
+class PlotStep(StepBase):
+    kind: Literal["plot"]
+    curves: list[Curve] = Field(min_length=1, max_length=4)
+    points: list[PlotPoint] = Field(default=[], max_length=MAX_POINTS)
+    tangent: Tangent | None = None
+    walk: list[NumberOrName] | None = Field(
+        None, min_length=2, max_length=MAX_WALK, description="x values a dot walks through along the first curve"
+    )
+    walk_cue: Cue | None = Field(None, description="when the walk starts (default: after the points and the tangent)")
+    x: tuple[Finite, Finite] | None = Field(None, description="[low, high] of the x axis (default: from the points)")
+    y: tuple[Finite, Finite] | None = Field(None, description="[low, high] of the y axis (default: from the curves)")
+    x_label: template(limits.CELL_CHARS) | None = None
+    y_label: template(limits.CELL_CHARS) | None = None
+
+    @field_validator("x", "y")
+    @classmethod
+    def _range_increases(cls, pair: tuple[float, float] | None, info: ValidationInfo) -> tuple[float, float] | None:
+        _increasing(pair, info.field_name or "the range")
+        return pair
+
+
+# ---------------------------------------------------------------- checks that need the whole lesson
+
+
+def check_value(v: float | str, where: Where, ctx: Context) -> list[tuple[Where, str]]:
+    """A placeholder used as a value must exist and hold a number."""
+    from lesson.script.load import did_you_mean
+
+    if not isinstance(v, str):
+        return []
+    kind = ctx.placeholder_kinds.get(v)
+    if kind is None:
+        hint = did_you_mean(v, ctx.placeholder_kinds) or "; `lesson numbers` lists every name"
+        return [(where, f"unknown placeholder {v!r}{hint}")]
+    if kind == "word":
+        return [(where, f"{v!r} is a word, not a number")]
+    return []
+
+
+def check_cue(cue: str | None, where: Where, ctx: Context) -> list[tuple[Where, str]]:
+    from lesson.script.load import did_you_mean
+
+    if cue is None or cue in ctx.placeholder_kinds or SENTENCE.fullmatch(cue):
+        return []
+    hint = did_you_mean(cue, ctx.placeholder_kinds) or "; a placeholder name or sentence.N"
+    return [(where, f"unknown cue {cue!r}{hint}")]
+
+
+def _check(step: PlotStep, ctx: Context) -> list[tuple[Where, str]]:
+    out: list[tuple[Where, str]] = []
+    drawn = [c.function for c in step.curves]
+    if len(set(drawn)) < len(drawn):
+        out.append((("curves",), "the same function is drawn twice"))
+    marks: list[tuple[Where, Any]] = [(("points", i), p) for i, p in enumerate(step.points)]
+    if step.tangent is not None:
+        marks.append((("tangent",), step.tangent))
+    for where, mark in marks:
+        if mark.curve is not None and mark.curve not in drawn:
+            out.append(((*where, "curve"), f"{mark.curve!r} is not one of the plot's curves ({', '.join(drawn)})"))
+        out += check_value(mark.x, (*where, "x"), ctx)
+        out += check_cue(mark.cue, (*where, "cue"), ctx)
+    for i, v in enumerate(step.walk or ()):
+        out += check_value(v, ("walk", i), ctx)
+    out += check_cue(step.walk_cue, ("walk_cue",), ctx)
+    if step.walk_cue is not None and not step.walk:
+        out.append((("walk_cue",), "there is no walk to start: add walk: [x1, x2, ...]"))
+    if "neg_log" in drawn and step.x is not None and step.x[0] <= 0:
+        out.append((("x",), f"−log is defined for positive numbers only: the x range must start above 0, not at {step.x[0]:g}"))
+    return out
+
+
+# ---------------------------------------------------------------- numbers and their texts
+
+
+def value_of(v: float | str, ctx: Context, where: Where) -> float:
+    if isinstance(v, str):
+        got = ctx.values[v]
+        if isinstance(got, str):
+            raise PlanError(-1, f"{v!r} is a word, not a number", where)
+        return float(got)
+    return float(v)
+
+
+def nice_step(span: float, target: int) -> float:
+    """A tick spacing of 1, 2 or 5 times a power of ten giving about ``target`` intervals over ``span``."""
+    raw = span / target
+    power = 10.0 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= raw * 0.999)
+
+
+def ticks(low: float, high: float, target: int) -> list[list]:
+    """``[value, text]`` of the round numbers inside [low, high]."""
+    step = nice_step(high - low, target)
+    places = max(0, -math.floor(math.log10(step) + 1e-9))
+    first = math.ceil(low / step - 1e-9)
+    out = []
+    k = first
+    while k * step <= high + 1e-9 * step:
+        v = round(k * step, places + 2)
+        out.append([v, fmt(v, places)])
+        k += 1
+    return out
+
+
+def _plain(text: str) -> str:
+    return text.replace("-", MINUS)
+
+
+def _fn_symbol(curve: Curve, ctx: Context) -> str:
+    return fill(curve.symbol, ctx.values, ctx.decimals) if curve.symbol else SYMBOLS[curve.function]
+
+
+def _derivative_symbol(symbol: str) -> str:
+    return f"({symbol})′" if symbol.startswith((MINUS, "-")) or " " in symbol else f"{symbol}′"
+
+
+def point_equation(fn: str, symbol: str, x: float, typed: bool, d: int, where: Where) -> tuple[str, float, str]:
+    """``σ(−0.51) ≈ 0.38``: the function at ``x`` as shown (true at its digits), its value, and x as shown."""
+    try:
+        y = value(fn, x)
+        shown = truth.show(EXPRESSIONS[fn], {"z": x}, y, d, exact=("z",) if typed else ())
+    except (MathError, truth.TruthError) as exc:
+        raise PlanError(-1, f"{SYMBOLS[fn]} at {x:g}: {exc}", where) from None
+    x_text = _plain(shown.operands[0].text)
+    return f"{symbol}({x_text}) {shown.relation} {_plain(shown.result)}", y, x_text
+
+
+def slope_equation(fn: str, symbol: str, x: float, typed: bool, d: int, where: Where) -> tuple[str, str, float, str]:
+    """The point's equation and the slope there, ``σ′(−0.51) ≈ 0.24``, with x shown the same way in both: at the
+    fewest decimals (from those the point's equation needs) at which both come out right."""
+    equation, y, x_text = point_equation(fn, symbol, x, typed, d, where)
+    try:
+        slope = derivative(fn, x)
+    except MathError as exc:
+        raise PlanError(-1, f"the slope of {SYMBOLS[fn]} at {x:g}: {exc}", where) from None
+    result = digits.fixed(slope, d)
+    start = len(x_text.partition(".")[2])
+    for k in ([start] if typed else range(start, d + EXTRA_DECIMALS + 1)):
+        if not typed and k > start:  # more decimals of x: the point's equation must still hold
+            x_text = _plain(digits.fixed(x, k))
+            y_text = digits.fixed(y, d)
+            expr = EXPRESSIONS[fn].replace("(z)", "(" + x_text.replace(MINUS, "-") + ")")
+            relation = truth.APPROX  # x is rounded
+            if not truth.verify(expr, relation, y_text):
+                continue
+            equation = f"{symbol}({x_text}) {relation} {_plain(y_text)}"
+        shown_x = float(x_text.replace(MINUS, "-"))
+        try:
+            at_shown = derivative(fn, shown_x)
+        except MathError:
+            continue
+        if digits.fixed(at_shown, d) != result:
+            continue
+        x_exact = Decimal(x_text.replace(MINUS, "-")) == digits.decimal(x)
+        exact = fn in EXACT_SLOPES and x_exact and Decimal(result) == digits.decimal(at_shown)
+        relation = truth.EQUALS if exact else truth.APPROX
+        return equation, f"{_derivative_symbol(symbol)}({x_text}) {relation} {_plain(result)}", slope, relation
+    raise PlanError(-1, f"no precision of x up to {d + EXTRA_DECIMALS} decimals shows both {SYMBOLS[fn]}({x:g}) and its slope "
+                    "truthfully; change display.decimals", where)
+
+
+def curve_segments(fn: str, x_range: Sequence[float], y_range: Sequence[float]) -> list[list[list[float]]]:
+    """The curve sampled on the x range, cut where it leaves the y range (crossings interpolated on the chord)."""
+    xs, ys = sample(fn, x_range[0], x_range[1], SAMPLES)
+    pts = sorted({(float(x), float(y)) for x, y in zip(xs, ys)} | ({(0.0, 0.0)} if fn == "relu" and x_range[0] < 0 < x_range[1] else set()))
+    lo, hi = y_range
+    segments: list[list[list[float]]] = []
+    current: list[list[float]] = []
+
+    def inside(y: float) -> bool:
+        return lo <= y <= hi
+
+    for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
+        if inside(y0) and not current:
+            current.append([x0, y0])
+        if inside(y0) != inside(y1):  # crosses the edge: cut there
+            edge = hi if max(y0, y1) > hi else lo
+            t = (edge - y0) / (y1 - y0)
+            cut = [x0 + t * (x1 - x0), edge]
+            if inside(y0):
+                current.append(cut)
+                segments.append(current)
+                current = []
+            else:
+                current = [cut]
+        if inside(y1):
+            current.append([x1, y1])
+    if len(current) > 1:
+        segments.append(current)
+    return [s for s in segments if len(s) > 1]
+
+
+def auto_x(step: PlotStep, xs: list[float]) -> list[float]:
+    """The x range: the script's, or one around the marked values (−log: above 0)."""
+    if step.x is not None:
+        return list(step.x)
+    positive = any(c.function == "neg_log" for c in step.curves)
+    lo, hi = (0.02, 1.0) if positive else (-3.0, 3.0)
+    if xs:
+        span = max(max(xs) - min(xs), hi - lo)
+        if min(xs) < lo:
+            lo = min(xs) - 0.1 * span
+        if max(xs) > hi:
+            hi = max(xs) + 0.1 * span
+    if positive and lo <= 0:
+        lo = min(x for x in xs if x > 0) / 2
+    return [lo, hi]
+
+
+def auto_y(step: PlotStep, x_range: Sequence[float], ys: list[float], where: Where) -> list[float]:
+    if step.y is not None:
+        return list(step.y)
+    for c in step.curves:
+        try:
+            ys += [float(y) for y in sample(c.function, x_range[0], x_range[1], SAMPLES)[1]]
+        except MathError as exc:
+            raise PlanError(-1, str(exc), ("curves",)) from None
+    lo, hi = min(0.0, *ys), max(ys)
+    if hi - lo < 1e-9:
+        hi = lo + 1.0
+    pad = 0.08 * (hi - lo)
+    return [lo - pad, hi + pad]
+
+
+def _inside(v: float | str, x: float, y: float, x_range: Sequence[float], y_range: Sequence[float], what: str, where: Where, d: int) -> None:
+    at = f"x = {v} = {fmt(x, d)}" if isinstance(v, str) else f"x = {short(x)}"
+    if not x_range[0] <= x <= x_range[1]:
+        raise PlanError(-1, f"{what} at {at} lies outside the x range [{fmt(x_range[0], d)}, {fmt(x_range[1], d)}]", where)
+    if not y_range[0] <= y <= y_range[1]:
+        raise PlanError(-1, f"{what} at {at} has y = {fmt(y, d)}, outside the y range [{fmt(y_range[0], d)}, {fmt(y_range[1], d)}]; "
+                        "widen y or leave it out", where)
+
+
+def cues_of(v: float | str, cue: str | None) -> list[str]:
+    if cue is not None:
+        return [cue]
+    return [v] if isinstance(v, str) else []
+
+
+# ---------------------------------------------------------------- the plan
+
+
+def build(step: PlotStep, ctx: Context) -> dict:
+    d = ctx.decimals
+    curves = {c.function: c for c in step.curves}
+    first = step.curves[0].function
+    colors = {c.function: c.color or (ctx.lesson.theme.accent if i == 0 else PALETTE[(i - 1) % len(PALETTE)]) for i, c in enumerate(step.curves)}
+
+    marks = [(("points", i, "x"), p.curve or first, value_of(p.x, ctx, ("points", i, "x"))) for i, p in enumerate(step.points)]
+    if step.tangent is not None:
+        marks.append((("tangent", "x"), step.tangent.curve or first, value_of(step.tangent.x, ctx, ("tangent", "x"))))
+    walk = [value_of(v, ctx, ("walk", i)) for i, v in enumerate(step.walk or ())]
+    xs = [x for _, _, x in marks] + walk
+    x_range = auto_x(step, xs)
+    for where, fn, x in [*marks, *((("walk", i), first, x) for i, x in enumerate(walk))]:
+        if fn == "neg_log" and x <= 0:
+            raise PlanError(-1, f"−log is defined for positive numbers only, not at x = {fmt(x, d)}", where)
+    ys = []
+    for where, fn, x in [*marks, *((("walk", i), first, x) for i, x in enumerate(walk))]:
+        try:
+            ys.append(value(fn, x))
+        except MathError as exc:
+            raise PlanError(-1, str(exc), where) from None
+    y_range = auto_y(step, x_range, ys, ("y",))
+
+    data_curves = []
+    for c in step.curves:
+        try:
+            segments = curve_segments(c.function, x_range, y_range)
+        except MathError as exc:
+            raise PlanError(-1, str(exc), ("x",)) from None
+        data_curves.append({
+            "name": fill(c.label, ctx.values, ctx.decimals) if c.label else "",
+            "color": colors[c.function],
+            "segments": segments,
+        })
+
+    points = []
+    for i, p in enumerate(step.points):
+        fn = p.curve or first
+        where = ("points", i, "x")
+        x = value_of(p.x, ctx, where)
+        label, y, _ = point_equation(fn, _fn_symbol(curves[fn], ctx), x, not isinstance(p.x, str), d, where)
+        _inside(p.x, x, y, x_range, y_range, "the point", where, d)
+        points.append({
+            "x": x, "y": y, "label": label, "color": colors[fn],
+            "name": fill(p.label, ctx.values, d) if p.label else "",
+            "cues": cues_of(p.x, p.cue),
+        })
+
+    tangent = None
+    if step.tangent is not None:
+        t = step.tangent
+        fn = t.curve or first
+        where = ("tangent", "x")
+        x = value_of(t.x, ctx, where)
+        symbol = _fn_symbol(curves[fn], ctx)
+        label, slope_label, slope, relation = slope_equation(fn, symbol, x, not isinstance(t.x, str), d, where)
+        y = value(fn, x)
+        _inside(t.x, x, y, x_range, y_range, "the tangent's point", where, d)
+        # the slope's line, "σ′(0.81) ≈ 0.21" or "<label> ≈ 0.21": its left side (which may hold the author's words)
+        # and the relation with the number
+        left, _, right = slope_label.rpartition(f" {relation} ")
+        if t.label:
+            left = fill(t.label, ctx.values, d)
+        tangent = {
+            "x": x, "y": y, "slope": slope, "label": label, "name": left, "slope_text": f"{relation} {right}", "color": colors[fn],
+            "line": tangent_line(x, y, slope, x_range, y_range), "cues": cues_of(t.x, t.cue),
+        }
+
+    walk_data = None
+    if walk:
+        symbol = _fn_symbol(curves[first], ctx)
+        stops = []
+        for i, (v, x) in enumerate(zip(step.walk or (), walk)):
+            label, y, _ = point_equation(first, symbol, x, not isinstance(v, str), d, ("walk", i))
+            _inside(v, x, y, x_range, y_range, f"walk stop {i + 1}", ("walk", i), d)
+            stops.append({"x": x, "y": y, "label": label, "cues": cues_of(v, None)})
+        legs = []
+        for a, b in zip(walk, walk[1:]):
+            if a == b:
+                legs.append([[a, value(first, a)]])
+                continue
+            lo, hi = min(a, b), max(a, b)
+            lx, ly = sample(first, lo, hi, 40)
+            leg = [[float(x), float(y)] for x, y in zip(lx, ly)]
+            legs.append(leg if a < b else leg[::-1])
+        used = {*colors.values(), ctx.lesson.theme.accent}
+        walk_color = next((c for c in PALETTE if c not in used), ctx.lesson.theme.text)
+        walk_data = {"color": walk_color, "stops": stops, "legs": legs, "cues": [step.walk_cue] if step.walk_cue else []}
+
+    return {
+        "x_axis": {"range": x_range, "ticks": ticks(*x_range, 6), "label": fill(step.x_label, ctx.values, d) if step.x_label else ""},
+        "y_axis": {"range": y_range, "ticks": ticks(*y_range, 4), "label": fill(step.y_label, ctx.values, d) if step.y_label else ""},
+        "curves": data_curves,
+        "points": points,
+        "tangent": tangent,
+        "walk": walk_data,
+    }
+
+
+def tangent_line(x: float, y: float, slope: float, x_range: Sequence[float], y_range: Sequence[float]) -> list[list[float]]:
+    """The two ends of the tangent through (x, y): a stretch of a third of the x range each way, cut at the plot's edges."""
+    reach = (x_range[1] - x_range[0]) / 3
+    lo, hi = max(x_range[0], x - reach), min(x_range[1], x + reach)
+    if slope > 0:
+        lo = max(lo, x + (y_range[0] - y) / slope)
+        hi = min(hi, x + (y_range[1] - y) / slope)
+    elif slope < 0:
+        lo = max(lo, x + (y_range[1] - y) / slope)
+        hi = min(hi, x + (y_range[0] - y) / slope)
+    return [[lo, y + slope * (lo - x)], [hi, y + slope * (hi - x)]]
+
+
+KINDS = (
+    StepKind("plot", PlotStep, build, "scenes.plot:PlotScene",
+             "axes with named functions (ReLU, σ, softplus, exp, −log…): marked points with their values, a tangent, a walk",
+             check=_check),
+)

@@ -1,0 +1,188 @@
+"""``table``: rows by columns of any placeholders, one row (or cell) lit up as the voice speaks its value.
+
+Rows are given one by one (``rows``: cells written as templates) or made one per class (``each_class``: a
+per-class placeholder family for each column, e.g. ``[label, raw, softmax]``, drawn in the class's colour), or
+both (the class rows first). A row lights up when the narration speaks one of its placeholders, or at its
+``cue`` (a placeholder name or ``sentence.N``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
+
+from lesson.kinds import Context, StepKind, Where
+from lesson.script import limits
+from lesson.script.parts import Strict, StepBase, template
+from lesson.script.placeholders import fields, fill
+from lesson.shown import _SIGN, MINUS, PlanError
+
+COLUMNS_MAX = 5  # what fits across one screen at a readable size
+ROWS_MAX = 8  # rows under the headings, class rows included
+SENTENCE = re.compile(r"^sentence\.([1-9][0-9]{0,2})$")
+# a cell that reads as a number (is lined up on the right): 0.69, −1.23, 12%, < 0.01, 1,234
+NUMERIC = re.compile(rf"^(?:[<>] )?[{MINUS}+-]?[0-9][0-9,]*(?:\.[0-9]+)?%?$")
+# what a scene refuses to draw as if it were a number (scenes.base.NOT_FINITE): said at `lesson check` instead
+NOT_FINITE = re.compile(r"(?i)(?<![a-z])(inf|infinity|nan)(?![a-z])")
+# "softmax" or "softmax:.3f": a per-class placeholder family, with a format if wanted
+FamilyEntry = Annotated[str, Field(min_length=1, max_length=60, description="a per-class placeholder family, e.g. softmax or raw:+.2f")]
+
+
+class TableRow(Strict):
+    cells: list[template(limits.CELL_CHARS)] = Field(
+        min_length=1, max_length=COLUMNS_MAX, description="one text per column, with {placeholders}"
+    )
+    cue: str | None = Field(
+        None,
+        max_length=80,
+        description="when the row lights up: a placeholder name spoken in the narration, or sentence.N "
+        "(default: when one of its cells' placeholders is spoken)",
+    )
+
+
+class TableStep(StepBase):
+    kind: Literal["table"]
+    columns: list[template(limits.CELL_CHARS)] = Field(
+        min_length=1, max_length=COLUMNS_MAX, description="the column headings"
+    )
+    each_class: list[FamilyEntry] | None = Field(
+        None,
+        min_length=1,
+        max_length=COLUMNS_MAX,
+        description="one row per class, one per-class placeholder family per column (label, raw, softmax, exp, "
+        "argmax, ...; 'raw:+.2f' gives a format), drawn in the class's colour",
+    )
+    rows: list[TableRow] = Field(default=[], max_length=ROWS_MAX, description="rows written out, after the class rows")
+    highlight: Literal["row", "cell", "none"] = Field(
+        "row", description="what lights up as the voice speaks a value: its row, its cell, or nothing"
+    )
+
+
+def _family(entry: str) -> tuple[str, str]:
+    name, _, spec = entry.partition(":")
+    return name.strip(), spec.strip()
+
+
+def _class_template(entry: str, cls: str) -> str:
+    name, spec = _family(entry)
+    return f"{{{name}.{cls}{':' + spec if spec else ''}}}"
+
+
+def _spoken(narration: str) -> tuple[set[str], int]:
+    """The placeholders a narration speaks and how many sentences it has (as the planner counts them)."""
+    from lesson.plan import sentence_cues
+
+    try:
+        names = {name for name, _ in fields(narration)}
+    except ValueError:  # broken braces: reported on the narration itself
+        names = set()
+    plain = re.sub(r"\{[^{}]*\}", "0", narration)
+    return names, len(sentence_cues(plain.split()))
+
+
+def check_cue(cue: str, narration: str, known: Any) -> str | None:
+    """Why ``cue`` (a placeholder name or sentence.N) cannot light anything up in this step (None if it can)."""
+    from lesson.script.load import did_you_mean
+
+    names, sentences = _spoken(narration)
+    if m := SENTENCE.match(cue):
+        n = int(m.group(1))
+        return None if n <= sentences else f"cue {cue!r}: the narration has {sentences} sentence(s)"
+    if cue not in known:
+        return f"cue {cue!r} is not a placeholder name{did_you_mean(cue, known) or ' (or write sentence.N)'}"
+    if cue not in names:
+        return f"cue {cue!r} is never spoken: the narration has no {{{cue}}}"
+    return None
+
+
+def check_families(entries: list[tuple[Where, str]], ctx: Context, numbers_only: bool) -> list[tuple[Where, str]]:
+    """Each entry must be a per-class family (``lesson.plan.class_families``) with a format its values take."""
+    from lesson.plan import class_families
+    from lesson.script.load import one_of
+    from lesson.script.placeholders import problems
+
+    classes = [c.name for c in ctx.lesson.network.classes]
+    known = ctx.placeholder_kinds
+    families = class_families(known, classes)
+    out: list[tuple[Where, str]] = []
+    for where, entry in entries:
+        name, _ = _family(entry)
+        if name not in families:
+            out.append((where, f"{name!r} is not a per-class value{one_of(name, families, 'per-class values')}"))
+            continue
+        kind = known[f"{name}.{classes[0]}"]
+        if numbers_only and kind == "word":
+            out.append((where, f"{name!r} holds words, not numbers; bars need numbers (raw, softmax, exp, ...)"))
+            continue
+        for message, _ in problems(_class_template(entry, classes[0]), known):
+            out.append((where, message.replace(f".{classes[0]}", ".<class>")))
+    return out
+
+
+def _check(step: TableStep, ctx: Context) -> list[tuple[Where, str]]:
+    out: list[tuple[Where, str]] = []
+    n = len(step.columns)
+    if step.each_class is None and not step.rows:
+        out.append(((), "a table needs rows, each_class, or both"))
+    if step.each_class is not None:
+        out += check_families([(("each_class", i), e) for i, e in enumerate(step.each_class)], ctx, False)
+        if len(step.each_class) != n:
+            out.append((("each_class",), f"{len(step.each_class)} families for {n} column(s): give one per column"))
+        total = len(ctx.lesson.network.classes) + len(step.rows)
+        if total > ROWS_MAX:
+            out.append((("rows",), f"{total} rows with the {total - len(step.rows)} class rows; a table holds at most {ROWS_MAX}"))
+    for r, row in enumerate(step.rows):
+        if len(row.cells) != n:
+            out.append((("rows", r, "cells"), f"row {r + 1} has {len(row.cells)} cell(s) but the table has {n} column(s)"))
+        if row.cue is not None and (why := check_cue(row.cue, step.narration, ctx.placeholder_kinds)):
+            out.append((("rows", r, "cue"), why))
+    return out
+
+
+def _text(template_text: str, ctx: Context) -> str:
+    return _SIGN.sub(MINUS, fill(template_text, ctx.values, ctx.decimals))
+
+
+def _cell(template_text: str, ctx: Context, where: Where) -> str:
+    """A heading's or a cell's text; the words inf, infinity and nan, which the scenes take for a broken number
+    and refuse to draw, are refused here, where the script can be pointed at."""
+    text = _text(template_text, ctx)
+    if m := NOT_FINITE.search(text):
+        raise PlanError(-1, f"{m.group()!r} cannot be drawn in a table (it reads as a number that is not finite)", where)
+    return text
+
+
+def build(step: TableStep, ctx: Context) -> dict:
+    rows: list[dict] = []
+    for c in ctx.lesson.network.classes if step.each_class is not None else ():
+        cell_cues = [[f"{_family(e)[0]}.{c.name}"] for e in step.each_class]
+        rows.append({
+            "cells": [_cell(_class_template(e, c.name), ctx, ("each_class", k)) for k, e in enumerate(step.each_class)],
+            "color": c.color,
+            "cue": None,
+            "cell_cues": cell_cues,
+        })
+    for r, row in enumerate(step.rows):
+        cell_cues = [list(dict.fromkeys(name for name, _ in fields(cell))) for cell in row.cells]
+        rows.append({
+            "cells": [_cell(cell, ctx, ("rows", r, "cells", k)) for k, cell in enumerate(row.cells)],
+            "color": None,
+            "cue": row.cue,  # lights the whole row; without it, the row (or cell) lights as its values are spoken
+            "cell_cues": cell_cues,
+        })
+    align = ["right" if all(NUMERIC.match(row["cells"][k]) for row in rows) else "left" for k in range(len(step.columns))]
+    return {
+        "columns": [_cell(h, ctx, ("columns", k)) for k, h in enumerate(step.columns)],
+        "align": align,
+        "rows": rows,
+        "highlight": step.highlight,
+    }
+
+
+KINDS = (
+    StepKind("table", TableStep, build, "scenes.table:TableScene",
+             "a table of values (written rows, or one row per class); a row lights up as its value is spoken",
+             check=_check),
+)

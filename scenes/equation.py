@@ -1,0 +1,132 @@
+"""Lines of arithmetic: each first in symbols, then the numbers move into the symbols' places, then the result.
+
+The plan gives every line as formula parts keyed by their place in the expression: the symbolic parts (TeX, with
+class indices where a class's label goes), the numeric parts (TeX of the numbers shown), the relations and the
+result. A line is laid out as one formula (or two rows when one is too wide), and drawn as separate formulas placed
+exactly on it: the symbols, the relation, the numbers, the result, so that each appears in its turn.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from manim import DOWN, LEFT, RIGHT, UP, FadeIn, MathTex, ReplacementTransform, Text, VGroup
+
+from scenes import style
+from scenes.base import READABLE, StepScene
+
+RELATIONS = {"=": "=", "\u2248": "\\approx"}
+ROW_GAP = 0.55  # between lines
+GROW = 1.3  # a short block of formulas is set up to this much larger, so that it fills its area
+SPLIT_GAP = 0.25  # between a line's symbols and its numbers when they take two rows
+LABEL_GAP = 0.45  # between the labels' column and the formulas
+SPLIT_GAIN = 1.1  # a line takes two rows when that makes it at least this much larger
+
+
+@dataclass
+class Row:
+    """One line: where its parts sit (the laid-out formula's parts) and, once made, what is drawn."""
+
+    label: Text | None
+    layout: list[MathTex]  # one formula, or two rows
+    head: VGroup  # the parts of the layout that the drawn pieces cover
+    rel1: VGroup
+    num: VGroup
+    tail: VGroup
+
+
+class EquationScene(StepScene):
+    def tex(self, pieces: list) -> str:
+        """A symbol's TeX: the plan's pieces, with a class's label (an index) put in by ``tex_label``."""
+        return "".join(self.tex_label(p) if isinstance(p, int) else p for p in pieces)
+
+    def head_parts(self, line: dict) -> list[str]:
+        lhs = [self.tex(line["lhs"]), "="] if line["lhs"] else []
+        return lhs + [self.tex(p) for _, p in line["symbolic"]]
+
+    def tail_parts(self, line: dict) -> list[str]:
+        return [RELATIONS[line["substitution"]], *(t for _, t in line["numeric"]), RELATIONS[line["relation"]], line["result"]]
+
+    @property
+    def size(self) -> int:
+        return style.MATH + 6 if len(self.step.data["lines"]) <= 2 else style.MATH
+
+    def layout(self, split: bool) -> tuple[float, VGroup, list[Row]]:
+        rows: list[Row] = []
+        for line in self.step.data["lines"]:
+            head, tail = self.head_parts(line), self.tail_parts(line)
+            n = len(line["numeric"])
+            if split:
+                top, bottom = self.math(*head, size=self.size), self.math(*tail, size=self.size)
+                bottom.next_to(top, DOWN, buff=SPLIT_GAP)
+                # the numbers' relation under the "=" after the result's symbol, or indented under the symbols
+                x = top[1].get_left()[0] if line["lhs"] else top.get_left()[0] + 0.6
+                bottom.shift((x - bottom[0].get_left()[0]) * RIGHT)
+                formulas, parts = [top, bottom], [*top, *bottom]
+            else:
+                formulas = [self.math(*head, *tail, size=self.size)]
+                parts = list(formulas[0])
+            h = len(head)
+            label = self.text(line["label"], style.LABEL, color=self.theme.muted) if line["label"] else None
+            rows.append(Row(label, formulas, VGroup(*parts[:h]), VGroup(parts[h]), VGroup(*parts[h + 1:h + 1 + n]),
+                            VGroup(*parts[h + 1 + n:])))
+        lines = VGroup(*(VGroup(*r.layout) for r in rows)).arrange(DOWN, buff=ROW_GAP, aligned_edge=LEFT)
+        equals = [(g, r.layout[0][1]) for g, r, line in zip(lines, rows, self.step.data["lines"]) if line["lhs"]]
+        if equals:  # the "=" after each result's symbol in one column
+            x = max(eq.get_left()[0] for _, eq in equals)
+            for g, eq in equals:
+                g.shift((x - eq.get_left()[0]) * RIGHT)
+        labels = [r.label for r in rows if r.label is not None]
+        for r in rows:
+            if r.label is not None:
+                r.label.next_to(r.layout[0], LEFT, buff=LABEL_GAP)
+        if labels:  # one column: the labels end where the formulas begin
+            edge = min(lab.get_left()[0] for lab in labels)
+            for lab in labels:
+                lab.shift((edge - lab.get_left()[0]) * RIGHT)
+        block = VGroup(lines, *labels)
+        area = self.area
+        factor = min(GROW, area.width / block.width, area.height / block.height)
+        return factor, block, rows
+
+    def draw(self) -> None:
+        factor, block, rows = self.layout(split=False)
+        if factor < 1.0:  # shrunk to fit on one row: the numbers go under the symbols if that is larger
+            factor2, block2, rows2 = self.layout(split=True)
+            if factor2 > factor * SPLIT_GAIN or factor < READABLE <= factor2:
+                factor, block, rows = factor2, block2, rows2
+        block.scale(factor).move_to(self.area.center)
+        for line, row in zip(self.step.data["lines"], rows):
+            self.line(line, row, factor)
+
+    def placed(self, m: MathTex, where: VGroup, factor: float) -> MathTex:
+        """``m`` (the same parts as ``where``) scaled like the layout and put exactly where its parts are."""
+        return m.scale(factor).move_to(where.get_center())
+
+    def line(self, line: dict, row: Row, factor: float) -> None:
+        head_parts = self.head_parts(line)
+        tail_parts = self.tail_parts(line)
+        n = len(line["numeric"])
+        head = self.placed(self.math(*head_parts, size=self.size), row.head, factor)
+        rel1 = self.placed(self.math(tail_parts[0], size=self.size), row.rel1, factor)
+        num = self.placed(self.math(*tail_parts[1:1 + n], size=self.size), row.num, factor)
+        tail = self.placed(self.math(*tail_parts[1 + n:], size=self.size), row.tail, factor)
+        tail[-1].set_color(self.theme.accent)
+
+        shown = [FadeIn(head, shift=0.1 * UP)] + ([FadeIn(row.label)] if row.label is not None else [])
+        self.play(*shown, run_time=style.NORMAL)
+        self.cue(*line["cues"], ahead=style.NORMAL)
+        # the numbers go in: each part of the symbols moves onto the part of the numbers in its place
+        offset = len(head_parts) - len(line["symbolic"])
+        sources = {key: head[offset + j] for j, (key, _) in enumerate(line["symbolic"])}
+        start = num.copy()
+        for j, ((key, _), target) in enumerate(zip(line["numeric"], num)):
+            source = sources.get(key)
+            if source is not None and source.submobjects and target.submobjects:
+                start.submobjects[j] = source.copy()
+            else:  # a part the symbols do not have (a bracket around a negative number) fades in where it stands
+                start.submobjects[j].set_opacity(0)
+        self.play(FadeIn(rel1), ReplacementTransform(start, num), run_time=style.NORMAL)
+        self.cue(*line["result_cues"], ahead=style.QUICK)
+        self.play(FadeIn(tail, shift=0.2 * LEFT), run_time=style.QUICK)
+        self.wait(style.BEAT)

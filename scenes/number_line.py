@@ -1,0 +1,129 @@
+"""Values on a number line beside reference marks; each value appears, with its name, as the voice says it.
+
+Everything drawn comes from ``self.step.data``: the positions, the number texts and the names are the plan's.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import DOWN, UP, Create, Dot, FadeIn, Line, ManimColor, Rectangle, VGroup
+
+from scenes import style
+from scenes.base import StepScene
+from scenes.plot import Box, box, boxes_overlap, inside
+
+PAD = 0.15  # around a label: two labels are at least twice this apart
+STEM = 0.8  # from the line to the lowest row of labels
+ROW_GAP = 0.18  # between two rows of labels
+MAX_SHIFT = 4.0  # how far a label may move sideways from its value
+
+
+def _crosses(start: np.ndarray, end: np.ndarray, b: Box) -> bool:
+    """Whether the segment from ``start`` to ``end`` passes through the box ``b``."""
+    for t in np.linspace(0.0, 1.0, 41):
+        x, y = start[:2] + t * (end[:2] - start[:2])
+        if b[0] < x < b[1] and b[2] < y < b[3]:
+            return True
+    return False
+
+
+def _cross(a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray) -> bool:
+    """Whether the segments a–b and c–d cross (touching at an end does not count)."""
+
+    def side(p: np.ndarray, q: np.ndarray, r: np.ndarray) -> float:
+        return float((q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0]))
+
+    d1, d2, d3, d4 = side(c, d, a), side(c, d, b), side(a, b, c), side(a, b, d)
+    eps = 1e-6
+    return ((d1 > eps and d2 < -eps) or (d1 < -eps and d2 > eps)) and ((d3 > eps and d4 < -eps) or (d3 < -eps and d4 > eps))
+
+
+class NumberLineScene(StepScene):
+    def draw(self) -> None:
+        data = self.step.data
+        area = self.area
+        lo, hi = data["range"]
+        muted = ManimColor(self.theme.muted)
+        accent = ManimColor(self.theme.accent)
+        left, right = area.left + 0.9, area.right - 0.9  # room for a label centred over a value at either end
+        line_y = area.bottom + 1.25  # for now: everything moves to the middle of the area once laid out
+
+        def at(v: float) -> np.ndarray:
+            return np.array([left + (v - lo) / (hi - lo) * (right - left), line_y, 0.0])
+
+        line = Line([left - 0.2, line_y, 0], [right + 0.2, line_y, 0], color=muted, stroke_width=3)
+        band = VGroup()
+        if data["band"]:
+            a, b = data["band"]
+            band.add(Rectangle(width=at(b)[0] - at(a)[0], height=0.6, stroke_width=0, fill_color=accent, fill_opacity=0.18)
+                     .move_to((at(a) + at(b)) / 2))
+        marks = VGroup()
+        taken: list[Box] = []
+        for v, text in data["marks"]:
+            tick = Line(at(v) + 0.25 * DOWN, at(v) + 0.25 * UP, color=accent, stroke_width=5)
+            number = self.text(text, style.BODY, color=self.theme.accent).next_to(tick, DOWN, buff=0.15)
+            taken.append(box(number, PAD))
+            marks.add(tick, number)
+
+        above: Box = (area.left, area.right, line_y + 0.2, area.top)
+        below: Box = (area.left, area.right, area.bottom, line_y - 0.2)
+        shown = []
+        stems: list[tuple[np.ndarray, np.ndarray]] = []
+        for spec in data["values"]:
+            dot = Dot(at(spec["x"]), radius=0.11, color=ManimColor(spec["color"]))
+            texts = [self.text(spec["name"], style.BODY, color=spec["color"])] if spec["name"] else []
+            texts.append(self.text(spec["label"], style.MATH, color=spec["color"]))
+            label = VGroup(*texts).arrange(DOWN, buff=0.1)
+            end = self.place(label, dot.get_center(), taken, (above, below), stems)
+            taken.append(box(label, PAD))
+            stems.append((dot.get_center(), end))
+            stem = Line(dot.get_center(), end, color=ManimColor(spec["color"]), stroke_width=1.5)
+            shown.append((spec, dot, stem, label))
+
+        # centre the whole drawing in the area, top to bottom
+        everything = VGroup(line, band, marks, *(m for _, *ms in shown for m in ms))
+        everything.shift((area.center[1] - everything.get_center()[1]) * UP)
+
+        self.play(Create(line), FadeIn(band), run_time=style.NORMAL)
+        if len(marks):
+            self.play(FadeIn(marks), run_time=style.QUICK)
+        for spec, dot, stem, label in shown:
+            self.cue(*spec["cues"], ahead=style.QUICK)
+            self.play(FadeIn(dot, scale=2), Create(stem), FadeIn(label, shift=0.15 * UP), run_time=style.QUICK)
+        self.wait(style.BEAT)
+
+    @staticmethod
+    def place(label: VGroup, anchor: np.ndarray, taken: list[Box], areas: tuple[Box, Box], stems: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+        """Put ``label`` above ``anchor`` (in ``areas[0]``): straight above it in the lowest free row, else moved
+        sideways as little as will do; its stem crosses no other label and, if it can be helped, no other stem. Below
+        the line (``areas[1]``) only if there is no room above. Returns where the stem meets the label."""
+        w, h = label.width, label.height
+        shifts = [0.0] + [s * k * 0.1 for k in range(1, int(MAX_SHIFT / 0.1) + 1) for s in (1, -1)]
+        for avoid_stems in (True, False):
+            best: tuple[float, np.ndarray, float] | None = None
+            for side, bounds in ((1, areas[0]), (-1, areas[1])):
+                rows = int(max(0, (bounds[3] - bounds[2] - STEM + ROW_GAP) // (h + ROW_GAP)))
+                for row in range(rows):
+                    y = anchor[1] + side * (STEM + h / 2 + row * (h + ROW_GAP))
+                    for dx in shifts:
+                        centre = np.array([anchor[0] + dx, y, 0.0])
+                        spot = (centre[0] - w / 2, centre[0] + w / 2, centre[1] - h / 2, centre[1] + h / 2)
+                        if not inside(spot, bounds) or any(boxes_overlap(spot, t) for t in taken):
+                            continue
+                        end = centre - side * np.array([0.0, h / 2, 0.0])
+                        if any(_crosses(anchor, end, t) for t in taken):
+                            continue
+                        if avoid_stems and any(_cross(anchor, end, a, b) for a, b in stems):
+                            continue
+                        score = row * 0.8 + abs(dx) * 1.5 + (0 if side > 0 else 5)
+                        if best is None or score < best[0]:
+                            best = (score, centre, side)
+                        break  # the smallest shift in this row
+            if best is not None:
+                label.move_to(best[1])
+                return best[1] - best[2] * np.array([0.0, h / 2 + 0.05, 0.0])
+        # no room anywhere: straight above, inside the area
+        bounds = areas[0]
+        x = min(max(anchor[0], bounds[0] + w / 2), bounds[1] - w / 2)
+        label.move_to([x, anchor[1] + STEM + h / 2, 0.0])
+        return label.get_bottom() + 0.05 * DOWN

@@ -1,0 +1,117 @@
+"""A table of the plan's texts; a box lights up the row (or cell) whose value the voice is speaking."""
+
+from __future__ import annotations
+
+from manim import LEFT, RIGHT, UP, FadeIn, LaggedStart, Line, ManimColor, Mobject, RoundedRectangle, Transform, VGroup
+
+from scenes import style
+from scenes.base import StepScene
+
+COLUMN_GAP = 0.8  # between columns, before the table is scaled to its place
+PITCH = 2.0  # from one row's middle to the next, in heights of a digit
+PAD = 0.18  # the highlight box reaches this far past what it lights up
+GROW = 1.2  # a small table may be drawn this much larger than its type size
+WIDTH = 0.8  # of the area, at most
+
+
+def baseline(m: Mobject) -> float:
+    """Where a line of text sits: the middle of its glyphs' bottoms (a descender or a minus does not move it)."""
+    bottoms = sorted(g.get_bottom()[1] for g in m.submobjects if g.has_points())
+    return bottoms[(len(bottoms) - 1) // 2] if bottoms else m.get_bottom()[1]  # the lower middle: eᶻ sits on e
+
+
+def sit(m: Mobject, middle: float, digit: float) -> Mobject:
+    """Put a text on a row so that digits are centred on ``middle`` (texts side by side share a baseline);
+    a text with no letter or digit (a dash) is centred."""
+    if any(ch.isalnum() for ch in getattr(m, "original_text", "")):
+        m.shift((middle - digit / 2 - baseline(m)) * UP)
+    else:
+        m.set_y(middle)
+    return m
+
+
+class TableScene(StepScene):
+    highlight: RoundedRectangle | None = None  # the box that lights a row or a cell, once the first cue comes
+
+    def draw(self) -> None:
+        d = self.step.data
+        rows = d["rows"]
+        n = len(d["columns"])
+        size = style.BODY if len(rows) <= 5 else style.LABEL
+        heads = [self.text(h, size, color=self.theme.accent) for h in d["columns"]]
+        cells = [[self.text(c, size, color=row["color"] or self.theme.text) for c in row["cells"]] for row in rows]
+        widths = [max([heads[k].width] + [r[k].width for r in cells]) for k in range(n)]
+        digit = self.text("0", size).height
+        pitch = max(PITCH * digit, max((m.height for r in cells for m in r), default=0.0) + 2 * PAD)
+        # drawn from x = 0, y = 0 (the headings' middle), then scaled and moved into the area as one group;
+        # left-aligned texts start at their column's left edge, numbers end at its right edge
+        lefts = [sum(widths[:k]) + COLUMN_GAP * k for k in range(n)]
+        total = lefts[-1] + widths[-1]
+        middles = [-(r + 1) * pitch - 0.3 for r in range(len(rows))]
+        for r, row_cells in enumerate([heads, *cells]):
+            for k, m in enumerate(row_cells):
+                if d["align"][k] == "right":
+                    m.move_to([lefts[k] + widths[k], 0, 0], aligned_edge=RIGHT)
+                else:
+                    m.move_to([lefts[k], 0, 0], aligned_edge=LEFT)
+                sit(m, 0.0 if r == 0 else middles[r - 1], digit)
+        rule = Line([-PAD, -pitch / 2 - 0.1, 0], [total + PAD, -pitch / 2 - 0.1, 0], color=ManimColor(self.theme.muted))
+        rule.set_stroke(width=2)
+        # one invisible mark per row's middle (where its box goes), and the corners of the whole table
+        marks = VGroup(*(Line([0, y, 0], [total, y, 0]) for y in middles)).set_opacity(0)
+        corners = Line([-PAD, pitch / 2, 0], [total + PAD, middles[-1] - pitch / 2 if rows else -pitch, 0]).set_opacity(0)
+        head_row, body = VGroup(*heads), VGroup(*(VGroup(*r) for r in cells))
+        table = VGroup(corners, marks, head_row, rule, body)
+        area = self.area
+        factor = min(GROW, WIDTH * area.width / table.width, area.height / table.height)
+        table.scale(factor).move_to(area.center)
+        self.cells, self.rule = cells, rule
+        self.middles = [m.get_y() for m in marks]
+        self.box_height = 0.92 * pitch * factor
+        self.play(FadeIn(head_row), FadeIn(rule), run_time=style.QUICK)
+        self.play(LaggedStart(*(FadeIn(r, shift=0.1 * RIGHT) for r in body), lag_ratio=0.25), run_time=style.NORMAL)
+        if d["highlight"] != "none":
+            self.light_up(d["highlight"] == "cell")
+
+    def targets(self, cells: bool) -> dict[str, tuple[int, int | None]]:
+        """Cue name -> what it lights up: (row, None) for a row, (row, column) for a cell."""
+        out: dict[str, tuple[int, int | None]] = {}
+        for r, row in enumerate(self.step.data["rows"]):
+            if row["cue"] is not None:  # the row's own cue (a placeholder, sentence.N) lights the whole row, only then
+                out.setdefault(row["cue"], (r, None))
+            else:
+                for k, cues in enumerate(row["cell_cues"]):
+                    for name in cues:
+                        out.setdefault(name, (r, k if cells else None))
+        return out
+
+    def box(self, target: tuple[int, int | None]) -> RoundedRectangle:
+        r, k = target
+        if k is None:
+            left, right = self.rule.get_left()[0], self.rule.get_right()[0]
+        else:
+            left, right = self.cells[r][k].get_left()[0] - PAD, self.cells[r][k].get_right()[0] + PAD
+        accent = ManimColor(self.theme.accent)
+        rect = RoundedRectangle(corner_radius=0.08, width=right - left, height=self.box_height, stroke_color=accent,
+                                stroke_width=2.5, fill_color=accent, fill_opacity=0.16)
+        return rect.move_to([(left + right) / 2, self.middles[r], 0])
+
+    def light_up(self, cells: bool) -> None:
+        """Follow the narration: at each cue whose target is not the one lit, move the box there."""
+        targets = self.targets(cells)
+        order: list[str] = []
+        for name, _ in sorted(self.step.cues, key=lambda cue: cue[1]):  # in the order the narration speaks them
+            if name in targets and name not in order:
+                order.append(name)
+        lit = None
+        for name in order:
+            if targets[name] == lit:
+                continue
+            rect = self.box(targets[name])
+            self.cue(name, ahead=style.QUICK)
+            if self.highlight is None:  # added behind the texts, unseen; Transform (not an introducer) keeps it there
+                self.highlight = rect.copy().set_fill(opacity=0).set_stroke(opacity=0)
+                self.add(self.highlight)
+                self.bring_to_back(self.highlight)
+            self.play(Transform(self.highlight, rect), run_time=style.QUICK)
+            lit = targets[name]

@@ -1,0 +1,51 @@
+"""Text: a heading (optional) and short points, each shown as the narration reaches its cue."""
+
+from __future__ import annotations
+
+from manim import DOWN, LEFT, RIGHT, UP, Dot, FadeIn, ManimColor, VGroup
+
+from scenes import style
+from scenes.base import StepScene
+
+POINT_SIZE = style.BODY + 6
+HEADING_SIZE = style.HEADING
+BULLET_GAP = 0.35
+
+
+class TextScene(StepScene):
+    def draw(self) -> None:
+        data = self.step.data
+        points = data["points"]
+        cues = data.get("cues") or [[] for _ in points]
+        area = self.area
+        rows = VGroup(*(self.point(p, area.width - 2 * BULLET_GAP) for p in points))
+        rows.arrange(DOWN, buff=0.7 if len(points) <= 3 else 0.45, aligned_edge=LEFT)
+        heading = None
+        if data.get("heading"):
+            heading = self.left_lines(data["heading"], HEADING_SIZE, area.width, color=self.theme.accent)
+            block = VGroup(heading, rows).arrange(DOWN, buff=0.75, aligned_edge=LEFT)
+        else:
+            block = rows
+        self.fit(block, area.width, area.height - 0.2)
+        # a little above the middle of the area, as far as the area lets it
+        y = min(max(area.center[1] + 0.3, area.bottom + 0.1 + block.height / 2), area.top - 0.1 - block.height / 2)
+        block.move_to([area.center[0], y, 0])
+        if heading is not None:
+            self.play(FadeIn(heading, shift=0.2 * UP), run_time=style.NORMAL)
+        for row, cue in zip(rows, cues):
+            if cue:
+                self.cue(*cue, ahead=style.QUICK)
+            self.play(FadeIn(row, shift=0.3 * RIGHT), run_time=style.NORMAL)
+            self.wait(style.BEAT)
+
+    def left_lines(self, s: str, size: int, width: float, **kw) -> VGroup:
+        """``s`` broken into up to two lines that fit ``width`` (see :meth:`lines`), aligned on the left."""
+        lines = self.lines(s, size, max_lines=2, width=width, **kw)
+        return lines.arrange(DOWN, buff=0.25 * size / 48, aligned_edge=LEFT) if len(lines) > 1 else lines
+
+    def point(self, s: str, width: float) -> VGroup:
+        """A bullet and the point's text beside its first line."""
+        body = self.left_lines(s, POINT_SIZE, width)
+        dot = Dot(radius=0.09, color=ManimColor(self.theme.accent))
+        dot.next_to(body[0], LEFT, buff=BULLET_GAP)
+        return VGroup(dot, body)

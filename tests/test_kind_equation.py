@@ -1,0 +1,290 @@
+"""The ``equation`` step kind: the symbols, numbers, relations and results it draws, in what order, where, and its
+errors (a broken expression, an unknown name, a line that cannot be shown truthfully)."""
+
+import json
+import re
+import sys
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from drawn import draw  # noqa: E402
+
+from lesson.cli import cli  # noqa: E402
+from lesson.errors import LessonError  # noqa: E402
+from lesson.expr import names, parse, to_tex  # noqa: E402
+from lesson.kinds.equation import joined, numeric_parts, symbol_problem, symbol_tex, symbolic_parts  # noqa: E402
+from lesson.script.load import check_text, parse_lesson  # noqa: E402
+from scenes import style  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "lessons" / "examples" / "equation.yaml"
+TEXT = EXAMPLE.read_text(encoding="utf-8")
+
+
+def flat(tex: str) -> str:
+    return re.sub(r"\s+", "", tex)
+
+
+def dec(value: float) -> Decimal:
+    return Decimal(f"{value:.15g}")
+
+
+def rounded(value: Decimal, decimals: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def text(value: Decimal) -> str:
+    return format(value, "f")
+
+
+@pytest.fixture(scope="module")
+def numbers():
+    result = CliRunner().invoke(cli, ["numbers", str(EXAMPLE), "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+@pytest.fixture(scope="module")
+def derivatives():
+    return draw(EXAMPLE, "derivatives")
+
+
+@pytest.fixture(scope="module")
+def hidden():
+    return draw(EXAMPLE, "hidden")
+
+
+def tex_items(drawing):
+    return [i for i in drawing.final if i.kind == "tex"]
+
+
+def strings(drawing):
+    return [flat(i.string) for i in tex_items(drawing)]
+
+
+# ---------------------------------------------------------------- what is drawn
+
+
+def test_derivative_lines_show_the_numbers_the_truth_rule_allows(derivatives, numbers):
+    p, q = dec(numbers["softmax"]["apple"]), dec(numbers["softmax"]["banana"])
+    same, other = dec(numbers["softmax_jacobian"]["apple"]["apple"]), dec(numbers["softmax_jacobian"]["apple"]["banana"])
+    want_same, want_other = rounded(same, 2), rounded(other, 2)
+    # one precision for both lines: the fewest decimals (from 2) at which both shown products round right
+    for k in range(2, 7):
+        a, b = rounded(p, k), rounded(q, k)
+        if rounded(a * (1 - a), 2) == want_same and rounded(-a * b, 2) == want_other:
+            break
+    else:
+        pytest.fail("no precision works")
+    assert (k, text(a), text(b)) == (2, "0.52", "0.12")  # the example's numbers, as a reader checks them
+    drawn = strings(derivatives)
+    assert flat(f"{text(a)} \\cdot (1 - {text(a)})") in drawn
+    assert flat(f"- {text(a)} \\cdot {text(b)}") in drawn
+    # the operands are rounded and so is the result: "≈" to the numbers and "≈" to the result
+    assert drawn.count("\\approx") == 2
+    assert f"\\approx{text(want_same)}" in drawn and f"\\approx{text(want_other)}" in drawn
+    assert text(want_other) == "-0.06"
+    # the symbols first: ∂p/∂z = p(1 − p) with the class's label in the subscripts
+    assert "\\partialp_{□}/\\partialz_{□}=p_{□}\\cdot(1-p_{□})" in drawn
+    assert "\\partialp_{□}/\\partialz_{□}=-p_{□}\\cdot p_{□}".replace(" ", "") in drawn
+    labels = [i.string for i in derivatives.final if i.kind == "text"]
+    assert labels.count("Apple") == 6 and labels.count("Banana") == 2
+    assert "same class" in labels and "other class" in labels
+    assert derivatives.layout_problems == []
+
+
+def test_an_exact_line_gets_equals_and_a_rounded_result_gets_approx(hidden, numbers):
+    s, l = dec(numbers["inputs"]["sweetness"]), dec(numbers["inputs"]["length"])
+    assert (text(rounded(s, 2)), text(rounded(l, 2))) == ("0.75", "0.50")
+    first = 2 * rounded(s, 2) - rounded(l, 2) + Decimal("0.5")
+    second = Decimal("-0.5") * rounded(s, 2) + Decimal("1.5") * rounded(l, 2) + Decimal("0.2")
+    h1, h2 = dec(numbers["hidden"][0][0]), dec(numbers["hidden"][0][1])
+    assert first == h1 == rounded(first, 2)  # exactly 1.5: "=" all along
+    assert rounded(second, 2) == rounded(h2, 2) != second  # 0.575 shows as 0.58: "≈"
+    drawn = strings(hidden)
+    assert "h_{1}=2\\cdots-l+0.5" in drawn  # the script's symbols s and l
+    assert "h_{2}=-0.5\\cdots+1.5\\cdotl+0.2" in drawn
+    assert flat("2 \\cdot 0.75 - 0.50 + 0.5") in drawn and f"={text(rounded(first, 2))}" in drawn
+    assert flat("-0.5 \\cdot 0.75 + 1.5 \\cdot 0.50 + 0.2") in drawn and f"\\approx{text(rounded(h2, 2))}" in drawn
+    assert drawn.count("=") == 2  # both substitutions are exact: the inputs are shown as they are
+    assert "\\approx" not in drawn
+    assert hidden.layout_problems == []
+
+
+def test_everything_is_inside_the_area(derivatives, hidden):
+    for drawing in (derivatives, hidden):
+        items = [i for i in drawing.final if i.string != drawing.step.title]
+        assert items
+        for i in items:
+            assert style.LEFT - 0.01 <= i.left and i.right <= style.RIGHT + 0.01, i
+            assert style.CONTENT_BOTTOM - 0.01 <= i.bottom and i.top <= style.CONTENT_TOP + 0.01, i
+
+
+def test_symbols_come_first_then_the_numbers_then_the_result(derivatives):
+    snaps = [[flat(i.string) for i in snap if i.kind == "tex"] for snap in derivatives.seen]
+    symbols = "\\partialp_{□}/\\partialz_{□}=p_{□}\\cdot(1-p_{□})"
+    numbers, result = "0.52\\cdot(1-0.52)", "\\approx0.25"
+    first = lambda s: next(n for n, snap in enumerate(snaps) if s in snap)  # noqa: E731
+    assert first(symbols) < first(numbers) < first(result)
+    # the numbers' line lies right of (or under) its symbols, and the result right of the numbers
+    final = {flat(i.string): i for i in tex_items(derivatives)}
+    assert final[numbers].left > final[symbols].left and final[result].left > final[numbers].right - 0.01
+    assert abs(final[result].y - final[numbers].y) < 0.1
+
+
+def test_the_softmax_line_is_a_fraction_with_its_shown_terms(numbers):
+    drawing = draw(EXAMPLE, "softmax")
+    exps = [text(rounded(dec(numbers["exp"][c]), 2)) for c in ("apple", "banana", "cherry")]
+    a, b, c = (Decimal(e) for e in exps)
+    p = rounded(dec(numbers["softmax"]["apple"]), 2)
+    assert rounded(a / (a + b + c), 2) == p
+    drawn = strings(drawing)
+    assert flat(f"\\frac{{ {exps[0]} }}{{ {exps[0]} + {exps[1]} + {exps[2]} }}") in drawn
+    assert f"\\approx{text(p)}" in drawn
+    assert drawing.layout_problems == []
+
+
+# ---------------------------------------------------------------- formula parts
+
+
+@pytest.mark.parametrize("expr", ["a*(1-a)", "-a*b", "a^2", "-a", "exp(a)/(exp(a)+exp(b))", "a - (b - c)", "a*b^c",
+                                  "-a^2", "(a/b)^2", "sigmoid(a*b+c)", "a*-b", "a - -b", "a^-b", "log(a)", "relu(-a)"])
+@pytest.mark.parametrize("value", ["0.5", "-0.3", "5.96e-11", "-1.2e-5"])
+def test_the_parts_make_exactly_the_formula_the_truth_rule_checks(expr, value):
+    tree = parse(expr)
+    texts = {n: value for n in names(tree)}
+    parts = numeric_parts(tree, texts)
+    assert joined(parts) == to_tex(tree, texts)
+    symbols = symbolic_parts(tree, lambda n: ((f"\\mathrm{{{n}}}",), "atom"))
+    assert joined(symbols) == to_tex(tree)
+    # every name's place in the symbols has a part among the numbers (the part that the symbol moves onto)
+    numeric_keys = {k for k, _ in parts}
+    slots = [k for k, pieces in symbols if pieces[0].startswith("\\mathrm")]
+    assert len(slots) == len(re.findall(r"\b[abc]\b", expr))  # one per name as written
+    assert set(slots) <= numeric_keys
+
+
+def test_a_negative_number_in_a_power_or_after_an_operator_is_bracketed():
+    tree = parse("a^2 - b")
+    assert joined(numeric_parts(tree, {"a": "-0.3", "b": "-0.2"})) == "(-0.3)^{2} - (-0.2)"
+
+
+@pytest.mark.parametrize("symbol,tex", [("p", "p"), ("sigma_1", "\\sigma_{1}"), ("w_{2,1}", "w_{2,1}"),
+                                        ("p_apple", "p_{\\mathrm{apple}}"), ("Delta", "\\Delta"), ("loss", "\\mathrm{loss}")])
+def test_symbols_of_the_grammar_become_tex(symbol, tex):
+    assert symbol_problem(symbol) is None
+    assert symbol_tex(symbol) == tex
+
+
+@pytest.mark.parametrize("symbol", ["\\alpha", "p^2", "x}", "p_", "nan", "p_inf", "a b", "p_{1", "x_1_2", "é"])
+def test_anything_else_is_not_a_symbol(symbol):
+    assert symbol_problem(symbol) is not None
+
+
+# ---------------------------------------------------------------- errors at their place
+
+
+def located(text: str, needle: str) -> tuple[int, int]:
+    """The 1-based line and column where ``needle`` begins in ``text``."""
+    at = text.index(needle)
+    line = text.count("\n", 0, at) + 1
+    return line, at - (text.rfind("\n", 0, at) + 1) + 1
+
+
+def error_of(text: str) -> str:
+    with pytest.raises(LessonError) as info:
+        parse_lesson(text)
+    return str(info.value)
+
+
+def edited(old: str, new: str) -> str:
+    assert TEXT.count(old) == 1, old
+    return TEXT.replace(old, new)
+
+
+def test_a_broken_expression_is_reported_at_its_line():
+    bad = '"softmax.apple * (1 - softmax.apple"'
+    text_ = edited('"softmax.apple * (1 - softmax.apple)"', bad)
+    line, col = located(text_, bad)
+    message = error_of(text_)
+    assert message.startswith(f"<lesson>:{line}:{col}: not an expression: expected ')'"), message
+
+
+def test_braces_in_an_expression_get_a_hint():
+    text_ = edited('"-softmax.apple * softmax.banana"', '"-{softmax.apple} * softmax.banana"')
+    line, _ = located(text_, "{softmax.apple} *")
+    message = error_of(text_)
+    assert message.startswith(f"<lesson>:{line}:") and "written without braces" in message, message
+
+
+def test_an_unknown_name_is_reported_with_the_name_it_may_be():
+    text_ = edited('"-softmax.apple * softmax.banana"', '"-softmax.apple * softmax.banan"')
+    line, col = located(text_, '"-softmax.apple * softmax.banan"')
+    assert error_of(text_) == f"<lesson>:{line}:{col}: unknown placeholder 'softmax.banan'; did you mean 'softmax.banana'?"
+
+
+def test_a_word_is_not_a_number():
+    text_ = edited("result: jacobian.apple.banana", "result: label.apple")
+    line, col = located(text_, "label.apple\n")
+    assert error_of(text_) == f"<lesson>:{line}:{col}: 'label.apple' is a word, not a number; an equation uses numbers"
+
+
+def test_a_line_that_cannot_be_shown_truthfully_is_an_error_at_its_step():
+    # a product with 10^8: no precision of p up to 6 decimals makes the shown product round to the shown result
+    text_ = edited("        result: softmax.apple\n", "").replace(
+        '"exp.apple / (exp.apple + exp.banana + exp.cherry)"', '"softmax.apple * 100000000"')
+    line, col = located(text_, '"softmax.apple * 100000000"')
+    message = error_of(text_)
+    assert message.startswith(f"<lesson>:{line}:{col}: line 1 (softmax.apple * 100000000) cannot be shown truthfully: "
+                              "no precision of the operands up to 6 decimals"), message
+
+
+def test_a_result_that_is_not_the_expressions_value_is_an_error():
+    text_ = edited("result: jacobian.apple.apple", "result: jacobian.apple.cherry")
+    line, col = located(text_, "jacobian.apple.cherry")
+    message = error_of(text_)
+    assert message.startswith(f"<lesson>:{line}:{col}: line 1: softmax.apple * (1 - softmax.apple) is 0.249709, "
+                              "but jacobian.apple.cherry is -0.186051"), message
+
+
+def test_a_symbol_outside_the_grammar_is_an_error_at_it():
+    text_ = edited("{input.sweetness: s, input.length: l}", "{input.sweetness: s, input.length: '\\ell'}")
+    line, _ = located(text_, "'\\ell'")
+    message = error_of(text_)
+    assert message.startswith(f"<lesson>:{line}:") and "is not a symbol" in message, message
+
+
+def test_a_symbol_for_a_name_no_line_uses_is_an_error():
+    text_ = edited("{input.sweetness: s, input.length: l}", "{input.sweetness: s, input.length: l, raw.apple: z}")
+    line, _ = located(text_, "raw.apple: z")
+    assert f"<lesson>:{line}:" in error_of(text_) and "'raw.apple' is not used by any line" in error_of(text_)
+
+
+def test_an_integer_is_shown_as_it_is():
+    text_ = edited('"-softmax.apple * softmax.banana"', '"argmax.apple * softmax.banana"').replace(
+        "        result: jacobian.apple.banana\n", "")
+    step = next(s for s in check_text(text_, "<lesson>", Path(".")).plan.steps if s.id == "derivatives")
+    line = step.data["lines"][1]
+    assert [t for _, t in line["numeric"]] == ["1", " \\cdot ", "0.12"]  # not 1.00
+    # 1 · 0.12 is exactly 0.12, but 0.12 is p rounded: "≈" both times
+    assert line["substitution"] == line["relation"] == "\u2248" and line["result"] == "0.12"
+
+
+def test_negative_numbers_are_bracketed_on_screen_where_the_formula_needs_it(tmp_path):
+    text_ = edited('"-softmax.apple * softmax.banana"', '"raw.banana ^ 2 - raw.banana"').replace(
+        "        result: jacobian.apple.banana\n", "")
+    script = tmp_path / "negative.yaml"
+    script.write_text(text_, encoding="utf-8")
+    drawing = draw(script, "derivatives")
+    line = drawing.step.data["lines"][1]
+    # -0.095 exactly (the math core's value read at 15 digits): shown as it is, so the substitution is "="
+    assert [t for _, t in line["numeric"]] == ["(", "-0.095", ")^{", "2", "}", " - ", "(", "-0.095", ")"]
+    assert line["substitution"] == "=" and line["relation"] == "\u2248" and line["result"] == "0.10"
+    drawn = strings(drawing)
+    assert "(-0.095)^{2}-(-0.095)" in drawn and "z_{□}^{2}-z_{□}" in drawn and "\\approx0.10" in drawn
+    assert drawing.layout_problems == []

@@ -1,0 +1,132 @@
+"""The ``number_line`` step kind: what its scene draws for lessons/examples/number_line.yaml, and bad options at
+FILE:LINE:COL."""
+
+from __future__ import annotations
+
+import re
+import sys
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from drawn import Drawing, Item, draw  # noqa: E402
+
+from lesson.errors import LessonError  # noqa: E402
+from lesson.script.load import check_lesson, parse_lesson  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "lessons" / "examples" / "number_line.yaml"
+MINUS = "\u2212"
+
+
+def shown(v: float, d: int) -> str:
+    """A person's rounding (half away from zero) of what the float means, with a real minus sign."""
+    q = Decimal(f"{v:.15g}").quantize(Decimal(1).scaleb(-d), rounding=ROUND_HALF_UP)
+    return str(abs(q) if q == 0 else q).replace("-", MINUS)
+
+
+@pytest.fixture(scope="module")
+def values():
+    return check_lesson(EXAMPLE).numbers.values()
+
+
+@pytest.fixture(scope="module")
+def raw() -> Drawing:
+    return draw(EXAMPLE, "raw_outputs")
+
+
+@pytest.fixture(scope="module")
+def probabilities() -> Drawing:
+    return draw(EXAMPLE, "probabilities")
+
+
+def item(drawing: Drawing, string: str) -> Item:
+    (found,) = [i for i in drawing.final if i.string == string]
+    return found
+
+
+def mapping(drawing: Drawing, low: str, high: str):
+    """Value → x on screen, from where two marks' numbers were drawn (centred under their ticks)."""
+    a, b = item(drawing, low), item(drawing, high)
+    va, vb = float(low), float(high)
+    return lambda v: a.x + (b.x - a.x) * (v - va) / (vb - va)
+
+
+def test_each_class_places_every_raw_output(raw, values):
+    healthy, infected = values["raw.healthy"], values["raw.infected"]
+    assert (shown(healthy, 2), shown(infected, 2)) == ("−1.43", "2.62")
+    texts = raw.texts()
+    for s in ("Healthy", shown(healthy, 2), "Infected", shown(infected, 2), "0", "1"):
+        assert texts.count(s) == 1, s
+    x = mapping(raw, "0", "1")
+    mark_top = max(item(raw, "0").top, item(raw, "1").top)
+    for name, v in (("Healthy", healthy), ("Infected", infected)):
+        number, label = item(raw, shown(v, 2)), item(raw, name)
+        assert number.x == pytest.approx(x(v), abs=0.02)  # straight above its value: nothing is in the way
+        assert label.x == pytest.approx(number.x, abs=0.01) and label.bottom > number.top  # its name above it
+        assert number.bottom > mark_top + 0.3  # above the line, the marks' numbers below it
+    # the two outputs lie on either side of the band from 0 to 1: one left of 0, one right of 1
+    assert item(raw, shown(healthy, 2)).x < item(raw, "0").x < item(raw, "1").x < item(raw, shown(infected, 2)).x
+    data = raw.step.data
+    assert [v["cues"] for v in data["values"]] == [["raw.healthy"], ["raw.infected"]]  # each appears as spoken
+    assert data["band"] == [0, 1]
+    assert raw.layout_problems == []
+
+
+def test_values_and_typed_numbers(probabilities, values):
+    p_healthy, p_infected = values["softmax.healthy"], values["softmax.infected"]
+    texts = probabilities.texts()
+    for s in (shown(p_healthy, 2), shown(p_infected, 2), "0.5", "threshold", "Healthy", "Infected"):
+        assert texts.count(s) == 1, s
+    assert "0.50" not in texts  # a number typed in the script is shown as typed
+    x = mapping(probabilities, "0", "1")
+    for text, v in ((shown(p_healthy, 2), p_healthy), (shown(p_infected, 2), p_infected), ("0.5", 0.5)):
+        assert item(probabilities, text).x == pytest.approx(x(v), abs=0.02)
+    # distances along the line are proportional to the differences of the values
+    a, b, c = (item(probabilities, t).x for t in (shown(p_healthy, 2), "0.5", shown(p_infected, 2)))
+    assert (c - b) / (b - a) == pytest.approx((p_infected - 0.5) / (0.5 - p_healthy), rel=0.02)
+    cues = [v["cues"] for v in probabilities.step.data["values"]]
+    assert cues == [["softmax.healthy"], ["softmax.infected"], ["sentence.2"]]
+    assert probabilities.layout_problems == []
+
+
+def test_close_values_do_not_overlap(tmp_path):
+    """Values nearly equal go into rows above one another; every text stays readable and inside the frame."""
+    text = EXAMPLE.read_text().replace(
+        "      - {value: 0.5, label: threshold, cue: sentence.2}\n",
+        "      - {value: 0.5, label: threshold, cue: sentence.2}\n"
+        "      - {value: 0.51, label: a}\n      - {value: 0.52, label: b}\n      - {value: 0.53, label: c}\n",
+    )
+    script = tmp_path / "close.yaml"
+    script.write_text(text)
+    drawing = draw(script, "probabilities")
+    assert drawing.layout_problems == []
+    assert {"0.5", "0.51", "0.52", "0.53", "a", "b", "c"} <= set(drawing.texts())
+
+
+def problem(replace: str, by: str, at: str | None = None) -> tuple[int, str]:
+    text = EXAMPLE.read_text()
+    start = text.index(replace)
+    line = text[: text.index(at) if at else start].count("\n") + 1
+    with pytest.raises(LessonError) as exc:
+        parse_lesson(text.replace(replace, by, 1), "number_line.yaml")
+    return line, str(exc.value)
+
+
+@pytest.mark.parametrize(
+    ("replace", "by", "at", "message"),  # at: the text whose line the problem is reported on (None: the replaced one)
+    [
+        ("each_class: raw", "each_class: softmx", None, "'softmx' is not a per-class value; did you mean 'softmax'?"),
+        ("range: [0, 1]", "range: [1, 0]", None, "range must be [low, high] with low < high, got [1, 0]"),
+        ("value: softmax.healthy", "value: softmax.sick", None, "unknown placeholder 'softmax.sick'"),
+        ("value: 0.5,", "value: 1.5,", None, "the value 1.5 lies outside the range [0, 1]"),
+        ("each_class: raw\n", "", "kind: number_line", "a number line needs values or each_class"),
+        ("cue: sentence.2", "cue: sentences", None, "unknown cue 'sentences'"),
+    ],
+)
+def test_bad_input_is_reported_at_its_line(replace, by, at, message):
+    line, text = problem(replace, by, at)
+    assert re.match(rf"number_line\.yaml:{line}:\d+: ", text), text
+    assert message in text, text

@@ -1,0 +1,202 @@
+"""The ``table`` step kind: the exact texts it draws, where, which row or cell lights up when, and its errors."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from drawn import draw, draw_plan_step, plan_of  # noqa: E402
+
+from lesson import digits  # noqa: E402
+from lesson.errors import LessonError  # noqa: E402
+from lesson.numbers import compute  # noqa: E402
+from lesson.script.load import parse_lesson  # noqa: E402
+from lesson.timing import StepTiming  # noqa: E402
+from scenes import style  # noqa: E402
+from scenes.table import TableScene  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "lessons" / "examples" / "table.yaml"
+FIVE = ROOT / "tests" / "fixtures" / "five_classes.yaml"
+MINUS = "\u2212"
+PANEL = style.RIGHT - 4.1  # where a side panel (beside) begins
+
+
+def person(value: float, decimals: int = 2) -> str:
+    """A number as a person rounds it, with a real minus sign."""
+    return digits.fixed(value, decimals).replace("-", MINUS)
+
+
+@pytest.fixture(scope="module")
+def numbers():
+    lesson = parse_lesson(EXAMPLE.read_text(), str(EXAMPLE))
+    return compute(lesson, EXAMPLE.parent)
+
+
+def row_of(drawing, first: str, right: float = style.RIGHT):
+    """The texts drawn left of ``right`` on the row that begins with ``first`` (one's middle within the other's
+    height), left to right."""
+    items = [i for i in drawing.final if i.kind == "text" and i.right <= right]
+    heads = [i for i in items if i.string == first]
+    head = min(heads, key=lambda i: i.x)  # the row's first cell (the same word may stand in another column)
+    return [i for i in sorted(items, key=lambda i: i.x) if i.bottom < head.y < i.top or head.bottom < i.y < head.top]
+
+
+def test_class_rows_show_each_class_value_rounded_as_a_person_rounds(numbers):
+    drawing = draw(EXAMPLE, "classes")
+    assert drawing.layout_problems == []
+    labels = ["Sunny", "Cloudy", "Rainy"]
+    for c, label in enumerate(labels):
+        expected = [label, person(numbers.raw[c]), person(numbers.exp[c]), person(numbers.softmax[c])]
+        assert [i.string for i in row_of(drawing, label)] == expected
+    assert [i.string for i in row_of(drawing, "weather")] == ["weather", "raw output", "eᶻ", "SoftMax"]
+    assert person(numbers.raw[0]) == f"{MINUS}0.50"  # a negative value keeps its minus sign
+    assert person(numbers.raw[2]) == "1.38"  # 1.375: a person rounds half up
+    # the rows in the classes' order, top to bottom, under the headings
+    ys = [row_of(drawing, name)[0].y for name in ["weather", *labels]]
+    assert ys == sorted(ys, reverse=True)
+
+
+def test_the_table_lies_inside_the_area_and_numbers_line_up_on_the_right():
+    drawing = draw(EXAMPLE, "classes")
+    body = [i for i in drawing.final if i.kind == "text" and i.string != drawing.step.title]
+    assert all(style.LEFT <= i.left and i.right <= style.RIGHT for i in body)
+    assert all(style.CONTENT_BOTTOM <= i.bottom and i.top <= style.CONTENT_TOP for i in body)
+    for column in (1, 2, 3):  # the raw outputs, eᶻ and SoftMax: numbers end at one x
+        rights = [row_of(drawing, label)[column].right for label in ("Sunny", "Cloudy", "Rainy")]
+        assert max(rights) - min(rights) < 0.02
+    lefts = [row_of(drawing, label)[0].left for label in ("Sunny", "Cloudy", "Rainy")]
+    assert max(lefts) - min(lefts) < 0.05  # words start at one x
+
+
+def lit(script: Path, step_id: str, cues: dict[str, float], monkeypatch):
+    """Draw a step with the voice speaking ``cues`` (name -> seconds), recording after each animation the time and
+    the highlight box (centre x, centre y, width, height), or None before it appears."""
+    boxes: list[tuple[float, tuple[float, float, float, float] | None]] = []
+    play = TableScene.play
+
+    def recording(self, *args, **kwargs):
+        play(self, *args, **kwargs)
+        box = self.highlight
+        boxes.append((self.time, None if box is None else (*box.get_center()[:2], box.width, box.height)))
+
+    monkeypatch.setattr(TableScene, "play", recording)
+    timing = StepTiming(0.3, max(cues.values()) + 1.0, 0.6, cues=tuple(cues.items()))
+    plan = plan_of(script)
+    step = next(s for s in plan.steps if s.id == step_id)
+    return draw_plan_step(plan, step, timing=timing), boxes
+
+
+def test_a_class_row_lights_up_when_its_value_is_spoken(monkeypatch):
+    cues = {"raw.sunny": 3.0, "softmax.sunny": 4.5, "raw.cloudy": 7.0, "softmax.cloudy": 8.0, "raw.rainy": 11.0, "softmax.rainy": 12.5}
+    drawing, boxes = lit(EXAMPLE, "classes", cues, monkeypatch)
+    assert drawing.layout_problems == []
+    rows = {label: row_of(drawing, label) for label in ("Sunny", "Cloudy", "Rainy")}
+
+    def row_in(box):
+        x, y, w, h = box
+        inside = [label for label, items in rows.items() if all(y - h / 2 < i.y < y + h / 2 for i in items)]
+        assert len(inside) == 1, (box, inside)
+        assert all(x - w / 2 <= i.left and i.right <= x + w / 2 for i in rows[inside[0]])  # the whole row
+        return inside[0]
+
+    assert [box for _, box in boxes[:3]] == [None, None, None]  # the step's title, the headings, the rows: nothing lit
+    moves = [(t, row_in(box)) for t, box in boxes[3:]]
+    assert [label for _, label in moves] == ["Sunny", "Cloudy", "Rainy"]  # one move per row, in the narration's order
+    for (t, label), name in zip(moves, ("raw.sunny", "raw.cloudy", "raw.rainy")):
+        # lit as the voice reaches the row's first value: the box lands a cue's lead before it, not earlier
+        assert cues[name] - style.CUE_LEAD - 0.1 <= t <= cues[name]
+
+
+def test_a_cell_lights_up_then_a_whole_row_at_its_sentence(monkeypatch):
+    cues = {"hidden.1.wet": 2.0, "hidden.1.high": 5.0, "sentence.3": 8.0, "prediction": 9.0}
+    drawing, boxes = lit(EXAMPLE, "hidden", cues, monkeypatch)
+    assert drawing.layout_problems == []
+    wet, high, prediction = (row_of(drawing, name) for name in ("wet", "high pressure", "prediction"))
+    assert [i.string for i in wet] == ["wet", "1.38"] and [i.string for i in high] == ["high pressure", "0.19"]
+    assert [i.string for i in prediction] == ["prediction", "Rainy"]
+    shown = [box for _, box in boxes if box is not None]
+    assert len(shown) == 3
+    for box, cell in zip(shown[:2], (wet[1], high[1])):  # the value's cell alone
+        x, y, w, h = box
+        assert x - w / 2 < cell.left and cell.right < x + w / 2 and y - h / 2 < cell.y < y + h / 2
+        assert x - w / 2 > wet[0].right  # not the row's name
+    x, y, w, h = shown[2]  # the prediction's row, whole, at the third sentence
+    assert all(x - w / 2 < i.left and i.right < x + w / 2 and y - h / 2 < i.y < y + h / 2 for i in prediction)
+    assert boxes[-1][0] >= cues["sentence.3"] - style.CUE_LEAD - 0.1
+
+
+def test_written_rows_and_class_rows_fit_beside_a_panel_with_five_classes(tmp_path):
+    text = FIVE.read_text() + (
+        "  - kind: table\n"
+        "    id: tab\n"
+        "    title: Every fruit\n"
+        "    columns: [fruit, raw output, SoftMax]\n"
+        "    each_class: [label, 'raw:+.3f', softmax]\n"
+        "    rows:\n"
+        "      - {cells: [observed, '{observed}', '{p_observed}']}\n"
+        "    beside: {heading: ArgMax, each_class: argmax}\n"
+        "    narration: Lemon gets {softmax.lemon}, apple {softmax.apple}.\n"
+    )
+    script = tmp_path / "five.yaml"
+    script.write_text(text)
+    nums = compute(parse_lesson(text, str(script)), tmp_path)
+    drawing = draw(script, "tab")
+    assert drawing.layout_problems == []
+    for c, label in enumerate(["Apple", "Banana", "Cherry", "Grape", "Lemon"]):
+        raw = digits.fixed(nums.raw[c], 3, sign="+").replace("-", MINUS)
+        assert [i.string for i in row_of(drawing, label, PANEL)] == [label, raw, person(nums.softmax[c], 3)]
+    assert [i.string for i in row_of(drawing, "observed", PANEL)] == ["observed", "Banana", person(nums.softmax[1], 3)]
+    table = [i for i in drawing.final if i.kind == "text" and i.string in ("fruit", "observed", "SoftMax")]
+    assert len(table) == 3 and all(i.right <= PANEL for i in table)  # left of the side panel
+
+
+def broken(old: str, new: str) -> tuple[str, str]:
+    text = EXAMPLE.read_text()
+    assert old in text
+    with pytest.raises(LessonError) as caught:
+        parse_lesson(text.replace(old, new), "table.yaml")
+    return text.replace(old, new), str(caught.value)
+
+
+def at(text: str, line_part: str, needle: str) -> str:
+    """FILE:LINE:COL of ``needle`` on the line holding ``line_part``."""
+    for n, line in enumerate(text.splitlines(), start=1):
+        if line_part in line:
+            return f"table.yaml:{n}:{line.index(needle) + 1}"
+    raise AssertionError(line_part)
+
+
+def test_an_unknown_family_is_an_error_at_it_with_a_suggestion():
+    text, message = broken("each_class: [label, raw, exp, softmax]", "each_class: [label, raw, exp, sofmax]")
+    assert f"{at(text, 'each_class:', 'sofmax')}: 'sofmax' is not a per-class value; did you mean 'softmax'?" in message
+
+
+def test_too_many_columns_is_an_error_at_the_headings():
+    text, message = broken("columns: [node, value]", "columns: [node, value, a, b, c, d]")
+    assert f"{at(text, 'columns: [node', '[')}: step 2 (table) columns: give at most 5 item(s); there are 6" in message
+
+
+def test_a_row_with_another_number_of_cells_is_an_error_at_its_cells():
+    text, message = broken('- {cells: [wet, "{hidden.1.wet}"]}', '- {cells: [wet, "{hidden.1.wet}", more]}')
+    assert f"{at(text, '{cells: [wet', '[wet')}: row 1 has 3 cell(s) but the table has 2 column(s)" in message
+
+
+def test_as_many_families_as_columns():
+    text, message = broken("each_class: [label, raw, exp, softmax]", "each_class: [label, raw, exp]")
+    assert f"{at(text, 'each_class:', '[')}: 3 families for 4 column(s): give one per column" in message
+
+
+def test_a_cue_must_be_spoken():
+    text, message = broken("cue: sentence.3", "cue: softmax.rainy")
+    assert f"{at(text, 'cue: softmax', 'softmax')}: cue 'softmax.rainy' is never spoken" in message
+    text, message = broken("cue: sentence.3", "cue: sentence.4")
+    assert f"{at(text, 'cue: sentence', 'sentence')}: cue 'sentence.4': the narration has 3 sentence(s)" in message
+
+
+def test_a_bad_format_of_a_family_is_an_error():
+    text, message = broken("each_class: [label, raw, exp, softmax]", "each_class: [label, 'raw:zz', exp, softmax]")
+    where = at(text, "each_class:", "'raw:zz'")  # the value as written, quotes and all
+    assert f"{where}: placeholder {{raw.<class>:zz}}: 'zz' is not a number format" in message
