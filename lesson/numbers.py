@@ -95,6 +95,8 @@ class LessonNumbers:
             names = list(layer.node_names) if layer.node_names else None
             for value, keys in zip(layer.values, hidden_node_keys(k, len(layer.values), names)):
                 out.update(dict.fromkeys(keys, value))
+            for total, keys in zip(layer.weighted_sums, hidden_node_keys(k, len(layer.values), names)):
+                out.update(dict.fromkeys((key.replace("hidden.", "sum.", 1) for key in keys), total))
         for c, name in enumerate(self.classes):
             out[f"label.{name}"] = self.class_labels[c]
             out[f"raw.{name}"] = self.raw[c]

@@ -48,6 +48,7 @@ def kinds(lesson: Lesson) -> dict[str, Kind]:
     for k, layer in enumerate(net.layers[:-1], start=1):
         for node_keys in hidden_node_keys(k, len(layer.weights), layer.nodes):
             out.update(dict.fromkeys(node_keys, "number"))
+            out.update(dict.fromkeys((key.replace("hidden.", "sum.", 1) for key in node_keys), "number"))  # before the activation
     for c in classes:
         out.update(dict.fromkeys([f"raw.{c}", f"softmax.{c}", f"exp.{c}", f"threshold.{c}"], "number"))
         out[f"argmax.{c}"] = "integer"
