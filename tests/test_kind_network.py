@@ -207,7 +207,7 @@ steps:
     id: deep
     title: A 4-3-3-5 network
     show: [names, activations]
-    highlight: [{node: hidden.2.2, at: raw.apple}]
+    highlight: [{node: hidden.2.2, cue: raw.apple}]
     narration: The outputs are {raw.apple}, {raw.pear}, {raw.plum}, {raw.lemon} and {raw.lime}.
 """
 
@@ -257,12 +257,12 @@ def variant(old: str, new: str) -> str:
 @pytest.mark.parametrize(
     "old, new, needle, words",
     [
-        ("{node: input.income, at", "{node: input.salary, at", "input.salary",
+        ("{node: input.income, cue", "{node: input.salary, cue", "input.salary",
          r"highlight 1: 'input\.salary': no node 'salary' \(inputs: income, debt, history\)"),
-        ("{node: input.income, at", "{node: hidden.2.risk, at", "hidden.2.risk", r"the hidden layer is a number from 1 to 1"),
-        ("{node: input.income, at", "{node: hidden.1.riks, at", "hidden.1.riks", r"no node 'riks'; did you mean 'risk'\?"),
-        ("{node: input.income, at", "{node: output.5, at", "output.5", r"that column has nodes 1 to 2"),
-        ("{node: input.income, at", "{node: income, at", "income, at", r"'income' is not a node; write input\.<input>"),
+        ("{node: input.income, cue", "{node: hidden.2.risk, cue", "hidden.2.risk", r"the hidden layer is a number from 1 to 1"),
+        ("{node: input.income, cue", "{node: hidden.1.riks, cue", "hidden.1.riks", r"no node 'riks'; did you mean 'risk'\?"),
+        ("{node: input.income, cue", "{node: output.5, cue", "output.5", r"that column has nodes 1 to 2"),
+        ("{node: input.income, cue", "{node: income, cue", "income, cue", r"'income' is not a node; write input\.<input>"),
         ('{weight: "w[1][1][1]"', '{weight: "w[1][5][1]"', '"w[1][5][1]"', r"layer 1 has weight rows 1 to 4"),
         ('{weight: "w[1][1][1]"', '{weight: "w[3][1][1]"', '"w[3][1][1]"', r"the layer is a number from 1 to 2"),
         ('{weight: "w[1][1][1]"', '{weight: "w1,1,1"', '"w1,1,1"', r"is not a weight; write w\[layer\]\[row\]\[column\]"),
@@ -270,11 +270,11 @@ def variant(old: str, new: str) -> str:
          r"an edge joins a node to one in the next column"),
         ('{edge: "hidden.1.risk -> output.decline"', '{edge: "hidden.1.risk to output.decline"', '"hidden.1.risk to',
          r"is not an edge; write '<node> -> <node>'"),
-        ("{node: input.income, at: sentence.2}", "{node: input.income, edge: \"input.1 -> hidden.1.1\", at: sentence.2}",
+        ("{node: input.income, cue: sentence.2}", "{node: input.income, edge: \"input.1 -> hidden.1.1\", cue: sentence.2}",
          "{node: input.income, edge", r"highlight 1: give one of node, edge or weight, not node and edge"),
-        ("{node: input.income, at: sentence.2}", "{at: sentence.2}", "{at: sentence.2}", r"give one of node, edge or weight"),
-        ("at: sentence.2}", "at: sentence.5}", "sentence.5", r"the narration has 4 sentences"),
-        ("at: sentence.2}", "at: raw.approve}", "raw.approve}", r"'raw\.approve' is never spoken in this step's narration"),
+        ("{node: input.income, cue: sentence.2}", "{cue: sentence.2}", "{cue: sentence.2}", r"give one of node, edge or weight"),
+        ("cue: sentence.2}", "cue: sentence.5}", "sentence.5", r"the narration has 4 sentences"),
+        ("cue: sentence.2}", "cue: raw.approve}", "raw.approve}", r"'raw\.approve' is never spoken in this step's narration"),
         ("show: [weights, names, activations]", "show: [weigths, names, activations]", "weigths",
          r"'weigths' is not one of 'weights', 'names' or 'activations'; did you mean 'weights'\?"),
         ("show: [weights, names, activations]", "show: [names, names]", "names]", r"'names' is listed twice"),
@@ -301,8 +301,8 @@ def test_names_are_refused_when_no_hidden_node_has_one():
 
 def test_a_node_picked_out_by_two_groups_in_a_row_stays_picked_out_then_goes_back(tmp_path, monkeypatch):
     script = tmp_path / "again.yaml"
-    script.write_text(variant("      - {weight: \"w[1][1][1]\", at: sentence.3}\n",
-                              "      - {weight: \"w[1][1][1]\", at: sentence.3}\n      - {node: input.income, at: sentence.3}\n"))
+    script.write_text(variant("      - {weight: \"w[1][1][1]\", cue: sentence.3}\n",
+                              "      - {weight: \"w[1][1][1]\", cue: sentence.3}\n      - {node: input.income, cue: sentence.3}\n"))
     plan = plan_of(script)
     step = next(s for s in plan.steps if s.id == "structure")
     accent = ManimColor(plan.style.accent).to_hex().lower()

@@ -145,11 +145,11 @@ def problem_at(text: str, needle: str) -> tuple[str, str]:
 @pytest.mark.parametrize(
     "old, new, needle, words",
     [
-        ("at: raw.rain}", "at: sentence.4}", "sentence.4", r"the narration has 3 sentences \(sentence\.1 to sentence\.3\)"),
-        ("at: raw.rain}", "at: raw.dri}", "raw.dri", r"unknown cue 'raw\.dri'; did you mean 'raw\.dry'\?"),
-        ("at: raw.rain}", "at: softmax.dry}", "softmax.dry", r"'softmax\.dry' is never spoken in this step's narration"),
-        ("at: raw.rain}", "at: \"{raw.rain}\"}", "\"{raw.rain}\"", r"without braces: 'raw\.rain'"),
-        ("at: softmax.rain}", "at: sentence.1}", "sentence.1",
+        ("cue: raw.rain}", "cue: sentence.4}", "sentence.4", r"the narration has 3 sentences \(sentence\.1 to sentence\.3\)"),
+        ("cue: raw.rain}", "cue: raw.dri}", "raw.dri", r"unknown cue 'raw\.dri'; did you mean 'raw\.dry'\?"),
+        ("cue: raw.rain}", "cue: softmax.dry}", "softmax.dry", r"'softmax\.dry' is never spoken in this step's narration"),
+        ("cue: raw.rain}", "cue: \"{raw.rain}\"}", "\"{raw.rain}\"", r"without braces: 'raw\.rain'"),
+        ("cue: softmax.rain}", "cue: sentence.1}", "sentence.1",
          r"point 4 would appear at sentence\.1, before point 3 above it \(raw\.rain\)"),
     ],
 )

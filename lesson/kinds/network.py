@@ -35,7 +35,7 @@ class Highlight(Strict):
     node: str | None = Field(None, max_length=60, description="input.<input>, hidden.<layer>.<node> or output.<class>")
     edge: str | None = Field(None, max_length=120, description="'<node> -> <node>' between neighbouring columns")
     weight: str | None = Field(None, max_length=30, description="w[layer][row][column], counted from 1 as in the script")
-    at: str | None = Field(
+    cue: str | None = Field(
         None, max_length=80, description="when: a placeholder spoken in the narration or sentence.N (default: at the start)"
     )
 
@@ -148,8 +148,8 @@ def check(step: Any, ctx: Context) -> list[tuple[Where, str]]:
             _target(h, lesson)
         except ValueError as exc:
             out.append((("highlight", i, given[0]), f"highlight {i + 1}: {exc}"))
-        if h.at is not None and (why := cue_problem(h.at, step.narration, ctx.placeholder_kinds)):
-            out.append((("highlight", i, "at"), f"highlight {i + 1}: {why}"))
+        if h.cue is not None and (why := cue_problem(h.cue, step.narration, ctx.placeholder_kinds)):
+            out.append((("highlight", i, "cue"), f"highlight {i + 1}: {why}"))
     for i, what in enumerate(step.show):
         if step.show.index(what) != i:
             out.append((("show", i), f"{what!r} is listed twice"))
@@ -262,7 +262,7 @@ def build(step: Any, ctx: Context) -> dict:
     # highlights with the same cue are one group: shown together, kept until the next group
     by_cue: dict[str, dict] = {}
     for h in step.highlight:
-        group = by_cue.setdefault(h.at or "", {"cues": [h.at] if h.at else [], "items": []})
+        group = by_cue.setdefault(h.cue or "", {"cues": [h.cue] if h.cue else [], "items": []})
         group["items"].append(_target(h, ctx.lesson))
     groups = list(by_cue.values())
     cues = narration_cues(step.narration, values, d)

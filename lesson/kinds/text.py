@@ -1,6 +1,6 @@
 """``text``: a heading and up to five short points, each revealed as the narration reaches it.
 
-A point appears at a cue: ``at`` names a placeholder spoken in the narration (``softmax.sunny``) or the start of
+A point appears at a cue: ``cue`` names a placeholder spoken in the narration (``softmax.sunny``) or the start of
 a sentence (``sentence.3``). By default point i (from 1) appears as sentence i + 1 begins when the narration has
 more sentences than there are points (the first sentence introduces them), as sentence i begins when it has just
 as many, and otherwise the points are spread evenly over the sentences there are (points that share a sentence
@@ -30,7 +30,7 @@ CUE_HELP = "a placeholder the narration speaks (without braces, e.g. softmax.sun
 
 class Point(Strict):
     text: template(limits.POINT_CHARS) = Field(description="the point as drawn; {placeholders} are filled in")
-    at: str | None = Field(
+    cue: str | None = Field(
         None, max_length=80, description="when it appears: a placeholder spoken in the narration (e.g. softmax.sunny) or sentence.N"
     )
 
@@ -108,16 +108,16 @@ def cue_problem(at: str, narration: str, known: Mapping[str, str] | Sequence[str
     if m := SENTENCE.fullmatch(at):
         if 1 <= int(m.group(1)) <= n:
             return None
-        return f"at: {at!r}: the narration has {n} sentence{'s' if n != 1 else ''} (sentence.1 to sentence.{n})"
+        return f"cue: {at!r}: the narration has {n} sentence{'s' if n != 1 else ''} (sentence.1 to sentence.{n})"
     if at.startswith("{") and at.endswith("}") and at[1:-1].split(":")[0] in known:
-        return f"at: write the placeholder's name without braces: {at[1:-1].split(':')[0]!r}"
+        return f"cue: write the placeholder's name without braces: {at[1:-1].split(':')[0]!r}"
     if at in known:
         if at in cues:
             return None
-        return (f"at: {at!r} is never spoken in this step's narration, so it gives no moment; "
+        return (f"cue: {at!r} is never spoken in this step's narration, so it gives no moment; "
                 f"write {{{at}}} in the narration or use sentence.N")
     spoken = [c for c in cues if not SENTENCE.fullmatch(c)] + [f"sentence.{i}" for i in range(1, n + 1)]
-    return f"at: unknown cue {at!r}{one_of(at, [*known, *spoken] if '.' in at else spoken, 'cues of this narration')}; {CUE_HELP}"
+    return f"cue: unknown cue {at!r}{one_of(at, [*known, *spoken] if '.' in at else spoken, 'cues of this narration')}; {CUE_HELP}"
 
 
 # ---------------------------------------------------------------- when each point appears
@@ -148,7 +148,7 @@ def point_cues(ats: Sequence[str | None], cues: Mapping[str, int]) -> list[str]:
 
 
 def _parts(step: Any) -> tuple[list[str], list[str | None]]:
-    return [p.text for p in step.points], [p.at for p in step.points]
+    return [p.text for p in step.points], [p.cue for p in step.points]
 
 
 def text_data(heading: str | None, texts: Sequence[str], ats: Sequence[str | None], step: Any, ctx: Context) -> dict:
@@ -181,7 +181,7 @@ def check(step: Any, ctx: Context) -> list[tuple[Where, str]]:
     _, ats = _parts(step)
     for i, at in enumerate(ats):
         if at is not None and (why := cue_problem(at, step.narration, ctx.placeholder_kinds)):
-            out.append((("points", i, "at"), why))
+            out.append((("points", i, "cue"), why))
     if out:
         return out
     cues = narration_cues(step.narration)
@@ -190,7 +190,7 @@ def check(step: Any, ctx: Context) -> list[tuple[Where, str]]:
         before = max(cues.get(c, -1) for c in chosen[:i])
         if ats[i] is not None and cues[ats[i]] < before:
             j = max(range(i), key=lambda k: cues.get(chosen[k], -1))
-            out.append((("points", i, "at"), f"at: point {i + 1} would appear at {ats[i]}, before point {j + 1} above it "
+            out.append((("points", i, "cue"), f"cue: point {i + 1} would appear at {ats[i]}, before point {j + 1} above it "
                         f"({chosen[j]}); points appear from top to bottom, so give them cues in the order they are spoken"))
     return out
 
