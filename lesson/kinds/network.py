@@ -134,7 +134,7 @@ def _target(h: Highlight, lesson: Any) -> dict:
 
 
 def check(step: Any, ctx: Context) -> list[tuple[Where, str]]:
-    from lesson.kinds.text import cue_problem
+    from lesson.kinds.cues import cue_problem
 
     out: list[tuple[Where, str]] = []
     lesson = ctx.lesson
@@ -220,7 +220,7 @@ def _events(layers: list[dict], inputs: list[dict], groups: list[dict], cues: di
 
 
 def build(step: Any, ctx: Context) -> dict:
-    from lesson.kinds.text import narration_cues
+    from lesson.kinds.cues import narration_cues
 
     nums, d, values = ctx.numbers, ctx.decimals, ctx.values
     layers = []
@@ -280,5 +280,5 @@ def build(step: Any, ctx: Context) -> dict:
 KINDS = (
     StepKind("network", NetworkStep, build, "scenes.network:NetworkScene",
              "any network, node by node: the example's values travel through it; weights, names, activations and "
-             "highlights on request", check=check, code=("lesson.kinds.text",)),
+             "highlights on request", check=check, code=("lesson.kinds.cues",)),
 )

@@ -5,27 +5,20 @@ a sentence (``sentence.3``). By default point i (from 1) appears as sentence i +
 more sentences than there are points (the first sentence introduces them), as sentence i begins when it has just
 as many, and otherwise the points are spread evenly over the sentences there are (points that share a sentence
 follow each other a beat apart).
-
-The cue helpers here (:func:`narration_cues`, :func:`cue_problem`) are shared with other kinds that show things
-at a cue (``network``'s highlights).
 """
 
 from __future__ import annotations
 
-import bisect
-import re
-import string
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field
 
 from lesson.kinds import Context, StepKind, Where
+from lesson.kinds.cues import cue_problem, narration_cues, sentences
 from lesson.script import limits
 from lesson.script.parts import StepBase, Strict, template
 
-SENTENCE = re.compile(r"sentence\.([0-9]+)")
-CUE_HELP = "a placeholder the narration speaks (without braces, e.g. softmax.sunny) or sentence.N"
 
 
 class Point(Strict):
@@ -52,72 +45,6 @@ class TextStep(StepBase):
     points: list[PointOrText] = Field(
         min_length=1, max_length=5, description="1 to 5 short lines, shown top to bottom as they are spoken"
     )
-
-
-# ---------------------------------------------------------------- cues of a narration
-
-
-def narration_cues(narration: str, values: Mapping[str, Any] | None = None, decimals: int = 2) -> dict[str, int]:
-    """Every cue of ``narration`` with the token where it is first reached: each placeholder it speaks, and
-    ``sentence.N`` for the start of its N-th sentence.
-
-    With ``values`` the narration is filled in first, as the planner does (so the token numbers are the plan's);
-    without, the raw narration is read (``lesson check``, before the math core), each placeholder one token.
-    """
-    from lesson.plan import sentence_cues
-    from lesson.script.placeholders import format_value
-    from lesson.speech import normalize
-
-    parts: list[str] = []
-    spans: list[tuple[str, int]] = []
-    pos = 0
-    try:
-        parsed = list(string.Formatter().parse(narration))
-    except ValueError:  # broken braces: the loader reports them; read the narration as it is
-        parsed = [(narration, None, None, None)]
-    for literal, field, spec, _ in parsed:
-        parts.append(literal)
-        pos += len(literal)
-        if field is None:
-            continue
-        shown = format_value(values[field], spec or "", decimals) if values is not None else "{" + field + "}"
-        parts.append(shown)
-        spans.append((field, pos))
-        pos += len(shown)
-    tokens = normalize.tokens("".join(parts))
-    starts = [start for _, start in tokens]
-    out: dict[str, int] = {}
-    for name, start in spans:
-        out.setdefault(name, bisect.bisect_right(starts, start) - 1)
-    for name, index in sentence_cues([t for t, _ in tokens]):
-        out.setdefault(name, index)
-    return out
-
-
-def sentences(cues: Mapping[str, int]) -> int:
-    """How many sentences the narration has (its ``sentence.N`` cues)."""
-    return sum(1 for name in cues if SENTENCE.fullmatch(name))
-
-
-def cue_problem(at: str, narration: str, known: Mapping[str, str] | Sequence[str]) -> str | None:
-    """Why ``at`` cannot be a cue of a step with this (raw) narration, or None if it can."""
-    from lesson.script.load import one_of
-
-    cues = narration_cues(narration)
-    n = sentences(cues)
-    if m := SENTENCE.fullmatch(at):
-        if 1 <= int(m.group(1)) <= n:
-            return None
-        return f"cue: {at!r}: the narration has {n} sentence{'s' if n != 1 else ''} (sentence.1 to sentence.{n})"
-    if at.startswith("{") and at.endswith("}") and at[1:-1].split(":")[0] in known:
-        return f"cue: write the placeholder's name without braces: {at[1:-1].split(':')[0]!r}"
-    if at in known:
-        if at in cues:
-            return None
-        return (f"cue: {at!r} is never spoken in this step's narration, so it gives no moment; "
-                f"write {{{at}}} in the narration or use sentence.N")
-    spoken = [c for c in cues if not SENTENCE.fullmatch(c)] + [f"sentence.{i}" for i in range(1, n + 1)]
-    return f"cue: unknown cue {at!r}{one_of(at, [*known, *spoken] if '.' in at else spoken, 'cues of this narration')}; {CUE_HELP}"
 
 
 # ---------------------------------------------------------------- when each point appears
@@ -197,5 +124,6 @@ def check(step: Any, ctx: Context) -> list[tuple[Where, str]]:
 
 KINDS = (
     StepKind("text", TextStep, build, "scenes.text:TextScene",
-             "a heading and up to five short points, each shown as the narration reaches it", check=check),
+             "a heading and up to five short points, each shown as the narration reaches it", check=check,
+             code=("lesson.kinds.cues",)),
 )
