@@ -50,7 +50,7 @@ def build_plan(lesson: Lesson, base: Path = Path("."), numbers: LessonNumbers | 
         muted=lesson.theme.muted,
         accent=lesson.theme.accent,
         font=lesson.theme.font,
-        classes=tuple(ClassStyle(c.name, c.label or c.name, c.color) for c in lesson.network.classes),
+        classes=tuple(ClassStyle(c.name, c.label or c.name, c.color) for c in lesson.network.classes) if lesson.network else (),
     )
     steps = []
     for index, step in enumerate(lesson.steps):
@@ -72,7 +72,7 @@ def class_families(names: Any, classes: list[str]) -> list[str]:
 def panel(spec: Any, lesson: Lesson, values: Any, d: int) -> dict:
     """A side panel's text: its rows as the script gives them, then one row per class for ``each_class``."""
     rows = [{"label": fill(r.label, values, d), "value": fill(r.value, values, d), "color": None} for r in spec.rows]
-    if spec.each_class is not None:
+    if spec.each_class is not None and lesson.network is not None:
         for c in lesson.network.classes:
             value = fill(f"{{{spec.each_class}.{c.name}}}", values, d)
             rows.append({"label": c.label or c.name, "value": value.replace("-", MINUS), "color": c.color})

@@ -22,12 +22,13 @@ class TitleScene(StepScene):
             *(Circle(radius=0.16, color=self.class_color(i), fill_opacity=1) for i in range(self.n_classes))
         ).arrange(buff=0.35)
         dots.next_to(parts[-1], DOWN, buff=0.6)
-        card = VGroup(*parts, dots)
+        card = VGroup(*parts, dots) if len(dots) else VGroup(*parts)
         if card.get_bottom()[1] < style.CONTENT_BOTTOM:  # a long title: the card moves up, and shrinks if it must
             self.fit(card, style.CONTENT_WIDTH, style.TOP - style.CONTENT_BOTTOM)
             card.move_to([0, (style.TOP + style.CONTENT_BOTTOM) / 2, 0])
         self.play(Write(title), run_time=style.SLOW)
         if len(parts) > 1:
             self.play(FadeIn(parts[1], shift=0.2 * UP), run_time=style.NORMAL)
-        self.play(LaggedStart(*(FadeIn(d, scale=0.5) for d in dots), lag_ratio=0.25), run_time=style.NORMAL)
+        if len(dots):  # one dot per class; a lesson without a network has none
+            self.play(LaggedStart(*(FadeIn(d, scale=0.5) for d in dots), lag_ratio=0.25), run_time=style.NORMAL)
         self.hold_to_end()

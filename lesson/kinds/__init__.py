@@ -57,6 +57,11 @@ class Context:
     base: Path
     placeholder_kinds: Mapping[str, str] = field(default_factory=dict)  # name -> "number" | "integer" | "word"
 
+    @property
+    def classes(self) -> tuple[Any, ...]:
+        """The network's classes (name, label, color), none in a lesson without a network."""
+        return tuple(self.lesson.network.classes) if self.lesson.network is not None else ()
+
 
 @dataclass(frozen=True)
 class StepKind:
@@ -71,6 +76,7 @@ class StepKind:
     summary: str  # one line for the kinds table in the docs
     check: Callable[[Any, Context], list[tuple[Where, str]]] | None = None
     code: tuple[str, ...] = ()  # more modules whose source is part of the cache key (the scene's and the builder's are)
+    needs_network: bool = False  # it draws the lesson's network or its classes: a script without network: may not use it
     source: str = "built in"  # the package that brought it
 
     def scene_class(self) -> type:

@@ -56,7 +56,7 @@ def nice_scale(values: list[float]) -> tuple[float, float]:
 
 def build(step: BarsStep, ctx: Context) -> dict:
     family, _ = _family(step.values)
-    classes = ctx.lesson.network.classes
+    classes = ctx.classes
     values = [float(ctx.values[f"{family}.{c.name}"]) for c in classes]
     if step.scale is not None:
         low, high = float(step.scale[0]), float(step.scale[1])
@@ -87,5 +87,5 @@ def build(step: BarsStep, ctx: Context) -> dict:
 KINDS = (
     StepKind("bars", BarsStep, build, "scenes.bars:BarsScene",
              "one bar per class for a per-class value; each grows as its value is spoken", check=_check,
-             code=("lesson.kinds.table", "scenes.table")),  # the family checks and texts; the texts' baselines
+             code=("lesson.kinds.table", "scenes.table"), needs_network=True),  # the family checks and texts; the texts' baselines
 )

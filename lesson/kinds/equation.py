@@ -178,10 +178,11 @@ Pieces = tuple[str | int, ...]  # TeX strings and class indices (the scene draws
 def default_symbols(ctx: Context) -> Callable[[str], tuple[Pieces, str]]:
     """A placeholder's symbol when the script gives none: p for SoftMax, z for raw outputs, x for inputs..."""
     lesson = ctx.lesson
-    classes = [c.name for c in lesson.network.classes]
-    inputs = [i.name for i in lesson.network.inputs]
-    hidden = lesson.network.layers[:-1]
-    observed = classes.index(lesson.example.label) if lesson.example.label in classes else None
+    net, example = lesson.network, lesson.example
+    classes = [c.name for c in net.classes] if net is not None else []
+    inputs = [i.name for i in net.inputs] if net is not None else []
+    hidden = net.layers[:-1] if net is not None else []
+    observed = classes.index(example.label) if example is not None and example.label in classes else None
     others: dict[str, int] = {}
 
     def node(layer: int, key: str) -> int | None:

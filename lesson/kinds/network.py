@@ -280,5 +280,5 @@ def build(step: Any, ctx: Context) -> dict:
 KINDS = (
     StepKind("network", NetworkStep, build, "scenes.network:NetworkScene",
              "any network, node by node: the example's values travel through it; weights, names, activations and "
-             "highlights on request", check=check, code=("lesson.kinds.cues",)),
+             "highlights on request", check=check, code=("lesson.kinds.cues",), needs_network=True),
 )

@@ -54,10 +54,10 @@ def _check(step: NumberLineStep, ctx: Context) -> list[tuple[Where, str]]:
 
     out: list[tuple[Where, str]] = []
     if step.each_class is not None:
-        families = class_families(ctx.placeholder_kinds, [c.name for c in ctx.lesson.network.classes])
+        families = class_families(ctx.placeholder_kinds, [c.name for c in ctx.classes])
         if step.each_class not in families:
             out.append((("each_class",), f"{step.each_class!r} is not a per-class value{one_of(step.each_class, families, 'per-class values')}"))
-    if step.each_class is not None and len(step.values) + len(ctx.lesson.network.classes) > MAX_VALUES:
+    if step.each_class is not None and len(step.values) + len(ctx.classes) > MAX_VALUES:
         out.append((("values",), f"at most {MAX_VALUES} values on one line, with the classes of each_class"))
     for i, v in enumerate(step.values):
         out += check_value(v.value, ("values", i, "value"), ctx)
@@ -85,7 +85,7 @@ def build(step: NumberLineStep, ctx: Context) -> dict:
             "where": list(where),
         })
     if step.each_class is not None:
-        for c in ctx.lesson.network.classes:
+        for c in ctx.classes:
             name = f"{step.each_class}.{c.name}"
             entries.append({
                 "x": float(ctx.values[name]), "label": _text(name, ctx), "name": c.label or c.name, "color": c.color,

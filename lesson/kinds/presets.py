@@ -5,6 +5,8 @@ Each is an options model, a plan builder and a scene, registered like any other 
 
 from __future__ import annotations
 
+import dataclasses
+
 import math
 from typing import Any, Literal
 
@@ -265,3 +267,5 @@ KINDS = (
     StepKind("cross_entropy", CrossEntropyStep, _cross_entropy, "scenes.cross_entropy:CrossEntropyScene",
              "cross-entropy of the observed class: −log p on its curve", check=_needs_label, code=("scenes.formula_text",)),
 )
+# every preset shows the lesson's network, example or classes
+KINDS = tuple(dataclasses.replace(kind, needs_network=True) for kind in KINDS)

@@ -103,7 +103,9 @@ def check_families(entries: list[tuple[Where, str]], ctx: Context, numbers_only:
     from lesson.script.load import one_of
     from lesson.script.placeholders import problems
 
-    classes = [c.name for c in ctx.lesson.network.classes]
+    classes = [c.name for c in ctx.classes]
+    if not classes:
+        return [(where, "one row per class needs the script's network: section (its classes)") for where, _ in entries[:1]]
     known = ctx.placeholder_kinds
     families = class_families(known, classes)
     out: list[tuple[Where, str]] = []
@@ -130,7 +132,7 @@ def _check(step: TableStep, ctx: Context) -> list[tuple[Where, str]]:
         out += check_families([(("each_class", i), e) for i, e in enumerate(step.each_class)], ctx, False)
         if len(step.each_class) != n:
             out.append((("each_class",), f"{len(step.each_class)} families for {n} column(s): give one per column"))
-        total = len(ctx.lesson.network.classes) + len(step.rows)
+        total = len(ctx.classes) + len(step.rows)
         if total > ROWS_MAX:
             out.append((("rows",), f"{total} rows with the {total - len(step.rows)} class rows; a table holds at most {ROWS_MAX}"))
     for r, row in enumerate(step.rows):
@@ -156,7 +158,7 @@ def _cell(template_text: str, ctx: Context, where: Where) -> str:
 
 def build(step: TableStep, ctx: Context) -> dict:
     rows: list[dict] = []
-    for c in ctx.lesson.network.classes if step.each_class is not None else ():
+    for c in ctx.classes if step.each_class is not None else ():
         cell_cues = [[f"{_family(e)[0]}.{c.name}"] for e in step.each_class]
         rows.append({
             "cells": [_cell(_class_template(e, c.name), ctx, ("each_class", k)) for k, e in enumerate(step.each_class)],

@@ -284,8 +284,65 @@ def _cross_checks(lesson: Lesson, folder: Path, allow_outside: bool) -> list[Fou
     """Checks that span several parts of the script: shapes, names, references, placeholders, files."""
     from lesson.paths import script_file
 
+    out: list[Found] = _network_checks(lesson) if lesson.network is not None else _no_network(lesson)
+    classes = [c.name for c in lesson.network.classes] if lesson.network is not None else []
+    known = placeholders.kinds(lesson)
+    for s, step in enumerate(lesson.steps):
+        at = ("steps", s)
+        kind = kinds.get(step.kind)
+        if lesson.network is None and kind.needs_network:
+            out.append(((*at, "kind"), f"a {step.kind!r} step shows the lesson's network and example: "
+                        "add the network: and example: sections, or use a kind that does not need them", False, ""))
+            continue
+        if step.beside is not None and step.beside.each_class is not None:
+            from lesson.plan import class_families
+
+            families = class_families(known, classes)
+            if step.beside.each_class not in families:
+                out.append(((*at, "beside", "each_class"), f"{step.beside.each_class!r} is not a per-class value{one_of(step.beside.each_class, families, 'per-class values')}", False, ""))
+        if step.beside is not None and not step.beside.rows and step.beside.each_class is None:
+            out.append(((*at, "beside"), "a panel needs rows or each_class", False, ""))
+        if kind.check is not None:
+            context = kinds.Context(lesson, None, lesson.display.decimals, {}, folder, known)
+            out += [((*at, *where), msg, False, "") for where, msg in kind.check(step, context)]
+        if step.audio is not None:
+            try:
+                recording = script_file(folder, step.audio, "recording", allow_outside=allow_outside)
+            except LessonError as exc:
+                out.append(((*at, "audio"), exc.problems[0].message, False, ""))
+            else:
+                from lesson.audio import recording_problem
+
+                if why := recording_problem(recording):
+                    out.append(((*at, "audio"), f"recording {step.audio!r}: {why}", False, ""))
+        for where, text in templates(step, at):
+            for msg, needle in placeholders.problems(text, known):
+                out.append((where, msg, False, needle))
+            out += [(where, msg, False, needle) for msg, needle in _word_problems(text)]
+    out += _font_problems(lesson)
+    from lesson import words
+
+    out += words.problems(lesson)  # the script's words: section
+    ids = [s.id for s in lesson.steps if s.id]
+    if lesson.video.poster is not None and lesson.video.poster not in ids:
+        out.append((("video", "poster"), f"no step with id {lesson.video.poster!r}{one_of(lesson.video.poster, ids, 'step ids')}", False, ""))
+    for s, step in enumerate(lesson.steps):
+        if step.id and ids.count(step.id) > 1:
+            out.append((("steps", s, "id"), f"step id {step.id!r} is used twice", False, ""))
+    return out
+
+
+def _no_network(lesson: Lesson) -> list[Found]:
+    """A lesson without a network may not give what only a network uses."""
+    return [((section,), f"'{section}' needs a network: section to go through", True, "")
+            for section in ("example", "training") if getattr(lesson, section) is not None]
+
+
+def _network_checks(lesson: Lesson) -> list[Found]:
+    """The network's shapes and names, the example's inputs and class, the training data's columns."""
     out: list[Found] = []
     net = lesson.network
+    assert net is not None
     inputs = [i.name for i in net.inputs]
     classes = [c.name for c in net.classes]
     for what, names, base in (("input", inputs, "inputs"), ("class", classes, "classes")):
@@ -314,6 +371,8 @@ def _cross_checks(lesson: Lesson, folder: Path, allow_outside: bool) -> list[Fou
                     out.append(((*at, "nodes", n), f"node name {node!r} is used twice", False, ""))
         width = len(layer.weights)
     ex = lesson.example
+    if ex is None:
+        return [*out, (("network",), "a lesson with a network needs an example: section (the numbers it shows are that example's)", True, "")]
     given = ex.scaled if ex.scaled is not None else ex.raw
     which = "scaled" if ex.scaled is not None else "raw"
     for name in given or {}:
@@ -331,45 +390,6 @@ def _cross_checks(lesson: Lesson, folder: Path, allow_outside: bool) -> list[Fou
         for name in inputs:
             if name not in lesson.training.columns:
                 out.append((("training", "columns"), f"missing the CSV column for input {name!r}", False, ""))
-    known = placeholders.kinds(lesson)
-    for s, step in enumerate(lesson.steps):
-        at = ("steps", s)
-        if step.beside is not None and step.beside.each_class is not None:
-            from lesson.plan import class_families
-
-            families = class_families(known, classes)
-            if step.beside.each_class not in families:
-                out.append(((*at, "beside", "each_class"), f"{step.beside.each_class!r} is not a per-class value{one_of(step.beside.each_class, families, 'per-class values')}", False, ""))
-        if step.beside is not None and not step.beside.rows and step.beside.each_class is None:
-            out.append(((*at, "beside"), "a panel needs rows or each_class", False, ""))
-        kind = kinds.get(step.kind)
-        if kind.check is not None:
-            context = kinds.Context(lesson, None, lesson.display.decimals, {}, folder, known)
-            out += [((*at, *where), msg, False, "") for where, msg in kind.check(step, context)]
-        if step.audio is not None:
-            try:
-                recording = script_file(folder, step.audio, "recording", allow_outside=allow_outside)
-            except LessonError as exc:
-                out.append(((*at, "audio"), exc.problems[0].message, False, ""))
-            else:
-                from lesson.audio import recording_problem
-
-                if why := recording_problem(recording):
-                    out.append(((*at, "audio"), f"recording {step.audio!r}: {why}", False, ""))
-        for where, text in templates(step, at):
-            for msg, needle in placeholders.problems(text, known):
-                out.append((where, msg, False, needle))
-            out += [(where, msg, False, needle) for msg, needle in _word_problems(text)]
-    out += _font_problems(lesson)
-    from lesson import words
-
-    out += words.problems(lesson)  # the script's words: section
-    ids = [s.id for s in lesson.steps if s.id]
-    if lesson.video.poster is not None and lesson.video.poster not in ids:
-        out.append((("video", "poster"), f"no step with id {lesson.video.poster!r}{one_of(lesson.video.poster, ids, 'step ids')}", False, ""))
-    for s, step in enumerate(lesson.steps):
-        if step.id and ids.count(step.id) > 1:
-            out.append((("steps", s, "id"), f"step id {step.id!r} is used twice", False, ""))
     return out
 
 
@@ -414,9 +434,10 @@ def _font_problems(lesson: Lesson) -> list[Found]:
     from lesson.fonts import font_package, undrawable
 
     drawn: list[tuple[Path_, str | None]] = [(("title",), lesson.title), (("subtitle",), lesson.subtitle), (("author",), lesson.author)]
-    for k, i in enumerate(lesson.network.inputs):
-        drawn += [(("network", "inputs", k, "label"), i.label), (("network", "inputs", k, "unit"), i.unit)]
-    drawn += [(("network", "classes", k, "label"), c.label) for k, c in enumerate(lesson.network.classes)]
+    if lesson.network is not None:
+        for k, i in enumerate(lesson.network.inputs):
+            drawn += [(("network", "inputs", k, "label"), i.label), (("network", "inputs", k, "unit"), i.unit)]
+        drawn += [(("network", "classes", k, "label"), c.label) for k, c in enumerate(lesson.network.classes)]
     for s, step in enumerate(lesson.steps):
         drawn += [(where, text) for where, text in templates(step, ("steps", s)) if where[-1] != "narration"]
     out: list[Found] = []
@@ -459,7 +480,7 @@ def _computed(lesson: Lesson, folder: Path, allow_outside: bool) -> tuple[Any, A
     except MathError as exc:
         return None, None, [(("network",), f"the math core cannot compute this network: {exc}", True, "")]
     out: list[Found] = []
-    given = "scaled" if lesson.example.scaled is not None else "raw"
+    given = "scaled" if lesson.example is not None and lesson.example.scaled is not None else "raw"
     for i in numbers.inputs:
         if not abs(i.scaled) <= limits.SCALED_INPUT_MAX:
             out.append((("example", given, i.name), f"input {i.name!r} scales to {i.scaled:.4g} over its range "
@@ -493,7 +514,8 @@ def _warnings(lesson: Lesson) -> list[Found]:
     out: list[Found] = []
     colours = [(("theme", "text"), "text", theme.text), (("theme", "muted"), "muted text", theme.muted),
                (("theme", "accent"), "the accent", theme.accent)]
-    colours += [(("network", "classes", c, "color"), f"class {cls.name!r}", cls.color) for c, cls in enumerate(lesson.network.classes)]
+    if lesson.network is not None:
+        colours += [(("network", "classes", c, "color"), f"class {cls.name!r}", cls.color) for c, cls in enumerate(lesson.network.classes)]
     for where, what, colour in colours:
         ratio = contrast(colour, theme.background)
         if ratio < limits.MIN_CONTRAST:
