@@ -58,6 +58,12 @@ def test_normalise_reaches_the_target_and_never_clips():
         ("\u2212", "minus"),
         ("\u2014", ""),
         ("p\u00b7q", "p times q"),
+        ("CIFAR-10", "CIFAR ten"),  # a name's number is joined by a hyphen, not subtracted
+        ("WRN-28-10,", "WRN twenty eight ten,"),
+        ("x-1", "x minus one"),  # one letter stands for a variable
+        ("6N", "six N"),
+        ("10,", "ten,"),  # the comma after a number is a pause, not a thousands separator
+        ("36,479,194.", "thirty six million four hundred seventy nine thousand one hundred ninety four."),
     ],
 )
 def test_tokens_are_read_aloud_with_their_signs(token, said):

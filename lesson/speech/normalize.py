@@ -40,10 +40,12 @@ _SYMBOLS = {
     "\u2192": "to",
 }
 
-_NUMBER = re.compile(rf"(?P<sign>[{MINUS_SIGNS}+])?(?P<int>\d[\d,]*)(?:\.(?P<frac>\d+))?(?P<pct>%)?")
+_NUMBER = re.compile(rf"(?P<sign>[{MINUS_SIGNS}+])?(?P<int>\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+)(?:\.(?P<frac>\d+))?(?P<pct>%)?")
 _POWER = re.compile(r"e\^\{?(?P<exp>[^}\s]+?)\}?(?=$|[\s,.;:!?)])")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
 _SENTENCE_END = ",.;:!?"
+_NAME = re.compile(r"[A-Za-z]{2,}")  # a word, not one letter standing for a variable ("x-1" is x minus one)
+_NAME_HYPHEN = re.compile(r"(?<=[A-Za-z0-9])-(?=\d)")
 
 
 def integer_words(n: int) -> str:
@@ -97,6 +99,8 @@ def _numbers_in(text: str) -> str:
             if start > 0 and text[start - 1].isalpha():
                 out.append(" ")
             out.append(number_words(m.group(0)))
+            if m.end() < len(text) and text[m.end()].isalpha():  # "6N": six N, not "sixN"
+                out.append(" ")
         pos = m.end()
     out.append(text[pos:])
     return "".join(out)
@@ -109,6 +113,8 @@ def spoken(token: str) -> str:
     t = _POWER.sub(lambda m: f"e to the power of {m['exp']}", t)
     t = t.replace("_", " ")
     t = _CAMEL.sub(" ", t)  # ArgMax → Arg Max, SoftMax → Soft Max
+    if _NAME.match(t):  # a name with a number: "CIFAR-10", "WRN-28-10", "ResNet-1001" (a hyphen, not a minus)
+        t = _NAME_HYPHEN.sub(" ", t)
     t = _numbers_in(t)
     for sym, words in _SYMBOLS.items():
         if sym in t:
