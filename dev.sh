@@ -21,6 +21,8 @@ APT_PACKAGES=(
     ffmpeg
     # the fallback voice (--voice espeak), through its library
     libespeak-ng1 espeak-ng-data
+    # headless Chromium and its WebDriver, for the course page's browser tests (tests/test_course_browser.py)
+    chromium chromium-driver
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

@@ -1,0 +1,388 @@
+"""The course page in a real browser: headless Debian Chromium driven by Selenium.
+
+The offline page opened from disk (file://) plays a lesson with its caption and chapter tracks, seeks from the
+chapter list and the transcript, answers the keyboard and shows where the focus is. The SCORM 1.2 package is
+played by a recording LMS of our own (tests/course_fixtures/scorm_lms.html: a parent frame with an ``API`` object
+and the SCO in an iframe), the cmi5 package by a recording xAPI endpoint on 127.0.0.1.
+
+    python tests/test_course_browser.py OUT/<course id>/index.html docs/course-page.png   # the README's screenshot
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlparse
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from course_fixtures.course_helpers import Server, build_tiny_course, chrome, copy_lms_page, unzip, vtt_cues, wait_for  # noqa: E402
+
+SHOWN = "document.querySelector('section.lesson:not([hidden])')"
+VIDEO = SHOWN + ".querySelector('video')"
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    return build_tiny_course(tmp_path_factory.mktemp("course"))
+
+
+@pytest.fixture(scope="module")
+def driver():
+    d = chrome()
+    try:
+        yield d
+    finally:
+        d.quit()
+
+
+def video_time(d) -> float:
+    return d.execute_script(f"return {VIDEO}.currentTime")
+
+
+def keys(d, *sequence):
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    ActionChains(d).send_keys(*sequence).perform()
+
+
+def screenshot(d, index: Path, target: Path, at: float = 5.0) -> None:
+    """The course page with the first lesson at ``at`` seconds (paused, a sentence highlighted), saved as a PNG."""
+    d.get(index.resolve().as_uri())
+    wait_for(d, f"window.lessonPlayer && {VIDEO}.readyState >= 1")
+    d.execute_script(f"{VIDEO}.currentTime = arguments[0]", at)
+    wait_for(d, f"!{VIDEO}.seeking && {VIDEO}.readyState >= 3 && document.querySelector('button.sentence.now')")
+    time.sleep(1.0)  # the caption is drawn on a later frame, and the loading spinner fades out
+    d.save_screenshot(str(target))
+
+
+def test_page_from_disk_plays_with_caption_and_chapter_tracks(built, driver):
+    _, result, _ = built
+    folder = result.folder
+    manifest = json.loads((folder / "course.json").read_text())
+    d = driver
+    d.get((folder / "index.html").as_uri())
+    wait_for(d, f"window.lessonPlayer && {VIDEO}.readyState >= 1")
+    assert d.execute_script(f"return {SHOWN}.dataset.lesson") == "tiny_first"
+    wait_for(d, f"[...{VIDEO}.textTracks].every(t => t.cues && t.cues.length > 0)")
+    tracks = d.execute_script(f"return [...{VIDEO}.textTracks].map(t => [t.kind, t.mode, [...t.cues].map(c => [c.startTime, c.endTime, c.text])])")
+    captions = [(round(a, 3), round(b, 3), text.replace("\n", " ")) for a, b, text in tracks[0][2]]
+    assert (tracks[0][0], tracks[0][1]) == ("captions", "showing")
+    assert captions == list(vtt_cues(folder / "tiny_first" / "tiny_first.vtt"))
+    lesson = manifest["lessons"][0]
+    assert (tracks[1][0], tracks[1][1]) == ("chapters", "hidden")
+    assert [(round(a, 3), round(b, 3), t) for a, b, t in tracks[1][2]] == [(c["start"], c["end"], c["title"]) for c in lesson["chapters"]]
+    assert abs(d.execute_script(f"return {VIDEO}.duration") - lesson["duration"]) < 0.1
+    assert d.execute_script(f"return {VIDEO}.play().then(() => true)") is True
+    wait_for(d, f"{VIDEO}.currentTime > 0.5")
+    d.execute_script(f"{VIDEO}.pause()")
+    assert d.execute_script(f"return {VIDEO}.error") is None
+
+
+def test_a_chapter_and_a_transcript_sentence_seek(built, driver):
+    _, result, _ = built
+    d = driver
+    d.get((result.folder / "index.html").as_uri())
+    wait_for(d, f"window.lessonPlayer && {VIDEO}.readyState >= 1")
+    chapters = d.find_elements("css selector", "section.lesson:not([hidden]) button.chapter")
+    assert [c.text for c in chapters] == ["0:00 Two scores", "0:04 The scores"]
+    chapters[1].click()
+    wait_for(d, f"!{VIDEO}.seeking && Math.abs({VIDEO}.currentTime - 4.0) < 0.01")
+    assert chapters[1].get_attribute("aria-current") == "step"
+    cues = vtt_cues(result.folder / "tiny_first" / "tiny_first.vtt")  # each sentence of this lesson is one cue
+    sentences = d.find_elements("css selector", "section.lesson:not([hidden]) button.sentence")
+    assert [s.text for s in sentences] == [c[2] for c in cues]
+    sentences[3].click()
+    wait_for(d, f"!{VIDEO}.seeking && Math.abs({VIDEO}.currentTime - {cues[3][0]}) < 0.01")
+    wait_for(d, "document.querySelectorAll('button.sentence.now').length == 1")
+    assert "now" in sentences[3].get_attribute("class") and sentences[3].get_attribute("aria-current") == "true"
+    sentences[0].click()
+    wait_for(d, f"!{VIDEO}.seeking && Math.abs({VIDEO}.currentTime - {cues[0][0]}) < 0.01")
+    wait_for(d, "arguments[0].classList.contains('now')", 5, sentences[0])
+
+
+def test_keyboard_controls_the_player(built, driver):
+    _, result, _ = built
+    d = driver
+    d.get((result.folder / "index.html").as_uri())
+    wait_for(d, f"window.lessonPlayer && {VIDEO}.readyState >= 1")
+    d.execute_script("document.activeElement.blur()")
+    keys(d, "k")
+    wait_for(d, f"!{VIDEO}.paused && {VIDEO}.currentTime > 0.2")
+    keys(d, "k")
+    wait_for(d, f"{VIDEO}.paused")
+    d.execute_script(f"{VIDEO}.currentTime = 1")
+    wait_for(d, f"!{VIDEO}.seeking")
+    from selenium.webdriver.common.keys import Keys
+
+    keys(d, Keys.ARROW_RIGHT)
+    wait_for(d, f"!{VIDEO}.seeking && Math.abs({VIDEO}.currentTime - 6) < 0.01")
+    keys(d, "j")
+    wait_for(d, f"!{VIDEO}.seeking && Math.abs({VIDEO}.currentTime - 1) < 0.01")
+    keys(d, "]")
+    wait_for(d, f"!{VIDEO}.seeking && Math.abs({VIDEO}.currentTime - 4) < 0.01")  # the next chapter starts at 0:04
+    keys(d, "[", "[")
+    wait_for(d, f"!{VIDEO}.seeking && {VIDEO}.currentTime < 0.01")
+    keys(d, "c")
+    assert d.execute_script(f"return {VIDEO}.textTracks[0].mode") == "hidden"
+    keys(d, "c")
+    assert d.execute_script(f"return {VIDEO}.textTracks[0].mode") == "showing"
+    keys(d, "m")
+    assert d.execute_script(f"return {VIDEO}.muted") is True
+    # a focused video takes the arrows itself (its own controls) and the page's keys too, each once
+    d.execute_script(f"{VIDEO}.focus(); window.seeks = 0; {VIDEO}.addEventListener('seeking', () => window.seeks++)")
+    keys(d, Keys.ARROW_RIGHT)
+    wait_for(d, f"!{VIDEO}.seeking && {VIDEO}.currentTime > 4")
+    time.sleep(0.3)
+    assert d.execute_script(f"return [window.seeks, {VIDEO}.currentTime]") == [1, 5]
+    keys(d, "j")
+    wait_for(d, f"!{VIDEO}.seeking && window.seeks == 2 && {VIDEO}.currentTime < 1")
+
+
+def test_focus_outline_is_visible_when_tabbing(built, driver):
+    from selenium.webdriver.common.keys import Keys
+
+    _, result, _ = built
+    d = driver
+    d.get((result.folder / "index.html").as_uri())
+    wait_for(d, "window.lessonPlayer")
+    reached = []
+    for _ in range(12):
+        keys(d, Keys.TAB)
+        reached.append(d.execute_script("const e = document.activeElement; return e.className || e.tagName"))
+        if reached[-1] == "chapter":
+            break
+    assert reached[-1] == "chapter", reached
+    assert reached[0] == "skip" and "lesson-link" in reached  # the skip link first, then the lessons
+    style = d.execute_script("const s = getComputedStyle(document.activeElement); return [s.outlineStyle, s.outlineWidth, s.outlineColor]")
+    assert style == ["solid", "3px", "rgb(194, 65, 12)"]
+    d.execute_script("document.activeElement.blur()")
+    assert d.execute_script("return getComputedStyle(document.querySelector('button.chapter')).outlineStyle") == "none"
+
+
+def test_choosing_another_lesson_shows_it_and_pauses_the_first(built, driver):
+    _, result, _ = built
+    d = driver
+    d.get((result.folder / "index.html").as_uri())
+    wait_for(d, f"window.lessonPlayer && {VIDEO}.readyState >= 1")
+    d.execute_script(f"return {VIDEO}.play()")
+    links = d.find_elements("css selector", "a.lesson-link")
+    assert [a.text.split("\n")[0] for a in links] == ["1. Raw scores", "2. The larger score"]
+    links[1].click()
+    wait_for(d, f"{SHOWN}.dataset.lesson == 'tiny_second'")
+    assert d.execute_script("return document.querySelector('#lesson-tiny_first video').paused") is True
+    assert d.execute_script("return location.hash") == "#lesson-tiny_second"
+    assert links[1].get_attribute("aria-current") == "page" and links[0].get_attribute("aria-current") is None
+
+
+def test_screenshot_of_the_course_page(built, driver, tmp_path):
+    from PIL import Image
+
+    _, result, _ = built
+    target = tmp_path / "course-page.png"
+    screenshot(driver, result.folder / "index.html", target)
+    image = Image.open(target).convert("L")
+    assert image.size == tuple(driver.execute_script("return [window.innerWidth, window.innerHeight]"))
+    lo, hi = image.getextrema()
+    assert hi - lo > 150  # text on a light page, not a blank one
+
+
+# ---- SCORM 1.2 ----
+
+def play_until(d, video: str, condition: str, rate: float, timeout: float = 30.0) -> None:
+    d.execute_script(f"{video}.playbackRate = arguments[0]; return {video}.play()", rate)
+    wait_for(d, condition, timeout)
+    d.execute_script(f"{video}.pause()")
+
+
+def statuses(calls):
+    return [c[2] for c in calls if c[:2] == ["LMSSetValue", "cmi.core.lesson_status"]]
+
+
+def test_scorm_sco_reports_completed_only_after_90_percent_played(built, driver, tmp_path):
+    _, result, _ = built
+    root = unzip(result.folder / "tiny_course.scorm12.zip", tmp_path / "scorm")
+    copy_lms_page(root)
+    server = Server(root)
+    d = driver
+    try:
+        started = time.monotonic()
+        d.get(server.url + "scorm_lms.html?sco=tiny_first.html")
+        wait_for(d, "window.calls.length >= 4")
+        d.switch_to.frame("sco")
+        wait_for(d, f"window.lessonPlayer && {VIDEO}.readyState >= 1")
+        assert d.execute_script("return window.lessonPlayer.lms") == "scorm12"
+        duration = d.execute_script(f"return {VIDEO}.duration")
+        # a seek to the end, and the end played: not watched
+        d.execute_script(f"{VIDEO}.currentTime = {VIDEO}.duration - 0.4")
+        wait_for(d, f"!{VIDEO}.seeking")
+        play_until(d, VIDEO, f"{VIDEO}.ended", 1)
+        assert d.execute_script("return window.lessonPlayer.watched('tiny_first')") < 0.5
+        # then 75 % from the start: still not 90 %
+        d.execute_script(f"{VIDEO}.currentTime = 0")
+        wait_for(d, f"!{VIDEO}.seeking")
+        play_until(d, VIDEO, f"{VIDEO}.currentTime >= 0.75 * {VIDEO}.duration", 2)
+        watched = d.execute_script("return window.lessonPlayer.watched('tiny_first')")
+        assert 0.75 * duration <= watched < 0.9 * duration
+        d.switch_to.default_content()
+        assert statuses(d.execute_script("return window.calls")) == ["incomplete"]
+        d.switch_to.frame("sco")
+        play_until(d, VIDEO, f"{VIDEO}.ended", 2)
+        assert d.execute_script("return window.lessonPlayer.watched('tiny_first')") >= 0.9 * duration
+        d.switch_to.default_content()
+        wait_for(d, "window.calls.some(c => c[2] == 'completed')")
+        d.execute_script("document.getElementById('sco').src = 'about:blank'")  # the learner leaves the SCO
+        wait_for(d, "window.calls.length && window.calls[window.calls.length - 1][0] == 'LMSFinish'")
+        calls = d.execute_script("return window.calls")
+        elapsed = time.monotonic() - started
+    finally:
+        server.close()
+    session = calls[6][2]
+    assert calls == [
+        ["LMSInitialize", "", "true"],
+        ["LMSGetValue", "cmi.core.lesson_status", "not attempted"],
+        ["LMSSetValue", "cmi.core.lesson_status", "incomplete", "true"],
+        ["LMSCommit", "", "true"],
+        ["LMSSetValue", "cmi.core.lesson_status", "completed", "true"],
+        ["LMSCommit", "", "true"],
+        ["LMSSetValue", "cmi.core.session_time", session, "true"],
+        ["LMSCommit", "", "true"],
+        ["LMSFinish", "", "true"],
+    ]
+    m = re.fullmatch(r"(\d{2,4}):(\d{2}):(\d{2}\.\d{2})", session)  # CMITimespan
+    assert m is not None
+    seconds = int(m[1]) * 3600 + int(m[2]) * 60 + float(m[3])
+    assert 0.4 + 0.75 * duration / 2 < seconds <= elapsed  # at least the time played, at most the test's
+
+
+def test_sco_plays_normally_without_an_lms(built, driver, tmp_path):
+    _, result, _ = built
+    root = unzip(result.folder / "tiny_course.scorm12.zip", tmp_path / "scorm")
+    server = Server(root)
+    d = driver
+    try:
+        d.get_log("browser")  # what earlier pages logged
+        d.get(server.url + "tiny_second.html")
+        wait_for(d, f"window.lessonPlayer && {VIDEO}.readyState >= 1")
+        assert d.execute_script("return window.lessonPlayer.lms") == "none"
+        assert d.find_elements("css selector", "a.lesson-link") == []  # one lesson: no course list
+        play_until(d, VIDEO, f"{VIDEO}.currentTime > 0.5", 1)
+        assert [e for e in d.get_log("browser") if e["level"] in ("SEVERE", "WARNING")] == []  # no request failed
+    finally:
+        server.close()
+
+
+# ---- cmi5 ----
+
+class Endpoint:
+    """A recording xAPI endpoint for one cmi5 launch: fetch URL, LMS.LaunchData state, statements."""
+
+    TOKEN = "dGVzdDpzZWNyZXQ="
+    SESSION = "c6a1b0c8-3b2f-4d2a-9f6e-1d2c3b4a5f60"
+
+    def __init__(self, course_iri: str):
+        self.statements: list[tuple[dict, dict]] = []
+        self.state_queries: list[dict] = []
+        self.fetches = 0
+        self.lock = threading.Lock()
+        self.template = {
+            "contextActivities": {"grouping": [{"id": course_iri, "objectType": "Activity"}]},
+            "extensions": {"https://w3id.org/xapi/cmi5/context/extensions/sessionid": self.SESSION},
+        }
+
+    def __call__(self, method, path, headers, body):
+        url = urlparse(path)
+        if url.path == "/lrs/fetch" and method == "POST":
+            with self.lock:
+                self.fetches += 1
+            return 200, {"auth-token": self.TOKEN}
+        if url.path == "/lrs/activities/state" and method == "GET":
+            with self.lock:
+                self.state_queries.append({k: v[0] for k, v in parse_qs(url.query).items()} | {"auth": headers.get("Authorization")})
+            return 200, {"contextTemplate": self.template, "launchMode": "Normal", "moveOn": "Completed"}
+        if url.path == "/lrs/statements" and method == "POST":
+            statement = json.loads(body)
+            with self.lock:
+                self.statements.append((statement, headers))
+            return 200, [statement["id"]]
+        return None
+
+
+def test_cmi5_au_sends_initialized_completed_terminated(built, driver, tmp_path):
+    _, result, _ = built
+    root = unzip(result.folder / "tiny_course.cmi5.zip", tmp_path / "cmi5")
+    activity = "urn:lesson:course:tiny_course:lesson:tiny_first"
+    endpoint = Endpoint("urn:lesson:course:tiny_course")
+    server = Server(root, endpoint)
+    actor = {"objectType": "Agent", "account": {"homePage": "http://lms.example", "name": "learner-1"}, "name": "Test Learner"}
+    registration = str(uuid.uuid4())
+    query = urlencode({"endpoint": server.url + "lrs/", "fetch": server.url + "lrs/fetch", "actor": json.dumps(actor),
+                       "registration": registration, "activityId": activity})
+    d = driver
+    try:
+        d.get(server.url + "tiny_first.html?" + query)
+        wait_for(d, f"window.lessonPlayer && {VIDEO}.readyState >= 1")
+        assert d.execute_script("return window.lessonPlayer.lms") == "cmi5"
+        deadline = time.monotonic() + 20
+        while len(endpoint.statements) < 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        d.execute_script(f"{VIDEO}.currentTime = {VIDEO}.duration - 0.5")
+        wait_for(d, f"!{VIDEO}.seeking")
+        play_until(d, VIDEO, f"{VIDEO}.ended", 1)
+        time.sleep(0.3)
+        assert [s["verb"]["id"].rsplit("/", 1)[1] for s, _ in endpoint.statements] == ["initialized"]  # a seek is not watching
+        d.execute_script(f"{VIDEO}.currentTime = 0")
+        wait_for(d, f"!{VIDEO}.seeking")
+        play_until(d, VIDEO, f"{VIDEO}.ended", 3)
+        while len(endpoint.statements) < 2 and time.monotonic() < deadline + 20:
+            time.sleep(0.05)
+        d.get("about:blank")  # the learner leaves: terminated, sent as the page goes
+        while len(endpoint.statements) < 3 and time.monotonic() < deadline + 30:
+            time.sleep(0.05)
+    finally:
+        server.close()
+    verbs = [s["verb"]["id"] for s, _ in endpoint.statements]
+    assert verbs == ["http://adlnet.gov/expapi/verbs/initialized", "http://adlnet.gov/expapi/verbs/completed",
+                     "http://adlnet.gov/expapi/verbs/terminated"]
+    assert endpoint.fetches == 1
+    (state,) = endpoint.state_queries
+    assert (state["stateId"], state["activityId"], json.loads(state["agent"]), state["registration"], state["auth"]) == (
+        "LMS.LaunchData", activity, actor, registration, f"Basic {Endpoint.TOKEN}")
+    ids = set()
+    for statement, headers in endpoint.statements:
+        assert headers["Authorization"] == f"Basic {Endpoint.TOKEN}" and headers["X-Experience-API-Version"] == "1.0.3"
+        assert statement["actor"] == actor
+        assert statement["object"] == {"id": activity, "objectType": "Activity"}
+        context = statement["context"]
+        assert context["registration"] == registration
+        assert context["extensions"]["https://w3id.org/xapi/cmi5/context/extensions/sessionid"] == Endpoint.SESSION
+        assert context["contextActivities"]["grouping"] == Endpoint("urn:lesson:course:tiny_course").template["contextActivities"]["grouping"]
+        categories = [c["id"] for c in context["contextActivities"]["category"]]
+        moveon = statement["verb"]["id"].endswith("completed")
+        assert categories == ["https://w3id.org/xapi/cmi5/context/categories/cmi5"] + (
+            ["https://w3id.org/xapi/cmi5/context/categories/moveon"] if moveon else [])
+        assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", statement["id"])
+        ids.add(statement["id"])
+    assert len(ids) == 3
+    initialized, completed, terminated = (s for s, _ in endpoint.statements)
+    assert "result" not in initialized
+    assert completed["result"]["completion"] is True and re.fullmatch(r"PT\d+\.\d{2}S", completed["result"]["duration"])
+    assert re.fullmatch(r"PT\d+\.\d{2}S", terminated["result"]["duration"])
+    assert float(terminated["result"]["duration"][2:-1]) >= float(completed["result"]["duration"][2:-1])
+
+
+if __name__ == "__main__":  # the README's screenshot of a built course
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    browser = chrome(1440, 1010)
+    try:
+        screenshot(browser, Path(sys.argv[1]), Path(sys.argv[2]), at=float(__import__("os").environ.get("AT", "20")))
+    finally:
+        browser.quit()
+    print(sys.argv[2])
