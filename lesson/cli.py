@@ -86,12 +86,13 @@ def check(files: tuple[Path, ...], strict: bool, allow_outside: bool) -> None:
 
     A script that passes goes through the math core and the planner here too, so it renders.
     """
+    from lesson.course.load import check_course, looks_like_course
     from lesson.script import check_lesson
 
     status = 0
     for path in files:
-        try:
-            checked = check_lesson(path, allow_outside=allow_outside)
+        try:  # a course file (top-level `lessons:`) is checked with every lesson it names
+            checked = (check_course if looks_like_course(path) else check_lesson)(path, allow_outside=allow_outside)
         except UsageError:
             raise
         except LessonError as exc:
@@ -145,6 +146,16 @@ def kinds_command() -> None:
     for kind in kinds.registry().values():
         origin = "" if kind.source == "built in" else f"  (from {kind.source})"
         click.echo(f"{kind.name:<20} {kind.summary}{origin}")
+
+
+@cli.command("words")
+@click.option("--language", default="en", show_default=True, help="The language whose table to print.")
+def words_command(language: str) -> None:
+    """List the words the built-in scenes draw, by key: a script's words: section replaces them."""
+    from lesson.words import table
+
+    for key, text in table(language).items():
+        click.echo(f"{key:<24} {text}")
 
 
 @cli.command()
@@ -265,6 +276,59 @@ def render(
     )
     sound = f", {result.loudness:.1f} LUFS" if result.loudness is not None else ", no sound"
     console.print(f"done in {time.perf_counter() - started:.1f}s: {result.duration:.1f}s of video{sound}")
+    for path in result.files:
+        click.echo(str(path))
+
+
+@cli.group()
+def course() -> None:
+    """Build many lessons into one course: an offline web page and SCORM 1.2 / cmi5 packages."""
+
+
+@course.command("build")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("-q", "--quality", type=click.Choice(list(QUALITY_HELP)), help="Preset for every lesson; default: each script's.")
+@click.option("-o", "--out-dir", type=click.Path(path_type=Path), default=Path("out"), show_default=True, help="Folder for <course id>/.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Steps rendered at once [default: number of cores].")
+@click.option("--cache-dir", type=click.Path(path_type=Path), default=None, help="Where rendered sections and speech are kept.")
+@click.option("--voice", type=click.Choice(["piper", "espeak", "none"]), default=None, help="Override every script's voice.")
+@ALLOW_OUTSIDE
+@user_errors
+def course_build(file: Path, quality: str | None, out_dir: Path, jobs: int | None, cache_dir: Path | None, voice: str | None,
+                 allow_outside: bool) -> None:
+    """Render every lesson of a course file that is not up to date, then write OUT_DIR/<course id>/: index.html,
+    <course id>.scorm12.zip, <course id>.cmi5.zip and course.json beside the lesson packages."""
+    import os
+    import signal
+    import time
+
+    from rich.console import Console
+
+    from lesson.cachedir import default_cache_dir
+    from lesson.course.build import build_course
+    from lesson.course.load import check_course
+    from lesson.outdir import check_folder
+
+    console = Console(stderr=True)
+    started = time.perf_counter()
+    check_folder(cache_dir or default_cache_dir(), "--cache-dir")
+    check_folder(out_dir, "-o")
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    checked = check_course(file, allow_outside=allow_outside)
+    for warning in checked.warnings:
+        console.print(f"[yellow]{warning}[/yellow]", markup=True, highlight=False)
+
+    def lesson_started(lesson, k):
+        console.print(f"lesson {k + 1}/{len(checked.lessons)}: {lesson.id} ({lesson.script})", highlight=False)
+
+    def step_started(step, cached):
+        if not cached:
+            console.print(f"  rendering step {step.index + 1} {step.id} ({step.kind})", highlight=False)
+
+    result = build_course(checked, out_dir, quality=quality, voice=voice, jobs=jobs or os.cpu_count() or 1, cache_dir=cache_dir,
+                          on_lesson=lesson_started, on_start=step_started)
+    state = "written" if result.written else "up to date, nothing written"
+    console.print(f"done in {time.perf_counter() - started:.1f}s: {len(checked.lessons)} lessons, course {state}", highlight=False)
     for path in result.files:
         click.echo(str(path))
 

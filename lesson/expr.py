@@ -15,6 +15,10 @@ Grammar (lowest precedence first)::
     NAME    := [A-Za-z_][A-Za-z0-9_]* ("." [A-Za-z0-9_]+)*      softmax.setosa, hidden.1.top
     FUNCTION:= exp | log (natural) | relu | softplus | sigmoid | identity
 
+With ``parse(text, sums=True)`` (derived values, ``define:``) an atom may also be ``sum(NAME.*)``: the sum of every
+value named ``NAME.<one more part>`` (``sum(softmax.*)`` adds the classes' SoftMax values,
+``sum(total.*)`` each example's loss). :func:`expand_sums` turns it into a plain sum of names.
+
 ``×`` ``·`` ``⋅`` are read as ``*``, ``÷`` as ``/`` and ``−`` (U+2212) as ``-``.
 
 Everything is bounded: an expression has at most 500 characters, nests at most 30 levels
@@ -28,7 +32,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -130,7 +134,18 @@ class Call:
             raise ValueError(f"not a function: {self.fn!r}")
 
 
-Expr = Number | Name | Unary | Binary | Call
+@dataclass(frozen=True)
+class Sum:
+    """``sum(prefix.*)``: the sum of the values named ``prefix.<part>`` (one more part); see :func:`expand_sums`."""
+
+    prefix: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.prefix, str) or _NAME.fullmatch(self.prefix) is None:
+            raise ValueError(f"not a name: {self.prefix!r}")
+
+
+Expr = Number | Name | Unary | Binary | Call | Sum
 
 
 # ---------------------------------------------------------------- lexer
@@ -138,7 +153,7 @@ Expr = Number | Name | Unary | Binary | Call
 
 @dataclass(frozen=True)
 class _Token:
-    kind: str  # "num", "name", "op" (one of + - * / ^ ( ) after mapping Unicode), "end"
+    kind: str  # "num", "name", "pattern" (name.*), "op" (one of + - * / ^ ( ) after mapping Unicode), "end"
     text: str
     offset: int
 
@@ -150,7 +165,7 @@ def _describe(token: _Token) -> str:
     return repr(text)
 
 
-def _tokens(text: str) -> list[_Token]:
+def _tokens(text: str, sums: bool = False) -> list[_Token]:
     out: list[_Token] = []
     i, n = 0, len(text)
     while i < n:
@@ -174,8 +189,11 @@ def _tokens(text: str) -> list[_Token]:
         if m is not None:
             end = m.end()
             if text.startswith(".*", end):
-                # the extension point for sums: see _Parser.call
-                raise ParseError(end, f"name patterns such as '{m.group()}.*' are not supported yet; expected a name")
+                if not sums:
+                    raise ParseError(end, f"name patterns such as '{m.group()}.*' are not supported yet; expected a name")
+                out.append(_Token("pattern", m.group(), i))
+                i = end + 2
+                continue
             out.append(_Token("name", m.group(), i))
             i = end
             continue
@@ -195,8 +213,9 @@ def _tokens(text: str) -> list[_Token]:
 
 
 class _Parser:
-    def __init__(self, tokens: list[_Token]) -> None:
+    def __init__(self, tokens: list[_Token], sums: bool = False) -> None:
         self.tokens = tokens
+        self.sums = sums
         self.i = 0
         self.depth = 0
 
@@ -279,6 +298,8 @@ class _Parser:
             if token.text in FUNCTIONS:
                 return self.call(token)
             if self.at("("):
+                if token.text == "sum" and self.sums:
+                    return self.sum_of(token)
                 if token.text == "sum":
                     raise ParseError(
                         token.offset, "sum(...) is not supported yet; expected a function: " + ", ".join(FUNCTIONS)
@@ -293,6 +314,8 @@ class _Parser:
             self.close(token)
             self.leave()
             return inner
+        if token.kind == "pattern":
+            raise ParseError(token.offset, f"a pattern such as '{token.text}.*' goes inside sum(...)")
         hint = ""
         if token.kind == "op" and token.text == "*" and self.i >= 2 and self.tokens[self.i - 2].text == "*":
             hint = " (write ^ for a power)"
@@ -301,9 +324,7 @@ class _Parser:
         raise ParseError(token.offset, f"expected a number, a name or '(' but found {_describe(token)}{hint}")
 
     def call(self, name: _Token) -> Expr:
-        # The extension point for aggregates: sum(softmax.*) would be read here, as a new node
-        # Sum(pattern) whose pattern the lexer reads as a name followed by ".*" (it refuses that
-        # today); names(), evaluate() and the renderers would expand it against the values' keys.
+        # sum(name.*) is read by sum_of (only with parse(..., sums=True)); expand_sums writes it out as names.
         if not self.at("("):
             raise ParseError(self.peek().offset, f"expected '(' after the function name {name.text!r}")
         opening = self.take()
@@ -312,6 +333,14 @@ class _Parser:
         self.close(opening, name.text)
         self.leave()
         return Call(name.text, arg)
+
+    def sum_of(self, name: _Token) -> Expr:
+        opening = self.take()
+        token = self.take()
+        if token.kind != "pattern":
+            raise ParseError(token.offset, f"sum takes a pattern such as softmax.* but found {_describe(token)}")
+        self.close(opening, name.text)
+        return Sum(token.text)
 
     def close(self, opening: _Token, fn: str = "") -> None:
         token = self.peek()
@@ -329,13 +358,14 @@ class _Parser:
         )
 
 
-def parse(text: str) -> Expr:
-    """The tree of ``text``; :class:`ParseError` (with the character offset) if it is not an expression."""
+def parse(text: str, sums: bool = False) -> Expr:
+    """The tree of ``text``; :class:`ParseError` (with the character offset) if it is not an expression.
+    ``sums``: allow ``sum(name.*)`` (expand it with :func:`expand_sums` before evaluating)."""
     if not isinstance(text, str):
         raise ParseError(0, "expected the expression as text")
     if len(text) > MAX_LENGTH:
         raise ParseError(MAX_LENGTH, f"the expression is longer than {MAX_LENGTH} characters; expected a shorter one")
-    return _Parser(_tokens(text)).whole()
+    return _Parser(_tokens(text, sums), sums).whole()
 
 
 # ---------------------------------------------------------------- walking the tree
@@ -356,6 +386,49 @@ def names(node: Expr) -> tuple[str, ...]:
         elif isinstance(n, Call):
             stack.append(n.arg)
     return tuple(seen)
+
+
+def patterns(node: Expr) -> tuple[str, ...]:
+    """The prefixes of the ``sum(prefix.*)`` in ``node``, each once, in the order they are written."""
+    seen: dict[str, None] = {}
+    stack: list[Expr] = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, Sum):
+            seen.setdefault(n.prefix)
+        elif isinstance(n, Unary):
+            stack.append(n.operand)
+        elif isinstance(n, Binary):
+            stack.extend((n.right, n.left))
+        elif isinstance(n, Call):
+            stack.append(n.arg)
+    return tuple(seen)
+
+
+def matching(prefix: str, known: Sequence[str]) -> list[str]:
+    """The names of ``known`` that ``sum(prefix.*)`` adds: ``prefix.<one more part>``, in ``known``'s order."""
+    start = prefix + "."
+    return [k for k in known if k.startswith(start) and "." not in k[len(start):] and len(k) > len(start)]
+
+
+def expand_sums(node: Expr, known: Sequence[str]) -> Expr:
+    """``node`` with each ``sum(prefix.*)`` written out as ``prefix.a + prefix.b + ...`` over the names of
+    ``known``; :class:`EvalError` if a pattern matches no name."""
+    if isinstance(node, Sum):
+        found = matching(node.prefix, known)
+        if not found:
+            raise EvalError(f"sum({node.prefix}.*) adds nothing: no value is named {node.prefix}.<something>")
+        out: Expr = Name(found[0])
+        for name in found[1:]:
+            out = Binary("+", out, Name(name))
+        return out
+    if isinstance(node, Unary):
+        return Unary(node.op, expand_sums(node.operand, known))
+    if isinstance(node, Binary):
+        return Binary(node.op, expand_sums(node.left, known), expand_sums(node.right, known))
+    if isinstance(node, Call):
+        return Call(node.fn, expand_sums(node.arg, known))
+    return node
 
 
 def substitute(node: Expr, replacements: Mapping[str, Expr]) -> Expr:
@@ -432,6 +505,8 @@ def evaluate(node: Expr, values: Mapping[str, float]) -> float:
         if not math.isfinite(value):
             raise EvalError(f"the value of {node.name!r} is not a finite number")
         return value
+    if isinstance(node, Sum):
+        raise EvalError(f"sum({node.prefix}.*) must be written out first (expand_sums)")
     if isinstance(node, Unary):
         return -evaluate(node.operand, values)
     if isinstance(node, Call):

@@ -77,7 +77,9 @@ class Seed:
 
 def seed_paths(root: Path = ROOT) -> list[Path]:
     """Every lesson under lessons/ (recursively, so new lessons are fuzzed too) and the 5-class fixture."""
-    paths = sorted((root / "lessons").rglob("*.yaml"))
+    from lesson.course.load import looks_like_course  # a course file (lessons/course.yaml) is not a lesson script
+
+    paths = sorted(p for p in (root / "lessons").rglob("*.yaml") if not looks_like_course(p))
     extra = root / "tests" / "fixtures" / "five_classes.yaml"
     if extra.is_file():
         paths.append(extra)
@@ -876,17 +878,79 @@ def _m_add_class(s: _State) -> str | None:
     return f"add class {name}"
 
 
+def _m_computations(s: _State) -> str | None:
+    """Sections of several examples, losses, gradients, sweeps, descents and define: (usually valid, sometimes not:
+    a learning rate that diverges, a row past the data, a parameter that does not exist, an odd expression)."""
+    parts = _network_parts(s)
+    if parts is None or not isinstance(s.tree, dict):
+        return None
+    net, inputs, layers, classes = parts
+    rng = s.rng
+    valid = rng.random() < 0.7
+
+    def pick(good: list, bad: list) -> Any:
+        return rng.choice(good if valid or rng.random() < 0.6 else bad)
+
+    names = [i.get("name") for i in inputs if isinstance(i, dict)]
+    labels = [c.get("name") for c in classes]
+    tree = s.tree
+    layer = pick([len(layers)], [1, len(layers) + 1])
+    node = pick([1, *labels], ["nope", 9])
+    spec = DupMap({"layer": layer, "bias": node}) if rng.random() < 0.6 else DupMap({"layer": layer, "weight": [node, pick([1], ["x", 99])]})
+    if rng.random() < 0.4:
+        spec["value"] = pick([-2, 0.5, 1], [1e6, -30])
+    tree["parameters"] = DupMap({"p": spec})
+    examples = DupMap()
+    for k in range(rng.randint(1, 4)):
+        if rng.random() < 0.25:
+            examples[f"e{k}"] = DupMap({"row": pick([1, 50, 150], [151, 10_000])})
+        elif rng.random() < 0.1:
+            examples[f"e{k}"] = DupMap({"where": {pick(["species"], ["petal_width_cm", "nope"]): pick(["setosa", "virginica"], [0.2, "x"])},
+                                        "nth": pick([1, 2], [60])})
+        else:
+            examples[f"e{k}"] = DupMap({"scaled": {n: round(rng.uniform(0, 1), 2) for n in names}, "label": pick(labels, ["nope"])})
+    tree["examples"] = examples
+    if any("row" in e or "where" in e for e in examples.values()):
+        if set(labels) != {"setosa", "versicolor", "virginica"} and valid:  # iris rows have iris labels
+            for e in examples:
+                examples[e] = DupMap({"scaled": {n: 0.5 for n in names}, "label": labels[0]})
+        else:
+            tree["data"] = DupMap({"file": pick(["iris"], ["missing.csv"]),
+                                   "columns": {n: pick(["petal_width_cm", "sepal_width_cm"], ["nope"]) for n in names}})
+    tree["losses"] = DupMap({"total": DupMap({"loss": rng.choice(["cross_entropy", "squared_residuals"])})})
+    tree["gradients"] = DupMap({"g": DupMap({"of": pick(["total"], ["nope"]), "by": pick(["p"], ["q"])})})
+    low = pick([-4, -1], [-50, 1e5])
+    tree["sweeps"] = DupMap({"s": DupMap({"of": "total", "by": "p", "range": [low, low + pick([8, 2], [0.001, 1e5])]})})
+    descent = DupMap({"of": "total", "by": "p", "learning_rate": pick([0.1, 1], [50, 100])})
+    if rng.random() < 0.5:
+        descent["steps"] = pick([1, 5], [1000])
+    else:
+        descent["until"] = pick([0.01, 0.5], [1e-6])
+    tree["descents"] = DupMap({"d": descent})
+    tree["define"] = DupMap({"v": pick(["g * 2", "sum(total.*) / 3", "log(total)", "p - d.1.step", "sum(example.e0.softmax.*)", "total ^ 0.5"],
+                                       ["exp(1000 * total)", "1 / (g - g)", "(-1) ^ 0.5", "g +* 2", "sum(nothing.*)"])})
+    steps = tree.get("steps")
+    if isinstance(steps, list) and steps:
+        used = pick(["{total}", "{g}", "{d.1.value}", "{d.last.step}", "{s.argmin}", "{v}", "{example.e0.p_observed}", "{parameters.total}",
+                     "{total.e0}", "{p}"], ["{d.10.loss}", "{total.e9}"])
+        steps.append(DupMap({"kind": "text", "title": "Computed", "points": [used], "narration": f"It is {used}."}))
+        if rng.random() < 0.5:
+            steps.append(DupMap({"kind": "plot", "title": "Sweep", "sweep": {"name": "s"}, "descent": pick(["d"], ["e"]),
+                                 "narration": "Down we go."}))
+    return "add computations" + ("" if valid else " (some of them wrong)")
+
+
 STRUCTURAL: list[tuple[Callable[[_State], str | None], float]] = [
     (_m_delete_key, 6), (_m_duplicate_key, 3), (_m_rename_key, 5), (_m_retype, 6), (_m_swap_items, 4),
     (_m_delete_item, 4), (_m_duplicate_item, 4), (_m_number_edge, 10), (_m_number_mild, 10), (_m_string_edge, 8),
     (_m_string_key, 1), (_m_placeholder, 12), (_m_path_value, 4), (_m_schema_value, 8), (_m_training_seeds, 3),
     (_m_deep_nesting, 1.5), (_m_alias_cycle, 1.5), (_m_alias_bomb, 1), (_m_alias_share, 2), (_m_graft, 5),
-    (_m_add_key, 4), (_m_aux_csv, 3), (_m_reshape_network, 3), (_m_add_class, 2),
+    (_m_add_key, 4), (_m_aux_csv, 3), (_m_reshape_network, 3), (_m_add_class, 2), (_m_computations, 3),
 ]
 # mutations that usually keep a script valid, so that a share of cases reaches numbers and the plan
 MILD: list[tuple[Callable[[_State], str | None], float]] = [
     (_m_number_mild, 6), (_m_placeholder, 4), (_m_schema_value, 4), (_m_swap_items, 2), (_m_aux_csv, 1),
-    (_m_training_seeds, 1), (_m_graft, 1), (_m_reshape_network, 3), (_m_add_class, 1.5),
+    (_m_training_seeds, 1), (_m_graft, 1), (_m_reshape_network, 3), (_m_add_class, 1.5), (_m_computations, 2),
 ]
 
 

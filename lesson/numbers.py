@@ -7,13 +7,14 @@ scenes read it and never compute the math themselves.
 from __future__ import annotations
 
 import functools
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 import mathcore
+from lesson import architectures
 from lesson.datasets import read_table
 from lesson.errors import LessonError
 from lesson.script import limits
@@ -75,13 +76,28 @@ class LessonNumbers:
     observed: int | None
     cross_entropy: float | None
     trained: tuple[TrainedRun, ...]
+    architectures: Any = None  # the script's architectures: section, whose counts lesson.architectures computes
+    computed: Any = None  # the computations' numbers (lesson.computations.Computed): examples, losses, gradients, ...
 
     @property
     def hidden(self) -> tuple[tuple[float, ...], ...]:
         return tuple(layer.values for layer in self.layers[:-1])
 
+    @property
+    def has_network(self) -> bool:
+        return bool(self.classes)
+
     def values(self) -> dict[str, float | int | str]:
         """The placeholder namespace (see ``lesson.script.placeholders``)."""
+        out: dict[str, float | int | str] = {}
+        if self.has_network:
+            out.update(self._network_values())
+        out.update(architectures.values(self.architectures))
+        if self.computed is not None:
+            out.update(self.computed.values)
+        return out
+
+    def _network_values(self) -> dict[str, float | int | str]:
         out: dict[str, float | int | str] = {
             "prediction": self.class_labels[self.prediction],
             "exp_sum": self.exp_sum,
@@ -120,7 +136,14 @@ class LessonNumbers:
 
     def to_json(self) -> dict[str, Any]:
         """The document printed by ``lesson numbers --json`` (full float precision)."""
+        doc: dict[str, Any] = self._network_json() if self.has_network else {}
+        doc.update(architectures.to_json(self.architectures))
+        if self.computed is not None:
+            doc["parameter_counts"] = {k.split(".")[1]: v for k, v in self.computed.values.items() if k.startswith("parameters.")}
+            doc.update({k: v for k, v in self.computed.doc.items() if v})
+        return doc
 
+    def _network_json(self) -> dict[str, Any]:
         def by_class(values: tuple[float, ...]) -> dict[str, float]:
             return dict(zip(self.classes, values))
 
@@ -148,13 +171,23 @@ class LessonNumbers:
 
 
 def network_of(lesson: Lesson) -> mathcore.Network:
-    return mathcore.Network(
-        tuple(mathcore.Dense(np.array(l.weights), np.array(l.bias), l.activation) for l in lesson.network.layers)
-    )
+    """The script's network, with the values its parameters: section gives."""
+    from lesson import computations
+
+    return computations.network(lesson)
+
+
+# the numbers of a lesson without a network: section (it shows other computations)
+NO_NETWORK = LessonNumbers(
+    classes=(), class_labels=(), inputs=(), layers=(), raw=(), argmax=(), prediction=-1, exp=(), exp_sum=float("nan"),
+    softmax=(), jacobian=(), thresholds=(), observed=None, cross_entropy=None, trained=(),
+)
 
 
 def compute(lesson: Lesson, base: Path = Path("."), *, allow_outside: bool = False) -> LessonNumbers:
     """Run the math core on the lesson's network and example (and its training, if any)."""
+    if lesson.network is None or lesson.example is None:
+        return replace(NO_NETWORK, architectures=lesson.architectures)
     spec = lesson.network
     lows = np.array([i.range[0] for i in spec.inputs])
     highs = np.array([i.range[1] for i in spec.inputs])
@@ -168,7 +201,21 @@ def compute(lesson: Lesson, base: Path = Path("."), *, allow_outside: bool = Fal
         scaled = mathcore.minmax_scale(raw, lows, highs)
     net = network_of(lesson)
     with np.errstate(over="ignore"):  # out-of-range values are reported by the check, at their cause in the script
-        return _compute(lesson, base, allow_outside, net, raw, scaled)
+        numbers = replace(_compute(lesson, base, allow_outside, net, raw, scaled), architectures=lesson.architectures)
+    return with_computations(lesson, base, allow_outside, numbers)
+
+
+def with_computations(lesson: Lesson, base: Path, allow_outside: bool, numbers: LessonNumbers) -> LessonNumbers:
+    """``numbers`` with the script's computations (lesson.computations); ComputeProblem where one fails."""
+    from lesson import computations
+
+    with np.errstate(over="ignore", invalid="ignore"):
+        computed = computations.compute(lesson, base, allow_outside)
+        if lesson.define:
+            values = {**numbers.values(), **computed.values}
+            computed.values.update(computations.define(lesson, values))
+            computed.doc["define"] = {k: computed.values[k] for k in lesson.define}
+    return replace(numbers, computed=computed)
 
 
 def _compute(lesson: Lesson, base: Path, allow_outside: bool, net: mathcore.Network, raw: np.ndarray, scaled: np.ndarray) -> LessonNumbers:
@@ -181,14 +228,14 @@ def _compute(lesson: Lesson, base: Path, allow_outside: bool, net: mathcore.Netw
     observed = classes.index(ex.label) if ex.label is not None else None
     layers = tuple(
         LayerValues(
-            weights=tuple(tuple(float(w) for w in row) for row in layer.weights),
-            bias=tuple(float(b) for b in layer.bias),
+            weights=tuple(tuple(float(w) for w in row) for row in dense.weights),
+            bias=tuple(float(b) for b in dense.bias),
             activation=layer.activation,
             node_names=tuple(layer.nodes) if layer.nodes else None,
             weighted_sums=_floats(pre),
             values=_floats(post),
         )
-        for layer, pre, post in zip(spec.layers, run.pre, run.post)
+        for layer, dense, pre, post in zip(spec.layers, net.layers, run.pre, run.post)
     )
     return LessonNumbers(
         classes=classes,

@@ -22,13 +22,43 @@ from mathcore.architecture import (
 )
 from mathcore.errors import MathError
 from mathcore.functions import FUNCTIONS, sample
-from mathcore.loss import cross_entropy, cross_entropy_grad
+from mathcore.calculus import (
+    LOSSES,
+    Descent,
+    DescentStep,
+    Gradient,
+    Parameter,
+    ParameterCounts,
+    Sweep,
+    descend,
+    gradient,
+    losses,
+    parameter_counts,
+    sweep,
+    with_parameter,
+)
+from mathcore.loss import cross_entropy, cross_entropy_grad, squared_residuals, squared_residuals_grad
 from mathcore.network import Dense, ForwardPass, Network, backprop
 from mathcore.scaling import minmax_scale, minmax_unscale
 from mathcore.softmax import argmax_onehot, log_softmax, softmax, softmax_jacobian
 from mathcore.train import TrainResult, accuracy, init_network, train
 
 __all__ = [
+    "LOSSES",
+    "Descent",
+    "DescentStep",
+    "Gradient",
+    "Parameter",
+    "ParameterCounts",
+    "Sweep",
+    "descend",
+    "gradient",
+    "losses",
+    "parameter_counts",
+    "squared_residuals",
+    "squared_residuals_grad",
+    "sweep",
+    "with_parameter",
     "FUNCTIONS",
     "sample",
     "ACTIVATIONS",

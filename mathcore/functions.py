@@ -30,6 +30,7 @@ FUNCTIONS: dict[str, Callable[[FloatArray], FloatArray]] = {
     **{name: act.fn for name, act in ACTIVATIONS.items()},
     "exp": np.exp,
     "neg_log": _neg_log,
+    "squared_residual": lambda p: (1.0 - p) ** 2,  # of a probability p against the observed 1
 }
 
 # the derivative of each function (ReLU's at exactly 0 is taken as 0, as in training)
@@ -37,6 +38,7 @@ DERIVATIVES: dict[str, Callable[[FloatArray], FloatArray]] = {
     **{name: act.grad for name, act in ACTIVATIONS.items()},
     "exp": np.exp,
     "neg_log": _neg_log_grad,
+    "squared_residual": lambda p: -2.0 * (1.0 - p),
 }
 
 

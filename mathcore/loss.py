@@ -35,3 +35,23 @@ def cross_entropy_grad(z: ArrayLike, labels: ArrayLike) -> FloatArray:
     y = _labels(labels, logits.shape[:-1], logits.shape[-1])
     onehot = np.eye(logits.shape[-1], dtype=np.float64)[y]
     return softmax(logits) - onehot
+
+
+def _targets(outputs: ArrayLike, targets: ArrayLike) -> tuple[FloatArray, FloatArray]:
+    out = finite_array(outputs, "outputs", min_ndim=1)
+    observed = finite_array(targets, "observed values")
+    if observed.shape != out.shape:
+        raise MathError(f"observed values of shape {observed.shape} do not match the outputs' shape {out.shape}")
+    return out, observed
+
+
+def squared_residuals(outputs: ArrayLike, targets: ArrayLike) -> FloatArray:
+    """Sum over the last axis of (observed − predicted)² for each example."""
+    out, observed = _targets(outputs, targets)
+    return np.sum((observed - out) ** 2, axis=-1)
+
+
+def squared_residuals_grad(outputs: ArrayLike, targets: ArrayLike) -> FloatArray:
+    """d squared_residuals / d outputs = −2 (observed − predicted)."""
+    out, observed = _targets(outputs, targets)
+    return -2.0 * (observed - out)

@@ -1,8 +1,8 @@
 """The network drawn node by node; the example's values travel through it to the raw outputs.
 
-On request (the plan's ``show``) the weights are written on the edges, the hidden nodes' names above them and
-each layer's activation under it; ``highlights`` pick out nodes, edges or weights at cues of the narration, in
-the order of the plan's ``events``. Every word drawn comes from the plan.
+On request (the plan's ``show``) the weights are written on the edges, the hidden nodes' names above them, each
+node's bias under it and each layer's activation under the network; ``highlights`` pick out nodes, edges, weights
+or biases at cues of the narration, in the order of the plan's ``events``. Every word drawn comes from the plan.
 """
 
 from __future__ import annotations
@@ -35,13 +35,15 @@ NET_BOTTOM = -1.25
 EQUATION_Y = -1.95
 NAME_ROOM = 0.35  # above the network, for the names over the top nodes
 ACTIVATION_ROOM = 0.4  # below it, for the activations under the columns
+BIAS_ROOM = 0.35  # below it, for the biases under the bottom nodes
 STRUCTURE_BOTTOM = -2.0  # the network's bottom when no values travel (no equations below it)
 
 
-def column(n: int, x: float, top: float = NET_TOP, bottom: float = NET_BOTTOM) -> tuple[list[np.ndarray], float]:
-    """Centres of ``n`` nodes stacked at ``x`` between ``top`` and ``bottom``, and a node radius that fits."""
+def column(n: int, x: float, top: float = NET_TOP, bottom: float = NET_BOTTOM, max_gap: float = 1.35) -> tuple[list[np.ndarray], float]:
+    """Centres of ``n`` nodes stacked at ``x`` between ``top`` and ``bottom`` (at most ``max_gap`` apart), and a
+    node radius that fits."""
     height = top - bottom
-    gap = min(1.35, height / max(n - 1, 1)) if n > 1 else 0.0
+    gap = min(max_gap, height / max(n - 1, 1)) if n > 1 else 0.0
     ys = [(n - 1) / 2 * gap - i * gap + (top + bottom) / 2 for i in range(n)]
     radius = min(0.42, gap * 0.42) if n > 1 else 0.42
     return [np.array([x, y, 0.0]) for y in ys], radius
@@ -58,8 +60,12 @@ class NetworkScene(StepScene):
         ]
         events = data.get("events", default_events if values else [])
         self.groups = data.get("highlights", [])
+        # the biases are placed if they are drawn, or one of them is picked out (then it is written only while it is)
+        self.biases_shown = bool(show.get("biases"))
+        biases_wanted = self.biases_shown or any("bias" in item for g in self.groups for item in g["items"])
         top = NET_TOP - (NAME_ROOM if show.get("names") else 0.0)
-        bottom = (NET_BOTTOM if values else STRUCTURE_BOTTOM) + (ACTIVATION_ROOM if show.get("activations") else 0.0)
+        bottom = ((NET_BOTTOM if values else STRUCTURE_BOTTOM) + (ACTIVATION_ROOM if show.get("activations") else 0.0)
+                  + (BIAS_ROOM if biases_wanted else 0.0))
         # what is written inside the nodes of each column but the last (which shows its values beside the labels)
         inside = [[spec["scaled"] for spec in inputs]] + [[n["value"] for n in l["nodes"]] for l in layers[:-1]] if values else []
         in_labels = VGroup()
@@ -71,8 +77,10 @@ class NetworkScene(StepScene):
         out_labels = VGroup(*(self.text(self.class_label(i), style.LABEL, color=self.theme.classes[i].color) for i in range(self.n_classes)))
         out_values = [self.text(spec["value"], style.LABEL, color=self.theme.classes[n].color) for n, spec in enumerate(layers[-1]["nodes"])] if values else []
         names = [[self.label(n["name"]) if show.get("names") and n["name"] else None for n in l["nodes"]] for l in layers[:-1]]
+        self.bias_labels = [[self.label(n["bias_label"], color=self.theme.text) for n in l["nodes"]] for l in layers] if biases_wanted else []
         sizes = [len(inputs)] + [len(l["nodes"]) for l in layers]
-        xs, columns = self.columns(sizes, inside, in_labels, out_labels, out_values, top, bottom, names, wide=bool(show.get("weights")))
+        xs, columns = self.columns(sizes, inside, in_labels, out_labels, out_values, top, bottom, names, wide=bool(show.get("weights")),
+                                   below=self.bias_labels)
         nodes = []
         for k, (centres, r) in enumerate(columns):
             is_out = k == len(columns) - 1
@@ -156,12 +164,18 @@ class NetworkScene(StepScene):
             for node, name in zip(self.nodes[k + 1], column_names):
                 if name is not None:
                     out.add(name.next_to(node, UP, buff=0.06))
-        if show.get("activations"):  # on one line under the lowest node
-            y = min(col[-1].get_bottom()[1] for col in self.nodes) - 0.12
+        for k, column_biases in enumerate(self.bias_labels):  # each bias under its node
+            for node, bias in zip(self.nodes[k + 1], column_biases):
+                bias.next_to(node, DOWN, buff=0.06)
+        if self.biases_shown:
+            out.add(*(b for col in self.bias_labels for b in col))
+        if show.get("activations"):  # on one line under the lowest node (and its bias)
+            y = min([col[-1].get_bottom()[1] for col in self.nodes] + [col[-1].get_bottom()[1] for col in self.bias_labels]) - 0.12
             for k, layer in enumerate(layers):
                 label = self.label(layer["activation_name"])
                 out.add(label.move_to([self.nodes[k + 1][-1].get_center()[0], y - label.height / 2, 0]))
-        obstacles = [m for col in self.nodes for m in col] + list(in_labels) + list(out_labels) + list(out)
+        obstacles = ([m for col in self.nodes for m in col] + list(in_labels) + list(out_labels) + list(out)
+                     + [b for col in self.bias_labels for b in col])
         wanted = show.get("weights") or any("weight" in item for g in self.groups for item in g["items"])
         self.weight_labels = self.place_weights(layers, obstacles) if wanted else {}
         self.weights_shown = bool(show.get("weights"))
@@ -276,6 +290,10 @@ class NetworkScene(StepScene):
                 col, n = item["node"]
                 lit.append(("node", self.nodes[col][n]))
                 continue
+            if "bias" in item:
+                col, n = item["bias"]
+                lit.append(("bias", self.bias_labels[col - 1][n]))
+                continue
             col, a, b = item.get("edge") or item["weight"]
             lit.append(("edge", self.edges[col - 1][b][a]))
             if "weight" in item:
@@ -289,7 +307,7 @@ class NetworkScene(StepScene):
                 anims.append(m.animate.set_stroke(self.node_colors[m], width=3))
             elif kind == "edge":
                 anims.append(m.animate.set_stroke(muted, width=2))
-            elif self.weights_shown:
+            elif self.written(kind):
                 anims.append(m[1].animate.set_color(ManimColor(self.theme.text)))
             else:
                 anims.append(FadeOut(m))
@@ -300,9 +318,9 @@ class NetworkScene(StepScene):
                 anims.append(m.animate.set_stroke(accent, width=7))
             elif kind == "edge":
                 anims.append(m.animate.set_stroke(accent, width=6))
-            elif self.weights_shown:
+            elif self.written(kind):
                 anims.append(m[1].animate.set_color(accent))
-            else:  # a weight written only while it is picked out
+            else:  # a weight or bias written only while it is picked out
                 m[1].set_color(accent)
                 anims.append(FadeIn(m))
         self.lit = lit
@@ -310,14 +328,21 @@ class NetworkScene(StepScene):
         self.bring_to_front(*(m for kind, m in lit if kind == "edge"))
         if self.weights_shown:  # the edges picked out pass under the weights
             self.bring_to_front(*self.weight_labels.values())
+        if self.biases_shown:
+            self.bring_to_front(*(b for col in self.bias_labels for b in col))
         if anims:
             self.play(*anims, run_time=style.QUICK)
+
+    def written(self, kind: str) -> bool:
+        """Whether a weight's or a bias's label is on screen all along (else only while it is picked out)."""
+        return self.weights_shown if kind == "weight" else self.biases_shown
 
     # ------------------------------------------------------------ layout
 
     def columns(
         self, sizes: list[int], inside: list[list[str]], in_labels: VGroup, out_labels: VGroup, out_values: list,
         top: float = NET_TOP, bottom: float = NET_BOTTOM, names: list[list] | None = None, wide: bool = False,
+        below: list[list] | None = None,
     ) -> tuple[list[float], list[tuple[list[np.ndarray], float]]]:
         """Where the node columns go and how large their nodes are.
 
@@ -325,23 +350,31 @@ class NetworkScene(StepScene):
         moves over, or gets narrower, so that the input labels on the left and the class labels with their values on
         the right stay inside the area (the labels shrink only if the network cannot give way enough). A node holding
         a long number (many decimals) grows, as far as its neighbours allow, so that the number stays readable. Over
-        a node with a name drawn above it, the name and a small gap keep their room. ``wide``: the columns spread over
+        a node with a name drawn above it, the name and a small gap keep their room, as does a bias written under it
+        (``below``: the labels under the nodes of each column after the inputs). ``wide``: the columns spread over
         all the width the labels leave (for the weights written on the edges).
         """
         area = self.area
         xs = list(np.linspace(-3.3, 2.2, len(sizes)))
-        columns = [column(n, x, top, bottom) for n, x in zip(sizes, xs)]
+        # with the weights written on the edges, the nodes spread over the height (the edges fan out, their labels
+        # get room), the top node's circle kept below the heading
+        columns = [column(n, x, min(top, style.CONTENT_TOP - 0.45), bottom, WIDE_GAP) if wide else column(n, x, top, bottom)
+                   for n, x in zip(sizes, xs)]
+        if not inside:  # the structure alone: no number inside a node, smaller nodes leave the edges more room
+            columns = [(centres, min(r, STRUCTURE_RADIUS)) for centres, r in columns]
         for k, texts in enumerate(inside):
             centres, r = columns[k]
             widest = max(self.text(t, style.SMALL).width for t in texts)
             room = (centres[0][1] - centres[1][1]) * 0.46 if len(centres) > 1 else 0.75
             want = widest * READABLE / INNER_WIDTH
             columns[k] = (centres, max(r, min(want, room, 0.75)))
-        for k, column_names in enumerate(names or [], start=1):
-            heights = [name.height for name in column_names if name is not None]
+        for k in range(1, len(columns)):
+            above = [name.height + 0.06 for name in (names or [])[k - 1] if name is not None] if k - 1 < len(names or []) else []
+            under = [m.height + 0.06 for m in below[k - 1]] if below else []
             centres, r = columns[k]
-            if heights and len(centres) > 1:
-                columns[k] = (centres, min(r, (centres[0][1] - centres[1][1] - max(heights) - 0.1) / 2))
+            if (above or under) and len(centres) > 1:
+                room = centres[0][1] - centres[1][1] - max(above, default=0.0) - max(under, default=0.0) - 0.04
+                columns[k] = (centres, min(r, room / 2))
         value_width = max((v.width for v in out_values), default=0.0)
         value_gap = 0.3 if out_values else 0.0
         min_span = MIN_COLUMN_GAP * (len(xs) - 1)
@@ -360,6 +393,11 @@ class NetworkScene(StepScene):
             span = min(span, max(hi - lo, min_span))
             first = (lo + hi - span) / 2
             xs = list(np.linspace(first, first + span, len(sizes)))
+            if wide and len(sizes) > 2:  # a layer of more edges (more weights to write) gets more of the width
+                edges = np.sqrt([a * b for a, b in zip(sizes, sizes[1:])])
+                gaps = np.maximum(span * edges / edges.sum(), MIN_COLUMN_GAP)
+                gaps = MIN_COLUMN_GAP + (gaps - MIN_COLUMN_GAP) * (span - MIN_COLUMN_GAP * len(gaps)) / max((gaps - MIN_COLUMN_GAP).sum(), 1e-9)
+                xs = list(first + np.concatenate([[0.0], np.cumsum(gaps)]))
             columns = [([np.array([x, c[1], 0.0]) for c in centres], r) for x, (centres, r) in zip(xs, columns)]
         return xs, columns
 
@@ -398,6 +436,8 @@ def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float
 REL = {"=": "=", "\u2248": "\\approx"}
 INNER_WIDTH, INNER_HEIGHT = 1.6, 1.2  # a number inside a node of radius r fits in 1.6 r by 1.2 r
 MIN_COLUMN_GAP = 1.6
+STRUCTURE_RADIUS = 0.32  # the largest node when no value is written inside
+WIDE_GAP = 1.9  # the most between two nodes of a column when the weights are written on the edges
 CROSSING_WEIGHT = 3
 WEIGHT_SIZES = (style.SMALL, style.SMALL - 4)
 ALONG = tuple(np.linspace(0.8, 0.2, 16))  # where a weight may stand on its edge: near the node it feeds first

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from manim import ManimColor
+from manim import DL, UR, ManimColor
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -161,7 +161,7 @@ def test_the_default_lesson_network_keeps_its_options_off():
     plan = plan_of(DEFAULT)
     step = next(s for s in plan.steps if s.kind == "network")
     data = step.data
-    assert data["values"] is True and data["show"] == {"weights": False, "names": False, "activations": False}
+    assert data["values"] is True and data["show"] == {"weights": False, "names": False, "activations": False, "biases": False}
     assert data["highlights"] == []
     assert data["events"] == [{"kind": "inputs"}] + [
         {"kind": "node", "layer": k, "node": n} for k, layer in enumerate(data["layers"]) for n in range(len(layer["nodes"]))
@@ -271,12 +271,12 @@ def variant(old: str, new: str) -> str:
         ('{edge: "hidden.1.risk -> output.decline"', '{edge: "hidden.1.risk to output.decline"', '"hidden.1.risk to',
          r"is not an edge; write '<node> -> <node>'"),
         ("{node: input.income, cue: sentence.2}", "{node: input.income, edge: \"input.1 -> hidden.1.1\", cue: sentence.2}",
-         "{node: input.income, edge", r"highlight 1: give one of node, edge or weight, not node and edge"),
-        ("{node: input.income, cue: sentence.2}", "{cue: sentence.2}", "{cue: sentence.2}", r"give one of node, edge or weight"),
+         "{node: input.income, edge", r"highlight 1: give one of node, edge, weight, bias or parameter, not node and edge"),
+        ("{node: input.income, cue: sentence.2}", "{cue: sentence.2}", "{cue: sentence.2}", r"give one of node, edge, weight, bias or parameter$"),
         ("cue: sentence.2}", "cue: sentence.5}", "sentence.5", r"the narration has 4 sentences"),
         ("cue: sentence.2}", "cue: raw.approve}", "raw.approve}", r"'raw\.approve' is never spoken in this step's narration"),
         ("show: [weights, names, activations]", "show: [weigths, names, activations]", "weigths",
-         r"'weigths' is not one of 'weights', 'names' or 'activations'; did you mean 'weights'\?"),
+         r"'weigths' is not one of 'weights', 'names', 'activations' or 'biases'; did you mean 'weights'\?"),
         ("show: [weights, names, activations]", "show: [names, names]", "names]", r"'names' is listed twice"),
     ],
 )
@@ -288,6 +288,7 @@ def test_a_bad_option_is_reported_at_its_place(old, new, needle, words):
 
 def test_names_are_refused_when_no_hidden_node_has_one():
     text = variant("      nodes: [means, burden, record, risk]\n", "").replace("hidden.1.risk", "hidden.1.4")
+    text = text.replace("hidden.1.record", "hidden.1.3").replace("[decline, risk]", "[decline, 4]")
     text = re.sub(r"\{hidden\.1\.(means|burden|record|risk)\}", lambda m: "{hidden.1.%d}" % (NAMES.index(m.group(1)) + 1), text)
     with pytest.raises(LessonError) as info:
         parse_lesson(text)
@@ -317,3 +318,149 @@ def test_a_node_picked_out_by_two_groups_in_a_row_stays_picked_out_then_goes_bac
     drawing = draw_plan_step(plan, step)
     assert drawing.layout_problems == []
     assert colours == [(accent, 7), (accent, 7), (ManimColor(plan.style.muted).to_hex().lower(), 3)]
+
+
+# ---------------------------------------------------------------- biases and named parameters
+
+BACKPROP = ROOT / "lessons" / "cross_entropy_backprop.yaml"
+
+
+def colour(m) -> str:
+    return m.get_color().to_hex().lower()
+
+
+def test_a_parameter_s_value_is_the_bias_drawn_and_it_is_picked_out_when_the_narration_names_it(scenes, monkeypatch):
+    # cross_entropy_backprop.yaml: b3 is the setosa output's bias, 0 in the network, given value: -2 in parameters:
+    plan = plan_of(BACKPROP)
+    step = next(s for s in plan.steps if s.id == "bias")
+    when = {"sentence.1": 0.3, "sentence.2": 6.0, "b3": 9.5, "sentence.3": 11.0}
+    accent = ManimColor(plan.style.accent).to_hex().lower()
+    seen: list[tuple[float, tuple, str]] = []
+    original = NetworkScene.highlight
+
+    def look(self, group):
+        original(self, group)
+        setosa = self.nodes[2][0]
+        seen.append((self.time, (colour(setosa.copy().set_color(setosa.get_stroke_color())), setosa.get_stroke_width()),
+                     colour(self.bias_labels[1][0][1])))
+
+    monkeypatch.setattr(NetworkScene, "highlight", look)
+    drawing = draw_plan_step(plan, step, timing=StepTiming(0.3, 14.0, 0.6, cues=tuple(when.items())))
+    assert drawing.layout_problems == []
+    (scene,) = scenes
+    drawn = texts(drawing)
+    # every node's bias under it, as typed in the network; setosa's is the parameter's value, with its name
+    expected = {(1, 0): "1.6", (1, 1): "0.7", (2, 0): f"b3 = {M}2", (2, 1): "0", (2, 2): "1"}
+    for (col, n), text in expected.items():
+        label, node = scene.bias_labels[col - 1][n], scene.nodes[col][n]
+        assert label[1].original_text.lstrip("\u200e") == text
+        (item,) = [i for i in drawn[text] if abs(i.x - node.get_center()[0]) < 1e-6]
+        assert item.top < node.get_bottom()[1] and node.get_bottom()[1] - item.top < 0.2
+    assert f"{M}2.00" in drawn  # the side panel's b3, the same value
+    # output.setosa at sentence.2; at {b3} the node stays picked out and b3's bias joins it
+    (t1, node1, bias1), (t2, node2, bias2) = seen
+    assert when["sentence.2"] - 1.0 <= t1 <= when["sentence.2"] + style.QUICK and when["b3"] - 1.0 <= t2 <= when["b3"] + style.QUICK
+    assert node1 == (accent, 7) and bias1 != accent
+    assert node2 == (accent, 7) and bias2 == accent
+
+
+def test_the_narrow_network_beside_a_panel_keeps_its_weights_apart_and_off_other_edges(scenes):
+    # the bias step keeps a side panel: the network has a third less width, and 10 weights to write
+    drawing = draw(BACKPROP, "bias")
+    assert drawing.layout_problems == []
+    (scene,) = scenes
+    labels = scene.weight_labels
+    assert len(labels) == 2 * 2 + 3 * 2
+    centres = {k: v.get_center()[:2] for k, v in labels.items()}
+    for k, c in centres.items():  # no two weights stacked tight together
+        assert min(np.linalg.norm(c - centres[j]) for j in centres if j != k) >= 0.45, k
+    edges = {(k + 1, a, b): e for k, layer in enumerate(scene.edges) for b, row in enumerate(layer) for a, e in enumerate(row)}
+    crossed = 0  # weights that some other edge runs through
+    for key, label in labels.items():
+        (x0, y0, _), (x1, y1, _) = label[1].get_corner(DL), label[1].get_corner(UR)
+        for other, e in edges.items():
+            points = [e.point_from_proportion(t)[:2] for t in np.linspace(0, 1, 200)]
+            if other != key and any(x0 < x < x1 and y0 < y < y1 for x, y in points):
+                crossed += 1
+                break
+    assert crossed <= 1
+    for col in scene.nodes:  # the nodes spread over the height the area gives
+        for upper, lower in zip(col, col[1:]):
+            assert upper.get_center()[1] - lower.get_center()[1] > 1.6
+
+
+def test_a_bias_and_named_parameters_are_picked_out_at_their_cues(scenes, monkeypatch):
+    plan = plan_of(EXAMPLE)
+    step = next(s for s in plan.steps if s.id == "biases")
+    assert [g["items"] for g in step.data["highlights"]] == [[{"bias": [1, 2]}], [{"bias": [2, 1]}], [{"weight": [2, 3, 1]}]]
+    when = {"sentence.1": 0.3, "sentence.2": 5.0, "decline_bias": 9.0, "sentence.4": 11.0, "risk_weight": 13.0}
+    accent = ManimColor(plan.style.accent).to_hex().lower()
+    states: list[dict] = []
+    original = NetworkScene.highlight
+
+    def look(self, group):
+        original(self, group)
+        states.append({
+            "record": colour(self.bias_labels[0][2][1]),
+            "decline": colour(self.bias_labels[1][1][1]),
+            "edge": colour(self.edges[1][1][3].copy().set_color(self.edges[1][1][3].get_stroke_color())),
+            "weight": self.weight_labels[(2, 3, 1)] in self.mobjects,
+        })
+
+    monkeypatch.setattr(NetworkScene, "highlight", look)
+    drawing = draw_plan_step(plan, step, timing=StepTiming(0.3, 16.0, 0.6, cues=tuple(when.items())))
+    assert drawing.layout_problems == []
+    record, decline, weight = states
+    assert record["record"] == accent and record["decline"] != accent and not record["weight"]
+    assert decline["decline"] == accent and decline["record"] != accent
+    assert weight["edge"] == accent and weight["weight"] and weight["decline"] != accent
+    # the biases as typed (decline's with its parameter's name); the one weight written only while it is picked out
+    assert {"0.1", "0", f"{M}0.2", "0.3", "decline_bias = 0.2"} <= set(texts(drawing))
+    every = ever_texts(drawing)
+    biases = {"0.1", "0", f"{M}0.2", "0.3"}
+    assert "1.5" in every and not ({w for layer in TYPED for row in layer for w in row} - {"1.5"} - biases) & every
+
+
+def test_a_weight_s_value_replaces_the_network_s_on_the_edge_and_in_the_sums(tmp_path):
+    # w[1][1][1] (income -> means) 2 in the network, 1 in parameters: means = 1*0.6 - 1*0.3 + 0.5*0.5 + 0.1 = 0.65,
+    # approve = 1.5*0.65 - 2*0.25 + 1.2*0.82 - 1*0 + 0 = 1.459
+    script = tmp_path / "override.yaml"
+    script.write_text(variant("parameters:\n", "parameters:\n  boost: {layer: 1, weight: [means, income], value: 1}\n"))
+    structure = texts(draw(script, "structure"))
+    assert "2" not in structure and len(structure["1"]) == 1
+    values = draw(script, "values")
+    assert values.layout_problems == []
+    shown = set(values.texts())
+    assert {"0.65", "1.46"} <= shown and not {"1.25", "2.36"} & shown
+
+
+@pytest.mark.parametrize(
+    "old, new, needle, words",
+    [
+        ("{parameter: decline_bias, cue", "{parameter: declin_bias, cue", "declin_bias",
+         r"highlight 2: no parameter 'declin_bias'; did you mean 'decline_bias'\?"),
+        ("{bias: hidden.1.record, cue", "{bias: input.income, cue", "input.income, cue: sentence.2}\n      - {parameter",
+         r"highlight 1: 'input\.income': an input has no bias"),
+        ("{bias: hidden.1.record, cue", "{bias: output.refuse, cue", "output.refuse", r"no node 'refuse' \(classes: approve, decline\)"),
+        ("{bias: hidden.1.record, cue", "{bias: hidden.1.record, parameter: risk_weight, cue", "{bias: hidden.1.record, par",
+         r"highlight 1: give one of node, edge, weight, bias or parameter, not bias and parameter"),
+        ("show: [biases]", "show: [biasses]", "biasses", r"did you mean 'biases'\?"),
+    ],
+)
+def test_a_bad_bias_or_parameter_is_reported_at_its_place(old, new, needle, words):
+    message, where = problem_at(variant(old, new), needle)
+    assert message.startswith(where), (message, where)
+    assert re.search(words, message), message
+
+
+def test_a_parameter_named_in_a_lesson_without_parameters_is_reported():
+    text = variant("parameters:\n  decline_bias: {layer: 2, bias: decline}\n  risk_weight: {layer: 2, weight: [decline, risk]}\n", "")
+    text = text.replace("{decline_bias}", "0.2").replace("{risk_weight}", "1.5")
+    text = text.replace("cue: decline_bias}", "cue: sentence.3}").replace("cue: risk_weight}", "cue: sentence.4}")
+    with pytest.raises(LessonError) as info:
+        parse_lesson(text)
+    messages = [p.message for p in info.value.problems]
+    assert messages == ["highlight 2: no parameter 'decline_bias' (the lesson has no parameters: section)",
+                        "highlight 3: no parameter 'risk_weight' (the lesson has no parameters: section)"]
+    lines = text.splitlines()
+    assert [lines[p.line - 1][p.column - 1:] for p in info.value.problems] == ["decline_bias, cue: sentence.3}", "risk_weight, cue: sentence.4}"]

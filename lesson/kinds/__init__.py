@@ -38,6 +38,7 @@ BUILTIN = (
     "lesson.kinds.bars",
     "lesson.kinds.equation",
     "lesson.kinds.network",
+    "lesson.kinds.architecture",
     "lesson.kinds.presets",
 )
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")

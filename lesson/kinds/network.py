@@ -1,9 +1,12 @@
 """``network``: the script's network drawn node by node, with the example's values travelling through it.
 
 Options: ``values`` (the example's values travel through; false: the structure alone), ``show`` (weights on the
-edges, hidden nodes' names, each layer's activation), and ``highlight``: nodes, edges or weights picked out at a
-cue of the narration. Nodes and weights are named as in placeholders and the script (see :func:`parse_node`,
-:func:`parse_weight`).
+edges, hidden nodes' names, each layer's activation, each node's bias), and ``highlight``: nodes, edges, weights or
+biases picked out at a cue of the narration. Nodes and weights are named as in placeholders and the script (see
+:func:`parse_node`, :func:`parse_weight`); a weight or bias may also be named by its name in ``parameters:``.
+
+The weights and biases drawn are the ones the lesson computes with: a parameter's ``value:`` replaces the
+network's own (the math core's network, :func:`lesson.computations.network`, gives ``ctx.numbers``).
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from lesson.script.placeholders import hidden_node_keys
 
 # how an activation is written on screen (in a node's equation and under its layer)
 ACTIVATION_NAMES = {"relu": "ReLU", "softplus": "softplus", "sigmoid": "sigmoid", "identity": "identity"}
-SHOWABLE = ("weights", "names", "activations")
+SHOWABLE = ("weights", "names", "activations", "biases")
+TARGETS = ("node", "edge", "weight", "bias", "parameter")
 
 NODE_HELP = "input.<input>, hidden.<layer>.<node> or output.<class> (a name or a number from 1)"
 EDGE = re.compile(r"\s*(\S+?)\s*->\s*(\S+?)\s*")
@@ -30,11 +34,13 @@ WEIGHT = re.compile(r"w\[(\d+)\]\[(\d+)\]\[(\d+)\]")
 
 
 class Highlight(Strict):
-    """One thing picked out: a node, an edge or a weight (give one), at a cue of the narration."""
+    """One thing picked out: a node, an edge, a weight, a bias or a named parameter (give one), at a cue."""
 
     node: str | None = Field(None, max_length=60, description="input.<input>, hidden.<layer>.<node> or output.<class>")
     edge: str | None = Field(None, max_length=120, description="'<node> -> <node>' between neighbouring columns")
     weight: str | None = Field(None, max_length=30, description="w[layer][row][column], counted from 1 as in the script")
+    bias: str | None = Field(None, max_length=60, description="the bias of a node: hidden.<layer>.<node> or output.<class>")
+    parameter: str | None = Field(None, max_length=40, description="a weight or bias by its name in parameters:")
     cue: str | None = Field(
         None, max_length=80, description="when: a placeholder spoken in the narration or sentence.N (default: at the start)"
     )
@@ -44,9 +50,10 @@ class NetworkStep(StepBase):
     kind: Literal["network"]
     values: bool = Field(True, description="the example's values travel through the network (false: the structure alone)")
     show: list[Literal[SHOWABLE]] = Field(  # type: ignore[valid-type]
-        [], max_length=3, description="also draw: weights (on the edges), names (of hidden nodes), activations (under each layer)"
+        [], max_length=4,
+        description="also draw: weights (on the edges), names (of hidden nodes), activations (under each layer), biases (under each node)",
     )
-    highlight: list[Highlight] = Field([], max_length=12, description="nodes, edges or weights picked out at cues")
+    highlight: list[Highlight] = Field([], max_length=12, description="nodes, edges, weights, biases or parameters picked out at cues")
 
 
 # ---------------------------------------------------------------- naming nodes and weights
@@ -124,13 +131,51 @@ def parse_weight(text: str, lesson: Any) -> tuple[int, int, int]:
     return layer, col - 1, row - 1
 
 
+def parse_bias(text: str, lesson: Any) -> tuple[int, int]:
+    """The bias of ``hidden.<layer>.<node>`` or ``output.<class>`` as (column, node index)."""
+    column, n = parse_node(text, lesson)
+    if column == 0:
+        raise ValueError(f"{text!r}: an input has no bias; name a node of a hidden layer or an output")
+    return column, n
+
+
+def parse_parameter(name: str, lesson: Any) -> dict:
+    """A weight or bias named in ``parameters:``, as a highlight's target; ValueError if there is no such name.
+    (A parameter that names no weight or bias of the network is reported at ``parameters:``.)"""
+    from lesson.script.computations import parameter_index
+    from lesson.script.load import one_of
+
+    if name not in lesson.parameters:
+        hint = one_of(name, list(lesson.parameters), "parameters") if lesson.parameters else " (the lesson has no parameters: section)"
+        raise ValueError(f"no parameter {name!r}{hint}")
+    index, _ = parameter_index(lesson, lesson.parameters[name])
+    if index is None:
+        return {}
+    layer, kind, row, col = index
+    return {"bias": [layer + 1, row]} if kind == "bias" else {"weight": [layer + 1, col, row]}
+
+
 def _target(h: Highlight, lesson: Any) -> dict:
     if h.node is not None:
         return {"node": list(parse_node(h.node, lesson))}
     if h.edge is not None:
         return {"edge": list(parse_edge(h.edge, lesson))}
+    if h.bias is not None:
+        return {"bias": list(parse_bias(h.bias, lesson))}
+    if h.parameter is not None:
+        return parse_parameter(h.parameter, lesson)
     assert h.weight is not None
     return {"weight": list(parse_weight(h.weight, lesson))}
+
+
+def _bias_names(lesson: Any) -> dict[tuple[int, int], str]:
+    """(column, node) -> the name ``parameters:`` gives that node's bias."""
+    out = {}
+    for name in lesson.parameters:
+        target = parse_parameter(name, lesson)
+        if "bias" in target:
+            out.setdefault(tuple(target["bias"]), name)
+    return out
 
 
 def check(step: Any, ctx: Context) -> list[tuple[Where, str]]:
@@ -139,9 +184,10 @@ def check(step: Any, ctx: Context) -> list[tuple[Where, str]]:
     out: list[tuple[Where, str]] = []
     lesson = ctx.lesson
     for i, h in enumerate(step.highlight):
-        given = [k for k in ("node", "edge", "weight") if getattr(h, k) is not None]
+        given = [k for k in TARGETS if getattr(h, k) is not None]
         if len(given) != 1:
-            why = "give one of node, edge or weight" if not given else f"give one of node, edge or weight, not {' and '.join(given)}"
+            one = "give one of node, edge, weight, bias or parameter"
+            why = one if not given else f"{one}, not {' and '.join(given)}"
             out.append((("highlight", i), f"highlight {i + 1}: {why}"))
             continue
         try:
@@ -223,6 +269,7 @@ def build(step: Any, ctx: Context) -> dict:
     from lesson.kinds.cues import narration_cues
 
     nums, d, values = ctx.numbers, ctx.decimals, ctx.values
+    bias_names = _bias_names(ctx.lesson)
     layers = []
     below = [i.scaled for i in nums.inputs]
     for k, layer in enumerate(nums.layers):
@@ -235,6 +282,8 @@ def build(step: Any, ctx: Context) -> dict:
                     **eq,
                     **_activation(layer.activation, s, v, d),
                     "name": layer.node_names[n] if layer.node_names else "",
+                    # the bias as drawn beside its node: its value, after its name in parameters: if it has one
+                    "bias_label": f"{bias_names[(k + 1, n)]} = {short(b)}" if (k + 1, n) in bias_names else short(b),
                     # the placeholders whose value this node shows: the moment the voice says one, it appears
                     "cues": [f"raw.{nums.classes[n]}"] if last else _node_cues(k + 1, len(layer.weights), layer.node_names, n),
                 }
@@ -279,6 +328,6 @@ def build(step: Any, ctx: Context) -> dict:
 
 KINDS = (
     StepKind("network", NetworkStep, build, "scenes.network:NetworkScene",
-             "any network, node by node: the example's values travel through it; weights, names, activations and "
-             "highlights on request", check=check, code=("lesson.kinds.cues",), needs_network=True),
+             "any network, node by node: the example's values travel through it; weights, names, activations, biases and "
+             "highlights (of nodes, edges, weights, biases, named parameters) on request", check=check, code=("lesson.kinds.cues",), needs_network=True),
 )

@@ -87,7 +87,8 @@ def check_text(text: str, filename: str, folder: Path, *, allow_outside: bool = 
     if found:
         raise LessonError([Problem(filename, *_locate(src, loc, key, needle), msg) for loc, msg, key, needle in found])
     assert numbers is not None and plan is not None
-    warnings = tuple(Problem(filename, *_locate(src, loc, key, needle), f"warning: {msg}") for loc, msg, key, needle in _warnings(lesson))
+    found_warnings = _warnings(lesson) + typed_numbers(lesson, numbers)
+    warnings = tuple(Problem(filename, *_locate(src, loc, key, needle), f"warning: {msg}") for loc, msg, key, needle in found_warnings)
     return Checked(lesson, numbers, plan, warnings)
 
 
@@ -285,6 +286,9 @@ def _cross_checks(lesson: Lesson, folder: Path, allow_outside: bool) -> list[Fou
     from lesson.paths import script_file
 
     out: list[Found] = _network_checks(lesson) if lesson.network is not None else _no_network(lesson)
+    from lesson.script import computations
+
+    out += [(where, msg, key, "") for where, msg, key in computations.check(lesson)]  # examples, losses, gradients, ...
     classes = [c.name for c in lesson.network.classes] if lesson.network is not None else []
     known = placeholders.kinds(lesson)
     for s, step in enumerate(lesson.steps):
@@ -395,23 +399,37 @@ def _network_checks(lesson: Lesson) -> list[Found]:
 
 def templates(model: BaseModel, at: Path_) -> list[tuple[Path_, str]]:
     """Every text with placeholders in a step's options (the fields typed ``parts.template``), where it is."""
-    out: list[tuple[Path_, str]] = []
+    return [(where, text) for where, text, _ in sized_templates(model, at)]
 
-    def walk(value: Any, where: Path_, is_template: bool) -> None:
-        if isinstance(value, str) and is_template:
-            out.append((where, value))
+
+def sized_templates(model: BaseModel, at: Path_) -> list[tuple[Path_, str, int | None]]:
+    """:func:`templates`, each with the most characters it may have once its placeholders are filled in."""
+    out: list[tuple[Path_, str, int | None]] = []
+
+    def walk(value: Any, where: Path_, marked: dict | None) -> None:
+        if isinstance(value, str) and marked is not None:
+            out.append((where, value, marked.get("filled_max")))
         elif isinstance(value, BaseModel):
             for name, info in type(value).model_fields.items():
-                extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-                marked = extra.get("placeholders") is True or any(
-                    isinstance(m, dict) and m.get("placeholders") for m in _extras(info.annotation)
-                )
-                walk(getattr(value, name), (*where, name), marked)
+                extras = [info.json_schema_extra, *_extras(info.annotation)]
+                found = next((m for m in extras if isinstance(m, dict) and m.get("placeholders") is True), None)
+                walk(getattr(value, name), (*where, name), found)
         elif isinstance(value, (list, tuple)):
             for i, v in enumerate(value):
-                walk(v, (*where, i), is_template)
+                walk(v, (*where, i), marked)
 
-    walk(model, at, False)
+    walk(model, at, None)
+    return out
+
+
+def _filled_too_long(lesson: Lesson, values: Any) -> list[Found]:
+    """Texts that fit as written but not once their placeholders are filled in (a cell of 24 characters)."""
+    out: list[Found] = []
+    for s, step in enumerate(lesson.steps):
+        for where, text, most in sized_templates(step, ("steps", s)):
+            if most is not None and len(filled := placeholders.fill(text, values, lesson.display.decimals)) > most:
+                out.append((where, f"at most {most} characters once filled in; this reads {one_line(filled, 40)!r} "
+                            f"({len(filled)})", False, ""))
     return out
 
 
@@ -471,8 +489,12 @@ def _computed(lesson: Lesson, folder: Path, allow_outside: bool) -> tuple[Any, A
     from lesson.numbers import TrainingTooLong, compute
     from lesson.plan import PlanError, build_plan
 
+    from lesson.computations import ComputeProblem
+
     try:
         numbers = compute(lesson, folder, allow_outside=allow_outside)
+    except ComputeProblem as exc:
+        return None, None, [(exc.where, exc.message, False, "")]
     except TrainingTooLong as exc:
         return None, None, [(("training", "epochs"), exc.problems[0].message, False, "")]
     except LessonError as exc:  # the training data
@@ -499,6 +521,14 @@ def _computed(lesson: Lesson, folder: Path, allow_outside: bool) -> tuple[Any, A
         if not (np.all(np.isfinite(run.softmax)) and np.isfinite(run.final_loss)):
             out.append((("training", "learning_rate"), f"training from seed {run.seed} diverged (the loss is no longer a number): "
                         "use a smaller learning_rate", False, ""))
+    values = numbers.values()
+    for s, step in enumerate(lesson.steps):  # a name the script structure gives but the computation has no value for
+        for where, text in templates(step, ("steps", s)):
+            for name, _ in placeholders.fields(text):
+                if name not in values:
+                    out.append((where, f"{{{name}}} has no value: {_why_no_value(lesson, numbers, name)}", False, "{" + name))
+    if not out:
+        out += _filled_too_long(lesson, values)
     if out:
         return numbers, None, out
     try:
@@ -506,6 +536,38 @@ def _computed(lesson: Lesson, folder: Path, allow_outside: bool) -> tuple[Any, A
     except PlanError as exc:
         return numbers, None, [(("steps", exc.step, *exc.where), exc.message, False, "")]
     return numbers, plan, []
+
+
+def _why_no_value(lesson: Lesson, numbers: Any, name: str) -> str:
+    head = name.split(".")[0]
+    if head in lesson.descents and numbers.computed is not None:
+        return f"the descent {head!r} stops after {numbers.computed.values.get(head + '.steps')} steps (use {head}.last for the last one)"
+    return "the lesson does not compute it"
+
+
+def typed_numbers(lesson: Lesson, numbers: Any) -> list[Found]:
+    """Numbers typed into narration and on-screen text that equal a computed value at the digits typed: each
+    should be a placeholder (so that it changes with the script and is the math core's)."""
+    import re
+
+    from lesson.digits import fixed
+
+    values = [(k, float(v)) for k, v in numbers.values().items() if not isinstance(v, str) and not isinstance(v, bool)]
+    out: list[Found] = []
+    number = re.compile(r"(?<![\w.])([-−]?\d+\.\d+|[-−]?\d+(?=\s?%))(\s?%)?")
+    for s, step in enumerate(lesson.steps):
+        for where, text in templates(step, ("steps", s)):
+            plain = re.sub(r"\{[^{}]*\}", lambda m: " " * len(m.group()), text)
+            for m in number.finditer(plain):
+                typed = m.group(1).replace("−", "-")
+                percent = bool(m.group(2))
+                places = len(typed.partition(".")[2])
+                same = [key for key, v in values if float(typed) != 0 and fixed(v * 100 if percent else v, places) == typed]
+                if same:
+                    spec = f":.{places}%" if percent else (f":.{places}f" if places != lesson.display.decimals else "")
+                    names = " or ".join(f"{{{key}{spec}}}" for key in same[:3]) + (" or another" if len(same) > 3 else "")
+                    out.append((where, f"the number {m.group().strip()} is a value the lesson computes: write {names}", False, m.group().strip()))
+    return out
 
 
 def _warnings(lesson: Lesson) -> list[Found]:

@@ -14,6 +14,7 @@ from pydantic import Field, model_validator
 
 import mathcore
 from lesson import kinds, qualities
+from lesson.architectures import Architectures
 from lesson.script import limits
 from lesson.script.parts import (  # noqa: F401  (re-exported: the names a script's model is made of)
     Color,
@@ -27,6 +28,17 @@ from lesson.script.parts import (  # noqa: F401  (re-exported: the names a scrip
     Title,
     Weight,
     _text,
+)
+
+from lesson.script.computations import (  # noqa: E402  (the computations' sections)
+    DataSource,
+    Definition,
+    DescentSpec,
+    ExampleSpec,
+    GradientSpec,
+    LossSpec,
+    ParameterSpec,
+    SweepSpec,
 )
 
 QUALITIES = qualities.NAMES  # one list of the presets: lesson.qualities
@@ -138,9 +150,27 @@ class Lesson(Strict):
         default_factory=dict,
         description="the built-in scenes' words, by key (see lesson/words.py), e.g. {example_noun: fruit}",
     )
-    network: NetworkSpec
-    example: Example
+    network: NetworkSpec | None = Field(
+        None, description="the classifier network the lesson explains; a lesson about something else (an architecture) leaves it out"
+    )
+    example: Example | None = Field(None, description="the example going through the network (needed with network:)")
     training: Training | None = None
+    parameters: dict[Identifier, ParameterSpec] = Field(default_factory=dict, max_length=limits.COMPUTED_MAX,
+                                                        description="names for weights and biases of the network, e.g. {b3: {layer: 2, bias: setosa}}")
+    data: DataSource | None = Field(None, description="the data set that examples: picks rows from")
+    examples: dict[Identifier, ExampleSpec] = Field(default_factory=dict, max_length=limits.EXAMPLES_MAX,
+                                                    description="named examples, each with its observed class")
+    losses: dict[Identifier, LossSpec] = Field(default_factory=dict, max_length=limits.COMPUTED_MAX,
+                                               description="a loss summed over examples: {total: {loss: cross_entropy}}")
+    gradients: dict[Identifier, GradientSpec] = Field(default_factory=dict, max_length=limits.COMPUTED_MAX,
+                                                      description="the derivative of a loss with respect to a parameter, by backpropagation")
+    sweeps: dict[Identifier, SweepSpec] = Field(default_factory=dict, max_length=limits.COMPUTED_MAX,
+                                                description="a loss (or an output) over a range of one parameter, for the plot kind")
+    descents: dict[Identifier, DescentSpec] = Field(default_factory=dict, max_length=limits.COMPUTED_MAX,
+                                                    description="gradient descent on one parameter")
+    define: dict[Identifier, Definition] = Field(default_factory=dict, max_length=limits.COMPUTED_MAX,
+                                                 description="derived values: arithmetic over placeholders, e.g. 'b3 - slope'")
+    architectures: Architectures | None = None  # networks described by their sizes (lesson.architectures)
     display: Display = Display()
     theme: Theme = Theme()
     video: Video = Video()

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Literal
 
 from lesson.digits import NUMBER_FORMAT, fixed, format_number
+from lesson import architectures
 from lesson.script import limits
 
 if TYPE_CHECKING:
@@ -40,7 +41,20 @@ def hidden_node_keys(layer_index: int, n_nodes: int, node_names: list[str] | Non
 
 def kinds(lesson: Lesson) -> dict[str, Kind]:
     """Every placeholder name that the lesson can use, with the kind of value it holds."""
-    net = lesson.network
+    out: dict[str, Kind] = {}
+    if lesson.network is not None and lesson.example is not None:
+        out.update(network_kinds(lesson))
+        from lesson.script import computations
+
+        out.update(computations.kinds(lesson))  # parameters, examples, losses, gradients, sweeps, descents, define
+    out.update(architectures.placeholder_kinds(lesson.architectures))  # type: ignore[arg-type]
+    return out
+
+
+def network_kinds(lesson: Lesson) -> dict[str, Kind]:
+    """The names of the network's numbers for the example (a lesson with a network: section)."""
+    net, example = lesson.network, lesson.example
+    assert net is not None and example is not None
     classes = [c.name for c in net.classes]
     out: dict[str, Kind] = {"prediction": "word", "exp_sum": "number", "softmax_sum": "number", "n_classes": "integer"}
     for i in net.inputs:
@@ -54,7 +68,7 @@ def kinds(lesson: Lesson) -> dict[str, Kind]:
         out[f"argmax.{c}"] = "integer"
         out[f"label.{c}"] = "word"
         out.update(dict.fromkeys([f"jacobian.{c}.{d}" for d in classes], "number"))
-    if lesson.example.label is not None:
+    if example.label is not None:
         out.update({"cross_entropy": "number", "observed": "word", "p_observed": "number"})
     if lesson.training is not None:
         for t in range(1, len(lesson.training.seeds) + 1):
@@ -83,6 +97,8 @@ def format_problem(spec: str, kind: Kind) -> str | None:
         return None
     if kind == "word":
         return None if spec in WORD_FORMATS else f"a word takes only {' or '.join(':' + f for f in WORD_FORMATS)} (e.g. {{label.x:lower}} in mid-sentence)"
+    if architectures.SCALED.fullmatch(spec):  # M, .2M, million, G, billion: a count in millions or billions
+        return None
     m = NUMBER_FORMAT.fullmatch(spec)
     if m is None and kind == "integer" and _INTEGER_FORMAT.fullmatch(spec):
         return None
@@ -129,6 +145,8 @@ def format_value(value: float | int | str, spec: str, decimals: int) -> str:
     """
     if isinstance(value, str):
         return WORD_FORMATS[spec](value) if spec else value
+    if spec and (in_units := architectures.scaled(value, spec)) is not None:
+        return in_units
     if isinstance(value, int) and not (spec and spec[-1] in "f%"):
         return format(value, spec) if spec else str(value)
     if not spec:

@@ -1,0 +1,134 @@
+"""The ``plot`` kind's curve from a sweep (``sweeps:``) and the walk of a gradient descent (``descents:``) down it.
+
+The points of the curve and of the walk are the math core's (computed in :mod:`lesson.computations`); this module
+only cuts them to the axes and writes their texts. The data has the same shape as a plot of named functions, so
+the plot scene draws both alike.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from lesson import digits
+from lesson.kinds import Context, Where
+from lesson.script.placeholders import fill
+from lesson.shown import MINUS, PlanError
+
+MAX_STOPS = 8  # stops of a walk drawn one after another (a longer descent shows its first ones and its last)
+
+
+def sweep_check(step: Any, ctx: Context) -> list[tuple[Where, str]]:
+    from lesson.script.load import one_of
+
+    out: list[tuple[Where, str]] = []
+    lesson = ctx.lesson
+    if step.sweep is not None and step.sweep.name not in lesson.sweeps:
+        out.append((("sweep", "name"), f"unknown sweep {step.sweep.name!r}{one_of(step.sweep.name, lesson.sweeps, 'sweeps')}"))
+    if step.descent is not None:
+        if step.descent not in lesson.descents:
+            out.append((("descent",), f"unknown descent {step.descent!r}{one_of(step.descent, lesson.descents, 'descents')}"))
+        elif step.sweep is not None and step.sweep.name in lesson.sweeps:
+            s, d = lesson.sweeps[step.sweep.name], lesson.descents[step.descent]
+            if (s.of, s.by) != (d.of, d.by):
+                out.append((("descent",), f"the descent follows {d.of} by {d.by} but the sweep draws {s.of} by {s.by}"))
+    return out
+
+
+def _plain(text: str) -> str:
+    return text.replace("-", MINUS)
+
+
+def _shown(value: float, d: int) -> tuple[str, str]:
+    """The value at ``d`` decimals and the relation that says so: '=' only when it is exact."""
+    text = digits.fixed(value, d)
+    return ("=" if Decimal(text) == digits.decimal(value) else "≈"), _plain(text)
+
+
+def clip(points: list[tuple[float, float]], y_range: list[float]) -> list[list[list[float]]]:
+    """The polyline cut where it leaves the y range (crossings interpolated)."""
+    lo, hi = y_range
+    segments: list[list[list[float]]] = []
+    current: list[list[float]] = []
+    for (x0, y0), (x1, y1) in zip(points, points[1:]):
+        in0, in1 = lo <= y0 <= hi, lo <= y1 <= hi
+        if in0 and not current:
+            current.append([x0, y0])
+        if in0 != in1:
+            edge = hi if max(y0, y1) > hi else lo
+            t = (edge - y0) / (y1 - y0)
+            cut = [x0 + t * (x1 - x0), edge]
+            if in0:
+                current.append(cut)
+                segments.append(current)
+                current = []
+            else:
+                current = [cut]
+        if in1:
+            current.append([x1, y1])
+    if len(current) > 1:
+        segments.append(current)
+    return [s for s in segments if len(s) > 1]
+
+
+def sweep_build(step: Any, ctx: Context) -> dict:
+    from lesson.kinds.plot import PALETTE, ticks
+
+    d = ctx.decimals
+    computed = ctx.numbers.computed if ctx.numbers is not None else None
+    if computed is None or step.sweep.name not in computed.sweeps:
+        raise PlanError(-1, f"no sweep named {step.sweep.name!r}", ("sweep",))
+    curve = computed.sweeps[step.sweep.name]
+    points = list(zip(curve.x, curve.y))
+    x_range = list(step.x) if step.x is not None else [curve.x[0], curve.x[-1]]
+    inside = [(x, y) for x, y in points if x_range[0] <= x <= x_range[1]]
+    if len(inside) < 2:
+        raise PlanError(-1, "the x range holds less than two of the sweep's values; widen x or the sweep's range", ("x",))
+    walk = computed.descents.get(step.descent) if step.descent else None
+    stops = list(walk.stops) if walk else []
+    if step.y is not None:
+        y_range = list(step.y)
+    else:
+        ys = [y for _, y in inside] + [y for x, y in stops if x_range[0] <= x <= x_range[1]]
+        lo, hi = min(0.0, *ys), max(ys)
+        pad = 0.08 * (hi - lo or 1.0)
+        y_range = [lo - pad if lo < 0 else lo, hi + pad]
+    color = step.sweep.color or ctx.lesson.theme.accent
+    data_curves = [{"name": fill(step.sweep.label, ctx.values, d) if step.sweep.label else "", "color": color,
+                    "segments": clip(inside, y_range)}]
+
+    walk_data = None
+    if walk is not None:
+        for i, (x, y) in enumerate(stops):
+            if not (x_range[0] <= x <= x_range[1] and y_range[0] <= y <= y_range[1]):
+                raise PlanError(-1, f"step {i + 1} of the descent, at {walk.by} = {x:.4g} (loss {y:.4g}), lies outside the plot; "
+                                "widen x and y (or the sweep's range)", ("descent",))
+        keep = list(range(len(stops)))
+        if len(keep) > MAX_STOPS:
+            keep = keep[:MAX_STOPS - 1] + [len(stops) - 1]
+        legs = []
+        for a, b in zip(keep, keep[1:]):
+            leg: list[list[float]] = []
+            for k in range(a, b):
+                leg += [[x, y] for x, y in walk.legs[k]]
+            legs.append(leg)
+        y_name = fill(step.y_label, ctx.values, d) if step.y_label else walk.of
+        used = {color, ctx.lesson.theme.accent}
+        out_stops = []
+        for k in keep:
+            x, y = stops[k]
+            rx, tx = _shown(x, d)
+            ry, ty = _shown(y, d)
+            out_stops.append({"x": x, "y": y, "label": f"{walk.by} {rx} {tx}, {y_name} {ry} {ty}", "cues": []})
+        walk_data = {"color": next((c for c in PALETTE if c not in used), ctx.lesson.theme.text), "stops": out_stops,
+                     "legs": legs, "cues": [step.walk_cue] if step.walk_cue else []}
+    return {
+        "x_axis": {"range": x_range, "ticks": ticks(*x_range, 6),
+                   "label": fill(step.x_label, ctx.values, d) if step.x_label else curve.by},
+        "y_axis": {"range": y_range, "ticks": ticks(*y_range, 4),
+                   "label": fill(step.y_label, ctx.values, d) if step.y_label else curve.of},
+        "curves": data_curves,
+        "points": [],
+        "tangent": None,
+        "walk": walk_data,
+    }

@@ -1,0 +1,316 @@
+"""The script's computations beyond the one example: named parameters, several examples, losses, gradients,
+sweeps, gradient descent and derived values (``parameters:``, ``data:``, ``examples:``, ``losses:``,
+``gradients:``, ``sweeps:``, ``descents:``, ``define:``).
+
+The models (validated by pydantic), the checks that need the whole script (names that must exist, at
+FILE:LINE:COL) and the placeholder names they add are here; the numbers are computed by
+:mod:`lesson.computations` with the math core.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from lesson import expr
+from lesson.script import limits
+from lesson.script.parts import Finite, Identifier, NodeName, Strict, Weight
+
+if TYPE_CHECKING:
+    from lesson.script.model import Lesson
+
+Kind = Literal["number", "integer", "word"]
+Where = tuple  # a path below the script's top level
+LOSS_NAMES = ("cross_entropy", "squared_residuals")
+DataField = Annotated[str, Field(min_length=1, max_length=limits.DATA_FIELD_CHARS)]
+Node = Annotated[int | NodeName, Field(description="a node: its number from 1, a class name (output layer), a node's name (hidden layer) or an input's name")]
+# the dotless placeholder names, and the first parts of the dotted ones, that a name given in the script may not take
+RESERVED = frozenset({
+    "prediction", "exp_sum", "softmax_sum", "n_classes", "observed", "p_observed", "cross_entropy", "input", "raw_input",
+    "hidden", "sum", "raw", "argmax", "softmax", "exp", "threshold", "label", "jacobian", "trained", "example", "parameters",
+    "sentence", *expr.FUNCTIONS,
+})
+STEP_FIELDS = ("value", "loss", "gradient", "step", "new_value")
+
+
+class ParameterSpec(Strict):
+    """One weight or bias of the network, by layer (from 1) and node."""
+
+    layer: Annotated[int, Field(ge=1, le=3, description="the layer, from 1 (the first layer after the inputs)")]
+    bias: Node | None = Field(None, description="the bias of this node of the layer")
+    weight: tuple[Node, Node] | None = Field(None, description="[node, node below]: the weight into the node from the node (or input) below")
+    value: Weight | None = Field(
+        None, description="a value replacing the network's own for every number the lesson shows")
+
+    @model_validator(mode="after")
+    def _one_of(self) -> ParameterSpec:
+        if (self.bias is None) == (self.weight is None):
+            raise ValueError("name either a bias (bias: node) or a weight (weight: [node, node below])")
+        return self
+
+
+class DataSource(Strict):
+    """The data set examples are picked from."""
+
+    file: Annotated[str, Field(min_length=1, max_length=limits.PATH_CHARS)] = Field(
+        "iris", description="'iris' (shipped) or a CSV file inside the lesson script's folder")
+    columns: dict[str, DataField] = Field(description="input name -> column holding its raw value")
+    label_column: DataField = "species"
+
+
+class ExampleSpec(Strict):
+    """A named example: its inputs ``scaled`` or ``raw`` with its observed ``label``, or a row of ``data:`` picked by
+    ``row`` (its number, from 1) or ``where`` (the ``nth`` row whose columns hold these values)."""
+
+    scaled: dict[str, Finite] | None = None
+    raw: dict[str, Finite] | None = None
+    label: str | None = Field(None, description="the observed class (given with scaled or raw)")
+    row: Annotated[int, Field(ge=1, le=limits.DATA_ROWS)] | None = Field(None, description="a row of data:, from 1")
+    where: dict[str, DataField | float] | None = Field(None, description="{column: value}: the first (or nth) row that holds these values")
+    nth: Annotated[int, Field(ge=1, le=limits.DATA_ROWS)] = 1
+
+    @model_validator(mode="after")
+    def _one_of(self) -> ExampleSpec:
+        given = [k for k in ("scaled", "raw", "row", "where") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("give the example as scaled or raw inputs (with label), or as a row of data: (row or where)"
+                             + (f"; not {' and '.join(given)}" if given else ""))
+        if self.label is not None and given[0] in ("row", "where"):
+            raise ValueError("a row of data: has its label in the data's label column; leave label out")
+        if self.nth != 1 and self.where is None:
+            raise ValueError("nth counts the rows that match where:")
+        return self
+
+
+class LossSpec(Strict):
+    loss: Literal[LOSS_NAMES] = Field("cross_entropy", description="cross_entropy (−log p of the observed class) or "  # type: ignore[valid-type]
+                                      "squared_residuals (the sum over the classes of (observed − p)², observed 1 or 0)")
+    examples: list[Identifier] | None = Field(None, min_length=1, max_length=limits.EXAMPLES_MAX,
+                                              description="the examples it adds up (default: all of them)")
+
+
+class GradientSpec(Strict):
+    of: Identifier = Field(description="a loss of losses:")
+    by: Identifier = Field(description="a parameter of parameters:")
+
+
+class SweepSpec(Strict):
+    of: Annotated[str, Field(max_length=limits.KEY_CHARS)] = Field(
+        description="a loss of losses:, or an output of one example such as example.flower.softmax.setosa")
+    by: Identifier = Field(description="a parameter of parameters:")
+    range: tuple[Finite, Finite] = Field(description="[low, high] of the parameter")
+
+    @model_validator(mode="after")
+    def _increases(self) -> SweepSpec:
+        if not self.range[0] < self.range[1]:
+            raise ValueError(f"range must be [low, high] with low < high, got {list(self.range)}")
+        return self
+
+
+class DescentSpec(Strict):
+    of: Identifier = Field(description="a loss of losses:")
+    by: Identifier = Field(description="a parameter of parameters:")
+    start: Finite | None = Field(None, description="the parameter's first value (default: its value in the network)")
+    learning_rate: Annotated[float, Field(gt=0, le=100)]
+    steps: Annotated[int, Field(ge=1, le=limits.DESCENT_STEPS_MAX)] | None = Field(None, description="take this many steps")
+    until: Annotated[float, Field(gt=0, le=1)] | None = Field(None, description="or stop after the first step smaller than this")
+
+    @model_validator(mode="after")
+    def _how_long(self) -> DescentSpec:
+        if self.steps is None and self.until is None:
+            raise ValueError("say how long to descend: steps (a number of steps), until (a step size to stop below), or both")
+        return self
+
+
+Definition = Annotated[str, Field(min_length=1, max_length=expr.MAX_LENGTH)]
+
+
+def listed_steps(spec: DescentSpec) -> list[str]:
+    """The step numbers of a descent that have placeholders: 1..steps (at most DESCENT_LISTED), then 'last'."""
+    count = min(spec.steps or limits.DESCENT_LISTED, limits.DESCENT_LISTED)
+    return [str(n) for n in range(1, count + 1)] + ["last"]
+
+
+def uses_computations(lesson: Lesson) -> bool:
+    return any(getattr(lesson, k) for k in ("parameters", "examples", "losses", "gradients", "sweeps", "descents", "define"))
+
+
+def kinds(lesson: Lesson) -> dict[str, Kind]:
+    """The placeholder names the computations add (names known from the script alone)."""
+    out: dict[str, Kind] = {}
+    net = lesson.network
+    if net is None:
+        return out
+    out.update(dict.fromkeys(("parameters.weights", "parameters.biases", "parameters.total"), "integer"))
+    classes = [c.name for c in net.classes]
+    for name in lesson.parameters:
+        out[name] = "number"
+    for e, spec in lesson.examples.items():
+        at = f"example.{e}."
+        for i in net.inputs:
+            out[f"{at}input.{i.name}"] = out[f"{at}raw_input.{i.name}"] = "number"
+        for c in classes:
+            out.update(dict.fromkeys((f"{at}raw.{c}", f"{at}softmax.{c}", f"{at}exp.{c}"), "number"))
+        out.update({f"{at}prediction": "word", f"{at}observed": "word", f"{at}p_observed": "number",
+                    f"{at}cross_entropy": "number", f"{at}squared_residuals": "number"})
+        if spec.row is not None or spec.where is not None:
+            out[f"{at}row"] = "integer"
+    for name, loss in lesson.losses.items():
+        out[name] = "number"
+        out[f"{name}.count"] = "integer"
+        for e in loss.examples or list(lesson.examples):
+            out[f"{name}.{e}"] = "number"
+    for name, g in lesson.gradients.items():
+        out[name] = "number"
+        loss = lesson.losses.get(g.of)
+        for e in (loss.examples or list(lesson.examples)) if loss else []:
+            out[f"{name}.{e}"] = "number"
+    for name in lesson.sweeps:
+        out[f"{name}.min"] = out[f"{name}.argmin"] = "number"
+    for name, d in lesson.descents.items():
+        out.update({f"{name}.start": "number", f"{name}.learning_rate": "number", f"{name}.final": "number",
+                    f"{name}.final_loss": "number", f"{name}.steps": "integer"})
+        for n in listed_steps(d):
+            out.update(dict.fromkeys((f"{name}.{n}.{f}" for f in STEP_FIELDS), "number"))
+    for name in lesson.define:
+        out[name] = "number"
+    return out
+
+
+def _node(node: int | str, names: list[str], what: str) -> tuple[int | None, str | None]:
+    """A node given by number (from 1) or name: its index, or why not."""
+    if isinstance(node, int):
+        if 1 <= node <= len(names):
+            return node - 1, None
+        return None, f"{what} has {len(names)} nodes; {node} is not one of 1..{len(names)}"
+    if node in names:
+        return names.index(node), None
+    from lesson.script.load import one_of
+
+    return None, f"{what} has no node {node!r}{one_of(node, names, 'nodes')}"
+
+
+def parameter_index(lesson: Lesson, spec: ParameterSpec) -> tuple[tuple[int, str, int, int] | None, list[tuple[Where, str]]]:
+    """``(layer, kind, row, column)`` counted from 0, or the problems (with their place below the parameter)."""
+    net = lesson.network
+    assert net is not None
+    if spec.layer > len(net.layers):
+        return None, [(("layer",), f"the network has {len(net.layers)} layers; there is no layer {spec.layer}")]
+    k = spec.layer - 1
+    layer = net.layers[k]
+    last = k == len(net.layers) - 1
+    rows = [c.name for c in net.classes] if last else list(layer.nodes or [str(n + 1) for n in range(len(layer.weights))])
+    if k == 0:
+        below = [i.name for i in net.inputs]
+    else:
+        prev = net.layers[k - 1]
+        below = list(prev.nodes or [str(n + 1) for n in range(len(prev.weights))])
+    what = f"layer {spec.layer}" + (" (the outputs)" if last else "")
+    if spec.bias is not None:
+        row, why = _node(spec.bias, rows, what)
+        return ((k, "bias", row, 0), []) if why is None else (None, [(("bias",), why)])
+    assert spec.weight is not None
+    row, why = _node(spec.weight[0], rows, what)
+    col, why2 = _node(spec.weight[1], below, "the inputs" if k == 0 else f"layer {spec.layer - 1}")
+    problems = [(("weight", 0), why)] if why else []
+    problems += [(("weight", 1), why2)] if why2 else []
+    return ((k, "weight", row, col), []) if not problems else (None, problems)  # type: ignore[return-value]
+
+
+def check(lesson: Lesson) -> list[tuple[Where, str, bool]]:
+    """Names that must exist, and must not clash: ``(where, message, at the key)``."""
+    from lesson.script.load import one_of
+
+    out: list[tuple[Where, str, bool]] = []
+    sections = ("parameters", "examples", "losses", "gradients", "sweeps", "descents", "define")
+    if lesson.network is None:
+        return [((s,), f"'{s}' needs a network: section to compute with", True) for s in sections if getattr(lesson, s)]
+    net = lesson.network
+    inputs = [i.name for i in net.inputs]
+    classes = [c.name for c in net.classes]
+    seen: dict[str, str] = {}
+    for section in ("parameters", "losses", "gradients", "sweeps", "descents", "define"):
+        for name in getattr(lesson, section):
+            if name in RESERVED:
+                out.append(((section, name), f"{name!r} is a name the lesson already uses; choose another", True))
+            elif name in seen:
+                out.append(((section, name), f"{name!r} is already the name of one of {seen[name]}; choose another", True))
+            seen.setdefault(name, section)
+    for name, spec in lesson.parameters.items():
+        out += [(("parameters", name, *w), msg, False) for w, msg in parameter_index(lesson, spec)[1]]
+    if lesson.data is not None:
+        for name in lesson.data.columns:
+            if name not in inputs:
+                out.append((("data", "columns", name), f"unknown input {name!r}{one_of(name, inputs, 'inputs')}", True))
+        for name in inputs:
+            if name not in lesson.data.columns:
+                out.append((("data", "columns"), f"missing the column for input {name!r}", False))
+    for e, ex in lesson.examples.items():
+        at = ("examples", e)
+        given = ex.scaled if ex.scaled is not None else ex.raw
+        if given is not None:
+            which = "scaled" if ex.scaled is not None else "raw"
+            for name in given:
+                if name not in inputs:
+                    out.append(((*at, which, name), f"unknown input {name!r}{one_of(name, inputs, 'inputs')}", True))
+            for name in inputs:
+                if name not in given:
+                    out.append(((*at, which), f"missing a value for input {name!r}", False))
+            if ex.label is None:
+                out.append((at, f"example {e!r} needs its observed class: label: <class>", True))
+            elif ex.label not in classes:
+                out.append(((*at, "label"), f"unknown class {ex.label!r}{one_of(ex.label, classes, 'classes')}", False))
+        elif lesson.data is None:
+            out.append((at, "an example picked by row or where needs a data: section (file, columns, label_column)", True))
+        elif ex.where is not None:
+            allowed = [lesson.data.label_column, *lesson.data.columns.values()]
+            for column in ex.where:
+                if column not in allowed:
+                    out.append(((*at, "where", column), f"filter on the label column or an input's column{one_of(column, allowed, 'columns')}", True))
+    examples = list(lesson.examples)
+    for name, loss in lesson.losses.items():
+        for i, e in enumerate(loss.examples or []):
+            if e not in lesson.examples:
+                out.append((("losses", name, "examples", i), f"unknown example {e!r}{one_of(e, examples, 'examples')}", False))
+        if not loss.examples and not examples:
+            out.append((("losses", name), "there are no examples to add up: add an examples: section", True))
+    for section in ("gradients", "sweeps", "descents"):
+        for name, spec in getattr(lesson, section).items():
+            if spec.by not in lesson.parameters:
+                out.append(((section, name, "by"), f"unknown parameter {spec.by!r}{one_of(spec.by, lesson.parameters, 'parameters')}", False))
+            if spec.of not in lesson.losses and not (section == "sweeps" and _output(spec.of, lesson)):
+                extra = " or an example's output such as example.<name>.softmax.<class>" if section == "sweeps" else ""
+                out.append(((section, name, "of"), f"unknown loss {spec.of!r}{one_of(spec.of, lesson.losses, 'losses')}{extra}", False))
+    known = kinds(lesson)
+    from lesson.script import placeholders
+
+    known.update(placeholders.network_kinds(lesson) if lesson.example is not None else {})
+    earlier: list[str] = [k for k in known if k not in lesson.define]
+    for name, text in lesson.define.items():
+        try:
+            tree = expr.parse(text, sums=True)
+        except expr.ParseError as exc:
+            out.append((("define", name), f"{exc.message} (at character {exc.offset + 1})", False))
+            continue
+        numbers = [k for k in earlier if known.get(k) == "number"]  # sums add numbers, not counts
+        for prefix in expr.patterns(tree):
+            if not expr.matching(prefix, numbers):
+                out.append((("define", name), f"sum({prefix}.*) adds nothing: no value is named {prefix}.<something>", False))
+        for used in expr.names(tree):
+            if used not in known:
+                out.append((("define", name), f"unknown name {used!r}{one_of(used, sorted(known), 'names')}", False))
+            elif used in lesson.define and used not in earlier:
+                out.append((("define", name), f"{used!r} is defined later (or is this value itself): define it first", False))
+            elif known[used] == "word":
+                out.append((("define", name), f"{used!r} is a word, not a number", False))
+        earlier.append(name)
+    return out
+
+
+def _output(name: str, lesson: Lesson) -> bool:
+    """Whether ``name`` is an example's output a sweep may follow: example.<e>.raw.<class> or .softmax.<class>."""
+    parts = name.split(".")
+    net = lesson.network
+    return (net is not None and len(parts) == 4 and parts[0] == "example" and parts[1] in lesson.examples
+            and parts[2] in ("raw", "softmax") and parts[3] in [c.name for c in net.classes])

@@ -1,0 +1,314 @@
+"""A network as a column of blocks, each as wide as its filters, with shapes and counts from the plan.
+
+Top to bottom: the input, conv1, the groups ("× N"), the head, and the total. A row's counts appear at its cues;
+a block of a group can be opened beside the diagram (its layers, the shortcut, the +); the network can be
+widened one k at a time, the blocks growing and every text replaced by the plan's text for that k.
+"""
+
+from __future__ import annotations
+
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Arrow,
+    Circle,
+    FadeIn,
+    FadeOut,
+    FadeTransform,
+    GrowFromCenter,
+    LaggedStart,
+    Line,
+    ManimColor,
+    Rectangle,
+    RoundedRectangle,
+    Transform,
+    VGroup,
+)
+
+from scenes import style
+from scenes.base import StepScene
+from scenes.table import sit
+
+PITCH = 0.6  # the least from one row's middle to the next (more when the area is taller than the rows need)
+MAX_PITCH = 0.85  # the most
+BLOCK_RATIO = 0.63  # a block's height, in row pitches
+PAD = 0.3  # above the heading row and below the last row, in units (before the diagram is scaled)
+GAP = 0.4  # between columns
+BLOCK_WIDTH = 4.2  # the widest block (the most filters)
+BLOCK_WIDTH_BESIDE = 2.6  # when a block is opened beside the diagram
+MIN_WIDTH = 0.05  # a block of very few filters stays visible
+SIZE = style.SMALL  # the least text size; larger (up to SIZE_MAX) when the width allows
+SIZE_MAX = style.LABEL
+WIDEN_STEP = 0.55  # seconds per value of k
+
+
+class ArchitectureScene(StepScene):
+    def draw(self) -> None:
+        d = self.step.data
+        self.block_open = d["block"] is not None
+        states = d["states"]
+        show = d["show"]
+        n_rows = len(d["rows"])
+        columns = [key for key in ("shape", "params", "mult_adds") if show[{"shape": "shapes"}.get(key, key)]]
+        shown_counts = [key for key in columns if key != "shape"]
+        area = self.area
+        room = area.width * (0.58 if self.block_open else 1.0)
+        block_w = BLOCK_WIDTH_BESIDE if self.block_open else BLOCK_WIDTH
+        # the text size: as large as the width allows (texts grow with it, the blocks and gaps do not)
+        self.size = SIZE
+        fixed, texts = self._widths(d, states, columns, block_w)
+        self.size = int(max(SIZE, min(SIZE_MAX, SIZE * (room - fixed) / texts)))
+        widths = self._widths(d, states, columns, block_w)
+        width_factor = min(1.0, room / sum(widths))
+        # the row pitch: the rows fill the area's height (at the scale the width leaves), between PITCH and MAX_PITCH
+        total_row = bool(shown_counts)
+        units = n_rows + 1 + (1.15 if total_row else 0.0)  # from the heading row's middle to the last row's
+        pitch = min(MAX_PITCH, max(PITCH, (area.height / width_factor - 2 * PAD) / units))
+        self.pitch = pitch
+        size = self.size
+
+        # every text of every state is made first: columns are as wide as their widest text in any state
+        self.made = [self._texts(s) for s in states]
+        labels = [self.text(r["label"], size, color=self.theme.muted) for r in d["rows"]]
+        input_label = self.text(d["input"]["label"], size, color=self.theme.muted)
+        total_label = self.text(d["total"], size, color=self.theme.muted)
+        repeats = [self.text(r["repeat"], size) if r["repeat"] else None for r in d["rows"]]
+        heads = {key: self.text(d["headings"][key], size, color=self.theme.muted) for key in ("shape", "params", "mult_adds")}
+        input_shape = self.text(d["input"]["shape"], size)
+
+        label_w = max(m.width for m in [*labels, input_label, total_label])
+        repeat_w = max((m.width for m in repeats if m is not None), default=0.0)
+        widths = {}
+        for key in columns:
+            texts = [heads[key]] + [t for made in self.made for t in made[key]] + [made[f"total_{key}"] for made in self.made if key != "shape"]
+            if key == "shape":
+                texts.append(input_shape)
+            widths[key] = max(t.width for t in texts)
+        # x of each column's right edge (texts are right-aligned in their column; labels end at label_w)
+        x = label_w + GAP
+        self.block_center = x + block_w / 2
+        self.block_w = block_w
+        x += block_w + GAP / 2
+        repeat_left = x
+        x += repeat_w + GAP
+        right = {}
+        for key in columns:
+            x += widths[key]
+            right[key] = x
+            x += GAP
+        self.right = right
+        total_w = x - GAP
+        ys = [-(r + 2) * pitch for r in range(n_rows)]  # rows of stages; header at 0, input at -pitch, total below
+        self.ys = ys
+        total_y = ys[-1] - 1.15 * pitch
+        bottom_y = total_y if total_row else ys[-1]
+
+        digit = self.text("0", size).height
+
+        def place_right(m, key, y):
+            return sit(m.move_to([right[key], y, 0], aligned_edge=RIGHT), y, digit)
+
+        for m, y in zip(labels, ys):
+            sit(m.move_to([label_w, y, 0], aligned_edge=RIGHT), y, digit)
+        sit(input_label.move_to([label_w, -pitch, 0], aligned_edge=RIGHT), -pitch, digit)
+        sit(total_label.move_to([label_w, total_y, 0], aligned_edge=RIGHT), total_y, digit)
+        for m, y in zip(repeats, ys):
+            if m is not None:
+                sit(m.move_to([repeat_left, y, 0], aligned_edge=LEFT), y, digit)
+        for key in columns:
+            place_right(heads[key], key, 0.0)
+        if "shape" in right:
+            place_right(input_shape, "shape", -pitch)
+        for made in self.made:
+            for key in columns:
+                for m, y in zip(made[key], ys):
+                    place_right(m, key, y)
+                if key != "shape":
+                    place_right(made[f"total_{key}"], key, total_y)
+            sit(made["name"].move_to([self.block_center, 0, 0]), 0.0, digit)
+            sit(made["k"], 0.0, digit).align_to([label_w, 0, 0], RIGHT)
+        self.blocks = [self._block(f, y, states[0]) for f, y in zip([r["filters"] for r in states[0]["rows"]], ys)]
+        rule = Line([0, total_y + 0.55 * pitch, 0], [total_w, total_y + 0.55 * pitch, 0], color=ManimColor(self.theme.muted))
+        rule.set_stroke(width=1.5, opacity=0.7)
+        self.total_row = VGroup(rule, total_label, *(heads[k] for k in shown_counts))  # go with the counts when a block opens
+        # an invisible frame of the whole diagram (its corners), so that it is placed as one
+        corners = Line([0, PAD, 0], [total_w, bottom_y - PAD, 0]).set_opacity(0)
+        first = self.made[0]
+        diagram = VGroup(corners, *labels, input_label, *[m for m in repeats if m is not None],
+                         *heads.values(), input_shape, *self.blocks,
+                         *[m for made in self.made for key in columns for m in made[key]],
+                         *[made["name"] for made in self.made], *[made["k"] for made in self.made])
+        if total_row:  # (a diagram without counts has no total: its row is not kept)
+            diagram.add(total_label, rule, *[made[f"total_{key}"] for made in self.made for key in shown_counts])
+        factor = min(1.0, room / corners.width, area.height / corners.height)
+        diagram.scale(factor)
+        diagram.move_to([area.left + room / 2, area.center[1], 0])
+        self.factor = factor
+        self.block_center_x = self.blocks[0].get_center()[0]
+
+        # the picture, in order: headings and the input, the blocks with their labels and shapes, the counts
+        intro = [FadeIn(first["name"]), FadeIn(input_label), *(FadeIn(heads[k]) for k in columns)]
+        if "shape" in right:
+            intro.append(FadeIn(input_shape))
+        self.play(*intro, run_time=style.QUICK)
+        grow = []
+        for i, block in enumerate(self.blocks):
+            parts = [GrowFromCenter(block), FadeIn(labels[i])]
+            if repeats[i] is not None:
+                parts.append(FadeIn(repeats[i]))
+            if "shape" in right:
+                parts.append(FadeIn(first["shape"][i]))
+            grow.append(parts)
+        self.play(LaggedStart(*(a for parts in grow for a in parts), lag_ratio=0.08), run_time=style.SLOW)
+        rows = d["rows"]
+        waiting = [i for i, r in enumerate(rows) if r["cues"]]
+        now = [first[k][i] for k in shown_counts for i in range(n_rows) if i not in waiting]
+        total_now = not d["total_cues"]
+        if now or (total_now and shown_counts):
+            parts = [FadeIn(m) for m in now]
+            if total_now and shown_counts:
+                parts += [FadeIn(rule), FadeIn(total_label), *(FadeIn(first[f"total_{k}"]) for k in shown_counts)]
+            self.play(*parts, run_time=style.QUICK)
+        order = sorted(waiting, key=lambda i: min(self._cue_at(c) for c in rows[i]["cues"]))
+        for i in order:
+            self.cue(*rows[i]["cues"], ahead=style.QUICK)
+            if shown_counts:
+                self.play(*(FadeIn(first[k][i], shift=0.1 * LEFT) for k in shown_counts),
+                          self.blocks[i].animate.set_stroke(ManimColor(self.theme.accent), width=3), run_time=style.QUICK)
+        if not total_now and shown_counts:
+            self.cue(*d["total_cues"], ahead=style.QUICK)
+            self.play(FadeIn(rule), FadeIn(total_label), *(FadeIn(first[f"total_{k}"]) for k in shown_counts), run_time=style.QUICK)
+        if len(states) > 1:
+            self.widen(states, columns, shown_counts)
+        if self.block_open:
+            self.open_block(d["block"], shown_counts, columns)
+
+    # ------------------------------------------------------------ parts
+    def _texts(self, state: dict) -> dict:
+        size = self.size
+        made = {
+            "name": self.text(state["name"], size + 4, color=self.theme.accent),
+            "k": self.text(state["k"], size + 4, color=self.theme.accent),
+            "shape": [self.text(r["shape"], size) for r in state["rows"]],
+            "params": [self.text(r["params"], size) for r in state["rows"]],
+            "mult_adds": [self.text(r["mult_adds"], size) for r in state["rows"]],
+            "total_params": self.text(state["params"], size, color=self.theme.accent),
+            "total_mult_adds": self.text(state["mult_adds"], size, color=self.theme.accent),
+        }
+        return made
+
+    def _widths(self, d: dict, states: list[dict], columns: list[str], block_w: float) -> tuple[float, float]:
+        """The diagram's width at the text size ``self.size``: the part that does not grow with the text (the
+        blocks and the gaps) and the part that does (the label column, the "× N" column and the text columns)."""
+        size = self.size
+
+        def widest(strings: list[str]) -> float:
+            return max((self.text(t, size).width for t in dict.fromkeys(strings) if t), default=0.0)
+
+        label_w = widest([r["label"] for r in d["rows"]] + [d["input"]["label"], d["total"]])
+        repeat_w = widest([r["repeat"] for r in d["rows"]])
+        cols = 0.0
+        for key in columns:
+            strings = [d["headings"][key]] + [r[key] for s in states for r in s["rows"]]
+            strings += [s[key] for s in states] if key != "shape" else [d["input"]["shape"]]
+            cols += widest(strings)
+        fixed = GAP + block_w + GAP / 2 + GAP + GAP * len(columns) - (GAP if columns else 0.0)
+        return fixed, label_w + repeat_w + cols
+
+    def _width(self, filters: int) -> float:
+        return max(MIN_WIDTH, self.block_w * filters / self.step.data["max_filters"])
+
+    def _block(self, filters: int, y: float, state: dict) -> Rectangle:
+        rect = Rectangle(width=self._width(filters), height=BLOCK_RATIO * self.pitch)
+        rect.set_fill(ManimColor(self.theme.accent), opacity=0.35).set_stroke(ManimColor(self.theme.text), width=1.5)
+        return rect.move_to([self.block_center, y, 0])
+
+    def _cue_at(self, name: str) -> int:
+        return next((token for cue, token in self.step.cues if cue == name), 10**9)
+
+    def widen(self, states: list[dict], columns: list[str], shown: list[str]) -> None:
+        """From the first k to the last: the blocks grow to their new widths, every text becomes the next state's."""
+        d = self.step.data
+        self.cue(*d["widen_cues"])
+        k_label = self.made[0]["k"]
+        self.play(FadeIn(k_label), run_time=style.QUICK)
+        current = self.made[0]
+        for s in range(1, len(states)):
+            nxt = self.made[s]
+            label = nxt["k"]
+            # numbers cross-fade in place (a glyph morphing into another reads as neither); the blocks stretch
+            anims = [FadeTransform(k_label, label, stretch=False), FadeTransform(current["name"], nxt["name"], stretch=False)]
+            for i, block in enumerate(self.blocks):
+                target = block.copy().stretch_to_fit_width(self._width(states[s]["rows"][i]["filters"]) * self.factor)
+                target.move_to(block.get_center())
+                anims.append(Transform(block, target))
+            for key in columns:
+                for m, new in zip(current[key], nxt[key]):
+                    anims.append(FadeTransform(m, new, stretch=False))
+            for key in shown:
+                anims.append(FadeTransform(current[f"total_{key}"], nxt[f"total_{key}"], stretch=False))
+            self.play(*anims, run_time=WIDEN_STEP)
+            current, k_label = nxt, label
+
+    def open_block(self, spec: dict, shown: list[str], columns: list[str]) -> None:
+        """The first block of a group beside the diagram: its layers top to bottom, the shortcut, and the +."""
+        d = self.step.data
+        self.cue(*d["block_cues"])
+        first = self.made[0]
+        fading = [first[k][i] for k in shown for i in range(len(d["rows"]))] + [first[f"total_{k}"] for k in shown]
+        if shown:  # the total's rule and label and the counts' headings go with them (the rule would run under the block)
+            fading += list(self.total_row)
+        row = spec["row"]
+        accent = ManimColor(self.theme.accent)
+        boxes = VGroup()
+        for text in spec["layers"]:
+            t = self.text(text, self.size)
+            box = RoundedRectangle(corner_radius=0.08, width=max(t.width + 0.35, 1.2), height=t.height + 0.22)
+            box.set_stroke(ManimColor(self.theme.text), width=1.5).set_fill(ManimColor(self.theme.background), opacity=0.0)
+            t.move_to(box)
+            boxes.add(VGroup(box, t))
+        boxes.arrange(DOWN, buff=0.2)
+        plus = VGroup(Circle(radius=0.17).set_stroke(accent, width=2.5),
+                      Line(0.11 * LEFT, 0.11 * RIGHT).set_stroke(accent, width=2.5),
+                      Line(0.11 * DOWN, 0.11 * UP).set_stroke(accent, width=2.5))
+        plus.next_to(boxes, DOWN, buff=0.25)
+        links = VGroup(*(Arrow(a.get_bottom(), b.get_top(), buff=0.02, stroke_width=2, max_tip_length_to_length_ratio=0.3,
+                               color=ManimColor(self.theme.muted)) for a, b in zip(boxes[:-1], boxes[1:])))
+        links.add(Arrow(boxes[-1].get_bottom(), plus.get_top(), buff=0.02, stroke_width=2, max_tip_length_to_length_ratio=0.3,
+                        color=ManimColor(self.theme.muted)))
+        heading = self.text(spec["heading"], self.size, color=accent)
+        # the shortcut: from above the first layer (or after the shared BN-ReLU) round the right side into the +
+        k = spec["shortcut_from"]
+        start_y = (boxes[0].get_top()[1] + 0.12) if k == 0 else (boxes[k - 1].get_bottom()[1] + boxes[k].get_top()[1]) / 2
+        side_x = boxes.get_right()[0] + 0.45
+        path = VGroup(Line([boxes.get_center()[0], start_y, 0], [side_x, start_y, 0]),
+                      Line([side_x, start_y, 0], [side_x, plus.get_center()[1], 0]),
+                      Arrow([side_x, plus.get_center()[1], 0], plus.get_right(), buff=0.0, stroke_width=2, tip_length=0.14,
+                            max_tip_length_to_length_ratio=0.5))
+        path.set_color(accent).set_stroke(width=2)
+        parts = VGroup(boxes, links, plus, path)
+        if spec["shortcut"]:
+            t = self.text(spec["shortcut"], self.size - 2, color=accent)
+            box = RoundedRectangle(corner_radius=0.08, width=t.width + 0.3, height=t.height + 0.2).set_stroke(accent, width=1.5)
+            box.set_fill(ManimColor(self.theme.background), opacity=1.0)
+            t.move_to(box)
+            sc = VGroup(box, t).move_to([side_x, (start_y + plus.get_center()[1]) / 2, 0])
+            parts.add(sc)
+        heading.next_to(parts, UP, buff=0.3)
+        panel = VGroup(heading, parts)
+        area = self.area
+        if "shape" in columns:  # right of the shapes, which stay
+            left = max(m.get_right()[0] for m in first["shape"]) + 0.6
+        else:
+            left = self.block_center_x + self.block_w * self.factor / 2 + 1.0
+        self.fit(panel, area.right - left, area.height)
+        panel.move_to([(left + area.right) / 2, area.center[1], 0])
+        marker = self.blocks[row]
+        anims = [FadeOut(m) for m in fading]
+        anims.append(marker.animate.set_stroke(accent, width=3.5))
+        self.play(*anims, run_time=style.QUICK)
+        self.play(FadeIn(heading), LaggedStart(*(FadeIn(b, shift=0.1 * DOWN) for b in boxes), lag_ratio=0.25), run_time=style.NORMAL)
+        self.play(FadeIn(links), FadeIn(plus), run_time=style.QUICK)
+        self.play(*(FadeIn(p) for p in parts[3:]), run_time=style.NORMAL)
