@@ -183,6 +183,7 @@ def build(
             "files": package.files_list(files),
             "numbers": numbers.to_json(),
             "shown": package.shown(plan, numbers),
+            "equations": package.equations(plan),
         }
         manifest_path = stage / f"{name}.json"
         manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

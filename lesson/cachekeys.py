@@ -21,7 +21,8 @@ SHARED_SCENE_CODE = ("__init__.py", "base.py", "layout.py", "style.py")  # in sc
 # the renderer's modules whose source changes a step's pixels or its clips: drawing it with Manim (and the patches
 # of Manim), encoding its stills, laying its holds out for a timing, joining its clips
 PIXEL_CODE = ("draw.py", "manim_adapter.py", "frames.py", "timing.py", "mux.py", "replay.py")
-STEP_FIELDS_NOT_DRAWN = ("index", "narration", "tokens", "spoken", "cues", "audio")  # scenes get the voice's timing instead
+# scenes get the voice's timing instead of the words; the equations are read from the data they are drawn from
+STEP_FIELDS_NOT_DRAWN = ("index", "narration", "tokens", "spoken", "cues", "audio", "equations")
 
 
 def code_version(kind: str) -> str:
@@ -59,7 +60,7 @@ def drawing_key(step: StepPlan, style: Style, quality: str, timing: StepTiming, 
 def step_key(step: StepPlan, style: Style, quality: str, timing: StepTiming, code: str) -> str:
     """What a step's video depends on: its drawing's inputs and the narration's timing."""
     doc = {
-        "step": dataclasses.asdict(step) | {"index": None},  # moving a step does not change its pixels
+        "step": dataclasses.asdict(step) | {"index": None, "equations": None},  # moving a step does not change its pixels
         "style": dataclasses.asdict(style),
         "quality": QUALITIES[quality],
         "timing": dataclasses.asdict(timing),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -64,6 +65,22 @@ def shown(plan: Plan, numbers: LessonNumbers) -> list[dict]:
             value = values[name]
             out.append({"step": step.id, "placeholder": name, "shown": step.tokens[i], "value": value if not isinstance(value, np.generic) else value.item()})
     return out
+
+
+def equations(plan: Plan) -> list[dict]:
+    """Every equation the video shows, per step, so that anyone can check its arithmetic without this project:
+    ``expression`` is plain ASCII with the operands exactly as shown (decimal numbers, + - * / ^, parentheses,
+    exp, log, relu, softplus, sigmoid), ``relation`` "=" or "≈", ``result`` one number as shown."""
+    return [
+        {"step": step.id, "shown": _typeset(f"{expression} {relation} {result}"), "expression": expression,
+         "relation": relation, "result": result}
+        for step in plan.steps for expression, relation, result in step.equations
+    ]
+
+
+def _typeset(ascii_text: str) -> str:
+    """The equation as a reader sees it: a real minus sign and × for the ASCII - and *."""
+    return re.sub(r"(?<![eE])-", "\u2212", ascii_text).replace(" * ", " \u00d7 ").replace("*", "\u00d7")
 
 
 def files_list(files: list[Path]) -> list[dict]:

@@ -40,6 +40,8 @@ class StepPlan:
     spoken: tuple[str, ...] = ()  # each token as the voice reads it ("−0.44" → "minus zero point four four")
     cues: tuple[tuple[str, int], ...] = ()  # (placeholder name, index of the token where its value is spoken)
     audio: str | None = None  # a recording of the narration, an absolute path
+    # every equation the step shows, as (expression, relation, result) in plain ASCII with the operands as shown
+    equations: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)

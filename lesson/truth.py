@@ -24,11 +24,13 @@ what a reader of the manifest can do with ``expression``, ``relation`` and ``res
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import itertools
 import math
 import numbers
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import (
     ROUND_HALF_UP,
@@ -68,6 +70,28 @@ MAX_SIGNIFICANT = 12
 MAX_DECIMALS = 12
 PRECISION = 100  # digits of the decimal arithmetic: exact for every sum and product a lesson shows
 MAX_INTEGER_POWER = 1000
+
+# the equations shown while a step is planned (see :func:`recording`), for the package's manifest
+_RECORDED: contextvars.ContextVar[list[Shown] | None] = contextvars.ContextVar("recorded", default=None)
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[list[Shown]]:
+    """Collect every equation :func:`show`, :func:`show_all` and :func:`chain` hand out inside the block (a chain
+    as one equation per stage: each stage against the shown result)."""
+    found: list[Shown] = []
+    token = _RECORDED.set(found)
+    try:
+        yield found
+    finally:
+        _RECORDED.reset(token)
+
+
+def _record(*shown: Shown) -> None:
+    found = _RECORDED.get()
+    if found is not None:
+        found.extend(shown)
+
 
 _RESULT = re.compile(r"(?P<number>[-\u2212]?[0-9]{1,30}(?:\.(?P<decimals>[0-9]{1,30}))?)(?P<percent>%?)")
 
@@ -448,7 +472,9 @@ def show(
     """``expression`` with its operands (``values``, true floats) and ``result`` (the true value; None:
     computed from ``values``) shown truthfully at ``decimals``. Names in ``exact`` are shown as typed.
     :class:`TruthError` if no precision up to ``decimals + extra`` (nor scientific notation) works."""
-    return _search([(expression, result)], values, decimals, exact, percent, extra)[0].shown
+    shown = _search([(expression, result)], values, decimals, exact, percent, extra)[0].shown
+    _record(shown)
+    return shown
 
 
 def show_all(
@@ -464,7 +490,9 @@ def show_all(
     operands (a name is shown the same way everywhere), the fewest at which every equation holds."""
     if not equations:
         return ()
-    return tuple(f.shown for f in _search(equations, values, decimals, exact, percent, extra))
+    shown = tuple(f.shown for f in _search(equations, values, decimals, exact, percent, extra))
+    _record(*shown)
+    return shown
 
 
 def chain(
@@ -503,4 +531,5 @@ def chain(
     out = Chain(tuple(links), found[0].shown.result, operands, found[0].shown.decimals, found[0].shown.significant)
     if not verify_chain([(link.expression, link.relation) for link in out.links], out.result):
         raise TruthError(f"the chain {out.equation} does not check", out.equation)
+    _record(*(f.shown for f in found))
     return out

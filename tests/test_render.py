@@ -210,6 +210,10 @@ def test_course_package_manifest_lists_files_chapters_and_numbers(default_render
             decimals = len(shown.split(".")[1]) if "." in shown else 0
             assert float(shown) == pytest.approx(round(item["value"] * scale, decimals), abs=1e-9), item
     assert manifest["numbers"]["softmax"]["setosa"] == pytest.approx(0.6871351050192344)
+    # every equation shown, re-checkable without this project (tests/test_equations_manifest.py checks them all)
+    assert {"step": "softmax", "shown": "4.18/6.08 \u2248 0.69", "expression": "4.18/6.08", "relation": "\u2248",
+            "result": "0.69"} in manifest["equations"]
+    assert {e["step"] for e in manifest["equations"]} >= {"softmax", "properties", "derivatives"}
     poster = Image.open(out.parent / f"{stem}.poster.png")
     assert poster.size == (854, 480)
     transcript = (out.parent / f"{stem}.transcript.md").read_text(encoding="utf-8")
