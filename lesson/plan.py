@@ -13,7 +13,7 @@ import bisect
 from pathlib import Path
 from typing import Any
 
-from lesson import kinds
+from lesson import kinds, truth
 from lesson.kinds import Context
 from lesson.numbers import LessonNumbers, compute
 from lesson.script.model import Lesson
@@ -26,14 +26,10 @@ from lesson.shown import (  # noqa: F401  (re-exported: the number texts every b
     MINUS,
     PlanError,
     fmt,
-    is_shown_exactly,
-    relation,
     rounded,
     short,
     shown_truthfully,
-    sum_to_one_decimals,
     tex,
-    tex_operand,
 )
 
 
@@ -71,12 +67,14 @@ def class_families(names: Any, classes: list[str]) -> list[str]:
 
 def panel(spec: Any, lesson: Lesson, values: Any, d: int) -> dict:
     """A side panel's text: its rows as the script gives them, then one row per class for ``each_class``."""
-    rows = [{"label": fill(r.label, values, d), "value": fill(r.value, values, d), "color": None} for r in spec.rows]
+    def filled(text: str) -> str:  # "-2.00" is drawn "−2.00": a minus sign, not a hyphen
+        return _SIGN.sub(MINUS, fill(text, values, d))
+
+    rows = [{"label": filled(r.label), "value": filled(r.value), "color": None} for r in spec.rows]
     if spec.each_class is not None and lesson.network is not None:
         for c in lesson.network.classes:
-            value = fill(f"{{{spec.each_class}.{c.name}}}", values, d)
-            rows.append({"label": c.label or c.name, "value": value.replace("-", MINUS), "color": c.color})
-    return {"heading": fill(spec.heading, values, d) if spec.heading else "", "rows": rows}
+            rows.append({"label": c.label or c.name, "value": filled(f"{{{spec.each_class}.{c.name}}}"), "color": c.color})
+    return {"heading": filled(spec.heading) if spec.heading else "", "rows": rows}
 
 
 def sentence_cues(tokens: list[str]) -> tuple[tuple[str, int], ...]:
@@ -97,7 +95,8 @@ def _step_plan(lesson: Lesson, nums: LessonNumbers, base: Path, index: int, step
     cues = tuple((name, bisect.bisect_right(starts, start) - 1) for name, start, _ in spans)
     cues += sentence_cues([t for t, _ in toks])
     try:
-        data = kinds.get(step.kind).build(step, Context(lesson, nums, d, values, base))
+        with truth.recording() as equations:
+            data = kinds.get(step.kind).build(step, Context(lesson, nums, d, values, base))
     except PlanError as exc:
         raise PlanError(index, exc.message, exc.where) from None
     if step.beside is not None:
@@ -113,4 +112,5 @@ def _step_plan(lesson: Lesson, nums: LessonNumbers, base: Path, index: int, step
         spoken=tuple(normalize.spoken(t) for t, _ in toks),
         cues=cues,
         audio=str((base / step.audio).resolve()) if step.audio else None,
+        equations=tuple(dict.fromkeys((e.expression, e.relation, e.result) for e in equations)),
     )

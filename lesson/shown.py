@@ -5,9 +5,7 @@ math core's values at the lesson's precision, and every shown computation is che
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Sequence
 
 from lesson import digits, truth
 from lesson.errors import LessonError
@@ -51,32 +49,4 @@ def shown_truthfully(expression: str, values: dict[str, float], result: float | 
         raise PlanError(-1, str(exc)) from None
 
 
-def tex_operand(text: str) -> str:
-    """An operand as :mod:`lesson.truth` shows it ("5.96e-11" included), for MathTex."""
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        return f"{mantissa} \\times 10^{{{int(exponent)}}}"
-    return text
-
-
 rounded = digits.rounded
-
-
-def is_shown_exactly(value: float, decimals: int) -> bool:
-    return math.isclose(rounded(value, decimals), value, rel_tol=0, abs_tol=1e-9)
-
-
-def relation(operands: Sequence[float], decimals_shown: int, result: float, decimals: int) -> str:
-    """"=" if every shown operand and the shown result are exact, else "≈"."""
-    exact = all(is_shown_exactly(v, decimals_shown) for v in operands) and is_shown_exactly(result, decimals)
-    return "=" if exact else "\u2248"
-
-
-def sum_to_one_decimals(values: Sequence[float], decimals: int) -> int | None:
-    """Decimals at which the rounded values visibly add up to exactly 1 (None if none up to +4)."""
-    for d in range(decimals, decimals + EXTRA_DECIMALS + 1):
-        if round(sum(rounded(v, d) for v in values), d + 2) == 1.0:
-            return d
-    return None
-
-

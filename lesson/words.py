@@ -42,9 +42,13 @@ TABLES: dict[str, dict[str, str]] = {
         "same_order": "same order",
         "values_rounded": "each value rounded",
         "add_up_to_one": "they add up to 1",
+        "between_0_and_1": "every value lies between 0 and 1",
         "start": "start {letter}: {accuracy} correct",
         "start_letters": "ABCD",
         "other_starts": "same {example}, different starting weights",
+        # softmax
+        "exp_column": "eᶻ",
+        "sum": "sum",
         # softmax_formula
         "i_meaning": "i: the class we look at",
         "j_meaning": "j: runs over all {n} classes",
@@ -52,6 +56,22 @@ TABLES: dict[str, dict[str, str]] = {
         # softmax_derivatives
         "none_zero": "none is 0: gradient descent can use them",
         "none_exactly_zero": "none is exactly 0: gradient descent can use them",
+        # architecture (lesson/kinds/architecture.py)
+        "arch_input": "input",
+        "arch_conv1": "conv 3×3",
+        "arch_group": "group {n}",
+        "arch_head": "pool, fc",
+        "arch_output": "output",
+        "arch_params": "parameters",
+        "arch_mult_adds": "mult-adds",
+        "arch_total": "total",
+        "arch_widen": "k = {k}",
+        "arch_repeat": "× {n}",
+        "arch_block": "one block of {group}",
+        "arch_bn": "BN",
+        "arch_relu": "ReLU",
+        "arch_conv": "conv {kernel}×{kernel}, {filters}",
+        "arch_stride": "stride {stride}",
         # cross_entropy
         "cross_entropy": "cross-entropy",
         "observed_probability": "probability of the observed class",
@@ -68,6 +88,12 @@ SLOTS: dict[str, tuple[str, ...]] = {
     "example_at": ("value",),
     "start": ("letter", "accuracy"),
     "j_meaning": ("n",),
+    "arch_group": ("n",),
+    "arch_widen": ("k",),
+    "arch_repeat": ("n",),
+    "arch_block": ("group",),
+    "arch_conv": ("kernel", "filters"),
+    "arch_stride": ("stride",),
 }
 
 
@@ -135,7 +161,7 @@ def problems(lesson: Lesson) -> list[tuple[tuple[Any, ...], str, bool, str]]:
         where = ("words", key)
         if key not in known:
             hint = did_you_mean(key, known)
-            out.append((where, f"unknown word {one_line(key, 40)!r}{hint}" + ("" if hint else f" (words: {', '.join(known)})"), True, ""))
+            out.append((where, f"unknown word {one_line(key, 40)!r}{hint}" + ("" if hint else "; `lesson words` lists them"), True, ""))
             continue
         if found := template_problem(key, text):
             out.append((where, found[0], False, found[1]))

@@ -45,6 +45,8 @@ class EquationScene(StepScene):
         return lhs + [self.tex(p) for _, p in line["symbolic"]]
 
     def tail_parts(self, line: dict) -> list[str]:
+        if not line["numeric"]:  # a line in symbols only (a general formula)
+            return []
         return [RELATIONS[line["substitution"]], *(t for _, t in line["numeric"]), RELATIONS[line["relation"]], line["result"]]
 
     @property
@@ -56,7 +58,7 @@ class EquationScene(StepScene):
         for line in self.step.data["lines"]:
             head, tail = self.head_parts(line), self.tail_parts(line)
             n = len(line["numeric"])
-            if split:
+            if split and tail:
                 top, bottom = self.math(*head, size=self.size), self.math(*tail, size=self.size)
                 bottom.next_to(top, DOWN, buff=SPLIT_GAP)
                 # the numbers' relation under the "=" after the result's symbol, or indented under the symbols
@@ -68,8 +70,11 @@ class EquationScene(StepScene):
                 parts = list(formulas[0])
             h = len(head)
             label = self.text(line["label"], style.LABEL, color=self.theme.muted) if line["label"] else None
-            rows.append(Row(label, formulas, VGroup(*parts[:h]), VGroup(parts[h]), VGroup(*parts[h + 1:h + 1 + n]),
-                            VGroup(*parts[h + 1 + n:])))
+            if tail:
+                rows.append(Row(label, formulas, VGroup(*parts[:h]), VGroup(parts[h]), VGroup(*parts[h + 1:h + 1 + n]),
+                                VGroup(*parts[h + 1 + n:])))
+            else:
+                rows.append(Row(label, formulas, VGroup(*parts[:h]), VGroup(), VGroup(), VGroup()))
         lines = VGroup(*(VGroup(*r.layout) for r in rows)).arrange(DOWN, buff=ROW_GAP, aligned_edge=LEFT)
         equals = [(g, r.layout[0][1]) for g, r, line in zip(lines, rows, self.step.data["lines"]) if line["lhs"]]
         if equals:  # the "=" after each result's symbol in one column
@@ -108,12 +113,21 @@ class EquationScene(StepScene):
         tail_parts = self.tail_parts(line)
         n = len(line["numeric"])
         head = self.placed(self.math(*head_parts, size=self.size), row.head, factor)
+        shown = [FadeIn(head, shift=0.1 * UP)] + ([FadeIn(row.label)] if row.label is not None else [])
+        if not tail_parts:  # symbols only: shown at the line's cue
+            self.cue(*line["cues"], ahead=style.NORMAL)
+            self.play(*shown, run_time=style.NORMAL)
+            self.wait(style.BEAT)
+            return
         rel1 = self.placed(self.math(tail_parts[0], size=self.size), row.rel1, factor)
         num = self.placed(self.math(*tail_parts[1:1 + n], size=self.size), row.num, factor)
         tail = self.placed(self.math(*tail_parts[1 + n:], size=self.size), row.tail, factor)
-        tail[-1].set_color(self.theme.accent)
+        tail[-1].set_color(line.get("color") or self.theme.accent)
 
-        shown = [FadeIn(head, shift=0.1 * UP)] + ([FadeIn(row.label)] if row.label is not None else [])
+        if line.get("at_once"):  # the line whole, at its cue (a line like the one before it, worked out already)
+            self.cue(*line["cues"], *line["result_cues"], ahead=style.NORMAL)
+            self.play(*shown, FadeIn(rel1), FadeIn(num), FadeIn(tail), run_time=style.NORMAL)
+            return
         self.play(*shown, run_time=style.NORMAL)
         self.cue(*line["cues"], ahead=style.NORMAL)
         # the numbers go in: each part of the symbols moves onto the part of the numbers in its place

@@ -16,6 +16,7 @@ PAD = 0.15  # around a label: two labels are at least twice this apart
 STEM = 0.8  # from the line to the lowest row of labels
 ROW_GAP = 0.18  # between two rows of labels
 MAX_SHIFT = 4.0  # how far a label may move sideways from its value
+SCALES = (1.0, 0.85, 0.7, 0.6)  # the labels' sizes tried in turn until every label finds room
 
 
 def _crosses(start: np.ndarray, end: np.ndarray, b: Box) -> bool:
@@ -67,18 +68,26 @@ class NumberLineScene(StepScene):
 
         above: Box = (area.left, area.right, line_y + 0.2, area.top)
         below: Box = (area.left, area.right, area.bottom, line_y - 0.2)
-        shown = []
-        stems: list[tuple[np.ndarray, np.ndarray]] = []
-        for spec in data["values"]:
-            dot = Dot(at(spec["x"]), radius=0.11, color=ManimColor(spec["color"]))
-            texts = [self.text(spec["name"], style.BODY, color=spec["color"])] if spec["name"] else []
-            texts.append(self.text(spec["label"], style.MATH, color=spec["color"]))
-            label = VGroup(*texts).arrange(DOWN, buff=0.1)
-            end = self.place(label, dot.get_center(), taken, (above, below), stems)
-            taken.append(box(label, PAD))
-            stems.append((dot.get_center(), end))
-            stem = Line(dot.get_center(), end, color=ManimColor(spec["color"]), stroke_width=1.5)
-            shown.append((spec, dot, stem, label))
+        for scale in SCALES:  # the labels at their size, or smaller if they do not all find room
+            shown = []
+            placed = list(taken)
+            stems: list[tuple[np.ndarray, np.ndarray]] = []
+            for spec in data["values"]:
+                dot = Dot(at(spec["x"]), radius=0.11, color=ManimColor(spec["color"]))
+                texts = [self.text(spec["name"], style.BODY, color=spec["color"])] if spec["name"] else []
+                texts.append(self.text(spec["label"], style.MATH, color=spec["color"]))
+                label = VGroup(*texts).arrange(DOWN, buff=0.1).scale(scale)
+                end = self.place(label, dot.get_center(), placed, (above, below), stems)
+                if end is None:
+                    if scale != SCALES[-1]:
+                        break
+                    end = self.squeeze(label, dot.get_center(), above)
+                placed.append(box(label, PAD))
+                stems.append((dot.get_center(), end))
+                stem = Line(dot.get_center(), end, color=ManimColor(spec["color"]), stroke_width=1.5)
+                shown.append((spec, dot, stem, label))
+            if len(shown) == len(data["values"]):
+                break
 
         # centre the whole drawing in the area, top to bottom
         everything = VGroup(line, band, marks, *(m for _, *ms in shown for m in ms))
@@ -93,7 +102,7 @@ class NumberLineScene(StepScene):
         self.wait(style.BEAT)
 
     @staticmethod
-    def place(label: VGroup, anchor: np.ndarray, taken: list[Box], areas: tuple[Box, Box], stems: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    def place(label: VGroup, anchor: np.ndarray, taken: list[Box], areas: tuple[Box, Box], stems: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray | None:
         """Put ``label`` above ``anchor`` (in ``areas[0]``): straight above it in the lowest free row, else moved
         sideways as little as will do; its stem crosses no other label and, if it can be helped, no other stem. Below
         the line (``areas[1]``) only if there is no room above. Returns where the stem meets the label."""
@@ -122,8 +131,12 @@ class NumberLineScene(StepScene):
             if best is not None:
                 label.move_to(best[1])
                 return best[1] - best[2] * np.array([0.0, h / 2 + 0.05, 0.0])
-        # no room anywhere: straight above, inside the area
-        bounds = areas[0]
+        return None  # no room anywhere
+
+    @staticmethod
+    def squeeze(label: VGroup, anchor: np.ndarray, bounds: Box) -> np.ndarray:
+        """No room anywhere even at the smallest size: straight above, inside the area."""
+        w, h = label.width, label.height
         x = min(max(anchor[0], bounds[0] + w / 2), bounds[1] - w / 2)
         label.move_to([x, anchor[1] + STEM + h / 2, 0.0])
         return label.get_bottom() + 0.05 * DOWN

@@ -190,7 +190,7 @@ class PlotScene(StepScene):
             line = Line(at(ax, ay), at(bx, by), color=ManimColor(self.theme.text), stroke_width=3)
             along = dense([at(ax, ay), at(bx, by)])
             self.curve_points = np.vstack([self.curve_points, along])  # its label keeps off the line too
-            dot, label = self.mark(t["x"], t["y"], t["color"], [t["label"], f"{t['name']} {t['slope_text']}"])
+            dot, label = self.mark(t["x"], t["y"], t["color"], [t["label"], " ".join(s for s in (t["name"], t["slope_text"]) if s)])
             self.play(FadeIn(dot, scale=2), FadeIn(label, shift=0.1 * UP), Create(line), run_time=style.NORMAL)
 
         if data["walk"]:

@@ -8,10 +8,13 @@ from scenes import style
 from scenes.base import StepScene
 
 COLUMN_GAP = 0.8  # between columns, before the table is scaled to its place
-PITCH = 2.0  # from one row's middle to the next, in heights of a digit
+PITCH = 2.0  # from one row's middle to the next, in heights of a digit, at least
+MAX_PITCH = 2.8  # ... and at most, when the rows are spread to fill the area's height
+FILL = 0.85  # of the area's height that a table with few rows is spread over
 PAD = 0.18  # the highlight box reaches this far past what it lights up
-GROW = 1.2  # a small table may be drawn this much larger than its type size
-WIDTH = 0.8  # of the area, at most
+GROW = 1.5  # a small table may be drawn this much larger than its type size
+WIDTH = 0.9  # of the area, at most
+RULE_GAP = 0.3  # between the headings' row and the first row, besides the pitch
 
 
 def baseline(m: Mobject) -> float:
@@ -22,7 +25,9 @@ def baseline(m: Mobject) -> float:
 
 def sit(m: Mobject, middle: float, digit: float) -> Mobject:
     """Put a text on a row so that digits are centred on ``middle`` (texts side by side share a baseline);
-    a text with no letter or digit (a dash) is centred."""
+    a text with no letter or digit (a dash) is centred; an empty one (an empty cell) stays where it is."""
+    if not m.has_points() and not any(g.has_points() for g in m.get_family()):
+        return m
     if any(ch.isalnum() for ch in getattr(m, "original_text", "")):
         m.shift((middle - digit / 2 - baseline(m)) * UP)
     else:
@@ -43,11 +48,16 @@ class TableScene(StepScene):
         widths = [max([heads[k].width] + [r[k].width for r in cells]) for k in range(n)]
         digit = self.text("0", size).height
         pitch = max(PITCH * digit, max((m.height for r in cells for m in r), default=0.0) + 2 * PAD)
+        area = self.area
+        # few rows: spread them (up to MAX_PITCH) so that the table, as large as its width allows, fills the height
+        width = sum(widths) + COLUMN_GAP * (n - 1) + 2 * PAD
+        factor = min(GROW, WIDTH * area.width / width)
+        pitch = max(pitch, min(MAX_PITCH * digit, (FILL * area.height / factor - RULE_GAP) / (len(rows) + 1)))
         # drawn from x = 0, y = 0 (the headings' middle), then scaled and moved into the area as one group;
         # left-aligned texts start at their column's left edge, numbers end at its right edge
         lefts = [sum(widths[:k]) + COLUMN_GAP * k for k in range(n)]
         total = lefts[-1] + widths[-1]
-        middles = [-(r + 1) * pitch - 0.3 for r in range(len(rows))]
+        middles = [-(r + 1) * pitch - RULE_GAP for r in range(len(rows))]
         for r, row_cells in enumerate([heads, *cells]):
             for k, m in enumerate(row_cells):
                 if d["align"][k] == "right":
@@ -62,14 +72,17 @@ class TableScene(StepScene):
         corners = Line([-PAD, pitch / 2, 0], [total + PAD, middles[-1] - pitch / 2 if rows else -pitch, 0]).set_opacity(0)
         head_row, body = VGroup(*heads), VGroup(*(VGroup(*r) for r in cells))
         table = VGroup(corners, marks, head_row, rule, body)
-        area = self.area
         factor = min(GROW, WIDTH * area.width / table.width, area.height / table.height)
         table.scale(factor).move_to(area.center)
         self.cells, self.rule = cells, rule
         self.middles = [m.get_y() for m in marks]
         self.box_height = 0.92 * pitch * factor
-        self.play(FadeIn(head_row), FadeIn(rule), run_time=style.QUICK)
-        self.play(LaggedStart(*(FadeIn(r, shift=0.1 * RIGHT) for r in body), lag_ratio=0.25), run_time=style.NORMAL)
+        rows_in = LaggedStart(*(FadeIn(r, shift=0.1 * RIGHT) for r in body), lag_ratio=0.25)
+        if d["highlight"] == "none":  # nothing to follow: the whole table comes in at once
+            self.play(FadeIn(head_row), FadeIn(rule), rows_in, run_time=style.NORMAL)
+        else:
+            self.play(FadeIn(head_row), FadeIn(rule), run_time=style.QUICK)
+            self.play(rows_in, run_time=style.NORMAL)
         if d["highlight"] != "none":
             self.light_up(d["highlight"] == "cell")
 

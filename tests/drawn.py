@@ -125,3 +125,74 @@ def draw(script: Path, step_id: str, *, timing: StepTiming = TIMING) -> Drawing:
     plan = plan_of(script)
     step = next((s for s in plan.steps if s.id == step_id), None) or next(s for s in plan.steps if s.kind == step_id)
     return draw_plan_step(plan, step, timing=timing)
+
+
+def parts(data: dict, kind: str) -> list[dict]:
+    """The data of every part of ``kind`` in a composite step's plan data (``scenes.composite``), in order."""
+    return [p["data"] for screen in data["screens"] for p in screen["parts"] if p["kind"] == kind]
+
+
+# ---------------------------------------------------------------- errors at their place (FILE:LINE:COL)
+
+
+def located(text: str, needle: str) -> tuple[int, int]:
+    """The 1-based line and column where ``needle`` first begins in ``text``."""
+    at = text.index(needle)
+    return text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+
+
+def at(filename: str, text: str, line_part: str, needle: str) -> str:
+    """``FILE:LINE:COL`` of ``needle`` on the first line of ``text`` that holds ``line_part``."""
+    for n, line in enumerate(text.splitlines(), start=1):
+        if line_part in line:
+            return f"{filename}:{n}:{line.index(needle) + 1}"
+    raise AssertionError(line_part)
+
+
+def broken(script: Path, old: str, new: str, filename: str) -> tuple[str, str]:
+    """``script``'s text with ``old`` (which must be in it) replaced by ``new``, and the loader's error message for it."""
+    text = script.read_text()
+    assert old in text, old
+    edited = text.replace(old, new)
+    return edited, broken_text(edited, filename)
+
+
+def problem(script: Path, replace: str, by: str, filename: str, at: str | None = None, *, before: bool = False) -> tuple[int, str]:
+    """``script`` with ``replace`` replaced (once) by ``by``: the line the problem should be reported on (the
+    replacement's, or that of ``at``: its first occurrence after the replacement, or its last one before it) and
+    the message."""
+    text = script.read_text()
+    start = text.index(replace)
+    where = start if at is None else (text.rindex(at, 0, start) if before else text.index(at, start))
+    edited = text.replace(replace, by, 1)
+    return text[:where].count("\n") + 1, broken_text(edited, filename)
+
+
+def broken_text(text: str, filename: str) -> str:
+    """The loader's error message for ``text`` (which must have one)."""
+    from lesson.errors import LessonError
+    from lesson.script.load import parse_lesson
+
+    try:
+        parse_lesson(text, filename)
+    except LessonError as exc:
+        return str(exc)
+    raise AssertionError(f"{filename}: no error")
+
+
+# ---------------------------------------------------------------- numbers as a person writes them (not lesson.digits)
+
+
+def person(value: float, decimals: int = 2) -> str:
+    """A person's rounding (half away from zero) of what the float means (15 significant digits), with a real minus
+    sign and never "−0.00": worked out here with Decimal, independently of the planner's lesson.digits."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    q = Decimal(f"{value:.15g}").quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return str(abs(q) if q == 0 else q).replace("-", "\u2212")
+
+
+def item(drawing: Drawing, string: str) -> Item:
+    """The one thing on screen at the end whose string is ``string``."""
+    (found,) = [i for i in drawing.final if i.string == string]
+    return found

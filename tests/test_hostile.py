@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lesson import digits
+from drawn import parts
 from lesson.cli import cli
 from lesson.errors import LessonError
 from lesson.script import check_lesson, limits
@@ -194,11 +195,15 @@ def test_a_probability_too_small_for_the_digits_is_shown_truthfully(tmp_path):
     p = checked.numbers.softmax[0]
     assert 0 < p < 1e-9
     step = next(s for s in checked.plan.steps if s.kind == "cross_entropy")
-    shown = step.data["p_text"]
-    assert "\\times 10^{" in shown  # scientific: a probability that is not zero is never written 0.00
-    mantissa, exponent = shown.replace("}", "").split(" \\times 10^{")
+    (equation,) = parts(step.data, "equation")
+    (line,) = equation["lines"]
+    shown = line["texts"]["p_observed"]
+    assert "e" in shown  # scientific: a probability that is not zero is never written 0.00
+    numeric = "".join(tex for _, tex in line["numeric"])
+    mantissa, exponent = shown.replace("\u2212", "-").split("e")
+    assert f"{mantissa} \\times 10^{{{int(exponent)}}}" in numeric
     value = float(mantissa) * 10 ** int(exponent)
-    assert digits.fixed(-math.log(value), 2) == step.data["cross_entropy_text"] == digits.fixed(checked.numbers.cross_entropy, 2)
+    assert digits.fixed(-math.log(value), 2) == line["result"] == digits.fixed(checked.numbers.cross_entropy, 2)
     assert math.isfinite(checked.numbers.cross_entropy) and checked.numbers.cross_entropy > 20
     assert "< 0.01" in step.narration  # {p_observed} at two decimals
 
@@ -221,7 +226,9 @@ def test_limits_are_documented():
     readme = (ROOT / "lessons" / "README.md").read_text(encoding="utf-8")
     for name in ("SCRIPT_DEPTH", "NUMBER_MIN", "NUMBER_MAX", "SIGNIFICANT_DIGITS", "RAW_OUTPUT_MAX", "HIDDEN_MAX",
                  "SCALED_INPUT_MAX", "LABEL_CHARS", "TITLE_CHARS", "WORD_CHARS", "PLACEHOLDER_PRECISION", "EPOCHS_MAX", "TRAINING_PASSES",
-                 "DATA_BYTES", "DATA_ROWS", "MIN_CONTRAST"):
+                 "DATA_BYTES", "DATA_ROWS", "MIN_CONTRAST", "TEXT_POINTS", "SUMMARY_POINTS", "TABLE_COLUMNS", "TABLE_ROWS",
+                 "EQUATION_LINES", "EXPR_CHARS", "SYMBOL_CHARS", "EQUATION_SYMBOLS", "PLOT_CURVES", "PLOT_POINTS", "PLOT_WALK",
+                 "LINE_VALUES", "LINE_MARKS"):
         value = getattr(limits, name)
         shown = f"{value:g}" if isinstance(value, float) else f"{value:,}" if value >= 10000 else str(value)  # as the table writes them
         assert f"| `{name}` | {shown} |" in readme, name

@@ -7,10 +7,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import drawn  # noqa: E402
+from drawn import person  # noqa: E402
 from drawn import _items, draw, draw_plan_step, plan_of  # noqa: E402
 
-from lesson import digits  # noqa: E402
-from lesson.errors import LessonError  # noqa: E402
 from lesson.numbers import compute  # noqa: E402
 from lesson.script.load import parse_lesson  # noqa: E402
 from lesson.timing import StepTiming  # noqa: E402
@@ -22,11 +22,6 @@ EXAMPLE = ROOT / "lessons" / "examples" / "bars.yaml"
 LABELS = ["T-shirt", "Sweater", "Coat", "Raincoat"]
 NAMES = ["tshirt", "sweater", "coat", "raincoat"]
 MINUS = "\u2212"
-
-
-def person(value: float, decimals: int = 2) -> str:
-    """A number as a person rounds it, with a real minus sign."""
-    return digits.fixed(value, decimals).replace("-", MINUS)
 
 
 @pytest.fixture(scope="module")
@@ -106,18 +101,11 @@ def test_a_value_not_spoken_is_there_from_the_start(tmp_path, numbers):
 
 
 def broken(old: str, new: str) -> tuple[str, str]:
-    source = EXAMPLE.read_text()
-    assert old in source
-    with pytest.raises(LessonError) as caught:
-        parse_lesson(source.replace(old, new), "bars.yaml")
-    return source.replace(old, new), str(caught.value)
+    return drawn.broken(EXAMPLE, old, new, "bars.yaml")
 
 
 def at(source: str, line_part: str, needle: str) -> str:
-    for n, line in enumerate(source.splitlines(), start=1):
-        if line_part in line:
-            return f"bars.yaml:{n}:{line.index(needle) + 1}"
-    raise AssertionError(line_part)
+    return drawn.at("bars.yaml", source, line_part, needle)
 
 
 def test_an_unknown_family_is_an_error_at_it():

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from drawn import draw  # noqa: E402
+from drawn import draw, located  # noqa: E402
 
 from lesson.cli import cli  # noqa: E402
 from lesson.errors import LessonError  # noqa: E402
@@ -189,13 +189,6 @@ def test_anything_else_is_not_a_symbol(symbol):
 # ---------------------------------------------------------------- errors at their place
 
 
-def located(text: str, needle: str) -> tuple[int, int]:
-    """The 1-based line and column where ``needle`` begins in ``text``."""
-    at = text.index(needle)
-    line = text.count("\n", 0, at) + 1
-    return line, at - (text.rfind("\n", 0, at) + 1) + 1
-
-
 def error_of(text: str) -> str:
     with pytest.raises(LessonError) as info:
         parse_lesson(text)
@@ -212,7 +205,13 @@ def test_a_broken_expression_is_reported_at_its_line():
     text_ = edited('"softmax.apple * (1 - softmax.apple)"', bad)
     line, col = located(text_, bad)
     message = error_of(text_)
-    assert message.startswith(f"<lesson>:{line}:{col}: not an expression: expected ')'"), message
+    # at the expression's last character: the ')' is missing after it
+    assert message.startswith(f"<lesson>:{line}:{col + len(bad) - 2}: not an expression: expected ')'"), message
+    bad = '"softmax.apple * * softmax.banana"'
+    text_ = edited('"-softmax.apple * softmax.banana"', bad)
+    line, col = located(text_, bad)
+    message = error_of(text_)
+    assert message.startswith(f"<lesson>:{line}:{col + 1 + bad.index('* softmax.banana') - 1}: not an expression:"), message
 
 
 def test_braces_in_an_expression_get_a_hint():
@@ -288,3 +287,16 @@ def test_negative_numbers_are_bracketed_on_screen_where_the_formula_needs_it(tmp
     drawn = strings(drawing)
     assert "(-0.095)^{2}-(-0.095)" in drawn and "z_{□}^{2}-z_{□}" in drawn and "\\approx0.10" in drawn
     assert drawing.layout_problems == []
+
+
+def test_a_cue_is_checked_like_every_kinds_cue():
+    # a placeholder the narration never speaks, and a sentence it does not have: the one message of lesson.kinds.cues
+    text_ = edited("        result: softmax.apple\n", "        result: softmax.apple\n        cue: softmax.banana\n")
+    line, col = located(text_, "softmax.banana\n")
+    assert error_of(text_) == (
+        f"<lesson>:{line}:{col}: cue: 'softmax.banana' is never spoken in this step's narration, so it gives no "
+        "moment; write {softmax.banana} in the narration or use sentence.N"
+    )
+    text_ = edited("        result: softmax.apple\n", "        result: softmax.apple\n        cue: sentence.3\n")
+    line, col = located(text_, "sentence.3\n")
+    assert error_of(text_) == f"<lesson>:{line}:{col}: cue: 'sentence.3': the narration has 1 sentence (sentence.1 to sentence.1)"

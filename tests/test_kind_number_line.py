@@ -5,26 +5,21 @@ from __future__ import annotations
 
 import re
 import sys
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from drawn import Drawing, Item, draw  # noqa: E402
+import drawn  # noqa: E402
+from drawn import item  # noqa: E402
+from drawn import person as shown  # noqa: E402
+from drawn import Drawing, draw  # noqa: E402
 
-from lesson.errors import LessonError  # noqa: E402
-from lesson.script.load import check_lesson, parse_lesson  # noqa: E402
+from lesson.script.load import check_lesson  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "lessons" / "examples" / "number_line.yaml"
 MINUS = "\u2212"
-
-
-def shown(v: float, d: int) -> str:
-    """A person's rounding (half away from zero) of what the float means, with a real minus sign."""
-    q = Decimal(f"{v:.15g}").quantize(Decimal(1).scaleb(-d), rounding=ROUND_HALF_UP)
-    return str(abs(q) if q == 0 else q).replace("-", MINUS)
 
 
 @pytest.fixture(scope="module")
@@ -40,11 +35,6 @@ def raw() -> Drawing:
 @pytest.fixture(scope="module")
 def probabilities() -> Drawing:
     return draw(EXAMPLE, "probabilities")
-
-
-def item(drawing: Drawing, string: str) -> Item:
-    (found,) = [i for i in drawing.final if i.string == string]
-    return found
 
 
 def mapping(drawing: Drawing, low: str, high: str):
@@ -107,12 +97,7 @@ def test_close_values_do_not_overlap(tmp_path):
 
 
 def problem(replace: str, by: str, at: str | None = None) -> tuple[int, str]:
-    text = EXAMPLE.read_text()
-    start = text.index(replace)
-    line = text[: text.index(at) if at else start].count("\n") + 1
-    with pytest.raises(LessonError) as exc:
-        parse_lesson(text.replace(replace, by, 1), "number_line.yaml")
-    return line, str(exc.value)
+    return drawn.problem(EXAMPLE, replace, by, "number_line.yaml", at, before=True)  # at: the step's kind, above
 
 
 @pytest.mark.parametrize(

@@ -11,10 +11,12 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from drawn import Drawing, Item, draw  # noqa: E402
+import drawn  # noqa: E402
+from drawn import item  # noqa: E402
+from drawn import person as shown  # noqa: E402
+from drawn import Drawing, draw  # noqa: E402
 
-from lesson.errors import LessonError  # noqa: E402
-from lesson.script.load import check_lesson, parse_lesson  # noqa: E402
+from lesson.script.load import check_lesson  # noqa: E402
 from scenes.plot import REACHES  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,10 +32,6 @@ def rounded(v: float | Decimal, d: int) -> Decimal:
     q = Decimal(f"{v:.15g}") if isinstance(v, float) else v
     q = q.quantize(Decimal(1).scaleb(-d), rounding=ROUND_HALF_UP)
     return abs(q) if q == 0 else q
-
-
-def shown(v: float, d: int) -> str:
-    return str(rounded(v, d)).replace("-", MINUS)
 
 
 def relu(x: float) -> float:
@@ -85,11 +83,6 @@ def activations() -> Drawing:
 @pytest.fixture(scope="module")
 def slope() -> Drawing:
     return draw(EXAMPLE, "slope")
-
-
-def item(drawing: Drawing, string: str) -> Item:
-    (found,) = [i for i in drawing.final if i.string == string]
-    return found
 
 
 def axes_mapping(drawing: Drawing):
@@ -194,14 +187,7 @@ def test_the_walk_goes_through_every_stop(slope):
 
 
 def problem(replace: str, by: str, at: str | None = None) -> tuple[int, str]:
-    """Check the example with one text replaced: the line of the replacement (or of the first ``at`` after it)
-    and the message."""
-    text = EXAMPLE.read_text()
-    start = text.index(replace)
-    line = text[: text.index(at, start) if at else start].count("\n") + 1
-    with pytest.raises(LessonError) as exc:
-        parse_lesson(text.replace(replace, by, 1), "plot.yaml")
-    return line, str(exc.value)
+    return drawn.problem(EXAMPLE, replace, by, "plot.yaml", at)
 
 
 @pytest.mark.parametrize(

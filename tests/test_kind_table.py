@@ -7,10 +7,11 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import drawn  # noqa: E402
+from drawn import person  # noqa: E402
 from drawn import draw, draw_plan_step, plan_of  # noqa: E402
 
 from lesson import digits  # noqa: E402
-from lesson.errors import LessonError  # noqa: E402
 from lesson.numbers import compute  # noqa: E402
 from lesson.script.load import parse_lesson  # noqa: E402
 from lesson.timing import StepTiming  # noqa: E402
@@ -22,11 +23,6 @@ EXAMPLE = ROOT / "lessons" / "examples" / "table.yaml"
 FIVE = ROOT / "tests" / "fixtures" / "five_classes.yaml"
 MINUS = "\u2212"
 PANEL = style.RIGHT - 4.1  # where a side panel (beside) begins
-
-
-def person(value: float, decimals: int = 2) -> str:
-    """A number as a person rounds it, with a real minus sign."""
-    return digits.fixed(value, decimals).replace("-", MINUS)
 
 
 @pytest.fixture(scope="module")
@@ -154,19 +150,11 @@ def test_written_rows_and_class_rows_fit_beside_a_panel_with_five_classes(tmp_pa
 
 
 def broken(old: str, new: str) -> tuple[str, str]:
-    text = EXAMPLE.read_text()
-    assert old in text
-    with pytest.raises(LessonError) as caught:
-        parse_lesson(text.replace(old, new), "table.yaml")
-    return text.replace(old, new), str(caught.value)
+    return drawn.broken(EXAMPLE, old, new, "table.yaml")
 
 
 def at(text: str, line_part: str, needle: str) -> str:
-    """FILE:LINE:COL of ``needle`` on the line holding ``line_part``."""
-    for n, line in enumerate(text.splitlines(), start=1):
-        if line_part in line:
-            return f"table.yaml:{n}:{line.index(needle) + 1}"
-    raise AssertionError(line_part)
+    return drawn.at("table.yaml", text, line_part, needle)
 
 
 def test_an_unknown_family_is_an_error_at_it_with_a_suggestion():
@@ -191,12 +179,24 @@ def test_as_many_families_as_columns():
 
 def test_a_cue_must_be_spoken():
     text, message = broken("cue: sentence.3", "cue: softmax.rainy")
-    assert f"{at(text, 'cue: softmax', 'softmax')}: cue 'softmax.rainy' is never spoken" in message
+    assert (f"{at(text, 'cue: softmax', 'softmax')}: cue: 'softmax.rainy' is never spoken in this step's narration, "
+            "so it gives no moment; write {softmax.rainy} in the narration or use sentence.N") in message
     text, message = broken("cue: sentence.3", "cue: sentence.4")
-    assert f"{at(text, 'cue: sentence', 'sentence')}: cue 'sentence.4': the narration has 3 sentence(s)" in message
+    assert f"{at(text, 'cue: sentence', 'sentence')}: cue: 'sentence.4': the narration has 3 sentences (sentence.1 to sentence.3)" in message
 
 
 def test_a_bad_format_of_a_family_is_an_error():
     text, message = broken("each_class: [label, raw, exp, softmax]", "each_class: [label, 'raw:zz', exp, softmax]")
     where = at(text, "each_class:", "'raw:zz'")  # the value as written, quotes and all
     assert f"{where}: placeholder {{raw.<class>:zz}}: 'zz' is not a number format" in message
+
+
+def test_a_short_table_is_spread_over_the_area():
+    # three rows under the headings: drawn large and spread out, not left in the upper half of the frame
+    drawing = draw(EXAMPLE, "hidden")
+    table = [i for i in drawing.final if i.kind == "text" and i.string != drawing.step.title]
+    assert {i.string for i in table} >= {"node", "value", "wet", "high pressure", "prediction"}
+    top, bottom = max(i.top for i in table), min(i.bottom for i in table)
+    assert top - bottom > 0.7 * style.CONTENT_HEIGHT
+    assert style.CONTENT_BOTTOM <= bottom and top <= style.CONTENT_TOP
+    assert drawing.layout_problems == []

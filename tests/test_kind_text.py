@@ -166,4 +166,4 @@ def test_too_many_or_too_long_points_are_reported_at_the_points():
     assert message.startswith(where) and "points: give at most 5 item(s); there are 6" in message, message
     long = variant("- SoftMax turns them into chances", "- " + "SoftMax turns them into chances, " * 2)
     message, where = problem_at(long, "SoftMax turns them into chances, ")
-    assert message.startswith(where) and "at most 60 characters; this has 65" in message, message
+    assert message.startswith(where) and "at most 60 characters once filled in" in message and "(65)" in message, message

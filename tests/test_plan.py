@@ -5,11 +5,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
-from lesson.plan import build_plan, fmt, rounded, sum_to_one_decimals
+from lesson.plan import build_plan, fmt
 from lesson.script import load_lesson
+from drawn import parts
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -46,48 +45,42 @@ def test_shown_node_sums_hold_for_the_shown_digits(plan):
             assert fmt(total, 2) == node["total"]
 
 
+def _value(text):
+    return Decimal(text.replace("\u2212", "-"))
+
+
 def test_softmax_sum_is_shown_with_enough_decimals_to_be_true(plan):
     data = step(plan, "softmax_properties").data
-    assert data["softmax"] == ["0.69", "0.11", "0.21"]  # these add up to 1.01 ...
-    terms = [float(t) for t in data["sum_terms"]]
-    assert data["sum_text"] is not None
-    assert math.isclose(sum(terms), float(data["sum_text"]), abs_tol=1e-9)  # ... so more decimals are shown
-    assert float(data["sum_text"]) == 1.0
+    (table,) = parts(data, "table")
+    assert [row["cells"][2] for row in table["rows"]] == ["0.69", "0.21", "0.11"]  # these add up to 1.01 ...
+    (line,) = parts(data, "equation")[0]["lines"]
+    terms = [_value(t) for t in line["texts"].values()]
+    assert terms == [Decimal("0.687"), Decimal("0.106"), Decimal("0.207")]  # ... so more decimals are shown
+    assert sum(terms) == Decimal("1.000") and line["result"] == "1.00"
 
 
 def test_worked_softmax_quotients_hold_for_the_shown_digits(plan):
-    data = step(plan, "softmax").data
-    shown = [float(e) for e in data["exp"]]
-    assert fmt(sum(shown), len(data["exp_sum"].split(".")[1])) == data["exp_sum"]
-    for e, p in zip(shown, data["softmax"]):
-        assert fmt(e / float(data["exp_sum"]), 2) == p
-    assert data["softmax"] == ["0.69", "0.11", "0.21"]
+    lines = parts(step(plan, "softmax").data, "equation")[0]["lines"]
+    for line in lines:
+        (e, total) = (_value(t) for t in line["texts"].values())
+        assert fmt(float(e / total), 2) == line["result"]
+    assert [line["result"] for line in lines] == ["0.69", "0.11", "0.21"]
 
 
 def test_derivative_rows_hold_for_the_shown_digits(plan):
-    data = step(plan, "softmax_derivatives").data
+    lines = parts(step(plan, "softmax_derivatives").data, "equation")[0]["lines"]
     results = []
-    for row in data["rows"]:
-        ops = [float(o) for o in row["operands"]]
-        value = ops[0] * (1 - ops[0]) if len(ops) == 1 else -ops[0] * ops[1]
-        assert fmt(value, 2).replace("\u2212", "-") == row["result"]
-        results.append(row["result"])
+    for j, line in enumerate(lines):
+        ops = [_value(t) for t in line["texts"].values()]
+        value = ops[0] * (1 - ops[0]) if j == 0 else -ops[0] * ops[1]
+        assert fmt(float(value), 2).replace("\u2212", "-") == line["result"]
+        results.append(line["result"])
     assert results == ["0.21", "-0.07", "-0.14"]
 
 
 def test_cross_entropy_holds_for_the_shown_digits(plan):
-    data = step(plan, "cross_entropy").data
-    assert fmt(-math.log(float(data["p_text"])), 2) == data["cross_entropy_text"]
-
-
-@given(st.lists(st.floats(0.01, 10), min_size=2, max_size=6), st.integers(1, 3))
-def test_sum_to_one_decimals_finds_a_precision_where_the_rounded_values_add_to_one(weights, d):
-    total = sum(weights)
-    p = [w / total for w in weights]
-    k = sum_to_one_decimals(p, d)
-    # the fewest decimals from d to d + 4 at which the shown values add up to exactly 1, or None if there is none
-    adding_up = [x for x in range(d, d + 5) if sum(Decimal(fmt(v, x)) for v in p) == 1]
-    assert k == (adding_up[0] if adding_up else None)
+    (line,) = parts(step(plan, "cross_entropy").data, "equation")[0]["lines"]
+    assert fmt(-math.log(float(line["texts"]["p_observed"])), 2) == line["result"] == "0.38"
 
 
 def test_narration_placeholders_are_filled(plan):
@@ -103,3 +96,18 @@ def test_cues_point_at_the_token_where_each_value_is_spoken(plan):
     assert s.spoken[cues["raw.versicolor"]] == "minus zero point four four"
     assert " ".join(s.tokens) == s.narration
     assert len(s.spoken) == len(s.tokens)
+
+
+def test_a_side_panel_draws_negative_values_with_a_minus_sign_in_written_rows_and_class_rows():
+    from lesson.numbers import compute
+    from lesson.plan import panel
+    from lesson.script.parts import Panel
+
+    lesson = load_lesson(ROOT / "lessons" / "argmax_softmax.yaml")
+    values = compute(lesson, ROOT / "lessons").values()
+    assert values["raw.versicolor"] < 0  # the default lesson's example: z = −0.44 for versicolor
+    spec = Panel(heading="z of {label.versicolor}", rows=[{"label": "versicolor", "value": "{raw.versicolor}"}], each_class="raw")
+    drawn = panel(spec, lesson, values, 2)
+    assert drawn["rows"][0]["value"] == "\u22120.44"
+    assert [r["value"] for r in drawn["rows"][1:]] == ["1.43", "\u22120.44", "0.23"]
+    assert not any("-" in r["value"] for r in drawn["rows"])

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from lesson import digits
 from lesson.expr import Call, Name, Number, Unary, evaluate, names, parse
 from lesson.script import check_lesson
+from drawn import parts
 from lesson.truth import (
     APPROX,
     EQUALS,
@@ -376,31 +377,31 @@ def test_the_default_lessons_node_equations_agree_with_the_planner(lesson):
     )
 
 
+def _lines(lesson, kind, n=0):
+    """The lines of the ``n``-th equation part of the default lesson's step of ``kind``."""
+    return parts(_step(lesson, kind), "equation")[n]["lines"]
+
+
 def test_the_default_lessons_softmax_step_agrees_with_the_planner(lesson):
     nums, values = lesson.numbers, lesson.numbers.values()
-    planned = _step(lesson, "softmax")
-    sum_and_quotients = show_all(
-        [(" + ".join(f"exp.{c}" for c in nums.classes), nums.exp_sum)]
-        + [(f"exp.{c}/exp_sum", p) for c, p in zip(nums.classes, nums.softmax)],
-        values,
-        2,
-    )
-    total, *quotients = sum_and_quotients
-    assert [o.text for o in total.operands] == planned["exp"] == ["4.18", "0.64", "1.26"]
-    assert total.result == planned["exp_sum"] == "6.08"
-    assert total.relation == planned["sum_relation"] == APPROX
-    assert [q.result for q in quotients] == planned["softmax"] == ["0.69", "0.11", "0.21"]
+    quotients = show_all([(f"exp.{c}/exp_sum", p) for c, p in zip(nums.classes, nums.softmax)], values, 2)
+    planned = _lines(lesson, "softmax")
+    assert [q.texts() for q in quotients] == [line["texts"] for line in planned]
+    assert [q.result for q in quotients] == [line["result"] for line in planned] == ["0.69", "0.11", "0.21"]
     assert [q.equation for q in quotients] == [
         "4.18/6.08 \u2248 0.69",
         "0.64/6.08 \u2248 0.11",
         "1.26/6.08 \u2248 0.21",
     ]
-    assert [q.tex for q in quotients] == [r"\frac{4.18}{6.08}", r"\frac{0.64}{6.08}", r"\frac{1.26}{6.08}"]
+    assert ["".join(t for _, t in line["numeric"]) for line in planned] == [q.tex for q in quotients]
+    # the table beside the equations shows e^z and their sum with the very digits the equations use
+    (table,) = parts(_step(lesson, "softmax"), "table")
+    assert [row["cells"][2] for row in table["rows"]] == ["4.18", "0.64", "1.26", "6.08"]
 
 
 def test_the_default_lessons_other_equations_agree_with_the_planner(lesson):
     nums, values = lesson.numbers, lesson.numbers.values()
-    k = _step(lesson, "softmax_derivatives")["class_index"]
+    k = nums.prediction
     c = nums.classes
     rows = show_all(
         [
@@ -413,18 +414,20 @@ def test_the_default_lessons_other_equations_agree_with_the_planner(lesson):
         values,
         2,
     )
-    planned = _step(lesson, "softmax_derivatives")["rows"]
-    assert [[o.text for o in r.operands] for r in rows] == [p["operands"] for p in planned]  # one precision: 4
+    planned = _lines(lesson, "softmax_derivatives")
+    assert [r.texts() for r in rows] == [p["texts"] for p in planned]  # one precision: 4
+    assert [r.texts()[f"softmax.{c[k]}"] for r in rows] == ["0.6871"] * 3
     assert [r.result for r in rows] == [p["result"] for p in planned] == ["0.21", "-0.07", "-0.14"]
     assert all(r.relation == APPROX for r in rows)
 
     ce = show("-log(p_observed)", values, nums.cross_entropy, 2)
-    assert ce.texts()["p_observed"] == _step(lesson, "cross_entropy")["p_text"] == "0.687"
-    assert ce.result == _step(lesson, "cross_entropy")["cross_entropy_text"] == "0.38"
+    (line,) = _lines(lesson, "cross_entropy")
+    assert ce.texts()["p_observed"] == line["texts"]["p_observed"] == "0.687"
+    assert ce.result == line["result"] == "0.38"
 
-    # the planner writes "0.687 + 0.106 + 0.207 = 1.000"; the rule says "≈ 1.00", since the operands are rounded
-    props = _step(lesson, "softmax_properties")
+    # the sum of the SoftMax values: "0.687 + 0.106 + 0.207 ≈ 1.00" by the general rule (the operands are rounded)
     ones = show(" + ".join(f"softmax.{x}" for x in c), values, 1.0, 2)
-    assert [o.text for o in ones.operands] == props["sum_terms"] == ["0.687", "0.106", "0.207"]
-    assert (ones.relation, ones.result) == (APPROX, "1.00")
-    assert verify(" + ".join(props["sum_terms"]), EQUALS, props["sum_text"])
+    (line,) = _lines(lesson, "softmax_properties")
+    assert [o.text for o in ones.operands] == list(line["texts"].values()) == ["0.687", "0.106", "0.207"]
+    assert (ones.relation, ones.result) == (APPROX, "1.00") == (line["relation"], line["result"])
+    assert verify(" + ".join(line["texts"].values()), APPROX, line["result"])

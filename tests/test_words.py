@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from drawn import draw  # noqa: E402
+from drawn import draw, parts  # noqa: E402
 
 from lesson import words  # noqa: E402
 from lesson.errors import LessonError  # noqa: E402
@@ -146,9 +146,13 @@ def test_the_name_of_cross_entropy_is_text_beside_its_formula(tmp_path):
     drawing = draw(path, "next")
     (name,) = [i for i in drawing.final if i.string == "log loss"]
     assert name.kind == "text"
-    (formula,) = [i for i in drawing.final if i.kind == "tex" and "\\log" in i.string]
-    assert "log loss" not in formula.string and "cross" not in formula.string and "\\text" not in formula.string
-    assert formula.left - 0.3 < name.right < formula.left  # just before the "=", on the formula's line
+    formulas = [i for i in drawing.final if i.kind == "tex" and "\\log" in i.string]
+    assert len(formulas) == 2  # in symbols, then with the number
+    for formula in formulas:
+        assert "log loss" not in formula.string and "cross" not in formula.string and "\\text" not in formula.string
+    formula = min(formulas, key=lambda f: f.left)
+    assert formula.string.startswith("L =")
+    assert formula.left - 0.7 < name.right < formula.left  # just before the formula, on its line
     assert abs(name.y - formula.y) < formula.height / 2
     assert "p of the true example" in drawing.texts()
     assert drawing.layout_problems == []
@@ -166,8 +170,21 @@ def test_an_unknown_word_is_an_error_at_its_key():
     message, line = _problem("words: {exmaple_noun: fruit}")
     assert f"lesson.yaml:{line}:9: unknown word 'exmaple_noun'; did you mean 'example_noun'?" in message
     message, line = _problem("words: {example_noun: fruit, headline: Hi}")
-    assert f"lesson.yaml:{line}:30: unknown word 'headline' (words: example_noun, class, raw_output, argmax, prediction," in message
-    assert "observed_probability)" in message  # every key is listed
+    assert f"lesson.yaml:{line}:30: unknown word 'headline'; `lesson words` lists them" in message
+
+
+def test_lesson_words_lists_every_key_with_its_text_in_the_language_asked():
+    from click.testing import CliRunner
+
+    from lesson.cli import cli
+    from lesson.words import table
+
+    result = CliRunner().invoke(cli, ["words"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    english = table("en")
+    assert [line.split()[0] for line in lines] == list(english)
+    assert lines[0].split(None, 1)[1] == english["example_noun"] == "example"
 
 
 def test_a_slot_the_word_does_not_have_is_an_error_at_the_slot():
@@ -196,6 +213,8 @@ def test_the_derivatives_verdict_says_exactly_when_a_derivative_shows_as_zero(tm
         path = tmp_path / f"d{decimals}.yaml"
         path.write_text(text.replace("  decimals: 2\n", f"  decimals: {decimals}\n"))
         step = next(s for s in check_lesson(path).plan.steps if s.kind == "softmax_derivatives")
-        found[decimals] = [r["result"] for r in step.data["rows"]], step.data["words"]["verdict"]
+        (equation,) = parts(step.data, "equation")
+        (verdict,) = parts(step.data, "text")
+        found[decimals] = [line["result"] for line in equation["lines"]], verdict["points"][0]
     assert found[2] == (["0.21", "-0.07", "-0.14"], "none is 0: gradient descent can use them")
     assert found[0] == (["0", "0", "0"], "none is exactly 0: gradient descent can use them")

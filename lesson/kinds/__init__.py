@@ -75,7 +75,8 @@ class StepKind:
     build: Callable[[Any, Context], dict]
     scene: str  # "package.module:SceneClass"
     summary: str  # one line for the kinds table in the docs
-    check: Callable[[Any, Context], list[tuple[Where, str]]] | None = None
+    # problems as (where, message) or (where, message, the character inside that text value to point at)
+    check: Callable[[Any, Context], list[tuple[Where, str] | tuple[Where, str, int]]] | None = None
     code: tuple[str, ...] = ()  # more modules whose source is part of the cache key (the scene's and the builder's are)
     needs_network: bool = False  # it draws the lesson's network or its classes: a script without network: may not use it
     source: str = "built in"  # the package that brought it

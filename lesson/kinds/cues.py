@@ -77,3 +77,11 @@ def cue_problem(at: str, narration: str, known: Mapping[str, str] | Sequence[str
                 f"write {{{at}}} in the narration or use sentence.N")
     spoken = [c for c in cues if not SENTENCE.fullmatch(c)] + [f"sentence.{i}" for i in range(1, n + 1)]
     return f"cue: unknown cue {at!r}{one_of(at, [*known, *spoken] if '.' in at else spoken, 'cues of this narration')}; {CUE_HELP}"
+
+
+def cue_problems(cue: str | None, where: tuple[str | int, ...], step: Any, ctx: Any) -> list[tuple[tuple[str | int, ...], str]]:
+    """A kind's check of one optional cue option: ``[(where, message)]`` from :func:`cue_problem`, or ``[]``."""
+    if cue is None:
+        return []
+    why = cue_problem(cue, step.narration, ctx.placeholder_kinds)
+    return [(where, why)] if why else []

@@ -21,15 +21,16 @@ from pydantic import AfterValidator, Field
 from lesson import truth
 from lesson.expr import Binary, Call, EvalError, Expr, Name, Number, ParseError, Unary, evaluate, names, parse, to_tex
 from lesson.kinds import Context, StepKind, Where
+from lesson.kinds.cues import cue_problems
 from lesson.script import limits
 from lesson.script.parts import StepBase, Strict, template
 from lesson.script.placeholders import fill
-from lesson.shown import PlanError
+from lesson.shown import MINUS, PlanError
 
-EXPR_CHARS = 160  # an expression that fits on one line of the screen
-SYMBOL_CHARS = 24
-MAX_LINES = 4
-MAX_SYMBOLS = 12
+EXPR_CHARS = limits.EXPR_CHARS
+SYMBOL_CHARS = limits.SYMBOL_CHARS
+MAX_LINES = limits.EQUATION_LINES
+MAX_SYMBOLS = limits.EQUATION_SYMBOLS
 APPROX = truth.APPROX
 
 # ---------------------------------------------------------------- symbols: a small grammar, turned into TeX here
@@ -120,7 +121,6 @@ class EquationStep(StepBase):
 
 # ---------------------------------------------------------------- the check (before the math core)
 
-_SENTENCE = re.compile(r"sentence\.[1-9][0-9]{0,3}")
 
 
 def _unknown(name: str, known: Mapping[str, str]) -> str:
@@ -138,16 +138,17 @@ def _name_problem(name: str, known: Mapping[str, str]) -> str | None:
     return None
 
 
-def check(step: Any, ctx: Context) -> list[tuple[Where, str]]:
+def check(step: Any, ctx: Context) -> list[tuple[Where, str] | tuple[Where, str, int]]:
     known = ctx.placeholder_kinds
-    out: list[tuple[Where, str]] = []
+    out: list[tuple[Where, str] | tuple[Where, str, int]] = []
     used: set[str] = set()
     for i, line in enumerate(step.lines):
         try:
             tree = parse(line.expr)
         except ParseError as exc:
             hint = "; placeholder names are written without braces" if "{" in line.expr else ""
-            out.append((("lines", i, "expr"), f"not an expression: {exc.message} (at character {exc.offset + 1}){hint}"))
+            at = min(exc.offset, len(line.expr) - 1)  # the character the message points at (the last one at the end)
+            out.append((("lines", i, "expr"), f"not an expression: {exc.message} (at character {exc.offset + 1}){hint}", at))
             tree = None
         if tree is not None:
             found = names(tree)
@@ -161,8 +162,7 @@ def check(step: Any, ctx: Context) -> list[tuple[Where, str]]:
             if why := _name_problem(line.result, known):
                 out.append((("lines", i, "result"), why))
             used.add(line.result)
-        if line.cue is not None and not _SENTENCE.fullmatch(line.cue) and line.cue not in known:
-            out.append((("lines", i, "cue"), f"{_unknown(line.cue, known)} (or write sentence.N)"))
+        out += cue_problems(line.cue, ("lines", i, "cue"), step, ctx)
     for name in step.symbols:
         if name not in used:
             out.append((("symbols", name), f"{name!r} is not used by any line of this step"))
@@ -216,7 +216,7 @@ def default_symbols(ctx: Context) -> Callable[[str], tuple[Pieces, str]]:
             letter = {"accuracy": "A", "seed": "s"}.get(rest[1])
             if letter:
                 return (f"{letter}_{{{rest[0]}}}",), ATOM
-        fixed = {"exp_sum": (("\\sum_{j} e^{z_{j}}",), SUM), "softmax_sum": (("\\sum_{j} p_{j}",), SUM),
+        fixed = {"exp_sum": (("\\sum\\nolimits_{j} e^{z_{j}}",), SUM), "softmax_sum": (("\\sum\\nolimits_{j} p_{j}",), SUM),
                  "cross_entropy": (("L",), ATOM), "n_classes": (("K",), ATOM)}
         if name in fixed:
             return fixed[name]
@@ -390,6 +390,7 @@ def build(step: Any, ctx: Context) -> dict:
             "substitution": "=" if not any(o.rounded for o in s.operands) else APPROX,
             "relation": s.relation,
             "result": s.result,
+            "texts": {name: text.replace("-", MINUS) for name, text in s.texts().items()},  # each number as shown
             "cues": [line.cue] if line.cue else [*used, *([line.result] if line.result else [])],
             "result_cues": [line.result] if line.result else [],
         })

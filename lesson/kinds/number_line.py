@@ -7,14 +7,15 @@ from typing import Any, Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from lesson.kinds import Context, StepKind, Where
-from lesson.kinds.plot import Cue, NumberOrName, check_cue, check_value, value_of
+from lesson.kinds.cues import cue_problems
+from lesson.kinds.plot import Cue, NumberOrName, check_value, value_of
 from lesson.script import limits
 from lesson.script.parts import Color, Finite, Identifier, StepBase, Strict, template
 from lesson.script.placeholders import fill
 from lesson.shown import MINUS, PlanError, short
 
-MAX_VALUES = 8
-MAX_MARKS = 8
+MAX_VALUES = limits.LINE_VALUES
+MAX_MARKS = limits.LINE_MARKS
 
 
 class LineValue(Strict):
@@ -61,7 +62,7 @@ def _check(step: NumberLineStep, ctx: Context) -> list[tuple[Where, str]]:
         out.append((("values",), f"at most {MAX_VALUES} values on one line, with the classes of each_class"))
     for i, v in enumerate(step.values):
         out += check_value(v.value, ("values", i, "value"), ctx)
-        out += check_cue(v.cue, ("values", i, "cue"), ctx)
+        out += cue_problems(v.cue, ("values", i, "cue"), step, ctx)
     return out
 
 

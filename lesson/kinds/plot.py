@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, ValidationInfo, field_validator
+from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
 from lesson import digits, truth
 from lesson.kinds import Context, StepKind, Where
@@ -28,17 +28,17 @@ FUNCTION_NAMES = tuple(FUNCTIONS)
 FunctionName = Literal[FUNCTION_NAMES]  # type: ignore[valid-type]
 
 # how each function is written in an equation on screen (the notation lesson.expr.to_tex uses too)
-SYMBOLS = {"relu": "ReLU", "softplus": "softplus", "sigmoid": "σ", "identity": "id", "exp": "exp", "neg_log": MINUS + "log"}
+SYMBOLS = {"relu": "ReLU", "softplus": "softplus", "sigmoid": "σ", "identity": "id", "exp": "exp", "neg_log": MINUS + "log",
+           "squared_residual": "SR"}
 # the same function as lesson.truth reads it
-EXPRESSIONS = {name: ("-log(z)" if name == "neg_log" else f"{name}(z)") for name in FUNCTION_NAMES}
+EXPRESSIONS = {name: {"neg_log": "-log(z)", "squared_residual": "(1 - z)^2"}.get(name, f"{name}(z)") for name in FUNCTION_NAMES}
 # functions whose derivative is exactly what the math core says at any shown number (0 or 1)
 EXACT_SLOPES = ("relu", "identity")
 PALETTE = ("#4fa3e0", "#f08a4b", "#9b6ee8", "#5cc98a")  # curves after the first (which takes the theme's accent)
 SAMPLES = 240
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*$")
-SENTENCE = re.compile(r"^sentence\.[1-9][0-9]{0,2}$")
-MAX_POINTS = 6
-MAX_WALK = 8
+MAX_POINTS = limits.PLOT_POINTS
+MAX_WALK = limits.PLOT_WALK
 
 
 # ---------------------------------------------------------------- options
@@ -96,9 +96,20 @@ class Tangent(Strict):
     cue: Cue | None = None
 
 
+class SweepCurve(Strict):
+    """A sweep of the script's ``sweeps:`` section drawn as a curve: the loss (or an output) against a parameter."""
+
+    name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$", description="a sweep of sweeps:")]
+    label: template(limits.CELL_CHARS) | None = Field(None, description="the curve's name in the legend")
+    color: Color | None = None
+
+
 class PlotStep(StepBase):
     kind: Literal["plot"]
-    curves: list[Curve] = Field(min_length=1, max_length=4)
+    curves: list[Curve] = Field(default=[], max_length=limits.PLOT_CURVES)
+    sweep: SweepCurve | None = Field(None, description="a sweep of sweeps: drawn as a curve (instead of curves)")
+    descent: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")] | None = Field(
+        None, description="a descent of descents: that walks down the sweep's curve, step by step")
     points: list[PlotPoint] = Field(default=[], max_length=MAX_POINTS)
     tangent: Tangent | None = None
     walk: list[NumberOrName] | None = Field(
@@ -109,6 +120,16 @@ class PlotStep(StepBase):
     y: tuple[Finite, Finite] | None = Field(None, description="[low, high] of the y axis (default: from the curves)")
     x_label: template(limits.CELL_CHARS) | None = None
     y_label: template(limits.CELL_CHARS) | None = None
+
+    @model_validator(mode="after")
+    def _something_drawn(self) -> PlotStep:
+        if not self.curves and self.sweep is None:
+            raise ValueError("give curves (named functions) or a sweep to draw")
+        if self.descent is not None and self.sweep is None:
+            raise ValueError("a descent walks down a sweep's curve: add sweep: {name: ...}")
+        if self.sweep is not None and (self.curves or self.points or self.tangent or self.walk):
+            raise ValueError("a plot shows curves of named functions (with points, tangent, walk) or a sweep (with a descent), not both")
+        return self
 
     @field_validator("x", "y")
     @classmethod
@@ -135,13 +156,11 @@ def check_value(v: float | str, where: Where, ctx: Context) -> list[tuple[Where,
     return []
 
 
-def check_cue(cue: str | None, where: Where, ctx: Context) -> list[tuple[Where, str]]:
-    from lesson.script.load import did_you_mean
+def check_cue(cue: str | None, where: Where, step: Any, ctx: Context) -> list[tuple[Where, str]]:
+    """A cue option: checked like every kind's cues (:func:`lesson.kinds.cues.cue_problem`)."""
+    from lesson.kinds.cues import cue_problems
 
-    if cue is None or cue in ctx.placeholder_kinds or SENTENCE.fullmatch(cue):
-        return []
-    hint = did_you_mean(cue, ctx.placeholder_kinds) or "; a placeholder name or sentence.N"
-    return [(where, f"unknown cue {cue!r}{hint}")]
+    return cue_problems(cue, where, step, ctx)
 
 
 def _check(step: PlotStep, ctx: Context) -> list[tuple[Where, str]]:
@@ -156,12 +175,13 @@ def _check(step: PlotStep, ctx: Context) -> list[tuple[Where, str]]:
         if mark.curve is not None and mark.curve not in drawn:
             out.append(((*where, "curve"), f"{mark.curve!r} is not one of the plot's curves ({', '.join(drawn)})"))
         out += check_value(mark.x, (*where, "x"), ctx)
-        out += check_cue(mark.cue, (*where, "cue"), ctx)
+        out += check_cue(mark.cue, (*where, "cue"), step, ctx)
     for i, v in enumerate(step.walk or ()):
         out += check_value(v, ("walk", i), ctx)
-    out += check_cue(step.walk_cue, ("walk_cue",), ctx)
-    if step.walk_cue is not None and not step.walk:
+    out += check_cue(step.walk_cue, ("walk_cue",), step, ctx)
+    if step.walk_cue is not None and not step.walk and step.descent is None:
         out.append((("walk_cue",), "there is no walk to start: add walk: [x1, x2, ...]"))
+    out += sweep_check(step, ctx)
     if "neg_log" in drawn and step.x is not None and step.x[0] <= 0:
         out.append((("x",), f"−log is defined for positive numbers only: the x range must start above 0, not at {step.x[0]:g}"))
     return out
@@ -339,6 +359,12 @@ def cues_of(v: float | str, cue: str | None) -> list[str]:
 
 
 def build(step: PlotStep, ctx: Context) -> dict:
+    if step.sweep is not None:
+        return sweep_build(step, ctx)
+    return build_curves(step, ctx)
+
+
+def build_curves(step: PlotStep, ctx: Context) -> dict:
     d = ctx.decimals
     curves = {c.function: c for c in step.curves}
     first = step.curves[0].function
@@ -450,8 +476,11 @@ def tangent_line(x: float, y: float, slope: float, x_range: Sequence[float], y_r
     return [[lo, y + slope * (lo - x)], [hi, y + slope * (hi - x)]]
 
 
+from lesson.kinds.sweep_plot import sweep_build, sweep_check  # noqa: E402  (a sweep's curve and a descent's walk)
+
 KINDS = (
     StepKind("plot", PlotStep, build, "scenes.plot:PlotScene",
-             "axes with named functions (ReLU, σ, softplus, exp, −log…): marked points with their values, a tangent, a walk",
-             check=_check),
+             "axes with named functions (ReLU, σ, softplus, exp, −log…): marked points with their values, a tangent, a walk; "
+             "or a sweep of a loss with gradient descent walking down it",
+             check=_check, code=("lesson.kinds.sweep_plot", "lesson.computations")),
 )

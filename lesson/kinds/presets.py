@@ -1,24 +1,42 @@
 """The kinds of the ArgMax/SoftMax lesson, kept so that its script (and every script written for it) works.
 
-Each is an options model, a plan builder and a scene, registered like any other kind.
+Each preset is only a plan builder: it fills in the options of generic parts (``number_line``, ``table``,
+``equation``, ``bars``, ``plot``, ``text``) from the lesson, lets their own builders make the plan data, and has
+them drawn by the generic scenes, several at once through ``scenes.composite`` (each part in a region of the
+frame) or with a side panel (``beside``). No preset has a scene of its own; every shown computation goes through
+the equation kind, so through the one general truth rule (:mod:`lesson.truth`).
 """
 
 from __future__ import annotations
 
 import dataclasses
-
-import math
 from typing import Any, Literal
 
 from pydantic import Field
 
-import mathcore
-from lesson import truth, words
+from lesson import words
+from lesson.expr import Binary, Call, Name
 from lesson.kinds import Context, StepKind, Where
+from lesson.kinds import equation as eq
+from lesson.kinds import plot as plot_kind
+from lesson.kinds.bars import BarsStep
+from lesson.kinds.bars import build as build_bars
+from lesson.kinds.cues import narration_cues
+from lesson.kinds.number_line import NumberLineStep
+from lesson.kinds.number_line import build as build_number_line
+from lesson.kinds.text import point_cues, text_data
 from lesson.script import limits
-from lesson.script.placeholders import fill
 from lesson.script.parts import StepBase, template
-from lesson.shown import EXTRA_DECIMALS, PlanError, fmt, relation, rounded, shown_truthfully, sum_to_one_decimals, tex, tex_operand
+from lesson.shown import MINUS, fmt
+
+COMPOSITE = "scenes.composite:CompositeScene"
+# what a composite step's picture depends on besides this module and the composite scene: every part's scene and
+# the builders of the parts
+PARTS_CODE = (
+    "scenes.bars", "scenes.equation", "scenes.number_line", "scenes.plot", "scenes.table", "scenes.text",
+    "lesson.kinds.bars", "lesson.kinds.equation", "lesson.kinds.number_line", "lesson.kinds.plot",
+    "lesson.kinds.table", "lesson.kinds.text", "lesson.kinds.cues",
+)
 
 
 class RawOutputsStep(StepBase):
@@ -54,7 +72,7 @@ class SoftmaxDerivativesStep(StepBase):
 
 class SummaryStep(StepBase):
     kind: Literal["summary"]
-    points: list[template(limits.POINT_CHARS)] = Field(min_length=1, max_length=4)
+    points: list[template(limits.POINT_CHARS)] = Field(min_length=1, max_length=limits.SUMMARY_POINTS)
 
 
 class CrossEntropyStep(StepBase):
@@ -77,195 +95,289 @@ def _needs_training(step: Any, ctx: Context) -> list[tuple[Where, str]]:
 
 
 def _needs_label(step: Any, ctx: Context) -> list[tuple[Where, str]]:
-    if ctx.lesson.example.label is None:
+    if ctx.lesson.example is None or ctx.lesson.example.label is None:
         return [(("kind",), "needs the example's observed class: set example.label")]
     return []
 
 
-def _class_index(nums: LessonNumbers, name: str | None) -> int:
-    return nums.prediction if name is None else nums.classes.index(name)
+# ---------------------------------------------------------------- building blocks
 
 
-def _label(ctx: Context, k: int) -> str:
-    """Class ``k``'s label as drawn."""
-    c = ctx.lesson.network.classes[k]
+def _classes(ctx: Context) -> list[Any]:
+    return list(ctx.lesson.network.classes)
+
+
+def _label(c: Any) -> str:
     return c.label or c.name
 
 
+def _class_index(ctx: Context, name: str | None) -> int:
+    assert ctx.numbers is not None
+    return ctx.numbers.prediction if name is None else ctx.numbers.classes.index(name)
+
+
+def _common(step: Any) -> dict[str, Any]:
+    return {"title": step.title, "narration": step.narration}
+
+
+def _part(kind: str, data: dict, region: tuple[float, float, float, float], heading: str = "") -> dict:
+    """One part of a composite screen: a generic kind's data in ``region`` ([left, right, top, bottom] as
+    fractions of the step's area, from its top-left corner)."""
+    return {"kind": kind, "data": data, "region": list(region), "heading": heading}
+
+
+def _composite(*screens: dict) -> dict:
+    return {"screens": list(screens)}
+
+
+def _screen(*parts: dict, cues: list[str] | None = None) -> dict:
+    return {"parts": list(parts), "cues": cues or []}
+
+
+def _equation(step: Any, ctx: Context, lines: list[dict], symbols: dict[str, str] | None = None) -> dict:
+    """The equation kind's data for these lines (its options as a script would write them): every line is
+    checked by the general truth rule at one precision for all (:func:`lesson.truth.show_all`)."""
+    model = eq.EquationStep.model_construct(
+        kind="equation", id=None, audio=None, beside=None, symbols=symbols or {},
+        lines=[eq.EquationLine(**line) for line in lines], **_common(step),
+    )
+    return eq.build(model, ctx)
+
+
+def _points(step: Any, ctx: Context, texts: list[str], cues: list[list[str]] | None = None) -> dict:
+    """The text kind's data: ``texts`` as points, at the narration's sentences (or at ``cues``)."""
+    if cues is None:  # the texts are finished words (a class label in them may hold braces): never filled in again
+        spoken = narration_cues(step.narration, ctx.values, ctx.decimals)
+        cues = [[c] if c else [] for c in point_cues([None] * len(texts), spoken)]
+    return {"heading": "", "points": list(texts), "cues": cues}
+
+
+def _table(columns: list[str], rows: list[dict]) -> dict:
+    """The table kind's data for rows already made (``cells`` as text, ``color``), drawn at once (no cues)."""
+    from lesson.kinds.table import NUMERIC
+
+    full = [{"cells": r["cells"], "color": r.get("color"), "cue": None, "cell_cues": [[] for _ in r["cells"]]} for r in rows]
+    align = ["right" if all(NUMERIC.match(r["cells"][k]) for r in full if r["cells"][k]) else "left" for k in range(len(columns))]
+    return {"columns": columns, "align": align, "rows": full, "highlight": "none"}
+
+
+def _value(ctx: Context, name: str) -> str:
+    """A placeholder's value as the narration says it, with a real minus."""
+    from lesson.script.placeholders import fill
+
+    return fill(f"{{{name}}}", ctx.values, ctx.decimals).replace("-", MINUS)
+
+
+def _shown(data: dict, line: int, name: str) -> str:
+    """How the equation kind showed ``name``'s number in line ``line`` (the numbers' part with that name)."""
+    return data["lines"][line]["texts"][name]
+
+
+# ---------------------------------------------------------------- the presets
+
+
 def _raw_outputs(step: Any, ctx: Context) -> dict:
-    nums, d = ctx.numbers, ctx.decimals
-    lo, hi = min(0.0, *nums.raw), max(1.0, *nums.raw)
-    pad = 0.15 * (hi - lo)
-    return {
-        "raw": [fmt(v, d) for v in nums.raw],
-        "positions": list(nums.raw),
-        "axis": [lo - pad, hi + pad],
-        "outside": [v < 0 or v > 1 for v in nums.raw],
-    }
+    """The raw outputs on a number line, beside 0 and 1 and the stretch between them."""
+    part = NumberLineStep(kind="number_line", each_class="raw", marks=[0, 1], band=(0, 1), **_common(step))
+    return build_number_line(part, ctx)
 
 
 def _argmax(step: Any, ctx: Context) -> dict:
-    nums, d = ctx.numbers, ctx.decimals
+    """A table of the raw outputs and their ArgMax (the predicted row lit when the voice names it), the verdict under it."""
+    nums = ctx.numbers
+    assert nums is not None
     w = words.of(ctx.lesson)
-    return {
-        "raw": [fmt(v, d) for v in nums.raw], "argmax": [int(v) for v in nums.argmax], "prediction": nums.prediction,
-        "words": {"class": w("class"), "raw_output": w("raw_output"), "argmax": w("argmax"),
-                  "prediction": w("prediction", label=_label(ctx, nums.prediction))},
-    }
+    rows = [{"cells": [_label(c), _value(ctx, f"raw.{c.name}"), _value(ctx, f"argmax.{c.name}")], "color": c.color}
+            for c in _classes(ctx)]
+    table = _table([w("class"), w("raw_output"), w("argmax")], rows)
+    table["highlight"] = "row"
+    table["rows"][nums.prediction]["cue"] = "prediction"
+    verdict = _points(step, ctx, [w("prediction", label=_label(_classes(ctx)[nums.prediction]))], [["prediction"]])
+    return _composite(_screen(_part("table", table, (0.05, 0.95, 0.0, 0.74)), _part("text", verdict, (0.1, 0.9, 0.74, 1.0))))
 
 
 def _argmax_gradient(step: Any, ctx: Context) -> dict:
-    nums, d = ctx.numbers, ctx.decimals
-    k = _class_index(nums, step.of_class)
+    """A plot of class k's ArgMax output against its raw output (the others fixed, in a side panel): 0 up to the
+    largest other output, 1 after it; the example's point, and its flat tangent."""
+    nums = ctx.numbers
+    assert nums is not None
+    d = ctx.decimals
+    k = _class_index(ctx, step.of_class)
+    classes = _classes(ctx)
     z, t = nums.raw[k], nums.thresholds[k]
     span = max(abs(z - t), 1.0) * 1.6
+    x_range = (min(z, t) - span * 0.6, max(z, t) + span * 0.6)
+    y_range = (-0.3, 1.3)
     w = words.of(ctx.lesson)
-    return {
-        "class_index": k,
-        "raw": z,
-        "raw_text": fmt(z, d),
-        "threshold": t,
-        "threshold_text": fmt(t, d),
-        "others": [(c, fmt(v, d)) for c, v in enumerate(nums.raw) if c != k],
-        "x_range": [min(z, t) - span * 0.6, max(z, t) + span * 0.6],
-        "value": int(nums.argmax[k]),
-        "words": {"x_axis": w("raw_output_for", label=_label(ctx, k)), "y_axis": w("argmax_output"),
-                  "example": w("example_at", value=fmt(z, d)), "slope": w("slope_zero"), "others": w("others_fixed"),
-                  "loss": w("loss")},
+    # the axes as the plot kind makes them (ticks, labels), with the step function as its curve
+    frame = plot_kind.PlotStep(kind="plot", curves=[plot_kind.Curve(function="identity")], x=x_range, y=y_range, **_common(step))
+    data = plot_kind.build(frame, ctx)
+    data["x_axis"]["label"] = w("raw_output_for", label=_label(classes[k]))
+    data["y_axis"]["label"] = w("argmax_output")
+    data["y_axis"]["ticks"] = [[0.0, "0"], [1.0, "1"]]
+    color = classes[k].color
+    data["curves"] = [{"name": "", "color": color, "segments": [[[x_range[0], 0.0], [t, 0.0]], [[t, 1.0], [x_range[1], 1.0]]]}]
+    value = float(nums.argmax[k])
+    cues = narration_cues(step.narration, ctx.values, d)
+    threshold_cue = f"threshold.{classes[k].name}"
+    data["points"] = [{"x": t, "y": 0.0, "label": fmt(t, d), "color": ctx.lesson.theme.muted, "name": "", "cues": [threshold_cue]}]
+    # the flat tangent at the example: in the sentence after the threshold is spoken (if there is one)
+    after = [name for name, at in sorted(cues.items(), key=lambda kv: kv[1])
+             if name.startswith("sentence.") and threshold_cue in cues and at > cues[threshold_cue]]
+    data["tangent"] = {
+        "x": z, "y": value, "slope": 0.0, "label": w("example_at", value=fmt(z, d)), "name": w("slope_zero"),
+        "slope_text": "", "color": ctx.lesson.theme.accent,
+        "line": plot_kind.tangent_line(z, value, 0.0, x_range, y_range), "cues": after[:1],
     }
-
-
-def _softmax(step: Any, ctx: Context) -> dict:
-    nums, d = ctx.numbers, ctx.decimals
-    # the exponentials are shown at enough decimals that the sum and every quotient come out right
-    exps = list(nums.exp)
-
-    def checks(de: int) -> bool:
-        shown = [rounded(e, de) for e in exps]
-        if rounded(sum(shown), de) != rounded(nums.exp_sum, de):
-            return False
-        total = rounded(nums.exp_sum, de)
-        return all(rounded(s / total, d) == rounded(p, d) for s, p in zip(shown, nums.softmax))
-
-    de = next((x for x in range(d, d + EXTRA_DECIMALS + 1) if checks(x)), None)
-    if de is None:
-        raise PlanError(-1, "no precision of e^z up to +4 decimals makes the shown sum and quotients come out right; change display.decimals")
-    return {
-        "raw": [tex(v, d) for v in nums.raw],
-        "exp": [fmt(e, de) for e in exps],
-        "exp_sum": fmt(nums.exp_sum, de),
-        "softmax": [fmt(p, d) for p in nums.softmax],
-        "sum_relation": relation(exps, de, nums.exp_sum, de),
+    data["walk"] = None
+    data["beside"] = {
+        "heading": w("others_fixed"),
+        "rows": [{"label": _label(c), "value": fmt(nums.raw[j], d), "color": c.color} for j, c in enumerate(classes) if j != k],
     }
-
-
-def _softmax_properties(step: Any, ctx: Context) -> dict:
-    nums, d, values = ctx.numbers, ctx.decimals, ctx.values
-    ds = sum_to_one_decimals(nums.softmax, d)
-    w = words.of(ctx.lesson)
-    data: dict[str, Any] = {
-        "raw": [fmt(v, d) for v in nums.raw],
-        "raw_values": list(nums.raw),
-        "softmax": [fmt(p, d) for p in nums.softmax],
-        "softmax_values": list(nums.softmax),
-        "sum_terms": [fmt(p, ds if ds is not None else d) for p in nums.softmax],
-        "sum_text": fmt(1.0, ds) if ds is not None else None,  # None: say the values are rounded
-        "order": sorted(range(len(nums.raw)), key=lambda c: -nums.raw[c]),
-        "trained": [],
-        "words": {"raw_output": w("raw_output"), "softmax": w("softmax"), "same_order": w("same_order"),
-                  "sum_note": w("add_up_to_one") if ds is not None else w("values_rounded")},
-    }
-    if step.compare_training:
-        data["trained"] = [
-            {"seed": run.seed, "accuracy": f"{run.accuracy:.0%}", "softmax": [fmt(p, d) for p in run.softmax],
-             "softmax_values": list(run.softmax), "prediction": run.prediction}
-            for run in nums.trained
-        ]
-        letters = w("start_letters")
-        data["words"]["starts"] = [w("start", letter=letters[t], accuracy=run["accuracy"]) for t, run in enumerate(data["trained"])]
-        data["words"]["same_example"] = w("other_starts")
     return data
 
 
-def _softmax_formula(step: Any, ctx: Context) -> dict:
-    nums = ctx.numbers
+def _softmax(step: Any, ctx: Context) -> dict:
+    """SoftMax worked out: each class's e^z over their sum (the equation kind, true at its digits), beside a table
+    of the raw outputs, their e^z and the sum, written with the very digits the equations use."""
+    classes = _classes(ctx)
     w = words.of(ctx.lesson)
-    n = len(nums.classes)
-    return {"n_classes": n, "words": {"i": w("i_meaning"), "j": w("j_meaning", n=n), "z": w("z_meaning")}}
+    lines = [{"expr": f"exp.{c.name} / exp_sum", "result": f"softmax.{c.name}"} for c in classes]
+    equation = _equation(step, ctx, lines)
+    for i, (c, line) in enumerate(zip(classes, equation["lines"])):
+        # the numbers go in as the voice reaches the class's raw output, e^z or SoftMax value, whichever comes first;
+        # the first line is worked out step by step, the others (the same pattern) appear whole at their cue
+        line["cues"] = [f"raw.{c.name}", f"exp.{c.name}", f"softmax.{c.name}"]
+        line["color"] = c.color
+        line["at_once"] = i > 0
+    rows = [{"cells": [_label(c), _value(ctx, f"raw.{c.name}"), _shown(equation, i, f"exp.{c.name}")], "color": c.color}
+            for i, c in enumerate(classes)]
+    rows.append({"cells": [w("sum"), "", _shown(equation, 0, "exp_sum")]})
+    table = _table([w("class"), w("raw_output"), w("exp_column")], rows)
+    return _composite(_screen(_part("table", table, (0.56, 1.0, 0.0, 0.85)), _part("equation", equation, (0.0, 0.54, 0.0, 1.0))))
+
+
+def _softmax_properties(step: Any, ctx: Context) -> dict:
+    """SoftMax keeps the order (a table sorted by raw output), each value lies in 0..1 and they add up to 1 (an
+    equation, true at its digits); then, at the first trained network's cue, networks trained from other starts."""
+    nums = ctx.numbers
+    assert nums is not None
+    classes = _classes(ctx)
+    w = words.of(ctx.lesson)
+    order = sorted(range(len(classes)), key=lambda c: -nums.raw[c])
+    rows = [{"cells": [_label(classes[c]), _value(ctx, f"raw.{classes[c].name}"), _value(ctx, f"softmax.{classes[c].name}")],
+             "color": classes[c].color} for c in order]
+    table = _table([w("class"), w("raw_output"), w("softmax")], rows)
+    # the first property as the narration begins, the others with its second sentence (if it has one)
+    second = "sentence.2" if "sentence.2" in narration_cues(step.narration, ctx.values, ctx.decimals) else "sentence.1"
+    keeps = _points(step, ctx, [w("same_order"), w("between_0_and_1"), w("add_up_to_one")],
+                    [["sentence.1"], [second], []])
+    total = _equation(step, ctx, [{"expr": " + ".join(f"softmax.{c.name}" for c in classes), "result": "softmax_sum"}])
+    first = _screen(
+        _part("table", table, (0.0, 0.52, 0.0, 0.6)),
+        _part("text", keeps, (0.55, 1.0, 0.0, 0.6)),
+        _part("equation", total, (0.05, 0.95, 0.64, 1.0)),
+    )
+    if not step.compare_training or not nums.trained:
+        return _composite(first)
+    letters = w("start_letters")
+    runs = nums.trained[: len(letters)]
+    width = 1.0 / len(runs)
+    parts = []
+    for t, run in enumerate(runs, start=1):
+        bars = build_bars(BarsStep(kind="bars", values=f"trained.{t}.softmax", scale=[0, 1], **_common(step)), ctx)
+        heading = w("start", letter=letters[t - 1], accuracy=f"{run.accuracy:.0%}")
+        parts.append(_part("bars", bars, ((t - 1) * width + 0.02, t * width - 0.02, 0.0, 0.8), heading))
+    parts.append(_part("text", _points(step, ctx, [w("other_starts")], [[]]), (0.05, 0.95, 0.8, 1.0)))
+    run_cues = [f"trained.1.{what}" for what in ("accuracy", "seed", "prediction")]
+    run_cues += [f"trained.1.softmax.{c.name}" for c in classes]
+    return _composite(first, _screen(*parts, cues=run_cues))
+
+
+def _softmax_formula(step: Any, ctx: Context) -> dict:
+    """The general formula, in symbols only, and what i, j and z stand for, each as the narration reaches it."""
+    n = len(_classes(ctx))
+    w = words.of(ctx.lesson)
+    symbols = {"z": (("z_{i}",), eq.ATOM), "sum": ((f"\\sum_{{j=1}}^{{{n}}} e^{{z_{{j}}}}",), eq.SUM)}
+    tree = Binary("/", Call("exp", Name("z")), Name("sum"))
+    parts = eq.symbolic_parts(tree, symbols.__getitem__)
+    line = {"label": "", "lhs": ["\\mathrm{softmax}(z)_{i}"], "symbolic": [[k, list(p)] for k, p in parts],
+            "numeric": [], "substitution": "=", "relation": "=", "result": "", "cues": [], "result_cues": []}
+    notes = _points(step, ctx, [w("i_meaning"), w("j_meaning", n=n), w("z_meaning")])
+    return _composite(_screen(_part("equation", {"lines": [line]}, (0.0, 1.0, 0.0, 0.45)),
+                              _part("text", notes, (0.1, 0.9, 0.47, 1.0))))
 
 
 def _softmax_derivatives(step: Any, ctx: Context) -> dict:
-    nums, d = ctx.numbers, ctx.decimals
-    k = _class_index(nums, step.of_class)
-    p = nums.softmax
-    names = {j: f"p{j + 1}" for j in range(len(p))}
-    rows = [(f"{names[k]}*(1 - {names[k]})" if j == k else f"-{names[k]}*{names[j]}", nums.jacobian[k][j]) for j in range(len(p))]
-    try:  # one precision for every row, at which every row's shown arithmetic gives its shown result
-        shown = truth.show_all(rows, {names[j]: p[j] for j in range(len(p))}, d)
-    except truth.TruthError as exc:
-        raise PlanError(-1, str(exc)) from None
-    out = []
-    for j, row in enumerate(shown):
-        texts = {o.name: tex_operand(o.text) for o in row.operands}
-        operands = [texts[names[k]]] if j == k else [texts[names[k]], texts[names[j]]]
-        out.append({"j": j, "operands": operands, "result": row.result, "relation": row.relation})
-    # at few decimals a derivative may round to 0 on screen: then the verdict says that none is *exactly* 0
+    """∂p_k/∂z_j for every j as equations (true at their digits), the SoftMax values kept beside them, and the
+    verdict: none is zero (none *exactly* zero when one rounds to 0 on screen)."""
+    nums = ctx.numbers
+    assert nums is not None
+    classes = _classes(ctx)
+    k = _class_index(ctx, step.of_class)
+    pk = f"softmax.{classes[k].name}"
+    lines = []
+    for j, c in enumerate(classes):
+        expr = f"{pk} * (1 - {pk})" if j == k else f"-{pk} * softmax.{c.name}"
+        lines.append({"expr": expr, "result": f"jacobian.{classes[k].name}.{c.name}"})
+    equation = _equation(step, ctx, lines)
+    for j, (c, line) in enumerate(zip(classes, equation["lines"])):
+        line["color"] = c.color
+        line["at_once"] = j >= 3  # many classes: after three lines worked out, the others appear whole
     w = words.of(ctx.lesson)
-    shown_zero = any(_shows_zero(r["result"]) for r in out)
-    return {"class_index": k, "rows": out, "words": {"verdict": w("none_exactly_zero" if shown_zero else "none_zero")}}
+    shown_zero = any(_shows_zero(line["result"]) for line in equation["lines"])
+    verdict = _points(step, ctx, [w("none_exactly_zero" if shown_zero else "none_zero")], [[]])
+    data = _composite(_screen(_part("equation", equation, (0.0, 1.0, 0.0, 0.78)), _part("text", verdict, (0.0, 1.0, 0.82, 1.0))))
+    data["beside"] = {"heading": w("softmax"),
+                      "rows": [{"label": _label(c), "value": _value(ctx, f"softmax.{c.name}"), "color": c.color} for c in classes]}
+    return data
 
 
 def _shows_zero(text: str) -> bool:
     """Whether a shown result reads as 0 ("0.00", "-0.00"); a number in another notation does not."""
     try:
-        return float(text.replace("\u2212", "-")) == 0
+        return float(text.replace(MINUS, "-")) == 0
     except ValueError:
         return False
 
 
 def _summary(step: Any, ctx: Context) -> dict:
-    from lesson.kinds.text import text_data  # drawn as a text step: the points, each at its sentence
-
-    return text_data(None, step.points, [None] * len(step.points), step, ctx)
+    return text_data(None, step.points, [None] * len(step.points), step, ctx)  # the points, each at its sentence
 
 
 def _cross_entropy(step: Any, ctx: Context) -> dict:
-    nums, d = ctx.numbers, ctx.decimals
-    assert nums.observed is not None and nums.cross_entropy is not None
-    p = nums.softmax[nums.observed]
-    shown = shown_truthfully("-log(p)", {"p": p}, nums.cross_entropy, d)
-    xs, ys = mathcore.sample("neg_log", math.exp(-4), 1.0, 160)  # the curve −log p, drawn from 0.018 to 1
+    """Cross-entropy of the observed class as an equation (true at its digits) over the curve −log p, with the
+    example's point on it."""
     w = words.of(ctx.lesson)
-    return {
-        "observed": nums.observed,
-        "p": p,
-        "p_text": tex_operand(shown.operands[0].text),
-        "curve": [(float(x), float(y)) for x, y in zip(xs, ys)],
-        "relation": shown.relation,
-        "cross_entropy": nums.cross_entropy,
-        "cross_entropy_text": tex(nums.cross_entropy, d),
-        "words": {"name": w("cross_entropy"), "x_axis": w("observed_probability")},
-    }
+    equation = _equation(step, ctx, [{"expr": "-log(p_observed)", "result": "cross_entropy"}])
+    equation["lines"][0]["label"] = w("cross_entropy")
+    curve = plot_kind.PlotStep(
+        kind="plot", curves=[plot_kind.Curve(function="neg_log")], points=[plot_kind.PlotPoint(x="p_observed")],
+        **_common(step),
+    )
+    plot = plot_kind.build(curve, ctx)
+    plot["x_axis"]["label"] = w("observed_probability")
+    return _composite(_screen(_part("equation", equation, (0.0, 1.0, 0.0, 0.3)), _part("plot", plot, (0.05, 0.95, 0.32, 1.0))))
 
 
 KINDS = (
-    StepKind("raw_outputs", RawOutputsStep, _raw_outputs, "scenes.raw_outputs:RawOutputsScene",
-             "the raw outputs on a number line, outside 0..1"),
-    StepKind("argmax", ArgmaxStep, _argmax, "scenes.argmax:ArgmaxScene", "ArgMax turns the raw outputs into 1 and 0s"),
-    StepKind("argmax_gradient", ArgmaxGradientStep, _argmax_gradient, "scenes.argmax_gradient:ArgmaxGradientScene",
-             "ArgMax as a step function of one raw output: its slope is 0", check=_of_class, code=("scenes.formula_text",)),
-    StepKind("softmax", SoftmaxStep, _softmax, "scenes.softmax:SoftmaxScene",
-             "SoftMax worked out: e^z, their sum, and each quotient"),
-    StepKind("softmax_properties", SoftmaxPropertiesStep, _softmax_properties, "scenes.softmax_properties:SoftmaxPropertiesScene",
-             "SoftMax keeps the order, sums to 1; networks trained from other starts", check=_needs_training),
-    StepKind("softmax_formula", SoftmaxFormulaStep, _softmax_formula, "scenes.softmax_formula:SoftmaxFormulaScene",
-             "the SoftMax formula in general"),
-    StepKind("softmax_derivatives", SoftmaxDerivativesStep, _softmax_derivatives,
-             "scenes.softmax_derivatives:SoftmaxDerivativesScene", "the derivatives of one SoftMax output", check=_of_class),
+    StepKind("raw_outputs", RawOutputsStep, _raw_outputs, "scenes.number_line:NumberLineScene",
+             "the raw outputs on a number line, outside 0..1", code=("lesson.kinds.number_line",)),
+    StepKind("argmax", ArgmaxStep, _argmax, COMPOSITE, "ArgMax turns the raw outputs into 1 and 0s", code=PARTS_CODE),
+    StepKind("argmax_gradient", ArgmaxGradientStep, _argmax_gradient, "scenes.plot:PlotScene",
+             "ArgMax as a step function of one raw output: its slope is 0", check=_of_class, code=("lesson.kinds.plot",)),
+    StepKind("softmax", SoftmaxStep, _softmax, COMPOSITE, "SoftMax worked out: e^z, their sum, and each quotient",
+             code=PARTS_CODE),
+    StepKind("softmax_properties", SoftmaxPropertiesStep, _softmax_properties, COMPOSITE,
+             "SoftMax keeps the order, sums to 1; networks trained from other starts", check=_needs_training, code=PARTS_CODE),
+    StepKind("softmax_formula", SoftmaxFormulaStep, _softmax_formula, COMPOSITE, "the SoftMax formula in general",
+             code=PARTS_CODE),
+    StepKind("softmax_derivatives", SoftmaxDerivativesStep, _softmax_derivatives, COMPOSITE,
+             "the derivatives of one SoftMax output", check=_of_class, code=PARTS_CODE),
     StepKind("summary", SummaryStep, _summary, "scenes.text:TextScene", "the script's points, one after another",
              code=("lesson.kinds.text",)),
-    StepKind("cross_entropy", CrossEntropyStep, _cross_entropy, "scenes.cross_entropy:CrossEntropyScene",
-             "cross-entropy of the observed class: −log p on its curve", check=_needs_label, code=("scenes.formula_text",)),
+    StepKind("cross_entropy", CrossEntropyStep, _cross_entropy, COMPOSITE,
+             "cross-entropy of the observed class: −log p on its curve", check=_needs_label, code=PARTS_CODE),
 )
 # every preset shows the lesson's network, example or classes
 KINDS = tuple(dataclasses.replace(kind, needs_network=True) for kind in KINDS)

@@ -9,19 +9,19 @@ both (the class rows first). A row lights up when the narration speaks one of it
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
 from lesson.kinds import Context, StepKind, Where
+from lesson.kinds.cues import cue_problems
 from lesson.script import limits
 from lesson.script.parts import Strict, StepBase, template
 from lesson.script.placeholders import fields, fill
 from lesson.shown import _SIGN, MINUS, PlanError
 
-COLUMNS_MAX = 5  # what fits across one screen at a readable size
-ROWS_MAX = 8  # rows under the headings, class rows included
-SENTENCE = re.compile(r"^sentence\.([1-9][0-9]{0,2})$")
+COLUMNS_MAX = limits.TABLE_COLUMNS
+ROWS_MAX = limits.TABLE_ROWS
 # a cell that reads as a number (is lined up on the right): 0.69, −1.23, 12%, < 0.01, 1,234
 NUMERIC = re.compile(rf"^(?:[<>] )?[{MINUS}+-]?[0-9][0-9,]*(?:\.[0-9]+)?%?$")
 # what a scene refuses to draw as if it were a number (scenes.base.NOT_FINITE): said at `lesson check` instead
@@ -32,7 +32,7 @@ FamilyEntry = Annotated[str, Field(min_length=1, max_length=60, description="a p
 
 class TableRow(Strict):
     cells: list[template(limits.CELL_CHARS)] = Field(
-        min_length=1, max_length=COLUMNS_MAX, description="one text per column, with {placeholders}"
+        min_length=1, max_length=COLUMNS_MAX, description="one text per column, with {placeholders} (at most 24 characters once filled in)"
     )
     cue: str | None = Field(
         None,
@@ -68,33 +68,6 @@ def _family(entry: str) -> tuple[str, str]:
 def _class_template(entry: str, cls: str) -> str:
     name, spec = _family(entry)
     return f"{{{name}.{cls}{':' + spec if spec else ''}}}"
-
-
-def _spoken(narration: str) -> tuple[set[str], int]:
-    """The placeholders a narration speaks and how many sentences it has (as the planner counts them)."""
-    from lesson.plan import sentence_cues
-
-    try:
-        names = {name for name, _ in fields(narration)}
-    except ValueError:  # broken braces: reported on the narration itself
-        names = set()
-    plain = re.sub(r"\{[^{}]*\}", "0", narration)
-    return names, len(sentence_cues(plain.split()))
-
-
-def check_cue(cue: str, narration: str, known: Any) -> str | None:
-    """Why ``cue`` (a placeholder name or sentence.N) cannot light anything up in this step (None if it can)."""
-    from lesson.script.load import did_you_mean
-
-    names, sentences = _spoken(narration)
-    if m := SENTENCE.match(cue):
-        n = int(m.group(1))
-        return None if n <= sentences else f"cue {cue!r}: the narration has {sentences} sentence(s)"
-    if cue not in known:
-        return f"cue {cue!r} is not a placeholder name{did_you_mean(cue, known) or ' (or write sentence.N)'}"
-    if cue not in names:
-        return f"cue {cue!r} is never spoken: the narration has no {{{cue}}}"
-    return None
 
 
 def check_families(entries: list[tuple[Where, str]], ctx: Context, numbers_only: bool) -> list[tuple[Where, str]]:
@@ -138,8 +111,7 @@ def _check(step: TableStep, ctx: Context) -> list[tuple[Where, str]]:
     for r, row in enumerate(step.rows):
         if len(row.cells) != n:
             out.append((("rows", r, "cells"), f"row {r + 1} has {len(row.cells)} cell(s) but the table has {n} column(s)"))
-        if row.cue is not None and (why := check_cue(row.cue, step.narration, ctx.placeholder_kinds)):
-            out.append((("rows", r, "cue"), why))
+        out += cue_problems(row.cue, ("rows", r, "cue"), step, ctx)
     return out
 
 

@@ -43,7 +43,7 @@ class TextStep(StepBase):
         None, description="a statement drawn large above the points (the step's title is already at the top)"
     )
     points: list[PointOrText] = Field(
-        min_length=1, max_length=5, description="1 to 5 short lines, shown top to bottom as they are spoken"
+        min_length=1, max_length=limits.TEXT_POINTS, description=f"1 to {limits.TEXT_POINTS} short lines, shown top to bottom as they are spoken"
     )
 
 

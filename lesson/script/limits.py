@@ -40,6 +40,20 @@ RECORDING_SECONDS = 600
 # generic step kinds: what fits on one screen
 PANEL_ROWS = 8  # rows of a side panel (beside)
 CELL_CHARS = 24  # a table cell, a plot's label, a panel's value
+PLACEHOLDER_NAMES_CHARS = 96  # a text with placeholders may be this much longer as written than once filled in
+TEXT_POINTS = 5  # points of a text step
+SUMMARY_POINTS = 4  # points of a summary step
+TABLE_COLUMNS = 5  # columns of a table (what fits across one screen at a readable size)
+TABLE_ROWS = 8  # rows of a table under its headings, class rows included
+EQUATION_LINES = 4  # lines of an equation step
+EXPR_CHARS = 160  # an equation line's expression: it fits on one line of the screen
+SYMBOL_CHARS = 24  # a symbol given for a placeholder in an equation (p_1, sigma)
+EQUATION_SYMBOLS = 12  # symbols given in one equation step
+PLOT_CURVES = 4  # curves of a plot
+PLOT_POINTS = 6  # marked points of a plot
+PLOT_WALK = 8  # stops of a walk along a plot's curve
+LINE_VALUES = 8  # values on a number line, the classes of each_class included
+LINE_MARKS = 8  # reference marks on a number line
 
 # placeholders: {name} or {name:format}; format = [sign][,][.precision][f|%] for numbers, [,][d] for integers
 PLACEHOLDER_PRECISION = 8
@@ -52,6 +66,22 @@ DATA_BYTES = 5_000_000
 DATA_ROWS = 10_000
 DATA_FIELD_CHARS = 100
 DATA_VALUE_MAX = NUMBER_MAX
+
+# a course file (lesson/course/): the lesson scripts it names
+COURSE_LESSONS = 100
+
+# computations (lesson.script.computations): several examples, losses, gradients, sweeps, gradient descent
+EXAMPLES_MAX = 20  # named examples
+COMPUTED_MAX = 12  # entries of each of parameters, losses, gradients, sweeps, descents, define
+DESCENT_STEPS_MAX = 1000  # steps of one gradient descent
+DESCENT_LISTED = 10  # steps of a descent with their own placeholders (then .last)
+SWEEP_SAMPLES = 121  # values of the parameter a sweep computes the loss at
+
+# architectures: (lesson.architectures): networks described by their sizes
+ARCHITECTURES_MAX = 12  # networks in one lesson
+ARCH_DEPTH_MAX = 100  # a WRN's depth d = 6N + 4
+ARCH_WIDTH_MAX = 16  # a WRN's widening factor k
+ARCH_CLASSES_MAX = 1000
 
 # the theme: WCAG contrast ratio below which text is hard to read on the background (a warning)
 MIN_CONTRAST = 3.0

@@ -20,7 +20,7 @@ from lesson.errors import LessonError, Problem, UsageError, one_line
 from lesson.script import limits, placeholders
 from lesson import kinds
 from lesson.script.model import STEP_KINDS, Lesson
-from lesson.script.yamlsource import MAX_BYTES, Located, Path_, read_yaml
+from lesson.script.yamlsource import MAX_BYTES, Located, Path_, line_col, read_yaml
 
 if TYPE_CHECKING:
     from lesson.numbers import LessonNumbers
@@ -97,6 +97,11 @@ Found = tuple[Path_, str, bool, str]
 
 
 def _locate(src: Located, path: Path_, key: bool, needle: str) -> tuple[int, int]:
+    if "\0" in needle:  # "<the whole text>\0<n>": character n of that text, where it stands in the file on one line
+        text, _, char = needle.rpartition("\0")
+        span = src.spans.get(path)
+        at = src.text.find(text, span[0], span[1]) if span is not None and text and "\n" not in text else -1
+        return line_col(src.text, at + int(char)) if at >= 0 else src.where(path)
     return src.where_text(path, needle) if needle else src.where(path, key=key)
 
 
@@ -308,7 +313,8 @@ def _cross_checks(lesson: Lesson, folder: Path, allow_outside: bool) -> list[Fou
             out.append(((*at, "beside"), "a panel needs rows or each_class", False, ""))
         if kind.check is not None:
             context = kinds.Context(lesson, None, lesson.display.decimals, {}, folder, known)
-            out += [((*at, *where), msg, False, "") for where, msg in kind.check(step, context)]
+            for where, msg, *char in kind.check(step, context):  # (where, message[, the character to point at])
+                out.append(((*at, *where), msg, False, _char_of(step, where, char[0]) if char else ""))
         if step.audio is not None:
             try:
                 recording = script_file(folder, step.audio, "recording", allow_outside=allow_outside)
@@ -334,6 +340,14 @@ def _cross_checks(lesson: Lesson, folder: Path, allow_outside: bool) -> list[Fou
         if step.id and ids.count(step.id) > 1:
             out.append((("steps", s, "id"), f"step id {step.id!r} is used twice", False, ""))
     return out
+
+
+def _char_of(step: Any, where: tuple[Any, ...], char: int) -> str:
+    """A needle for :func:`_locate` that points at character ``char`` of the text option at ``where``."""
+    value: Any = step
+    for part in where:
+        value = value[part] if isinstance(part, int) else getattr(value, part)
+    return f"{value}\0{char}"
 
 
 def _no_network(lesson: Lesson) -> list[Found]:

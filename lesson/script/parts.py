@@ -54,10 +54,11 @@ PLACEHOLDERS = {"placeholders": True}
 
 
 def template(max_length: int) -> Any:
-    """A text with {placeholders} (checked like narration: names, formats, fonts, long words)."""
-    return Annotated[
-        str, Field(min_length=1, max_length=max_length, json_schema_extra=PLACEHOLDERS), AfterValidator(_not_blank)
-    ]
+    """A text with {placeholders} (checked like narration: names, formats, fonts, long words). ``max_length`` holds
+    once the placeholders are filled in (the loader checks it then); as written, the names may take more room."""
+    written = max_length + limits.PLACEHOLDER_NAMES_CHARS
+    extra = {**PLACEHOLDERS, "filled_max": max_length}
+    return Annotated[str, Field(min_length=1, max_length=written, json_schema_extra=extra), AfterValidator(_not_blank)]
 
 
 Finite = Annotated[float, Field(allow_inf_nan=True), AfterValidator(_finite)]

@@ -1,0 +1,98 @@
+"""Several generic parts on one screen, each drawn by its own scene in a region of the frame.
+
+The plan gives ``screens``: each a list of ``parts``, every part a generic kind's name (``bars``, ``equation``,
+``table``, ``number_line``, ``plot``, ``text``), that kind's plan data, its ``region`` (``[left, right, top,
+bottom]`` as fractions of the step's area, measured from its top-left corner) and an optional ``heading`` drawn
+above it. The parts of a screen are drawn one after another, each exactly as its own step would draw it (with its
+own cues), inside its region; a screen after the first replaces the one before when the voice reaches its
+``cues``. Nothing here knows what the parts show: the plan decides.
+"""
+
+from __future__ import annotations
+
+import types
+from dataclasses import replace
+from typing import Any
+
+from manim import DOWN, FadeIn, FadeOut, Group
+
+from scenes import style
+from scenes.bars import BarsScene
+from scenes.base import Area, StepScene
+from scenes.equation import EquationScene
+from scenes.number_line import NumberLineScene
+from scenes.plot import PlotScene
+from scenes.table import TableScene
+from scenes.text import TextScene
+
+PARTS: dict[str, type[StepScene]] = {
+    "bars": BarsScene,
+    "equation": EquationScene,
+    "number_line": NumberLineScene,
+    "plot": PlotScene,
+    "table": TableScene,
+    "text": TextScene,
+}
+HEADING_GAP = 0.2  # between a part's heading and the part
+
+
+class Part:
+    """One part drawn by the composite scene: it reads its own data and area, and lends its kind's drawing
+    methods; everything else (text, formulas, timing, playing) is the composite scene's."""
+
+    def __init__(self, scene: StepScene, kind: type[StepScene], data: dict, area: Area) -> None:
+        object.__setattr__(self, "_scene", scene)
+        object.__setattr__(self, "_kind", kind)
+        object.__setattr__(self, "step", replace(scene.step, data=data))
+        object.__setattr__(self, "area", area)
+
+    def __getattr__(self, name: str) -> Any:
+        for klass in self._kind.__mro__:
+            if klass is StepScene:
+                break
+            if name in klass.__dict__:
+                attr = klass.__dict__[name]
+                if isinstance(attr, staticmethod):
+                    return attr.__func__
+                if isinstance(attr, property):
+                    return attr.fget(self)
+                if isinstance(attr, types.FunctionType):
+                    return types.MethodType(attr, self)
+                return attr
+        return getattr(self._scene, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        object.__setattr__(self, name, value)
+
+    def draw(self) -> None:
+        self._kind.draw(self)
+
+
+class CompositeScene(StepScene):
+    def region(self, box: list[float]) -> Area:
+        a = self.area
+        left, right, top, bottom = box
+        return Area(a.left + left * a.width, a.left + right * a.width, a.top - top * a.height, a.top - bottom * a.height)
+
+    def draw(self) -> None:
+        before: list = []
+        for i, screen in enumerate(self.step.data["screens"]):
+            if i:
+                self.cue(*screen.get("cues", []), ahead=style.QUICK)
+                gone = [m for m in self.mobjects if m not in before]
+                if gone:
+                    self.play(FadeOut(Group(*gone)), run_time=style.QUICK)
+            else:
+                before = list(self.mobjects)
+            for part in screen["parts"]:
+                area = self.region(part["region"])
+                if part.get("heading"):
+                    head = self.text(part["heading"], style.LABEL, color=self.theme.accent)
+                    self.fit(head, area.width, area.height / 4)
+                    head.move_to([area.center[0], area.top - head.height / 2, 0])
+                    self.play(FadeIn(head, shift=0.1 * DOWN), run_time=style.QUICK)
+                    area = Area(area.left, area.right, head.get_bottom()[1] - HEADING_GAP, area.bottom)
+                Part(self, PARTS[part["kind"]], part["data"], area).draw()
+
+
+__all__ = ["CompositeScene", "PARTS"]

@@ -1,0 +1,111 @@
+"""The default lesson's preset steps, drawn by the generic scenes (alone, or as parts of one screen): what they show,
+where, and that the numbers are the math core's at the lesson's digits."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from drawn import draw_plan_step, parts, person, plan_of  # noqa: E402
+
+from lesson import kinds  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT = ROOT / "lessons" / "argmax_softmax.yaml"
+PRESETS = ("raw_outputs", "argmax", "argmax_gradient", "softmax", "softmax_properties", "softmax_formula",
+           "softmax_derivatives", "summary", "cross_entropy")
+GENERIC_SCENES = {"scenes.composite", "scenes.number_line", "scenes.plot", "scenes.text"}
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return plan_of(DEFAULT)
+
+
+@pytest.fixture(scope="module")
+def drawings(plan):
+    return {s.kind: draw_plan_step(plan, s) for s in plan.steps if s.kind in PRESETS}
+
+
+def test_every_preset_is_drawn_by_a_generic_scene():
+    for name in PRESETS:
+        assert kinds.get(name).scene.partition(":")[0] in GENERIC_SCENES, name
+    assert not any((ROOT / "scenes" / f"{name}.py").exists() for name in PRESETS)
+
+
+def test_every_preset_is_laid_out_cleanly(drawings):
+    assert set(drawings) == set(PRESETS)
+    for kind, drawing in drawings.items():
+        assert drawing.layout_problems == [], kind
+
+
+def test_the_raw_outputs_sit_on_a_line_beside_0_and_1(drawings):
+    texts = drawings["raw_outputs"].texts()
+    for s in ("1.43", "\u22120.44", "0.23", "0", "1", "Setosa", "Versicolor", "Virginica"):
+        assert s in texts, s
+
+
+def test_argmax_is_a_table_of_raw_outputs_and_their_ones_and_zeros(drawings):
+    drawing = drawings["argmax"]
+    rows = {}
+    for label in ("Setosa", "Versicolor", "Virginica"):
+        (first,) = [i for i in drawing.final if i.string == label]
+        rows[label] = [i.string for i in sorted(drawing.final, key=lambda i: i.x) if abs(i.y - first.y) < 0.1]
+    assert rows == {"Setosa": ["Setosa", "1.43", "1"], "Versicolor": ["Versicolor", "\u22120.44", "0"],
+                    "Virginica": ["Virginica", "0.23", "0"]}
+    assert "prediction: Setosa" in drawing.texts()
+
+
+def test_softmax_works_each_quotient_out_beside_a_table_with_the_same_digits(drawings, plan):
+    drawing = drawings["softmax"]
+    tex = [i for i in drawing.final if i.kind == "tex"]
+    quotients = [i for i in tex if i.string.startswith("\\frac{")]
+    assert [q.string for q in quotients] == ["\\frac{ 4.18 }{ 6.08 }", "\\frac{ 0.64 }{ 6.08 }", "\\frac{ 1.26 }{ 6.08 }"]
+    assert [i.string for i in tex if i.string.startswith("\\approx ")] == ["\\approx 0.69", "\\approx 0.11", "\\approx 0.21"]
+    # 4.18 / 6.08 = 0.687..., 0.64 / 6.08 = 0.105..., 1.26 / 6.08 = 0.207...: each rounds to the result shown
+    table = [i for i in drawing.final if i.kind == "text" and i.string in ("4.18", "0.64", "1.26", "6.08", "1.43", "\u22120.44")]
+    assert len(table) == 6
+    assert min(i.left for i in table) > max(q.right for q in tex)  # the table is kept right of the equations
+
+
+def test_softmax_properties_shows_the_sum_then_the_trained_networks(drawings):
+    drawing = drawings["softmax_properties"]
+    seen = drawing.ever()
+    assert "0.687  +  0.106  +  0.207" in seen and "\\approx 1.00" in seen  # 1.000 exactly: rounded operands give "≈"
+    assert {"same order", "every value lies", "between 0 and 1", "they add up to 1"} <= seen  # a point in two lines
+    final = drawing.texts()
+    assert "start A: 95% correct" in final and "start B: 95% correct" in final
+    assert "same order" not in final and "raw output" not in final  # the first screen made way for the second
+    assert {"1.00", "0.95", "0.05", "< 0.01"} <= set(final)
+
+
+def test_the_general_formula_is_shown_in_symbols_only(drawings):
+    drawing = drawings["softmax_formula"]
+    (formula,) = [i for i in drawing.final if i.kind == "tex"]
+    assert "\\sum_{j=1}^{3}" in formula.string and "e^{ z_{i} }" in formula.string
+    assert [i.string for i in drawing.final if i.kind == "text"][1:] == [
+        "i: the class we look at", "j: runs over all 3 classes", "z: the raw outputs"]
+
+
+def test_the_derivatives_keep_the_softmax_values_beside_them(drawings):
+    drawing = drawings["softmax_derivatives"]
+    results = [i.string for i in drawing.final if i.kind == "tex" and i.string.startswith("\\approx ")]
+    assert results == ["\\approx 0.21", "\\approx -0.07", "\\approx -0.14"]
+    panel = [i for i in drawing.final if i.string in ("0.69", "0.11", "0.21")]
+    assert len(panel) == 3
+    formulas = [i for i in drawing.final if i.kind == "tex"]
+    assert min(p.left for p in panel) > max(f.right for f in formulas)
+
+
+def test_cross_entropy_is_an_equation_over_its_curve(drawings, plan):
+    drawing = drawings["cross_entropy"]
+    strings = drawing.strings()
+    assert "- \\log ( 0.687 )" in strings and "\\approx 0.38" in strings and "cross-entropy" in strings
+    assert "\u2212log(0.687) \u2248 0.38" in strings  # the point's label on the curve
+    (step,) = [s for s in plan.steps if s.kind == "cross_entropy"]
+    (equation,) = parts(step.data, "equation")
+    assert equation["lines"][0]["result"] == person(0.37520193739671, 2) == "0.38"
