@@ -373,29 +373,22 @@ def parse(text: str, sums: bool = False) -> Expr:
 
 def names(node: Expr) -> tuple[str, ...]:
     """The placeholders ``node`` uses, each once, in the order they are written."""
-    seen: dict[str, None] = {}
-    stack: list[Expr] = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, Name):
-            seen.setdefault(n.name)
-        elif isinstance(n, Unary):
-            stack.append(n.operand)
-        elif isinstance(n, Binary):
-            stack.extend((n.right, n.left))
-        elif isinstance(n, Call):
-            stack.append(n.arg)
-    return tuple(seen)
+    return _collect(node, lambda n: n.name if isinstance(n, Name) else None)
 
 
 def patterns(node: Expr) -> tuple[str, ...]:
     """The prefixes of the ``sum(prefix.*)`` in ``node``, each once, in the order they are written."""
+    return _collect(node, lambda n: n.prefix if isinstance(n, Sum) else None)
+
+
+def _collect(node: Expr, pick: Callable[[Expr], str | None]) -> tuple[str, ...]:
+    """What ``pick`` finds in the tree's nodes, each once, in the order written (a loop, not recursion)."""
     seen: dict[str, None] = {}
     stack: list[Expr] = [node]
     while stack:
         n = stack.pop()
-        if isinstance(n, Sum):
-            seen.setdefault(n.prefix)
+        if (found := pick(n)) is not None:
+            seen.setdefault(found)
         elif isinstance(n, Unary):
             stack.append(n.operand)
         elif isinstance(n, Binary):

@@ -86,23 +86,11 @@ def looks_like_course(path: Path) -> bool:
 
 def check_course(path: str | Path, *, allow_outside: bool = False) -> Course:
     """Read the course file at ``path``, check it and every lesson it names; raise :class:`LessonError` listing every problem."""
+    from lesson.script.load import read_script
+
     path = Path(path)
-    try:
-        if not path.is_file():
-            raise UsageError(f"no such course file: {path}", path)
-        size = path.stat().st_size
-        data = path.read_bytes() if size <= MAX_BYTES else b""
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror or exc}", one_line(str(path), 120)) from None
-    if size > MAX_BYTES:
-        raise LessonError(f"file is larger than {MAX_BYTES // 1000} kB; a course file is much smaller", path)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise LessonError([Problem(str(path), line, col, "not UTF-8 text; save the file as UTF-8")]) from None
-    return _check(text, data, path, allow_outside)
+    text = read_script(path, "course file")
+    return _check(text, text.encode("utf-8"), path, allow_outside)
 
 
 def _check(text: str, raw: bytes, path: Path, allow_outside: bool) -> Course:

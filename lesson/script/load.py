@@ -45,22 +45,27 @@ def load_lesson(path: str | Path, *, allow_outside: bool = False) -> Lesson:
 def check_lesson(path: str | Path, *, allow_outside: bool = False) -> Checked:
     """Read, validate, compute and plan the lesson at ``path``: everything ``lesson check`` promises."""
     path = Path(path)
+    return check_text(read_script(path, "lesson script"), str(path), path.parent, allow_outside=allow_outside)
+
+
+def read_script(path: Path, what: str) -> str:
+    """The UTF-8 text of the script at ``path`` (a lesson script, a course file): a missing, unreadable, too large
+    or undecodable file is a :class:`UsageError` or :class:`LessonError` saying so, at its line and column."""
     try:
         if not path.is_file():
-            raise UsageError(f"no such lesson script: {path}", path)
+            raise UsageError(f"no such {what}: {path}", path)
         size = path.stat().st_size
         data = path.read_bytes() if size <= MAX_BYTES else b""
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}", one_line(str(path), 120)) from None
     if size > MAX_BYTES:
-        raise LessonError(f"file is larger than {MAX_BYTES // 1000} kB; a lesson script is much smaller", path)
+        raise LessonError(f"file is larger than {MAX_BYTES // 1000} kB; a {what} is much smaller", path)
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         raise LessonError([Problem(str(path), line, col, "not UTF-8 text; save the file as UTF-8")]) from None
-    return check_text(text, str(path), path.parent, allow_outside=allow_outside)
 
 
 def parse_lesson(text: str, filename: str = "<lesson>", *, allow_outside: bool = False) -> Lesson:
