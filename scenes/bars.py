@@ -11,6 +11,7 @@ from scenes.table import sit
 PLOT_WIDTH = 8.0  # the axis at most this long
 TICK_BAND = 0.65  # under the bars: the axis's numbers
 GAP = 0.18  # between a bar's end and its value, between the labels and the plot
+MAX_PITCH = 1.3  # from one bar's middle to the next, at most (a few bars in a tall area)
 
 
 class BarsScene(StepScene):
@@ -35,7 +36,7 @@ class BarsScene(StepScene):
         def x(v: float) -> float:
             return x0 + (v - low) / (high - low) * plot_w
 
-        pitch = min(1.0, (area.height - TICK_BAND) / n)
+        pitch = min(MAX_PITCH, (area.height - TICK_BAND) / n)
         top = area.center[1] + (n * pitch + TICK_BAND) / 2
         bar_h = 0.58 * pitch
         digit = self.text("0", style.LABEL).height

@@ -4,8 +4,10 @@ The plan gives ``screens``: each a list of ``parts``, every part a generic kind'
 ``table``, ``number_line``, ``plot``, ``text``), that kind's plan data, its ``region`` (``[left, right, top,
 bottom]`` as fractions of the step's area, measured from its top-left corner) and an optional ``heading`` drawn
 above it. The parts of a screen are drawn one after another, each exactly as its own step would draw it (with its
-own cues), inside its region; a screen after the first replaces the one before when the voice reaches its
-``cues``. Nothing here knows what the parts show: the plan decides.
+own cues), inside its region; a part whose scene has a ``lead`` (what it draws before any cue: a plot's axes
+and curves) draws that first, with every heading, so that no part's picture waits for another part's cue. A
+screen after the first replaces the one before when the voice reaches its ``cues``. Nothing here knows what the
+parts show: the plan decides.
 """
 
 from __future__ import annotations
@@ -67,6 +69,11 @@ class Part:
     def draw(self) -> None:
         self._kind.draw(self)
 
+    @property
+    def leads(self) -> bool:
+        """Whether the part's scene draws in two stages: ``lead`` (no cue) and ``follow``."""
+        return hasattr(self._kind, "lead") and hasattr(self._kind, "follow")
+
 
 class CompositeScene(StepScene):
     def region(self, box: list[float]) -> Area:
@@ -84,7 +91,8 @@ class CompositeScene(StepScene):
                     self.play(FadeOut(Group(*gone)), run_time=style.QUICK)
             else:
                 before = list(self.mobjects)
-            for part in screen["parts"]:
+            drawn: list[Part] = []
+            for part in screen["parts"]:  # the headings, and what waits for no cue
                 area = self.region(part["region"])
                 if part.get("heading"):
                     head = self.text(part["heading"], style.LABEL, color=self.theme.accent)
@@ -92,7 +100,14 @@ class CompositeScene(StepScene):
                     head.move_to([area.center[0], area.top - head.height / 2, 0])
                     self.play(FadeIn(head, shift=0.1 * DOWN), run_time=style.QUICK)
                     area = Area(area.left, area.right, head.get_bottom()[1] - HEADING_GAP, area.bottom)
-                Part(self, PARTS[part["kind"]], part["data"], area).draw()
+                drawn.append(Part(self, PARTS[part["kind"]], part["data"], area))
+                if drawn[-1].leads:
+                    drawn[-1].lead()
+            for p in drawn:  # then each part in turn, with its cues
+                if p.leads:
+                    p.follow()
+                else:
+                    p.draw()
 
 
 __all__ = ["CompositeScene", "PARTS"]

@@ -16,7 +16,9 @@ from scenes import style
 from scenes.base import READABLE, StepScene
 
 RELATIONS = {"=": "=", "\u2248": "\\approx"}
-ROW_GAP = 0.55  # between lines
+ROW_GAP = 0.55  # between lines, at least ...
+MAX_ROW_GAP = 1.2  # ... and at most, when a few lines are spread to fill the area's height
+FILL = 0.7  # of the area's height that a few lines are spread over (when they cannot simply be larger)
 GROW = 1.3  # a short block of formulas is set up to this much larger, so that it fills its area
 SPLIT_GAP = 0.25  # between a line's symbols and its numbers when they take two rows
 LABEL_GAP = 0.45  # between the labels' column and the formulas
@@ -92,6 +94,13 @@ class EquationScene(StepScene):
         block = VGroup(lines, *labels)
         area = self.area
         factor = min(GROW, area.width / block.width, area.height / block.height)
+        if len(rows) > 1 and factor * block.height < FILL * area.height:  # a few lines in a tall area: spread them
+            gap = min(MAX_ROW_GAP, ROW_GAP + (FILL * area.height / factor - block.height) / (len(rows) - 1))
+            for i, (g, r) in enumerate(zip(lines, rows)):
+                g.shift(i * (gap - ROW_GAP) * DOWN)
+                if r.label is not None:
+                    r.label.shift(i * (gap - ROW_GAP) * DOWN)
+            factor = min(GROW, area.width / block.width, area.height / block.height)
         return factor, block, rows
 
     def draw(self) -> None:

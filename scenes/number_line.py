@@ -17,6 +17,8 @@ STEM = 0.8  # from the line to the lowest row of labels
 ROW_GAP = 0.18  # between two rows of labels
 MAX_SHIFT = 4.0  # how far a label may move sideways from its value
 SCALES = (1.0, 0.85, 0.7, 0.6)  # the labels' sizes tried in turn until every label finds room
+GROW = 1.35  # in a tall area everything (texts, stems, dots) is drawn up to this much larger ...
+GROW_HEIGHT = 4.0  # ... in proportion to the area's height beyond this
 
 
 def _crosses(start: np.ndarray, end: np.ndarray, b: Box) -> bool:
@@ -48,6 +50,8 @@ class NumberLineScene(StepScene):
         accent = ManimColor(self.theme.accent)
         left, right = area.left + 0.9, area.right - 0.9  # room for a label centred over a value at either end
         line_y = area.bottom + 1.25  # for now: everything moves to the middle of the area once laid out
+        g = min(GROW, max(1.0, area.height / GROW_HEIGHT))  # a tall area: a larger drawing that fills more of it
+        stem_length = STEM * g * g  # the labels higher above their values, too
 
         def at(v: float) -> np.ndarray:
             return np.array([left + (v - lo) / (hi - lo) * (right - left), line_y, 0.0])
@@ -56,32 +60,34 @@ class NumberLineScene(StepScene):
         band = VGroup()
         if data["band"]:
             a, b = data["band"]
-            band.add(Rectangle(width=at(b)[0] - at(a)[0], height=0.6, stroke_width=0, fill_color=accent, fill_opacity=0.18)
+            band.add(Rectangle(width=at(b)[0] - at(a)[0], height=0.6 * g, stroke_width=0, fill_color=accent, fill_opacity=0.18)
                      .move_to((at(a) + at(b)) / 2))
         marks = VGroup()
         taken: list[Box] = []
         for v, text in data["marks"]:
-            tick = Line(at(v) + 0.25 * DOWN, at(v) + 0.25 * UP, color=accent, stroke_width=5)
-            number = self.text(text, style.BODY, color=self.theme.accent).next_to(tick, DOWN, buff=0.15)
+            tick = Line(at(v) + 0.25 * g * DOWN, at(v) + 0.25 * g * UP, color=accent, stroke_width=5)
+            number = self.text(text, style.BODY, color=self.theme.accent).scale(g).next_to(tick, DOWN, buff=0.15)
             taken.append(box(number, PAD))
             marks.add(tick, number)
 
         above: Box = (area.left, area.right, line_y + 0.2, area.top)
         below: Box = (area.left, area.right, area.bottom, line_y - 0.2)
-        for scale in SCALES:  # the labels at their size, or smaller if they do not all find room
+        # the labels at their size (grown in a tall area), or smaller, with shorter stems, until they all find room
+        attempts = [(s * g, stem_length) for s in SCALES] + [(s, STEM) for s in SCALES if s < SCALES[-1] * g]
+        for scale, stem_at in attempts:
             shown = []
             placed = list(taken)
             stems: list[tuple[np.ndarray, np.ndarray]] = []
             for spec in data["values"]:
-                dot = Dot(at(spec["x"]), radius=0.11, color=ManimColor(spec["color"]))
+                dot = Dot(at(spec["x"]), radius=0.11 * g, color=ManimColor(spec["color"]))
                 texts = [self.text(spec["name"], style.BODY, color=spec["color"])] if spec["name"] else []
                 texts.append(self.text(spec["label"], style.MATH, color=spec["color"]))
                 label = VGroup(*texts).arrange(DOWN, buff=0.1).scale(scale)
-                end = self.place(label, dot.get_center(), placed, (above, below), stems)
+                end = self.place(label, dot.get_center(), placed, (above, below), stems, stem_at)
                 if end is None:
-                    if scale != SCALES[-1]:
+                    if (scale, stem_at) != attempts[-1]:
                         break
-                    end = self.squeeze(label, dot.get_center(), above)
+                    end = self.squeeze(label, dot.get_center(), above, stem_at)
                 placed.append(box(label, PAD))
                 stems.append((dot.get_center(), end))
                 stem = Line(dot.get_center(), end, color=ManimColor(spec["color"]), stroke_width=1.5)
@@ -102,7 +108,8 @@ class NumberLineScene(StepScene):
         self.wait(style.BEAT)
 
     @staticmethod
-    def place(label: VGroup, anchor: np.ndarray, taken: list[Box], areas: tuple[Box, Box], stems: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray | None:
+    def place(label: VGroup, anchor: np.ndarray, taken: list[Box], areas: tuple[Box, Box], stems: list[tuple[np.ndarray, np.ndarray]],
+              stem: float = STEM) -> np.ndarray | None:
         """Put ``label`` above ``anchor`` (in ``areas[0]``): straight above it in the lowest free row, else moved
         sideways as little as will do; its stem crosses no other label and, if it can be helped, no other stem. Below
         the line (``areas[1]``) only if there is no room above. Returns where the stem meets the label."""
@@ -111,9 +118,9 @@ class NumberLineScene(StepScene):
         for avoid_stems in (True, False):
             best: tuple[float, np.ndarray, float] | None = None
             for side, bounds in ((1, areas[0]), (-1, areas[1])):
-                rows = int(max(0, (bounds[3] - bounds[2] - STEM + ROW_GAP) // (h + ROW_GAP)))
+                rows = int(max(0, (bounds[3] - bounds[2] - stem + ROW_GAP) // (h + ROW_GAP)))
                 for row in range(rows):
-                    y = anchor[1] + side * (STEM + h / 2 + row * (h + ROW_GAP))
+                    y = anchor[1] + side * (stem + h / 2 + row * (h + ROW_GAP))
                     for dx in shifts:
                         centre = np.array([anchor[0] + dx, y, 0.0])
                         spot = (centre[0] - w / 2, centre[0] + w / 2, centre[1] - h / 2, centre[1] + h / 2)
@@ -134,9 +141,9 @@ class NumberLineScene(StepScene):
         return None  # no room anywhere
 
     @staticmethod
-    def squeeze(label: VGroup, anchor: np.ndarray, bounds: Box) -> np.ndarray:
+    def squeeze(label: VGroup, anchor: np.ndarray, bounds: Box, stem: float = STEM) -> np.ndarray:
         """No room anywhere even at the smallest size: straight above, inside the area."""
         w, h = label.width, label.height
         x = min(max(anchor[0], bounds[0] + w / 2), bounds[1] - w / 2)
-        label.move_to([x, anchor[1] + STEM + h / 2, 0.0])
+        label.move_to([x, anchor[1] + stem + h / 2, 0.0])
         return label.get_bottom() + 0.05 * DOWN

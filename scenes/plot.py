@@ -115,6 +115,12 @@ def leader(anchor: np.ndarray, label: Mobject, color: str) -> Line:
 
 class PlotScene(StepScene):
     def draw(self) -> None:
+        self.lead()
+        self.follow()
+
+    def lead(self) -> None:
+        """What waits for no cue: the axes, their numbers and words, the curves and their legend (drawn at once, also
+        when the plot is one part of a screen whose other parts wait for the voice)."""
         data = self.step.data
         xa, ya = data["x_axis"], data["y_axis"]
         muted = self.theme.muted
@@ -178,6 +184,10 @@ class PlotScene(StepScene):
         legend = self.legend(data["curves"])
         self.play(Create(curves, lag_ratio=0.3), *([FadeIn(legend)] if legend else []), run_time=style.SLOW)
 
+    def follow(self) -> None:
+        """What the voice brings in: the marked points, the tangent and the walk, each at its cue."""
+        data = self.step.data
+        at = self.at
         for p in data["points"]:
             self.cue(*p["cues"], ahead=style.QUICK)
             dot, label = self.mark(p["x"], p["y"], p["color"], [p["name"], p["label"]])

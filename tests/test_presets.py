@@ -10,9 +10,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from drawn import draw_plan_step, parts, person, plan_of  # noqa: E402
+from drawn import draw_plan_step, item, parts, person, plan_of  # noqa: E402
 
 from lesson import kinds  # noqa: E402
+from scenes import style  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT / "lessons" / "argmax_softmax.yaml"
@@ -109,3 +110,36 @@ def test_cross_entropy_is_an_equation_over_its_curve(drawings, plan):
     (step,) = [s for s in plan.steps if s.kind == "cross_entropy"]
     (equation,) = parts(step.data, "equation")
     assert equation["lines"][0]["result"] == person(0.37520193739671, 2) == "0.38"
+
+
+# the steps that draw a picture in the area (not a title or a list of points): it must fill the area's height, not
+# sit in a strip with most of the frame empty
+FILLED = ("raw_outputs", "argmax", "softmax", "softmax_properties", "softmax_formula", "softmax_derivatives", "cross_entropy")
+REACH = 1.2  # the drawing's top and bottom lie at most this far inside the area's
+
+
+def test_each_picture_fills_the_height_of_the_area(drawings):
+    for kind in FILLED:
+        inside = [i for i in drawings[kind].final if i.y < style.CONTENT_TOP]  # not the step's heading
+        top, bottom = max(i.top for i in inside), min(i.bottom for i in inside)
+        assert bottom >= style.CONTENT_BOTTOM - 1e-6, kind  # nothing in the caption band
+        assert bottom - style.CONTENT_BOTTOM <= REACH and style.CONTENT_TOP - top <= REACH, (kind, top, bottom)
+
+
+def test_a_lone_number_line_is_centred_in_the_area(drawings):
+    inside = [i for i in drawings["raw_outputs"].final if i.y < style.CONTENT_TOP]
+    top, bottom = max(i.top for i in inside), min(i.bottom for i in inside)
+    assert (top + bottom) / 2 == pytest.approx((style.CONTENT_TOP + style.CONTENT_BOTTOM) / 2, abs=0.05)
+
+
+def test_the_cross_entropy_curve_has_half_the_area_and_is_drawn_first(drawings):
+    drawing = drawings["cross_entropy"]
+    low, high = item(drawing, "0"), item(drawing, "4")  # the y axis's numbers at its ends (0 and 4)
+    assert high.y - low.y >= 0.45 * style.CONTENT_HEIGHT
+    assert low.x == pytest.approx(high.x, abs=0.2) and low.x < item(drawing, "0.2").x
+
+    def first(found) -> int:
+        return next(n for n, snap in enumerate(drawing.seen) if any(found(i) for i in snap))
+
+    # the axes (then the curve, in the next animation) come before the equation's numbers, which wait for the voice
+    assert first(lambda i: i.string == "0.2") + 1 < first(lambda i: i.string == "- \\log ( 0.687 )")

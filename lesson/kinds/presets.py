@@ -193,7 +193,7 @@ def _argmax(step: Any, ctx: Context) -> dict:
     table["highlight"] = "row"
     table["rows"][nums.prediction]["cue"] = "prediction"
     verdict = _points(step, ctx, [w("prediction", label=_label(_classes(ctx)[nums.prediction]))], [["prediction"]])
-    return _composite(_screen(_part("table", table, (0.05, 0.95, 0.0, 0.74)), _part("text", verdict, (0.1, 0.9, 0.74, 1.0))))
+    return _composite(_screen(_part("table", table, (0.05, 0.95, 0.0, 0.78)), _part("text", verdict, (0.1, 0.9, 0.8, 1.0))))
 
 
 def _argmax_gradient(step: Any, ctx: Context) -> dict:
@@ -287,8 +287,8 @@ def _softmax_properties(step: Any, ctx: Context) -> dict:
     for t, run in enumerate(runs, start=1):
         bars = build_bars(BarsStep(kind="bars", values=f"trained.{t}.softmax", scale=[0, 1], **_common(step)), ctx)
         heading = w("start", letter=letters[t - 1], accuracy=f"{run.accuracy:.0%}")
-        parts.append(_part("bars", bars, ((t - 1) * width + 0.02, t * width - 0.02, 0.0, 0.8), heading))
-    parts.append(_part("text", _points(step, ctx, [w("other_starts")], [[]]), (0.05, 0.95, 0.8, 1.0)))
+        parts.append(_part("bars", bars, ((t - 1) * width + 0.02, t * width - 0.02, 0.0, 0.85), heading))
+    parts.append(_part("text", _points(step, ctx, [w("other_starts")], [[]]), (0.05, 0.95, 0.85, 1.0)))
     run_cues = [f"trained.1.{what}" for what in ("accuracy", "seed", "prediction")]
     run_cues += [f"trained.1.softmax.{c.name}" for c in classes]
     return _composite(first, _screen(*parts, cues=run_cues))
@@ -357,7 +357,7 @@ def _cross_entropy(step: Any, ctx: Context) -> dict:
     )
     plot = plot_kind.build(curve, ctx)
     plot["x_axis"]["label"] = w("observed_probability")
-    return _composite(_screen(_part("equation", equation, (0.0, 1.0, 0.0, 0.3)), _part("plot", plot, (0.05, 0.95, 0.32, 1.0))))
+    return _composite(_screen(_part("equation", equation, (0.0, 1.0, 0.0, 0.22)), _part("plot", plot, (0.03, 0.97, 0.24, 1.0))))
 
 
 KINDS = (
