@@ -35,6 +35,25 @@ def sit(m: Mobject, middle: float, digit: float) -> Mobject:
     return m
 
 
+def align_numbers(column: list[Mobject], texts: list[str]) -> None:
+    """Right-aligned numbers as a person sets them: on their decimal points when every one has one, else on the
+    middle of their last character. (Aligning the ink's right edges moves "0.21" right of "0.57": a 1 has less ink
+    on its right than a 7.) Texts whose glyphs cannot be matched to their characters keep their place."""
+    found: list[tuple[Mobject, list[Mobject], list[str]]] = []
+    for m, text in zip(column, texts):
+        glyphs = [g for g in m.submobjects if g.has_points()]
+        chars = [ch for ch in text if not ch.isspace()]
+        if chars and len(glyphs) == len(chars):
+            found.append((m, glyphs, chars))
+    if len(found) < 2:
+        return
+    by_point = all("." in chars for _, _, chars in found)
+    anchors = [(glyphs[chars.index(".")] if by_point else glyphs[-1]).get_center()[0] for _, glyphs, chars in found]
+    target = max(anchors)
+    for (m, _, _), x in zip(found, anchors):
+        m.shift((target - x) * RIGHT)
+
+
 class TableScene(StepScene):
     highlight: RoundedRectangle | None = None  # the box that lights a row or a cell, once the first cue comes
 
@@ -65,6 +84,9 @@ class TableScene(StepScene):
                 else:
                     m.move_to([lefts[k], 0, 0], aligned_edge=LEFT)
                 sit(m, 0.0 if r == 0 else middles[r - 1], digit)
+        for k in range(n):
+            if d["align"][k] == "right":
+                align_numbers([r[k] for r in cells], [row["cells"][k] for row in rows])
         rule = Line([-PAD, -pitch / 2 - 0.1, 0], [total + PAD, -pitch / 2 - 0.1, 0], color=ManimColor(self.theme.muted))
         rule.set_stroke(width=2)
         # one invisible mark per row's middle (where its box goes), and the corners of the whole table
