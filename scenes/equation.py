@@ -121,16 +121,15 @@ class EquationScene(StepScene):
         head_parts = self.head_parts(line)
         tail_parts = self.tail_parts(line)
         n = len(line["numeric"])
-        head = self.placed(self.math(*head_parts, size=self.size), row.head, factor)
+        # the layout's own parts are drawn (no formula is set twice: each costs a LaTeX run)
+        head = row.head
         shown = [FadeIn(head, shift=0.1 * UP)] + ([FadeIn(row.label)] if row.label is not None else [])
         if not tail_parts:  # symbols only: shown at the line's cue
             self.cue(*line["cues"], ahead=style.NORMAL)
             self.play(*shown, run_time=style.NORMAL)
             self.wait(style.BEAT)
             return
-        rel1 = self.placed(self.math(tail_parts[0], size=self.size), row.rel1, factor)
-        num = self.placed(self.math(*tail_parts[1:1 + n], size=self.size), row.num, factor)
-        tail = self.placed(self.math(*tail_parts[1 + n:], size=self.size), row.tail, factor)
+        rel1, num, tail = row.rel1, row.num, row.tail
         tail[-1].set_color(line.get("color") or self.theme.accent)
 
         if line.get("at_once"):  # the line whole, at its cue (a line like the one before it, worked out already)

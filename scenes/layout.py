@@ -44,10 +44,16 @@ def _box(m: Mobject, name: str) -> Box:
     return Box(name, float(x0), float(x1), float(y0), float(y1))
 
 
+def formula_parts(m: Mobject) -> bool:
+    """A group of parts cut from one formula (drawn one after another): checked as one text."""
+    return (bool(m.submobjects) and not isinstance(m, (MathTex, Text))
+            and all(isinstance(getattr(s, "tex_string", None), str) for s in m.submobjects))
+
+
 def _texts(mobjects: list[Mobject]) -> list[Mobject]:
     found: list[Mobject] = []
     for m in mobjects:
-        if isinstance(m, (Text, MathTex, Tex, SingleStringMathTex)):
+        if isinstance(m, (Text, MathTex, Tex, SingleStringMathTex)) or formula_parts(m):
             if _visible(m):
                 found.append(m)
         else:
@@ -77,6 +83,8 @@ def describe(m: Mobject) -> str:
         return f"Text({m.text!r})"
     if isinstance(m, (MathTex, Tex)):
         return f"{type(m).__name__}({m.tex_string!r})"
+    if formula_parts(m):
+        return f"MathTex({' '.join(part.tex_string for part in m.submobjects)!r})"
     return type(m).__name__
 
 

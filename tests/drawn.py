@@ -81,6 +81,13 @@ def _visible(m) -> bool:
 _LABEL_BOX = re.compile(r"\\text\{\\kern[^}]*\\special\{dvisvgm:raw <g id='lessonlabel\d+'>\}.*?</g>\}\\kern[^}]*\}")
 
 
+def _parts(m) -> bool:
+    """A group of parts cut from one formula (a scene draws a formula's parts one by one)."""
+    from scenes.layout import formula_parts
+
+    return formula_parts(m)
+
+
 def _items(scene) -> list[Item]:
     out: list[Item] = []
     for top in scene.mobjects:
@@ -91,6 +98,9 @@ def _items(scene) -> list[Item]:
                 out.append(Item("text", m.original_text.lstrip(LRM), *m.get_center()[:2], m.width, m.height))
             elif isinstance(m, MathTex) and any(_visible(s) for s in m.get_family() if s.has_points()):
                 out.append(Item("tex", _LABEL_BOX.sub("□", m.tex_string), *m.get_center()[:2], m.width, m.height))
+            elif _parts(m) and any(_visible(s) for s in m.get_family() if s.has_points()):  # some parts of a formula
+                tex = " ".join(part.tex_string for part in m.submobjects)
+                out.append(Item("tex", _LABEL_BOX.sub("□", tex), *m.get_center()[:2], m.width, m.height))
     return out
 
 
