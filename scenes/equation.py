@@ -104,6 +104,12 @@ class EquationScene(StepScene):
         return factor, block, rows
 
     def draw(self) -> None:
+        if self.step.data.get("two_rows"):  # the plan knows the lines are long: no layout on one row to try first
+            factor, block, rows = self.layout(split=True)
+            block.scale(factor).move_to(self.area.center)
+            for line, row in zip(self.step.data["lines"], rows):
+                self.line(line, row, factor)
+            return
         factor, block, rows = self.layout(split=False)
         if factor < 1.0:  # shrunk to fit on one row: the numbers go under the symbols if that is larger
             factor2, block2, rows2 = self.layout(split=True)

@@ -321,6 +321,7 @@ def _softmax_derivatives(step: Any, ctx: Context) -> dict:
         expr = f"{pk} * (1 - {pk})" if j == k else f"-{pk} * softmax.{c.name}"
         lines.append({"expr": expr, "result": f"jacobian.{classes[k].name}.{c.name}"})
     equation = _equation(step, ctx, lines)
+    equation["two_rows"] = True  # the numbers under the symbols: one line would not fit beside the panel
     for j, (c, line) in enumerate(zip(classes, equation["lines"])):
         line["color"] = c.color
         line["at_once"] = j >= 3  # many classes: after three lines worked out, the others appear whole
