@@ -104,8 +104,8 @@ class EquationScene(StepScene):
         return factor, block, rows
 
     def draw(self) -> None:
-        if self.step.data.get("two_rows"):  # the plan knows the lines are long: no layout on one row to try first
-            factor, block, rows = self.layout(split=True)
+        if self.step.data.get("rows") in (1, 2):  # the plan knows how the lines go: no other layout to try and drop
+            factor, block, rows = self.layout(split=self.step.data["rows"] == 2)
             block.scale(factor).move_to(self.area.center)
             for line, row in zip(self.step.data["lines"], rows):
                 self.line(line, row, factor)

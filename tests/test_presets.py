@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from drawn import draw_plan_step, item, parts, person, plan_of  # noqa: E402
+from drawn import draw, draw_plan_step, item, parts, person, plan_of  # noqa: E402
 
 from lesson import kinds  # noqa: E402
 from scenes import style  # noqa: E402
@@ -143,3 +143,22 @@ def test_the_cross_entropy_curve_has_half_the_area_and_is_drawn_first(drawings):
 
     # the axes (then the curve, in the next animation) come before the equation's numbers, which wait for the voice
     assert first(lambda i: i.string == "0.2") + 1 < first(lambda i: i.string == "- \\log ( 0.687 )")
+
+
+def test_a_plan_that_asks_for_two_rows_gets_the_numbers_under_the_symbols_without_a_one_row_layout(monkeypatch):
+    from scenes.equation import EquationScene
+
+    tried: list[bool] = []
+    layout = EquationScene.layout
+
+    def recording(self, split):
+        tried.append(split)
+        return layout(self, split)
+
+    monkeypatch.setattr(EquationScene, "layout", recording)
+    drawing = draw(DEFAULT, "properties")
+    assert tried == [True]  # the sum to one: laid out on two rows only
+    tex = {i.string: i for snap in drawing.seen for i in snap if i.kind == "tex"}
+    symbols = next(i for s, i in tex.items() if s.startswith("\\sum"))
+    numbers = tex["0.687  +  0.106  +  0.207"]
+    assert numbers.top < symbols.bottom  # under them

@@ -273,6 +273,7 @@ def _softmax_properties(step: Any, ctx: Context) -> dict:
     keeps = _points(step, ctx, [w("same_order"), w("between_0_and_1"), w("add_up_to_one")],
                     [["sentence.1"], [second], []])
     total = _equation(step, ctx, [{"expr": " + ".join(f"softmax.{c.name}" for c in classes), "result": "softmax_sum"}])
+    total["rows"] = 2  # the numbers under the symbols: in its half of the frame one row would be small
     first = _screen(
         _part("table", table, (0.0, 0.52, 0.0, 0.6)),
         _part("text", keeps, (0.55, 1.0, 0.0, 0.6)),
@@ -321,7 +322,7 @@ def _softmax_derivatives(step: Any, ctx: Context) -> dict:
         expr = f"{pk} * (1 - {pk})" if j == k else f"-{pk} * softmax.{c.name}"
         lines.append({"expr": expr, "result": f"jacobian.{classes[k].name}.{c.name}"})
     equation = _equation(step, ctx, lines)
-    equation["two_rows"] = True  # the numbers under the symbols: one line would not fit beside the panel
+    equation["rows"] = 2  # the numbers under the symbols: one line would not fit beside the panel
     for j, (c, line) in enumerate(zip(classes, equation["lines"])):
         line["color"] = c.color
         line["at_once"] = j >= 3  # many classes: after three lines worked out, the others appear whole
