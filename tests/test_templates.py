@@ -52,3 +52,23 @@ def test_as_written_a_template_may_hold_the_names_of_its_placeholders_but_not_mo
     with pytest.raises(LessonError) as caught:
         parse_lesson(text, "lesson.yaml")
     assert f"at most {limits.CELL_CHARS + limits.PLACEHOLDER_NAMES_CHARS} characters" in str(caught.value)
+
+
+def test_a_broken_step_and_a_misspelt_placeholder_elsewhere_are_reported_in_one_run():
+    text = DEFAULT.replace("    title: The iris network\n", "", 1).replace("giving {hidden.1.top:.1f}", "giving {hidden.1.tpo:.1f}", 1)
+    with pytest.raises(LessonError) as caught:
+        parse_lesson(text, "lesson.yaml")
+    lines = text.splitlines()
+    step = next(n for n, line in enumerate(lines, 1) if line.strip() == "- kind: network")
+    typo = next(n for n, line in enumerate(lines, 1) if "{hidden.1.tpo" in line)
+    assert [str(p) for p in caught.value.problems] == [
+        f"lesson.yaml:{step}:5: step 2 (network): missing required key 'title'",
+        f"lesson.yaml:{typo}:{lines[typo - 1].index('{hidden.1.tpo') + 1}: unknown placeholder {{hidden.1.tpo}}; "
+        "did you mean {hidden.1.top}?",
+    ]
+    # in the broken step itself too, as far as its narration is text
+    text = DEFAULT.replace("    title: The iris network\n", "", 1).replace("Here is a small network", "Here is {nope} a small network", 1)
+    with pytest.raises(LessonError) as caught:
+        parse_lesson(text, "lesson.yaml")
+    assert [p.message.split(";")[0] for p in caught.value.problems] == ["step 2 (network): missing required key 'title'",
+                                                                       "unknown placeholder {nope}"]

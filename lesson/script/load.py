@@ -83,7 +83,9 @@ def check_text(text: str, filename: str, folder: Path, *, allow_outside: bool = 
     try:
         lesson = Lesson.model_validate(src.data)
     except ValidationError as exc:
-        raise LessonError(_pydantic_problems(exc, src, filename)) from None
+        found = _placeholders_despite(exc, src)
+        extra = [Problem(filename, *_locate(src, loc, key, needle), msg) for loc, msg, key, needle in found]
+        raise LessonError(sorted({*_pydantic_problems(exc, src, filename), *extra})) from None
     found = _cross_checks(lesson, folder, allow_outside)
     problems = [Problem(filename, *_locate(src, loc, key, needle), msg) for loc, msg, key, needle in found]
     if problems:
@@ -353,6 +355,28 @@ def _char_of(step: Any, where: tuple[Any, ...], char: int) -> str:
     for part in where:
         value = value[part] if isinstance(part, int) else getattr(value, part)
     return f"{value}\0{char}"
+
+
+def _placeholders_despite(exc: ValidationError, src: Located) -> list[Found]:
+    """Placeholder problems in a script whose only structural mistakes are inside some steps, so that every problem
+    comes in one run: the rest of the script tells the names, the other steps are checked in full, and the broken
+    steps' narration and title as far as they are text."""
+    errors = exc.errors(include_url=False)
+    broken = {e["loc"][1] for e in errors if len(e["loc"]) > 1 and e["loc"][0] == "steps" and isinstance(e["loc"][1], int)}
+    steps = src.data.get("steps") if isinstance(src.data, dict) else None
+    if not broken or len(broken) != len({e["loc"][:2] for e in errors}) or not isinstance(steps, list):
+        return []  # a mistake outside the steps (the names may depend on it), or none inside them
+    kept = [i for i in range(len(steps)) if i not in broken]
+    try:
+        lesson = Lesson.model_validate({**src.data, "steps": [steps[i] for i in kept] or [{"kind": "title", "title": "-", "narration": "-"}]})
+    except ValidationError:
+        return []
+    known = placeholders.kinds(lesson)
+    texts = [(where, text) for i, step in zip(kept, lesson.steps) for where, text in templates(step, ("steps", i))]
+    for i in sorted(broken):
+        if isinstance(steps[i], dict):
+            texts += [(("steps", i, key), steps[i][key]) for key in ("title", "narration") if isinstance(steps[i].get(key), str)]
+    return [(where, msg, False, needle) for where, text in texts for msg, needle in placeholders.problems(text, known)]
 
 
 def _no_network(lesson: Lesson) -> list[Found]:
