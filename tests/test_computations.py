@@ -259,8 +259,7 @@ steps:
     assert got["example.second_virginica.raw_input.sepal_width"] == float(rows[virginica]["sepal_width_cm"])
 
 
-def test_problems_are_reported_at_their_place_all_at_once():
-    found = problems("""
+BROKEN = """
 parameters:
   p: {layer: 2, bias: maybe}
   q: {layer: 3, bias: 1}
@@ -274,7 +273,11 @@ define:
   d: "ce +* 2"
   e: "later + 1"
   later: "sum(nothing.*)"
-""")
+"""
+
+
+def test_problems_are_reported_at_their_place_all_at_once():
+    found = problems(BROKEN)
     text = "\n".join(found)
     assert "t.yaml:22:" in text  # the first line after the base and the blank line
     expected = [
@@ -289,20 +292,7 @@ define:
         ('e: "later + 1"', "'later' is defined later"),
         ('later: "sum(nothing.*)"', "sum(nothing.*) adds nothing"),
     ]
-    lines = (BASE + "\n" + """parameters:
-  p: {layer: 2, bias: maybe}
-  q: {layer: 3, bias: 1}
-examples:
-  one: {scaled: {a: 0.2, c: 0.4}, label: perhaps}
-losses:
-  ce: {loss: cross_entropy, examples: [one, three]}
-gradients:
-  g: {of: cee, by: pp}
-define:
-  d: "ce +* 2"
-  e: "later + 1"
-  later: "sum(nothing.*)"
-""").splitlines()
+    lines = (BASE + "\n" + BROKEN[1:]).splitlines()
     for needle, message in expected:
         line = next(n for n, l in enumerate(lines, start=1) if needle in l)
         assert any(p.startswith(f"t.yaml:{line}:") and message in p for p in found), (needle, message, found)
