@@ -84,7 +84,7 @@ def describe(m: Mobject) -> str:
     if isinstance(m, (MathTex, Tex)):
         return f"{type(m).__name__}({m.tex_string!r})"
     if formula_parts(m):
-        return f"MathTex({' '.join(part.tex_string for part in m.submobjects)!r})"
+        return f"formula parts {' '.join(part.tex_string for part in m.submobjects)!r}"
     return type(m).__name__
 
 
