@@ -32,14 +32,20 @@ def build_key(plan: Plan, sections: list[Path], quality: str, voice: str, poster
 
 def up_to_date(out_dir: Path, lesson_id: str, key: str) -> dict | None:
     """The manifest in ``out_dir`` if it was made with ``key`` and every file it lists is there, unchanged."""
+    return manifest_up_to_date(out_dir / f"{lesson_id}.json", key)
+
+
+def manifest_up_to_date(manifest_path: Path, key: str) -> dict | None:
+    """The manifest at ``manifest_path`` (a lesson's, a course's) if it was made with ``key`` and every file it lists,
+    named relative to its folder, is there with its size and SHA-256."""
     try:
-        manifest = json.loads((out_dir / f"{lesson_id}.json").read_text(encoding="utf-8"))
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     if manifest.get("build_key") != key:
         return None
     for f in manifest.get("files", []):
-        path = out_dir / f["name"]
+        path = manifest_path.parent / f["name"]
         if not path.is_file() or path.stat().st_size != f["bytes"] or sha256(path) != f["sha256"]:
             return None
     return manifest

@@ -73,7 +73,7 @@ def build_course(
     manifests = {lesson.id: _lesson_manifest(folder, lesson.id) for lesson in course.lessons}
     key = course_key(course, [manifests[lesson.id]["build_key"] for lesson in course.lessons], quality, voice)
     with output_lock(folder):
-        previous = _up_to_date(folder, key)
+        previous = package.manifest_up_to_date(folder / MANIFEST, key)
         if previous is not None:
             return CourseResult(folder, tuple(folder / f["name"] for f in previous["files"]) + (folder / MANIFEST,), tuple(results), False)
         files = _write(course, folder, manifests, key)
@@ -93,20 +93,6 @@ def course_key(course: Course, lesson_keys: list[str], quality: str | None, voic
 
 def _lesson_manifest(folder: Path, lesson_id: str) -> dict:
     return json.loads((folder / lesson_id / f"{lesson_id}.json").read_text(encoding="utf-8"))
-
-
-def _up_to_date(folder: Path, key: str) -> dict | None:
-    try:
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if manifest.get("build_key") != key:
-        return None
-    for f in manifest.get("files", []):
-        path = folder / f["name"]
-        if not path.is_file() or path.stat().st_size != f["bytes"] or package.sha256(path) != f["sha256"]:
-            return None
-    return manifest
 
 
 def _page(course: Course, lesson: CourseLesson, manifest: dict, folder: Path) -> LessonPage:
