@@ -99,16 +99,17 @@ def check_text(text: str, filename: str, folder: Path, *, allow_outside: bool = 
     return Checked(lesson, numbers, plan, warnings)
 
 
-# a problem found by a check: (where in the data, message, at the key rather than the value, text to point at)
-Found = tuple[Path_, str, bool, str]
+# a problem found by a check: (where in the data, message, at the key rather than the value, what to point at:
+# a text inside the value, or (the value's whole text, a character of it))
+Found = tuple[Path_, str, bool, str | tuple[str, int]]
 
 
-def _locate(src: Located, path: Path_, key: bool, needle: str) -> tuple[int, int]:
-    if "\0" in needle:  # "<the whole text>\0<n>": character n of that text, where it stands in the file on one line
-        text, _, char = needle.rpartition("\0")
+def _locate(src: Located, path: Path_, key: bool, needle: str | tuple[str, int]) -> tuple[int, int]:
+    if isinstance(needle, tuple):  # character ``char`` of the text, where the text stands in the file on one line
+        text, char = needle
         span = src.spans.get(path)
         at = src.text.find(text, span[0], span[1]) if span is not None and text and "\n" not in text else -1
-        return line_col(src.text, at + int(char)) if at >= 0 else src.where(path)
+        return line_col(src.text, at + char) if at >= 0 else src.where(path)
     return src.where_text(path, needle) if needle else src.where(path, key=key)
 
 
@@ -349,12 +350,12 @@ def _cross_checks(lesson: Lesson, folder: Path, allow_outside: bool) -> list[Fou
     return out
 
 
-def _char_of(step: Any, where: tuple[Any, ...], char: int) -> str:
+def _char_of(step: Any, where: tuple[Any, ...], char: int) -> tuple[str, int]:
     """A needle for :func:`_locate` that points at character ``char`` of the text option at ``where``."""
     value: Any = step
     for part in where:
         value = value[part] if isinstance(part, int) else getattr(value, part)
-    return f"{value}\0{char}"
+    return str(value), char
 
 
 def _placeholders_despite(exc: ValidationError, src: Located) -> list[Found]:
