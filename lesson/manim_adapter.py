@@ -12,8 +12,15 @@ Two sets of patches, made by :func:`install` in each process that draws steps (t
   and renames its SVG into the shared folder whole; ``manimpango.text2svg`` and ``MarkupUtils.text2svg`` write
   under a temporary name renamed into place; ``PangoUtils.remove_last_M`` rewrites a picture only when that
   changes it, the same way; ``SVGMobject.generate_mobject`` parses its edited copy of an SVG from memory instead
-  of writing it beside the SVG. Stock Manim compiles inside ``tex_dir`` (and then deletes every other file there,
+  of writing it beside the SVG, and drops the parsed SVG paths once the points are made (copies are ten times
+  cheaper). Stock Manim compiles inside ``tex_dir`` (and then deletes every other file there,
   a concurrent compile's too) and writes and deletes pictures in place, which another process may read half-made.
+
+- **bounds in numpy**: ``VMobject.get_points_defining_boundary`` (behind every ``get_center``, ``get_corner``,
+  ``next_to`` and ``move_to``) gathers the anchors of a mobject's family with numpy slices instead of one Python
+  tuple per point, and ``Mobject.reduce_across_dimension`` (behind ``width`` and ``height``) takes ``min`` and
+  ``max`` with numpy instead of iterating over every coordinate. The same points in the same order, the same
+  extremes: a scene's layout and every frame are the same, in a fraction of the time.
 
 The patches reach into private parts of these versions (an encoder's stream and frame counter, how an SVG is read),
 so they are made only when the installed versions are exactly :data:`WRITTEN_FOR`. Otherwise the process warns once
@@ -32,7 +39,7 @@ import subprocess
 import tempfile
 import threading
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from fractions import Fraction
 from pathlib import Path
@@ -94,6 +101,7 @@ def install() -> bool:
         return False
     _install_frame_handoff()
     _install_shared_pictures()
+    _install_vectorised_bounds()
     _patched = True
     return True
 
@@ -201,6 +209,56 @@ def _install_frame_handoff() -> None:
     VideoSegmentEncoder.write_frame = write_frame
 
 
+# ---------------------------------------------------------------- bounds in numpy
+
+
+def points_defining_boundary(self) -> np.ndarray:
+    """Manim's ``VMobject.get_points_defining_boundary``: every curve's start and end anchor, in that order, over
+    the mobject's family (a lone point counts as an anchor), as one array; the stock method when a family member's
+    points are not whole curves (Manim's own version raises for them)."""
+    parts = []
+    for member in self.get_family():
+        points = member.points
+        if len(points) == 1:
+            parts.append(points)
+        elif len(points):
+            n = member.n_points_per_cubic_curve
+            starts, ends = points[::n], points[n - 1::n]
+            if len(starts) != len(ends):
+                return _stock_boundary(self)
+            parts.append(np.stack((starts, ends), axis=1).reshape(-1, points.shape[1]))
+    return np.concatenate(parts) if parts else np.array(())
+
+
+_stock_boundary: Callable = None  # type: ignore[assignment]  # Manim's own, kept by _install_vectorised_bounds
+_stock_reduce: Callable = None  # type: ignore[assignment]
+_NUMPY_REDUCTIONS = {max: np.max, min: np.min}
+
+
+def reduce_across_dimension(self, reduce_func: Callable, dim: int):
+    """Manim's ``Mobject.reduce_across_dimension`` for ``min`` and ``max`` (what ``width`` and ``height`` use): the
+    extreme coordinate over the points of the mobject and its family, or None if none has points; any other
+    reduction goes to Manim's own."""
+    fast = _NUMPY_REDUCTIONS.get(reduce_func)
+    if fast is None:
+        return _stock_reduce(self, reduce_func, dim)
+    values = [fast(m.points[:, dim]) for m in self.get_family() if len(m.points)]
+    if not values:
+        return None
+    return values[0] if len(values) == 1 else fast(values)
+
+
+def _install_vectorised_bounds() -> None:
+    global _stock_boundary, _stock_reduce
+    from manim.mobject.mobject import Mobject
+    from manim.mobject.types.vectorized_mobject import VMobject
+
+    _stock_boundary = vars(VMobject)["get_points_defining_boundary"]
+    _stock_reduce = vars(Mobject)["reduce_across_dimension"]
+    VMobject.get_points_defining_boundary = points_defining_boundary
+    Mobject.reduce_across_dimension = reduce_across_dimension
+
+
 # ---------------------------------------------------------------- LaTeX and text pictures, shared safely
 
 
@@ -218,12 +276,14 @@ def _install_shared_pictures() -> None:
     manimpango.PangoUtils.remove_last_M = staticmethod(_remove_last_m)
 
 
-def compile_tex_svg(code: str, work: Path, template) -> Path:
-    """Typeset the LaTeX document ``code`` to ``work/formula.svg`` the way Manim does, but inside ``work`` only.
+def compile_tex_svg(code: str, work: Path, template, *, pages: int = 1, quiet: bool = False) -> list[Path]:
+    """Typeset the LaTeX document ``code`` to ``work/formula-NNN.svg`` (one SVG per page, ``pages`` of them) the way
+    Manim does, but inside ``work`` only.
 
     TeX runs with ``work`` as its current folder on relative file names and with :data:`TEX_SANDBOX` added to its
     environment, whatever this process's environment says (paranoid ``openin_any`` refuses absolute paths, so
-    the names must be relative). Leaves TeX's files in ``work``; raises ValueError if TeX or dvisvgm fails.
+    the names must be relative). Leaves TeX's files in ``work``; raises ValueError if TeX or dvisvgm fails (after
+    printing TeX's errors, unless ``quiet``) or makes another number of pages.
     """
     from manim.utils.tex_file_writing import make_tex_compilation_command, print_all_tex_errors
 
@@ -238,18 +298,109 @@ def compile_tex_svg(code: str, work: Path, template) -> Path:
         # for the message if TeX fails
         done = subprocess.run(command, cwd=work, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         if done.returncode != 0:
-            if (work / "formula.log").is_file():
+            if (work / "formula.log").is_file() and not quiet:
                 print_all_tex_errors(work / "formula.log", compiler, tex)
             notes = sorted({line.strip() for line in done.stderr.decode(errors="replace").splitlines() if line.strip()})
             said = "".join(f"; {n}" for n in notes)
             raise ValueError(f"{compiler} could not typeset a formula (see the LaTeX errors above){said}")
-    svg = work / "formula.svg"
-    command = ["dvisvgm", *(["--pdf"] if fmt == ".pdf" else []), "--page=1", "--no-fonts", "--verbosity=0",
-               f"--output={svg.name}", f"formula{fmt}"]
+    command = ["dvisvgm", *(["--pdf"] if fmt == ".pdf" else []), f"--page=1-{pages}", "--no-fonts", "--verbosity=0",
+               "--output=formula-%3p.svg", f"formula{fmt}"]
     subprocess.run(command, cwd=work, env=env, stdout=subprocess.DEVNULL)
-    if not svg.is_file():
-        raise ValueError(f"dvisvgm could not convert formula{fmt} to SVG")
-    return svg
+    made = sorted(work.glob("formula-*.svg"))
+    if len(made) != pages or (work / f"formula-{pages + 1:03d}.svg").exists():
+        raise ValueError(f"dvisvgm could not convert formula{fmt} to SVG ({len(made)} of {pages} pages)")
+    return made
+
+
+# ---------------------------------------------------------------- many formulas in one LaTeX run
+
+FORMULA_PAGE = "lessonformula"  # the environment each formula of a batch sits in: one page each
+MOST_PER_RUN = 400  # formulas in one LaTeX run (the page numbers of the SVGs have three digits)
+
+
+class _Gathered(Exception):
+    """A formula's LaTeX document was noted by :func:`tex_to_svg` while :func:`typeset_together` gathers them."""
+
+
+_gathering: list[tuple[str, object]] | None = None  # (document, template) noted instead of typeset, while gathering
+
+
+def typeset_together(makers: Iterable[Callable[[], object]]) -> int:
+    """Typeset in one LaTeX run every formula that calling each of ``makers`` would typeset one by one (a LaTeX
+    run costs about a quarter of a second, mostly TeX starting), and put each formula's SVG in the shared folder
+    under the name Manim looks for, so that making those formulas afterwards reads them.
+
+    Each maker is called until Manim asks for its formula's SVG (nothing after that point runs). Each page's SVG
+    draws what a run of that formula alone draws, to a millionth of a unit (dvisvgm may write a glyph as the same
+    glyph of another size, scaled by a factor of seven digits); formulas already in the folder are left out. If the documents cannot be joined (another document class) or the run fails, nothing is
+    typeset here and each formula is typeset alone when it is made, with LaTeX's errors shown as usual. Only in a
+    patched process (else it does nothing). Returns the number of formulas typeset.
+    """
+    global _gathering
+    if not _patched:
+        return 0
+    from manim import config
+    from manim.utils.tex_file_writing import tex_hash
+
+    wanted: list[tuple[str, object]] = []
+    _gathering = wanted
+    try:
+        for make in makers:
+            try:
+                make()
+            except _Gathered:
+                pass
+            except Exception:  # noqa: BLE001 - it fails again, with its message, when the scene makes it
+                pass
+    finally:
+        _gathering = None
+    shared = config.get_dir("tex_dir")
+    batches: dict[tuple[str, str, int], tuple[object, dict[str, str]]] = {}  # (preamble, ending, template) -> documents
+    for code, template in wanted:
+        name = f"{tex_hash(code)}.svg"
+        joined = _split_document(code)
+        if joined is None or (shared / name).is_file():
+            continue
+        head, body, tail = joined
+        batches.setdefault((head, tail, id(template)), (template, {}))[1].setdefault(name, body)
+    done = 0
+    for (head, tail, _), (template, bodies) in batches.items():
+        names = list(bodies)
+        for start in range(0, len(names), MOST_PER_RUN):
+            done += _typeset_batch(head, tail, template, {n: bodies[n] for n in names[start:start + MOST_PER_RUN]}, shared)
+    return done
+
+
+def _split_document(code: str) -> tuple[str, str, str] | None:
+    """A one-formula document as (preamble with a document class that makes a page per formula, body, ending),
+    or None if its class is not Manim's ``standalone`` with ``preview``."""
+    begin, end = "\\begin{document}", "\\end{document}"
+    if code.count(begin) != 1 or code.count(end) != 1 or code.count("\\documentclass[preview]{standalone}") != 1:
+        return None
+    head, rest = code.split(begin)
+    body, tail = rest.split(end)
+    head = head.replace("\\documentclass[preview]{standalone}", f"\\documentclass[preview,multi={FORMULA_PAGE}]{{standalone}}")
+    return head + begin, body, end + tail
+
+
+def _typeset_batch(head: str, tail: str, template, bodies: dict[str, str], shared: Path) -> int:
+    pages = "".join(f"\\begin{{{FORMULA_PAGE}}}{body}\\end{{{FORMULA_PAGE}}}\n" for body in bodies.values())
+    shared.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".work-{os.getpid()}-", dir=shared))
+    try:
+        try:
+            made = compile_tex_svg(f"{head}\n{pages}{tail}", work, template, pages=len(bodies), quiet=True)
+        except ValueError:
+            return 0
+        for number, (svg, name) in enumerate(zip(made, bodies), start=1):
+            if number > 1:  # the page's group is named by its number; alone, the formula is page 1
+                text = svg.read_text(encoding="utf-8")
+                svg.write_text(text.replace(f"<g id='page{number}'>", "<g id='page1'>", 1), encoding="utf-8")
+            if not (shared / name).exists():  # else another process made it meanwhile: the same picture
+                os.replace(svg, shared / name)
+        return len(bodies)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def tex_to_svg(expression: str, environment: str | None = None, tex_template=None) -> Path:
@@ -263,6 +414,9 @@ def tex_to_svg(expression: str, environment: str | None = None, tex_template=Non
         code = template.get_texcode_for_expression_in_env(expression, environment)
     else:
         code = template.get_texcode_for_expression(expression)
+    if _gathering is not None:  # typeset_together is gathering documents: note this one, make nothing
+        _gathering.append((code, template))
+        raise _Gathered
     shared = config.get_dir("tex_dir")
     svg = shared / f"{tex_hash(code)}.svg"
     if svg.is_file():
@@ -270,7 +424,7 @@ def tex_to_svg(expression: str, environment: str | None = None, tex_template=Non
     shared.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".work-{os.getpid()}-", dir=shared))
     try:
-        made = compile_tex_svg(code, work, template)
+        [made] = compile_tex_svg(code, work, template)
         if not svg.exists():  # else another process made it meanwhile: the same picture
             os.replace(made, svg)
     finally:
@@ -299,7 +453,12 @@ def _written_whole(write: Callable, position: int) -> Callable:
 
 def _generate_mobject(self):
     """Manim's ``SVGMobject.generate_mobject``, parsing its modified copy of the SVG from memory: Manim writes it
-    beside the SVG as ``<name>_.svg`` and deletes it after, which collides with any other process doing the same."""
+    beside the SVG as ``<name>_.svg`` and deletes it after, which collides with any other process doing the same.
+
+    Each path drawn from the SVG then lets go of the parsed SVG path it was made from (``path_obj``): its points
+    are made once, in its ``__init__``, and nothing reads the parsed path again, but every copy of the mobject
+    deep-copied it (about 0.7 ms a glyph: nine tenths of copying a Text, and Manim copies a mobject at the start of
+    every animation of it)."""
     from manim.mobject.svg import svg_mobject
 
     tree = self.modify_xml_tree(svg_mobject.ET.parse(self.get_file_path()))
@@ -308,6 +467,10 @@ def _generate_mobject(self):
     modified.seek(0)
     svg = svg_mobject.se.SVG.parse(modified)
     mobjects, mobject_dict = self.get_mobjects_from(svg)
+    for mobject in mobjects:
+        for part in mobject.get_family():
+            if isinstance(part, svg_mobject.VMobjectFromSVGPath):
+                del part.path_obj
     self.add(*mobjects)
     self.id_to_vgroup_dict = mobject_dict
     self.flip(svg_mobject.RIGHT)  # Flip y

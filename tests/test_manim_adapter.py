@@ -3,13 +3,17 @@ warning, Manim left exactly as it is, and a step still renders (stock Manim), to
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -18,7 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PATCHED = (
     "CairoRenderer.update_frame", "CairoRenderer.render", "VideoSegmentEncoder.write_frame",
     "tex_mobject.tex_to_svg_file", "SVGMobject.generate_mobject", "manimpango.text2svg",
-    "MarkupUtils.text2svg", "PangoUtils.remove_last_M",
+    "MarkupUtils.text2svg", "PangoUtils.remove_last_M", "VMobject.get_points_defining_boundary",
+    "Mobject.reduce_across_dimension",
 )
 
 # Runs in a new interpreter (the test process may have patched Manim already, by drawing a step in it): installs the
@@ -35,8 +40,10 @@ CHILD = textwrap.dedent("""
         manim_adapter.WRITTEN_FOR = dict(manim_adapter.WRITTEN_FOR, manim=fake)
 
     import manimpango
+    from manim.mobject.mobject import Mobject
     from manim.mobject.svg.svg_mobject import SVGMobject
     from manim.mobject.text import tex_mobject
+    from manim.mobject.types.vectorized_mobject import VMobject
     from manim.renderer.cairo_renderer import CairoRenderer
     from manim.scene.video_segment_encoder import VideoSegmentEncoder
     from manim.utils import tex_file_writing
@@ -51,6 +58,8 @@ CHILD = textwrap.dedent("""
             "manimpango.text2svg": manimpango.text2svg,
             "MarkupUtils.text2svg": vars(manimpango.MarkupUtils)["text2svg"],
             "PangoUtils.remove_last_M": vars(manimpango.PangoUtils)["remove_last_M"],
+            "VMobject.get_points_defining_boundary": vars(VMobject)["get_points_defining_boundary"],
+            "Mobject.reduce_across_dimension": vars(Mobject)["reduce_across_dimension"],
         }
 
     before = snapshot()
@@ -164,3 +173,171 @@ def test_the_versions_written_for_are_the_installed_ones():
     from lesson import manim_adapter
 
     assert manim_adapter.installed_versions() == manim_adapter.WRITTEN_FOR
+
+
+# ---------------------------------------------------------------- what the patches change, against Manim's own
+
+
+def vmobject_tree(draw, depth: int = 0):
+    """A VMobject with random whole cubic curves (or one lone point, or none) and up to three such children."""
+    from manim import VMobject
+
+    m = VMobject()
+    shape = draw(st.sampled_from(["curves", "curves", "point", "none"]))
+    if shape == "curves":
+        n = draw(st.integers(1, 6))
+        coords = draw(st.lists(st.sampled_from([-3.0, -1.5, 0.0, 0.25, 1.0, 2.5]), min_size=n * 12, max_size=n * 12))
+        m.points = np.array(coords).reshape(-1, 3)
+    elif shape == "point":
+        m.points = np.array([draw(st.tuples(*[st.floats(-5, 5)] * 3))], dtype=float)
+    if depth < 2:
+        m.add(*(vmobject_tree(draw, depth + 1) for _ in range(draw(st.integers(0, 3)))))
+    return m
+
+
+def extreme(m, reduce, dim: int):
+    """The test's own reading of Manim's rule: the extreme coordinate over every point of the family, or None."""
+    values = [float(v) for member in m.get_family() for v in member.points[:, dim]]
+    return reduce(values) if values else None
+
+
+def assert_bounds_are_manims(m) -> None:
+    from lesson import manim_adapter
+
+    ours, stock = manim_adapter.points_defining_boundary(m), manim_adapter._stock_boundary(m)
+    # the very array: the same anchors in the same order (ties in get_boundary_point go the same way)
+    assert ours.shape == stock.shape and np.array_equal(ours, stock)
+    for reduce in (max, min):
+        for dim in range(3):
+            assert manim_adapter.reduce_across_dimension(m, reduce, dim) == extreme(m, reduce, dim)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_bounds_in_numpy_are_the_points_and_extremes_manim_finds(data):
+    from lesson import manim_adapter
+
+    assert manim_adapter.install()
+    assert_bounds_are_manims(vmobject_tree(data.draw))
+
+
+def test_bounds_of_drawn_things_are_manims_and_broken_curves_still_raise():
+    from manim import Circle, DashedLine, Dot, Text, VGroup, VMobject
+
+    from lesson import manim_adapter
+
+    assert manim_adapter.install()
+    for m in (Circle(), Dot(), DashedLine([-1, 0, 0], [2, 1, 0]), Text("0.69 softmax"), VGroup(Circle(), VGroup(), Dot()), VGroup()):
+        assert_bounds_are_manims(m)
+    text = Text("0.69 softmax")
+    assert text.width == extreme(text, max, 0) - extreme(text, min, 0)  # Manim's own width, through the patch
+    broken = VMobject()
+    broken.points = np.zeros((5, 3))  # not whole curves: Manim's own raises, and so does the patched one
+    with pytest.raises(ValueError):
+        manim_adapter._stock_boundary(broken)
+    with pytest.raises(ValueError):
+        manim_adapter.points_defining_boundary(broken)
+
+
+def test_a_text_lets_go_of_its_parsed_svg_paths_and_its_copy_is_the_same_drawing():
+    from manim import Text
+    from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
+
+    from lesson import manim_adapter
+
+    assert manim_adapter.install()
+    text = Text("softmax(z) = 0.69")
+    glyphs = [m for m in text.get_family() if isinstance(m, VMobjectFromSVGPath)]
+    assert len(glyphs) >= 12 and not any(hasattr(g, "path_obj") for g in glyphs)
+    copy = text.copy()
+    pairs = list(zip(text.get_family(), copy.get_family(), strict=True))
+    assert all(a is not b and np.array_equal(a.points, b.points) and np.array_equal(a.fill_rgbas, b.fill_rgbas) for a, b in pairs)
+
+
+LABEL_BOX = r"\text{\special{dvisvgm:raw <g id='lessonlabel000'>}\rule[-0.2em]{2.5em}{0.9em}\special{dvisvgm:raw </g>}}"
+FORMULAS = [
+    [r"\frac{e^{2.31}}{e^{2.31} + e^{0.52} + e^{1.17}}", "=", "0.686"],
+    [r"\sigma(1.15)", r"\approx", "0.76"],
+    [r"p_{" + LABEL_BOX + "}", "=", r"0.69 \cdot (1 - 0.69)", r"\approx", "0.21"],
+    [r"\mathrm{ReLU}(-0.30) = 0.00"],
+]
+
+
+def formula(parts):
+    from manim import MathTex
+
+    from scenes.style import SANS_MATH
+
+    return MathTex(*parts, tex_template=SANS_MATH)
+
+
+def drawn_formula(m) -> tuple:
+    """What a formula draws: its parts' TeX, the number of points of every member, and the groups the raw
+    specials made (the points themselves: :func:`assert_same_points`)."""
+    groups = sorted(g for g in m.id_to_vgroup_dict if not re.fullmatch(r"g\d+-\d+", g))  # not dvisvgm's glyph names
+    return [p.tex_string for p in m.submobjects], [len(member.points) for member in m.get_family()], groups
+
+
+def assert_same_points(a, b) -> None:
+    """The same drawing to a millionth of a unit (a pixel of a 1080p frame is 0.0074 units): in a run of several
+    formulas, dvisvgm may write a glyph as another size's glyph scaled by a factor of seven digits."""
+    for x, y in zip(a.get_family(), b.get_family(), strict=True):
+        assert x.points.shape == y.points.shape and np.abs(x.points - y.points).max(initial=0.0) < 1e-6
+
+
+@pytest.mark.render
+def test_formulas_typeset_together_draw_as_formulas_typeset_alone(tmp_path, monkeypatch):
+    """One LaTeX run makes a page per formula; each page's SVG is read as the formula's own, and draws the same
+    parts and points (label boxes included). Formulas already typeset are left out of the run."""
+    from functools import partial
+
+    from manim import tempconfig
+
+    from lesson import manim_adapter
+
+    assert manim_adapter.install()
+    runs: list[int] = []
+    compile_tex_svg = manim_adapter.compile_tex_svg
+
+    def counted(*args, **kwargs):
+        runs.append(kwargs.get("pages", 1))
+        return compile_tex_svg(*args, **kwargs)
+
+    monkeypatch.setattr(manim_adapter, "compile_tex_svg", counted)
+    with tempconfig({"tex_dir": str(tmp_path / "alone")}):
+        alone = [formula(f) for f in FORMULAS]
+    assert runs == [1] * len(FORMULAS)
+    runs.clear()
+    with tempconfig({"tex_dir": str(tmp_path / "together")}):
+        assert manim_adapter.typeset_together(partial(formula, f) for f in FORMULAS) == len(FORMULAS)
+        assert runs == [len(FORMULAS)]  # one run, a page each
+        together = [formula(f) for f in FORMULAS]
+        assert runs == [len(FORMULAS)]  # and making them afterwards typesets nothing
+        assert manim_adapter.typeset_together(partial(formula, f) for f in FORMULAS) == 0
+    assert runs == [len(FORMULAS)]
+    assert [drawn_formula(m) for m in together] == [drawn_formula(m) for m in alone]
+    assert "lessonlabel000" in together[2].id_to_vgroup_dict
+    for a, b in zip(alone, together):
+        assert_same_points(a, b)
+    assert len(list((tmp_path / "together").glob("*.svg"))) == len(FORMULAS)
+    assert not [p for p in (tmp_path / "together").iterdir() if p.name.startswith(".work-")]  # the run's folder went
+
+
+@pytest.mark.render
+def test_a_formula_latex_cannot_typeset_leaves_the_others_to_be_typeset_alone(tmp_path, capsys):
+    """A broken formula breaks the joint run: nothing is typeset together, nothing half-made stays, and each formula
+    is then typeset as it is made: the good ones draw, the broken one fails with LaTeX's message as always."""
+    from functools import partial
+
+    from manim import tempconfig
+
+    from lesson import manim_adapter
+
+    assert manim_adapter.install()
+    broken = [r"\nosuchcommand{1}", "2"]
+    with tempconfig({"tex_dir": str(tmp_path / "tex")}):
+        assert manim_adapter.typeset_together(partial(formula, f) for f in [FORMULAS[0], broken, FORMULAS[1]]) == 0
+        assert list((tmp_path / "tex").iterdir()) == []
+        assert drawn_formula(formula(FORMULAS[0]))[0] == FORMULAS[0]
+        with pytest.raises(ValueError, match="could not typeset a formula"):
+            formula(broken)
