@@ -34,7 +34,7 @@ from manim import (
 
 from lesson.plandata import StepPlan, Style
 from lesson.timing import Hold, Play, StepTiming, Wait, after_hold
-from lesson import fonts
+from lesson import fonts, manim_adapter
 from scenes import layout, style
 
 LABEL_MARK = re.compile(r"\\lessonlabel\{(\d+)\}")  # where tex_label() puts a class label in a formula
@@ -43,6 +43,10 @@ LABEL_SIDE_BEARING = 0.06  # ems of space on each side of a label in a formula (
 LRM = "\u200e"  # LEFT-TO-RIGHT MARK
 READABLE = 0.8  # text may be shrunk to this fraction of its type size to fit; below that it is laid out otherwise
 _LABEL_METRICS: dict[tuple[str, str], tuple[float, float, float]] = {}
+# Texts this process has set, by what was asked for: a step sets the same label or number again and again (and
+# the steps a worker draws share many), and a copy costs a twentieth of setting a text (reading Pango's picture)
+_TEXTS: dict[tuple, Text] = {}
+KEPT_TEXTS = 4096  # at most (then forgotten all at once): a long course stays in bounds
 
 # numbers as the plan writes them: anything else (inf, nan) must never be drawn
 NOT_FINITE = re.compile(r"(?i)(?<![a-z])(inf|infinity|nan)(?![a-z])")
@@ -153,12 +157,20 @@ class StepScene(Scene):
 
     # ------------------------------------------------------------ helpers
     def text(self, s: str, size: int = style.BODY, color: str | None = None, **kw: Any) -> Text:
-        """Text set by Pango in the theme's font (never by TeX)."""
+        """Text set by Pango in the theme's font (never by TeX). Each text is set once in a process and handed
+        out as a copy (:data:`_TEXTS`)."""
         self.require_fonts(s)
         if any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in s):
             # a right-to-left text as a left-to-right paragraph: Pango would set it right-aligned outside the drawing
             s = LRM + s
-        return Text(s, font=self.theme.font, font_size=size, color=ManimColor(color or self.theme.text), **kw)
+        fill = ManimColor(color or self.theme.text)
+        key = (s, self.theme.font, size, fill.to_hex(with_alpha=True), tuple(sorted(kw.items())))
+        made = _TEXTS.get(key)
+        if made is None:
+            if len(_TEXTS) >= KEPT_TEXTS:
+                _TEXTS.clear()
+            made = _TEXTS[key] = Text(s, font=self.theme.font, font_size=size, color=fill, **kw)
+        return made.copy()  # the one kept is never drawn, moved or coloured
 
     def require_fonts(self, s: str) -> None:
         """Raise a clear error, naming the step and a font package, if no installed font can draw part of ``s``
@@ -183,6 +195,12 @@ class StepScene(Scene):
                 break
             best = VGroup(*(self.text(line, size, **kw) for line in _balanced(words, n))).arrange(DOWN, buff=0.25 * size / 48)
         return best
+
+    def formulas(self) -> list[list[str]]:
+        """The parts of every formula this step may set with :meth:`math`, as it will pass them (a kind that sets
+        formulas says so; size and colour do not matter). They are typeset together, in one LaTeX run, before the
+        step is drawn: each run costs about a quarter of a second, mostly TeX starting."""
+        return []
 
     def math(self, *parts: str, size: int = style.MATH, color: str | None = None) -> MathTex:
         """A formula. Class labels in it (``self.tex_label(c)``) are never given to TeX: TeX sets an empty box of
@@ -352,6 +370,7 @@ class StepScene(Scene):
         return sorted(t for t in edges if start < t < end)
 
     def construct(self) -> None:
+        manim_adapter.typeset_together(functools.partial(self.math, *parts) for parts in self.formulas())
         head = self.heading()
         side = self.panel()
         if side is None:

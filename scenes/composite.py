@@ -69,6 +69,10 @@ class Part:
     def draw(self) -> None:
         self._kind.draw(self)
 
+    def formulas(self) -> list[list[str]]:
+        own = self._kind.formulas
+        return [] if own is StepScene.formulas else own(self)
+
     @property
     def leads(self) -> bool:
         """Whether the part's scene draws in two stages: ``lead`` (no cue) and ``follow``."""
@@ -80,6 +84,13 @@ class CompositeScene(StepScene):
         a = self.area
         left, right, top, bottom = box
         return Area(a.left + left * a.width, a.left + right * a.width, a.top - top * a.height, a.top - bottom * a.height)
+
+    def formulas(self) -> list[list[str]]:
+        return [
+            parts
+            for screen in self.step.data["screens"] for part in screen["parts"]
+            for parts in Part(self, PARTS[part["kind"]], part["data"], self.area).formulas()
+        ]
 
     def draw(self) -> None:
         before: list = []

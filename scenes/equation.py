@@ -51,6 +51,18 @@ class EquationScene(StepScene):
             return []
         return [RELATIONS[line["substitution"]], *(t for _, t in line["numeric"]), RELATIONS[line["relation"]], line["result"]]
 
+    def formulas(self) -> list[list[str]]:
+        """Each line whole, and (unless the plan says it takes one row) its symbols and its numbers as two rows."""
+        rows = self.step.data.get("rows")
+        made: list[list[str]] = []
+        for line in self.step.data["lines"]:
+            head, tail = self.head_parts(line), self.tail_parts(line)
+            if rows != 2 or not tail:
+                made.append(head + tail)
+            if rows != 1 and tail:
+                made += [head, tail]
+        return made
+
     @property
     def size(self) -> int:
         return style.MATH + 6 if len(self.step.data["lines"]) <= 2 else style.MATH

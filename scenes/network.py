@@ -50,15 +50,25 @@ def column(n: int, x: float, top: float = NET_TOP, bottom: float = NET_BOTTOM, m
 
 
 class NetworkScene(StepScene):
+    def events(self) -> list[dict]:
+        """What happens after the network is drawn: the plan's events, or else (with values) the inputs, then each
+        node's sum in turn."""
+        data = self.step.data
+        default = [{"kind": "inputs"}] + [
+            {"kind": "node", "layer": k, "node": n} for k, l in enumerate(data["layers"]) for n in range(len(l["nodes"]))
+        ]
+        return data.get("events", default if data.get("values", True) else [])
+
+    def formulas(self) -> list[list[str]]:
+        layers = self.step.data["layers"]
+        return [self.equation_parts(layers[e["layer"]]["nodes"][e["node"]], layers[e["layer"]]) for e in self.events() if e["kind"] == "node"]
+
     def draw(self) -> None:
         data = self.step.data
         inputs, layers = data["inputs"], data["layers"]
         values = data.get("values", True)
         show = data.get("show", {})
-        default_events = [{"kind": "inputs"}] + [
-            {"kind": "node", "layer": k, "node": n} for k, l in enumerate(layers) for n in range(len(l["nodes"]))
-        ]
-        events = data.get("events", default_events if values else [])
+        events = self.events()
         self.groups = data.get("highlights", [])
         # the biases are placed if they are drawn, or one of them is picked out (then it is written only while it is)
         self.biases_shown = bool(show.get("biases"))
@@ -403,6 +413,12 @@ class NetworkScene(StepScene):
 
     def node_equation(self, spec: dict, layer: dict) -> VGroup:
         """``w1*x1 + w2*x2 + b = sum`` then, for a hidden layer, ``ReLU(sum) = value``; the last part is the value."""
+        eq = self.math(*self.equation_parts(spec, layer), size=style.MATH - 4)
+        eq[-1].set_color(ManimColor(self.theme.accent))
+        self.fit(eq, self.area.width)
+        return eq.move_to([self.area.center[0], EQUATION_Y, 0])
+
+    def equation_parts(self, spec: dict, layer: dict) -> list[str]:
         t = self.tex_number
         terms = []
         for i, (w, x) in enumerate(spec["terms"]):
@@ -418,10 +434,7 @@ class NetworkScene(StepScene):
             parts[-1] += ","
             name = layer["activation_name"]
             parts += [f"\\quad \\mathrm{{{name}}}({t(spec['act_input'])}) {REL[spec['act_relation']]}", t(spec["value"])]
-        eq = self.math(*parts, size=style.MATH - 4)
-        eq[-1].set_color(ManimColor(self.theme.accent))
-        self.fit(eq, self.area.width)
-        return eq.move_to([self.area.center[0], EQUATION_Y, 0])
+        return parts
 
 
 def _box(m, pad: float) -> tuple[float, float, float, float]:

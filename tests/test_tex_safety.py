@@ -60,7 +60,8 @@ def manim_dirs(tmp_path):
 
 @pytest.fixture
 def drawn(monkeypatch):
-    """Every MathTex and Text the scenes make, as they make them."""
+    """Every MathTex the scenes make, as they make them, and every Text they ask for (``StepScene.text``, which
+    sets a text once per process and hands out copies)."""
     made: dict[str, list] = {"tex": [], "text": []}
 
     class RecordedMathTex(MathTex):
@@ -68,13 +69,14 @@ def drawn(monkeypatch):
             super().__init__(*args, **kwargs)
             made["tex"].append(self)
 
-    class RecordedText(Text):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            made["text"].append(self)
+    text = base.StepScene.text
+
+    def recorded_text(self, *args, **kwargs) -> Text:
+        made["text"].append(text(self, *args, **kwargs))
+        return made["text"][-1]
 
     monkeypatch.setattr(base, "MathTex", RecordedMathTex)
-    monkeypatch.setattr(base, "Text", RecordedText)
+    monkeypatch.setattr(base.StepScene, "text", recorded_text)
     return made
 
 
