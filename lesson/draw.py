@@ -15,6 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 from lesson import manim_adapter
 from lesson.mux import KEYFRAME_SECONDS, encode_still, encoder_options
 from lesson.plandata import StepPlan, Style
@@ -93,12 +95,18 @@ def render_step(
 
 
 def _save_drawing(folder: Path, scene, partials: list[Path | None], spec) -> None:
-    """The scene's timeline as files: each animation's clip, each hold's still (PNG) and a clip of it, and script.json."""
+    """The scene's timeline as files: each animation's clip, each hold's still (PNG) and a clip of it, and script.json.
+
+    Holds in a row with the same picture (a beat, then a wait for the voice) share one still and one clip, as long
+    as the longest of them needs: a quarter of a lesson's hold frames were encoded twice before."""
     from PIL import Image
 
     fps = int(spec.frame_rate)
     settings = _spec_doc(spec)
     items: list[dict] = []
+    pictures: dict[str, np.ndarray] = {}
+    clip_frames: dict[str, int] = {}  # each still's clip: as many frames as its longest hold needs, up to a keyframe's
+    last: str | None = None  # the still of the hold just before, if nothing was played since
     for n, item in enumerate(scene.timeline):
         if isinstance(item, Play):
             path = partials[item.index]
@@ -107,14 +115,18 @@ def _save_drawing(folder: Path, scene, partials: list[Path | None], spec) -> Non
                 clip = f"play-{n:03d}.mp4"
                 shutil.move(path, folder / clip)
             items.append({"play": clip, "seconds": item.seconds})
+            last = None
             continue
-        still = f"still-{n:03d}"
-        Image.fromarray(item.still).save(folder / f"{still}.png", compress_level=3)
-        if item.frames > 0:
-            frames = min(item.frames, KEYFRAME_SECONDS * fps)
-            encode_still(folder / f"{still}-{frames}.mp4", item.still, frames, settings)
+        if last is None or not np.array_equal(pictures[last], item.still):
+            last = f"still-{n:03d}"
+            pictures[last] = item.still
+            Image.fromarray(item.still).save(folder / f"{last}.png", compress_level=3)
+        clip_frames[last] = max(clip_frames.get(last, 0), min(item.frames, KEYFRAME_SECONDS * fps))
         wait = None if item.wait is None else dataclasses.asdict(item.wait)
-        items.append({"still": still, "wait": wait, "frames": item.frames})
+        items.append({"still": last, "wait": wait, "frames": item.frames})
+    for still, frames in clip_frames.items():
+        if frames > 0:
+            encode_still(folder / f"{still}-{frames}.mp4", pictures[still], frames, settings)
     script = {
         "replayable": scene.replayable,
         "spec": settings,

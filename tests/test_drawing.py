@@ -1,0 +1,78 @@
+"""lesson.draw: what a drawn step keeps, so that it can be laid out again for any narration without Manim."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from lesson.draw import render_step
+from lesson.mux import KEYFRAME_SECONDS
+from lesson.timing import StepTiming
+from tests.drawn import plan_of
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.render
+def test_holds_in_a_row_with_one_picture_share_one_still_and_one_clip(tmp_path):
+    """A beat and then a wait for the voice show the same picture: they share its PNG and one clip, as long as the
+    longer of them needs (up to a keyframe's distance); holds with different pictures keep their own."""
+    plan = plan_of(ROOT / "lessons" / "argmax_softmax.yaml")
+    step = next(s for s in plan.steps if s.kind == "softmax_derivatives")
+    drawing = tmp_path / "drawings" / "d"
+    render_step(step, plan.style, "low", StepTiming(0.3, 9.0, 0.6), tmp_path / "sections" / "d.mp4", drawing)
+    script = json.loads((drawing / "script.json").read_text())
+    fps = script["spec"]["frame_rate"][0]
+    runs: list[list[dict]] = [[]]  # the holds between two animations
+    for item in script["items"]:
+        if "play" in item:
+            runs.append([])
+        else:
+            runs[-1].append(item)
+    shared = 0
+    for run in runs:
+        for a, b in zip(run, run[1:]):
+            if a["still"] == b["still"]:
+                shared += 1
+            else:  # a new still only for a new picture
+                pictures = [np.asarray(Image.open(drawing / f"{h['still']}.png")) for h in (a, b)]
+                assert not np.array_equal(*pictures)
+    assert shared >= 1  # this step has such holds
+    stills = {item["still"] for item in script["items"] if "still" in item}
+    assert {p.stem for p in drawing.glob("still-*.png")} == stills  # one picture each
+    for still in stills:
+        longest = max(min(h["frames"], KEYFRAME_SECONDS * fps) for h in script["items"] if h.get("still") == still)
+        clips = sorted(p.name for p in drawing.glob(f"{still}-*.mp4"))
+        assert clips == ([f"{still}-{longest}.mp4"] if longest else [])
+
+
+def test_a_text_asked_for_twice_is_set_once_and_handed_out_as_copies(monkeypatch, tmp_path):
+    from manim import RIGHT, Text, tempconfig
+
+    from lesson import kinds
+    from scenes import base
+
+    set_texts: list[str] = []
+
+    class Counted(Text):
+        def __init__(self, s, *args, **kwargs):
+            set_texts.append(s)
+            super().__init__(s, *args, **kwargs)
+
+    monkeypatch.setattr(base, "Text", Counted)
+    monkeypatch.setattr(base, "_TEXTS", {})
+    plan = plan_of(ROOT / "lessons" / "argmax_softmax.yaml")
+    step = plan.steps[0]
+    with tempconfig({"media_dir": str(tmp_path), "text_dir": str(tmp_path / "texts")}):
+        scene = kinds.get(step.kind).scene_class()(step, plan.style, StepTiming(0.3, 2.0, 0.6))
+        first = scene.text("0.69 setosa", 30, color="#ff0000")
+        first.shift(2 * RIGHT).set_color("#00ff00")  # what one caller does to its copy ...
+        second = scene.text("0.69 setosa", 30, color="#ff0000")
+        other = scene.text("0.69 setosa", 30, color="#0000ff")
+    assert set_texts == ["0.69 setosa", "0.69 setosa"]  # set once per colour
+    assert second is not first and isinstance(second, Text) and second.original_text == "0.69 setosa"
+    # ... the next caller does not see
+    assert np.allclose(second.get_center(), first.get_center() - 2 * RIGHT)
+    assert second.get_color().to_hex() == "#FF0000" and other.get_color().to_hex() == "#0000FF"
