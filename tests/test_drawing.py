@@ -46,6 +46,19 @@ def test_holds_in_a_row_with_one_picture_share_one_still_and_one_clip(tmp_path):
         longest = max(min(h["frames"], KEYFRAME_SECONDS * fps) for h in script["items"] if h.get("still") == still)
         clips = sorted(p.name for p in drawing.glob(f"{still}-*.mp4"))
         assert clips == ([f"{still}-{longest}.mp4"] if longest else [])
+    # a still's clip is encoded without subpixel refinement, the animations with it (x264 writes its settings
+    # into the first picture); tests/test_edits.py checks that both have the same SPS/PPS, so they join
+    still_clip = next(drawing.glob("still-*.mp4"))
+    play_clip = next(drawing.glob("play-*.mp4"))
+    assert b"subme=0 " in first_packet(still_clip) and b"subme=0 " not in first_packet(play_clip)
+    assert b"subme=" in first_packet(play_clip)
+
+
+def first_packet(clip: Path) -> bytes:
+    import av
+
+    with av.open(str(clip)) as src:
+        return bytes(next(p for p in src.demux(video=0) if p.size))
 
 
 def test_a_text_asked_for_twice_is_set_once_and_handed_out_as_copies(monkeypatch, tmp_path):
