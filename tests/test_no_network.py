@@ -62,7 +62,17 @@ def test_kinds_that_need_the_network_are_reported_at_their_kind():
     assert message.startswith("plain.yaml:14:11: a 'bars' step shows the lesson's network and example")
     needing = {name for name, kind in kinds.registry().items() if kind.needs_network}
     assert {"network", "bars", "softmax", "argmax", "cross_entropy"} <= needing
-    assert not {"title", "text", "equation", "plot", "table", "number_line"} & needing
+    assert not {"title", "text", "equation", "plot", "table", "number_line", "summary"} & needing
+
+
+def test_a_summary_needs_no_network(tmp_path):
+    """The summary preset draws the script's points, nothing of a network: a lesson without one may end with it."""
+    script = tmp_path / "plain.yaml"
+    script.write_text(PLAIN + "  - kind: summary\n    id: recap\n    title: Recap\n    points: [Weights first, Then biases]\n"
+                      "    narration: Weights first. Then biases.\n")
+    recap = draw(script, "recap")
+    assert recap.layout_problems == []
+    assert {i.string for i in recap.final if i.kind == "text"} == {"Recap", "Weights first", "Then biases"}
 
 
 def test_a_network_placeholder_is_unknown_without_a_network():

@@ -381,5 +381,5 @@ KINDS = (
     StepKind("cross_entropy", CrossEntropyStep, _cross_entropy, COMPOSITE,
              "cross-entropy of the observed class: −log p on its curve", check=_needs_label, code=PARTS_CODE),
 )
-# every preset shows the lesson's network, example or classes
-KINDS = tuple(dataclasses.replace(kind, needs_network=True) for kind in KINDS)
+# every preset but the summary (the script's own points) shows the lesson's network, example or classes
+KINDS = tuple(kind if kind.name == "summary" else dataclasses.replace(kind, needs_network=True) for kind in KINDS)
