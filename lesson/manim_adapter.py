@@ -1,6 +1,6 @@
 """Every change this project makes to Manim's and manimpango's internals, in one place, for the versions it was written for.
 
-Two sets of patches, made by :func:`install` in each process that draws steps (the render's workers):
+Three sets of patches, made by :func:`install` in each process that draws steps (the render's workers):
 
 - **the frame hand-off** (see :mod:`lesson.frames`): ``CairoRenderer.update_frame`` and ``CairoRenderer.render``
   make the camera draw into an array from a pool and hand that very array to the encoder;
@@ -20,7 +20,8 @@ Two sets of patches, made by :func:`install` in each process that draws steps (t
   ``next_to`` and ``move_to``) gathers the anchors of a mobject's family with numpy slices instead of one Python
   tuple per point, and ``Mobject.reduce_across_dimension`` (behind ``width`` and ``height``) takes ``min`` and
   ``max`` with numpy instead of iterating over every coordinate. The same points in the same order, the same
-  extremes: a scene's layout and every frame are the same, in a fraction of the time.
+  extremes (points that are not finite go to Manim's own): a scene's layout and every frame are the same, in a
+  fraction of the time.
 
 The patches reach into private parts of these versions (an encoder's stream and frame counter, how an SVG is read),
 so they are made only when the installed versions are exactly :data:`WRITTEN_FOR`. Otherwise the process warns once
@@ -239,13 +240,16 @@ def reduce_across_dimension(self, reduce_func: Callable, dim: int):
     """Manim's ``Mobject.reduce_across_dimension`` for ``min`` and ``max`` (what ``width`` and ``height`` use): the
     extreme coordinate over the points of the mobject and its family, or None if none has points; any other
     reduction goes to Manim's own."""
+    assert 0 <= dim <= 2
     fast = _NUMPY_REDUCTIONS.get(reduce_func)
     if fast is None:
         return _stock_reduce(self, reduce_func, dim)
     values = [fast(m.points[:, dim]) for m in self.get_family() if len(m.points)]
     if not values:
         return None
-    return values[0] if len(values) == 1 else fast(values)
+    extreme = values[0] if len(values) == 1 else fast(values)
+    # a NaN among the points: Manim's own answer (which depends on where the NaN is), not numpy's NaN
+    return extreme if np.isfinite(extreme) else _stock_reduce(self, reduce_func, dim)
 
 
 def _install_vectorised_bounds() -> None:
@@ -303,12 +307,12 @@ def compile_tex_svg(code: str, work: Path, template, *, pages: int = 1, quiet: b
             notes = sorted({line.strip() for line in done.stderr.decode(errors="replace").splitlines() if line.strip()})
             said = "".join(f"; {n}" for n in notes)
             raise ValueError(f"{compiler} could not typeset a formula (see the LaTeX errors above){said}")
-    command = ["dvisvgm", *(["--pdf"] if fmt == ".pdf" else []), f"--page=1-{pages}", "--no-fonts", "--verbosity=0",
-               "--output=formula-%3p.svg", f"formula{fmt}"]
-    subprocess.run(command, cwd=work, env=env, stdout=subprocess.DEVNULL)
+    command = ["dvisvgm", *(["--pdf"] if fmt == ".pdf" else []), "--page=1-", "--no-fonts", "--verbosity=0",
+               "--output=formula-%3p.svg", f"formula{fmt}"]  # every page there is: one too many or too few is seen
+    done = subprocess.run(command, cwd=work, env=env, stdout=subprocess.DEVNULL)
     made = sorted(work.glob("formula-*.svg"))
-    if len(made) != pages or (work / f"formula-{pages + 1:03d}.svg").exists():
-        raise ValueError(f"dvisvgm could not convert formula{fmt} to SVG ({len(made)} of {pages} pages)")
+    if done.returncode != 0 or len(made) != pages:
+        raise ValueError(f"dvisvgm could not convert formula{fmt} to SVG ({len(made)} pages for {pages} formulas)")
     return made
 
 
@@ -390,12 +394,13 @@ def _typeset_batch(head: str, tail: str, template, bodies: dict[str, str], share
     try:
         try:
             made = compile_tex_svg(f"{head}\n{pages}{tail}", work, template, pages=len(bodies), quiet=True)
-        except ValueError:
+            for number, svg in enumerate(made, start=1):  # every page made ready before any goes into the folder
+                if number > 1:  # the page's group is named by its number; alone, the formula is page 1
+                    text = svg.read_text(encoding="utf-8")
+                    svg.write_text(text.replace(f"<g id='page{number}'>", "<g id='page1'>", 1), encoding="utf-8")
+        except Exception:  # noqa: BLE001 - TeX or dvisvgm failed or is missing: each formula is typeset alone, as made
             return 0
-        for number, (svg, name) in enumerate(zip(made, bodies), start=1):
-            if number > 1:  # the page's group is named by its number; alone, the formula is page 1
-                text = svg.read_text(encoding="utf-8")
-                svg.write_text(text.replace(f"<g id='page{number}'>", "<g id='page1'>", 1), encoding="utf-8")
+        for svg, name in zip(made, bodies):
             if not (shared / name).exists():  # else another process made it meanwhile: the same picture
                 os.replace(svg, shared / name)
         return len(bodies)
@@ -470,7 +475,7 @@ def _generate_mobject(self):
     for mobject in mobjects:
         for part in mobject.get_family():
             if isinstance(part, svg_mobject.VMobjectFromSVGPath):
-                del part.path_obj
+                part.__dict__.pop("path_obj", None)
     self.add(*mobjects)
     self.id_to_vgroup_dict = mobject_dict
     self.flip(svg_mobject.RIGHT)  # Flip y

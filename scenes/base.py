@@ -46,7 +46,7 @@ _LABEL_METRICS: dict[tuple[str, str], tuple[float, float, float]] = {}
 # Texts this process has set, by what was asked for: a step sets the same label or number again and again (and
 # the steps a worker draws share many), and a copy costs a twentieth of setting a text (reading Pango's picture)
 _TEXTS: dict[tuple, Text] = {}
-KEPT_TEXTS = 4096  # at most (then forgotten all at once): a long course stays in bounds
+KEPT_TEXTS = 512  # at most (then forgotten all at once): a few tens of MB, however long the course
 
 # numbers as the plan writes them: anything else (inf, nan) must never be drawn
 NOT_FINITE = re.compile(r"(?i)(?<![a-z])(inf|infinity|nan)(?![a-z])")
@@ -165,7 +165,10 @@ class StepScene(Scene):
             s = LRM + s
         fill = ManimColor(color or self.theme.text)
         key = (s, self.theme.font, size, fill.to_hex(with_alpha=True), tuple(sorted(kw.items())))
-        made = _TEXTS.get(key)
+        try:
+            made = _TEXTS.get(key)
+        except TypeError:  # an option that cannot be a key (a dict of colours): set this one alone
+            return Text(s, font=self.theme.font, font_size=size, color=fill, **kw)
         if made is None:
             if len(_TEXTS) >= KEPT_TEXTS:
                 _TEXTS.clear()
@@ -370,7 +373,11 @@ class StepScene(Scene):
         return sorted(t for t in edges if start < t < end)
 
     def construct(self) -> None:
-        manim_adapter.typeset_together(functools.partial(self.math, *parts) for parts in self.formulas())
+        try:
+            formulas = self.formulas()
+        except Exception:  # noqa: BLE001 - listing them only saves time; drawing sets (and reports) what it needs
+            formulas = []
+        manim_adapter.typeset_together(functools.partial(self.math, *parts) for parts in formulas)
         head = self.heading()
         side = self.panel()
         if side is None:

@@ -84,7 +84,10 @@ def test_a_text_asked_for_twice_is_set_once_and_handed_out_as_copies(monkeypatch
         first.shift(2 * RIGHT).set_color("#00ff00")  # what one caller does to its copy ...
         second = scene.text("0.69 setosa", 30, color="#ff0000")
         other = scene.text("0.69 setosa", 30, color="#0000ff")
-    assert set_texts == ["0.69 setosa", "0.69 setosa"]  # set once per colour
+        larger = scene.text("0.69 setosa", 36, color="#ff0000")
+        bold = scene.text("0.69 setosa", 30, color="#ff0000", weight="BOLD")
+    assert set_texts == ["0.69 setosa"] * 4  # set once per colour, size and option
+    assert larger.height > second.height and bold.width > second.width
     assert second is not first and isinstance(second, Text) and second.original_text == "0.69 setosa"
     # ... the next caller does not see
     assert np.allclose(second.get_center(), first.get_center() - 2 * RIGHT)

@@ -231,6 +231,11 @@ def test_bounds_of_drawn_things_are_manims_and_broken_curves_still_raise():
         assert_bounds_are_manims(m)
     text = Text("0.69 softmax")
     assert text.width == extreme(text, max, 0) - extreme(text, min, 0)  # Manim's own width, through the patch
+    odd = VMobject()
+    odd.points = np.array([[0.0, 1.0, 0.0], [np.nan, 2.0, 0.0], [3.0, -1.0, 0.0], [1.0, 0.0, 0.0]])
+    for reduce in (max, min):  # a NaN: Manim's own answer, whatever it is, not numpy's NaN
+        ours, stock = manim_adapter.reduce_across_dimension(odd, reduce, 0), manim_adapter._stock_reduce(odd, reduce, 0)
+        assert ours == stock or (np.isnan(ours) and np.isnan(stock))
     broken = VMobject()
     broken.points = np.zeros((5, 3))  # not whole curves: Manim's own raises, and so does the patched one
     with pytest.raises(ValueError):
@@ -324,7 +329,7 @@ def test_formulas_typeset_together_draw_as_formulas_typeset_alone(tmp_path, monk
 
 
 @pytest.mark.render
-def test_a_formula_latex_cannot_typeset_leaves_the_others_to_be_typeset_alone(tmp_path, capsys):
+def test_a_formula_latex_cannot_typeset_leaves_the_others_to_be_typeset_alone(tmp_path):
     """A broken formula breaks the joint run: nothing is typeset together, nothing half-made stays, and each formula
     is then typeset as it is made: the good ones draw, the broken one fails with LaTeX's message as always."""
     from functools import partial
@@ -341,3 +346,24 @@ def test_a_formula_latex_cannot_typeset_leaves_the_others_to_be_typeset_alone(tm
         assert drawn_formula(formula(FORMULAS[0]))[0] == FORMULAS[0]
         with pytest.raises(ValueError, match="could not typeset a formula"):
             formula(broken)
+
+
+@pytest.mark.render
+def test_a_run_that_cannot_start_typesets_nothing_together(tmp_path, monkeypatch):
+    """TeX or dvisvgm missing (or any other failure of the joint run): nothing is typeset together and nothing is
+    left behind; the formulas are typeset alone when made, where the failure is reported as usual."""
+    from functools import partial
+
+    from manim import tempconfig
+
+    from lesson import manim_adapter
+
+    assert manim_adapter.install()
+
+    def missing(*args, **kwargs):
+        raise FileNotFoundError("dvisvgm")
+
+    monkeypatch.setattr(manim_adapter, "compile_tex_svg", missing)
+    with tempconfig({"tex_dir": str(tmp_path / "tex")}):
+        assert manim_adapter.typeset_together(partial(formula, f) for f in FORMULAS) == 0
+    assert list((tmp_path / "tex").iterdir()) == []
