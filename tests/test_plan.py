@@ -55,7 +55,8 @@ def test_softmax_sum_is_shown_with_enough_decimals_to_be_true(plan):
     assert [row["cells"][2] for row in table["rows"]] == ["0.69", "0.21", "0.11"]  # these add up to 1.01 ...
     (line,) = parts(data, "equation")[0]["lines"]
     terms = [_value(t) for t in line["texts"].values()]
-    assert terms == [Decimal("0.687"), Decimal("0.106"), Decimal("0.207")]  # ... so more decimals are shown
+    # ... so more decimals are shown, in the table's order (by raw output)
+    assert terms == [Decimal("0.687"), Decimal("0.207"), Decimal("0.106")]
     assert sum(terms) == Decimal("1.000") and line["result"] == "1.00"
 
 

@@ -76,7 +76,7 @@ def test_softmax_works_each_quotient_out_beside_a_table_with_the_same_digits(dra
 def test_softmax_properties_shows_the_sum_then_the_trained_networks(drawings):
     drawing = drawings["softmax_properties"]
     seen = drawing.ever()
-    assert "0.687  +  0.106  +  0.207" in seen and "\\approx 1.00" in seen  # 1.000 exactly: rounded operands give "≈"
+    assert "0.687  +  0.207  +  0.106" in seen and "\\approx 1.00" in seen  # 1.000 exactly: rounded operands give "≈"
     assert {"same order", "every value lies", "between 0 and 1", "they add up to 1"} <= seen  # a point in two lines
     final = drawing.texts()
     assert "start A: 95% correct" in final and "start B: 95% correct" in final
@@ -160,5 +160,5 @@ def test_a_plan_that_asks_for_two_rows_gets_the_numbers_under_the_symbols_withou
     assert tried == [True]  # the sum to one: laid out on two rows only
     tex = {i.string: i for snap in drawing.seen for i in snap if i.kind == "tex"}
     symbols = next(i for s, i in tex.items() if s.startswith("\\sum"))
-    numbers = tex["0.687  +  0.106  +  0.207"]
+    numbers = tex["0.687  +  0.207  +  0.106"]
     assert numbers.top < symbols.bottom  # under them

@@ -425,9 +425,11 @@ def test_the_default_lessons_other_equations_agree_with_the_planner(lesson):
     assert ce.texts()["p_observed"] == line["texts"]["p_observed"] == "0.687"
     assert ce.result == line["result"] == "0.38"
 
-    # the sum of the SoftMax values: "0.687 + 0.106 + 0.207 ≈ 1.00" by the general rule (the operands are rounded)
-    ones = show(" + ".join(f"softmax.{x}" for x in c), values, 1.0, 2)
+    # the sum of the SoftMax values, in the order of the table beside it (by raw output): "0.687 + 0.207 + 0.106 ≈
+    # 1.00" by the general rule (the operands are rounded)
+    by_raw = sorted(c, key=lambda x: -values[f"raw.{x}"])
+    ones = show(" + ".join(f"softmax.{x}" for x in by_raw), values, 1.0, 2)
     (line,) = _lines(lesson, "softmax_properties")
-    assert [o.text for o in ones.operands] == list(line["texts"].values()) == ["0.687", "0.106", "0.207"]
+    assert [o.text for o in ones.operands] == list(line["texts"].values()) == ["0.687", "0.207", "0.106"]
     assert (ones.relation, ones.result) == (APPROX, "1.00") == (line["relation"], line["result"])
     assert verify(" + ".join(line["texts"].values()), APPROX, line["result"])

@@ -272,7 +272,8 @@ def _softmax_properties(step: Any, ctx: Context) -> dict:
     second = "sentence.2" if "sentence.2" in narration_cues(step.narration, ctx.values, ctx.decimals) else "sentence.1"
     keeps = _points(step, ctx, [w("same_order"), w("between_0_and_1"), w("add_up_to_one")],
                     [["sentence.1"], [second], []])
-    total = _equation(step, ctx, [{"expr": " + ".join(f"softmax.{c.name}" for c in classes), "result": "softmax_sum"}])
+    # the sum in the table's order, so that each term sits in the order the viewer just read the values
+    total = _equation(step, ctx, [{"expr": " + ".join(f"softmax.{classes[c].name}" for c in order), "result": "softmax_sum"}])
     total["rows"] = 2  # the numbers under the symbols: in its half of the frame one row would be small
     first = _screen(
         _part("table", table, (0.0, 0.52, 0.0, 0.6)),
