@@ -336,9 +336,10 @@ def typeset_together(makers: Iterable[Callable[[], object]]) -> int:
 
     Each maker is called until Manim asks for its formula's SVG (nothing after that point runs). Each page's SVG
     draws what a run of that formula alone draws, to a millionth of a unit (dvisvgm may write a glyph as the same
-    glyph of another size, scaled by a factor of seven digits); formulas already in the folder are left out. If the documents cannot be joined (another document class) or the run fails, nothing is
-    typeset here and each formula is typeset alone when it is made, with LaTeX's errors shown as usual. Only in a
-    patched process (else it does nothing). Returns the number of formulas typeset.
+    glyph of another size, scaled by a factor of seven digits); formulas already in the folder are left out. If
+    the documents cannot be joined (another document class) or the run fails, nothing is typeset here and each
+    formula is typeset alone when it is made, with LaTeX's errors shown as usual. Only in a patched process (else
+    it does nothing). Returns the number of formulas typeset.
     """
     global _gathering
     if not _patched:

@@ -51,17 +51,16 @@ class EquationScene(StepScene):
             return []
         return [RELATIONS[line["substitution"]], *(t for _, t in line["numeric"]), RELATIONS[line["relation"]], line["result"]]
 
+    def line_formulas(self, line: dict, split: bool) -> list[list[str]]:
+        """The formulas a line is set as: one, or (split, and the line has numbers) its symbols and its numbers."""
+        head, tail = self.head_parts(line), self.tail_parts(line)
+        return [head, tail] if split and tail else [head + tail]
+
     def formulas(self) -> list[list[str]]:
-        """Each line whole, and (unless the plan says it takes one row) its symbols and its numbers as two rows."""
+        """Each line as each layout that :meth:`draw` may try sets it: the plan's number of rows, or else both."""
         rows = self.step.data.get("rows")
-        made: list[list[str]] = []
-        for line in self.step.data["lines"]:
-            head, tail = self.head_parts(line), self.tail_parts(line)
-            if rows != 2 or not tail:
-                made.append(head + tail)
-            if rows != 1 and tail:
-                made += [head, tail]
-        return made
+        splits = [rows == 2] if rows in (1, 2) else [False, True]
+        return [f for line in self.step.data["lines"] for split in splits for f in self.line_formulas(line, split)]
 
     @property
     def size(self) -> int:
@@ -70,21 +69,17 @@ class EquationScene(StepScene):
     def layout(self, split: bool) -> tuple[float, VGroup, list[Row]]:
         rows: list[Row] = []
         for line in self.step.data["lines"]:
-            head, tail = self.head_parts(line), self.tail_parts(line)
-            n = len(line["numeric"])
-            if split and tail:
-                top, bottom = self.math(*head, size=self.size), self.math(*tail, size=self.size)
+            n, h = len(line["numeric"]), len(self.head_parts(line))
+            formulas = [self.math(*f, size=self.size) for f in self.line_formulas(line, split)]
+            if len(formulas) == 2:
+                top, bottom = formulas
                 bottom.next_to(top, DOWN, buff=SPLIT_GAP)
                 # the numbers' relation under the "=" after the result's symbol, or indented under the symbols
                 x = top[1].get_left()[0] if line["lhs"] else top.get_left()[0] + 0.6
                 bottom.shift((x - bottom[0].get_left()[0]) * RIGHT)
-                formulas, parts = [top, bottom], [*top, *bottom]
-            else:
-                formulas = [self.math(*head, *tail, size=self.size)]
-                parts = list(formulas[0])
-            h = len(head)
+            parts = [part for f in formulas for part in f]
             label = self.text(line["label"], style.LABEL, color=self.theme.muted) if line["label"] else None
-            if tail:
+            if line["numeric"]:
                 rows.append(Row(label, formulas, VGroup(*parts[:h]), VGroup(parts[h]), VGroup(*parts[h + 1:h + 1 + n]),
                                 VGroup(*parts[h + 1 + n:])))
             else:
