@@ -29,17 +29,29 @@ def build_tiny_course(base: Path):
 
 
 def chrome(width: int = 1280, height: int = 900):
-    """Headless Debian Chromium driven by Selenium (the system's chromedriver), playing video without a gesture."""
+    """Headless Debian Chromium driven by Selenium (the system's chromedriver), playing video without a gesture.
+
+    A navigation returns at DOMContentLoaded ("eager"): a page's ``<video>`` holds back its load event until the
+    media is ready, and one CI run saw a first navigation wait on it past Selenium's 120 s. The tests wait for what
+    they need themselves (``wait_for``). Nothing plays on a sound device (there is none on a CI machine), no GPU
+    process starts and nothing reaches for the network in the background.
+    """
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
+    options.page_load_strategy = "eager"
     for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--autoplay-policy=no-user-gesture-required",
-                f"--window-size={width},{height}", "--hide-scrollbars", "--mute-audio", "--force-device-scale-factor=1"):
+                f"--window-size={width},{height}", "--hide-scrollbars", "--mute-audio", "--disable-audio-output",
+                "--force-device-scale-factor=1", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--disable-extensions"):
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.set_page_load_timeout(60)
+    driver.set_script_timeout(30)
+    return driver
 
 
 def wait_for(driver, script: str, timeout: float = 20.0, *args):
