@@ -64,8 +64,8 @@ class TableScene(StepScene):
         size = style.BODY if len(rows) <= 5 else style.LABEL
         heads = [self.text(h, size, color=self.theme.accent) for h in d["columns"]]
         cells = [[self.text(c, size, color=row["color"] or self.theme.text) for c in row["cells"]] for row in rows]
-        widths = [max([heads[k].width] + [r[k].width for r in cells]) for k in range(n)]
         digit = self.text("0", size).height
+        widths = self.set_columns(heads, cells, [row["cells"] for row in rows], d["align"])
         pitch = max(PITCH * digit, max((m.height for r in cells for m in r), default=0.0) + 2 * PAD)
         area = self.area
         # few rows: spread them (up to MAX_PITCH) so that the table, as large as its width allows, fills the height
@@ -73,20 +73,14 @@ class TableScene(StepScene):
         factor = min(GROW, WIDTH * area.width / width)
         pitch = max(pitch, min(MAX_PITCH * digit, (FILL * area.height / factor - RULE_GAP) / (len(rows) + 1)))
         # drawn from x = 0, y = 0 (the headings' middle), then scaled and moved into the area as one group;
-        # left-aligned texts start at their column's left edge, numbers end at its right edge
+        # each column, set on its own from x = 0 (set_columns), moves to its place
         lefts = [sum(widths[:k]) + COLUMN_GAP * k for k in range(n)]
         total = lefts[-1] + widths[-1]
         middles = [-(r + 1) * pitch - RULE_GAP for r in range(len(rows))]
         for r, row_cells in enumerate([heads, *cells]):
             for k, m in enumerate(row_cells):
-                if d["align"][k] == "right":
-                    m.move_to([lefts[k] + widths[k], 0, 0], aligned_edge=RIGHT)
-                else:
-                    m.move_to([lefts[k], 0, 0], aligned_edge=LEFT)
+                m.shift(lefts[k] * RIGHT)
                 sit(m, 0.0 if r == 0 else middles[r - 1], digit)
-        for k in range(n):
-            if d["align"][k] == "right":
-                align_numbers([r[k] for r in cells], [row["cells"][k] for row in rows])
         rule = Line([-PAD, -pitch / 2 - 0.1, 0], [total + PAD, -pitch / 2 - 0.1, 0], color=ManimColor(self.theme.muted))
         rule.set_stroke(width=2)
         # one invisible mark per row's middle (where its box goes), and the corners of the whole table
@@ -107,6 +101,31 @@ class TableScene(StepScene):
             self.play(rows_in, run_time=style.NORMAL)
         if d["highlight"] != "none":
             self.light_up(d["highlight"] == "cell")
+
+    @staticmethod
+    def set_columns(heads: list[Mobject], cells: list[list[Mobject]], texts: list[list[str]], align: list[str]) -> list[float]:
+        """Set each column on its own from x = 0 and give its width. A text column starts at 0. A column of
+        numbers is aligned on their decimal points (``align_numbers``), so a number with more decimals reaches
+        further right than the others; its heading ends where the column's rightmost number ends."""
+        widths = []
+        for k, head in enumerate(heads):
+            body = [row[k] for row in cells]
+            if align[k] == "right":
+                for m in body:
+                    m.move_to([0, 0, 0], aligned_edge=RIGHT)
+                align_numbers(body, [row[k] for row in texts])
+                end = max((m.get_right()[0] for m in body if m.width > 0), default=0.0)
+                head.move_to([end, 0, 0], aligned_edge=RIGHT)
+            else:
+                for m in (head, *body):
+                    m.move_to([0, 0, 0], aligned_edge=LEFT)
+            column = [m for m in (head, *body) if m.width > 0]
+            start = min((m.get_left()[0] for m in column), default=0.0)
+            end = max((m.get_right()[0] for m in column), default=0.0)
+            for m in (head, *body):
+                m.shift(-start * RIGHT)
+            widths.append(end - start)
+        return widths
 
     def targets(self, cells: bool) -> dict[str, tuple[int, int | None]]:
         """Cue name -> what it lights up: (row, None) for a row, (row, column) for a cell."""

@@ -65,6 +65,9 @@ def test_the_table_lies_inside_the_area_and_numbers_line_up_on_the_right():
         assert max(rights) - min(rights) < 0.15  # (they line up on their decimal points: the test below)
     lefts = [row_of(drawing, label)[0].left for label in ("Sunny", "Cloudy", "Rainy")]
     assert max(lefts) - min(lefts) < 0.05  # words start at one x
+    columns = list(zip(*(row_of(drawing, label) for label in ("weather", "Sunny", "Cloudy", "Rainy"))))
+    gaps = [min(i.left for i in b) - max(i.right for i in a) for a, b in zip(columns, columns[1:])]
+    assert len(gaps) == 3 and max(gaps) - min(gaps) < 0.02 and min(gaps) > 0.3  # one gap between any two columns
 
 
 def lit(script: Path, step_id: str, cues: dict[str, float], monkeypatch):
@@ -219,3 +222,33 @@ def test_right_aligned_numbers_line_up_on_their_decimal_points_not_on_their_ink(
     align_numbers(column, whole)
     last = [m.submobjects[-1].get_center()[0] for m in column]
     assert max(last) - min(last) < 1e-9
+
+
+def test_a_number_with_more_decimals_stays_inside_its_column_the_rule_and_the_row_box(tmp_path, monkeypatch):
+    # "{hidden.1.high:.4f}" has two more decimals than the value above it: aligned on its decimal point, it reaches
+    # further right, so its column is that much wider, the heading ends where it ends, and the box lighting its
+    # row (as wide as the rule) holds it
+    text = EXAMPLE.read_text().replace('"{hidden.1.high}"]}', '"{hidden.1.high:.4f}"]}').replace('"{prediction}"]', '"{softmax.rainy}"]')
+    assert ":.4f" in text and "[prediction, \"{softmax.rainy}\"]" in text  # a column of numbers alone
+    script = tmp_path / "table.yaml"
+    script.write_text(text.replace("highlight: cell", "highlight: row"))
+    cues = {"hidden.1.wet": 2.0, "hidden.1.high": 5.0, "sentence.3": 8.0, "prediction": 9.0}
+    drawing, boxes = lit(script, "hidden", cues, monkeypatch)
+    assert drawing.layout_problems == []
+    (heading,) = [i for i in drawing.final if i.string == "value"]
+    wet, high = row_of(drawing, "wet")[1], row_of(drawing, "high pressure")[1]
+    assert wet.string == "1.38" and high.string == "0.1875"
+    assert high.right > wet.right + 0.3  # two more digits, on the same decimal point
+    assert abs(heading.right - high.right) < 0.02  # the heading ends with the column's widest reach
+    x, y, w, h = [box for _, box in boxes if box is not None][1]  # the box on the second row, at its value
+    assert x - w / 2 < row_of(drawing, "high pressure")[0].left and high.right < x + w / 2 and y - h / 2 < high.y < y + h / 2
+
+
+def test_a_column_of_numbers_with_units_or_signs_is_set_on_the_right_and_one_with_a_word_on_the_left():
+    from lesson.kinds.table import alignments
+
+    rows = [["WRN-28-10", "36.5 M", "4.00%", f"{MINUS}0.0009", "1.68 G", "", "< 0.01"],
+            ["pre-act-ResNet-164", "1.7 M", "24.33%", "+2.50", "442,368", "", "12"],
+            ["total", "7,690", "19%", "0", "6,400", "", "0.5 kg"]]
+    assert alignments(rows, 7) == ["left", "right", "right", "right", "right", "right", "left"]
+    assert alignments([["36.5M"], ["1 M M"]], 1) == ["left"]  # a unit is one letter after one space

@@ -154,11 +154,10 @@ def _points(step: Any, ctx: Context, texts: list[str], cues: list[list[str]] | N
 
 def _table(columns: list[str], rows: list[dict]) -> dict:
     """The table kind's data for rows already made (``cells`` as text, ``color``), drawn at once (no cues)."""
-    from lesson.kinds.table import NUMERIC
+    from lesson.kinds.table import alignments
 
     full = [{"cells": r["cells"], "color": r.get("color"), "cue": None, "cell_cues": [[] for _ in r["cells"]]} for r in rows]
-    align = ["right" if all(NUMERIC.match(r["cells"][k]) for r in full if r["cells"][k]) else "left" for k in range(len(columns))]
-    return {"columns": columns, "align": align, "rows": full, "highlight": "none"}
+    return {"columns": columns, "align": alignments([r["cells"] for r in full], len(columns)), "rows": full, "highlight": "none"}
 
 
 def _value(ctx: Context, name: str) -> str:

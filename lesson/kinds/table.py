@@ -22,8 +22,13 @@ from lesson.shown import _SIGN, MINUS, PlanError
 
 COLUMNS_MAX = limits.TABLE_COLUMNS
 ROWS_MAX = limits.TABLE_ROWS
-# a cell that reads as a number (is lined up on the right): 0.69, −1.23, 12%, < 0.01, 1,234
-NUMERIC = re.compile(rf"^(?:[<>] )?[{MINUS}+-]?[0-9][0-9,]*(?:\.[0-9]+)?%?$")
+# a cell that reads as a number (is lined up on the right): 0.69, −1.23, 12%, < 0.01, 1,234, 36.5 M, 1.68 G
+NUMERIC = re.compile(rf"^(?:[<>] )?[{MINUS}+-]?[0-9][0-9,]*(?:\.[0-9]+)?(?:%| [kMGT])?$")
+
+
+def alignments(rows: list[list[str]], n: int) -> list[str]:
+    """Each column's alignment: "right" (on the decimal points) when every cell that is not empty is a number."""
+    return ["right" if all(NUMERIC.match(cells[k]) for cells in rows if cells[k]) else "left" for k in range(n)]
 # what a scene refuses to draw as if it were a number (scenes.base.NOT_FINITE): said at `lesson check` instead
 NOT_FINITE = re.compile(r"(?i)(?<![a-z])(inf|infinity|nan)(?![a-z])")
 # "softmax" or "softmax:.3f": a per-class placeholder family, with a format if wanted
@@ -146,10 +151,9 @@ def build(step: TableStep, ctx: Context) -> dict:
             "cue": row.cue,  # lights the whole row; without it, the row (or cell) lights as its values are spoken
             "cell_cues": cell_cues,
         })
-    align = ["right" if all(NUMERIC.match(row["cells"][k]) for row in rows) else "left" for k in range(len(step.columns))]
     return {
         "columns": [_cell(h, ctx, ("columns", k)) for k, h in enumerate(step.columns)],
-        "align": align,
+        "align": alignments([row["cells"] for row in rows], len(step.columns)),
         "rows": rows,
         "highlight": step.highlight,
     }
