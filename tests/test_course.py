@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from course_fixtures.course_helpers import COURSE, HERE, build_tiny_course
 from lesson.cli import cli
+from lesson.course import packages
 from lesson.course.load import check_course, looks_like_course
 from lesson.course.page import Cue, parse_vtt, sentences
 from lesson.errors import LessonError
@@ -210,7 +211,27 @@ def test_scorm_manifest_is_well_formed_with_the_required_elements(built):
         for dep in res.findall(q("dependency")):
             assert dep.get("identifierref") in resources
     listed = {f.get("href") for r in resources.values() for f in r.findall(q("file"))}
-    assert listed == names - {"imsmanifest.xml"}  # every file in the package is declared, and every declared file is there
+    control = {"imsmanifest.xml", *packages.SCORM_SCHEMA_FILES}  # the package's own files, not the course's
+    assert listed == names - control  # every file of the course in the package is declared, and every declared file is there
+
+
+def test_scorm_package_ships_its_schemas_and_the_manifest_is_valid_against_them(built, tmp_path):
+    import xmlschema
+
+    _, result, _ = built
+    with zipfile.ZipFile(result.folder / "tiny_course.scorm12.zip") as z:
+        z.extractall(tmp_path)
+    for name in packages.SCORM_SCHEMA_FILES:  # at the root, where the manifest's schemaLocation names them
+        assert (tmp_path / name).read_bytes() == (packages.SCORM_SCHEMAS / name).read_bytes()
+    locations = ET.fromstring((tmp_path / "imsmanifest.xml").read_bytes()).get("{http://www.w3.org/2001/XMLSchema-instance}schemaLocation").split()
+    assert {loc for loc in locations[1::2]} <= set(packages.SCORM_SCHEMA_FILES)
+    # ADL's ims_xml.xsd binds the default prefix to the XML namespace, which Python's parser refuses; "lax" lets
+    # xmlschema use its own copy of that namespace (xml:lang, xml:base) and read everything else from the package
+    schema = xmlschema.XMLSchema10(str(tmp_path / "adlcp_rootv1p2.xsd"), validation="lax")
+    assert {CP, ADLCP} <= set(schema.maps.namespaces)
+    schema.validate(str(tmp_path / "imsmanifest.xml"))
+    wrong = (tmp_path / "imsmanifest.xml").read_text().replace('adlcp:scormtype="sco"', 'adlcp:scormtype="lesson"', 1)
+    assert "lesson" in wrong and not schema.is_valid(wrong)  # the schemas do check: a SCO's type is sco or asset
 
 
 def test_cmi5_structure_is_well_formed_with_the_required_elements(built):

@@ -2,7 +2,7 @@
 
     DIR/<course id>/<lesson id>/...          each lesson's package, as ``lesson render`` writes it
     DIR/<course id>/index.html               the offline course page (with player.js and player.css)
-    DIR/<course id>/<course id>.scorm12.zip  SCORM 1.2: imsmanifest.xml, a SCO per lesson
+    DIR/<course id>/<course id>.scorm12.zip  SCORM 1.2: imsmanifest.xml and its schemas, a SCO per lesson
     DIR/<course id>/<course id>.cmi5.zip     cmi5: cmi5.xml, an assignable unit per lesson
     DIR/<course id>/course.json              the manifest: lessons, files with SHA-256, durations, build keys
 
@@ -88,6 +88,8 @@ def course_key(course: Course, lesson_keys: list[str], quality: str | None, voic
         h.update((here / name).read_bytes())
     for name in STATIC_FILES:
         h.update((STATIC / name).read_bytes())
+    for name in packages.SCORM_SCHEMA_FILES:
+        h.update((packages.SCORM_SCHEMAS / name).read_bytes())
     return h.hexdigest()[:24]
 
 
@@ -144,6 +146,7 @@ def _write(course: Course, folder: Path, manifests: dict[str, dict], key: str) -
         if lms == "scorm12":
             lessons = [(lesson.id, p.title, lesson.section, [launch[lesson.id], *_shipped(folder, lesson.id)]) for lesson, p in zip(course.lessons, pages)]
             members.append(("imsmanifest.xml", packages.scorm_manifest(course, lessons, list(STATIC_FILES))))
+            members += [(name, packages.SCORM_SCHEMAS / name) for name in packages.SCORM_SCHEMA_FILES]
         else:
             lessons = [(lesson.id, p.title, p.subtitle, lesson.section, launch[lesson.id]) for lesson, p in zip(course.lessons, pages)]
             members.append(("cmi5.xml", packages.cmi5_structure(course, lessons)))

@@ -17,6 +17,10 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 CMI5 = "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"
 SCHEMA_LOCATION = (f"{SCORM_CP} imscp_rootv1p1p2.xsd http://www.imsglobal.org/xsd/imsmd_rootv1p2p1 imsmd_rootv1p2p1.xsd "
                    f"{SCORM_ADLCP} adlcp_rootv1p2.xsd")
+# SCORM 1.2's schema files (IMS content packaging and meta-data, ADL's extension, and the XML namespace they import),
+# unmodified, at the root of the zip where SCHEMA_LOCATION names them, as SCORM 1.2 asks of a package
+SCORM_SCHEMAS = Path(__file__).parent / "schemas"
+SCORM_SCHEMA_FILES = ("imscp_rootv1p1p2.xsd", "imsmd_rootv1p2p1.xsd", "adlcp_rootv1p2.xsd", "ims_xml.xsd")
 STORED = (".mp4", ".png", ".zip")  # compressed already
 DATE = (1980, 1, 1, 0, 0, 0)
 
