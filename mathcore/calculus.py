@@ -9,6 +9,7 @@ Everything here works on a batch: examples on axis 0.
   first term per example (d loss / d output: ``p − 1`` for the observed class and ``p`` otherwise, for
   cross-entropy, which for an output bias is the whole derivative);
 - :func:`sweep` — the total loss, each example's loss and the outputs over a range of values of the parameter;
+- :func:`lowest` — where a function of one value is lowest on an interval (a sweep's minimum, not its lowest sample);
 - :func:`descend` — gradient descent on one parameter, step by step;
 - :func:`parameter_counts` — weights, biases and their total.
 """
@@ -175,6 +176,46 @@ def sweep(network: Network, x: ArrayLike, targets: ArrayLike, parameter: Paramet
         outs.append(out)
     per_example = np.array(per)
     return Sweep(grid, per_example.sum(axis=1), per_example, np.array(outs))
+
+
+def lowest(f, grid: ArrayLike, *, tolerance: float = 1e-13) -> tuple[float, float]:
+    """Where the function ``f`` (one float to one float) is lowest on the interval ``grid`` spans, and its value there.
+
+    ``grid``: increasing sample points of the interval. The lowest sample brackets the minimum between its two
+    neighbours (or lies at an end of the interval); golden-section search then narrows that bracket until it is
+    ``tolerance`` wide relative to the interval (or the floats cannot tell its points apart). The point returned
+    is never worse than the lowest sample. A sweep's lowest sample alone is only as close as its spacing: 2.67 for
+    a minimum at 2.6447.
+    """
+    xs = finite_array(grid, "grid", min_ndim=1)
+    if xs.ndim != 1 or xs.size < 2 or not np.all(np.diff(xs) > 0):
+        raise MathError("the grid needs at least 2 increasing values")
+    ys = np.array([f(float(x)) for x in xs])
+    k = int(np.argmin(ys))
+    best = (float(xs[k]), float(ys[k]))
+    lo, hi = float(xs[max(k - 1, 0)]), float(xs[min(k + 1, xs.size - 1)])
+    ratio = (np.sqrt(5.0) - 1.0) / 2.0
+    a, b = hi - ratio * (hi - lo), lo + ratio * (hi - lo)
+    fa, fb = f(a), f(b)
+    width = tolerance * (float(xs[-1]) - float(xs[0]))
+    while hi - lo > width:
+        if fa <= fb:
+            hi, b, fb = b, a, fa
+            a = hi - ratio * (hi - lo)
+            if not lo < a < hi:
+                break
+            fa = f(a)
+        else:
+            lo, a, fa = a, b, fb
+            b = lo + ratio * (hi - lo)
+            if not lo < b < hi:
+                break
+            fb = f(b)
+    for x in (lo, a, b, hi):  # the bracket's ends too: the minimum may lie at an end of the interval
+        fx = f(x)
+        if fx < best[1]:
+            best = (float(x), float(fx))
+    return best
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from mathcore import (
     descend,
     gradient,
     losses,
+    lowest,
     parameter_counts,
     squared_residuals,
     sweep,
@@ -180,3 +181,30 @@ def test_parameters_are_checked_and_counted():
         Parameter(1, "weight", 0, 2).value(net)
     counts = parameter_counts(net)
     assert (counts.weights, counts.biases, counts.total) == (2 * 2 + 3 * 2, 2 + 3, 15)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(-5, 5), st.floats(0.05, 20), st.floats(-3, 3), st.floats(-4, 0), st.floats(0.5, 6), st.integers(3, 200))
+def test_lowest_finds_the_minimum_between_the_samples_or_the_end_of_the_interval(centre, curvature, level, start, span, n):
+    # a smooth bowl a·(x − c)² + a·(x − c)⁴ + d, sampled on n points of [start, start + span]
+    f = lambda x: curvature * ((x - centre) ** 2 + (x - centre) ** 4) + level  # noqa: E731
+    grid = np.linspace(start, start + span, n)
+    x, fx = lowest(f, grid)
+    inside = min(max(centre, start), start + span)  # the true minimum on the interval: the centre, or the nearer end
+    assert x == pytest.approx(inside, abs=1e-6 * span + 1e-9)
+    assert fx == f(x) and fx <= min(f(float(g)) for g in grid)  # never worse than the best sample
+
+
+def test_lowest_of_a_sweep_is_where_the_slope_is_zero_not_the_nearest_sample():
+    net = classic_network()
+    x, y = np.array([[0.04, 0.42], [1.0, 0.54], [0.5, 0.37]]), [0, 2, 1]
+    bias = Parameter(1, "bias", 0)
+    grid = np.linspace(-4, 4, 121)
+    sampled = grid[int(np.argmin(sweep(net, x, y, bias, grid).total))]
+    at = lambda v: float(losses(with_parameter(net, bias, v), x, y).sum())  # noqa: E731
+    best, value = lowest(at, grid)
+    assert abs(gradient(with_parameter(net, bias, best), x, y, bias).total) < 1e-6
+    assert abs(gradient(with_parameter(net, bias, sampled), x, y, bias).total) > 1e-3  # the sample alone is off
+    assert value == at(best) < at(sampled)
+    with pytest.raises(MathError):
+        lowest(at, [1.0, 0.0])
