@@ -11,7 +11,10 @@ core), the true result and the display decimals ``d``:
   powers with an integer exponent; exp, log, sigmoid, softplus and fractional powers are computed
   in floats on the shown decimals and read back at 15 significant digits, as ``digits`` reads
   every float; ReLU and the identity stay exact;
-* operands typed in the script may be marked exact: they are shown as typed, never rounded;
+* operands typed in the script may be marked exact: they are shown as typed, never rounded (an integer such
+  as a count: ``3``); or marked typed: shown at the display decimals, or with their own digits if they have
+  more, never rounded (a learning rate of 8 beside a slope that needs five decimals: ``8.00``, not
+  ``8.00000``);
 * if no fixed precision works, operands too small to show at ``d`` decimals (0 < |v| < 10^-d) are
   written in scientific notation (``5.96e-11``) with the fewest significant digits that work;
   if nothing works, :class:`TruthError` says so (``lesson check`` reports it at the step);
@@ -164,6 +167,13 @@ def typed(value: float) -> str:
     """A value typed in the script, written back as typed: 1.6, -2.5, 0, 0.00001."""
     q = digits.decimal(value).normalize()
     return "0" if q == 0 else format(q, "f")
+
+
+def typed_at(value: float, decimals: int) -> str:
+    """A value typed in the script at ``decimals`` decimals, or with its own digits if it has more: exactly
+    its value, never rounded (8 → 8.00, 0.125 → 0.125 at 2 decimals)."""
+    own = max(0, -digits.decimal(value).normalize().as_tuple().exponent)  # type: ignore[operator]
+    return digits.fixed(value, max(decimals, own))
 
 
 def scientific(value: float, significant: int) -> str:
@@ -407,6 +417,7 @@ def _search(
     exact: Collection[str],
     percent: bool,
     extra: int,
+    padded: Collection[str] = (),
 ) -> list[_Found]:
     _check_decimals(decimals)
     trees = [parse(e) if isinstance(e, str) else e for e, _ in equations]
@@ -423,7 +434,10 @@ def _search(
         if isinstance(result, bool) or not isinstance(result, numbers.Real) or not math.isfinite(result):
             raise TruthError(f"the result of {to_ascii(tree)} is not a finite number: {result!r}", where)
         results.append(_result_text(float(result), decimals, percent))
+    start = decimals + 2 if percent else decimals
     typed_texts = {n: typed(true[n]) for n in used if n in exact}
+    typed_texts.update({n: typed_at(true[n], start) for n in used if n in padded and n not in exact})
+    exact = {*exact, *typed_texts}
 
     def texts_for(k: int, s: int | None, small: Collection[str]) -> tuple[dict[str, str], dict[str, bool]]:
         texts: dict[str, str] = {}
@@ -436,7 +450,6 @@ def _search(
                 texts[n] = digits.fixed(true[n], k)
         return texts, {n: Decimal(texts[n]) != digits.decimal(true[n]) for n in used}
 
-    start = decimals + 2 if percent else decimals
     finest = start + extra
     for k in range(start, finest + 1):
         texts, rounded = texts_for(k, None, ())
@@ -468,11 +481,13 @@ def show(
     exact: Collection[str] = (),
     percent: bool = False,
     extra: int = EXTRA_DECIMALS,
+    padded: Collection[str] = (),
 ) -> Shown:
     """``expression`` with its operands (``values``, true floats) and ``result`` (the true value; None:
-    computed from ``values``) shown truthfully at ``decimals``. Names in ``exact`` are shown as typed.
+    computed from ``values``) shown truthfully at ``decimals``. Names in ``exact`` are shown as typed, names in
+    ``padded`` (typed too) at ``decimals`` or their own digits (:func:`typed_at`).
     :class:`TruthError` if no precision up to ``decimals + extra`` (nor scientific notation) works."""
-    shown = _search([(expression, result)], values, decimals, exact, percent, extra)[0].shown
+    shown = _search([(expression, result)], values, decimals, exact, percent, extra, padded)[0].shown
     _record(shown)
     return shown
 
@@ -485,12 +500,13 @@ def show_all(
     exact: Collection[str] = (),
     percent: bool = False,
     extra: int = EXTRA_DECIMALS,
+    padded: Collection[str] = (),
 ) -> tuple[Shown, ...]:
     """Several equations on one screen, each ``(expression, true result)``: one precision for all their
     operands (a name is shown the same way everywhere), the fewest at which every equation holds."""
     if not equations:
         return ()
-    shown = tuple(f.shown for f in _search(equations, values, decimals, exact, percent, extra))
+    shown = tuple(f.shown for f in _search(equations, values, decimals, exact, percent, extra, padded))
     _record(*shown)
     return shown
 
@@ -504,6 +520,7 @@ def chain(
     exact: Collection[str] = (),
     percent: bool = False,
     extra: int = EXTRA_DECIMALS,
+    padded: Collection[str] = (),
 ) -> Chain:
     """``stage0 ≈ stage1 ≈ ... ≈ result``: every stage's shown arithmetic rounds to the shown result (one
     precision for all operands); two stages are joined by "=" only if both are exact, equal and use no
@@ -517,7 +534,7 @@ def chain(
             result = evaluate(trees[0], _true_values(names(trees[0]), values, where))
         except EvalError as exc:
             raise TruthError(f"{where} has no value: {exc}", where) from None
-    found = _search([(t, result) for t in trees], values, decimals, exact, percent, extra)
+    found = _search([(t, result) for t in trees], values, decimals, exact, percent, extra, padded)
     links = []
     for i, f in enumerate(found):
         if i + 1 < len(found):

@@ -200,6 +200,33 @@ def test_every_record_holds_for_the_numbers_it_shows(problem_, d):
         assert not holds_at(tree, shown_j, rec.result, d)
 
 
+@settings(max_examples=300, deadline=None)
+@given(equations(), st.integers(0, 4))
+def test_typed_numbers_are_shown_at_the_decimals_or_their_own_digits_never_rounded_and_the_record_holds(problem_, d):
+    text, values, typed_names = problem_
+    tree = parse(text)
+    rec = attempt(text, values, d, padded=typed_names)
+    assume(rec is not None)
+    assert verify(rec.expression, rec.relation, rec.result)
+    value, no_floats = exact_value(parse(rec.expression))
+    assert person_round(value, d) == result_number(rec.result)
+    assert rec.relation == APPROX or (no_floats and value == result_number(rec.result) and not any(o.rounded for o in rec.operands))
+    for o in rec.operands:
+        if o.name in typed_names:  # exactly its value, with d decimals (more only if typed with more)
+            assert o.exact and not o.rounded and Decimal(o.text) == digits.decimal(values[o.name])
+            assert -Decimal(o.text).as_tuple().exponent == max(d, -digits.decimal(values[o.name]).normalize().as_tuple().exponent)
+        else:
+            assert not o.exact and o.text in (digits.fixed(values[o.name], rec.decimals), *(scientific(values[o.name], s) for s in range(1, 13)))
+
+
+def test_a_typed_number_beside_one_that_needs_five_decimals_keeps_the_lessons_decimals():
+    values = {"w": -1.0, "rate": 8.0, "g": -0.7718611}
+    rec = show("w - rate*g", values, None, 2, padded={"w", "rate"})
+    assert rec.equation == "-1.00 - 8.00*(-0.77186) \u2248 5.17"
+    assert show("w - rate*g", values, None, 2).equation == "-1.00000 - 8.00000*(-0.77186) \u2248 5.17"  # unmarked: one precision
+    assert show("rate*x", {"rate": 0.125, "x": 2.0}, None, 2, padded={"rate", "x"}).equation == "0.125*2.00 = 0.25"
+
+
 @settings(max_examples=100, deadline=None)
 @given(st.integers(0, 4), st.integers(1, 99), st.floats(1e-12, 1e-10))
 def test_a_truth_error_means_no_precision_works(d, m, eps):

@@ -22,7 +22,7 @@ from lesson import truth
 from lesson.expr import Binary, Call, EvalError, Expr, Name, Number, ParseError, Unary, evaluate, names, parse, to_tex
 from lesson.kinds import Context, StepKind, Where
 from lesson.kinds.cues import cue_problems
-from lesson.script import limits
+from lesson.script import limits, placeholders
 from lesson.script.parts import StepBase, Strict, template
 from lesson.script.placeholders import fill
 from lesson.shown import MINUS, PlanError
@@ -329,10 +329,10 @@ def joined(parts: Sequence[Part]) -> str:
 
 
 def _where_truth_fails(trees: Sequence[Expr], results: Sequence[float | None], values: Mapping[str, float], d: int,
-                       exact: set[str], exprs: Sequence[str]) -> PlanError:
+                       exact: set[str], padded: set[str], exprs: Sequence[str]) -> PlanError:
     for i, (tree, result) in enumerate(zip(trees, results)):
         try:
-            truth.show(tree, values, result, d, exact=exact)
+            truth.show(tree, values, result, d, exact=exact, padded=padded)
         except truth.TruthError as exc:
             return PlanError(-1, f"line {i + 1} ({exprs[i]}) cannot be shown truthfully: {exc}", ("lines", i, "expr"))
     return PlanError(-1, "the lines cannot be shown truthfully at one precision for all their numbers; "
@@ -367,12 +367,15 @@ def build(step: Any, ctx: Context) -> dict:
             raise PlanError(-1, f"line {i + 1}: {line.expr} is {value:.6g}, but {line.result} is {result:.6g}; "
                                 "the result must be the expression's value", ("lines", i, "result"))
         results.append(result)
-    # integer values (argmax.*, n_classes) are shown as they are, never as 1.00
-    exact = {n for t in trees for n in names(t) if isinstance(values.get(n), int) and not isinstance(values.get(n), bool)}
+    # integer values (argmax.*, n_classes) are shown as they are, never as 1.00; numbers the author typed (an
+    # input, a parameter, a learning rate) at the lesson's decimals, never padded to the precision another needs
+    used = {n for t in trees for n in names(t)}
+    exact = {n for n in used if isinstance(values.get(n), int) and not isinstance(values.get(n), bool)}
+    padded = placeholders.typed(ctx.lesson) & used
     try:
-        shown = truth.show_all(list(zip(trees, results)), values, d, exact=exact)
+        shown = truth.show_all(list(zip(trees, results)), values, d, exact=exact, padded=padded)
     except truth.TruthError:
-        raise _where_truth_fails(trees, results, values, d, exact, exprs) from None
+        raise _where_truth_fails(trees, results, values, d, exact, padded, exprs) from None
     except EvalError as exc:
         raise PlanError(-1, f"the lines have no value: {exc}", ("lines",)) from None
     lines = []

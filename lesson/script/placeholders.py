@@ -82,6 +82,25 @@ def names(lesson: Lesson) -> set[str]:
     return set(kinds(lesson))
 
 
+def typed(lesson: Lesson) -> set[str]:
+    """The placeholders whose value is a number the author typed (in the script or its data file): the example's
+    inputs as given (raw or scaled), the named parameters (a weight, a bias), a descent's learning rate and
+    start, a named example's inputs as given. An equation shows them as typed, never rounded."""
+    net = lesson.network
+    if net is None or lesson.example is None:
+        return set()
+    inputs = [i.name for i in net.inputs]
+    given = "raw_input" if lesson.example.raw is not None else "input"
+    out = {f"{given}.{i}" for i in inputs}
+    out.update(lesson.parameters)
+    for name in lesson.descents:
+        out.update((f"{name}.learning_rate", f"{name}.start"))  # the start typed, or the parameter's (typed) value
+    for e, spec in lesson.examples.items():
+        given = "input" if spec.scaled is not None else "raw_input"  # raw, or a row of the data file: raw inputs
+        out.update(f"example.{e}.{given}.{i}" for i in inputs)
+    return out
+
+
 def _fields(text: str) -> list[tuple[str, str | None, str | None]]:
     return [(f, spec, conv) for _, f, spec, conv in _FORMATTER.parse(text) if f is not None]
 
