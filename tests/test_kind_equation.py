@@ -300,3 +300,24 @@ def test_a_cue_is_checked_like_every_kinds_cue():
     text_ = edited("        result: softmax.apple\n", "        result: softmax.apple\n        cue: sentence.3\n")
     line, col = located(text_, "sentence.3\n")
     assert error_of(text_) == f"<lesson>:{line}:{col}: cue: 'sentence.3': the narration has 1 sentence (sentence.1 to sentence.1)"
+
+
+def test_default_symbols_use_the_authors_names_and_typed_numbers_keep_the_lessons_decimals():
+    part7 = ROOT / "lessons" / "cross_entropy_backprop.yaml"
+    text_ = part7.read_text(encoding="utf-8") + (
+        "  - kind: equation\n"
+        "    id: defaults\n"
+        "    title: Default symbols\n"
+        "    lines:\n"
+        "      - {expr: \"b3 - one_step.learning_rate * slope\", result: one_step.1.new_value}\n"
+        "      - {expr: \"relu(sum.1.2)\", result: hidden.1.2}\n"
+        "    narration: The bias is {b3}.\n"
+    )
+    step = next(s for s in check_text(text_, "<lesson>", part7.parent).plan.steps if s.id == "defaults")
+    step_line, node_line = step.data["lines"]
+    # the parameter by its own name, the learning rate as eta, the lesson's one gradient as g, a hidden node's sum as s
+    assert [flat("".join(p)) for _, p in step_line["symbolic"]] == ["b_{3}", "-", "\\eta", "\\cdot", "g"]
+    assert [flat("".join(map(str, p))) for _, p in node_line["symbolic"]] == ["\\operatorname{ReLU}", "(", "s_{2}", ")"]
+    assert node_line["lhs"] == ["h_{2}"]
+    # b3 = -2 and the learning rate 1 are typed: shown at the lesson's two decimals, exactly ("=" to the symbols)
+    assert [t for _, t in step_line["numeric"]][:3] == ["-2.00", " - ", "1.00"]

@@ -54,6 +54,14 @@ def _word_tex(word: str) -> str:
     return "\\mathrm{" + word + "}"
 
 
+def parameter_symbol(name: str) -> str | None:
+    """A parameter's name as a symbol of the grammar, when it reads as one: w → w, b3 → b_3, w_top → w_top;
+    None for a name that does not (it then gets a numbered stand-in)."""
+    m = re.fullmatch(r"([A-Za-z]{1,12})([0-9]{1,4})", name)
+    symbol = f"{m[1]}_{m[2]}" if m else name
+    return symbol if SYMBOL.fullmatch(symbol) and not _RESERVED.match(symbol) else None
+
+
 def symbol_problem(text: str) -> str | None:
     """Why ``text`` is not a symbol of the grammar (None if it is)."""
     m = SYMBOL.fullmatch(text)
@@ -222,6 +230,17 @@ def default_symbols(ctx: Context) -> Callable[[str], tuple[Pieces, str]]:
             return fixed[name]
         if name == "p_observed" and observed is not None:
             return ("p_{", observed, "}"), ATOM
+        if family == "sum" and len(rest) == 2 and rest[0].isdigit() and (n := node(int(rest[0]), rest[1])):
+            # a hidden node's weighted sum, before its activation: s₁ beside its value h₁
+            return ((f"s_{{{n}}}",), ATOM) if len(hidden) == 1 else ((f"s^{{({rest[0]})}}_{{{n}}}",), POWER)
+        if name in lesson.parameters and (symbol := parameter_symbol(name)):  # the author's own name: w, b₃
+            return (symbol_tex(symbol),), ATOM
+        if family in lesson.descents and rest == ["learning_rate"]:
+            return ("\\eta",), ATOM
+        if not rest and len(lesson.gradients) == 1 and name in lesson.gradients:  # the lesson's one slope
+            return ("g",), ATOM
+        if not rest and len(lesson.losses) == 1 and name in lesson.losses:  # the lesson's one loss
+            return ("L",), ATOM
         k = others.setdefault(name, len(others) + 1)  # any other number: v_1, v_2, ... in the order met
         return (f"v_{{{k}}}",), ATOM
 
