@@ -29,7 +29,7 @@ from manim import (
 
 from scenes import style
 from scenes.base import StepScene
-from scenes.table import sit
+from scenes.align import sit
 
 PITCH = 0.6  # the least from one row's middle to the next (more when the area is taller than the rows need)
 MAX_PITCH = 0.85  # the most

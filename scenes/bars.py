@@ -6,7 +6,7 @@ from manim import LEFT, RIGHT, DashedLine, AnimationGroup, FadeIn, GrowFromEdge,
 
 from scenes import layout, style
 from scenes.base import StepScene
-from scenes.table import sit
+from scenes.align import sit
 
 PLOT_WIDTH = 8.0  # the axis at most this long
 TICK_BAND = 0.65  # under the bars: the axis's numbers

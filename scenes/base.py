@@ -36,6 +36,7 @@ from lesson.plandata import StepPlan, Style
 from lesson.timing import Hold, Play, StepTiming, Wait, after_hold
 from lesson import fonts, manim_adapter
 from scenes import layout, style
+from scenes.align import align_numbers, baseline, looks_numeric
 
 LABEL_MARK = re.compile(r"\\lessonlabel\{(\d+)\}")  # where tex_label() puts a class label in a formula
 CAP_HEIGHT_EM = 0.726  # the height of a capital in the formulas' font (helvet), in ems, as TeX draws it
@@ -309,11 +310,20 @@ class StepScene(Scene):
         for row in spec["rows"]:
             label = self.text(row["label"], style.BODY, color=row.get("color") or self.theme.muted)
             value = self.text(row["value"], style.BODY, color=row.get("color") or self.theme.text)
+            value.next_to(label, RIGHT)
+            if label.submobjects and value.submobjects:
+                value.shift((baseline(label) - baseline(value)) * UP)  # label and value on one baseline
             rows.add(VGroup(label, value))
-        label_width = max((r[0].width for r in rows), default=0.0)
-        for r in rows:
-            r[1].next_to(r[0], RIGHT, buff=0.3 + label_width - r[0].width)
         rows.arrange(DOWN, buff=0.28, aligned_edge=LEFT)
+        # the values in a column after the longest label: numbers on their decimal points, words from its left
+        texts = [row["value"] for row in spec["rows"]]
+        start = max((r[0].get_right()[0] for r in rows), default=0.0) + 0.3
+        numeric = bool(texts) and all(looks_numeric(t) for t in texts)
+        end = start + max((r[1].width for r in rows), default=0.0)
+        for r in rows:
+            r[1].move_to([end if numeric else start, r[1].get_y(), 0], aligned_edge=RIGHT if numeric else LEFT)
+        if numeric:
+            align_numbers([r[1] for r in rows], texts)
         group = VGroup(rows)
         if spec.get("heading"):
             head = self.text(spec["heading"], style.BODY, color=self.theme.accent)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from manim import LEFT, RIGHT, UP, FadeIn, LaggedStart, Line, ManimColor, Mobject, RoundedRectangle, Transform, VGroup
 
 from scenes import style
+from scenes.align import align_numbers, sit
 from scenes.base import StepScene
 
 COLUMN_GAP = 0.8  # between columns, before the table is scaled to its place
@@ -15,43 +16,6 @@ PAD = 0.18  # the highlight box reaches this far past what it lights up
 GROW = 1.5  # a small table may be drawn this much larger than its type size
 WIDTH = 0.9  # of the area, at most
 RULE_GAP = 0.3  # between the headings' row and the first row, besides the pitch
-
-
-def baseline(m: Mobject) -> float:
-    """Where a line of text sits: the middle of its glyphs' bottoms (a descender or a minus does not move it)."""
-    bottoms = sorted(g.get_bottom()[1] for g in m.submobjects if g.has_points())
-    return bottoms[(len(bottoms) - 1) // 2] if bottoms else m.get_bottom()[1]  # the lower middle: eᶻ sits on e
-
-
-def sit(m: Mobject, middle: float, digit: float) -> Mobject:
-    """Put a text on a row so that digits are centred on ``middle`` (texts side by side share a baseline);
-    a text with no letter or digit (a dash) is centred; an empty one (an empty cell) stays where it is."""
-    if not m.has_points() and not any(g.has_points() for g in m.get_family()):
-        return m
-    if any(ch.isalnum() for ch in getattr(m, "original_text", "")):
-        m.shift((middle - digit / 2 - baseline(m)) * UP)
-    else:
-        m.set_y(middle)
-    return m
-
-
-def align_numbers(column: list[Mobject], texts: list[str]) -> None:
-    """Right-aligned numbers as a person sets them: on their decimal points when every one has one, else on the
-    middle of their last character. (Aligning the ink's right edges moves "0.21" right of "0.57": a 1 has less ink
-    on its right than a 7.) Texts whose glyphs cannot be matched to their characters keep their place."""
-    found: list[tuple[Mobject, list[Mobject], list[str]]] = []
-    for m, text in zip(column, texts):
-        glyphs = [g for g in m.submobjects if g.has_points()]
-        chars = [ch for ch in text if not ch.isspace()]
-        if chars and len(glyphs) == len(chars):
-            found.append((m, glyphs, chars))
-    if len(found) < 2:
-        return
-    by_point = all("." in chars for _, _, chars in found)
-    anchors = [(glyphs[chars.index(".")] if by_point else glyphs[-1]).get_center()[0] for _, glyphs, chars in found]
-    target = max(anchors)
-    for (m, _, _), x in zip(found, anchors):
-        m.shift((target - x) * RIGHT)
 
 
 class TableScene(StepScene):

@@ -208,7 +208,7 @@ def test_a_short_table_is_spread_over_the_area():
 def test_right_aligned_numbers_line_up_on_their_decimal_points_not_on_their_ink():
     from manim import RIGHT, Text
 
-    from scenes.table import align_numbers
+    from scenes.align import align_numbers
 
     texts = ["0.57", "0.21", "10.24", "\u22120.44"]
     column = [Text(t).move_to([0, -i, 0], aligned_edge=RIGHT) for i, t in enumerate(texts)]  # ink right-aligned
@@ -252,3 +252,57 @@ def test_a_column_of_numbers_with_units_or_signs_is_set_on_the_right_and_one_wit
             ["total", "7,690", "19%", "0", "6,400", "", "0.5 kg"]]
     assert alignments(rows, 7) == ["left", "right", "right", "right", "right", "right", "left"]
     assert alignments([["36.5M"], ["1 M M"]], 1) == ["left"]  # a unit is one letter after one space
+
+
+def test_a_whole_number_among_decimals_stands_left_of_their_points():
+    from manim import RIGHT, Text
+
+    from scenes.align import align_numbers
+
+    texts = ["8", "1.39", "\u221212.5", "2.88"]
+    column = [Text(t).move_to([0, -i, 0], aligned_edge=RIGHT) for i, t in enumerate(texts)]
+    align_numbers(column, texts)
+    points = [m.submobjects[t.index(".")].get_left()[0] for m, t in zip(column, texts) if "." in t]
+    assert max(points) - min(points) < 1e-9
+    assert abs(column[0].submobjects[-1].get_right()[0] - points[0]) < 1e-9  # 8 ends where the points begin
+    mixed = ["12%", "0.5"]  # a whole number that does not end in a digit: nothing to line up, nothing moves
+    column = [Text(t).move_to([0, -i, 0], aligned_edge=RIGHT) for i, t in enumerate(mixed)]
+    before = [m.get_right()[0] for m in column]
+    align_numbers(column, mixed)
+    assert [m.get_right()[0] for m in column] == before
+
+
+def test_a_side_panel_sets_label_and_value_on_one_baseline_and_numbers_on_their_points(tmp_path):
+    from manim import tempconfig
+
+    from scenes.align import baseline
+
+    text = EXAMPLE.read_text() + (
+        "  - kind: text\n"
+        "    id: side\n"
+        "    title: Beside\n"
+        "    points: [one point]\n"
+        "    beside:\n"
+        "      heading: Sunny\n"
+        "      rows:\n"
+        "        - {label: classes, value: '{n_classes}'}\n"
+        "        - {label: raw output, value: '{raw.sunny}'}\n"
+        "        - {label: eᶻ, value: '{exp.sunny:.4f}'}\n"
+        "    narration: Sunny gets {raw.sunny}.\n"
+    )
+    script = tmp_path / "side.yaml"
+    script.write_text(text)
+    plan = plan_of(script)
+    step = next(s for s in plan.steps if s.id == "side")
+    with tempconfig({"media_dir": str(tmp_path), "tex_dir": str(tmp_path / "tex"), "text_dir": str(tmp_path / "texts"), "verbosity": "ERROR"}):
+        scene = TableScene(step, plan.style, StepTiming(0.3, 2.0, 0.6))
+        _, group = scene.panel()
+    rows = group[1]
+    texts = [row["value"] for row in step.data["beside"]["rows"]]
+    assert texts[0] == "3" and texts[1].count(".") == 1 and len(texts[2].split(".")[1]) == 4
+    for label, value in rows:
+        assert abs(baseline(label) - baseline(value)) < 1e-6  # one baseline, whatever the glyphs
+    point = [value.submobjects[t.index(".")].get_left()[0] for (_, value), t in zip(rows, texts) if "." in t]
+    assert len(point) == 2 and abs(point[0] - point[1]) < 1e-6  # on their decimal points
+    assert abs(rows[0][1].submobjects[-1].get_right()[0] - point[0]) < 1e-6  # the 3 stands left of them
+    assert min(v.get_left()[0] for _, v in rows) > max(lab.get_right()[0] for lab, _ in rows)  # after the longest label
