@@ -17,6 +17,7 @@ STEM = 0.8  # from the line to the lowest row of labels
 ROW_GAP = 0.18  # between two rows of labels
 MAX_SHIFT = 4.0  # how far a label may move sideways from its value
 SCALES = (1.0, 0.85, 0.7, 0.6)  # the labels' sizes tried in turn until every label finds room
+ROW_SCALES = (0.85, 0.7, 0.6, 0.5, 0.42, 0.36, 0.3)  # ... and, too crowded for that, in one row with leaders
 GROW = 1.35  # in a tall area everything (texts, stems, dots) is drawn up to this much larger ...
 GROW_HEIGHT = 4.0  # ... in proportion to the area's height beyond this
 
@@ -74,26 +75,35 @@ class NumberLineScene(StepScene):
         below: Box = (area.left, area.right, area.bottom, line_y - 0.2)
         # the labels at their size (grown in a tall area), or smaller, with shorter stems, until they all find room
         attempts = [(s * g, stem_length) for s in SCALES] + [(s, STEM) for s in SCALES if s < SCALES[-1] * g]
+
+        def label_of(spec: dict, scale: float) -> VGroup:
+            texts = [self.text(spec["name"], style.BODY, color=spec["color"])] if spec["name"] else []
+            texts.append(self.text(spec["label"], style.MATH, color=spec["color"]))
+            return VGroup(*texts).arrange(DOWN, buff=0.1).scale(scale)
+
+        shown: list = []
         for scale, stem_at in attempts:
             shown = []
             placed = list(taken)
             stems: list[tuple[np.ndarray, np.ndarray]] = []
             for spec in data["values"]:
                 dot = Dot(at(spec["x"]), radius=0.11 * g, color=ManimColor(spec["color"]))
-                texts = [self.text(spec["name"], style.BODY, color=spec["color"])] if spec["name"] else []
-                texts.append(self.text(spec["label"], style.MATH, color=spec["color"]))
-                label = VGroup(*texts).arrange(DOWN, buff=0.1).scale(scale)
+                label = label_of(spec, scale)
                 end = self.place(label, dot.get_center(), placed, (above, below), stems, stem_at)
                 if end is None:
-                    if (scale, stem_at) != attempts[-1]:
-                        break
-                    end = self.squeeze(label, dot.get_center(), above, stem_at)
+                    break
                 placed.append(box(label, PAD))
                 stems.append((dot.get_center(), end))
                 stem = Line(dot.get_center(), end, color=ManimColor(spec["color"]), stroke_width=1.5)
                 shown.append((spec, dot, stem, label))
             if len(shown) == len(data["values"]):
                 break
+        else:  # too crowded to label each value over its place: one row of labels in the values' order, with leaders
+            dots = [Dot(at(spec["x"]), radius=0.11 * g, color=ManimColor(spec["color"])) for spec in data["values"]]
+            labels = self.in_a_row([lambda s, spec=spec: label_of(spec, s) for spec in data["values"]],
+                                   [d.get_center() for d in dots], above, stem_length)
+            shown = [(spec, dot, Line(dot.get_center(), label.get_bottom() + 0.05 * DOWN, color=ManimColor(spec["color"]), stroke_width=1.5), label)
+                     for spec, dot, label in zip(data["values"], dots, labels)]
 
         # centre the whole drawing in the area, top to bottom
         everything = VGroup(line, band, marks, *(m for _, *ms in shown for m in ms))
@@ -141,9 +151,28 @@ class NumberLineScene(StepScene):
         return None  # no room anywhere
 
     @staticmethod
-    def squeeze(label: VGroup, anchor: np.ndarray, bounds: Box, stem: float = STEM) -> np.ndarray:
-        """No room anywhere even at the smallest size: straight above, inside the area."""
-        w, h = label.width, label.height
-        x = min(max(anchor[0], bounds[0] + w / 2), bounds[1] - w / 2)
-        label.move_to([x, anchor[1] + stem + h / 2, 0.0])
-        return label.get_bottom() + 0.05 * DOWN
+    def in_a_row(makers: list, anchors: list[np.ndarray], bounds: Box, stem: float = STEM) -> list[VGroup]:
+        """Labels too crowded to stand over their values: one row above them all, in the order of the values along
+        the line, each as near over its value as the others let it, at the largest size at which the row fits the
+        area's width. A leader from each value to its label then crosses no other leader and no label."""
+        order = sorted(range(len(anchors)), key=lambda i: (anchors[i][0], i))
+        room = bounds[1] - bounds[0] - 2 * PAD * (len(anchors) - 1)
+        natural = sum(make(1.0).width for make in makers)
+        # the largest of the sizes tried that fits; at worst (eight long names) the size at which the row just fits
+        fits = [scale for scale in ROW_SCALES if scale * natural <= room]
+        scale = fits[0] if fits else 0.98 * room / natural
+        labels = [make(scale) for make in makers]
+        widths = [labels[i].width for i in order]
+        xs: list[float] = []
+        for k, i in enumerate(order):  # left to right: each as near its value as the one before lets it
+            x = max(anchors[i][0], bounds[0] + widths[k] / 2)
+            if xs:
+                x = max(x, xs[-1] + widths[k - 1] / 2 + 2 * PAD + widths[k] / 2)
+            xs.append(x)
+        for k in range(len(order) - 1, -1, -1):  # right to left: back inside the area, clear of the next
+            limit = bounds[1] - widths[k] / 2 if k == len(order) - 1 else xs[k + 1] - widths[k + 1] / 2 - 2 * PAD - widths[k] / 2
+            xs[k] = min(xs[k], limit)
+        bottom = max(a[1] for a in anchors) + stem
+        for k, i in enumerate(order):
+            labels[i].move_to([xs[k], bottom + labels[i].height / 2, 0.0])  # their bottoms on one line
+        return labels

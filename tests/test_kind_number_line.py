@@ -96,6 +96,24 @@ def test_close_values_do_not_overlap(tmp_path):
     assert {"0.5", "0.51", "0.52", "0.53", "a", "b", "c"} <= set(drawing.texts())
 
 
+def test_eight_crowded_values_with_long_names_get_one_row_of_labels_in_their_order(tmp_path):
+    """Too many names for rows above their values: one row, left to right as the values lie, nothing overlapping."""
+    names = ["Nothing at all!!", "Clinic tomorrow", "Home with advice", "Phone follow-up", "Specialist visit",
+             "Emergency room!!", "threshold one", "threshold two"]
+    values = [0.007, 0.082, 0.087, 0.138, 0.392, 0.294, 0.16, 0.17]
+    rows = "".join(f"      - {{value: {v}, label: {n}}}\n" for v, n in zip(values, names))
+    text = re.sub(r"(  - kind: number_line\n    id: probabilities\n)((?:.*\n)*?)    values:\n(?:      - .*\n)+",
+                  lambda m: m[1] + m[2] + "    values:\n" + rows, EXAMPLE.read_text(), count=1)
+    text = text.replace("    each_class: softmax\n", "", 1)
+    script = tmp_path / "crowded.yaml"
+    script.write_text(text)
+    drawing = draw(script, "probabilities")
+    assert drawing.layout_problems == []
+    shown_names = sorted((i for i in drawing.final if i.string in names), key=lambda i: i.x)
+    assert [i.string for i in shown_names] == [n for _, n in sorted(zip(values, names))]  # in the values' order
+    assert len({round(i.bottom, 2) for i in shown_names}) <= 2 and min(i.height for i in shown_names) > 0.12  # one row, readable
+
+
 def problem(replace: str, by: str, at: str | None = None) -> tuple[int, str]:
     return drawn.problem(EXAMPLE, replace, by, "number_line.yaml", at, before=True)  # at: the step's kind, above
 
