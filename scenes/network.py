@@ -253,7 +253,7 @@ class NetworkScene(StepScene):
         options = {}
         for index, (col, a, b, edge) in pair:
             free = []
-            for s_rank, size in enumerate(WEIGHT_SIZES):
+            for s_rank, size in enumerate((*WEIGHT_SIZES, LAST_SIZE)):
                 for rank, t in enumerate(ALONG_ANY):
                     box = self.weight_box(layers, col, a, b, size, edge, t, LABEL_GAP)
                     if not any(_overlaps(box, o) for o in boxes):
@@ -268,7 +268,7 @@ class NetworkScene(StepScene):
             del options[key]
             col, a, b = key
             # no free place: the middle of the edge (the layout check says where it collides)
-            _, box, size, t = fits[key][0] if fits[key] else (None, None, WEIGHT_SIZES[-1], 0.5)
+            _, box, size, t = fits[key][0] if fits[key] else (None, None, LAST_SIZE, 0.5)
             found[key] = self.weight_label(layers, col, a, b, size, self.edges[col - 1][b][a], t)
             taken.append(box or _box(found[key][1], LABEL_GAP))
         return found
@@ -453,6 +453,7 @@ STRUCTURE_RADIUS = 0.32  # the largest node when no value is written inside
 WIDE_GAP = 1.9  # the most between two nodes of a column when the weights are written on the edges
 CROSSING_WEIGHT = 3
 WEIGHT_SIZES = (style.SMALL, style.SMALL - 4)
+LAST_SIZE = style.SMALL - 7  # a weight with no room at those sizes, rather than over another label
 ALONG = tuple(np.linspace(0.8, 0.2, 16))  # where a weight may stand on its edge: near the node it feeds first
 ALONG_ANY = tuple(sorted(np.linspace(0.12, 0.88, 39), key=lambda t: abs(t - 0.7)))  # for a weight placed alone
 LABEL_GAP = 0.035  # half the least room between two weights, or a weight and a node or label

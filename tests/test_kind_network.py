@@ -464,3 +464,13 @@ def test_a_parameter_named_in_a_lesson_without_parameters_is_reported():
                         "highlight 3: no parameter 'risk_weight' (the lesson has no parameters: section)"]
     lines = text.splitlines()
     assert [lines[p.line - 1][p.column - 1:] for p in info.value.problems] == ["decline_bias, cue: sentence.3}", "risk_weight, cue: sentence.4}"]
+
+
+def test_every_weight_and_bias_of_a_3_4_3_network_beside_a_panel_finds_its_own_place():
+    # twenty-one weights and seven biases in the two thirds of the frame a side panel leaves: a weight with no room
+    # at the usual sizes is written smaller rather than over another label
+    drawing = draw(ROOT / "tests" / "fixtures" / "triage.yaml", "net_biases")
+    assert drawing.layout_problems == []
+    written = drawing.texts()
+    for weight in ("0.5", "4", "\u22125", "2.5", "\u22121.5"):
+        assert weight in written
