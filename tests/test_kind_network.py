@@ -474,3 +474,5 @@ def test_every_weight_and_bias_of_a_3_4_3_network_beside_a_panel_finds_its_own_p
     written = drawing.texts()
     for weight in ("0.5", "4", "\u22125", "2.5", "\u22121.5"):
         assert weight in written
+    # the example's raw inputs as the script types them (118, not 118.0)
+    assert {"118 bpm", "39.2 \u00b0C", "91 %"} <= set(written)

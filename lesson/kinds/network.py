@@ -298,12 +298,15 @@ def build(step: Any, ctx: Context) -> dict:
             }
         )
         below = list(layer.values)
+    typed_raw = ctx.lesson.example is not None and ctx.lesson.example.raw is not None
     inputs = [
         {
             "label": i.label,
             "unit": i.unit,
             "scaled": fmt(i.scaled, d),
-            "raw": fmt(i.raw, max(d - 1, 1)),
+            # as typed when the script gives the example's raw inputs (118 bpm, 39.2 °C), else worked out from the
+            # scaled ones and rounded
+            "raw": short(i.raw) if typed_raw else fmt(i.raw, max(d - 1, 1)),
             "cues": [f"input.{i.name}", f"raw_input.{i.name}"],
         }
         for i in nums.inputs
