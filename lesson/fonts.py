@@ -32,6 +32,19 @@ def _font_coverage() -> tuple[tuple[int, int], ...] | None:
     return tuple(sorted(ranges)) or None
 
 
+@functools.lru_cache(maxsize=1)
+def installed_families() -> tuple[str, ...] | None:
+    """The font families installed (fontconfig), or None if fontconfig cannot say."""
+    if shutil.which("fc-list") is None:
+        return None
+    try:
+        out = subprocess.run(["fc-list", "--format", "%{family}\n"], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    names = {name.strip() for line in out.splitlines() for name in line.split(",") if name.strip()}
+    return tuple(sorted(names)) or None
+
+
 def font_package(ch: str) -> str:
     """The Debian package whose fonts draw ``ch``."""
     cp = ord(ch)

@@ -47,6 +47,7 @@ EXPECTED = {
     "training_needed": (111, 5, "needs a 'training' section (or set compare_training: false)"),
     "unbalanced_brace": (96, 16, "broken placeholder braces"),
     "unknown_class_in_option": (103, 15, "unknown class 'setosaa'; did you mean 'setosa'?"),
+    "unknown_font": (5, 9, "the font 'Nimbus Sanz' is not installed; did you mean 'Nimbus Sans'?"),
     "unknown_key_typo": (25, 7, "unknown key 'wieghts'; did you mean 'weights'?"),
     "unknown_placeholder": (116, 29, "unknown placeholder {softmax.versicolr}; did you mean {softmax.versicolor}?"),
     "unknown_step_kind": (93, 11, "unknown step kind 'argmx'; did you mean 'argmax'?"),

@@ -493,8 +493,14 @@ def _extras(annotation: Any) -> list[Any]:
 
 def _font_problems(lesson: Lesson) -> list[Found]:
     """Drawn text with characters no installed font has (they would show as empty boxes)."""
-    from lesson.fonts import font_package, undrawable
+    from lesson.fonts import font_package, installed_families, undrawable
 
+    out: list[Found] = []
+    families = installed_families()
+    if families is not None and lesson.theme.font.casefold() not in {f.casefold() for f in families}:
+        # Pango would draw the text in some other font without a word, beside formulas in Nimbus Sans
+        out.append((("theme", "font"), f"the font {lesson.theme.font!r} is not installed"
+                    + one_of(lesson.theme.font, families, "installed fonts"), False, ""))
     drawn: list[tuple[Path_, str | None]] = [(("title",), lesson.title), (("subtitle",), lesson.subtitle), (("author",), lesson.author)]
     if lesson.network is not None:
         for k, i in enumerate(lesson.network.inputs):
@@ -502,7 +508,6 @@ def _font_problems(lesson: Lesson) -> list[Found]:
         drawn += [(("network", "classes", k, "label"), c.label) for k, c in enumerate(lesson.network.classes)]
     for s, step in enumerate(lesson.steps):
         drawn += [(where, text) for where, text in templates(step, ("steps", s)) if where[-1] != "narration"]
-    out: list[Found] = []
     for where, text in drawn:
         if text and any(ord(ch) > 0xFF for ch in text) and (missing := undrawable(text)):
             shown = "".join(missing[:8])
