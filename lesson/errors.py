@@ -40,7 +40,7 @@ class LessonError(Exception):
     def __init__(self, problems: list[Problem] | str, file: str | Path = "") -> None:
         if isinstance(problems, str):
             problems = [Problem(str(file), 0, 0, problems)]
-        self.problems = sorted(problems)
+        self.problems = sorted(set(problems))  # a mistake found by two checks is reported once
         super().__init__("\n".join(map(str, self.problems)))
 
 

@@ -216,3 +216,10 @@ def test_clean_empties_the_cache(tmp_path):
     assert result.exit_code == 0
     assert "removed 1 drawn step(s), 2 rendered step(s) and 1 spoken sentence(s)" in result.output
     assert not any(p.exists() for p in (sections, drawing.parent, speech))
+
+
+def test_a_mistake_found_by_two_checks_is_reported_once():
+    from lesson.errors import Problem
+
+    twice = [Problem("a.yaml", 51, 16, "at most 24 characters"), Problem("a.yaml", 3, 1, "other"), Problem("a.yaml", 51, 16, "at most 24 characters")]
+    assert [str(p) for p in LessonError(twice).problems] == ["a.yaml:3:1: other", "a.yaml:51:16: at most 24 characters"]
