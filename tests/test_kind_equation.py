@@ -264,6 +264,14 @@ def test_a_symbol_for_a_name_no_line_uses_is_an_error():
     assert f"<lesson>:{line}:" in error_of(text_) and "'raw.apple' is not used by any line" in error_of(text_)
 
 
+def test_a_misspelt_name_in_a_line_is_reported_there_and_not_again_as_an_unused_symbol():
+    text_ = TEXT.replace("* input.sweetness ", "* input.sweetnes ")  # in both lines: no line uses the symbol s
+    assert text_.count("input.sweetnes ") == 2
+    message = error_of(text_)
+    assert "unknown placeholder 'input.sweetnes'; did you mean 'input.sweetness'?" in message
+    assert "is not used by any line" not in message
+
+
 def test_an_integer_is_shown_as_it_is():
     text_ = edited('"-softmax.apple * softmax.banana"', '"argmax.apple * softmax.banana"').replace(
         "        result: jacobian.apple.banana\n", "")

@@ -150,6 +150,7 @@ def check(step: Any, ctx: Context) -> list[tuple[Where, str] | tuple[Where, str,
     known = ctx.placeholder_kinds
     out: list[tuple[Where, str] | tuple[Where, str, int]] = []
     used: set[str] = set()
+    names_known = True  # every line read, every name in them known: only then is an unused symbol a mistake
     for i, line in enumerate(step.lines):
         try:
             tree = parse(line.expr)
@@ -157,7 +158,7 @@ def check(step: Any, ctx: Context) -> list[tuple[Where, str] | tuple[Where, str,
             hint = "; placeholder names are written without braces" if "{" in line.expr else ""
             at = min(exc.offset, len(line.expr) - 1)  # the character the message points at (the last one at the end)
             out.append((("lines", i, "expr"), f"not an expression: {exc.message} (at character {exc.offset + 1}){hint}", at))
-            tree = None
+            tree, names_known = None, False
         if tree is not None:
             found = names(tree)
             if not found:
@@ -165,13 +166,14 @@ def check(step: Any, ctx: Context) -> list[tuple[Where, str] | tuple[Where, str,
             for name in found:
                 if why := _name_problem(name, known):
                     out.append((("lines", i, "expr"), why))
+                    names_known = False
             used.update(found)
         if line.result is not None:
             if why := _name_problem(line.result, known):
                 out.append((("lines", i, "result"), why))
             used.add(line.result)
         out += cue_problems(line.cue, ("lines", i, "cue"), step, ctx)
-    for name in step.symbols:
+    for name in step.symbols if names_known else ():  # a misspelt name in a line is that line's mistake alone
         if name not in used:
             out.append((("symbols", name), f"{name!r} is not used by any line of this step"))
     return out
