@@ -266,7 +266,18 @@ def _rows(lesson: Lesson, base: Path, allow_outside: bool) -> dict[str, tuple[in
             assert ex.where is not None
             hits = [i for i in range(n_rows) if all(_matches(table, data.label_column, col, want, i) for col, want in ex.where.items())]
             if len(hits) < ex.nth:
-                raise ComputeProblem(("examples", e, "where"), f"{len(hits)} rows match; there is no match number {ex.nth}")
+                wanted = " and ".join(f"{col} = {want}" for col, want in ex.where.items())
+                if hits:
+                    why = f"only {len(hits)} row(s) of the data have {wanted}; there is no match number {ex.nth}"
+                else:
+                    from lesson.script.load import did_you_mean
+
+                    why = f"no row of the data has {wanted}"
+                    labels = sorted(set(table.labels))
+                    for col, want in ex.where.items():
+                        if col == data.label_column and str(want) not in labels:
+                            why += f"; {col} is one of {', '.join(map(repr, labels[:12]))}{did_you_mean(str(want), labels)}"
+                raise ComputeProblem(("examples", e, "where"), why)
             index = hits[ex.nth - 1]
         raw = np.array([table.columns[c][index] for c in columns])
         out[e] = (index + 1, raw, table.labels[index])

@@ -225,8 +225,7 @@ define:
     assert got["twice"] == pytest.approx(2 * got["mean"])
 
 
-def test_examples_from_the_iris_data_by_row_and_by_filter():
-    text = """\
+IRIS_EXAMPLES = """\
 id: t
 title: T
 network:
@@ -251,7 +250,10 @@ examples:
 steps:
   - {kind: text, title: T, points: [x], narration: "{example.fifth.observed}"}
 """
-    got = check_text(text, "t.yaml", Path(".")).numbers.values()
+
+
+def test_examples_from_the_iris_data_by_row_and_by_filter():
+    got = check_text(IRIS_EXAMPLES, "t.yaml", Path(".")).numbers.values()
     rows = list(csv.DictReader((ROOT / "lesson" / "data" / "iris.csv").open()))
     virginica = [i for i, r in enumerate(rows) if r["species"] == "virginica"][1]
     assert got["example.fifth.row"] == 5
@@ -259,6 +261,19 @@ steps:
     assert got["example.fifth.observed"] == rows[4]["species"]
     assert got["example.second_virginica.row"] == virginica + 1
     assert got["example.second_virginica.raw_input.sepal_width"] == float(rows[virginica]["sepal_width_cm"])
+
+
+def test_a_filter_that_matches_too_few_rows_says_what_it_looked_for():
+    text = IRIS_EXAMPLES.replace("second_virginica: {where: {species: virginica}, nth: 2}", "kiwi: {where: {species: virginca}}")
+    with pytest.raises(LessonError) as caught:
+        check_text(text, "t.yaml", Path("."))
+    (message,) = [p.message for p in caught.value.problems]
+    assert message.startswith("no row of the data has species = virginca; species is one of 'setosa', 'versicolor', 'virginica'")
+    assert message.endswith("did you mean 'virginica'?")
+    text = IRIS_EXAMPLES.replace("nth: 2", "nth: 51")
+    with pytest.raises(LessonError) as caught:
+        check_text(text, "t.yaml", Path("."))
+    assert [p.message for p in caught.value.problems] == ["only 50 row(s) of the data have species = virginica; there is no match number 51"]
 
 
 BROKEN = """
