@@ -112,7 +112,7 @@ class DescentSpec(Strict):
     of: Identifier = Field(description="a loss of losses:")
     by: Identifier = Field(description="a parameter of parameters:")
     start: Finite | None = Field(None, description="the parameter's first value (default: its value in the network)")
-    learning_rate: Annotated[float, Field(gt=0, le=100)]
+    learning_rate: Annotated[float, Field(gt=0, le=limits.LEARNING_RATE_MAX)]
     steps: Annotated[int, Field(ge=1, le=limits.DESCENT_STEPS_MAX)] | None = Field(None, description="take this many steps")
     until: Annotated[float, Field(gt=0, le=1)] | None = Field(None, description="or stop after the first step smaller than this")
 

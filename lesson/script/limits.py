@@ -74,6 +74,7 @@ COURSE_LESSONS = 100
 EXAMPLES_MAX = 20  # named examples
 COMPUTED_MAX = 12  # entries of each of parameters, losses, gradients, sweeps, descents, define
 DESCENT_STEPS_MAX = 1000  # steps of one gradient descent
+LEARNING_RATE_MAX = 100  # a descent's learning rate
 DESCENT_LISTED = 10  # steps of a descent with their own placeholders (then .last)
 SWEEP_SAMPLES = 121  # values of the parameter a sweep computes the loss at
 
