@@ -88,3 +88,14 @@ def test_a_descent_must_follow_the_sweep_it_walks_on():
     line = text.splitlines().index("    descent: descent") + 1
     assert f"{PART7}:{line}:14: the descent follows total by b3 but the sweep draws example.first.softmax.setosa by b3" \
         in str(caught.value)
+
+
+def test_points_on_a_sweeps_plot_are_an_error_at_the_points():
+    text = PART7.read_text().replace("    sweep: {name: curve, label: total cross-entropy}\n    descent: descent",
+                                     "    sweep: {name: curve, label: total cross-entropy}\n    descent: descent\n    points: [{x: b3}]", 1)
+    assert "points: [{x: b3}]" in text
+    with pytest.raises(LessonError) as caught:
+        parse_lesson(text, str(PART7))
+    line = text.splitlines().index("    points: [{x: b3}]") + 1
+    assert f"{PART7}:{line}:13: a plot of a sweep takes no points: curves, points, a tangent and a walk go with named functions" \
+        in str(caught.value)

@@ -127,8 +127,6 @@ class PlotStep(StepBase):
             raise ValueError("give curves (named functions) or a sweep to draw")
         if self.descent is not None and self.sweep is None:
             raise ValueError("a descent walks down a sweep's curve: add sweep: {name: ...}")
-        if self.sweep is not None and (self.curves or self.points or self.tangent or self.walk):
-            raise ValueError("a plot shows curves of named functions (with points, tangent, walk) or a sweep (with a descent), not both")
         return self
 
     @field_validator("x", "y")
@@ -165,6 +163,13 @@ def check_cue(cue: str | None, where: Where, step: Any, ctx: Context) -> list[tu
 
 def _check(step: PlotStep, ctx: Context) -> list[tuple[Where, str]]:
     out: list[tuple[Where, str]] = []
+    if step.sweep is not None:  # said at what cannot go with the sweep
+        for field in ("curves", "points", "tangent", "walk"):
+            if getattr(step, field):
+                out.append(((field,), f"a plot of a sweep takes no {field}: curves, points, a tangent and a walk go with "
+                                      "named functions; a sweep's curve takes a descent (descent: NAME) that walks down it"))
+        if out:
+            return out
     drawn = [c.function for c in step.curves]
     if len(set(drawn)) < len(drawn):
         out.append((("curves",), "the same function is drawn twice"))
