@@ -112,3 +112,24 @@ def test_a_side_panel_draws_negative_values_with_a_minus_sign_in_written_rows_an
     assert drawn["rows"][0]["value"] == "\u22120.44"
     assert [r["value"] for r in drawn["rows"][1:]] == ["1.43", "\u22120.44", "0.23"]
     assert not any("-" in r["value"] for r in drawn["rows"])
+
+
+def test_a_side_panel_shows_a_named_examples_values_one_row_per_class():
+    from drawn import person
+
+    from lesson.errors import LessonError
+    from lesson.script.load import check_text
+
+    part7 = ROOT / "lessons" / "cross_entropy_backprop.yaml"
+    panel = "    beside: {heading: Flower 2, each_class: example.second.softmax}\n"
+    text = part7.read_text().replace("    sweep: {name: curve, label: total cross-entropy}\n",
+                                     "    sweep: {name: curve, label: total cross-entropy}\n" + panel, 1)
+    checked = check_text(text, "t.yaml", part7.parent)
+    values = checked.numbers.values()
+    (step,) = [s for s in checked.plan.steps if (s.data.get("beside") or {}).get("heading") == "Flower 2"]
+    rows = step.data["beside"]["rows"]
+    assert [r["label"] for r in rows] == ["Setosa", "Versicolor", "Virginica"]
+    assert [r["value"] for r in rows] == [person(values[f"example.second.softmax.{c}"]) for c in ("setosa", "versicolor", "virginica")]
+    with pytest.raises(LessonError) as caught:
+        check_text(text.replace("example.second.softmax}", "example.secnd.softmax}"), "t.yaml", part7.parent)
+    assert "'example.secnd.softmax' is not a per-class value; did you mean 'example.second.softmax'?" in str(caught.value)

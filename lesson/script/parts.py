@@ -13,6 +13,9 @@ from lesson.script import limits
 
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$", description="lower-case letters, digits, _")]
+# a per-class placeholder family: the name before the class, softmax for softmax.<class>, example.<e>.softmax too
+Family = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}(\.[a-z0-9_]{1,40}){0,3}$", max_length=80,
+                              description="a per-class placeholder family: softmax, raw, example.<e>.softmax, ...")]
 NodeName = Annotated[
     str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,15}$", description="a node's name: letters, digits, _ (in placeholders)")
 ]
@@ -82,8 +85,8 @@ class Panel(Strict):
 
     heading: template(limits.CELL_CHARS) | None = None
     rows: list[PanelRow] = Field(default=[], max_length=limits.PANEL_ROWS)
-    each_class: Identifier | None = Field(
-        None, description="a per-class placeholder family (raw, softmax, exp, ...): one row per class, in its colour"
+    each_class: Family | None = Field(
+        None, description="a per-class placeholder family (raw, softmax, example.<e>.softmax, ...): one row per class, in its colour"
     )
 
 
