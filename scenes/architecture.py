@@ -282,20 +282,25 @@ class ArchitectureScene(StepScene):
         # the shortcut: from above the first layer (or after the shared BN-ReLU) round the right side into the +
         k = spec["shortcut_from"]
         start_y = (boxes[0].get_top()[1] + 0.12) if k == 0 else (boxes[k - 1].get_bottom()[1] + boxes[k].get_top()[1]) / 2
-        side_x = boxes.get_right()[0] + 0.45
+        label = None
+        if spec["shortcut"]:  # its label, on the shortcut's line, clear of every layer's box; after its last comma
+            # on a second line ("conv 1×1, 320," over "stride 2"), so that the block is not shrunk to make room for it
+            pieces = spec["shortcut"].rsplit(", ", 1) if spec["shortcut"].count(", ") > 1 else [spec["shortcut"]]
+            lines = [self.text(p + ("," if k < len(pieces) - 1 else ""), self.size - 2, color=accent) for k, p in enumerate(pieces)]
+            t = VGroup(*lines).arrange(DOWN, buff=0.08)
+            box = RoundedRectangle(corner_radius=0.08, width=t.width + 0.3, height=t.height + 0.2).set_stroke(accent, width=1.5)
+            box.set_fill(ManimColor(self.theme.background), opacity=1.0)
+            t.move_to(box)
+            label = VGroup(box, t)
+        side_x = boxes.get_right()[0] + max(0.45, (label.width / 2 + 0.2) if label is not None else 0.0)
         path = VGroup(Line([boxes.get_center()[0], start_y, 0], [side_x, start_y, 0]),
                       Line([side_x, start_y, 0], [side_x, plus.get_center()[1], 0]),
                       Arrow([side_x, plus.get_center()[1], 0], plus.get_right(), buff=0.0, stroke_width=2, tip_length=0.14,
                             max_tip_length_to_length_ratio=0.5))
         path.set_color(accent).set_stroke(width=2)
         parts = VGroup(boxes, links, plus, path)
-        if spec["shortcut"]:
-            t = self.text(spec["shortcut"], self.size - 2, color=accent)
-            box = RoundedRectangle(corner_radius=0.08, width=t.width + 0.3, height=t.height + 0.2).set_stroke(accent, width=1.5)
-            box.set_fill(ManimColor(self.theme.background), opacity=1.0)
-            t.move_to(box)
-            sc = VGroup(box, t).move_to([side_x, (start_y + plus.get_center()[1]) / 2, 0])
-            parts.add(sc)
+        if label is not None:
+            parts.add(label.move_to([side_x, (start_y + plus.get_center()[1]) / 2, 0]))
         heading.next_to(parts, UP, buff=0.3)
         panel = VGroup(heading, parts)
         area = self.area

@@ -140,14 +140,16 @@ def _block(spec: archs.ArchitectureSpec, group: str, say: Any) -> dict:
         elif isinstance(layer, ReLU):
             layers.append(say("arch_relu"))
         elif isinstance(layer, Conv2d):
-            text = say("arch_conv", kernel=layer.kernel, filters=layer.out_channels)
-            layers.append(text + (", " + say("arch_stride", stride=layer.stride) if layer.stride != 1 else ""))
+            layers.append("")  # below, as the shortcut's
         else:  # pragma: no cover - a WRN block holds only these
             raise PlanError(-1, f"cannot draw a {layer.kind} in a block", ("block",))
-    shortcut = ""
-    if block.shortcut is not None:
-        sc = block.shortcut
-        shortcut = say("arch_conv", kernel=sc.kernel, filters=sc.out_channels)
+    def conv(layer: Conv2d) -> str:  # "conv 3×3, 320", and ", stride 2" where it halves the picture
+        text = say("arch_conv", kernel=layer.kernel, filters=layer.out_channels)
+        return text + (", " + say("arch_stride", stride=layer.stride) if layer.stride != 1 else "")
+
+    layers = [conv(layer) if isinstance(layer, Conv2d) else text for layer, text in zip(block.main, layers)]
+    # the shortcut's 1×1 convolution halves the picture too where the block does, or the two could not be added
+    shortcut = conv(block.shortcut) if block.shortcut is not None else ""
     return {
         "row": archs.STAGES.index(group),  # the diagram's row it opens (conv1 is row 0)
         "heading": say("arch_block", group=_stage_label(group, say)),
