@@ -177,6 +177,9 @@ class PlotScene(StepScene):
                 pts = [at(x, y) for x, y in seg]
                 samples.append(dense(pts))
                 curves.add(VMobject(color=ManimColor(c["color"]), stroke_width=5).set_points_as_corners(pts))
+        if data["tangent"]:  # drawn later, but known now: the points' labels keep off its line as off the curves
+            (ax, ay), (bx, by) = data["tangent"]["line"]
+            samples.append(dense([at(ax, ay), at(bx, by)]))
         self.curve_points = np.vstack(samples) if samples else np.zeros((0, 2))
         self.plot_box: Box = (left, right, bottom, top)
         self.bounds: Box = (area.left, area.right, bottom + 0.05, area.top)
@@ -198,9 +201,10 @@ class PlotScene(StepScene):
             self.cue(*t["cues"], ahead=style.NORMAL)
             (ax, ay), (bx, by) = t["line"]
             line = Line(at(ax, ay), at(bx, by), color=ManimColor(self.theme.text), stroke_width=3)
-            along = dense([at(ax, ay), at(bx, by)])
-            self.curve_points = np.vstack([self.curve_points, along])  # its label keeps off the line too
-            dot, label = self.mark(t["x"], t["y"], t["color"], [t["label"], " ".join(s for s in (t["name"], t["slope_text"]) if s)])
+            # its point's equation once: not again when a marked point already wrote it there
+            said = {p["label"] for p in data["points"] if abs(p["x"] - t["x"]) < 1e-12}
+            first = "" if t["label"] in said else t["label"]
+            dot, label = self.mark(t["x"], t["y"], t["color"], [first, " ".join(s for s in (t["name"], t["slope_text"]) if s)])
             self.play(FadeIn(dot, scale=2), FadeIn(label, shift=0.1 * UP), Create(line), run_time=style.NORMAL)
 
         if data["walk"]:

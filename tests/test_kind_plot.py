@@ -8,6 +8,7 @@ import sys
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -210,3 +211,23 @@ def test_bad_input_is_reported_at_its_line(replace, by, at, message):
     line, text = problem(replace, by, at)
     assert re.match(rf"plot\.yaml:{line}:\d+: ", text), text
     assert message in text, text
+
+
+def test_a_tangent_at_a_marked_point_writes_only_its_slope_and_no_label_lies_on_its_line(tmp_path, values):
+    text = EXAMPLE.read_text().replace("    tangent: {x: raw.rainy}\n",
+                                       "    points: [{x: raw.rainy, label: rainy}, {x: 0.9, label: near}]\n    tangent: {x: raw.rainy}\n", 1)
+    assert "label: near" in text
+    script = tmp_path / "plot.yaml"
+    script.write_text(text)
+    drawing = draw(script, "slope")
+    assert drawing.layout_problems == []
+    x = values["raw.rainy"]
+    point = f"σ({shown(x, 2)}) ≈ {shown(sigmoid(x), 2)}"
+    texts = drawing.texts()
+    assert texts.count(point) == 1 and f"σ′({shown(x, 2)}) ≈ {shown(sigmoid_slope(x), 2)}" in texts  # the point's once
+    at = axes_mapping(drawing)
+    (ax, ay), (bx, by) = drawing.step.data["tangent"]["line"]
+    line = [np.array(at(ax + (bx - ax) * t, ay + (by - ay) * t)) for t in np.linspace(0, 1, 400)]
+    for label in ("rainy", "near", point, "σ(0.9) ≈ 0.71"):
+        i = item(drawing, label)
+        assert not any(i.left < p[0] < i.right and i.bottom < p[1] < i.top for p in line), label  # the line keeps off it
