@@ -99,3 +99,29 @@ def test_points_on_a_sweeps_plot_are_an_error_at_the_points():
     line = text.splitlines().index("    points: [{x: b3}]") + 1
     assert f"{PART7}:{line}:13: a plot of a sweep takes no points: curves, points, a tangent and a walk go with named functions" \
         in str(caught.value)
+
+
+def test_a_step_across_the_minimum_hops_over_the_valley_and_a_step_down_follows_the_curve():
+    text = PART7.read_text().replace("  descent: {of: total, by: b3, learning_rate: 1, until: 0.001}",
+                                     "  descent: {of: total, by: b3, learning_rate: 1, until: 0.001}\n"
+                                     "  jump: {of: total, by: b3, learning_rate: 3, steps: 4}", 1)
+    text = text.replace("    sweep: {name: curve, label: total cross-entropy}\n    descent: descent",
+                        "    sweep: {name: curve, label: total cross-entropy}\n    descent: jump", 1)
+    assert "descent: jump" in text
+    from lesson.script.load import check_text
+
+    plan = check_text(text, str(PART7), PART7.parent).plan
+    walk = next(s for s in plan.steps if s.id == "walk").data["walk"]
+    xs = [s["x"] for s in walk["stops"]]
+    expected = [-2.0]
+    for _ in range(4):
+        expected.append(expected[-1] - 3 * slope(expected[-1]))
+    assert xs == pytest.approx(expected, rel=1e-9)
+    assert all((a + 0.0316) * (b + 0.0316) < 0 for a, b in zip(xs, xs[1:]))  # lr 3 overshoots: each step crosses b3 = -0.03
+    for (a, b), leg in zip(zip(walk["stops"], walk["stops"][1:]), walk["legs"]):
+        assert leg[0] == pytest.approx([a["x"], a["y"]]) and leg[-1] == pytest.approx([b["x"], b["y"]])
+        chord = lambda x: a["y"] + (b["y"] - a["y"]) * (x - a["x"]) / (b["x"] - a["x"])  # noqa: E731
+        assert all(y >= chord(x) - 1e-12 for x, y in leg) and max(y for _, y in leg) > max(a["y"], b["y"])  # over it
+    slow = next(s for s in check_text(PART7.read_text(), str(PART7), PART7.parent).plan.steps if s.id == "walk").data["walk"]
+    for leg in slow["legs"]:  # lr 1 from -2 only goes down: the dot slides along the curve itself
+        assert all(y == pytest.approx(total(x), rel=1e-9) for x, y in leg)

@@ -71,6 +71,21 @@ def clip(points: list[tuple[float, float]], y_range: list[float]) -> list[list[l
     return [s for s in segments if len(s) > 1]
 
 
+def _hop(leg: list[list[float]], start: tuple[float, float], end: tuple[float, float], x_range: list[float],
+         y_range: list[float]) -> list[list[float]]:
+    """The dot's way from one stop to the next: along the curve while that only goes down, but a hop over the
+    valley when the step jumps across the minimum (sliding through it would show the loss falling and rising
+    again, which gradient descent never visits): an arc above the straight line between the two stops."""
+    if len(leg) < 2 or min(y for _, y in leg) >= min(start[1], end[1]) - 1e-12:
+        return leg
+    # as high as a quarter of the hop's length on screen (a tiny step near the bottom hops a tiny bit), inside the plot
+    across = abs(end[0] - start[0]) / (x_range[1] - x_range[0]) * (y_range[1] - y_range[0])
+    lift = max(0.0, min(0.25 * across, y_range[1] - max(start[1], end[1])))
+    n = 24
+    return [[start[0] + (end[0] - start[0]) * t, start[1] + (end[1] - start[1]) * t + lift * 4 * t * (1 - t)]
+            for t in (i / n for i in range(n + 1))]
+
+
 def sweep_build(step: Any, ctx: Context) -> dict:
     from lesson.kinds.plot import PALETTE, ticks
 
@@ -111,7 +126,7 @@ def sweep_build(step: Any, ctx: Context) -> dict:
             leg: list[list[float]] = []
             for k in range(a, b):
                 leg += [[x, y] for x, y in walk.legs[k]]
-            legs.append(leg)
+            legs.append(_hop(leg, stops[a], stops[b], x_range, y_range))
         y_name = fill(step.y_label, ctx.values, d) if step.y_label else walk.of
         used = {color, ctx.lesson.theme.accent}
         out_stops = []
