@@ -12,8 +12,10 @@ slot values. :func:`problems` checks a script's ``words:`` (known keys, known sl
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -72,6 +74,11 @@ TABLES: dict[str, dict[str, str]] = {
         "arch_relu": "ReLU",
         "arch_conv": "conv {kernel}×{kernel}, {filters}",
         "arch_stride": "stride {stride}",
+        # network: the activation written under each layer (one per activation of the math core)
+        "activation_relu": "ReLU",
+        "activation_softplus": "softplus",
+        "activation_sigmoid": "sigmoid",
+        "activation_identity": "identity",
         # cross_entropy
         "cross_entropy": "cross-entropy",
         "observed_probability": "probability of the observed class",
@@ -110,6 +117,20 @@ def slots(key: str) -> tuple[str, ...]:
     return SLOTS.get(key, ()) + (() if key == "example_noun" else COMMON_SLOTS)
 
 
+_USED: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("words_used", default=None)
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[set[str]]:
+    """The keys of the entries drawn while inside (``{example}`` counts as drawing ``example_noun``)."""
+    used: set[str] = set()
+    token = _USED.set(used)
+    try:
+        yield used
+    finally:
+        _USED.reset(token)
+
+
 class Words:
     """A lesson's words: its language's table with the script's ``words:`` over it."""
 
@@ -124,6 +145,10 @@ class Words:
         """Entry ``key`` with its slots filled by ``values`` (and ``{example}`` by the example noun)."""
         given = {"example": self.templates["example_noun"], **{k: str(v) for k, v in values.items()}}
         wanted = set(slots(key))
+        if (used := _USED.get()) is not None:
+            used.add(key)
+            if "{example}" in self.templates[key]:
+                used.add("example_noun")
         if set(values) - wanted:
             raise KeyError(f"word {key!r} has no slots {sorted(set(values) - wanted)}")
         return SLOT.sub(lambda m: given[m.group(1)] if m.group(1) in wanted else m.group(0), self.templates[key])

@@ -218,3 +218,23 @@ def test_the_derivatives_verdict_says_exactly_when_a_derivative_shows_as_zero(tm
         found[decimals] = [line["result"] for line in equation["lines"]], verdict["points"][0]
     assert found[2] == (["0.21", "-0.07", "-0.14"], "none is 0: gradient descent can use them")
     assert found[0] == (["0", "0", "0"], "none is exactly 0: gradient descent can use them")
+
+
+def test_a_word_no_step_draws_is_a_warning_at_its_key_and_one_it_draws_is_not(tmp_path):
+    from lesson.script.load import check_lesson
+
+    text = DEFAULT.read_text()
+    line = next(n for n, row in enumerate(text.splitlines(), start=1) if row.startswith(WORDS_LINE))
+    path = _copy(tmp_path, "words: {example_noun: fruit, arch_total: all together, activation_relu: rectifier}")
+    warnings = [str(w) for w in check_lesson(path).warnings]
+    # the default lesson draws no architecture: its word changes nothing; the fruit and the rectifier are drawn
+    assert warnings == [f"{path}:{line}:30: warning: no step of this lesson draws the word 'arch_total', so this changes nothing"]
+
+
+def test_every_activation_of_the_math_core_is_a_word_and_the_network_draws_it(tmp_path):
+    import mathcore
+
+    assert {f"activation_{a}" for a in mathcore.ACTIVATIONS} <= set(words.table("en"))
+    path = _copy(tmp_path, "words: {example_noun: flower, activation_relu: rectifier, activation_identity: none}")
+    drawing = draw(path, "network")
+    assert [layer["activation_name"] for layer in drawing.step.data["layers"]] == ["rectifier", "none"]

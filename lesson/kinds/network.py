@@ -24,7 +24,6 @@ from lesson.shown import MINUS, fmt, short, shown_truthfully
 from lesson.script.placeholders import hidden_node_keys
 
 # how an activation is written on screen (in a node's equation and under its layer)
-ACTIVATION_NAMES = {"relu": "ReLU", "softplus": "softplus", "sigmoid": "sigmoid", "identity": "identity"}
 SHOWABLE = ("weights", "names", "activations", "biases")
 TARGETS = ("node", "edge", "weight", "bias", "parameter")
 
@@ -268,7 +267,10 @@ def _events(layers: list[dict], inputs: list[dict], groups: list[dict], cues: di
 def build(step: Any, ctx: Context) -> dict:
     from lesson.kinds.cues import narration_cues
 
+    from lesson import words
+
     nums, d, values = ctx.numbers, ctx.decimals, ctx.values
+    say = words.of(ctx.lesson)
     bias_names = _bias_names(ctx.lesson)
     layers = []
     below = [i.scaled for i in nums.inputs]
@@ -291,7 +293,7 @@ def build(step: Any, ctx: Context) -> dict:
         layers.append(
             {
                 "activation": layer.activation,
-                "activation_name": ACTIVATION_NAMES.get(layer.activation, layer.activation),
+                "activation_name": say(f"activation_{layer.activation}"),
                 "weights": [[short(w) for w in row] for row in layer.weights],
                 "nodes": nodes,
                 "output": k == len(nums.layers) - 1,

@@ -90,11 +90,17 @@ def check_text(text: str, filename: str, folder: Path, *, allow_outside: bool = 
     problems = [Problem(filename, *_locate(src, loc, key, needle), msg) for loc, msg, key, needle in found]
     if problems:
         raise LessonError(problems)
-    numbers, plan, found = _computed(lesson, folder, allow_outside)
+    from lesson import words
+
+    with words.recording() as drawn_words:
+        numbers, plan, found = _computed(lesson, folder, allow_outside)
     if found:
         raise LessonError([Problem(filename, *_locate(src, loc, key, needle), msg) for loc, msg, key, needle in found])
     assert numbers is not None and plan is not None
     found_warnings = _warnings(lesson) + typed_numbers(lesson, numbers)
+    # a word of words: that no step of this lesson draws changes nothing (the steps that draw it are not used)
+    found_warnings += [(("words", key), f"no step of this lesson draws the word {key!r}, so this changes nothing", True, "")
+                       for key in (lesson.words or {}) if key not in drawn_words]
     warnings = tuple(Problem(filename, *_locate(src, loc, key, needle), f"warning: {msg}") for loc, msg, key, needle in found_warnings)
     return Checked(lesson, numbers, plan, warnings)
 
