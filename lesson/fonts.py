@@ -13,14 +13,21 @@ import unicodedata
 
 
 
-@functools.lru_cache(maxsize=1)
-def _font_coverage() -> tuple[tuple[int, int], ...] | None:
-    """Code point ranges that some installed font can draw (fontconfig), or None if fontconfig cannot say."""
+def _fc_list(fmt: str) -> str | None:
+    """What ``fc-list --format FMT`` prints about every installed font, or None if fontconfig cannot say."""
     if shutil.which("fc-list") is None:
         return None
     try:
-        out = subprocess.run(["fc-list", "--format", "%{charset}\n"], capture_output=True, text=True, timeout=30).stdout
+        return subprocess.run(["fc-list", "--format", fmt], capture_output=True, text=True, timeout=30).stdout
     except (OSError, subprocess.SubprocessError):
+        return None
+
+
+@functools.lru_cache(maxsize=1)
+def _font_coverage() -> tuple[tuple[int, int], ...] | None:
+    """Code point ranges that some installed font can draw (fontconfig), or None if fontconfig cannot say."""
+    out = _fc_list("%{charset}\n")
+    if out is None:
         return None
     ranges = set()
     for token in out.split():
@@ -35,11 +42,8 @@ def _font_coverage() -> tuple[tuple[int, int], ...] | None:
 @functools.lru_cache(maxsize=1)
 def installed_families() -> tuple[str, ...] | None:
     """The font families installed (fontconfig), or None if fontconfig cannot say."""
-    if shutil.which("fc-list") is None:
-        return None
-    try:
-        out = subprocess.run(["fc-list", "--format", "%{family}\n"], capture_output=True, text=True, timeout=30).stdout
-    except (OSError, subprocess.SubprocessError):
+    out = _fc_list("%{family}\n")
+    if out is None:
         return None
     names = {name.strip() for line in out.splitlines() for name in line.split(",") if name.strip()}
     return tuple(sorted(names)) or None
