@@ -329,3 +329,24 @@ def test_default_symbols_use_the_authors_names_and_typed_numbers_keep_the_lesson
     assert node_line["lhs"] == ["h_{2}"]
     # b3 = -2 and the learning rate 1 are typed: shown at the lesson's two decimals, exactly ("=" to the symbols)
     assert [t for _, t in step_line["numeric"]][:3] == ["-2.00", " - ", "1.00"]
+
+
+def test_two_names_with_the_same_default_symbol_get_numbered_stand_ins_and_a_constant_is_no_parameters_name():
+    from lesson.kinds.equation import parameter_symbol
+
+    part7 = ROOT / "lessons" / "cross_entropy_backprop.yaml"
+    text_ = part7.read_text(encoding="utf-8") + (
+        "  - kind: equation\n"
+        "    id: clash\n"
+        "    title: Two of each\n"
+        "    lines:\n"
+        "      - {expr: \"total - cross_entropy\"}\n"  # the lesson's one loss and the example's cross-entropy: both L
+        "      - {expr: \"one_step.learning_rate * descent.learning_rate * b3\"}\n"  # two learning rates: both eta
+        "    narration: The bias is {b3}.\n"
+    )
+    step = next(s for s in check_text(text_, "<lesson>", part7.parent).plan.steps if s.id == "clash")
+    first, second = ([flat("".join(map(str, p))) for _, p in line["symbolic"]] for line in step.data["lines"])
+    assert first[0] != first[2] and first[0].startswith("v_") and first[2].startswith("v_")
+    assert second[0] != second[2] and second[0].startswith("v_") and second[4] == "b_{3}"
+    for name, symbol in (("w", "w"), ("b3", "b_3"), ("w_top", "w_top"), ("x1", None), ("s", None), ("pi", None), ("sigma", None), ("e", None)):
+        assert parameter_symbol(name) == symbol, name

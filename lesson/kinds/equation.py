@@ -10,6 +10,7 @@ defaults below); a class label in a symbol is a class index, which the scene dra
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import math
 import re
@@ -54,12 +55,21 @@ def _word_tex(word: str) -> str:
     return "\\mathrm{" + word + "}"
 
 
+# letters the default symbols give other numbers (x inputs, h hidden values, s their sums, p and z a class's
+# probability and raw output, v stand-ins, ...) and names that read as a constant or a function (e, pi, sigma)
+_TAKEN_LETTERS = frozenset("x h s p z a t v g e L K A".split())
+
+
 def parameter_symbol(name: str) -> str | None:
-    """A parameter's name as a symbol of the grammar, when it reads as one: w → w, b3 → b_3, w_top → w_top;
-    None for a name that does not (it then gets a numbered stand-in)."""
+    """A parameter's name as a symbol of the grammar, when it reads as one and as nothing else: w → w, b3 → b_3,
+    w_top → w_top; None for a name that does not, or that another default symbol or a constant could be mistaken
+    for (x1, s, pi, sigma: it then gets a numbered stand-in)."""
     m = re.fullmatch(r"([A-Za-z]{1,12})([0-9]{1,4})", name)
     symbol = f"{m[1]}_{m[2]}" if m else name
-    return symbol if SYMBOL.fullmatch(symbol) and not _RESERVED.match(symbol) else None
+    found = SYMBOL.fullmatch(symbol)
+    if found is None or _RESERVED.match(symbol) or found["base"] in _TAKEN_LETTERS or found["base"] in GREEK:
+        return None
+    return symbol
 
 
 def symbol_problem(text: str) -> str | None:
@@ -203,7 +213,10 @@ def default_symbols(ctx: Context) -> Callable[[str], tuple[Pieces, str]]:
             return names_.index(key) + 1
         return int(key) if key.isdigit() else None
 
-    def of(name: str) -> tuple[Pieces, str]:
+    def of(name: str, stand_in: bool = False) -> tuple[Pieces, str]:
+        if stand_in:  # a numbered stand-in, for a name whose symbol another name of the step has too
+            k = others.setdefault(name, len(others) + 1)
+            return (f"v_{{{k}}}",), ATOM
         parts = name.split(".")
         family, rest = parts[0], parts[1:]
         if len(rest) == 1 and rest[0] in classes:
@@ -364,8 +377,22 @@ def build(step: Any, ctx: Context) -> dict:
     d, values = ctx.decimals, ctx.values
     default = default_symbols(ctx)
 
+    # two names of the step with the same default symbol (the one loss and cross_entropy both L, two learning rates
+    # both eta) would read as one value: both get numbered stand-ins instead
+    mentioned: list[str] = []
+    for line in step.lines:
+        with contextlib.suppress(ParseError):
+            mentioned += [*([line.result] if line.result else []), *names(parse(line.expr))]
+    probe, by_symbol = default_symbols(ctx), {}
+    for name in dict.fromkeys(mentioned):
+        if name not in step.symbols:
+            by_symbol.setdefault(probe(name), []).append(name)
+    clashing = {name for group in by_symbol.values() if len(group) > 1 for name in group}
+
     def symbol(name: str) -> tuple[Pieces, str]:
-        return ((symbol_tex(step.symbols[name]),), ATOM) if name in step.symbols else default(name)
+        if name in step.symbols:
+            return (symbol_tex(step.symbols[name]),), ATOM
+        return default(name, stand_in=name in clashing)
 
     trees: list[Expr] = []
     results: list[float | None] = []
