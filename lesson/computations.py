@@ -270,13 +270,13 @@ def _rows(lesson: Lesson, base: Path, allow_outside: bool) -> dict[str, tuple[in
                 if hits:
                     why = f"only {len(hits)} row(s) of the data have {wanted}; there is no match number {ex.nth}"
                 else:
-                    from lesson.script.load import did_you_mean
+                    from lesson.script.load import one_of
 
                     why = f"no row of the data has {wanted}"
                     labels = sorted(set(table.labels))
                     for col, want in ex.where.items():
                         if col == data.label_column and str(want) not in labels:
-                            why += f"; {col} is one of {', '.join(map(repr, labels[:12]))}{did_you_mean(str(want), labels)}"
+                            why += one_of(str(want), labels, f"the values of {col}")
                 raise ComputeProblem(("examples", e, "where"), why)
             index = hits[ex.nth - 1]
         raw = np.array([table.columns[c][index] for c in columns])

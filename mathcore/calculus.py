@@ -191,6 +191,8 @@ def lowest(f, grid: ArrayLike, *, tolerance: float = 1e-13) -> tuple[float, floa
     if xs.ndim != 1 or xs.size < 2 or not np.all(np.diff(xs) > 0):
         raise MathError("the grid needs at least 2 increasing values")
     ys = np.array([f(float(x)) for x in xs])
+    if not np.all(np.isfinite(ys)):
+        raise MathError("the function is not a finite number everywhere on the grid")
     k = int(np.argmin(ys))
     best = (float(xs[k]), float(ys[k]))
     lo, hi = float(xs[max(k - 1, 0)]), float(xs[min(k + 1, xs.size - 1)])
@@ -213,7 +215,7 @@ def lowest(f, grid: ArrayLike, *, tolerance: float = 1e-13) -> tuple[float, floa
             fb = f(b)
     for x in (lo, a, b, hi):  # the bracket's ends too: the minimum may lie at an end of the interval
         fx = f(x)
-        if fx < best[1]:
+        if np.isfinite(fx) and fx < best[1]:
             best = (float(x), float(fx))
     return best
 

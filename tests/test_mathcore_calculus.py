@@ -208,3 +208,5 @@ def test_lowest_of_a_sweep_is_where_the_slope_is_zero_not_the_nearest_sample():
     assert value == at(best) < at(sampled)
     with pytest.raises(MathError):
         lowest(at, [1.0, 0.0])
+    with pytest.raises(MathError):  # a NaN is not a lowest value
+        lowest(lambda v: math.nan if 0.2 < v < 0.8 else (v - 0.5) ** 2, [0.0, 0.5, 1.0])
