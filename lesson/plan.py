@@ -74,7 +74,10 @@ def panel(spec: Any, lesson: Lesson, values: Any, d: int) -> dict:
     if spec.each_class is not None and lesson.network is not None:
         for c in lesson.network.classes:
             rows.append({"label": c.label or c.name, "value": filled(f"{{{spec.each_class}.{c.name}}}"), "color": c.color})
-    return {"heading": filled(spec.heading) if spec.heading else "", "rows": rows}
+    from lesson.kinds.presets import side_panel
+
+    # the values line up on their decimal points when every one is a number (the table's rule), else from the left
+    return side_panel(filled(spec.heading) if spec.heading else "", rows)
 
 
 def sentence_cues(tokens: list[str]) -> tuple[tuple[str, int], ...]:

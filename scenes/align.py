@@ -4,13 +4,6 @@ from __future__ import annotations
 
 from manim import RIGHT, UP, Mobject
 
-NUMBER_CHARS = frozenset("0123456789.,%<>+-\u2212 ")
-
-
-def looks_numeric(text: str) -> bool:
-    """Whether a text reads as a number to be lined up on its decimal point: 0.69, −1.23, 12%, < 0.01, 1,234."""
-    return any(ch.isdigit() for ch in text) and set(text) <= NUMBER_CHARS
-
 
 def baseline(m: Mobject) -> float:
     """Where a line of text sits: the middle of its glyphs' bottoms (a descender or a minus does not move it)."""

@@ -36,7 +36,7 @@ from lesson.plandata import StepPlan, Style
 from lesson.timing import Hold, Play, StepTiming, Wait, after_hold
 from lesson import fonts, manim_adapter
 from scenes import layout, style
-from scenes.align import align_numbers, baseline, looks_numeric
+from scenes.align import align_numbers, baseline
 
 LABEL_MARK = re.compile(r"\\lessonlabel\{(\d+)\}")  # where tex_label() puts a class label in a formula
 CAP_HEIGHT_EM = 0.726  # the height of a capital in the formulas' font (helvet), in ems, as TeX draws it
@@ -318,7 +318,7 @@ class StepScene(Scene):
         # the values in a column after the longest label: numbers on their decimal points, words from its left
         texts = [row["value"] for row in spec["rows"]]
         start = max((r[0].get_right()[0] for r in rows), default=0.0) + 0.3
-        numeric = bool(texts) and all(looks_numeric(t) for t in texts)
+        numeric = spec.get("align") == "right"
         end = start + max((r[1].width for r in rows), default=0.0)
         for r in rows:
             r[1].move_to([end if numeric else start, r[1].get_y(), 0], aligned_edge=RIGHT if numeric else LEFT)
