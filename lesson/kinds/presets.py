@@ -230,7 +230,7 @@ def _argmax_gradient(step: Any, ctx: Context) -> dict:
     }
     data["walk"] = None
     data["beside"] = side_panel(w("others_fixed"),
-                            [{"label": _label(c), "value": fmt(nums.raw[j], d), "color": c.color} for j, c in enumerate(classes) if j != k])
+                                [{"label": _label(c), "value": fmt(nums.raw[j], d), "color": c.color} for j, c in enumerate(classes) if j != k])
     return data
 
 
