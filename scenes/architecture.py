@@ -283,11 +283,8 @@ class ArchitectureScene(StepScene):
         k = spec["shortcut_from"]
         start_y = (boxes[0].get_top()[1] + 0.12) if k == 0 else (boxes[k - 1].get_bottom()[1] + boxes[k].get_top()[1]) / 2
         label = None
-        if spec["shortcut"]:  # its label, on the shortcut's line, clear of every layer's box; after its last comma
-            # on a second line ("conv 1×1, 320," over "stride 2"), so that the block is not shrunk to make room for it
-            pieces = spec["shortcut"].rsplit(", ", 1) if spec["shortcut"].count(", ") > 1 else [spec["shortcut"]]
-            lines = [self.text(p + ("," if k < len(pieces) - 1 else ""), self.size - 2, color=accent) for k, p in enumerate(pieces)]
-            t = VGroup(*lines).arrange(DOWN, buff=0.08)
+        if spec["shortcut"]:  # its label (the plan's lines), on the shortcut's line, clear of every layer's box
+            t = VGroup(*(self.text(line, self.size - 2, color=accent) for line in spec["shortcut"])).arrange(DOWN, buff=0.08)
             box = RoundedRectangle(corner_radius=0.08, width=t.width + 0.3, height=t.height + 0.2).set_stroke(accent, width=1.5)
             box.set_fill(ManimColor(self.theme.background), opacity=1.0)
             t.move_to(box)

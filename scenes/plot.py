@@ -201,10 +201,7 @@ class PlotScene(StepScene):
             self.cue(*t["cues"], ahead=style.NORMAL)
             (ax, ay), (bx, by) = t["line"]
             line = Line(at(ax, ay), at(bx, by), color=ManimColor(self.theme.text), stroke_width=3)
-            # its point's equation once: not again when a marked point already wrote it there
-            said = {p["label"] for p in data["points"] if abs(p["x"] - t["x"]) < 1e-12}
-            first = "" if t["label"] in said else t["label"]
-            dot, label = self.mark(t["x"], t["y"], t["color"], [first, " ".join(s for s in (t["name"], t["slope_text"]) if s)])
+            dot, label = self.mark(t["x"], t["y"], t["color"], [t["label"], " ".join(s for s in (t["name"], t["slope_text"]) if s)])
             self.play(FadeIn(dot, scale=2), FadeIn(label, shift=0.1 * UP), Create(line), run_time=style.NORMAL)
 
         if data["walk"]:

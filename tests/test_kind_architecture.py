@@ -268,9 +268,9 @@ def test_the_opened_block_shows_its_layers_the_projection_and_keeps_the_shapes()
     layers = sorted((i for i in drawing.final if i.string in ("BN", "ReLU") or i.string.startswith("conv 3×3,")), key=lambda i: -i.y)
     assert [i.string for i in layers] == ["BN", "ReLU", "conv 3×3, 320, stride 2", "BN", "ReLU", "conv 3×3, 320"]
     # the projection shortcut: 160 filters become 320, at half the size like the main path, or they could not be added
-    (shortcut,) = [i for i in drawing.final if i.string == "conv 1×1, 320,"]
+    (shortcut,) = [i for i in drawing.final if i.string == "conv 1×1, 320"]
     (stride,) = [i for i in drawing.final if i.string == "stride 2" and abs(i.x - shortcut.x) < 0.01]  # under it
-    assert stride.top < shortcut.bottom and drawing.step.data["block"]["shortcut"] == "conv 1×1, 320, stride 2"
+    assert stride.top < shortcut.bottom and drawing.step.data["block"]["shortcut"] == ["conv 1×1, 320", "stride 2"]
     assert f"320 {TIMES} 16 {TIMES} 16" in texts
     assert not re.search(r"\d M$", " ".join(texts))  # counts: none
 

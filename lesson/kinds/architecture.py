@@ -148,8 +148,13 @@ def _block(spec: archs.ArchitectureSpec, group: str, say: Any) -> dict:
         return text + (", " + say("arch_stride", stride=layer.stride) if layer.stride != 1 else "")
 
     layers = [conv(layer) if isinstance(layer, Conv2d) else text for layer, text in zip(block.main, layers)]
-    # the shortcut's 1×1 convolution halves the picture too where the block does, or the two could not be added
-    shortcut = conv(block.shortcut) if block.shortcut is not None else ""
+    # the shortcut's 1×1 convolution halves the picture too where the block does, or the two could not be added;
+    # its label beside the block on two lines (the convolution, then its stride) so that it stays narrow
+    shortcut: list[str] = []
+    if (sc := block.shortcut) is not None:
+        shortcut = [say("arch_conv", kernel=sc.kernel, filters=sc.out_channels)]
+        if sc.stride != 1:
+            shortcut.append(say("arch_stride", stride=sc.stride))
     return {
         "row": archs.STAGES.index(group),  # the diagram's row it opens (conv1 is row 0)
         "heading": say("arch_block", group=_stage_label(group, say)),

@@ -432,6 +432,8 @@ def build_curves(step: PlotStep, ctx: Context) -> dict:
         left, _, right = slope_label.rpartition(f" {relation} ")
         if t.label:
             left = fill(t.label, ctx.values, d)
+        if any(p["x"] == x and p["label"] == label for p in points):  # a marked point says it already: the slope alone
+            label = ""
         tangent = {
             "x": x, "y": y, "slope": slope, "label": label, "name": left, "slope_text": f"{relation} {right}", "color": colors[fn],
             "line": tangent_line(x, y, slope, x_range, y_range), "cues": cues_of(t.x, t.cue),
