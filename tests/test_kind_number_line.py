@@ -133,3 +133,18 @@ def test_bad_input_is_reported_at_its_line(replace, by, at, message):
     line, text = problem(replace, by, at)
     assert re.match(rf"number_line\.yaml:{line}:\d+: ", text), text
     assert message in text, text
+
+
+def test_each_class_takes_a_named_examples_family():
+    from drawn import person
+
+    part7 = ROOT / "lessons" / "cross_entropy_backprop.yaml"
+    text = part7.read_text() + ("  - kind: number_line\n    id: flower2\n    title: Flower 2\n    each_class: example.second.softmax\n"
+                                "    marks: [0, 1]\n    range: [0, 1]\n    narration: Setosa gets {example.second.softmax.setosa}.\n")
+    from lesson.script.load import check_text
+
+    checked = check_text(text, str(part7), part7.parent)
+    values = checked.numbers.values()
+    step = next(s for s in checked.plan.steps if s.id == "flower2")
+    assert [(v["name"], v["label"]) for v in step.data["values"]] == [
+        (c.capitalize(), person(values[f"example.second.softmax.{c}"])) for c in ("setosa", "versicolor", "virginica")]

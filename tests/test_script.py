@@ -223,3 +223,10 @@ def test_a_mistake_found_by_two_checks_is_reported_once():
 
     twice = [Problem("a.yaml", 51, 16, "at most 24 characters"), Problem("a.yaml", 3, 1, "other"), Problem("a.yaml", 51, 16, "at most 24 characters")]
     assert [str(p) for p in LessonError(twice).problems] == ["a.yaml:3:1: other", "a.yaml:51:16: at most 24 characters"]
+
+
+def test_fontconfigs_generic_names_are_fonts_too(tmp_path):
+    script = tmp_path / "generic.yaml"
+    for font in ("sans-serif", "Serif", "monospace"):
+        script.write_text((ROOT / "tests" / "fixtures" / "broken" / "unknown_font.yaml").read_text().replace("Nimbus Sanz", font))
+        assert load_lesson(script).theme.font == font

@@ -23,7 +23,6 @@ from lesson.script.parts import StepBase, Strict
 from lesson.shown import MINUS, fmt, short, shown_truthfully
 from lesson.script.placeholders import hidden_node_keys
 
-# how an activation is written on screen (in a node's equation and under its layer)
 SHOWABLE = ("weights", "names", "activations", "biases")
 TARGETS = ("node", "edge", "weight", "bias", "parameter")
 

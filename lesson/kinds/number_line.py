@@ -10,7 +10,7 @@ from lesson.kinds import Context, StepKind, Where
 from lesson.kinds.cues import cue_problems
 from lesson.kinds.plot import Cue, NumberOrName, check_value, value_of
 from lesson.script import limits
-from lesson.script.parts import Color, Finite, Identifier, StepBase, Strict, template
+from lesson.script.parts import Color, Family, Finite, StepBase, Strict, template
 from lesson.script.placeholders import fill
 from lesson.shown import MINUS, PlanError, short
 
@@ -28,7 +28,7 @@ class LineValue(Strict):
 class NumberLineStep(StepBase):
     kind: Literal["number_line"]
     values: list[LineValue] = Field(default=[], max_length=MAX_VALUES)
-    each_class: Identifier | None = Field(
+    each_class: Family | None = Field(
         None, description="a per-class placeholder family (raw, softmax, ...): one value per class, labelled and coloured"
     )
     marks: list[Finite] = Field(default=[], max_length=MAX_MARKS, description="reference ticks, e.g. [0, 1]")

@@ -503,7 +503,8 @@ def _font_problems(lesson: Lesson) -> list[Found]:
 
     out: list[Found] = []
     families = installed_families()
-    if families is not None and lesson.theme.font.casefold() not in {f.casefold() for f in families}:
+    generic = {"sans", "sans-serif", "serif", "monospace", "mono"}  # fontconfig's own names for its default fonts
+    if families is not None and lesson.theme.font.casefold() not in {f.casefold() for f in families} | generic:
         # Pango would draw the text in some other font without a word, beside formulas in Nimbus Sans
         out.append((("theme", "font"), f"the font {lesson.theme.font!r} is not installed"
                     + one_of(lesson.theme.font, families, "installed fonts"), False, ""))
