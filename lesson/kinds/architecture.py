@@ -133,6 +133,11 @@ def _block(spec: archs.ArchitectureSpec, group: str, say: Any) -> dict:
 
     stage = next(s for s in archs.of(spec).stages if s.name == group)
     block = stage.layers[0]
+
+    def conv(layer: Conv2d) -> list[str]:  # "conv 3×3, 320", then "stride 2" where it halves the picture
+        text = [say("arch_conv", kernel=layer.kernel, filters=layer.out_channels)]
+        return text + ([say("arch_stride", stride=layer.stride)] if layer.stride != 1 else [])
+
     layers = []
     for layer in block.main:
         if isinstance(layer, BatchNorm2d):
@@ -140,21 +145,12 @@ def _block(spec: archs.ArchitectureSpec, group: str, say: Any) -> dict:
         elif isinstance(layer, ReLU):
             layers.append(say("arch_relu"))
         elif isinstance(layer, Conv2d):
-            layers.append("")  # below, as the shortcut's
+            layers.append(", ".join(conv(layer)))  # one line in its box
         else:  # pragma: no cover - a WRN block holds only these
             raise PlanError(-1, f"cannot draw a {layer.kind} in a block", ("block",))
-    def conv(layer: Conv2d) -> str:  # "conv 3×3, 320", and ", stride 2" where it halves the picture
-        text = say("arch_conv", kernel=layer.kernel, filters=layer.out_channels)
-        return text + (", " + say("arch_stride", stride=layer.stride) if layer.stride != 1 else "")
-
-    layers = [conv(layer) if isinstance(layer, Conv2d) else text for layer, text in zip(block.main, layers)]
     # the shortcut's 1×1 convolution halves the picture too where the block does, or the two could not be added;
-    # its label beside the block on two lines (the convolution, then its stride) so that it stays narrow
-    shortcut: list[str] = []
-    if (sc := block.shortcut) is not None:
-        shortcut = [say("arch_conv", kernel=sc.kernel, filters=sc.out_channels)]
-        if sc.stride != 1:
-            shortcut.append(say("arch_stride", stride=sc.stride))
+    # its label beside the block on lines of their own (the convolution, then its stride) so that it stays narrow
+    shortcut = conv(block.shortcut) if block.shortcut is not None else []
     return {
         "row": archs.STAGES.index(group),  # the diagram's row it opens (conv1 is row 0)
         "heading": say("arch_block", group=_stage_label(group, say)),
