@@ -74,10 +74,15 @@ def panel(spec: Any, lesson: Lesson, values: Any, d: int) -> dict:
     if spec.each_class is not None and lesson.network is not None:
         for c in lesson.network.classes:
             rows.append({"label": c.label or c.name, "value": filled(f"{{{spec.each_class}.{c.name}}}"), "color": c.color})
-    from lesson.kinds.presets import side_panel
-
-    # the values line up on their decimal points when every one is a number (the table's rule), else from the left
     return side_panel(filled(spec.heading) if spec.heading else "", rows)
+
+
+def side_panel(heading: str, rows: list[dict]) -> dict:
+    """A side panel's data (the script's ``beside``, or a preset's): its heading, its rows of label and value, and
+    how the values line up: on their decimal points when every one is a number (the table's rule), else from the left."""
+    from lesson.kinds.table import alignments
+
+    return {"heading": heading, "rows": rows, "align": alignments([[r["value"]] for r in rows], 1)[0] if rows else "left"}
 
 
 def sentence_cues(tokens: list[str]) -> tuple[tuple[str, int], ...]:

@@ -229,6 +229,8 @@ def _argmax_gradient(step: Any, ctx: Context) -> dict:
         "line": plot_kind.tangent_line(z, value, 0.0, x_range, y_range), "cues": after[:1],
     }
     data["walk"] = None
+    from lesson.plan import side_panel
+
     data["beside"] = side_panel(w("others_fixed"),
                                 [{"label": _label(c), "value": fmt(nums.raw[j], d), "color": c.color} for j, c in enumerate(classes) if j != k])
     return data
@@ -328,15 +330,10 @@ def _softmax_derivatives(step: Any, ctx: Context) -> dict:
     shown_zero = any(_shows_zero(line["result"]) for line in equation["lines"])
     verdict = _points(step, ctx, [w("none_exactly_zero" if shown_zero else "none_zero")], [[]])
     data = _composite(_screen(_part("equation", equation, (0.0, 1.0, 0.0, 0.78)), _part("text", verdict, (0.0, 1.0, 0.82, 1.0))))
+    from lesson.plan import side_panel
+
     data["beside"] = side_panel(w("softmax"), [{"label": _label(c), "value": _value(ctx, f"softmax.{c.name}"), "color": c.color} for c in classes])
     return data
-
-
-def side_panel(heading: str, rows: list[dict]) -> dict:
-    """A side panel's data, its values lined up as the script's own panels are (:func:`lesson.plan.panel`)."""
-    from lesson.kinds.table import alignments
-
-    return {"heading": heading, "rows": rows, "align": alignments([[r["value"]] for r in rows], 1)[0] if rows else "left"}
 
 
 def _shows_zero(text: str) -> bool:

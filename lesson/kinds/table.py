@@ -29,6 +29,8 @@ NUMERIC = re.compile(rf"^(?:[<>] )?[{MINUS}+-]?[0-9][0-9,]*(?:\.[0-9]+)?(?:%| [k
 def alignments(rows: list[list[str]], n: int) -> list[str]:
     """Each column's alignment: "right" (on the decimal points) when every cell that is not empty is a number."""
     return ["right" if all(NUMERIC.match(cells[k]) for cells in rows if cells[k]) else "left" for k in range(n)]
+
+
 # what a scene refuses to draw as if it were a number (scenes.base.NOT_FINITE): said at `lesson check` instead
 NOT_FINITE = re.compile(r"(?i)(?<![a-z])(inf|infinity|nan)(?![a-z])")
 # "softmax" or "softmax:.3f": a per-class placeholder family, with a format if wanted
