@@ -171,7 +171,7 @@ def compute(lesson: Lesson, base: Path, allow_outside: bool = False) -> Computed
         # the lowest point of the swept function itself, not the lowest of its samples (which is off by up to
         # half their spacing: "lowest at 2.67" for a minimum at 2.6447 that a descent reaches)
         at_one = lambda v, s=s: float(_swept(lesson, net, params[s.by], s.of, np.array([v, v]), scaled_of, label_of, batch)[0])  # noqa: E731
-        values[f"{name}.argmin"], values[f"{name}.min"] = mathcore.lowest(at_one, grid)
+        values[f"{name}.argmin"], values[f"{name}.min"] = mathcore.lowest(at_one, grid, ys)
         sweeps[name] = Curve(s.by, s.of, tuple(map(float, grid)), tuple(map(float, ys)))
         doc["sweeps"][name] = {"by": s.by, "of": s.of, "x": list(sweeps[name].x), "y": list(sweeps[name].y)}
     walks: dict[str, Walk] = {}

@@ -178,10 +178,11 @@ def sweep(network: Network, x: ArrayLike, targets: ArrayLike, parameter: Paramet
     return Sweep(grid, per_example.sum(axis=1), per_example, np.array(outs))
 
 
-def lowest(f, grid: ArrayLike, *, tolerance: float = 1e-13) -> tuple[float, float]:
+def lowest(f, grid: ArrayLike, values: ArrayLike | None = None, *, tolerance: float = 1e-13) -> tuple[float, float]:
     """Where the function ``f`` (one float to one float) is lowest on the interval ``grid`` spans, and its value there.
 
-    ``grid``: increasing sample points of the interval. The lowest sample brackets the minimum between its two
+    ``grid``: increasing sample points of the interval; ``values``: ``f`` at them, when known already. The lowest
+    sample brackets the minimum between its two
     neighbours (or lies at an end of the interval); golden-section search then narrows that bracket until it is
     ``tolerance`` wide relative to the interval (or the floats cannot tell its points apart). The point returned
     is never worse than the lowest sample. A sweep's lowest sample alone is only as close as its spacing: 2.67 for
@@ -190,7 +191,9 @@ def lowest(f, grid: ArrayLike, *, tolerance: float = 1e-13) -> tuple[float, floa
     xs = finite_array(grid, "grid", min_ndim=1)
     if xs.ndim != 1 or xs.size < 2 or not np.all(np.diff(xs) > 0):
         raise MathError("the grid needs at least 2 increasing values")
-    ys = np.array([f(float(x)) for x in xs])
+    ys = np.array([f(float(x)) for x in xs]) if values is None else np.asarray(values, dtype=float)
+    if ys.shape != xs.shape:
+        raise MathError("give one value per grid point")
     if not np.all(np.isfinite(ys)):
         raise MathError("the function is not a finite number everywhere on the grid")
     k = int(np.argmin(ys))

@@ -206,6 +206,10 @@ def test_lowest_of_a_sweep_is_where_the_slope_is_zero_not_the_nearest_sample():
     assert abs(gradient(with_parameter(net, bias, best), x, y, bias).total) < 1e-6
     assert abs(gradient(with_parameter(net, bias, sampled), x, y, bias).total) > 1e-3  # the sample alone is off
     assert value == at(best) < at(sampled)
+    totals = sweep(net, x, y, bias, grid).total  # the samples already computed: the same point, found without them again
+    assert lowest(at, grid, totals) == pytest.approx((best, value), rel=1e-12)
+    with pytest.raises(MathError):
+        lowest(at, grid, totals[:-1])
     with pytest.raises(MathError):
         lowest(at, [1.0, 0.0])
     with pytest.raises(MathError):  # a NaN is not a lowest value
