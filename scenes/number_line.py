@@ -81,13 +81,13 @@ class NumberLineScene(StepScene):
             texts.append(self.text(spec["label"], style.MATH, color=spec["color"]))
             return VGroup(*texts).arrange(DOWN, buff=0.1).scale(scale)
 
+        dots = [Dot(at(spec["x"]), radius=0.11 * g, color=ManimColor(spec["color"])) for spec in data["values"]]
         shown: list = []
         for scale, stem_at in attempts:
             shown = []
             placed = list(taken)
             stems: list[tuple[np.ndarray, np.ndarray]] = []
-            for spec in data["values"]:
-                dot = Dot(at(spec["x"]), radius=0.11 * g, color=ManimColor(spec["color"]))
+            for spec, dot in zip(data["values"], dots):
                 label = label_of(spec, scale)
                 end = self.place(label, dot.get_center(), placed, (above, below), stems, stem_at)
                 if end is None:
@@ -99,9 +99,7 @@ class NumberLineScene(StepScene):
             if len(shown) == len(data["values"]):
                 break
         else:  # too crowded to label each value over its place: one row of labels in the values' order, with leaders
-            dots = [Dot(at(spec["x"]), radius=0.11 * g, color=ManimColor(spec["color"])) for spec in data["values"]]
-            labels = self.in_a_row([lambda s, spec=spec: label_of(spec, s) for spec in data["values"]],
-                                   [d.get_center() for d in dots], above, stem_length)
+            labels = self.in_a_row([label_of(spec, 1.0) for spec in data["values"]], [d.get_center() for d in dots], above, stem_length)
             shown = [(spec, dot, Line(dot.get_center(), label.get_bottom() + 0.05 * DOWN, color=ManimColor(spec["color"]), stroke_width=1.5), label)
                      for spec, dot, label in zip(data["values"], dots, labels)]
 
@@ -151,17 +149,19 @@ class NumberLineScene(StepScene):
         return None  # no room anywhere
 
     @staticmethod
-    def in_a_row(makers: list, anchors: list[np.ndarray], bounds: Box, stem: float = STEM) -> list[VGroup]:
+    def in_a_row(labels: list[VGroup], anchors: list[np.ndarray], bounds: Box, stem: float = STEM) -> list[VGroup]:
         """Labels too crowded to stand over their values: one row above them all, in the order of the values along
         the line, each as near over its value as the others let it, at the largest size at which the row fits the
-        area's width. A leader from each value to its label then crosses no other leader and no label."""
+        area's width (``labels`` come at their full size and are scaled here). A leader from each value to its label
+        then crosses no other leader and no label."""
         order = sorted(range(len(anchors)), key=lambda i: (anchors[i][0], i))
         room = bounds[1] - bounds[0] - 2 * PAD * (len(anchors) - 1)
-        natural = sum(make(1.0).width for make in makers)
+        natural = sum(label.width for label in labels)
         # the largest of the sizes tried that fits; at worst (eight long names) the size at which the row just fits
         fits = [scale for scale in ROW_SCALES if scale * natural <= room]
         scale = fits[0] if fits else 0.98 * room / natural
-        labels = [make(scale) for make in makers]
+        for label in labels:
+            label.scale(scale)
         widths = [labels[i].width for i in order]
         xs: list[float] = []
         for k, i in enumerate(order):  # left to right: each as near its value as the one before lets it
