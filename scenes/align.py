@@ -47,3 +47,13 @@ def align_numbers(column: list[Mobject], texts: list[str]) -> None:
     target = max(anchors)
     for (m, _, _), x in zip(found, anchors):
         m.shift((target - x) * RIGHT)
+
+
+def column(texts: list[Mobject], strings: list[str], numbers: bool, x: float) -> None:
+    """Set texts under one another at ``x``: numbers end there, lined up on their decimal points
+    (:func:`align_numbers`, which may move some further right), words start there."""
+    for m in texts:
+        if m.width > 0:  # an empty cell has nowhere to be
+            m.shift((x - (m.get_right() if numbers else m.get_left())[0]) * RIGHT)
+    if numbers:
+        align_numbers(texts, strings)

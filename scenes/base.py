@@ -36,7 +36,7 @@ from lesson.plandata import StepPlan, Style
 from lesson.timing import Hold, Play, StepTiming, Wait, after_hold
 from lesson import fonts, manim_adapter
 from scenes import layout, style
-from scenes.align import align_numbers, baseline
+from scenes.align import baseline, column
 
 LABEL_MARK = re.compile(r"\\lessonlabel\{(\d+)\}")  # where tex_label() puts a class label in a formula
 CAP_HEIGHT_EM = 0.726  # the height of a capital in the formulas' font (helvet), in ems, as TeX draws it
@@ -319,11 +319,7 @@ class StepScene(Scene):
         texts = [row["value"] for row in spec["rows"]]
         start = max((r[0].get_right()[0] for r in rows), default=0.0) + 0.3
         numeric = spec.get("align") == "right"
-        end = start + max((r[1].width for r in rows), default=0.0)
-        for r in rows:
-            r[1].move_to([end if numeric else start, r[1].get_y(), 0], aligned_edge=RIGHT if numeric else LEFT)
-        if numeric:
-            align_numbers([r[1] for r in rows], texts)
+        column([r[1] for r in rows], texts, numeric, start + max((r[1].width for r in rows), default=0.0) if numeric else start)
         group = VGroup(rows)
         if spec.get("heading"):
             head = self.text(spec["heading"], style.BODY, color=self.theme.accent)

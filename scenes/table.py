@@ -5,7 +5,7 @@ from __future__ import annotations
 from manim import LEFT, RIGHT, UP, FadeIn, LaggedStart, Line, ManimColor, Mobject, RoundedRectangle, Transform, VGroup
 
 from scenes import style
-from scenes.align import align_numbers, sit
+from scenes.align import column, sit
 from scenes.base import StepScene
 
 COLUMN_GAP = 0.8  # between columns, before the table is scaled to its place
@@ -69,23 +69,20 @@ class TableScene(StepScene):
     @staticmethod
     def set_columns(heads: list[Mobject], cells: list[list[Mobject]], texts: list[list[str]], align: list[str]) -> list[float]:
         """Set each column on its own from x = 0 and give its width. A text column starts at 0. A column of
-        numbers is aligned on their decimal points (``align_numbers``), so a number with more decimals reaches
+        numbers is aligned on their decimal points (``scenes.align.column``), so a number with more decimals reaches
         further right than the others; its heading ends where the column's rightmost number ends."""
         widths = []
         for k, head in enumerate(heads):
             body = [row[k] for row in cells]
+            column(body, [row[k] for row in texts], align[k] == "right", 0.0)
             if align[k] == "right":
-                for m in body:
-                    m.move_to([0, 0, 0], aligned_edge=RIGHT)
-                align_numbers(body, [row[k] for row in texts])
                 end = max((m.get_right()[0] for m in body if m.width > 0), default=0.0)
                 head.move_to([end, 0, 0], aligned_edge=RIGHT)
             else:
-                for m in (head, *body):
-                    m.move_to([0, 0, 0], aligned_edge=LEFT)
-            column = [m for m in (head, *body) if m.width > 0]
-            start = min((m.get_left()[0] for m in column), default=0.0)
-            end = max((m.get_right()[0] for m in column), default=0.0)
+                head.move_to([0, 0, 0], aligned_edge=LEFT)
+            drawn = [m for m in (head, *body) if m.width > 0]
+            start = min((m.get_left()[0] for m in drawn), default=0.0)
+            end = max((m.get_right()[0] for m in drawn), default=0.0)
             for m in (head, *body):
                 m.shift(-start * RIGHT)
             widths.append(end - start)
