@@ -78,27 +78,28 @@ def test_the_walk_goes_down_the_swept_curve_step_by_step(walk):
     assert "total cross-entropy" in walk.texts()
 
 
+def error_at(text: str, line_text: str) -> tuple[int, str]:
+    """The line of Part 7 edited to ``text`` that is ``line_text`` (from 1), and the loader's message for ``text``."""
+    with pytest.raises(LessonError) as caught:
+        parse_lesson(text, str(PART7))
+    return text.splitlines().index(line_text) + 1, str(caught.value)
+
+
 def test_a_descent_must_follow_the_sweep_it_walks_on():
     text = PART7.read_text().replace("  curve: {of: total, by: b3, range: [-4, 4]}",
                                      "  curve: {of: total, by: b3, range: [-4, 4]}\n  other: {of: example.first.softmax.setosa, by: b3, range: [-4, 4]}")
     text = text.replace("    sweep: {name: curve, label: total cross-entropy}\n    descent: descent",
                         "    sweep: {name: other}\n    descent: descent")
-    with pytest.raises(LessonError) as caught:
-        parse_lesson(text, str(PART7))
-    line = text.splitlines().index("    descent: descent") + 1
-    assert f"{PART7}:{line}:14: the descent follows total by b3 but the sweep draws example.first.softmax.setosa by b3" \
-        in str(caught.value)
+    line, message = error_at(text, "    descent: descent")
+    assert f"{PART7}:{line}:14: the descent follows total by b3 but the sweep draws example.first.softmax.setosa by b3" in message
 
 
 def test_points_on_a_sweeps_plot_are_an_error_at_the_points():
     text = PART7.read_text().replace("    sweep: {name: curve, label: total cross-entropy}\n    descent: descent",
                                      "    sweep: {name: curve, label: total cross-entropy}\n    descent: descent\n    points: [{x: b3}]", 1)
     assert "points: [{x: b3}]" in text
-    with pytest.raises(LessonError) as caught:
-        parse_lesson(text, str(PART7))
-    line = text.splitlines().index("    points: [{x: b3}]") + 1
-    assert f"{PART7}:{line}:13: a plot of a sweep takes no points: curves, points, a tangent and a walk go with named functions" \
-        in str(caught.value)
+    line, message = error_at(text, "    points: [{x: b3}]")
+    assert f"{PART7}:{line}:13: a plot of a sweep takes no points: curves, points, a tangent and a walk go with named functions" in message
 
 
 def test_a_step_across_the_minimum_hops_over_the_valley_and_a_step_down_follows_the_curve():

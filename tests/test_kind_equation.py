@@ -310,19 +310,21 @@ def test_a_cue_is_checked_like_every_kinds_cue():
     assert error_of(text_) == f"<lesson>:{line}:{col}: cue: 'sentence.3': the narration has 1 sentence (sentence.1 to sentence.1)"
 
 
+PART7 = ROOT / "lessons" / "cross_entropy_backprop.yaml"
+
+
+def part7_equation(*lines: str) -> dict:
+    """The plan data of an equation step with these ``lines`` (YAML flow maps) added to Part 7 (a lesson with
+    parameters, a loss, a gradient and two descents)."""
+    text_ = PART7.read_text(encoding="utf-8") + "  - kind: equation\n    id: added\n    title: Added\n    lines:\n"
+    text_ += "".join(f"      - {line}\n" for line in lines) + "    narration: The bias is {b3}.\n"
+    return next(s for s in check_text(text_, "<lesson>", PART7.parent).plan.steps if s.id == "added").data
+
+
 def test_default_symbols_use_the_authors_names_and_typed_numbers_keep_the_lessons_decimals():
-    part7 = ROOT / "lessons" / "cross_entropy_backprop.yaml"
-    text_ = part7.read_text(encoding="utf-8") + (
-        "  - kind: equation\n"
-        "    id: defaults\n"
-        "    title: Default symbols\n"
-        "    lines:\n"
-        "      - {expr: \"b3 - one_step.learning_rate * slope\", result: one_step.1.new_value}\n"
-        "      - {expr: \"relu(sum.1.2)\", result: hidden.1.2}\n"
-        "    narration: The bias is {b3}.\n"
-    )
-    step = next(s for s in check_text(text_, "<lesson>", part7.parent).plan.steps if s.id == "defaults")
-    step_line, node_line = step.data["lines"]
+    data = part7_equation('{expr: "b3 - one_step.learning_rate * slope", result: one_step.1.new_value}',
+                          '{expr: "relu(sum.1.2)", result: hidden.1.2}')
+    step_line, node_line = data["lines"]
     # the parameter by its own name, the learning rate as eta, the lesson's one gradient as g, a hidden node's sum as s
     assert [flat("".join(p)) for _, p in step_line["symbolic"]] == ["b_{3}", "-", "\\eta", "\\cdot", "g"]
     assert [flat("".join(map(str, p))) for _, p in node_line["symbolic"]] == ["\\operatorname{ReLU}", "(", "s_{2}", ")"]
@@ -334,18 +336,9 @@ def test_default_symbols_use_the_authors_names_and_typed_numbers_keep_the_lesson
 def test_two_names_with_the_same_default_symbol_get_numbered_stand_ins_and_a_constant_is_no_parameters_name():
     from lesson.kinds.equation import parameter_symbol
 
-    part7 = ROOT / "lessons" / "cross_entropy_backprop.yaml"
-    text_ = part7.read_text(encoding="utf-8") + (
-        "  - kind: equation\n"
-        "    id: clash\n"
-        "    title: Two of each\n"
-        "    lines:\n"
-        "      - {expr: \"total - cross_entropy\"}\n"  # the lesson's one loss and the example's cross-entropy: both L
-        "      - {expr: \"one_step.learning_rate * descent.learning_rate * b3\"}\n"  # two learning rates: both eta
-        "    narration: The bias is {b3}.\n"
-    )
-    step = next(s for s in check_text(text_, "<lesson>", part7.parent).plan.steps if s.id == "clash")
-    first, second = ([flat("".join(map(str, p))) for _, p in line["symbolic"]] for line in step.data["lines"])
+    data = part7_equation('{expr: "total - cross_entropy"}',  # the lesson's one loss and the example's cross-entropy: both L
+                          '{expr: "one_step.learning_rate * descent.learning_rate * b3"}')  # two learning rates: both eta
+    first, second = ([flat("".join(map(str, p))) for _, p in line["symbolic"]] for line in data["lines"])
     assert first[0] != first[2] and first[0].startswith("v_") and first[2].startswith("v_")
     assert second[0] != second[2] and second[0].startswith("v_") and second[4] == "b_{3}"
     for name, symbol in (("w", "w"), ("b3", "b_3"), ("w_top", "w_top"), ("x1", None), ("s", None), ("pi", None), ("sigma", None), ("e", None)):
