@@ -10,7 +10,6 @@ defaults below); a class label in a symbol is a class index, which the scene dra
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import math
 import re
@@ -377,23 +376,6 @@ def build(step: Any, ctx: Context) -> dict:
     d, values = ctx.decimals, ctx.values
     default = default_symbols(ctx)
 
-    # two names of the step with the same default symbol (the one loss and cross_entropy both L, two learning rates
-    # both eta) would read as one value: both get numbered stand-ins instead
-    mentioned: list[str] = []
-    for line in step.lines:
-        with contextlib.suppress(ParseError):
-            mentioned += [*([line.result] if line.result else []), *names(parse(line.expr))]
-    probe, by_symbol = default_symbols(ctx), {}
-    for name in dict.fromkeys(mentioned):
-        if name not in step.symbols:
-            by_symbol.setdefault(probe(name), []).append(name)
-    clashing = {name for group in by_symbol.values() if len(group) > 1 for name in group}
-
-    def symbol(name: str) -> tuple[Pieces, str]:
-        if name in step.symbols:
-            return (symbol_tex(step.symbols[name]),), ATOM
-        return default(name, stand_in=name in clashing)
-
     trees: list[Expr] = []
     results: list[float | None] = []
     exprs = [line.expr for line in step.lines]
@@ -426,6 +408,20 @@ def build(step: Any, ctx: Context) -> dict:
         raise _where_truth_fails(trees, results, values, d, exact, padded, exprs) from None
     except EvalError as exc:
         raise PlanError(-1, f"the lines have no value: {exc}", ("lines",)) from None
+    # two names of the step with the same default symbol (the one loss and cross_entropy both L, two learning rates
+    # both eta) would read as one value: both get numbered stand-ins instead
+    mentioned = [name for line, tree in zip(step.lines, trees) for name in (*([line.result] if line.result else []), *names(tree))]
+    probe, by_symbol = default_symbols(ctx), {}
+    for name in dict.fromkeys(mentioned):
+        if name not in step.symbols:
+            by_symbol.setdefault(probe(name), []).append(name)
+    clashing = {name for group in by_symbol.values() if len(group) > 1 for name in group}
+
+    def symbol(name: str) -> tuple[Pieces, str]:
+        if name in step.symbols:
+            return (symbol_tex(step.symbols[name]),), ATOM
+        return default(name, stand_in=name in clashing)
+
     lines = []
     for line, tree, s in zip(step.lines, trees, shown):
         numeric = [[k, joined([(k, p)])] for k, p in numeric_parts(tree, s.texts())]
