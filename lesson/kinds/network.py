@@ -21,6 +21,7 @@ from lesson import truth
 from lesson.kinds import Context, StepKind, Where
 from lesson.script.parts import StepBase, Strict
 from lesson.shown import MINUS, fmt, short, shown_truthfully
+from lesson.script import placeholders
 from lesson.script.placeholders import hidden_node_keys
 
 SHOWABLE = ("weights", "names", "activations", "biases")
@@ -299,7 +300,7 @@ def build(step: Any, ctx: Context) -> dict:
             }
         )
         below = list(layer.values)
-    typed_raw = ctx.lesson.example is not None and ctx.lesson.example.raw is not None
+    typed = placeholders.typed(ctx.lesson)  # the values the author typed
     inputs = [
         {
             "label": i.label,
@@ -307,7 +308,7 @@ def build(step: Any, ctx: Context) -> dict:
             "scaled": fmt(i.scaled, d),
             # as typed when the script gives the example's raw inputs (118 bpm, 39.2 °C), else worked out from the
             # scaled ones and rounded
-            "raw": short(i.raw) if typed_raw else fmt(i.raw, max(d - 1, 1)),
+            "raw": short(i.raw) if f"raw_input.{i.name}" in typed else fmt(i.raw, max(d - 1, 1)),
             "cues": [f"input.{i.name}", f"raw_input.{i.name}"],
         }
         for i in nums.inputs
