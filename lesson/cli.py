@@ -117,7 +117,10 @@ def check(files: tuple[Path, ...], strict: bool, allow_outside: bool) -> None:
 def numbers(file: Path, as_json: bool, allow_outside: bool) -> None:
     """Print every number the lesson will show, computed by the math core."""
     from lesson.script import check_lesson
+    from lesson.digits import whole_digits
+    from lesson.script import limits
     from lesson.script.placeholders import format_value
+    from lesson.truth import scientific
 
     checked = check_lesson(file, allow_outside=allow_outside)
     lesson, nums = checked.lesson, checked.numbers
@@ -133,7 +136,8 @@ def numbers(file: Path, as_json: bool, allow_outside: bool) -> None:
     table.add_column("shown as", justify="right")
     table.add_column("value", justify="right", style="dim")
     for name, value in nums.values().items():
-        shown = format_value(value, "", d)
+        too_large = not isinstance(value, str) and whole_digits(float(value)) > limits.NUMBER_RUN_DIGITS
+        shown = scientific(float(value), 3) if too_large else format_value(value, "", d)  # not shown: check says why
         table.add_row(f"{{{name}}}", str(shown), repr(value) if not isinstance(value, str) else "")
     Console().print(table)
 

@@ -12,6 +12,8 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 SIGNIFICANT = 15
+# digits before the decimal point of a number shown or read aloud (the voice reads numbers of at most this many)
+WHOLE_DIGITS_MAX = 15
 # a number format as placeholders take it: [sign][,][.precision][f|%] (lesson.script.placeholders checks the bounds)
 NUMBER_FORMAT = re.compile(r"(?P<sign>[+\- ])?(?P<group>,)?(?:\.(?P<precision>\d{1,3}))?(?P<type>[f%])?")
 
@@ -22,9 +24,25 @@ def decimal(value: float) -> Decimal:
 
 
 def round_decimal(value: float, decimals: int) -> Decimal:
+    """``value`` rounded to ``decimals`` decimals, half away from zero; any finite float, however large."""
+    exact = decimal(value)
+    if not exact.is_finite():
+        raise ValueError(f"{value!r} is not a finite number")
     with localcontext() as ctx:
-        ctx.prec = 60
-        return decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+        # every digit of the result: its whole digits (up to 309 for a float) and its decimals
+        ctx.prec = max(60, exact.adjusted() + decimals + 2)
+        return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def whole_digits(value: float) -> int:
+    """How many digits ``value`` has before its decimal point (1 for 0.5), as written at any precision."""
+    exact = decimal(value)
+    return max(1, exact.adjusted() + 1) if exact.is_finite() and exact != 0 else 1
+
+
+def too_large(value: float) -> bool:
+    """Whether ``value`` has more whole digits than a person reads as a number (WHOLE_DIGITS_MAX)."""
+    return whole_digits(value) > WHOLE_DIGITS_MAX
 
 
 def rounded(value: float, decimals: int) -> float:

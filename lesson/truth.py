@@ -424,6 +424,9 @@ def _search(
     where = "; ".join(to_ascii(t) for t in trees)
     used = list(dict.fromkeys(n for t in trees for n in names(t)))
     true = _true_values(used, values, where)
+    if large := [n for n in used if digits.too_large(true[n])]:
+        raise TruthError(f"{large[0]} is about {scientific(true[large[0]], 3)}, too large to show as digits "
+                         f"(at most {digits.WHOLE_DIGITS_MAX} before the decimal point): show it in larger units", where)
     results: list[str] = []
     for tree, (_, result) in zip(trees, equations):
         if result is None:
@@ -433,6 +436,9 @@ def _search(
                 raise TruthError(f"{to_ascii(tree)} has no value: {exc}", where) from None
         if isinstance(result, bool) or not isinstance(result, numbers.Real) or not math.isfinite(result):
             raise TruthError(f"the result of {to_ascii(tree)} is not a finite number: {result!r}", where)
+        if digits.too_large(float(result)):
+            raise TruthError(f"the result of {to_ascii(tree)} is about {scientific(float(result), 3)}, too large to show as "
+                             f"digits (at most {digits.WHOLE_DIGITS_MAX} before the decimal point)", where)
         results.append(_result_text(float(result), decimals, percent))
     start = decimals + 2 if percent else decimals
     typed_texts = {n: typed(true[n]) for n in used if n in exact}

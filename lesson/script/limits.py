@@ -7,6 +7,8 @@ handle: these numbers are that contract. ``lessons/README.md`` documents them
 
 from __future__ import annotations
 
+from lesson import digits
+
 # the script file
 SCRIPT_BYTES = 1_000_000  # a lesson script is much smaller
 SCRIPT_NODES = 100_000  # values after aliases are expanded
@@ -32,7 +34,7 @@ INPUT_LABEL_CHARS = 24
 NODE_NAME_CHARS = 16
 POINT_CHARS = 60
 WORD_CHARS = 60  # one word of narration or on-screen text (a caption line holds 42; longer words are broken)
-NUMBER_RUN_DIGITS = 15  # digits of a number typed into narration, which the voice reads out
+NUMBER_RUN_DIGITS = digits.WHOLE_DIGITS_MAX  # digits of a number typed into narration or shown (before its point)
 PATH_CHARS = 200  # a file named in the script, relative to it
 RECORDING_BYTES = 200_000_000  # a step's recording
 RECORDING_SECONDS = 600
@@ -46,12 +48,15 @@ SUMMARY_POINTS = 4  # points of a summary step
 TABLE_COLUMNS = 5  # columns of a table (what fits across one screen at a readable size)
 TABLE_ROWS = 8  # rows of a table under its headings, class rows included
 EQUATION_LINES = 4  # lines of an equation step
-EXPR_CHARS = 160  # an equation line's expression: it fits on one line of the screen
+EXPR_CHARS = 160  # an equation line's expression as typed
+EQUATION_ROW_CHARS = 56  # an equation's row as shown (symbols, or numbers): wider, it shrinks below a readable size
+EQUATION_ROW_CHARS_BESIDE = 36  # the same beside a side panel
 SYMBOL_CHARS = 24  # a symbol given for a placeholder in an equation (p_1, sigma)
 EQUATION_SYMBOLS = 12  # symbols given in one equation step
 PLOT_CURVES = 4  # curves of a plot
 PLOT_POINTS = 6  # marked points of a plot
 PLOT_WALK = 8  # stops of a walk along a plot's curve
+TICK_CHARS = 8  # a plot's tick label: a range too narrow for its size to label ([1, 1.000001]) is refused
 LINE_VALUES = 8  # values on a number line, the classes of each_class included
 LINE_MARKS = 8  # reference marks on a number line
 
@@ -66,6 +71,10 @@ DATA_BYTES = 5_000_000
 DATA_ROWS = 10_000
 DATA_FIELD_CHARS = 100
 DATA_VALUE_MAX = NUMBER_MAX
+
+# the whole script: the seconds of computing it may ask for, summed over training, sweeps, descents and define:
+# (lesson.work estimates them before computing, so that `lesson check` of any accepted script takes a few seconds)
+WORK_SECONDS = 3.0
 
 # a course file (lesson/course/): the lesson scripts it names
 COURSE_LESSONS = 100

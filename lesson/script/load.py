@@ -9,6 +9,8 @@ can stop a render.
 from __future__ import annotations
 
 import difflib
+import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
+from lesson.digits import whole_digits
 from lesson.errors import LessonError, Problem, UsageError, one_line
+from lesson.truth import scientific
 from lesson.script import limits, placeholders
 from lesson import kinds
 from lesson.script.model import STEP_KINDS, Lesson
@@ -263,7 +267,10 @@ def _pydantic_problems(exc: ValidationError, src: Located, filename: str) -> lis
         elif kind == "too_short":
             msg = f"give at least {ctx.get('min_length')} item(s); there {'is' if ctx.get('actual_length') == 1 else 'are'} {ctx.get('actual_length')}"
         elif kind == "too_long":
-            msg = f"give at most {ctx.get('max_length')} item(s); there are {ctx.get('actual_length')}"
+            count = ctx.get("actual_length")
+            if count is None and isinstance(got, (dict, list, tuple)):  # pydantic leaves it out for a mapping
+                count = len(got)
+            msg = f"give at most {ctx.get('max_length')} item(s)" + (f"; there are {count}" if count is not None else "")
         elif kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
             bound = {"greater_than_equal": ("at least", "ge"), "less_than_equal": ("at most", "le"),
                      "greater_than": ("more than", "gt"), "less_than": ("less than", "lt")}[kind]
@@ -483,6 +490,28 @@ def _filled_too_long(lesson: Lesson, values: Any) -> list[Found]:
     return out
 
 
+def _too_large_to_show(lesson: Lesson, values: Any) -> list[Found]:
+    """Placeholders whose value has more whole digits than a person reads (10^60 from define:, say): refused where
+    they are written, since no screen or voice shows such a number as digits."""
+    out: list[Found] = []
+    most = limits.NUMBER_RUN_DIGITS
+    for s, step in enumerate(lesson.steps):
+        for where, text in templates(step, ("steps", s)):
+            for name, spec in placeholders.fields(text):
+                value = values[name]
+                if isinstance(value, str) or isinstance(value, bool):
+                    continue
+                percent = float(value) * 100 if spec.endswith("%") else 0.0  # 1e308 as a percentage: no finite number
+                shown = placeholders.format_value(value, spec, lesson.display.decimals) if math.isfinite(percent) else "∞"
+                whole = (len(re.sub(r"\D", "", shown.partition(".")[0])) if math.isfinite(percent)
+                         else whole_digits(float(value)) + 2)
+                if whole > most:  # digits.too_large, or a percentage of a large value
+                    out.append((where, f"{{{name}}} is about {scientific(float(value), 3)}, a number of {whole} digits; a number "
+                                f"shown or read aloud has at most {most} before its decimal point: show it in larger units "
+                                "(a define: entry that divides it by a power of ten)", False, "{" + name))
+    return out
+
+
 def _extras(annotation: Any) -> list[Any]:
     """The json_schema_extra of every Field() inside an annotation (list[template(...)] and the like)."""
     import typing
@@ -583,6 +612,8 @@ def _computed(lesson: Lesson, folder: Path, allow_outside: bool) -> tuple[Any, A
             for name, _ in placeholders.fields(text):
                 if name not in values:
                     out.append((where, f"{{{name}}} has no value: {_why_no_value(lesson, numbers, name)}", False, "{" + name))
+    if not out:
+        out += _too_large_to_show(lesson, values)
     if not out:
         out += _filled_too_long(lesson, values)
     if out:
