@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import functools
 import math
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -27,16 +28,21 @@ class Table:
     labels: tuple[str, ...]
 
 
+# a number in a CSV cell as people write it: digits with an optional sign, point and exponent (not 1_0, inf, nan or ０)
+NUMBER = re.compile(r"\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*")
+
+
 def read_table(
-    source: str, base: Path, feature_columns: list[str], label_column: str, *, allow_outside: bool = False
+    source: str, base: Path, feature_columns: list[str], label_column: str, *, allow_outside: bool = False,
+    what: str = "training data file",
 ) -> Table:
     """Read the named numeric columns and the label column; ``source`` is 'iris' or a path relative to ``base``."""
     if source in BUILTIN:
         return _parse(_builtin(source), f"the built-in data set {source!r}", tuple(feature_columns), label_column)
-    path = script_file(base, source, "training data file", allow_outside=allow_outside)
+    path = data_file(base, source, allow_outside=allow_outside, what=what)
     size = path.stat().st_size
     if size > limits.DATA_BYTES:
-        raise LessonError(f"{source}: {size // 1000} kB; a training data file may have at most {limits.DATA_BYTES // 1000} kB")
+        raise LessonError(f"{source}: {size // 1000} kB; a {what} may have at most {limits.DATA_BYTES // 1000} kB")
     data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
@@ -44,6 +50,11 @@ def read_table(
         line = data.count(b"\n", 0, exc.start) + 1
         raise LessonError(f"{source}: line {line} is not UTF-8 text; save the file as UTF-8") from None
     return _parse(text, source, tuple(feature_columns), label_column)
+
+
+def data_file(base: Path, source: str, *, allow_outside: bool = False, what: str = "training data file") -> Path:
+    """The CSV file ``source`` names (a LessonError if it is not a readable regular file the script may use)."""
+    return script_file(base, source, what, allow_outside=allow_outside)
 
 
 @functools.cache
@@ -65,6 +76,10 @@ def _parse(text: str, where: str, feature_columns: tuple[str, ...], label_column
     if len(rows) < 2:
         raise LessonError(f"{where}: needs a header line and at least one row of data")
     header = rows[0]
+    for k, name in enumerate(header):
+        if name in header[:k]:
+            raise LessonError(f"{where}: its header (line 1) names the column {name[:40]!r} twice (columns "
+                              f"{header.index(name) + 1} and {k + 1}); give each column its own name")
     for name in [*feature_columns, label_column]:
         if name not in header:
             import difflib
@@ -82,10 +97,9 @@ def _parse(text: str, where: str, feature_columns: tuple[str, ...], label_column
             field = row[index[name]]
             if len(field) > limits.DATA_FIELD_CHARS:
                 raise LessonError(f"{where}: line {n}, column {name!r}: a field of {len(field)} characters")
-            try:
-                value = float(field)
-            except ValueError:
-                raise LessonError(f"{where}: line {n}, column {name!r} is not a number") from None
+            if not NUMBER.fullmatch(field):
+                raise LessonError(f"{where}: line {n}, column {name!r} is not a number (write digits, such as 1.4 or -0.25e3)")
+            value = float(field)
             if not math.isfinite(value) or abs(value) > limits.DATA_VALUE_MAX:
                 raise LessonError(f"{where}: line {n}, column {name!r} is not a number between ±{limits.DATA_VALUE_MAX:g}")
             columns[name].append(value)

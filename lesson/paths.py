@@ -7,6 +7,7 @@ script. Messages never show a file's content.
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
@@ -25,9 +26,15 @@ def script_file(base: Path, name: str, what: str, *, allow_outside: bool = False
         if not allow_outside and not path.is_relative_to(folder):
             raise LessonError(f"{what} {name!r} is outside the lesson script's folder (pass --allow-outside to allow it)")
         if not path.is_file():
-            raise LessonError(f"{what} {name!r} not found next to the lesson script" if not path.exists() else f"{what} {name!r} is not a file")
+            raise LessonError(f"{what} {name!r} not found next to the lesson script" if not path.exists()
+                              else f"{what} {name!r} is not a regular file (a folder, a pipe or a device)")
         with path.open("rb"):
             pass
-    except OSError as exc:  # a name too long for the file system, no permission, ...
+    except RuntimeError:  # pathlib's "Symlink loop" (Python 3.11 and 3.12)
+        raise LessonError(f"{what} {name!r} is a symbolic link that leads back to itself (a loop)") from None
+    except OSError as exc:  # a name too long for the file system, no permission, too many links, ...
+        if exc.errno == errno.ELOOP:
+            raise LessonError(f"{what} {name!r} is a symbolic link that leads back to itself (a loop), "
+                              "or a chain of too many links") from None
         raise LessonError(f"{what} {name!r} cannot be read: {exc.strerror or exc}") from None
     return path
