@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from lesson.script import limits
 
@@ -73,6 +73,38 @@ FilePath = Annotated[str, Field(min_length=1, max_length=limits.PATH_CHARS)]
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=False, populate_by_name=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_bool_for_number(cls, data: Any) -> Any:
+        """true and false are not numbers: pydantic's lax mode would read ``row: true`` as row 1. Where a field takes
+        no bool but a number they become the words 'true' and 'false', which its own check then refuses at their place
+        (a text field keeps them, and says to quote a word that YAML reads as true or false)."""
+        if not isinstance(data, dict):
+            return data
+        out = dict(data)
+        for key, value in data.items():
+            field = cls.model_fields.get(key) if isinstance(key, str) else None
+            if field is not None and _mentions(field.annotation, lambda t: t in (int, float)) and not _mentions(field.annotation, lambda t: t is bool):
+                out[key] = _bool_words(value, field.annotation)
+        return out
+
+
+def _bool_words(value: Any, annotation: Any) -> Any:
+    """``value`` with every YAML true/false written as a word (models below convert their own fields)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if _mentions(annotation, lambda t: isinstance(t, type) and issubclass(t, BaseModel)):
+        return value
+    if isinstance(value, dict):
+        return {k: _bool_words(v, annotation) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_bool_words(v, annotation) for v in value]
+    return value
+
+
+def _mentions(annotation: Any, test: Any) -> bool:
+    return test(annotation) or any(_mentions(arg, test) for arg in get_args(annotation))
 
 
 class PanelRow(Strict):
