@@ -168,14 +168,28 @@ def sweep(network: Network, x: ArrayLike, targets: ArrayLike, parameter: Paramet
     grid = finite_array(values, "sweep values", min_ndim=1)
     if grid.ndim != 1 or grid.size < 2:
         raise MathError("a sweep needs at least 2 values")
-    per, outs = [], []
-    for v in grid:
-        net = with_parameter(network, parameter, float(v))
-        out = net.forward(batch).output
-        per.append(_loss_and_grad(loss, out, targets)[0])
-        outs.append(out)
-    per_example = np.array(per)
-    return Sweep(grid, per_example.sum(axis=1), per_example, np.array(outs))
+    # every value at once: the layers below the parameter's are the same for all of them, so they run once; the
+    # parameter's layer and those above run on a stack of (values × examples)
+    run = network.forward(batch)
+    k = parameter.layer
+    layer = network.layers[k]
+    below = run.post[k - 1] if k > 0 else run.inputs  # (examples, inputs of layer k)
+    weights = np.broadcast_to(layer.weights, (grid.size, *layer.weights.shape)).copy()
+    bias = np.broadcast_to(layer.bias, (grid.size, layer.bias.size)).copy()
+    if parameter.kind == "weight":
+        weights[:, parameter.row, parameter.column] = grid
+    else:
+        bias[:, parameter.row] = grid
+    z = np.einsum("ej,voj->veo", below, weights) + bias[:, None, :]  # (values, examples, nodes)
+    h = activation(layer.activation)(z)
+    for above in network.layers[k + 1:]:
+        h = activation(above.activation)(h @ above.weights.T + above.bias)
+    n_values, n_examples = grid.size, batch.shape[0]
+    flat = h.reshape(n_values * n_examples, -1)
+    stacked = np.tile(np.asarray(targets), (n_values,) + (1,) * (np.ndim(targets) - 1))
+    with np.errstate(over="ignore", invalid="ignore"):
+        per_example = _loss_and_grad(loss, flat, stacked)[0].reshape(n_values, n_examples)
+    return Sweep(grid, per_example.sum(axis=1), per_example, h)
 
 
 def lowest(f, grid: ArrayLike, values: ArrayLike | None = None, *, tolerance: float = 1e-13) -> tuple[float, float]:

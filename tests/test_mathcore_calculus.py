@@ -99,6 +99,19 @@ def test_gradients_match_finite_differences(problem):
         assert g.total == pytest.approx(float(np.sum(numeric)), rel=1e-5, abs=1e-6)
 
 
+@settings(max_examples=150, deadline=None)
+@given(problems(), st.lists(st.floats(-3, 3), min_size=2, max_size=6))
+def test_sweep_of_any_parameter_equals_the_network_run_at_each_value(problem, values):
+    # the sweep runs all values as one stack; each must be what the network with that value gives
+    net, x, labels, targets, parameter = problem
+    for loss, y in (("cross_entropy", labels), ("squared_residuals", targets), ("softmax_squared_residuals", labels)):
+        s = sweep(net, x, y, parameter, values, loss)
+        for i, v in enumerate(values):
+            changed = with_parameter(net, parameter, v)
+            np.testing.assert_allclose(s.outputs[i], changed(x), rtol=1e-12, atol=1e-12)
+            np.testing.assert_allclose(s.per_example[i], losses(changed, x, y, loss), rtol=1e-12, atol=1e-12)
+
+
 def test_squared_residuals_gradient_by_hand():
     # one input, one identity layer with one output: predicted = w x + b; SSR = sum (obs - w x - b)^2
     net = Network((Dense(np.array([[2.0]]), np.array([0.5])),))
