@@ -6,14 +6,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import copy
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 import mathcore
-from lesson import expr
+from lesson import expr, work
+from lesson.datasets import BUILTIN, read_table
 from lesson.errors import LessonError
 from lesson.script import limits
 from lesson.script.computations import STEP_FIELDS, listed_steps, parameter_index
@@ -83,12 +85,43 @@ def network(lesson: Lesson) -> mathcore.Network:
     return net
 
 
-def compute(lesson: Lesson, base: Path, allow_outside: bool = False) -> Computed:
-    """Every computation of the script; :class:`ComputeProblem` at the first one the math core cannot do."""
+def compute(lesson: Lesson, base: Path, allow_outside: bool = False, *, spent: float = 0.0) -> Computed:
+    """Every computation of the script; :class:`ComputeProblem` at the first one the math core cannot do, or where
+    the script's work (``spent`` seconds of it on training already) goes over its budget (lesson.work).
+
+    Kept for the same script and data file in this process: ``lesson check``, ``numbers`` and the planner of one
+    command (and a render after its check) compute once. The caller gets its own copy to add to."""
+    data = lesson.data.file if lesson.data is not None else None
+    key = (lesson.model_dump_json(), str(base.resolve()), allow_outside, spent, _file_state(base, data))
+    found = _computed.get(key)
+    if found is None:
+        found = _computed[key] = _compute(lesson, base, allow_outside, spent)
+        while len(_computed) > 4:
+            del _computed[next(iter(_computed))]
+    return replace(found, values=dict(found.values), doc=copy.deepcopy(found.doc))
+
+
+_computed: dict[tuple, Computed] = {}
+
+
+def _file_state(base: Path, name: str | None) -> tuple:
+    """What tells a data file's content apart cheaply: its size and when it was changed (nothing for 'iris')."""
+    if name is None or name in BUILTIN:
+        return ()
+    try:
+        st = (base / name).stat()
+    except (OSError, RuntimeError, ValueError):
+        return ("unreadable",)
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def _compute(lesson: Lesson, base: Path, allow_outside: bool, spent: float) -> Computed:
     from lesson.script.computations import uses_computations
 
-    if lesson.network is None or not uses_computations(lesson):
+    if lesson.network is None or not (uses_computations(lesson) or lesson.data is not None):
         return EMPTY if lesson.network is None else Computed(values=_counts(network(lesson)))
+    if found := work.over([work.Item(("training", "epochs"), "training", spent), *work.items(lesson)]):
+        raise ComputeProblem(found[0].where, found[1])
     spec = lesson.network
     net = network(lesson)
     classes = [c.name for c in spec.classes]
@@ -194,14 +227,16 @@ def compute(lesson: Lesson, base: Path, allow_outside: bool = False) -> Computed
                 for f, v in zip(STEP_FIELDS, (step.value, step.loss, step.gradient, step.step_size, step.new_value)):
                     values[f"{name}.{n}.{f}"] = float(v)
         stops = [(s.value, s.loss) for s in run.steps] + [(run.final_value, run.final_loss)]
+        # the curve between each two stops, every leg's points in one sweep
+        grids = [np.linspace(a, b, LEG_SAMPLES) for (a, _), (b, _) in zip(stops, stops[1:]) if a != b]
+        ys_all = iter(mathcore.sweep(net, xb, yb, params[d.by], np.concatenate(grids), kind).total if grids else ())
         legs = []
         for (a, _), (b, _) in zip(stops, stops[1:]):
             if a == b:
                 legs.append(((a, stops[0][1]),))
                 continue
             grid = np.linspace(a, b, LEG_SAMPLES)
-            ys = mathcore.sweep(net, xb, yb, params[d.by], grid, kind).total
-            legs.append(tuple((float(x), float(y)) for x, y in zip(grid, ys)))
+            legs.append(tuple((float(x), float(next(ys_all))) for x in grid))
         walks[name] = Walk(d.by, d.of, tuple((float(x), float(y)) for x, y in stops), tuple(legs))
         doc["descents"][name] = {"by": d.by, "of": d.of, "learning_rate": d.learning_rate, "converged": run.converged,
                                  "steps": [{"value": s.value, "loss": s.loss, "gradient": s.gradient, "step": s.step_size,
@@ -242,19 +277,19 @@ def _swept(lesson: Lesson, net: mathcore.Network, parameter: mathcore.Parameter,
 
 def _rows(lesson: Lesson, base: Path, allow_outside: bool) -> dict[str, tuple[int, np.ndarray, str]]:
     """The examples picked from ``data:``: (row number from 1, raw inputs, label)."""
-    from lesson.datasets import read_table
-
     picked = {e: ex for e, ex in lesson.examples.items() if ex.row is not None or ex.where is not None}
-    if not picked:
-        return {}
     data = lesson.data
-    assert data is not None and lesson.network is not None
+    if data is None or lesson.network is None:
+        return {}
     names = [i.name for i in lesson.network.inputs]
     columns = [data.columns[n] for n in names]
-    try:
-        table = read_table(data.file, base, list(dict.fromkeys(columns)), data.label_column, allow_outside=allow_outside)
+    try:  # read even when no example picks a row: a script's data: file is checked like any file it names
+        table = read_table(data.file, base, list(dict.fromkeys(columns)), data.label_column, allow_outside=allow_outside,
+                           what="data file")
     except LessonError as exc:
         raise ComputeProblem(("data", "file"), exc.problems[0].message) from None
+    if not picked:
+        return {}
     n_rows = len(table.labels)
     out = {}
     for e, ex in picked.items():

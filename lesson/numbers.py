@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 import mathcore
-from lesson import architectures
+from lesson import architectures, work
 from lesson.datasets import read_table
 from lesson.errors import LessonError
 from lesson.script import limits
@@ -78,6 +78,7 @@ class LessonNumbers:
     trained: tuple[TrainedRun, ...]
     architectures: Any = None  # the script's architectures: section, whose counts lesson.architectures computes
     computed: Any = None  # the computations' numbers (lesson.computations.Computed): examples, losses, gradients, ...
+    training_seconds: float = 0.0  # the estimated work of the training (lesson.work), counted in the script's budget
 
     @property
     def hidden(self) -> tuple[tuple[float, ...], ...]:
@@ -210,7 +211,7 @@ def with_computations(lesson: Lesson, base: Path, allow_outside: bool, numbers: 
     from lesson import computations
 
     with np.errstate(over="ignore", invalid="ignore"):
-        computed = computations.compute(lesson, base, allow_outside)
+        computed = computations.compute(lesson, base, allow_outside, spent=numbers.training_seconds)
         if lesson.define:
             values = {**numbers.values(), **computed.values}
             computed.values.update(computations.define(lesson, values))
@@ -220,6 +221,7 @@ def with_computations(lesson: Lesson, base: Path, allow_outside: bool, numbers: 
 
 def _compute(lesson: Lesson, base: Path, allow_outside: bool, net: mathcore.Network, raw: np.ndarray, scaled: np.ndarray) -> LessonNumbers:
     spec, ex = lesson.network, lesson.example
+    trained, seconds = _train(lesson, base, scaled, allow_outside) if lesson.training is not None else ((), 0.0)
     run = net.forward(scaled)
     z = run.output
     p = mathcore.softmax(z)
@@ -255,7 +257,8 @@ def _compute(lesson: Lesson, base: Path, allow_outside: bool, net: mathcore.Netw
         thresholds=tuple(float(np.max(o)) for o in others),
         observed=observed,
         cross_entropy=float(mathcore.cross_entropy(z, observed)) if observed is not None else None,
-        trained=_train(lesson, base, scaled, allow_outside) if lesson.training is not None else (),
+        trained=trained,
+        training_seconds=seconds,
     )
 
 
@@ -263,7 +266,8 @@ def _floats(values: np.ndarray) -> tuple[float, ...]:
     return tuple(float(v) for v in np.asarray(values).ravel())
 
 
-def _train(lesson: Lesson, base: Path, example: np.ndarray, allow_outside: bool) -> tuple[TrainedRun, ...]:
+def _train(lesson: Lesson, base: Path, example: np.ndarray, allow_outside: bool) -> tuple[tuple[TrainedRun, ...], float]:
+    """A network trained from each seed, and the estimated seconds of that work (lesson.work)."""
     spec, training = lesson.network, lesson.training
     assert training is not None
     names = [i.name for i in spec.inputs]
@@ -282,6 +286,9 @@ def _train(lesson: Lesson, base: Path, example: np.ndarray, allow_outside: bool)
             f"{len(table.labels)} rows × {training.epochs} epochs × {len(training.seeds)} seeds make {passes:,} passes "
             f"through the network; at most {limits.TRAINING_PASSES:,} (fewer epochs or rows)"
         )
+    seconds = work.training(len(table.labels), training.epochs, len(training.seeds))
+    if seconds > limits.WORK_SECONDS:
+        raise TrainingTooLong(work.message([work.Item(("training", "epochs"), "training", seconds)], seconds))
     x_raw = np.column_stack([table.columns[training.columns[n]] for n in names])
     x = mathcore.minmax_scale(x_raw, [i.range[0] for i in spec.inputs], [i.range[1] for i in spec.inputs])
     y = np.array([classes.index(label) for label in table.labels], dtype=np.int64)
@@ -306,7 +313,7 @@ def _train(lesson: Lesson, base: Path, example: np.ndarray, allow_outside: bool)
                 prediction=int(np.argmax(z)),
             )
         )
-    return tuple(runs)
+    return tuple(runs), seconds
 
 
 @functools.lru_cache(maxsize=64)

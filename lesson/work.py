@@ -1,0 +1,65 @@
+"""How much computing a lesson script asks for, summed over the whole script.
+
+Every item of a script has its own limit (epochs, steps, samples), but a script may have many items: twelve
+descents of a thousand steps each, beside four trainings, took 26 s to check. So ``lesson check`` also adds up
+what the whole script asks for and refuses, at the item that goes over, a script whose work passes
+:data:`lesson.script.limits.WORK_SECONDS`. The costs are what each piece takes on a 2-core machine (measured
+with ``bench/check_bench.py``); they are an estimate made before any of the work is done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from lesson.script import limits
+
+# seconds each piece of work takes on a 2-core machine
+EPOCH = 150e-6  # one epoch of training, one seed (the Python around the arithmetic)
+ROW_PASS = 0.3e-6  # one row through the network and back, in an epoch
+DESCENT_STEP = 180e-6  # one step of gradient descent, with the curve between its stops
+SWEEP = 1.8e-3  # one sweep: its samples and the search for its minimum
+DEFINITION = 0.2e-3  # one define: entry (parsed, its sums expanded, evaluated)
+
+
+@dataclass(frozen=True)
+class Item:
+    where: tuple  # the script's item (its path below the top level)
+    what: str  # "training", "sweeps", "descents", "define"
+    seconds: float
+
+
+def training(rows: int, epochs: int, seeds: int) -> float:
+    """The seconds of training ``seeds`` networks for ``epochs`` epochs on ``rows`` rows."""
+    return seeds * epochs * (EPOCH + rows * ROW_PASS)
+
+
+def items(lesson) -> list[Item]:  # noqa: ANN001 - a validated Lesson
+    """The script's computations beyond training, in the order they are computed, each with its cost."""
+    out = [Item(("sweeps", name), "sweeps", SWEEP) for name in lesson.sweeps]
+    for name, d in lesson.descents.items():
+        steps = d.steps if d.steps is not None else limits.DESCENT_STEPS_MAX  # an until: may take every step
+        out.append(Item(("descents", name, "steps" if d.steps is not None else "until"), "descents", steps * DESCENT_STEP))
+    out += [Item(("define", name), "define", DEFINITION) for name in lesson.define]
+    return out
+
+
+def over(spent: Iterable[Item]) -> tuple[Item, str] | None:
+    """The first item at which the work adds up to more than the limit, and a message for it; None if it never does."""
+    total = 0.0
+    seen: list[Item] = []
+    for item in spent:
+        total += item.seconds
+        seen.append(item)
+        if total > limits.WORK_SECONDS:
+            return item, message(seen, total)
+    return None
+
+
+def message(items: list[Item], total: float) -> str:
+    parts: dict[str, float] = {}
+    for item in items:
+        parts[item.what] = parts.get(item.what, 0.0) + item.seconds
+    shares = ", ".join(f"{what} {seconds:.1f} s" for what, seconds in parts.items() if seconds >= 0.05)
+    return (f"the script asks for about {total:.1f} s of computing up to here ({shares}); a script may ask for at most "
+            f"{limits.WORK_SECONDS:g} s: use fewer epochs, seeds, descent steps or sweeps")
