@@ -225,6 +225,29 @@ def ticks(low: float, high: float, target: int) -> list[list]:
     return out
 
 
+def _widest(marks: list[list]) -> str:
+    return max((text for _, text in marks), key=len, default="")
+
+
+def axis(low: float, high: float, target: int, where: Where, what: str) -> dict:
+    """A typed range's ticks; a PlanError at ``where`` if the range is too narrow for its size to label (its ticks
+    would need more than TICK_CHARS characters: [1, 1.000001] ticks at 1.0000002)."""
+    marks = ticks(low, high, target)
+    if len(widest := _widest(marks)) > limits.TICK_CHARS:
+        raise PlanError(-1, f"the {what} [{truth.typed(low)}, {truth.typed(high)}] is too narrow for its size to label: its ticks would read "
+                        f"{widest.replace('-', MINUS)}, and a tick has at most {limits.TICK_CHARS} characters; widen it", where)
+    return {"range": [low, high], "ticks": marks}
+
+
+def readable(low: float, high: float, target: int, where: Where, what: str) -> list[float]:
+    """A range the plan worked out (from a curve's values): widened upwards until its ticks can be labelled."""
+    for _ in range(64):
+        if len(_widest(ticks(low, high, target))) <= limits.TICK_CHARS:
+            return [low, high]
+        high = low + 2 * (high - low)
+    raise PlanError(-1, f"the {what} values are too large to label (about {high:.3g}); give the {what} range", where)
+
+
 def _plain(text: str) -> str:
     return text.replace("-", MINUS)
 
@@ -461,8 +484,8 @@ def build_curves(step: PlotStep, ctx: Context) -> dict:
         walk_data = {"color": walk_color, "stops": stops, "legs": legs, "cues": [step.walk_cue] if step.walk_cue else []}
 
     return {
-        "x_axis": {"range": x_range, "ticks": ticks(*x_range, 6), "label": fill(step.x_label, ctx.values, d) if step.x_label else ""},
-        "y_axis": {"range": y_range, "ticks": ticks(*y_range, 4), "label": fill(step.y_label, ctx.values, d) if step.y_label else ""},
+        "x_axis": {**axis(*x_range, 6, ("x",), "x range"), "label": fill(step.x_label, ctx.values, d) if step.x_label else ""},
+        "y_axis": {**axis(*y_range, 4, ("y",), "y range"), "label": fill(step.y_label, ctx.values, d) if step.y_label else ""},
         "curves": data_curves,
         "points": points,
         "tangent": tangent,

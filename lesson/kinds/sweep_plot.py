@@ -87,7 +87,7 @@ def _hop(leg: list[list[float]], start: tuple[float, float], end: tuple[float, f
 
 
 def sweep_build(step: Any, ctx: Context) -> dict:
-    from lesson.kinds.plot import PALETTE, ticks
+    from lesson.kinds.plot import PALETTE, axis, readable
 
     d = ctx.decimals
     computed = ctx.numbers.computed if ctx.numbers is not None else None
@@ -107,7 +107,7 @@ def sweep_build(step: Any, ctx: Context) -> dict:
         ys = [y for _, y in inside] + [y for x, y in stops if x_range[0] <= x <= x_range[1]]
         lo, hi = min(0.0, *ys), max(ys)
         pad = 0.08 * (hi - lo or 1.0)
-        y_range = [lo - pad if lo < 0 else lo, hi + pad]
+        y_range = readable(lo - pad if lo < 0 else lo, hi + pad, 4, ("y",), "y")
     color = step.sweep.color or ctx.lesson.theme.accent
     data_curves = [{"name": fill(step.sweep.label, ctx.values, d) if step.sweep.label else "", "color": color,
                     "segments": clip(inside, y_range)}]
@@ -138,9 +138,9 @@ def sweep_build(step: Any, ctx: Context) -> dict:
         walk_data = {"color": next((c for c in PALETTE if c not in used), ctx.lesson.theme.text), "stops": out_stops,
                      "legs": legs, "cues": [step.walk_cue] if step.walk_cue else []}
     return {
-        "x_axis": {"range": x_range, "ticks": ticks(*x_range, 6),
+        "x_axis": {**axis(*x_range, 6, ("x",), "x range" if step.x is not None else f"range of the sweep {step.sweep.name!r}"),
                    "label": fill(step.x_label, ctx.values, d) if step.x_label else curve.by},
-        "y_axis": {"range": y_range, "ticks": ticks(*y_range, 4),
+        "y_axis": {**axis(*y_range, 4, ("y",), "y range"),
                    "label": fill(step.y_label, ctx.values, d) if step.y_label else curve.of},
         "curves": data_curves,
         "points": [],
