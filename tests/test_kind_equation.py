@@ -343,3 +343,39 @@ def test_two_names_with_the_same_default_symbol_get_numbered_stand_ins_and_a_con
     assert second[0] != second[2] and second[0].startswith("v_") and second[4] == "b_{3}"
     for name, symbol in (("w", "w"), ("b3", "b_3"), ("w_top", "w_top"), ("x1", None), ("s", None), ("pi", None), ("sigma", None), ("e", None)):
         assert parameter_symbol(name) == symbol, name
+
+
+def _sum_of(terms: int) -> str:
+    """A line adding ``terms`` numbers (0.75 and 0.50 in turn, short names from define:): five characters each."""
+    return " + ".join("ab"[k % 2] for k in range(terms))
+
+
+def _with_line(expr: str) -> str:
+    return edited('"softmax.apple * (1 - softmax.apple)"', f'"{expr}"').replace(
+        "        result: jacobian.apple.apple\n", "").replace("display:\n", 'define: {a: "input.sweetness", b: "input.length"}\ndisplay:\n', 1)
+
+
+def test_a_line_too_long_to_read_is_an_error_at_its_step(tmp_path):
+    from lesson.script import limits
+
+    too_long = _sum_of(limits.EQUATION_ROW_CHARS // 5 + 2)
+    text_ = _with_line(too_long)
+    line, col = located(text_, f'"{too_long}"')
+    message = error_of(text_)
+    assert message.startswith(f"<lesson>:{line}:{col}: line 1 is too long to read at the frame's size"), message
+
+
+def test_a_line_at_the_width_limit_is_drawn_at_a_readable_size(tmp_path):
+    from manim import MathTex
+
+    from lesson.script import limits
+    from scenes.base import READABLE
+
+    longest = _sum_of((limits.EQUATION_ROW_CHARS - 7) // 5)  # its numbers, the relation and the result: at the limit
+    text_ = _with_line(longest)
+    script = tmp_path / "wide.yaml"
+    script.write_text(text_, encoding="utf-8")
+    drawing = draw(script, "derivatives")
+    numbers = max((i for i in tex_items(drawing) if "0.75" in i.string), key=lambda i: i.width)
+    natural = MathTex(numbers.string, font_size=style.MATH, tex_template=style.SANS_MATH).width
+    assert numbers.width / natural >= READABLE, (numbers.width, natural)

@@ -441,7 +441,25 @@ def build(step: Any, ctx: Context) -> dict:
             "cues": [line.cue] if line.cue else [*used, *([line.result] if line.result else [])],
             "result_cues": [line.result] if line.result else [],
         })
+    most = limits.EQUATION_ROW_CHARS_BESIDE if step.beside is not None else limits.EQUATION_ROW_CHARS
+    for i, (line, s) in enumerate(zip(lines, shown)):
+        head = tex_chars(joined([("", tuple(line["lhs"]))]) + "=" + joined([(k, tuple(p)) for k, p in line["symbolic"]]))
+        tail = tex_chars(s.tex) + 2 + len(s.result) + len(line["label"]) // 2
+        if min(head + tail, max(head, tail)) > most:  # one row, or the symbols over the numbers: still too wide
+            raise PlanError(-1, f"line {i + 1} is too long to read at the frame's size: its numbers take about {tail} "
+                            f"characters and a row holds {most}{' beside a panel' if step.beside is not None else ''}; "
+                            "split it over two lines or two steps (a define: entry can hold a partial sum)",
+                            ("lines", i, "expr"))
     return {"lines": lines}
+
+
+def tex_chars(tex: str) -> int:
+    """About how many characters wide a formula is set: its TeX less the commands that take no room (a command
+    that draws counts as its name, \\log, or one sign, \\cdot), braces, sub- and superscript marks and spaces."""
+    t = re.sub(r"\\(left|right|,|;|!|quad|qquad)(?![a-zA-Z])", "", tex)
+    t = re.sub(r"\\(log|ln|exp|max|min|sum)(?![a-zA-Z])", lambda m: m.group(1), t)
+    t = re.sub(r"\\[a-zA-Z]+", "x", t)
+    return len(re.sub(r"[{}_^\s]", "", t))
 
 
 def _fill(text: str, ctx: Context) -> str:
