@@ -17,6 +17,8 @@ APT_PACKAGES=(
     texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm
     # one font family for all on-screen text; Pango falls back to DejaVu (Arabic, Hebrew) and WenQuanYi (CJK)
     fonts-urw-base35 fontconfig fonts-wqy-microhei
+    # strace: a test sees every folder TeX and dvisvgm make
+    strace
     # ffprobe, for checking rendered files
     ffmpeg
     # the fallback voice (--voice espeak), through its library

@@ -291,7 +291,7 @@ def compile_tex_svg(code: str, work: Path, template, *, pages: int = 1, quiet: b
     """
     from manim.utils.tex_file_writing import make_tex_compilation_command, print_all_tex_errors
 
-    env = os.environ | TEX_SANDBOX
+    env = os.environ | TEX_SANDBOX | {"TMPDIR": str(Path(work).resolve())}  # dvisvgm's own temporary folder, in ``work``
     tex = work / "formula.tex"
     tex.write_text(code, encoding="utf-8")
     fmt = template.output_format

@@ -367,3 +367,28 @@ def test_a_run_that_cannot_start_typesets_nothing_together(tmp_path, monkeypatch
     with tempconfig({"tex_dir": str(tmp_path / "tex")}):
         assert manim_adapter.typeset_together(partial(formula, f) for f in FORMULAS) == 0
     assert list((tmp_path / "tex").iterdir()) == []
+
+
+@pytest.mark.render
+def test_tex_and_dvisvgm_make_their_files_inside_the_work_folder_only(tmp_path):
+    """dvisvgm makes a temporary folder of its own (``dvisvgm-*``), in TMPDIR: the typesetting gives it the work folder,
+    so nothing is made (and deleted) in /tmp or anywhere else. Every folder the run makes is traced (strace)."""
+    work = tmp_path / "work"
+    work.mkdir()
+    script = textwrap.dedent(f"""
+        import sys
+        from pathlib import Path
+        sys.path.insert(0, {str(ROOT)!r})
+        from lesson.manim_adapter import compile_tex_svg
+        from scenes import style
+        code = style.SANS_MATH.get_texcode_for_expression_in_env("x^2", "align*")
+        print(compile_tex_svg(code, Path({str(work)!r}), style.SANS_MATH))
+    """)
+    trace = tmp_path / "trace"
+    done = subprocess.run(["strace", "-f", "-qq", "-e", "trace=mkdir,mkdirat", "-o", str(trace), sys.executable, "-c", script],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    made = re.findall(r'mkdir(?:at)?\((?:AT_FDCWD, )?"([^"]+)"', trace.read_text())
+    theirs = [m for m in made if Path(m).name.startswith("dvisvgm-")]
+    assert theirs, made  # dvisvgm did make its folder ...
+    assert all(Path(m).parent == work for m in theirs), theirs  # ... in the work folder, not in /tmp
