@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import copy
+import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,7 +26,8 @@ if TYPE_CHECKING:
 
 # the script's loss names -> the math core's losses (on a classifier: squared residuals of the SoftMax values)
 LOSSES = {"cross_entropy": "cross_entropy", "squared_residuals": "softmax_squared_residuals"}
-LEG_SAMPLES = 24  # points of the curve between two steps of a descent's walk
+LEG_SAMPLES = 24  # points of the curve between two steps of a descent's walk, at the most
+LEG_POINTS_MAX = 4000  # points of all the legs of one walk
 
 
 class ComputeProblem(Exception):
@@ -227,16 +229,21 @@ def _compute(lesson: Lesson, base: Path, allow_outside: bool, spent: float) -> C
                 for f, v in zip(STEP_FIELDS, (step.value, step.loss, step.gradient, step.step_size, step.new_value)):
                     values[f"{name}.{n}.{f}"] = float(v)
         stops = [(s.value, s.loss) for s in run.steps] + [(run.final_value, run.final_loss)]
-        # the curve between each two stops, every leg's points in one sweep
-        grids = [np.linspace(a, b, LEG_SAMPLES) for (a, _), (b, _) in zip(stops, stops[1:]) if a != b]
+        # the curve between each two stops, every leg's points in one sweep; a leg gets points as its share of the
+        # walk's width (at least 3, to see whether it dips across the minimum), so 1000 small steps cost little
+        xs = [x for x, _ in stops]
+        span = (max(xs) - min(xs)) or 1.0
+        counts = [min(LEG_SAMPLES, max(3, math.ceil(LEG_SAMPLES * abs(b - a) / span))) for a, b in zip(xs, xs[1:])]
+        if sum(counts) > LEG_POINTS_MAX:  # a walk that bounces across the valley many times
+            counts = [max(3, n * LEG_POINTS_MAX // sum(counts)) for n in counts]
+        grids = [np.linspace(a, b, n) for a, b, n in zip(xs, xs[1:], counts) if a != b]
         ys_all = iter(mathcore.sweep(net, xb, yb, params[d.by], np.concatenate(grids), kind).total if grids else ())
         legs = []
-        for (a, _), (b, _) in zip(stops, stops[1:]):
+        for a, b, n in zip(xs, xs[1:], counts):
             if a == b:
                 legs.append(((a, stops[0][1]),))
                 continue
-            grid = np.linspace(a, b, LEG_SAMPLES)
-            legs.append(tuple((float(x), float(next(ys_all))) for x in grid))
+            legs.append(tuple((float(x), float(next(ys_all))) for x in np.linspace(a, b, n)))
         walks[name] = Walk(d.by, d.of, tuple((float(x), float(y)) for x, y in stops), tuple(legs))
         doc["descents"][name] = {"by": d.by, "of": d.of, "learning_rate": d.learning_rate, "converged": run.converged,
                                  "steps": [{"value": s.value, "loss": s.loss, "gradient": s.gradient, "step": s.step_size,

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 import mathcore
-from lesson import architectures, work
+from lesson import architectures, computations, work
 from lesson.datasets import read_table
 from lesson.errors import LessonError
 from lesson.script import limits
@@ -173,8 +173,6 @@ class LessonNumbers:
 
 def network_of(lesson: Lesson) -> mathcore.Network:
     """The script's network, with the values its parameters: section gives."""
-    from lesson import computations
-
     return computations.network(lesson)
 
 
@@ -208,8 +206,6 @@ def compute(lesson: Lesson, base: Path = Path("."), *, allow_outside: bool = Fal
 
 def with_computations(lesson: Lesson, base: Path, allow_outside: bool, numbers: LessonNumbers) -> LessonNumbers:
     """``numbers`` with the script's computations (lesson.computations); ComputeProblem where one fails."""
-    from lesson import computations
-
     with np.errstate(over="ignore", invalid="ignore"):
         computed = computations.compute(lesson, base, allow_outside, spent=numbers.training_seconds)
         if lesson.define:
@@ -287,8 +283,9 @@ def _train(lesson: Lesson, base: Path, example: np.ndarray, allow_outside: bool)
             f"through the network; at most {limits.TRAINING_PASSES:,} (fewer epochs or rows)"
         )
     seconds = work.training(len(table.labels), training.epochs, len(training.seeds))
-    if seconds > limits.WORK_SECONDS:
-        raise TrainingTooLong(work.message([work.Item(("training", "epochs"), "training", seconds)], seconds))
+    # the whole script's work, before any of it is done (the computations after training count too)
+    if found := work.over([work.Item(("training", "epochs"), "training", seconds), *work.items(lesson)]):
+        raise computations.ComputeProblem(found[0].where, found[1])
     x_raw = np.column_stack([table.columns[training.columns[n]] for n in names])
     x = mathcore.minmax_scale(x_raw, [i.range[0] for i in spec.inputs], [i.range[1] for i in spec.inputs])
     y = np.array([classes.index(label) for label in table.labels], dtype=np.int64)

@@ -17,8 +17,8 @@ from lesson.script import limits
 # seconds each piece of work takes on a 2-core machine
 EPOCH = 150e-6  # one epoch of training, one seed (the Python around the arithmetic)
 ROW_PASS = 0.3e-6  # one row through the network and back, in an epoch
-DESCENT_STEP = 180e-6  # one step of gradient descent, with the curve between its stops
-SWEEP = 1.8e-3  # one sweep: its samples and the search for its minimum
+DESCENT_STEP = 120e-6  # one step of gradient descent, with the curve between its stops
+SWEEP = 10e-3  # one sweep: its samples and the search for its minimum between them
 DEFINITION = 0.2e-3  # one define: entry (parsed, its sums expanded, evaluated)
 
 

@@ -74,7 +74,7 @@ DATA_VALUE_MAX = NUMBER_MAX
 
 # the whole script: the seconds of computing it may ask for, summed over training, sweeps, descents and define:
 # (lesson.work estimates them before computing, so that `lesson check` of any accepted script takes a few seconds)
-WORK_SECONDS = 3.0
+WORK_SECONDS = 2.0
 
 # a course file (lesson/course/): the lesson scripts it names
 COURSE_LESSONS = 100
