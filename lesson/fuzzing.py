@@ -276,6 +276,14 @@ YAML_SNIPPETS = [
 # ---------------------------------------------------------------- structural mutators
 
 
+@dataclass(frozen=True)
+class Special:
+    """A file next to the script that is not plain bytes: a symbolic link (to ``target``), a FIFO or a folder."""
+
+    kind: str  # "link", "fifo" or "dir"
+    target: str = ""
+
+
 @dataclass
 class _State:
     tree: Any
@@ -283,7 +291,7 @@ class _State:
     seeds: list[Seed]
     seed: Seed
     number: int
-    aux: dict[str, bytes] = field(default_factory=dict)
+    aux: dict[str, bytes | Special] = field(default_factory=dict)
 
 
 def _pick(state: _State, want: Callable[[tuple, Any], bool] | None = None, *, rooted: bool = False):
@@ -746,7 +754,7 @@ def _csv_variant(s: _State, inputs: list[str], classes: list[str], ranges: list[
     kind = "many rows" if many else rng.choice(["valid", "valid", "empty", "header only", "short row", "long row", "non-UTF-8", "BOM",
                        "nan", "inf", "blank value", "unknown label", "one class", "huge values", "NUL",
                        "huge field", "duplicate header", "CRLF", "CR only", "quoted newline", "no label column",
-                       "text value"])
+                       "text value", "number syntax", "number syntax", "duplicate label header", "capitalised labels"])
     if kind == "header only":
         rows = []
     if kind == "short row" and rows:
@@ -757,6 +765,15 @@ def _csv_variant(s: _State, inputs: list[str], classes: list[str], ranges: list[
         value = {"nan": "nan", "inf": rng.choice(["inf", "-inf", "1e999"]), "blank value": "",
                  "huge values": rng.choice(["1e308", "-1e308", "1" + "0" * 400]), "text value": "abc"}[kind]
         rows[rng.randrange(len(rows))][0] = value
+    if kind == "number syntax" and rows:  # what Python's float() reads but a person does not write as a number
+        rows[rng.randrange(len(rows))][0] = rng.choice(["1_0", "0x10", "１２", "٣", "infinity", "NaN", "+.5", " 1.5 ", "1e5",
+                                                        "1e-7", "-0", "1.", ".5", "1e", "--1", "1,5", "½", "0b1", "1j"])
+    if kind == "duplicate label header":
+        header = [*inputs, "species", "species"]
+        rows = [[*r, r[-1]] for r in rows]
+    if kind == "capitalised labels":
+        for row in rows:
+            row[-1] = row[-1].capitalize()
     if kind == "unknown label" and rows:
         rows[-1][-1] = rng.choice(["nope", "", "SETOSA", "\u200bsetosa"])
     if kind == "one class":
@@ -940,17 +957,192 @@ def _m_computations(s: _State) -> str | None:
     return "add computations" + ("" if valid else " (some of them wrong)")
 
 
+# define: values too large to write out, too small, overflowing or not numbers at all, and ordinary ones
+EXPRESSIONS = [
+    "10^60", "exp(709)", "softplus(1e308)", "1e300", "-1e300", "10^15", "10^14 + 0.5", "999999999999999", "2^1023",
+    "1e-300", "-(10^40)", "exp(700) / exp(699)", "1 / 1e-300", "sigmoid(1e308)", "log(1e-300)", "exp(1000)",
+    "10^16 / 10", "1e6 * 1e6 * 1e6", "(0.1 + 0.2) * 10^17", "relu(-1e308)", "identity(1e200) - 1e200", "0.5", "2 * 3",
+    "1 / 3", "0.125", "log(0)", "(-8) ^ (1/3)", "0 ^ 0", "0 ^ -1", "2 ^ 0.5", "1e6 ^ 60",
+]
+LONG_TERMS = [12, 30, 70]  # terms of a long sum in an equation line (70 fit under its 160 characters only with one-letter names)
+
+
+def _random_expr(rng: random.Random, names: list[str], depth: int = 0) -> str:
+    if depth > 3 or rng.random() < 0.3:
+        return rng.choice(names) if names and rng.random() < 0.6 else rng.choice(
+            ["0", "1", "2", "0.5", "1e6", "1e-6", "1e300", "10", "0.001", "3.14159"])
+    op = rng.random()
+    if op < 0.6:
+        return f"({_random_expr(rng, names, depth + 1)} {rng.choice('+-*/^')} {_random_expr(rng, names, depth + 1)})"
+    if op < 0.85:
+        return f"{rng.choice(['exp', 'log', 'softplus', 'sigmoid', 'relu', 'identity'])}({_random_expr(rng, names, depth + 1)})"
+    return f"-{_random_expr(rng, names, depth + 1)}"
+
+
+def _network_names(s: _State) -> list[str]:
+    """Placeholder names every script with a network and an example has (the classes' outputs)."""
+    parts = _network_parts(s)
+    if parts is None:
+        return []
+    classes = [c.get("name") for c in parts[3] if isinstance(c.get("name"), str)]
+    return [f"{family}.{c}" for c in classes for family in ("raw", "softmax", "exp")] + ["exp_sum", "softmax_sum"]
+
+
+def _m_expressions(s: _State) -> str | None:
+    """define: entries from a table of extreme values and random expression trees, shown on screen and in the voice,
+    and equation lines over them: a long sum, a huge operand (up to 13 entries, one past the limit)."""
+    if not isinstance(s.tree, dict) or _network_parts(s) is None:
+        return None
+    rng = s.rng
+    known = _network_names(s)
+    define = DupMap()
+    for k in range(rng.choice([1, 2, 3, 6, 12, 12, 13])):
+        earlier = [*known, *define]
+        define[f"d{k}"] = rng.choice(EXPRESSIONS) if rng.random() < 0.5 else _random_expr(rng, earlier)
+        if rng.random() < 0.15 and known:
+            define[f"d{k}"] = f"sum({rng.choice(['softmax', 'raw', 'exp'])}.*)"
+    s.tree["define"] = define
+    steps = s.tree.get("steps")
+    if not isinstance(steps, list):
+        return "define: extreme values"
+    names = list(define)
+    shown = [rng.choice(names) for _ in range(rng.randint(1, 3))]
+    spec = rng.choice(["", "", ":.2f", ":.8f", ":,", ":.0%", ":+.3f"])
+    steps.append(DupMap({"kind": "text", "title": "Values", "points": [f"{{{n}{spec}}}" for n in shown],
+                         "narration": " and ".join(f"{{{n}{spec}}}" for n in shown) + "."}))
+    if rng.random() < 0.6:
+        name = rng.choice(names)
+        lines = [DupMap({"expr": define[name], "result": name})]
+        if rng.random() < 0.5:  # a long sum of one-letter names
+            define["a"], define["b"] = "0.75", "0.5"
+            lines.append(DupMap({"expr": " + ".join("ab"[k % 2] for k in range(rng.choice(LONG_TERMS)))}))
+        steps.append(DupMap({"kind": "equation", "title": "Worked out", "lines": lines, "narration": f"This gives {{{name}}}."}))
+    return f"define: {len(define)} entries, shown"
+
+
+# ranges of typed axes and sweeps: too narrow to label, huge, reversed, empty, at the number limits
+RANGES = [[1, 1.000001], [0, 1e-6], [-1e6, 1e6], [999999, 1000000], [0.5, 0.5], [3, 1], [1e-6, 2e-6], [-1e-6, 1e-6],
+          [100000, 100000.5], [0, 1e6], [-4, 4], [0.001, 0.002], [12345.6, 12345.7]]
+
+
+def _m_ranges(s: _State) -> str | None:
+    """A range (a sweep's, a plot's x or y, a number line's, bars' scale) set to one of :data:`RANGES`."""
+    n = _pick(s, lambda p, v: bool(p) and p[-1] in ("range", "x", "y", "scale") and isinstance(v, list) and len(v) == 2
+              and all(_is_number(x) for x in v))
+    if n is None:
+        return None
+    path, parent, key, _ = n
+    new = list(s.rng.choice(RANGES))
+    _set(s, parent, key, new)
+    return f"range {_where(path)} = {new}"
+
+
+# files a script may name, as other things than a readable CSV
+SPECIAL_FILES = [("self link", Special("link", "{name}")), ("link chain", None), ("dangling link", Special("link", "nowhere.csv")),
+                 ("link outside", Special("link", "/etc/passwd")), ("link to folder", Special("link", ".")),
+                 ("FIFO", Special("fifo")), ("folder", Special("dir"))]
+
+
+def _m_special_file(s: _State) -> str | None:
+    """data.file or training.data names a symbolic link (to itself, in a chain of 45, dangling, outside the folder, to a
+    folder), a FIFO or a folder; a data: section is added when there is none."""
+    if not isinstance(s.tree, dict) or _network_parts(s) is None:
+        return None
+    rng = s.rng
+    what, special = rng.choice(SPECIAL_FILES)
+    name = f"fuzz_special_{s.number}.csv"
+    if special is None:  # a chain of links, longer than the kernel follows (40)
+        for k in range(45):
+            s.aux[f"{name}.{k}" if k else name] = Special("link", f"{name}.{k + 1}")
+    else:
+        s.aux[name] = Special(special.kind, special.target.replace("{name}", name))
+    section = s.tree.get("training") if rng.random() < 0.4 else None
+    if isinstance(section, dict):
+        section["data"] = name
+        return f"training.data = {what}"
+    inputs = [i.get("name") for i in _network_parts(s)[1] if isinstance(i, dict)]
+    s.tree["data"] = DupMap({"file": name, "columns": {n: n for n in inputs if isinstance(n, str)}})
+    return f"data.file = {what}"
+
+
+def _m_data_csv(s: _State) -> str | None:
+    """A data: section over a CSV of the author's (valid, or broken: headers, number syntax, labels), with or without
+    examples that pick its rows."""
+    parts = _network_parts(s)
+    if parts is None or not isinstance(s.tree, dict):
+        return None
+    net, inputs, layers, classes = parts
+    try:
+        names = [i["name"] for i in inputs]
+        ranges = [tuple(float(x) for x in i["range"]) for i in inputs]
+        labels = [c["name"] for c in classes]
+        assert all(isinstance(x, str) for x in [*names, *labels]) and all(len(r) == 2 for r in ranges)
+    except Exception:  # noqa: BLE001 -- the tree may already be mangled
+        return None
+    kind, data = _csv_variant(s, names, labels, ranges)
+    name = f"fuzz_aux_{s.number}.csv"
+    s.aux[name] = data
+    s.tree["data"] = DupMap({"file": name, "columns": {n: n for n in names}, "label_column": "species"})
+    if s.rng.random() < 0.6:
+        pick = s.rng.choice([DupMap({"row": s.rng.choice([1, 2, 3, 40])}), DupMap({"where": {"species": labels[0]}}),
+                             DupMap({"where": {"species": labels[0].capitalize()}, "nth": 2})])
+        examples = s.tree.get("examples") if isinstance(s.tree.get("examples"), dict) else DupMap()
+        examples["picked"] = pick
+        s.tree["examples"] = examples
+    return f"data.file = CSV ({kind})"
+
+
+def _m_at_the_limits(s: _State) -> str | None:
+    """Every computation at its limit at once: 12 sweeps, 12 descents of up to 1000 steps, 12 define: entries, 20
+    examples, long training; the whole-script budget must refuse it cleanly or it must finish in time."""
+    parts = _network_parts(s)
+    if parts is None or not isinstance(s.tree, dict):
+        return None
+    rng = s.rng
+    net, inputs, layers, classes = parts
+    names = [i.get("name") for i in inputs if isinstance(i, dict)]
+    labels = [c.get("name") for c in classes]
+    tree = s.tree
+    tree["parameters"] = DupMap({f"p{k}": DupMap({"layer": len(layers), "bias": 1}) for k in range(12)})
+    tree["examples"] = DupMap({f"e{k}": DupMap({"scaled": {n: round(rng.uniform(0, 1), 2) for n in names}, "label": labels[k % len(labels)]})
+                               for k in range(20)})
+    tree["losses"] = DupMap({f"l{k}": DupMap({"loss": "cross_entropy"}) for k in range(12)})
+    count = rng.choice([4, 12, 12])
+    tree["sweeps"] = DupMap({f"s{k}": DupMap({"of": f"l{k}", "by": f"p{k}", "range": [-4, 4]}) for k in range(count)})
+    how = rng.choice(["steps", "until", "both"])
+    tree["descents"] = DupMap({f"d{k}": DupMap({"of": f"l{k}", "by": f"p{k}", "learning_rate": rng.choice([1e-6, 0.5, 100]),
+                                                **({"steps": 1000} if how != "until" else {}),
+                                                **({"until": 1e-6} if how != "steps" else {})}) for k in range(count)})
+    tree["define"] = DupMap({f"x{k}": f"sum(l{k}.*) + sum(example.e0.softmax.*) * {k}" for k in range(12)})
+    if isinstance(tree.get("training"), dict) and rng.random() < 0.5:
+        tree["training"]["epochs"] = rng.choice([2000, 5000])
+        tree["training"]["seeds"] = [1, 2, 3, 4][: rng.choice([2, 4])]
+    return f"everything at its limit ({count} sweeps and descents by {how})"
+
+
+def _m_bool_number(s: _State) -> str | None:
+    """A number replaced by true or false (YAML's yes/no/on/off too), which pydantic's lax mode reads as 1 or 0."""
+    n = _pick(s, lambda p, v: _is_number(v))
+    if n is None:
+        return None
+    path, parent, key, _ = n
+    _set(s, parent, key, s.rng.choice([True, False]))
+    return f"bool {_where(path)} = {parent[key]}"
+
+
 STRUCTURAL: list[tuple[Callable[[_State], str | None], float]] = [
     (_m_delete_key, 6), (_m_duplicate_key, 3), (_m_rename_key, 5), (_m_retype, 6), (_m_swap_items, 4),
     (_m_delete_item, 4), (_m_duplicate_item, 4), (_m_number_edge, 10), (_m_number_mild, 10), (_m_string_edge, 8),
     (_m_string_key, 1), (_m_placeholder, 12), (_m_path_value, 4), (_m_schema_value, 8), (_m_training_seeds, 3),
     (_m_deep_nesting, 1.5), (_m_alias_cycle, 1.5), (_m_alias_bomb, 1), (_m_alias_share, 2), (_m_graft, 5),
     (_m_add_key, 4), (_m_aux_csv, 3), (_m_reshape_network, 3), (_m_add_class, 2), (_m_computations, 3),
+    (_m_expressions, 4), (_m_ranges, 3), (_m_special_file, 2), (_m_data_csv, 3), (_m_at_the_limits, 1), (_m_bool_number, 2),
 ]
 # mutations that usually keep a script valid, so that a share of cases reaches numbers and the plan
 MILD: list[tuple[Callable[[_State], str | None], float]] = [
     (_m_number_mild, 6), (_m_placeholder, 4), (_m_schema_value, 4), (_m_swap_items, 2), (_m_aux_csv, 1),
     (_m_training_seeds, 1), (_m_graft, 1), (_m_reshape_network, 3), (_m_add_class, 1.5), (_m_computations, 2),
+    (_m_expressions, 2), (_m_ranges, 1), (_m_data_csv, 1), (_m_at_the_limits, 0.5),
 ]
 
 
@@ -1084,7 +1276,7 @@ class Case:
     seed_index: int
     seed_name: str
     data: bytes  # the script as written to disk
-    aux: dict[str, bytes]  # more files next to the script (a CSV for training.data), by relative name
+    aux: dict[str, bytes | Special]  # more files next to the script (a CSV for training.data), by relative name
     mutations: list[str]
     base: bytes  # the unmutated text the mutations started from (for diffs and minimising)
 
@@ -1103,7 +1295,7 @@ def make_case(seeds: list[Seed], fuzz_seed: int, number: int) -> Case:
     structural = seed.tree is not None and mode < 0.80
     use_bytes = not mild and (mode >= 0.55 or seed.tree is None)
     mutations: list[str] = []
-    aux: dict[str, bytes] = {}
+    aux: dict[str, bytes | Special] = {}
     style = {"default_flow_style": rng.choice([False, False, None]), "width": rng.choice([80, 100, 4096])}
     base = seed.text.encode("utf-8")
     data = base
@@ -1357,6 +1549,18 @@ def _copy_folder(src: Path, dst: Path) -> None:
     shutil.copytree(src, dst, ignore=ignore, symlinks=True, dirs_exist_ok=True)
 
 
+def write_aux(path: Path, content: bytes | Special) -> None:
+    """Make the file ``path``: its bytes, or the link, FIFO or folder a :class:`Special` says."""
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    elif content.kind == "link":
+        os.symlink(content.target, path)
+    elif content.kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.mkdir()
+
+
 class _Sandbox:
     """A worker's copies of every seed's folder; cases are written into the copy of their seed's folder."""
 
@@ -1370,7 +1574,7 @@ class _Sandbox:
                 _copy_folder(folder, dst)
                 self.dirs[folder] = dst
 
-    def run(self, seed_index: int, data: bytes, aux: dict[str, bytes]) -> Outcome:
+    def run(self, seed_index: int, data: bytes, aux: dict[str, bytes | Special]) -> Outcome:
         folder = self.dirs[self.seeds[seed_index].path.parent]
         path = folder / CASE_NAME
         written: list[Path] = []
@@ -1379,12 +1583,15 @@ class _Sandbox:
             for name, content in aux.items():
                 p = folder / name
                 p.parent.mkdir(parents=True, exist_ok=True)
-                p.write_bytes(content)
                 written.append(p)
+                write_aux(p, content)
             return run_script(path)
         finally:
-            for p in written:
-                p.unlink(missing_ok=True)
+            for p in reversed(written):
+                if p.is_dir() and not p.is_symlink():
+                    shutil.rmtree(p, ignore_errors=True)
+                else:
+                    p.unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------- worker processes
@@ -1990,6 +2197,8 @@ def save_group(group: Group, folder: Path, name: str | None = None) -> list[Path
     data = group.minimal if group.minimal is not None else ex.data
     written = []
     for k, (aux_name, content) in enumerate(sorted(ex.aux.items())):
+        if not isinstance(content, bytes):  # a link, FIFO or folder: kept as the case made it (a test makes it again)
+            continue
         new_name = f"{stem}.csv" if k == 0 else f"{stem}.{k}.csv"
         data = data.replace(aux_name.encode(), new_name.encode())
         (folder / new_name).write_bytes(content)

@@ -21,6 +21,12 @@ def script_file(base: Path, name: str, what: str, *, allow_outside: bool = False
     if os.path.isabs(name) and not allow_outside:
         raise LessonError(f"{what} {name!r}: write a path relative to the lesson script (or pass --allow-outside)")
     try:
+        try:
+            os.stat(base / name)  # follows every link: a loop, or more links than the system follows, fails here
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise
+            # anything else (missing, no permission) is said below, after the folder rule
         path = (base / name).resolve()
         folder = base.resolve()
         if not allow_outside and not path.is_relative_to(folder):

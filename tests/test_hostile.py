@@ -144,6 +144,12 @@ BAD_CSV = {
     "missing_column": (b"petal,sepal,species\n0.2,3.5,setosa\n", "has no column 'petal_width_cm'"),
     "header_only": (CSV_HEADER.encode(), "needs a header line and at least one row"),
     "nul": ((CSV_HEADER + "0.2,3.5,set\x00osa\n").encode(), "NUL byte"),
+    "underscore_number": ((CSV_HEADER + "1_0,3.5,setosa\n").encode(), "line 2, column 'petal_width_cm' is not a number (write digits"),
+    "hex_number": ((CSV_HEADER + "0.2,0x10,setosa\n").encode(), "line 2, column 'sepal_width_cm' is not a number (write digits"),
+    "fullwidth_digits": ((CSV_HEADER + "０.２,3.5,setosa\n").encode(), "line 2, column 'petal_width_cm' is not a number (write digits"),
+    "nan": ((CSV_HEADER + "nan,3.5,setosa\n").encode(), "line 2, column 'petal_width_cm' is not a number (write digits"),
+    "duplicate_header": (b"petal_width_cm,sepal_width_cm,petal_width_cm,species\n0.2,3.5,0.3,setosa\n",
+                         "names the column 'petal_width_cm' twice (columns 1 and 3)"),
 }
 
 
@@ -155,6 +161,74 @@ def test_training_data_problems_are_found_by_check_at_training_data(name, tmp_pa
     with pytest.raises(LessonError) as caught:
         check_lesson(write(tmp_path, text))
     assert [(p.line, p.column) for p in caught.value.problems if message in p.message] == [line_of(text, "flowers.csv")], caught.value
+
+
+def test_numbers_are_read_as_people_write_them():
+    from lesson.datasets import NUMBER
+
+    for text in ("1", "-0.25", "+.5", "1.", "2.5e3", "1E-7", " 1.5 "):
+        assert NUMBER.fullmatch(text), text
+    for text in ("1_0", "0x10", "１２", "٣", "nan", "inf", "infinity", "1e", "--1", "1,5", "½", "0b1", "1j", ""):
+        assert not NUMBER.fullmatch(text), text
+
+
+# a file named as data that is not a regular file: made in the test (git keeps no FIFO), each an error at its path
+SPECIAL_FILES = {
+    "link_to_itself": (lambda p: p.symlink_to(p.name), "a symbolic link that leads back to itself"),
+    "chain_of_45_links": (lambda p: [(p.parent / (f"{p.name}.{k}" if k else p.name)).symlink_to(f"{p.name}.{k + 1}") for k in range(45)],
+                          "leads back to itself (a loop), or a chain of too many links"),
+    "dangling_link": (lambda p: p.symlink_to("nowhere.csv"), "not found next to the lesson script"),
+    "link_to_the_folder": (lambda p: p.symlink_to("."), "is not a regular file"),
+    "fifo": (lambda p: os.mkfifo(p), "is not a regular file (a folder, a pipe or a device)"),
+    "folder": (lambda p: p.mkdir(), "is not a regular file"),
+}
+
+
+@pytest.mark.parametrize("section", ["training", "data"])
+@pytest.mark.parametrize("name", sorted(SPECIAL_FILES))
+def test_a_data_file_that_is_no_regular_file_is_an_error_at_its_path(name, section, tmp_path):
+    make, message = SPECIAL_FILES[name]
+    make(tmp_path / "flowers.csv")
+    if section == "training":
+        text = edited("data: iris", "data: flowers.csv")
+    else:  # a data: section that no example picks a row from is read all the same
+        text = edited("display:\n", "data:\n  file: flowers.csv\n  columns: {petal_width: petal_width_cm, sepal_width: sepal_width_cm}\n"
+                      "display:\n")
+    with pytest.raises(LessonError) as caught:
+        check_lesson(write(tmp_path, text))
+    assert [(p.line, p.column) for p in caught.value.problems if message in p.message] == [line_of(text, "flowers.csv")], caught.value
+
+
+def test_true_and_false_are_not_numbers(tmp_path):
+    text = edited("decimals: 2", "decimals: true").replace("bias: [1.6, 0.7]", "bias: [1.6, no]")
+    with pytest.raises(LessonError) as caught:
+        check_lesson(write(tmp_path, text))
+    found = {(p.line, p.column): p.message for p in caught.value.problems}
+    assert found[line_of(text, "true")].endswith("expected a number, got 'true'")
+    assert found[line_of(text, "no]")].endswith("expected a number, got 'false'")
+
+
+@pytest.mark.parametrize("value", ["10^60", "exp(709)", "softplus(1e308)", "1e300", "10^15 * 2"])
+def test_a_value_too_large_to_show_is_an_error_where_it_is_shown_and_numbers_writes_it_in_powers_of_ten(value, tmp_path):
+    text = edited("display:\n", f'define:\n  huge: "{value}"\ndisplay:\n')
+    path = write(tmp_path, text)
+    assert check_lesson(path).numbers  # not shown: accepted, and lesson numbers can say it
+    shown = CliRunner().invoke(cli, ["numbers", str(path)])
+    assert shown.exit_code == 0 and "e" in next(line for line in shown.output.splitlines() if "{huge}" in line).split("│")[2]
+    for spec in ("", ":.0%", ":,"):
+        said = text.replace("The class with the one", f"It is {{huge{spec}}}. The class with the one")
+        with pytest.raises(LessonError) as caught:
+            check_lesson(write(tmp_path, said))
+        (problem,) = caught.value.problems
+        assert (problem.line, problem.column) == line_of(said, "{huge"), problem
+        assert "a number shown or read aloud has at most 15 before its decimal point" in problem.message
+
+
+def test_a_value_of_14_whole_digits_is_shown_in_full(tmp_path):
+    text = edited("display:\n", 'define:\n  big: "10^13 * 1.5"\ndisplay:\n').replace(
+        "The class with the one", "It is {big}. The class with the one")
+    checked = check_lesson(write(tmp_path, text))
+    assert any("15000000000000.00" in s.narration for s in checked.plan.steps)
 
 
 def test_a_script_path_too_long_for_the_file_system_is_a_usage_error(tmp_path):

@@ -57,6 +57,8 @@ def read_script(path: Path, what: str) -> str:
     or undecodable file is a :class:`UsageError` or :class:`LessonError` saying so, at its line and column."""
     try:
         if not path.is_file():
+            if path.is_symlink() and not path.exists():  # a link to itself, or in a loop of links, or dangling
+                raise UsageError(f"{what} {path} is a symbolic link to nothing that can be read (a loop, or a missing file)", path)
             raise UsageError(f"no such {what}: {path}", path)
         size = path.stat().st_size
         data = path.read_bytes() if size <= MAX_BYTES else b""
