@@ -205,6 +205,29 @@ def statuses(calls):
     return [c[2] for c in calls if c[:2] == ["LMSSetValue", "cmi.core.lesson_status"]]
 
 
+def errors(calls):
+    """The calls after which scorm-again's LMSGetLastError was not 0, or that did not return "true" (a get returns a value)."""
+    return [c for c in calls if c[-1] != "0" or (c[0] != "LMSGetValue" and c[-2] != "true")]
+
+
+def scorm_session(d, server, sco: str = "tiny_first.html"):
+    """Open the LMS page with the SCO in its iframe; the driver is left inside the SCO."""
+    d.switch_to.default_content()
+    d.get(server.url + f"scorm_lms.html?sco={sco}")
+    wait_for(d, "window.calls && window.calls.length >= 2")
+    d.switch_to.frame("sco")
+    wait_for(d, f"window.lessonPlayer && {VIDEO}.readyState >= 1")
+    assert d.execute_script("return window.lessonPlayer.lms") == "scorm12"
+
+
+def leave_sco(d) -> list:
+    """The learner leaves the SCO (its frame goes elsewhere): the calls of the session, the last LMSFinish."""
+    d.switch_to.default_content()
+    d.execute_script("document.getElementById('sco').src = 'about:blank'")
+    wait_for(d, "window.calls.length && window.calls[window.calls.length - 1][0] == 'LMSFinish'")
+    return d.execute_script("return window.calls")
+
+
 def test_scorm_sco_reports_completed_only_after_90_percent_played(built, driver, tmp_path):
     _, result, _ = built
     root = unzip(result.folder / "tiny_course.scorm12.zip", tmp_path / "scorm")
@@ -213,11 +236,7 @@ def test_scorm_sco_reports_completed_only_after_90_percent_played(built, driver,
     d = driver
     try:
         started = time.monotonic()
-        d.get(server.url + "scorm_lms.html?sco=tiny_first.html")
-        wait_for(d, "window.calls.length >= 4")
-        d.switch_to.frame("sco")
-        wait_for(d, f"window.lessonPlayer && {VIDEO}.readyState >= 1")
-        assert d.execute_script("return window.lessonPlayer.lms") == "scorm12"
+        scorm_session(d, server)
         duration = d.execute_script(f"return {VIDEO}.duration")
         # a seek to the end, and the end played: not watched
         d.execute_script(f"{VIDEO}.currentTime = {VIDEO}.duration - 0.4")
@@ -237,28 +256,89 @@ def test_scorm_sco_reports_completed_only_after_90_percent_played(built, driver,
         assert d.execute_script("return window.lessonPlayer.watched('tiny_first')") >= 0.9 * duration
         d.switch_to.default_content()
         wait_for(d, "window.calls.some(c => c[2] == 'completed')")
-        d.execute_script("document.getElementById('sco').src = 'about:blank'")  # the learner leaves the SCO
-        wait_for(d, "window.calls.length && window.calls[window.calls.length - 1][0] == 'LMSFinish'")
-        calls = d.execute_script("return window.calls")
+        calls = leave_sco(d)
+        record = d.execute_script("return window.record")
         elapsed = time.monotonic() - started
     finally:
         server.close()
-    session = calls[6][2]
-    assert calls == [
-        ["LMSInitialize", "", "true"],
-        ["LMSGetValue", "cmi.core.lesson_status", "not attempted"],
-        ["LMSSetValue", "cmi.core.lesson_status", "incomplete", "true"],
-        ["LMSCommit", "", "true"],
-        ["LMSSetValue", "cmi.core.lesson_status", "completed", "true"],
-        ["LMSCommit", "", "true"],
-        ["LMSSetValue", "cmi.core.session_time", session, "true"],
-        ["LMSCommit", "", "true"],
-        ["LMSFinish", "", "true"],
-    ]
+    assert errors(calls) == []
+    assert calls[:4] == [["LMSInitialize", "", "true", "0"], ["LMSGetValue", "cmi.core.lesson_status", "not attempted", "0"],
+                         ["LMSGetValue", "cmi.core.entry", "ab-initio", "0"],
+                         ["LMSSetValue", "cmi.core.lesson_status", "incomplete", "true", "0"]]
+    assert statuses(calls) == ["incomplete", "completed"]
+    assert [c[1:3] for c in calls if c[0] == "LMSSetValue" and c[1] == "cmi.core.exit"] == [["cmi.core.exit", ""]]  # finished
+    (session,) = [c[2] for c in calls if c[:2] == ["LMSSetValue", "cmi.core.session_time"]]
+    assert [c[0] for c in calls[-2:]] == ["LMSCommit", "LMSFinish"]
+    assert record["lesson_status"] == "completed" and record["exit"] == ""
     m = re.fullmatch(r"(\d{2,4}):(\d{2}):(\d{2}\.\d{2})", session)  # CMITimespan
     assert m is not None
     seconds = int(m[1]) * 3600 + int(m[2]) * 60 + float(m[3])
     assert 0.4 + 0.75 * duration / 2 < seconds <= elapsed  # at least the time played, at most the test's
+
+
+def test_scorm_resume_continues_where_the_learner_left_and_completes_across_sessions(built, driver, tmp_path):
+    """Session 1 watches about 40 % and leaves; session 2 starts there, plays the rest (about 60 %, less than 90 %
+    on its own) and completes the lesson, because what session 1 watched was kept in cmi.suspend_data."""
+    _, result, _ = built
+    root = unzip(result.folder / "tiny_course.scorm12.zip", tmp_path / "scorm")
+    copy_lms_page(root)
+    server = Server(root)
+    d = driver
+    try:
+        scorm_session(d, server)
+        duration = d.execute_script(f"return {VIDEO}.duration")
+        play_until(d, VIDEO, f"{VIDEO}.currentTime >= 0.4 * {VIDEO}.duration", 2)
+        left_at = d.execute_script(f"return {VIDEO}.currentTime")
+        first_watched = d.execute_script("return window.lessonPlayer.watched('tiny_first')")
+        first = leave_sco(d)
+        record = d.execute_script("return window.record")
+        # session 2, in the same LMS
+        scorm_session(d, server)
+        wait_for(d, f"!{VIDEO}.seeking && Math.abs({VIDEO}.currentTime - {round(left_at, 1)}) < 0.15")
+        resumed_at = d.execute_script(f"return {VIDEO}.currentTime")
+        assert abs(d.execute_script("return window.lessonPlayer.watched('tiny_first')") - first_watched) < 0.2
+        assert d.execute_script("return window.lessonPlayer.completed('tiny_first')") is False
+        play_until(d, VIDEO, f"{VIDEO}.ended", 2)
+        total = d.execute_script("return window.lessonPlayer.watched('tiny_first')")
+        d.switch_to.default_content()
+        wait_for(d, "window.calls.some(c => c[2] == 'completed')")
+        second = leave_sco(d)
+        final = d.execute_script("return window.record")
+    finally:
+        server.close()
+    print(f"\nSCORM resume: duration {duration:.2f} s, left at {left_at:.2f} s after watching {first_watched:.2f} s, "
+          f"resumed at {resumed_at:.2f} s, watched {total:.2f} s over two sessions")
+    assert errors(first) == [] and errors(second) == []
+    assert 0.35 * duration < first_watched < 0.6 * duration
+    assert statuses(first) == ["incomplete"]
+    assert record["exit"] == "suspend" and record["lesson_status"] == "incomplete"
+    assert record["lesson_location"] == f"{left_at:.1f}"
+    m = re.fullmatch(r"1:([0-9a-z]+)\.([0-9a-z]+)", record["suspend_data"])  # one span, from 0, in tenths, base 36
+    assert m is not None and int(m[1], 36) == 0 and abs(int(m[2], 36) / 10 - first_watched) <= 0.1
+    assert second[:3] == [["LMSInitialize", "", "true", "0"], ["LMSGetValue", "cmi.core.lesson_status", "incomplete", "0"],
+                          ["LMSGetValue", "cmi.core.entry", "resume", "0"]]
+    assert ["LMSGetValue", "cmi.core.lesson_location", f"{left_at:.1f}", "0"] in second
+    assert abs(resumed_at - left_at) < 0.15
+    assert duration - resumed_at < 0.9 * duration <= total  # this session alone could not complete; both did
+    assert statuses(second) == ["completed"]
+    assert final["lesson_status"] == "completed" and final["exit"] == ""
+
+
+def test_suspend_data_stays_within_scorm_12s_limit_for_the_longest_lesson(built, driver):
+    """The watched spans of a long lesson watched in many pieces fit cmi.suspend_data's 4,096 characters, and what
+    is kept never claims more than was watched."""
+    _, result, _ = built
+    d = driver
+    d.get((result.folder / "index.html").as_uri())
+    wait_for(d, "window.lessonPlayer")
+    spans = [[k * 7.3 + 0.05, k * 7.3 + 3.1 + (k % 5)] for k in range(800)]  # 800 pieces over about 97 minutes
+    packed = d.execute_script("return window.lessonPlayer.pack(arguments[0], 4096)", spans)
+    back = d.execute_script("return window.lessonPlayer.unpack(arguments[0])", packed)
+    assert len(packed) <= 4096 and 300 < len(back) < 800
+    for a, b in back:
+        assert any(x - 1e-9 <= a and b <= y + 1e-9 for x, y in spans)  # inside a span that was watched
+    whole = [[0.0, 5820.0]]  # the longest lesson, watched at once: one span
+    assert d.execute_script("return window.lessonPlayer.unpack(window.lessonPlayer.pack(arguments[0], 4096))", whole) == [[0, 5820]]
 
 
 def test_sco_plays_normally_without_an_lms(built, driver, tmp_path):
