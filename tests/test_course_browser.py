@@ -360,101 +360,241 @@ def test_sco_plays_normally_without_an_lms(built, driver, tmp_path):
 
 # ---- cmi5 ----
 
-class Endpoint:
-    """A recording xAPI endpoint for one cmi5 launch: fetch URL, LMS.LaunchData state, statements."""
+CMI5_CATEGORY = "https://w3id.org/xapi/cmi5/context/categories/cmi5"
+MOVEON = "https://w3id.org/xapi/cmi5/context/categories/moveon"
+SESSION_ID = "https://w3id.org/xapi/cmi5/context/extensions/sessionid"
+VERB = "http://adlnet.gov/expapi/verbs/"
+UUID4 = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 
-    TOKEN = "dGVzdDpzZWNyZXQ="
-    SESSION = "c6a1b0c8-3b2f-4d2a-9f6e-1d2c3b4a5f60"
 
-    def __init__(self, course_iri: str):
-        self.statements: list[tuple[dict, dict]] = []
-        self.state_queries: list[dict] = []
-        self.fetches = 0
+class StrictLMS:
+    """A cmi5 LMS's side of launches, strict about the specification's MUSTs for an AU, on 127.0.0.1.
+
+    Per launch (:meth:`launch`): a fetch URL that gives its token once; the LMS.LaunchData state document (contextTemplate
+    with this session's id, launchMode, moveOn, returnURL); the learner's cmi5LearnerPreferences agent profile; the AU's
+    own state documents (kept per registration). Every request after the fetch must carry the token and the xAPI
+    version. A statement is refused (400) and the reason kept in ``violations`` unless LaunchData and the preferences
+    were read first in this session, the first statement is ``initialized``, nothing follows ``terminated``, ``completed``
+    comes at most once per registration (and only in Normal mode) with the moveon category, and actor, object,
+    registration, session id and the template's context are the LMS's own. ``events`` keeps the order of everything."""
+
+    def __init__(self, activity: str, course: str, actor: dict, returns: str):
+        self.activity, self.course, self.actor, self.returns = activity, course, actor, returns
         self.lock = threading.Lock()
-        self.template = {
-            "contextActivities": {"grouping": [{"id": course_iri, "objectType": "Activity"}]},
-            "extensions": {"https://w3id.org/xapi/cmi5/context/extensions/sessionid": self.SESSION},
-        }
+        self.events: list[tuple[int, str]] = []  # (launch number, what)
+        self.violations: list[str] = []
+        self.statements: list[tuple[int, dict]] = []
+        self.states: dict[tuple[str, str], dict] = {}
+        self.completed: set[str] = set()
+        self.sessions: list[dict] = []
+        self.fail_launch_data = False
+        self.preferences: dict | None = None
+
+    def launch(self, registration: str, mode: str = "Normal") -> dict:
+        n = len(self.sessions) + 1
+        session = {"n": n, "registration": registration, "mode": mode, "id": str(uuid.uuid4()), "token": f"dG9rZW4t{n}",
+                   "fetched": False, "launch_data": False, "preferences": False, "verbs": []}
+        self.sessions.append(session)
+        return session
+
+    def _bad(self, n: int, why: str):
+        self.violations.append(f"launch {n}: {why}")
+        return 400, {"error": why}
+
+    def _session(self, headers) -> dict | None:
+        auth = headers.get("Authorization")
+        for s in self.sessions:
+            if auth == f"Basic {s['token']}" and s["fetched"]:
+                return s
+        return None
 
     def __call__(self, method, path, headers, body):
         url = urlparse(path)
-        if url.path == "/lrs/fetch" and method == "POST":
-            with self.lock:
-                self.fetches += 1
-            return 200, {"auth-token": self.TOKEN}
-        if url.path == "/lrs/activities/state" and method == "GET":
-            with self.lock:
-                self.state_queries.append({k: v[0] for k, v in parse_qs(url.query).items()} | {"auth": headers.get("Authorization")})
-            return 200, {"contextTemplate": self.template, "launchMode": "Normal", "moveOn": "Completed"}
-        if url.path == "/lrs/statements" and method == "POST":
-            statement = json.loads(body)
-            with self.lock:
-                self.statements.append((statement, headers))
-            return 200, [statement["id"]]
-        return None
+        q = {k: v[0] for k, v in parse_qs(url.query).items()}
+        with self.lock:
+            if url.path == "/return.html":
+                self.events.append((self.sessions[-1]["n"], "returned"))
+                return None  # the file itself
+            if not url.path.startswith("/lrs/"):
+                return None
+            if url.path == "/lrs/fetch":
+                s = self.sessions[int(q["launch"]) - 1]
+                self.events.append((s["n"], "fetch"))
+                if method != "POST":
+                    return self._bad(s["n"], "the fetch URL takes POST")
+                if s["fetched"]:
+                    self.violations.append(f"launch {s['n']}: the fetch URL was used twice")
+                    return 200, {"error-code": "1", "error-text": "already in use"}
+                s["fetched"] = True
+                return 200, {"auth-token": s["token"]}
+            s = self._session(headers)
+            if s is None or headers.get("X-Experience-API-Version") != "1.0.3":
+                self.violations.append(f"{method} {url.path}: no token of a launch, or no xAPI version")
+                return 401, None
+            n = s["n"]
+            agent_ok = "agent" in q and json.loads(q["agent"]) == self.actor
+            if url.path == "/lrs/activities/state":
+                if not agent_ok or q.get("activityId") != self.activity or q.get("registration") != s["registration"]:
+                    return self._bad(n, f"state request for another learner, AU or registration: {q}")
+                if q.get("stateId") == "LMS.LaunchData":
+                    self.events.append((n, "launch data"))
+                    if method != "GET":
+                        return self._bad(n, "the AU must not write LMS.LaunchData")
+                    if self.fail_launch_data:
+                        return 500, {"error": "the LMS is down"}
+                    s["launch_data"] = True
+                    return 200, {"contextTemplate": {"contextActivities": {"grouping": [{"id": self.activity, "objectType": "Activity"}]},
+                                                     "extensions": {SESSION_ID: s["id"]}},
+                                 "launchMode": s["mode"], "moveOn": "Completed", "launchMethod": "AnyWindow", "returnURL": self.returns}
+                if not s["launch_data"]:
+                    return self._bad(n, "a state document before LMS.LaunchData")
+                key = (s["registration"], q.get("stateId", ""))
+                self.events.append((n, f"state {method}"))
+                if method == "GET":
+                    return (200, self.states[key]) if key in self.states else (404, None)
+                if method == "PUT":
+                    self.states[key] = json.loads(body)
+                    return 204, None
+                return self._bad(n, f"state {method}")
+            if url.path == "/lrs/agents/profile" and method == "GET":
+                self.events.append((n, "preferences"))
+                if not agent_ok or q.get("profileId") != "cmi5LearnerPreferences":
+                    return self._bad(n, f"agent profile request: {q}")
+                s["preferences"] = True
+                return (200, self.preferences) if self.preferences is not None else (404, None)
+            if url.path == "/lrs/statements" and method == "POST":
+                st = json.loads(body)
+                verb = st.get("verb", {}).get("id", "").removeprefix(VERB)
+                self.events.append((n, verb))
+                if not (s["launch_data"] and s["preferences"]):
+                    return self._bad(n, f"{verb} before LMS.LaunchData and the learner's preferences were read")
+                if not s["verbs"] and verb != "initialized":
+                    return self._bad(n, f"the first statement is {verb}, not initialized")
+                if "terminated" in s["verbs"]:
+                    return self._bad(n, f"{verb} after terminated")
+                if verb not in ("initialized", "completed", "terminated"):
+                    return self._bad(n, f"unexpected verb {verb}")
+                context = st.get("context", {})
+                categories = [c.get("id") for c in context.get("contextActivities", {}).get("category", [])]
+                checks = {
+                    "a UUID statement id": UUID4.fullmatch(st.get("id", "")) is not None
+                                           and all(st["id"] != o["id"] for _, o in self.statements),
+                    "the launch's actor": st.get("actor") == self.actor,
+                    "the AU as object": st.get("object") == {"id": self.activity, "objectType": "Activity"},
+                    "the registration": context.get("registration") == s["registration"],
+                    "the LMS's session id": context.get("extensions", {}).get(SESSION_ID) == s["id"],
+                    "the template's grouping": context.get("contextActivities", {}).get("grouping") == [{"id": self.activity, "objectType": "Activity"}],
+                    "the cmi5 category": CMI5_CATEGORY in categories,
+                    "moveon only on completed": (MOVEON in categories) == (verb == "completed"),
+                }
+                for what, ok in checks.items():
+                    if not ok:
+                        return self._bad(n, f"{verb} without {what}")
+                if verb == "completed":
+                    if s["registration"] in self.completed:
+                        return self._bad(n, "a second completed in one registration")
+                    if s["mode"] != "Normal" or st.get("result", {}).get("completion") is not True:
+                        return self._bad(n, "completed outside Normal mode or without result.completion")
+                    self.completed.add(s["registration"])
+                s["verbs"].append(verb)
+                self.statements.append((n, st))
+                return 200, [st["id"]]
+            return self._bad(n, f"unexpected {method} {url.path}")
+
+    def query(self, server, session: dict) -> str:
+        return urlencode({"endpoint": server.url + "lrs/", "fetch": server.url + f"lrs/fetch?launch={session['n']}",
+                          "actor": json.dumps(self.actor), "registration": session["registration"], "activityId": self.activity})
 
 
-def test_cmi5_au_sends_initialized_completed_terminated(built, driver, tmp_path):
-    _, result, _ = built
+def cmi5_setup(built, tmp_path):
+    from lesson.course import packages
+
+    course, result, _ = built
     root = unzip(result.folder / "tiny_course.cmi5.zip", tmp_path / "cmi5")
-    activity = "urn:lesson:course:tiny_course:lesson:tiny_first"
-    endpoint = Endpoint("urn:lesson:course:tiny_course")
-    server = Server(root, endpoint)
+    (root / "return.html").write_text("<!doctype html><title>The LMS</title><p>Back in the LMS.</p>")
+    activity = packages.au_iri(course, "tiny_first")
     actor = {"objectType": "Agent", "account": {"homePage": "http://lms.example", "name": "learner-1"}, "name": "Test Learner"}
+    lms = StrictLMS(activity, packages.course_iri(course), actor, "")
+    server = Server(root, lms)
+    lms.returns = server.url + "return.html"
+    return lms, server
+
+
+def until(condition, timeout: float = 20.0) -> None:
+    """Wait for ``condition()`` (on the test's side, such as a request the server received) to hold."""
+    end = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > end:
+            raise AssertionError("timed out waiting for the LMS to receive it")
+        time.sleep(0.05)
+
+
+def verbs_of(lms, n: int) -> list[str]:
+    return [st["verb"]["id"].removeprefix(VERB) for k, st in lms.statements if k == n]
+
+
+def test_cmi5_au_by_the_book_across_two_launches(built, driver, tmp_path):
+    """Launch 1: LaunchData and preferences (audio off, French then English) before any statement; the lesson played
+    through sends completed; the exit button sends terminated and goes to returnURL. Launch 2 in the same registration:
+    it starts muted again, never sends a second completed, and terminates as the learner leaves."""
+    lms, server = cmi5_setup(built, tmp_path)
+    lms.preferences = {"languagePreference": "fr-FR,en-US", "audioPreference": "off"}
     registration = str(uuid.uuid4())
-    query = urlencode({"endpoint": server.url + "lrs/", "fetch": server.url + "lrs/fetch", "actor": json.dumps(actor),
-                       "registration": registration, "activityId": activity})
     d = driver
     try:
-        d.get(server.url + "tiny_first.html?" + query)
+        first = lms.launch(registration)
+        d.get(server.url + "tiny_first.html?" + lms.query(server, first))
         wait_for(d, f"window.lessonPlayer && {VIDEO}.readyState >= 1")
         assert d.execute_script("return window.lessonPlayer.lms") == "cmi5"
-        deadline = time.monotonic() + 20
-        while len(endpoint.statements) < 1 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        d.execute_script(f"{VIDEO}.currentTime = {VIDEO}.duration - 0.5")
-        wait_for(d, f"!{VIDEO}.seeking")
-        play_until(d, VIDEO, f"{VIDEO}.ended", 1)
-        time.sleep(0.3)
-        assert [s["verb"]["id"].rsplit("/", 1)[1] for s, _ in endpoint.statements] == ["initialized"]  # a seek is not watching
-        d.execute_script(f"{VIDEO}.currentTime = 0")
-        wait_for(d, f"!{VIDEO}.seeking")
+        wait_for(d, "!document.querySelector('button.exit').hidden")  # shown once initialized was accepted
+        assert d.execute_script(f"return [{VIDEO}.muted, {VIDEO}.textTracks[0].language, {VIDEO}.textTracks[0].mode]") == [True, "en", "showing"]
         play_until(d, VIDEO, f"{VIDEO}.ended", 3)
-        while len(endpoint.statements) < 2 and time.monotonic() < deadline + 20:
-            time.sleep(0.05)
-        d.get("about:blank")  # the learner leaves: terminated, sent as the page goes
-        while len(endpoint.statements) < 3 and time.monotonic() < deadline + 30:
-            time.sleep(0.05)
+        until(lambda: "completed" in verbs_of(lms, 1))
+        d.find_element("css selector", "button.exit").click()
+        wait_for(d, f"location.href == {json.dumps(lms.returns)}")
+        second = lms.launch(registration)
+        d.get(server.url + "tiny_first.html?" + lms.query(server, second))
+        wait_for(d, f"window.lessonPlayer && {VIDEO}.readyState >= 1 && !document.querySelector('button.exit').hidden")
+        wait_for(d, "window.lessonPlayer.completed('tiny_first')")  # what launch 1 watched, from the AU's state
+        assert d.execute_script(f"return {VIDEO}.muted") is True
+        play_until(d, VIDEO, f"{VIDEO}.currentTime > 1", 2)
+        d.get("about:blank")  # the learner closes the lesson: terminated, sent as the page goes
+        until(lambda: verbs_of(lms, 2)[-1:] == ["terminated"])
     finally:
         server.close()
-    verbs = [s["verb"]["id"] for s, _ in endpoint.statements]
-    assert verbs == ["http://adlnet.gov/expapi/verbs/initialized", "http://adlnet.gov/expapi/verbs/completed",
-                     "http://adlnet.gov/expapi/verbs/terminated"]
-    assert endpoint.fetches == 1
-    (state,) = endpoint.state_queries
-    assert (state["stateId"], state["activityId"], json.loads(state["agent"]), state["registration"], state["auth"]) == (
-        "LMS.LaunchData", activity, actor, registration, f"Basic {Endpoint.TOKEN}")
-    ids = set()
-    for statement, headers in endpoint.statements:
-        assert headers["Authorization"] == f"Basic {Endpoint.TOKEN}" and headers["X-Experience-API-Version"] == "1.0.3"
-        assert statement["actor"] == actor
-        assert statement["object"] == {"id": activity, "objectType": "Activity"}
-        context = statement["context"]
-        assert context["registration"] == registration
-        assert context["extensions"]["https://w3id.org/xapi/cmi5/context/extensions/sessionid"] == Endpoint.SESSION
-        assert context["contextActivities"]["grouping"] == Endpoint("urn:lesson:course:tiny_course").template["contextActivities"]["grouping"]
-        categories = [c["id"] for c in context["contextActivities"]["category"]]
-        moveon = statement["verb"]["id"].endswith("completed")
-        assert categories == ["https://w3id.org/xapi/cmi5/context/categories/cmi5"] + (
-            ["https://w3id.org/xapi/cmi5/context/categories/moveon"] if moveon else [])
-        assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", statement["id"])
-        ids.add(statement["id"])
-    assert len(ids) == 3
-    initialized, completed, terminated = (s for s, _ in endpoint.statements)
-    assert "result" not in initialized
+    assert lms.violations == []
+    assert verbs_of(lms, 1) == ["initialized", "completed", "terminated"]
+    assert verbs_of(lms, 2) == ["initialized", "terminated"]
+    order = [what for n, what in lms.events if n == 1]
+    assert order[:4] == ["fetch", "launch data", "preferences", "state GET"] and order.index("initialized") == 4
+    assert order[-1] == "returned" and order[-2] == "terminated"
+    assert [what for n, what in lms.events if n == 2][:5] == ["fetch", "launch data", "preferences", "state GET", "initialized"]
+    by_verb = {(n, st["verb"]["id"].removeprefix(VERB)): st for n, st in lms.statements}
+    completed, terminated = by_verb[(1, "completed")], by_verb[(1, "terminated")]
+    assert "result" not in by_verb[(1, "initialized")]
     assert completed["result"]["completion"] is True and re.fullmatch(r"PT\d+\.\d{2}S", completed["result"]["duration"])
-    assert re.fullmatch(r"PT\d+\.\d{2}S", terminated["result"]["duration"])
     assert float(terminated["result"]["duration"][2:-1]) >= float(completed["result"]["duration"][2:-1])
+    assert lms.states[(registration, "lesson-progress")]["completed"] is True
+
+
+def test_cmi5_au_that_cannot_read_its_launch_data_sends_nothing_and_tells_the_learner(built, driver, tmp_path):
+    lms, server = cmi5_setup(built, tmp_path)
+    lms.fail_launch_data = True
+    d = driver
+    try:
+        session = lms.launch(str(uuid.uuid4()))
+        d.get(server.url + "tiny_first.html?" + lms.query(server, session))
+        wait_for(d, "window.lessonPlayer && !document.querySelector('.lms-message').hidden")
+        message = d.find_element("css selector", ".lms-message")
+        assert message.is_displayed() and "progress is not recorded" in message.text and "launch data: HTTP 500" in message.text
+        assert d.find_element("css selector", "button.exit").is_displayed() is False
+        play_until(d, VIDEO, f"{VIDEO}.currentTime > 1", 2)  # the lesson itself still plays
+        d.get("about:blank")
+        d.get(server.url + "return.html")  # a request after the page left: whatever it sent has arrived by now
+    finally:
+        server.close()
+    assert [what for _, what in lms.events] == ["fetch", "launch data", "returned"]
+    assert lms.statements == [] and lms.violations == []
 
 
 if __name__ == "__main__":  # the README's screenshot of a built course

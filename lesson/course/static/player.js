@@ -551,9 +551,10 @@
     function terminate(keepalive) {
       if (terminated || !ready) return Promise.resolve();
       terminated = true;
-      return saveProgress(keepalive).catch(warn).then(function () {
-        return send(statement("terminated", false, { duration: isoDuration(Date.now() - started) }), keepalive);
-      });
+      var last = statement("terminated", false, { duration: isoDuration(Date.now() - started) });
+      // as the page goes (keepalive) both requests leave at once: nothing chained after a response would be sent
+      if (keepalive) return Promise.all([saveProgress(true).catch(warn), send(last, true)]);
+      return saveProgress(false).catch(warn).then(function () { return send(last, false); });
     }
     window.addEventListener("pagehide", function () { terminate(true).catch(warn); });
     if (exit) {
