@@ -193,6 +193,212 @@ def test_screenshot_of_the_course_page(built, driver, tmp_path):
     assert hi - lo > 150  # text on a light page, not a blank one
 
 
+# ---- what the player shows and how it answers ----
+
+def open_page(d, url: str) -> None:
+    d.get("about:blank")  # a new document even when only the fragment differs from the page before
+    d.get(url)
+    wait_for(d, f"window.lessonPlayer && {VIDEO}.readyState >= 1")
+
+
+def test_captions_and_chapters_with_markup_characters_read_back_verbatim_in_chromium(built, driver):
+    """The second lesson narrates '<', '>' and '&' and has a chapter titled with '-->': Chromium's own WebVTT parser
+    (the cues as it would draw them) gives back the author's text, word for word."""
+    _, result, _ = built
+    d = driver
+    open_page(d, (result.folder / "index.html").as_uri() + "#lesson-tiny_second")
+    assert d.execute_script(f"return {SHOWN}.dataset.lesson") == "tiny_second"
+    wait_for(d, f"[...{VIDEO}.textTracks].every(t => t.cues && t.cues.length > 0)")
+    shown = d.execute_script(f"return [...{VIDEO}.textTracks].map(t => [...t.cues].map(c => c.getCueAsHTML().textContent))")
+    said = " ".join(" ".join(text.split()) for text in shown[0])
+    assert "If p < 0.5 and q > 0.9 we stop. Ask R&D about x<y later." in said
+    assert shown[1] == ["Two scores --> one", "The scores"]
+    sentences = [b.text for b in d.find_elements("css selector", f"#lesson-tiny_second button.sentence")]
+    assert sentences[1:3] == ["If p < 0.5 and q > 0.9 we stop.", "Ask R&D about x<y later."]
+    text = d.execute_script("return fetch(arguments[0].href).then(r => r.text())",
+                            d.find_element("css selector", "#lesson-tiny_second a[download$='.transcript.txt']"))
+    assert text.splitlines()[:3] == ["The larger score", "", "[0:00] Two scores --> one"]
+    assert "If p < 0.5 and q > 0.9 we stop. Ask R&D about x<y later." in text
+
+
+def test_skip_link_keeps_the_chosen_lesson_playing(built, driver):
+    from selenium.webdriver.common.keys import Keys
+
+    _, result, _ = built
+    d = driver
+    open_page(d, (result.folder / "index.html").as_uri() + "#lesson-tiny_second")
+    d.execute_script(f"return {VIDEO}.play()")
+    wait_for(d, f"!{VIDEO}.paused && {VIDEO}.currentTime > 0.2")
+    d.execute_script("document.querySelector('a.skip').focus()")
+    keys(d, Keys.ENTER)
+    wait_for(d, "location.hash == '#main' && document.activeElement.id == 'main'")
+    assert d.execute_script(f"return [{SHOWN}.dataset.lesson, {VIDEO}.paused]") == ["tiny_second", False]
+    d.execute_script(f"{VIDEO}.pause()")
+
+
+def test_a_malformed_fragment_neither_stops_the_player_nor_its_keys(built, driver):
+    _, result, _ = built
+    d = driver
+    d.get_log("browser")
+    open_page(d, (result.folder / "index.html").as_uri() + "#lesson-%E0%A4%A")
+    assert d.execute_script(f"return {SHOWN}.dataset.lesson") == "tiny_first"
+    d.execute_script("document.activeElement.blur()")
+    keys(d, "k")
+    wait_for(d, f"!{VIDEO}.paused && {VIDEO}.currentTime > 0.2")
+    keys(d, "k")
+    wait_for(d, f"{VIDEO}.paused")
+    assert [e for e in d.get_log("browser") if e["level"] == "SEVERE"] == []
+
+
+def test_the_current_sentence_is_scrolled_into_the_transcripts_view(built, driver):
+    _, result, _ = built
+    d = driver
+    open_page(d, (result.folder / "index.html").as_uri())
+    # a transcript box lower than its text, so that it must scroll to show the sentence being said
+    d.execute_script(f"{SHOWN}.querySelector('.transcript').style.maxHeight = '110px'")
+    for k in (3, 0, 2):
+        start = d.execute_script(f"return parseFloat({SHOWN}.querySelectorAll('button.sentence')[{k}].dataset.start)")
+        d.execute_script(f"{VIDEO}.currentTime = arguments[0] + 0.1", start)
+        wait_for(d, f"!{VIDEO}.seeking && {SHOWN}.querySelectorAll('button.sentence')[{k}].classList.contains('now')")
+        inside = d.execute_script(f"""const box = {SHOWN}.querySelector('.transcript'), s = box.querySelector('.now');
+            const b = box.getBoundingClientRect(), r = s.getBoundingClientRect(), head = box.querySelector('.label').getBoundingClientRect();
+            return [r.top >= head.bottom - 1, r.bottom <= b.bottom + 1, box.scrollHeight > box.clientHeight]""")
+        assert inside == [True, True, True], k
+
+
+def test_a_long_word_stays_inside_its_lesson_card(built, driver):
+    _, result, _ = built
+    d = driver
+    open_page(d, (result.folder / "index.html").as_uri())
+    d.execute_script("document.querySelector('a.lesson-link .name').lastChild.textContent = ' Backpropagation, crossentropy'")
+    out = d.execute_script("""const a = document.querySelector('a.lesson-link'), box = a.getBoundingClientRect();
+        return [...a.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > box.right + 0.5).map(e => e.className)""")
+    assert out == []
+
+
+def tab_stops(d, limit: int = 200) -> list:
+    """From the page's first stop (the skip link), press Tab until the focus leaves the first lesson's section: the elements reached."""
+    from selenium.webdriver.common.keys import Keys
+
+    d.execute_script("document.querySelector('a.skip').focus(); window.scrollTo(0, 0)")  # the first stop of the page
+    reached, inside = [], False
+    for k in range(limit):
+        if k:
+            keys(d, Keys.TAB)
+        where = d.execute_script("""const e = document.activeElement, s = e.closest('section.lesson');
+            const st = getComputedStyle(e);
+            return [s ? s.dataset.lesson : null, e.tagName + '.' + (e.className || ''), st.outlineStyle, parseFloat(st.outlineWidth)]""")
+        if where[0] == "tiny_first":
+            inside = True
+        elif inside:
+            return reached
+        reached.append(where)
+    raise AssertionError(f"the focus never left the first lesson: {reached[-5:]}")
+
+
+def test_tab_stops_are_few_and_every_one_shows_its_focus(built, driver):
+    _, result, _ = built
+    d = driver
+    open_page(d, (result.folder / "index.html").as_uri())
+    after = tab_stops(d)
+    names = [n for _, n, _, _ in after]
+    assert names[0] == "A.skip" and names.count("BUTTON.chapter") == 1 and names.count("BUTTON.chapter-head") == 1
+    assert names.count("BUTTON.sentence") == 0  # the transcript is one stop: its first button, then the arrows
+    assert {"BUTTON.play", "INPUT.seek", "SELECT.speed", "SELECT.cc-size", "BUTTON.cc"} <= set(names)
+    assert [n for n, (lesson, _, style, width) in zip(names, after) if lesson and (style != "solid" or width < 3)] == []
+    # the arrows move inside the transcript, and Enter on a sentence seeks there
+    from selenium.webdriver.common.keys import Keys
+
+    d.execute_script(f"{SHOWN}.querySelector('button.chapter-head').focus()")
+    keys(d, Keys.ARROW_DOWN, Keys.ARROW_DOWN)
+    focused = d.execute_script("return [document.activeElement.className, document.activeElement.dataset.start, document.activeElement.tabIndex]")
+    assert focused[0] == "sentence" and focused[2] == 0
+    keys(d, Keys.ENTER)
+    wait_for(d, f"!{VIDEO}.seeking && Math.abs({VIDEO}.currentTime - {focused[1]}) < 0.01")
+    # the same page with every chapter and sentence a tab stop of its own, as before the roving tab stops
+    d.execute_script("document.querySelectorAll('button[data-start]').forEach(b => { const c = b.cloneNode(true); c.tabIndex = 0; b.replaceWith(c); })")
+    before = tab_stops(d)
+    print(f"\nTab stops to the end of the first lesson: {len(before)} with every chapter and sentence a stop, {len(after)} now")
+    assert len(after) < len(before)
+
+
+def test_the_players_own_controls(built, driver):
+    from selenium.webdriver.support.ui import Select
+
+    _, result, _ = built
+    d = driver
+    open_page(d, (result.folder / "index.html").as_uri())
+    assert d.execute_script(f"return {VIDEO}.controls") is False  # the page's own controls instead
+    bar = f"{SHOWN}.querySelector('.controls')"
+    Select(d.find_element("css selector", "section.lesson:not([hidden]) select.speed")).select_by_value("1.5")
+    assert d.execute_script(f"return {VIDEO}.playbackRate") == 1.5
+    d.execute_script("document.activeElement.blur()")
+    keys(d, ">")
+    wait_for(d, f"{VIDEO}.playbackRate == 1.75 && {bar}.querySelector('.speed').value == '1.75'")
+    keys(d, "<", "<", "<", "<", "<")
+    assert d.execute_script(f"return {VIDEO}.playbackRate") == 0.75
+    medium = d.execute_script(f"return parseFloat(getComputedStyle({SHOWN}).getPropertyValue('--cue-size'))")
+    Select(d.find_element("css selector", "section.lesson:not([hidden]) select.cc-size")).select_by_value("x-large")
+    large = d.execute_script(f"return parseFloat(getComputedStyle({SHOWN}).getPropertyValue('--cue-size'))")
+    assert abs(large / medium - 1.6) < 0.01
+    duration = d.execute_script(f"return {VIDEO}.duration")
+    marks = d.execute_script(f"return [...{bar}.querySelectorAll('.mark')].map(m => parseFloat(m.style.left))")
+    starts = [float(b.get_attribute("data-start")) for b in d.find_elements("css selector", "section.lesson:not([hidden]) button.chapter")]
+    assert [round(m, 1) for m in marks] == [round(100 * t / duration, 1) for t in starts[1:]]
+    d.find_element("css selector", "section.lesson:not([hidden]) button.play").click()
+    wait_for(d, f"!{VIDEO}.paused && {VIDEO}.currentTime > 0.3")
+    assert d.execute_script(f"return {bar}.querySelector('.play').textContent") == "Pause"
+    d.find_element("css selector", "section.lesson:not([hidden]) button.play").click()
+    wait_for(d, f"{VIDEO}.paused")
+    d.find_element("css selector", "section.lesson:not([hidden]) button.cc").click()
+    assert d.execute_script(f"return [{VIDEO}.textTracks[0].mode, {bar}.querySelector('.cc').getAttribute('aria-pressed')]") == ["hidden", "false"]
+    d.execute_script(f"const r = {bar}.querySelector('.seek'); r.value = 4; r.dispatchEvent(new Event('input'))")
+    wait_for(d, f"!{VIDEO}.seeking && Math.abs({VIDEO}.currentTime - 4) < 0.01")
+
+
+def test_a_sco_page_shows_its_lesson_without_the_course_header(built, driver, tmp_path):
+    _, result, _ = built
+    root = unzip(result.folder / "tiny_course.scorm12.zip", tmp_path / "scorm")
+    d = driver
+    open_page(d, (root / "tiny_first.html").as_uri())
+    assert d.find_elements("css selector", ".course-head, nav.course-lessons") == []
+    assert d.execute_script("return [document.querySelector('h1').textContent, document.querySelectorAll('h1').length]") == ["Raw scores", 1]
+    assert d.execute_script(f"return {VIDEO}.getBoundingClientRect().top") < 120
+
+
+def axe(d) -> list:
+    from course_fixtures.course_helpers import node_file
+
+    d.execute_script(node_file("axe-core", "axe.min.js").read_text(encoding="utf-8"))
+    found = d.execute_async_script("const done = arguments[arguments.length - 1];"
+                                   "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.map(v => [v.id, v.impact, v.nodes.map(n => n.target.join(' '))])), e => done(String(e)))")
+    assert isinstance(found, list), found
+    return found
+
+
+def test_axe_core_finds_no_violation_on_the_course_page_and_the_sco_pages(built, driver, tmp_path):
+    _, result, _ = built
+    d = driver
+    open_page(d, (result.folder / "index.html").as_uri())
+    assert axe(d) == []
+    for package, page in (("scorm12", "tiny_second.html"), ("cmi5", "tiny_first.html")):
+        root = unzip(result.folder / f"tiny_course.{package}.zip", tmp_path / package)
+        open_page(d, (root / page).as_uri())
+        assert axe(d) == [], package
+
+
+def test_the_video_uses_the_width_of_the_page(built):
+    _, result, _ = built
+    d = chrome(1366, 768)
+    try:
+        open_page(d, (result.folder / "index.html").as_uri())
+        width, inner = d.execute_script(f"return [{VIDEO}.getBoundingClientRect().width, window.innerWidth]")
+    finally:
+        d.quit()
+    print(f"\nvideo {width:.0f} px wide in a {inner} px window")
+    assert inner == 1366 and width >= 0.53 * inner  # 642 px (0.47) before
+
+
 # ---- SCORM 1.2 ----
 
 def play_until(d, video: str, condition: str, rate: float, timeout: float = 30.0) -> None:
