@@ -354,6 +354,18 @@ def test_the_players_own_controls(built, driver):
     assert d.execute_script(f"return [{VIDEO}.textTracks[0].mode, {bar}.querySelector('.cc').getAttribute('aria-pressed')]") == ["hidden", "false"]
     d.execute_script(f"const r = {bar}.querySelector('.seek'); r.value = 4; r.dispatchEvent(new Event('input'))")
     wait_for(d, f"!{VIDEO}.seeking && Math.abs({VIDEO}.currentTime - 4) < 0.01")
+    from selenium.webdriver.common.keys import Keys
+
+    d.execute_script(f"{bar}.querySelector('.seek').focus()")  # the position bar takes the page's keys: 5 s a step
+    keys(d, Keys.ARROW_LEFT)
+    wait_for(d, f"!{VIDEO}.seeking && {VIDEO}.currentTime < 0.01 && Math.abs({bar}.querySelector('.seek').value) < 0.01")
+    d.find_element("css selector", "section.lesson:not([hidden]) button.full").click()
+    wait_for(d, f"document.fullscreenElement == {SHOWN}.querySelector('.screen')")
+    inside = d.execute_script(f"""const v = {VIDEO}.getBoundingClientRect(), c = {bar}.getBoundingClientRect();
+        return [v.bottom <= c.top + 1, c.bottom <= window.innerHeight + 1, v.height > 0.7 * window.innerHeight]""")
+    assert inside == [True, True, True]  # full screen: the picture, and the controls below it on the screen
+    d.find_element("css selector", "section.lesson:not([hidden]) button.full").click()
+    wait_for(d, "document.fullscreenElement == null")
 
 
 def test_a_sco_page_shows_its_lesson_without_the_course_header(built, driver, tmp_path):

@@ -224,8 +224,8 @@ def lesson_html(page: LessonPage, *, hidden: bool, level: int = 2, exit_control:
             <track kind="captions" label="Captions" srclang="{_e(page.language)}" src="{_data_url(page.captions)}" default>
             <track kind="chapters" label="Chapters" srclang="{_e(page.language)}" src="{_data_url(page.chapters_vtt)}">
           </video>
-          </div>
 {_controls(page)}
+          </div>
           <nav class="chapters" aria-label="Chapters of {_e(page.title)}">
             <{h2} class="label">Chapters</{h2}>
             <ol>

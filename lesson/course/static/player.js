@@ -196,13 +196,16 @@
     }
     function time() {
       var t = video.currentTime;
-      if (document.activeElement !== range) range.value = t.toFixed(1);
+      if (!dragging) range.value = t.toFixed(1);
       range.setAttribute("aria-valuetext", clock(t) + " of " + clock(parseFloat(range.max)));
       at.textContent = clock(t);
       range.style.setProperty("--played", (100 * t / (parseFloat(range.max) || 1)).toFixed(2) + "%");
     }
     play.addEventListener("click", function () { if (video.paused || video.ended) video.play(); else video.pause(); });
     video.addEventListener("click", function () { if (video.paused || video.ended) video.play(); else video.pause(); });
+    var dragging = false; // while the learner drags the bar, the bar is theirs
+    range.addEventListener("pointerdown", function () { dragging = true; });
+    ["pointerup", "pointercancel", "blur"].forEach(function (e) { range.addEventListener(e, function () { dragging = false; }); });
     range.addEventListener("input", function () { seek(video, parseFloat(range.value)); });
     mute.addEventListener("click", function () { video.muted = !video.muted; });
     speed.addEventListener("change", function () { video.playbackRate = parseFloat(speed.value); });
@@ -256,7 +259,8 @@
   function onKey(e) {
     if (e.altKey || e.ctrlKey || e.metaKey || e.defaultPrevented) return;
     var t = e.target, tag = t && t.tagName;
-    if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (t && t.isContentEditable)) return;
+    var onSeekBar = t && t.classList && t.classList.contains("seek"); // the position bar takes the page's keys
+    if ((tag === "INPUT" && !onSeekBar) || tag === "TEXTAREA" || tag === "SELECT" || (t && t.isContentEditable)) return;
     var section = shown();
     if (!section) return;
     var p = players[section.getAttribute("data-lesson")], v = p.video;
