@@ -331,3 +331,16 @@ def test_transcript_markdown_carries_no_html_and_escapes_markdown():
     assert lines[8] == "\\- not a list item"
     # what a Markdown renderer shows: the backslash escapes and the character references undone give the author's text
     assert html.unescape(re.sub(r"\\(.)", r"\1", lines[4])) == text
+
+
+def test_the_built_lesson_files_carry_the_hostile_narration_escaped(built):
+    _, result, _ = built
+    folder = result.folder / "tiny_second"
+    for suffix in (".vtt", ".srt", ".chapters.vtt", ".transcript.md"):
+        text = (folder / f"tiny_second{suffix}").read_text(encoding="utf-8")
+        assert "<" not in text and ">" not in text.replace(" --> ", " "), suffix
+    srt = (folder / "tiny_second.srt").read_text(encoding="utf-8")
+    assert "x&lt;y" in srt and "R&amp;D" in srt and "Wet --&gt; dry." in srt
+    assert "Two scores --&gt; one" in (folder / "tiny_second.chapters.vtt").read_text(encoding="utf-8")
+    md = (folder / "tiny_second.transcript.md").read_text(encoding="utf-8")
+    assert "## [00:00] Two scores --&gt; one" in md and "Ask R&amp;D about x&lt;y later. Wet --&gt; dry." in md

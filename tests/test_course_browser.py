@@ -202,7 +202,7 @@ def open_page(d, url: str) -> None:
 
 
 def test_captions_and_chapters_with_markup_characters_read_back_verbatim_in_chromium(built, driver):
-    """The second lesson narrates '<', '>' and '&' and has a chapter titled with '-->': Chromium's own WebVTT parser
+    """The second lesson narrates '<', '>', '&' and '-->' and has a chapter titled with '-->': Chromium's own WebVTT parser
     (the cues as it would draw them) gives back the author's text, word for word."""
     _, result, _ = built
     d = driver
@@ -211,14 +211,14 @@ def test_captions_and_chapters_with_markup_characters_read_back_verbatim_in_chro
     wait_for(d, f"[...{VIDEO}.textTracks].every(t => t.cues && t.cues.length > 0)")
     shown = d.execute_script(f"return [...{VIDEO}.textTracks].map(t => [...t.cues].map(c => c.getCueAsHTML().textContent))")
     said = " ".join(" ".join(text.split()) for text in shown[0])
-    assert "If p < 0.5 and q > 0.9 we stop. Ask R&D about x<y later." in said
+    assert "If p < 0.5 and q > 0.9 we stop. Ask R&D about x<y later. Wet --> dry." in said
     assert shown[1] == ["Two scores --> one", "The scores"]
     sentences = [b.text for b in d.find_elements("css selector", f"#lesson-tiny_second button.sentence")]
-    assert sentences[1:3] == ["If p < 0.5 and q > 0.9 we stop.", "Ask R&D about x<y later."]
+    assert sentences[1:4] == ["If p < 0.5 and q > 0.9 we stop.", "Ask R&D about x<y later.", "Wet --> dry."]
     text = d.execute_script("return fetch(arguments[0].href).then(r => r.text())",
                             d.find_element("css selector", "#lesson-tiny_second a[download$='.transcript.txt']"))
     assert text.splitlines()[:3] == ["The larger score", "", "[0:00] Two scores --> one"]
-    assert "If p < 0.5 and q > 0.9 we stop. Ask R&D about x<y later." in text
+    assert "If p < 0.5 and q > 0.9 we stop. Ask R&D about x<y later. Wet --> dry." in text
 
 
 def test_skip_link_keeps_the_chosen_lesson_playing(built, driver):
