@@ -275,12 +275,17 @@ def course_html(course, pages: list[LessonPage], *, lms: str = "", asset_prefix:
         head = f'        <h3 class="section">{_e(section)}</h3>\n' if section else ""
         nav.append(f"{head}        <ol>\n" + "\n".join(items) + "\n        </ol>")
     single = len(pages) == 1
-    lessons_nav = "" if single else f"""    <nav class="course-lessons" aria-label="Lessons">
+    # the course's description goes below the lesson list (in the header it pushed the player below the window)
+    about = (f'    <section class="about" aria-labelledby="about-course">\n      <h2 id="about-course">About this course</h2>\n'
+             f'      <p class="description">{_e(course.description)}</p>\n    </section>\n') if course.description else ""
+    lessons_nav = "" if single else f"""    <div class="side">
+    <nav class="course-lessons" aria-label="Lessons">
       <h2>Lessons</h2>
 {chr(10).join(nav)}
     </nav>
+{about}    </div>
 """
-    description = f'    <p class="description">{_e(course.description)}</p>\n' if course.description else ""
+    description = f'    <p class="description">{_e(course.description)}</p>\n' if course.description and single else ""
     author = f" · {_e(course.author)}" if course.author else ""
     config = json.dumps({"lms": lms, "course": course.id}, separators=(",", ":"))
     # a platform's launch page shows its one lesson alone (the platform shows the course around it)
