@@ -344,3 +344,15 @@ def test_the_built_lesson_files_carry_the_hostile_narration_escaped(built):
     assert "Two scores --&gt; one" in (folder / "tiny_second.chapters.vtt").read_text(encoding="utf-8")
     md = (folder / "tiny_second.transcript.md").read_text(encoding="utf-8")
     assert "## [00:00] Two scores --&gt; one" in md and "Ask R&amp;D about x&lt;y later. Wet --&gt; dry." in md
+
+
+def test_a_course_whose_uuid_cannot_be_kept_says_what_to_do(tmp_path):
+    for name in ("tiny_first.yaml", "tiny_second.yaml"):
+        shutil.copy(HERE / name, tmp_path / name)
+    (tmp_path / "course.yaml").write_text(COURSE.read_text())
+    (tmp_path / "course.uuid").write_text("not a uuid\n")
+    with pytest.raises(LessonError) as info:
+        check_course(tmp_path / "course.yaml").id_base
+    assert str(info.value) == (f"{tmp_path / 'course.uuid'}: this file does not hold a UUID: delete it (a new one is made, and "
+                               "learning platforms see a new course) or put the course's UUID back")
+    assert (tmp_path / "course.uuid").read_text() == "not a uuid\n"  # left as it was

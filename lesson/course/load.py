@@ -252,14 +252,28 @@ def ensure_uuid(path: Path) -> str:
         return have
     new = str(uuidlib.uuid4())
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(new + "\n", encoding="ascii")
     try:
-        os.link(tmp, path)  # fails if another build wrote it first: then theirs is the course's
-    except FileExistsError:
-        pass
-    finally:
-        tmp.unlink()
-    return read_uuid(path) or new
+        tmp.write_text(new + "\n", encoding="ascii")
+        try:
+            os.link(tmp, path)  # fails if another build wrote it first: then theirs is the course's
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links: create it only if it is not there
+            try:
+                with path.open("x", encoding="ascii") as f:
+                    f.write(new + "\n")
+            except FileExistsError:
+                pass
+        finally:
+            tmp.unlink(missing_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot keep the course's UUID here ({exc.strerror or exc}): make the course folder "
+                         "writable, or give the course an 'id_base:' (see lessons/README.md)", path) from None
+    got = read_uuid(path)
+    if got is None:
+        raise UsageError("this file does not hold a UUID: delete it (a new one is made, and learning platforms see a new "
+                         "course) or put the course's UUID back", path)
+    return got
 
 
 def _text(value: Any, where: tuple, chars: int, problem) -> str | None:
