@@ -157,15 +157,30 @@ def _clock(seconds: float, sep: str) -> str:
 
 
 def cue_text(text: str) -> str:
-    """Author text as the payload of a WebVTT or SRT cue: ``&``, ``<`` and ``>`` as character references (WebVTT's
-    own escapes, which SRT players that read tags decode too), so "x<y" is not taken for a tag and no line of a
-    cue can hold ``-->`` (which would end the cue's text or start a new cue); no blank line, which ends a cue."""
+    """Author text as the payload of a WebVTT cue: ``&``, ``<`` and ``>`` as WebVTT's character references, so "x<y"
+    is not taken for a tag and no line of a cue can hold ``-->`` (which would end the cue's text or start a new
+    cue); no blank line, which ends a cue."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return "\n".join(line for line in (x.strip() for x in text.splitlines()) if line)
 
 
+WORD_JOINER = "\u2060"  # invisible, and no line break at it
+_SRT_MARKUP = re.compile(r"(<)(?=[A-Za-z/!])|(\{)|(--)(?=>)")
+
+
+def srt_text(text: str) -> str:
+    """Author text as the payload of an SRT cue. SRT has no escapes: its players show ``&lt;`` as it is, and read
+    ``<`` before a letter or ``/`` as the start of a tag (``x<y ...>`` would vanish), ``{\\...}`` and ``{Y:...}`` as
+    style codes, and ``-->`` as a timing line. So the text is kept as it is, with an invisible word joiner
+    (U+2060) after each ``<`` that could open a tag, after each ``{``, and inside each ``-->``: it reads the same,
+    and FFmpeg's SubRip decoder takes none of it for markup. (A renderer of ASS, which such players convert SRT
+    into, may still hide text between braces: SRT cannot say otherwise. The WebVTT file has no such limit.)"""
+    text = _SRT_MARKUP.sub(lambda m: (m[1] or m[2] or m[3]) + WORD_JOINER, text)
+    return "\n".join(line for line in (x.strip() for x in text.splitlines()) if line)
+
+
 def srt(cues: list[Cue]) -> str:
-    return "\n".join(f"{i}\n{_clock(c.start, ',')} --> {_clock(c.end, ',')}\n{cue_text(c.text)}\n" for i, c in enumerate(cues, start=1))
+    return "\n".join(f"{i}\n{_clock(c.start, ',')} --> {_clock(c.end, ',')}\n{srt_text(c.text)}\n" for i, c in enumerate(cues, start=1))
 
 
 def webvtt(cues: list[Cue]) -> str:

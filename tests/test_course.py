@@ -300,7 +300,7 @@ def test_cmi5_ids_come_from_id_base_or_a_uuid_kept_beside_the_course(tmp_path):
 # ---- author text in captions and the transcript ----
 
 HOSTILE = ["if p < 0.5 and q > 0.9 we stop.", "Ask R&D about x<y later.", "a --> b", "<script>alert(1)</script>",
-           "&amp; stays &amp;", "-->", "<b>bold</b> <v Joe> <00:00:01.000>"]
+           "&amp; stays &amp;", "-->", "<b>bold</b> <v Joe> <00:00:01.000>", "{\\an8}{Y:b} a<!-- b"]
 
 
 def test_cue_text_is_escaped_in_webvtt_and_srt_and_reads_back_verbatim():
@@ -312,9 +312,16 @@ def test_cue_text_is_escaped_in_webvtt_and_srt_and_reads_back_verbatim():
         lines = made.splitlines()
         assert [line for line in lines if "-->" in line] == [line for line in lines if re.fullmatch(r"\d\d:\d\d:\d\d[.,]\d{3} --> \d\d:\d\d:\d\d[.,]\d{3}", line)]
         assert len([line for line in lines if "-->" in line]) == len(HOSTILE)
+    for made in (captions.webvtt(cues), captions.chapters_webvtt(chapters)):
         assert "<" not in made and ">" not in made.replace("-->", "")
     assert [c.text for c in parse_vtt(captions.webvtt(cues))] == HOSTILE
     assert [c.text for c in parse_vtt(captions.chapters_webvtt(chapters))] == HOSTILE
+    # SRT: no tag can start (a '<' before a letter or '/'), no style code, and the text reads the same without the
+    # invisible word joiners that prevent them
+    srt = captions.srt(cues)
+    assert re.search(r"<[A-Za-z/!]|\{(?!\u2060)", srt) is None
+    blocks = [b.split("\n", 2)[2] for b in srt.strip().split("\n\n")]
+    assert [b.replace("\u2060", "") for b in blocks] == HOSTILE
 
 
 def test_transcript_markdown_carries_no_html_and_escapes_markdown():
@@ -336,11 +343,11 @@ def test_transcript_markdown_carries_no_html_and_escapes_markdown():
 def test_the_built_lesson_files_carry_the_hostile_narration_escaped(built):
     _, result, _ = built
     folder = result.folder / "tiny_second"
-    for suffix in (".vtt", ".srt", ".chapters.vtt", ".transcript.md"):
+    for suffix in (".vtt", ".chapters.vtt", ".transcript.md"):
         text = (folder / f"tiny_second{suffix}").read_text(encoding="utf-8")
         assert "<" not in text and ">" not in text.replace(" --> ", " "), suffix
     srt = (folder / "tiny_second.srt").read_text(encoding="utf-8")
-    assert "x&lt;y" in srt and "R&amp;D" in srt and "Wet --&gt; dry." in srt
+    assert "x<\u2060y" in srt and "R&D" in srt and "Wet --\u2060> dry." in srt and "p < 0.5" in srt
     assert "Two scores --&gt; one" in (folder / "tiny_second.chapters.vtt").read_text(encoding="utf-8")
     md = (folder / "tiny_second.transcript.md").read_text(encoding="utf-8")
     assert "## [00:00] Two scores --&gt; one" in md and "Ask R&amp;D about x&lt;y later. Wet --&gt; dry." in md
@@ -356,3 +363,18 @@ def test_a_course_whose_uuid_cannot_be_kept_says_what_to_do(tmp_path):
     assert str(info.value) == (f"{tmp_path / 'course.uuid'}: this file does not hold a UUID: delete it (a new one is made, and "
                                "learning platforms see a new course) or put the course's UUID back")
     assert (tmp_path / "course.uuid").read_text() == "not a uuid\n"  # left as it was
+
+
+def test_ffmpegs_srt_decoder_reads_the_srt_cues_as_the_authors_text(tmp_path):
+    """FFmpeg (the SubRip decoder of mpv, and of ffmpeg when it burns or converts captions) takes a '<' before a letter
+    for a tag and '{\\...}' for a style code: through the word joiners it reads every cue as written, no tag, no code."""
+    import subprocess
+
+    from lesson import captions
+
+    texts = [*HOSTILE, "a<b>c</b>d x<y> and {\\an8} stays"]
+    (tmp_path / "h.srt").write_text(captions.srt([captions.Cue(float(i), i + 0.9, (t,)) for i, t in enumerate(texts)]), encoding="utf-8")
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(tmp_path / "h.srt"), str(tmp_path / "h.ass")], check=True, timeout=60)
+    dialogue = [line.split(",", 9)[9] for line in (tmp_path / "h.ass").read_text(encoding="utf-8").splitlines() if line.startswith("Dialogue:")]
+    assert [d.replace("\u2060", "") for d in dialogue] == texts
+    assert not any(re.search(r"\{\\", d) for d in dialogue)  # no ASS override code came out of the text
