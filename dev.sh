@@ -60,9 +60,18 @@ install_python_env() {
     fi
 }
 
+install_test_node_packages() {
+    # test-only npm packages (scorm-again as the SCORM LMS's API, axe-core) for tests/test_course_browser.py; never shipped
+    [ -f tests/node/node_modules/.package-lock.json ] && [ tests/node/node_modules/.package-lock.json -nt tests/node/package-lock.json ] && return 0
+    command -v npm >/dev/null || { log "npm not found: the browser tests that need scorm-again and axe-core will fail"; return 0; }
+    log "installing the browser tests' npm packages into tests/node"
+    (cd tests/node && npm ci --no-audit --no-fund --silent)
+}
+
 setup() {
     install_system_packages
     install_python_env
+    install_test_node_packages
 }
 
 cmd="${1:-render}"

@@ -7,6 +7,7 @@ A cue never spans two steps and prefers to end at the end of a sentence.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 MAX_CHARS = 42
@@ -155,23 +156,63 @@ def _clock(seconds: float, sep: str) -> str:
     return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
 
 
+def cue_text(text: str) -> str:
+    """Author text as the payload of a WebVTT cue: ``&``, ``<`` and ``>`` as WebVTT's character references, so "x<y"
+    is not taken for a tag and no line of a cue can hold ``-->`` (which would end the cue's text or start a new
+    cue); no blank line, which ends a cue."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return "\n".join(line for line in (x.strip() for x in text.splitlines()) if line)
+
+
+WORD_JOINER = "\u2060"  # invisible, and no line break at it
+_SRT_MARKUP = re.compile(r"(<)(?=[A-Za-z/!])|(\{)|(--)(?=>)")
+
+
+def srt_text(text: str) -> str:
+    """Author text as the payload of an SRT cue. SRT has no escapes: its players show ``&lt;`` as it is, and read
+    ``<`` before a letter or ``/`` as the start of a tag (``x<y ...>`` would vanish), ``{\\...}`` and ``{Y:...}`` as
+    style codes, and ``-->`` as a timing line. So the text is kept as it is, with an invisible word joiner
+    (U+2060) after each ``<`` that could open a tag, after each ``{``, and inside each ``-->``: it reads the same,
+    and FFmpeg's SubRip decoder takes none of it for markup. (A renderer of ASS, which such players convert SRT
+    into, may still hide text between braces: SRT cannot say otherwise. The WebVTT file has no such limit.)"""
+    text = _SRT_MARKUP.sub(lambda m: (m[1] or m[2] or m[3]) + WORD_JOINER, text)
+    return "\n".join(line for line in (x.strip() for x in text.splitlines()) if line)
+
+
 def srt(cues: list[Cue]) -> str:
-    return "\n".join(f"{i}\n{_clock(c.start, ',')} --> {_clock(c.end, ',')}\n{c.text}\n" for i, c in enumerate(cues, start=1))
+    return "\n".join(f"{i}\n{_clock(c.start, ',')} --> {_clock(c.end, ',')}\n{srt_text(c.text)}\n" for i, c in enumerate(cues, start=1))
 
 
 def webvtt(cues: list[Cue]) -> str:
-    body = "\n".join(f"{i}\n{_clock(c.start, '.')} --> {_clock(c.end, '.')}\n{c.text}\n" for i, c in enumerate(cues, start=1))
+    body = "\n".join(f"{i}\n{_clock(c.start, '.')} --> {_clock(c.end, '.')}\n{cue_text(c.text)}\n" for i, c in enumerate(cues, start=1))
     return "WEBVTT\n\n" + body
 
 
 def chapters_webvtt(chapters: list[Chapter]) -> str:
-    body = "\n".join(f"chapter-{i}\n{_clock(c.start, '.')} --> {_clock(c.end, '.')}\n{c.title}\n" for i, c in enumerate(chapters, start=1))
+    body = "\n".join(f"chapter-{i}\n{_clock(c.start, '.')} --> {_clock(c.end, '.')}\n{cue_text(c.title)}\n" for i, c in enumerate(chapters, start=1))
     return "WEBVTT\n\n" + body
 
 
+_MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_[]{}|~"} | {"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def markdown_text(text: str) -> str:
+    """Author text as Markdown that renders as that text: HTML's ``&``, ``<``, ``>`` as character references (so no
+    tag, comment or script reaches a renderer that passes HTML through) and Markdown's inline marks backslash-escaped
+    (no emphasis, code, link or table cell); a line that would start a heading, list or quote starts with a backslash."""
+    lines = []
+    for line in text.translate(_MARKDOWN).splitlines() or [""]:
+        line = line.strip()
+        if line[:1] in ("#", "-", "+", "="):
+            line = "\\" + line
+        line = re.sub(r"^(\d+)([.)])(?=\s|$)", r"\1\\\2", line)
+        lines.append(line)
+    return " ".join(x for x in lines if x)
+
+
 def transcript(title: str, chapters: list[Chapter], texts: list[str]) -> str:
-    out = [f"# {title}", ""]
+    out = [f"# {markdown_text(title)}", ""]
     for c, text in zip(chapters, texts):
         m, s = divmod(int(c.start), 60)
-        out += [f"## [{m:02d}:{s:02d}] {c.title}", "", text, ""]
+        out += [f"## [{m:02d}:{s:02d}] {markdown_text(c.title)}", "", markdown_text(text), ""]
     return "\n".join(out)

@@ -242,16 +242,18 @@ def test_cmi5_structure_is_well_formed_with_the_required_elements(built):
     q = lambda tag: f"{{{CMI5}}}{tag}"  # noqa: E731
     assert root.tag == q("courseStructure")
     course = root.find(q("course"))
-    assert course.get("id") == "urn:lesson:course:tiny_course"
+    base = "urn:lesson:tiny_course:" + (HERE / "course.uuid").read_text().strip()  # the default: course id and kept UUID
+    assert course.get("id") == base
     assert course.find(f"{q('title')}/{q('langstring')}").text == "Scores and forecasts"
     assert course.find(f"{q('description')}/{q('langstring')}").get("lang") == "en"
     aus = list(root.iter(q("au")))
-    assert [au.get("id") for au in aus] == ["urn:lesson:course:tiny_course:lesson:tiny_first", "urn:lesson:course:tiny_course:lesson:tiny_second"]
+    assert [au.get("id") for au in aus] == [f"{base}/tiny_first", f"{base}/tiny_second"]
     for au in aus:
         assert [c.tag for c in au] == [q("title"), q("description"), q("url")]  # the order the schema requires
         assert au.get("moveOn") == "Completed" and au.get("launchMethod") == "AnyWindow"
         assert au.findtext(q("url")) in names
     (block,) = root.findall(q("block"))
+    assert block.get("id") == f"{base}/section-1"
     assert block.find(f"{q('title')}/{q('langstring')}").text == "Deciding" and len(block.findall(q("au"))) == 1
     assert {"player.js", "player.css", "tiny_first/tiny_first.mp4", "tiny_second/tiny_second.vtt"} <= names
 
@@ -266,3 +268,113 @@ def test_zips_are_reproducible(tmp_path):
     assert (tmp_path / "one.zip").read_bytes() == (tmp_path / "two.zip").read_bytes()
     with zipfile.ZipFile(tmp_path / "one.zip") as z:
         assert [(i.filename, i.compress_type) for i in z.infolist()] == [("a/v.mp4", zipfile.ZIP_STORED), ("b.txt", zipfile.ZIP_DEFLATED)]
+
+
+def test_cmi5_ids_come_from_id_base_or_a_uuid_kept_beside_the_course(tmp_path):
+    for name in ("tiny_first.yaml", "tiny_second.yaml"):
+        shutil.copy(HERE / name, tmp_path / name)
+    (tmp_path / "course.yaml").write_text(COURSE.read_text())
+    course = check_course(tmp_path / "course.yaml")
+    assert not (tmp_path / "course.uuid").exists()  # checking writes nothing
+    first = course.id_base  # the first build's question makes the UUID, kept beside the course file
+    kept = (tmp_path / "course.uuid").read_text().strip()
+    assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", kept)
+    assert first == f"urn:lesson:tiny_course:{kept}" and check_course(tmp_path / "course.yaml").id_base == first
+    other = tmp_path / "other"
+    other.mkdir()
+    for name in ("tiny_first.yaml", "tiny_second.yaml", "course.yaml"):
+        shutil.copy(tmp_path / name, other / name)
+    assert check_course(other / "course.yaml").id_base != first  # the same course id elsewhere: other ids
+    (tmp_path / "course.yaml").write_text(COURSE.read_text() + "id_base: https://courses.example.org/nn/\n")
+    given = check_course(tmp_path / "course.yaml")
+    xml = ET.fromstring(packages.cmi5_structure(given, [("tiny_first", "T", "D", None, "tiny_first.html")]))
+    assert xml.find(f"{{{CMI5}}}course").get("id") == "https://courses.example.org/nn"
+    assert [au.get("id") for au in xml.iter(f"{{{CMI5}}}au")] == ["https://courses.example.org/nn/tiny_first"]
+    (tmp_path / "course.yaml").write_text(COURSE.read_text() + "id_base: not an iri\n")
+    with pytest.raises(LessonError) as info:
+        check_course(tmp_path / "course.yaml")
+    (problem,) = info.value.problems
+    assert str(problem).startswith(f"{tmp_path / 'course.yaml'}:11:10: id_base: 'not an iri' is not allowed here: write an absolute IRI")
+
+
+# ---- author text in captions and the transcript ----
+
+HOSTILE = ["if p < 0.5 and q > 0.9 we stop.", "Ask R&D about x<y later.", "a --> b", "<script>alert(1)</script>",
+           "&amp; stays &amp;", "-->", "<b>bold</b> <v Joe> <00:00:01.000>", "{\\an8}{Y:b} a<!-- b"]
+
+
+def test_cue_text_is_escaped_in_webvtt_and_srt_and_reads_back_verbatim():
+    from lesson import captions
+
+    cues = [captions.Cue(float(i), i + 0.9, (text,)) for i, text in enumerate(HOSTILE)]
+    chapters = [captions.Chapter(text, float(i), i + 0.9) for i, text in enumerate(HOSTILE)]
+    for made in (captions.webvtt(cues), captions.srt(cues), captions.chapters_webvtt(chapters)):
+        lines = made.splitlines()
+        assert [line for line in lines if "-->" in line] == [line for line in lines if re.fullmatch(r"\d\d:\d\d:\d\d[.,]\d{3} --> \d\d:\d\d:\d\d[.,]\d{3}", line)]
+        assert len([line for line in lines if "-->" in line]) == len(HOSTILE)
+    for made in (captions.webvtt(cues), captions.chapters_webvtt(chapters)):
+        assert "<" not in made and ">" not in made.replace("-->", "")
+    assert [c.text for c in parse_vtt(captions.webvtt(cues))] == HOSTILE
+    assert [c.text for c in parse_vtt(captions.chapters_webvtt(chapters))] == HOSTILE
+    # SRT: no tag can start (a '<' before a letter or '/'), no style code, and the text reads the same without the
+    # invisible word joiners that prevent them
+    srt = captions.srt(cues)
+    assert re.search(r"<[A-Za-z/!]|\{(?!\u2060)", srt) is None
+    blocks = [b.split("\n", 2)[2] for b in srt.strip().split("\n\n")]
+    assert [b.replace("\u2060", "") for b in blocks] == HOSTILE
+
+
+def test_transcript_markdown_carries_no_html_and_escapes_markdown():
+    import html
+
+    from lesson import captions
+
+    text = "Say <script>alert(1)</script> & *not bold* [a link](javascript:x) `code` if p < 0.5."
+    md = captions.transcript("T <i>", [captions.Chapter("# not a heading", 0.0, 1.0), captions.Chapter("1. not a list", 1.0, 2.0)],
+                             [text, "- not a list item"])
+    assert "<" not in md and ">" not in md
+    lines = md.splitlines()
+    assert lines[0] == "# T &lt;i&gt;" and lines[2] == "## [00:00] \\# not a heading" and lines[6] == "## [00:01] 1\\. not a list"
+    assert lines[8] == "\\- not a list item"
+    # what a Markdown renderer shows: the backslash escapes and the character references undone give the author's text
+    assert html.unescape(re.sub(r"\\(.)", r"\1", lines[4])) == text
+
+
+def test_the_built_lesson_files_carry_the_hostile_narration_escaped(built):
+    _, result, _ = built
+    folder = result.folder / "tiny_second"
+    for suffix in (".vtt", ".chapters.vtt", ".transcript.md"):
+        text = (folder / f"tiny_second{suffix}").read_text(encoding="utf-8")
+        assert "<" not in text and ">" not in text.replace(" --> ", " "), suffix
+    srt = (folder / "tiny_second.srt").read_text(encoding="utf-8")
+    assert "x<\u2060y" in srt and "R&D" in srt and "Wet --\u2060> dry." in srt and "p < 0.5" in srt
+    assert "Two scores --&gt; one" in (folder / "tiny_second.chapters.vtt").read_text(encoding="utf-8")
+    md = (folder / "tiny_second.transcript.md").read_text(encoding="utf-8")
+    assert "## [00:00] Two scores --&gt; one" in md and "Ask R&amp;D about x&lt;y later. Wet --&gt; dry." in md
+
+
+def test_a_course_whose_uuid_cannot_be_kept_says_what_to_do(tmp_path):
+    for name in ("tiny_first.yaml", "tiny_second.yaml"):
+        shutil.copy(HERE / name, tmp_path / name)
+    (tmp_path / "course.yaml").write_text(COURSE.read_text())
+    (tmp_path / "course.uuid").write_text("not a uuid\n")
+    with pytest.raises(LessonError) as info:
+        check_course(tmp_path / "course.yaml").id_base
+    assert str(info.value) == (f"{tmp_path / 'course.uuid'}: this file does not hold a UUID: delete it (a new one is made, and "
+                               "learning platforms see a new course) or put the course's UUID back")
+    assert (tmp_path / "course.uuid").read_text() == "not a uuid\n"  # left as it was
+
+
+def test_ffmpegs_srt_decoder_reads_the_srt_cues_as_the_authors_text(tmp_path):
+    """FFmpeg (the SubRip decoder of mpv, and of ffmpeg when it burns or converts captions) takes a '<' before a letter
+    for a tag and '{\\...}' for a style code: through the word joiners it reads every cue as written, no tag, no code."""
+    import subprocess
+
+    from lesson import captions
+
+    texts = [*HOSTILE, "a<b>c</b>d x<y> and {\\an8} stays"]
+    (tmp_path / "h.srt").write_text(captions.srt([captions.Cue(float(i), i + 0.9, (t,)) for i, t in enumerate(texts)]), encoding="utf-8")
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(tmp_path / "h.srt"), str(tmp_path / "h.ass")], check=True, timeout=60)
+    dialogue = [line.split(",", 9)[9] for line in (tmp_path / "h.ass").read_text(encoding="utf-8").splitlines() if line.startswith("Dialogue:")]
+    assert [d.replace("\u2060", "") for d in dialogue] == texts
+    assert not any(re.search(r"\{\\", d) for d in dialogue)  # no ASS override code came out of the text

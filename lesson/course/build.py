@@ -81,7 +81,7 @@ def build_course(
 
 
 def course_key(course: Course, lesson_keys: list[str], quality: str | None, voice: str | None) -> str:
-    h = hashlib.sha256(json.dumps([course.id, quality, voice, [str(lesson.script) for lesson in course.lessons], lesson_keys]).encode())
+    h = hashlib.sha256(json.dumps([course.id, course.id_base, quality, voice, [str(lesson.script) for lesson in course.lessons], lesson_keys]).encode())
     h.update(course.text)
     here = Path(__file__).parent
     for name in CODE:
@@ -172,6 +172,7 @@ def _write(course: Course, folder: Path, manifests: dict[str, dict], key: str) -
         "description": course.description,
         "author": course.author,
         "language": course.language,
+        "id_base": course.id_base,
         "duration": round(sum(m["duration"] for m in manifests.values()), 3),
         "lessons": lessons_json,
         "packages": {"scorm12": f"{course.id}.scorm12.zip", "cmi5": f"{course.id}.cmi5.zip"},

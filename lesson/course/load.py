@@ -27,7 +27,9 @@ from lesson.script.yamlsource import MAX_BYTES, Located, read_yaml
 
 ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 LANGUAGE = re.compile(r"^[a-z]{2}(-[A-Z]{2})?$")
-KEYS = ("id", "title", "description", "author", "language", "lessons")
+KEYS = ("id", "title", "description", "author", "language", "id_base", "lessons")
+# an absolute IRI without spaces, fragment or query: the base of the course's cmi5 ids
+IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s#?<>\"{}|\\^`]+$")
 SECTION_KEYS = ("section", "lessons")
 
 
@@ -56,6 +58,22 @@ class Course:
     text: bytes  # the course file as read (part of the course's build key)
     lessons: tuple[CourseLesson, ...]
     warnings: tuple[Problem, ...]
+    id_base_given: str = ""  # ``id_base:`` as written; "" for the default (see id_base)
+
+    @property
+    def uuid_file(self) -> Path:
+        """Where the course's own UUID is kept: beside the course file, ``<course file name without .yaml>.uuid``."""
+        return self.path.with_suffix(".uuid")
+
+    @property
+    def id_base(self) -> str:
+        """The base of every id the course gives a learning platform (cmi5's course, block and AU IRIs): ``id_base:``
+        as written, else ``urn:lesson:<course id>:<UUID>`` with the UUID read from :attr:`uuid_file` (made once by
+        :func:`ensure_uuid`, then kept with the course, so the ids stay the same across builds and differ from any
+        other course's, whatever its id)."""
+        if self.id_base_given:
+            return self.id_base_given.rstrip("/")
+        return f"urn:lesson:{self.id}:{read_uuid(self.uuid_file) or ensure_uuid(self.uuid_file)}"
 
     @property
     def sections(self) -> list[tuple[str | None, list[CourseLesson]]]:
@@ -116,7 +134,8 @@ def _check(text: str, raw: bytes, path: Path, allow_outside: bool) -> Course:
             problems.append(Problem(filename, 1, 1, f"missing required key {key!r}"))
     values: dict[str, str] = {}
     for key, chars, required in (("id", 64, True), ("title", limits.TITLE_CHARS, True), ("description", limits.TEXT_CHARS, False),
-                                 ("author", limits.TITLE_CHARS, False), ("language", 16, False)):
+                                 ("author", limits.TITLE_CHARS, False), ("language", 16, False),
+                                 ("id_base", 1000, False)):
         if key not in top:
             continue
         value = _text(top[key], (key,), chars, problem)
@@ -124,6 +143,10 @@ def _check(text: str, raw: bytes, path: Path, allow_outside: bool) -> Course:
             continue
         if key == "id" and not ID.match(value):
             problem((key,), f"{key}: {_short(value)} is not allowed here: use lower-case letters, digits, - and _ (it names the course folder)")
+            continue
+        if key == "id_base" and (not IRI.match(value) or len(value) > 200):
+            problem((key,), f"{key}: {_short(value)} is not allowed here: write an absolute IRI such as https://courses.example.org/nn "
+                            "or urn:uuid:<uuid> (no spaces, # or ?; at most 200 characters)")
             continue
         if key == "language" and not LANGUAGE.match(value):
             problem((key,), f"{key}: {_short(value)} is not allowed here: use a language code such as en or en-GB")
@@ -203,7 +226,54 @@ def _check(text: str, raw: bytes, path: Path, allow_outside: bool) -> Course:
     return Course(
         id=values["id"], title=values["title"], description=values.get("description", ""), author=values.get("author", ""),
         language=values.get("language", "en"), path=path, text=raw, lessons=tuple(lessons), warnings=tuple(warnings),
+        id_base_given=values.get("id_base", ""),
     )
+
+
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def read_uuid(path: Path) -> str | None:
+    """The UUID kept in ``path``, or None if there is none (or the file holds something else)."""
+    try:
+        text = path.read_text(encoding="ascii").strip().lower()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return text if _UUID.match(text) else None
+
+
+def ensure_uuid(path: Path) -> str:
+    """The UUID kept in ``path``, made and written there (atomically, never over another's) if there is none."""
+    import os
+    import uuid as uuidlib
+
+    have = read_uuid(path)
+    if have:
+        return have
+    new = str(uuidlib.uuid4())
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(new + "\n", encoding="ascii")
+        try:
+            os.link(tmp, path)  # fails if another build wrote it first: then theirs is the course's
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links: create it only if it is not there
+            try:
+                with path.open("x", encoding="ascii") as f:
+                    f.write(new + "\n")
+            except FileExistsError:
+                pass
+        finally:
+            tmp.unlink(missing_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot keep the course's UUID here ({exc.strerror or exc}): make the course folder "
+                         "writable, or give the course an 'id_base:' (see lessons/README.md)", path) from None
+    got = read_uuid(path)
+    if got is None:
+        raise UsageError("this file does not hold a UUID: delete it (a new one is made, and learning platforms see a new "
+                         "course) or put the course's UUID back", path)
+    return got
 
 
 def _text(value: Any, where: tuple, chars: int, problem) -> str | None:

@@ -71,12 +71,17 @@ def scorm_manifest(course, lessons: list[tuple[str, str, str | None, list[str]]]
     return _xml(root)
 
 
-def course_iri(course_id: str) -> str:
-    return f"urn:lesson:course:{course_id}"
+def course_iri(course) -> str:
+    """The course's IRI: its id base (``id_base:`` in course.yaml, or the default from its id and UUID)."""
+    return course.id_base
 
 
-def au_iri(course_id: str, lesson_id: str) -> str:
-    return f"urn:lesson:course:{course_id}:lesson:{lesson_id}"
+def au_iri(course, lesson_id: str) -> str:
+    return f"{course.id_base}/{lesson_id}"
+
+
+def block_iri(course, number: int) -> str:
+    return f"{course.id_base}/section-{number}"
 
 
 def cmi5_structure(course, lessons: list[tuple[str, str, str, str | None, str]]) -> bytes:
@@ -94,7 +99,7 @@ def cmi5_structure(course, lessons: list[tuple[str, str, str, str | None, str]])
             ET.SubElement(el, c("langstring"), {"lang": lang}).text = value
 
     root = ET.Element(c("courseStructure"))
-    course_el = ET.SubElement(root, c("course"), {"id": course_iri(course.id)})
+    course_el = ET.SubElement(root, c("course"), {"id": course_iri(course)})
     texts(course_el, course.title, course.description or course.title)
     parent, section_of, count = root, None, 0
     for lesson_id, title, description, section, launch in lessons:
@@ -104,9 +109,9 @@ def cmi5_structure(course, lessons: list[tuple[str, str, str, str | None, str]])
                 parent = root
             else:
                 count += 1
-                parent = ET.SubElement(root, c("block"), {"id": f"{course_iri(course.id)}:section:{count}"})
+                parent = ET.SubElement(root, c("block"), {"id": block_iri(course, count)})
                 texts(parent, section, section)
-        au = ET.SubElement(parent, c("au"), {"id": au_iri(course.id, lesson_id), "moveOn": "Completed", "launchMethod": "AnyWindow"})
+        au = ET.SubElement(parent, c("au"), {"id": au_iri(course, lesson_id), "moveOn": "Completed", "launchMethod": "AnyWindow"})
         texts(au, title, description or title)
         ET.SubElement(au, c("url")).text = launch
     return _xml(root)

@@ -71,7 +71,8 @@ def parse_vtt(text: str) -> list[Cue]:
         for k, line in enumerate(lines):
             if "-->" in line:
                 a, b = line.split("-->", 1)
-                cues.append(Cue(_seconds(a), _seconds(b.split()[0]), " ".join(lines[k + 1:]).strip()))
+                # the cue's text as the learner reads it: WebVTT's character references (&amp; &lt; &gt; ...) decoded
+                cues.append(Cue(_seconds(a), _seconds(b.split()[0]), html.unescape(" ".join(lines[k + 1:]).strip())))
                 break
     return cues
 
@@ -138,40 +139,95 @@ def _e(text: str) -> str:
 
 
 KEYS_HELP = (("Space / K", "play or pause"), ("← / J", "back 5 s"), ("→ / L", "forward 5 s"),
-             ("[ / ]", "previous / next chapter"), ("C", "captions on / off"), ("M", "mute"))
+             ("[ / ]", "previous / next chapter"), ("C", "captions on / off"), ("M", "mute"), ("< / >", "slower / faster"),
+             ("↑ / ↓", "move in the chapter list and the transcript"))
+SPEEDS = (0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
+CAPTION_SIZES = (("small", "Small"), ("medium", "Medium"), ("large", "Large"), ("x-large", "Extra large"))
 
 
-def lesson_html(page: LessonPage, *, hidden: bool) -> str:
-    """One lesson's section: the player, its chapters and the transcript beside it."""
+def transcript_text(title: str, chapters: list[tuple[str, float, float]], said: list[list[Sentence]]) -> str:
+    """The transcript as plain text: the title, then each chapter's start and title and its sentences."""
+    out = [title, ""]
+    for (name, start, _end), group in zip(chapters, said):
+        out += [f"[{clock(start)}] {name}", " ".join(s.text for s in group), ""]
+    return "\n".join(out)
+
+
+def _text_data_url(text: str) -> str:
+    return "data:text/plain;charset=utf-8;base64," + base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+
+def _controls(page: LessonPage) -> str:
+    """The player's own controls (player.js shows them and turns the browser's off): every one a real button,
+    range or select, so each takes the keyboard and shows the page's focus outline."""
     lid = _e(page.id)
+    marks = "".join(
+        f'<span class="mark" style="left:{100 * start / page.duration:.3f}%" title="{_e(title)}"></span>'
+        for title, start, _end in page.chapters[1:] if page.duration > 0
+    )
+    speeds = "".join(f'<option value="{v:g}"{" selected" if v == 1 else ""}>{v:g}×</option>' for v in SPEEDS)
+    sizes = "".join(f'<option value="{v}"{" selected" if v == "medium" else ""}>{_e(label)}</option>' for v, label in CAPTION_SIZES)
+    return f"""          <div class="controls" hidden>
+            <button type="button" class="play" aria-label="Play">Play</button>
+            <div class="bar">
+              <input type="range" class="seek" min="0" max="{page.duration:.3f}" step="0.1" value="0" aria-label="Position in {_e(page.title)}">
+              <div class="marks" aria-hidden="true">{marks}</div>
+            </div>
+            <span class="clock" aria-hidden="true"><span class="at">0:00</span> / {clock(page.duration)}</span>
+            <button type="button" class="mute" aria-pressed="false">Mute</button>
+            <label class="pick">Speed <select class="speed" id="speed-{lid}">{speeds}</select></label>
+            <button type="button" class="cc" aria-pressed="true">Captions</button>
+            <label class="pick">Caption size <select class="cc-size" id="cc-size-{lid}">{sizes}</select></label>
+            <button type="button" class="full">Full screen</button>
+          </div>"""
+
+
+def lesson_html(page: LessonPage, *, hidden: bool, level: int = 2, exit_control: bool = False) -> str:
+    """One lesson's section: the player, its chapters and the transcript beside it (its title an ``h{level}``).
+
+    The chapter list and the transcript are each one tab stop (a roving tabindex: the arrow keys move inside them).
+    """
+    lid = _e(page.id)
+    h, h2, h3 = f"h{level}", f"h{level + 1}", f"h{level + 2}"
     chapters = list(page.chapters)
     said = sentences(parse_vtt(page.captions), chapters)
+    rest = ' tabindex="-1"'  # a roving tab stop: only the first of a list is reached by Tab
     chapter_items = "\n".join(
-        f'          <li><button type="button" class="chapter" data-start="{start:.3f}">'
+        f'          <li><button type="button" class="chapter" data-start="{start:.3f}"{"" if k == 0 else rest}>'
         f'<span class="time">{clock(start)}</span> {_e(title)}</button></li>'
-        for title, start, _end in chapters
+        for k, (title, start, _end) in enumerate(chapters)
     )
     transcript = []
+    first = True
     for (title, start, _end), group in zip(chapters, said):
-        transcript.append(f'          <h4><button type="button" class="chapter-head" data-start="{start:.3f}">{_e(title)}</button></h4>')
-        spans = " ".join(f'<button type="button" class="sentence" data-start="{s.start:.3f}">{_e(s.text)}</button>' for s in group)
+        transcript.append(f'          <{h3} class="chapter-title"><button type="button" class="chapter-head" data-start="{start:.3f}"{"" if first else rest}>{_e(title)}</button></{h3}>')
+        first = False
+        spans = " ".join(f'<button type="button" class="sentence" data-start="{s.start:.3f}" tabindex="-1">{_e(s.text)}</button>' for s in group)
         transcript.append(f"          <p>{spans}</p>")
-    downloads = " · ".join(f'<a href="{_e(path)}" download>{_e(label)}</a>' for label, path in page.downloads)
+    downloads = [*page.downloads]
+    text_name = f"{page.id}.transcript.txt"
+    links = [f'<a href="{_text_data_url(transcript_text(page.title, chapters, said))}" download="{_e(text_name)}">transcript (text)</a>']
+    links += [f'<a href="{_e(path)}" download>{_e(label)}</a>' for label, path in downloads]
     keys = "".join(f"<li><kbd>{_e(k)}</kbd> {_e(v)}</li>" for k, v in KEYS_HELP)
+    exit_button = ('\n        <p class="lms-bar"><button type="button" class="exit" hidden>Exit this lesson</button></p>' if exit_control else "")
     return f"""    <section class="lesson" id="lesson-{lid}" data-lesson="{lid}" aria-labelledby="title-{lid}"{' hidden' if hidden else ''}>
       <header class="lesson-head">
-        <h2 id="title-{lid}" tabindex="-1">{_e(page.title)}</h2>
-        <p class="subtitle">{_e(page.subtitle)} <span class="duration">· {clock(page.duration)}</span></p>
+        <{h} id="title-{lid}" tabindex="-1">{_e(page.title)}</{h}>
+        <p class="subtitle">{_e(page.subtitle)} <span class="duration">· {clock(page.duration)}</span></p>{exit_button}
+        <p class="lms-message" role="alert" hidden></p>
       </header>
       <div class="player">
         <div class="stage">
+          <div class="screen">
           <video controls preload="metadata" playsinline poster="{_e(page.poster)}" aria-label="{_e(page.title)}" data-duration="{page.duration:.3f}">
             <source src="{_e(page.video)}" type="video/mp4">
             <track kind="captions" label="Captions" srclang="{_e(page.language)}" src="{_data_url(page.captions)}" default>
             <track kind="chapters" label="Chapters" srclang="{_e(page.language)}" src="{_data_url(page.chapters_vtt)}">
           </video>
+{_controls(page)}
+          </div>
           <nav class="chapters" aria-label="Chapters of {_e(page.title)}">
-            <h3>Chapters</h3>
+            <{h2} class="label">Chapters</{h2}>
             <ol>
 {chapter_items}
             </ol>
@@ -180,14 +236,14 @@ def lesson_html(page: LessonPage, *, hidden: bool) -> str:
             <summary>Keyboard</summary>
             <ul>{keys}</ul>
           </details>
-          <p class="downloads">Download: {downloads}</p>
+          <p class="downloads">Download: {" · ".join(links)}</p>
         </div>
-        <aside class="transcript" aria-label="Transcript of {_e(page.title)}" tabindex="-1">
-          <h3>Transcript</h3>
+        <section class="transcript" aria-labelledby="transcript-{lid}">
+          <{h2} class="label" id="transcript-{lid}">Transcript</{h2}>
           <div class="sentences">
 {chr(10).join(transcript)}
           </div>
-        </aside>
+        </section>
       </div>
     </section>"""
 
@@ -219,16 +275,28 @@ def course_html(course, pages: list[LessonPage], *, lms: str = "", asset_prefix:
         head = f'        <h3 class="section">{_e(section)}</h3>\n' if section else ""
         nav.append(f"{head}        <ol>\n" + "\n".join(items) + "\n        </ol>")
     single = len(pages) == 1
-    lessons_nav = "" if single else f"""    <nav class="course-lessons" aria-label="Lessons">
+    # the course's description goes below the lesson list (in the header it pushed the player below the window)
+    about = (f'    <section class="about" aria-labelledby="about-course">\n      <h2 id="about-course">About this course</h2>\n'
+             f'      <p class="description">{_e(course.description)}</p>\n    </section>\n') if course.description else ""
+    lessons_nav = "" if single else f"""    <div class="side">
+    <nav class="course-lessons" aria-label="Lessons">
       <h2>Lessons</h2>
 {chr(10).join(nav)}
     </nav>
+{about}    </div>
 """
-    description = f'    <p class="description">{_e(course.description)}</p>\n' if course.description else ""
+    description = f'    <p class="description">{_e(course.description)}</p>\n' if course.description and single else ""
     author = f" · {_e(course.author)}" if course.author else ""
     config = json.dumps({"lms": lms, "course": course.id}, separators=(",", ":"))
-    sections = "\n".join(lesson_html(p, hidden=k > 0) for k, p in enumerate(pages))
+    # a platform's launch page shows its one lesson alone (the platform shows the course around it)
+    sco = bool(lms) and single
+    sections = "\n".join(lesson_html(p, hidden=k > 0, level=1 if sco else 2, exit_control=lms == "cmi5") for k, p in enumerate(pages))
     title = pages[0].title if single else course.title
+    header = "" if sco else f"""  <header class="course-head">
+    <h1>{_e(course.title)}</h1>
+{description}    <p class="meta">{len(pages)} lesson{'s' if len(pages) != 1 else ''} · {clock(total)}{author}</p>
+  </header>
+"""
     return f"""<!doctype html>
 <html lang="{_e(course.language)}">
 <head>
@@ -238,13 +306,9 @@ def course_html(course, pages: list[LessonPage], *, lms: str = "", asset_prefix:
   <link rel="icon" href="data:,">
   <link rel="stylesheet" href="{asset_prefix}player.css">
 </head>
-<body data-config='{_e(config)}'>
+<body data-config='{_e(config)}'{' class="sco"' if sco else ''}>
   <a class="skip" href="#main">Skip to the lesson</a>
-  <header class="course-head">
-    <h1>{_e(course.title)}</h1>
-{description}    <p class="meta">{len(pages)} lesson{'s' if len(pages) != 1 else ''} · {clock(total)}{author}</p>
-  </header>
-  <div class="course{' single' if single else ''}">
+{header}  <div class="course{' single' if single else ''}">
 {lessons_nav}    <main id="main" tabindex="-1">
 {sections}
     </main>

@@ -160,8 +160,21 @@ def unzip(zip_path: Path, target: Path) -> Path:
     return target
 
 
+NODE = HERE.parent / "node" / "node_modules"  # the tests' npm packages (dev.sh: npm ci in tests/node)
+
+
+def node_file(package: str, name: str) -> Path:
+    """A file of a test-only npm package; a clear failure when ./dev.sh setup has not installed them."""
+    path = NODE / package / name
+    if not path.is_file():
+        raise AssertionError(f"{path} is missing: run ./dev.sh setup (it runs npm ci in tests/node)")
+    return path
+
+
 def copy_lms_page(target: Path) -> None:
+    """The SCORM 1.2 LMS page and scorm-again's SCORM 1.2 API beside the unzipped package."""
     shutil.copy(HERE / "scorm_lms.html", target / "scorm_lms.html")
+    shutil.copy(node_file("scorm-again", "dist/scorm12.js"), target / "scorm12.js")
 
 
 @functools.lru_cache(maxsize=None)
