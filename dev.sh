@@ -2,7 +2,8 @@
 # One entry point for setting up and running the project on Debian/Ubuntu.
 #
 #   ./dev.sh render [lesson render options...]   install what is missing, render the default lesson
-#   ./dev.sh test   [pytest options...]          install what is missing, run the whole test suite
+#   ./dev.sh test   [pytest options...]          install what is missing; ruff, mypy, the fast tier, then every
+#                                                other tier (with options: only pytest with them)
 #   ./dev.sh setup                               only install
 #
 # Idempotent: system packages are installed only when missing, and the
@@ -85,6 +86,13 @@ cmd="${1:-render}"
 case "$cmd" in
     setup) setup ;;
     render) setup; exec .venv/bin/lesson render lessons/argmax_softmax.yaml "$@" ;;
-    test) setup; exec .venv/bin/python -m pytest "$@" ;;
+    test)
+        setup
+        [ $# -gt 0 ] && exec .venv/bin/python -m pytest "$@"  # options given: pytest with them, nothing else
+        # lint and types first, then the fast tier (fails in about a minute), then every other tier
+        log "ruff check"; .venv/bin/ruff check .
+        log "mypy (the math core and the plain-data modules)"; .venv/bin/mypy
+        log "the fast tier (pytest -m unit)"; .venv/bin/python -m pytest -m unit -q
+        log "scenes, renders, the browser and the fuzzer"; exec .venv/bin/python -m pytest -m "not unit" ;;
     *) echo "usage: ./dev.sh {render|test|setup} [options]" >&2; exit 2 ;;
 esac

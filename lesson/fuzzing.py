@@ -38,7 +38,6 @@ import difflib
 import faulthandler
 import io
 import json
-import math
 import os
 import random
 import re
@@ -49,7 +48,7 @@ import tempfile
 import time
 import traceback
 import warnings
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any

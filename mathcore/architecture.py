@@ -29,6 +29,7 @@ batch norm at inference time), negligible beside the convolutions, and not what
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -50,15 +51,12 @@ def _non_negative_int(value: object, name: str) -> int:
 
 
 def _shape(shape: object, name: str = "input shape") -> Shape:
-    try:
-        dims = tuple(shape)  # type: ignore[arg-type]
-    except TypeError:
-        raise MathError(f"{name} must be a tuple of positive whole numbers, got {shape!r}") from None
+    if not isinstance(shape, Iterable):
+        raise MathError(f"{name} must be a tuple of positive whole numbers, got {shape!r}")
+    dims = tuple(shape)
     if not dims:
         raise MathError(f"{name} must have at least one dimension")
-    for d in dims:
-        _positive_int(d, name)
-    return dims
+    return tuple(_positive_int(d, name) for d in dims)
 
 
 def _image(shape: Shape, layer: str) -> tuple[int, int, int]:

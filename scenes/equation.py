@@ -133,7 +133,6 @@ class EquationScene(StepScene):
     def line(self, line: dict, row: Row, factor: float) -> None:
         head_parts = self.head_parts(line)
         tail_parts = self.tail_parts(line)
-        n = len(line["numeric"])
         # the layout's own parts are drawn (no formula is set twice: each costs a LaTeX run)
         head = row.head
         shown = [FadeIn(head, shift=0.1 * UP)] + ([FadeIn(row.label)] if row.label is not None else [])

@@ -1,5 +1,6 @@
 """Import rules of the architecture, checked on the source and at run time."""
 
+import pytest
 import ast
 import subprocess
 import sys
@@ -42,6 +43,7 @@ def test_importing_mathcore_loads_neither_manim_nor_yaml_nor_click():
     assert out.stdout.strip() == "[]"
 
 
+@pytest.mark.scene
 def test_a_scene_imports_neither_the_model_nor_the_math_core_nor_the_planner():
     """Scenes draw plain data (lesson.plandata): importing one, alone, in a fresh interpreter, loads no script model,
     YAML, math core, planner or registry. Every registered kind's scene is checked."""

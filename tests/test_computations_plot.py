@@ -3,14 +3,12 @@
 
 from __future__ import annotations
 
-import sys
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
 from drawn import draw  # noqa: E402
 
 from lesson.errors import LessonError  # noqa: E402

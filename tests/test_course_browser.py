@@ -21,7 +21,6 @@ from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 from course_fixtures.course_helpers import Server, build_tiny_course, chrome, copy_lms_page, unzip, vtt_cues, wait_for  # noqa: E402
 
 SHOWN = "document.querySelector('section.lesson:not([hidden])')"
@@ -213,7 +212,7 @@ def test_captions_and_chapters_with_markup_characters_read_back_verbatim_in_chro
     said = " ".join(" ".join(text.split()) for text in shown[0])
     assert "If p < 0.5 and q > 0.9 we stop. Ask R&D about x<y later. Wet --> dry." in said
     assert shown[1] == ["Two scores --> one", "The scores"]
-    sentences = [b.text for b in d.find_elements("css selector", f"#lesson-tiny_second button.sentence")]
+    sentences = [b.text for b in d.find_elements("css selector", "#lesson-tiny_second button.sentence")]
     assert sentences[1:4] == ["If p < 0.5 and q > 0.9 we stop.", "Ask R&D about x<y later.", "Wet --> dry."]
     text = d.execute_script("return fetch(arguments[0].href).then(r => r.text())",
                             d.find_element("css selector", "#lesson-tiny_second a[download$='.transcript.txt']"))

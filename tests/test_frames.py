@@ -12,7 +12,7 @@ pytestmark = pytest.mark.render
 
 def _render(media: Path, fast: bool, queue) -> None:
     """Runs in a new interpreter: stock Manim must not be patched by an earlier render in the test process."""
-    from manim import BLUE, ORANGE, RIGHT, UP, Circle, Create, FadeIn, Scene, Square, Text, config, tempconfig
+    from manim import BLUE, ORANGE, RIGHT, UP, Circle, Create, FadeIn, Scene, Square, Text, tempconfig
 
     from lesson import frames, manim_adapter
 

@@ -4,13 +4,11 @@ strings the scene draws, the widening, the opened block, the placeholders, and e
 import csv
 import json
 import re
-import sys
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
 
 from drawn import draw, draw_plan_step, plan_of  # noqa: E402
 

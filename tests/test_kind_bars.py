@@ -1,11 +1,9 @@
 """The ``bars`` step kind: the value texts it draws, the order of the bars, when each grows, and its errors."""
 
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
 
 import drawn  # noqa: E402
 from drawn import person  # noqa: E402

@@ -3,14 +3,12 @@ errors (a broken expression, an unknown name, a line that cannot be shown truthf
 
 import json
 import re
-import sys
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-sys.path.insert(0, str(Path(__file__).parent))
 
 from drawn import draw, located  # noqa: E402
 

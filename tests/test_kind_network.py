@@ -3,14 +3,12 @@ typed, each on its own edge), highlights at their cues, networks of other shapes
 lesson's step unchanged, and bad options reported at FILE:LINE:COL."""
 
 import re
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 from manim import DL, UR, ManimColor
 
-sys.path.insert(0, str(Path(__file__).parent))
 
 from drawn import draw, draw_plan_step, plan_of  # noqa: E402
 

@@ -4,12 +4,10 @@ FILE:LINE:COL."""
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
 import drawn  # noqa: E402
 from drawn import item  # noqa: E402
 from drawn import person as shown  # noqa: E402

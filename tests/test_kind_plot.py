@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import math
 import re
-import sys
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
 import drawn  # noqa: E402
 from drawn import item  # noqa: E402
 from drawn import person as shown  # noqa: E402

@@ -1,11 +1,9 @@
 """The ``table`` step kind: the exact texts it draws, where, which row or cell lights up when, and its errors."""
 
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
 
 import drawn  # noqa: E402
 from drawn import person  # noqa: E402

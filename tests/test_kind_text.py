@@ -2,12 +2,10 @@
 when each point appears, and its errors at FILE:LINE:COL."""
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
 
 from drawn import draw, draw_plan_step, plan_of  # noqa: E402
 

@@ -1,12 +1,9 @@
 """A lesson without a network: section (a lesson about something other than one classifier): it checks, plans and
 draws with the kinds that need no network, and a kind that needs one is reported at its line."""
 
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
 
 from drawn import draw  # noqa: E402
 

@@ -95,6 +95,7 @@ def test_lesson_kinds_lists_the_plugin_kind_with_its_package(installed):
     assert not any(line.startswith("big_number ") for line in lesson("kinds", site=None, cwd=script.parent).stdout.splitlines())
 
 
+@pytest.mark.render
 def test_the_plugin_kind_renders_and_is_drawn_again_when_its_source_changes(installed):
     site, script = installed
     out, cache = script.parent / "out", script.parent / "cache"

@@ -3,12 +3,10 @@ where, and that the numbers are the math core's at the lesson's digits."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
 
 from drawn import draw, draw_plan_step, item, parts, person, plan_of  # noqa: E402
 

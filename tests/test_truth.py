@@ -204,7 +204,6 @@ def test_every_record_holds_for_the_numbers_it_shows(problem_, d):
 @given(equations(), st.integers(0, 4))
 def test_typed_numbers_are_shown_at_the_decimals_or_their_own_digits_never_rounded_and_the_record_holds(problem_, d):
     text, values, typed_names = problem_
-    tree = parse(text)
     rec = attempt(text, values, d, padded=typed_names)
     assume(rec is not None)
     assert verify(rec.expression, rec.relation, rec.result)

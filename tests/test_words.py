@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import ast
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
 from drawn import draw, parts  # noqa: E402
 
 from lesson import words  # noqa: E402

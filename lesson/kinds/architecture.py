@@ -22,7 +22,6 @@ from pydantic import Field
 
 from lesson import architectures as archs
 from lesson import words as lesson_words
-from lesson.digits import fixed
 from lesson.kinds import Context, StepKind, Where
 from lesson.kinds.cues import cue_problem, narration_cues, sentences
 from lesson.script import limits
