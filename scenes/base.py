@@ -5,8 +5,6 @@ from __future__ import annotations
 import functools
 import math
 import re
-import shutil
-import subprocess
 import unicodedata
 from dataclasses import dataclass
 from typing import Any

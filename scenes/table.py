@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from manim import LEFT, RIGHT, UP, FadeIn, LaggedStart, Line, ManimColor, Mobject, RoundedRectangle, Transform, VGroup
+from manim import LEFT, RIGHT, FadeIn, LaggedStart, Line, ManimColor, Mobject, RoundedRectangle, Transform, VGroup
 
 from scenes import style
 from scenes.align import column, sit
