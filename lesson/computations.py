@@ -20,6 +20,7 @@ from lesson.datasets import BUILTIN, read_table
 from lesson.errors import LessonError
 from lesson.script import limits
 from lesson.script.computations import STEP_FIELDS, listed_steps, parameter_index
+from lesson.hints import one_of
 
 if TYPE_CHECKING:
     from lesson.script.model import Lesson
@@ -312,7 +313,6 @@ def _rows(lesson: Lesson, base: Path, allow_outside: bool) -> dict[str, tuple[in
                 if hits:
                     why = f"only {len(hits)} row(s) of the data have {wanted}; there is no match number {ex.nth}"
                 else:
-                    from lesson.script.load import one_of
 
                     why = f"no row of the data has {wanted}"
                     labels = sorted(set(table.labels))

@@ -15,6 +15,8 @@ from typing import Any
 
 from lesson import kinds, truth
 from lesson.kinds import Context
+from lesson.kinds.cues import sentence_cues
+from lesson.kinds.table import panel
 from lesson.numbers import LessonNumbers, compute
 from lesson.script.model import Lesson
 from lesson.script.placeholders import fill, fill_spans
@@ -57,42 +59,6 @@ def build_plan(lesson: Lesson, base: Path = Path("."), numbers: LessonNumbers | 
         except (ValueError, ArithmeticError) as exc:  # a number the step cannot show: said at the step
             raise PlanError(index, f"this step cannot show the lesson's numbers ({exc})") from None
     return Plan(lesson.id, lesson.title, lesson.video.quality, style, tuple(steps), lesson.narration.pause)
-
-
-def class_families(names: Any, classes: list[str]) -> list[str]:
-    """The per-class placeholder families (``softmax`` for softmax.<class> of every class)."""
-    found = {n.rsplit(".", 1)[0] for n in names if "." in n and n.rsplit(".", 1)[1] in classes}
-    return sorted(f for f in found if all(f"{f}.{c}" in names for c in classes))
-
-
-def panel(spec: Any, lesson: Lesson, values: Any, d: int) -> dict:
-    """A side panel's text: its rows as the script gives them, then one row per class for ``each_class``."""
-    def filled(text: str) -> str:  # "-2.00" is drawn "−2.00": a minus sign, not a hyphen
-        return _SIGN.sub(MINUS, fill(text, values, d))
-
-    rows = [{"label": filled(r.label), "value": filled(r.value), "color": None} for r in spec.rows]
-    if spec.each_class is not None and lesson.network is not None:
-        for c in lesson.network.classes:
-            rows.append({"label": c.label or c.name, "value": filled(f"{{{spec.each_class}.{c.name}}}"), "color": c.color})
-    return side_panel(filled(spec.heading) if spec.heading else "", rows)
-
-
-def side_panel(heading: str, rows: list[dict]) -> dict:
-    """A side panel's data (the script's ``beside``, or a preset's): its heading, its rows of label and value, and
-    how the values line up: on their decimal points when every one is a number (the table's rule), else from the left."""
-    from lesson.kinds.table import alignments
-
-    return {"heading": heading, "rows": rows, "align": alignments([[r["value"]] for r in rows], 1)[0] if rows else "left"}
-
-
-def sentence_cues(tokens: list[str]) -> tuple[tuple[str, int], ...]:
-    """``sentence.N``: the token where the narration's N-th sentence (from 1) begins, for things shown sentence by
-    sentence (a text step's points)."""
-    out = [("sentence.1", 0)] if tokens else []
-    for i, token in enumerate(tokens[:-1]):
-        if token.rstrip("\"'”’)").endswith((".", "!", "?")):
-            out.append((f"sentence.{len(out) + 1}", i + 1))
-    return tuple(out)
 
 
 def _step_plan(lesson: Lesson, nums: LessonNumbers, base: Path, index: int, step: Any, d: int, values: dict) -> StepPlan:

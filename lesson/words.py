@@ -18,6 +18,8 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from lesson.hints import did_you_mean
+
 if TYPE_CHECKING:
     from lesson.script.model import Lesson
 
@@ -178,7 +180,6 @@ def problems(lesson: Lesson) -> list[tuple[tuple[Any, ...], str, bool, str]]:
     is (path in the script, message, at the key, text to point at), as the loader's checks report them."""
     from lesson.errors import one_line
     from lesson.fonts import font_package, undrawable
-    from lesson.script.load import did_you_mean
 
     known = list(table(lesson.language))
     out: list[tuple[tuple[Any, ...], str, bool, str]] = []

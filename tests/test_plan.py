@@ -101,7 +101,7 @@ def test_cues_point_at_the_token_where_each_value_is_spoken(plan):
 
 def test_a_side_panel_draws_negative_values_with_a_minus_sign_in_written_rows_and_class_rows():
     from lesson.numbers import compute
-    from lesson.plan import panel
+    from lesson.kinds.table import panel
     from lesson.script.parts import Panel
 
     lesson = load_lesson(ROOT / "lessons" / "argmax_softmax.yaml")

@@ -24,6 +24,7 @@ from typing import Any
 from lesson.errors import LessonError, Problem, UsageError, one_line
 from lesson.script import limits
 from lesson.script.yamlsource import MAX_BYTES, Located, read_yaml
+from lesson.hints import one_of
 
 ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 LANGUAGE = re.compile(r"^[a-z]{2}(-[A-Z]{2})?$")
@@ -112,7 +113,7 @@ def check_course(path: str | Path, *, allow_outside: bool = False) -> Course:
 
 
 def _check(text: str, raw: bytes, path: Path, allow_outside: bool) -> Course:
-    from lesson.script.load import check_lesson, one_of
+    from lesson.script.load import check_lesson
 
     filename = str(path)
     src = read_yaml(text)

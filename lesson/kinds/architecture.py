@@ -27,6 +27,7 @@ from lesson.kinds.cues import cue_problem, narration_cues, sentences
 from lesson.script import limits
 from lesson.script.parts import Identifier, StepBase
 from lesson.shown import PlanError
+from lesson.hints import one_of
 
 
 class ArchitectureStep(StepBase):
@@ -69,8 +70,6 @@ def _default_cue(narration: str) -> str | None:
 
 
 def check(step: ArchitectureStep, ctx: Context) -> list[tuple[Where, str]]:
-    from lesson.script.load import one_of
-
     out: list[tuple[Where, str]] = []
     known = ctx.lesson.architectures or {}
     if step.arch not in known:

@@ -1,7 +1,7 @@
 """When something appears: the cues of a step's narration, shared by the kinds that show things at a cue.
 
 A cue is a placeholder the narration speaks (``softmax.sunny``: the moment the voice says its value) or the
-start of a sentence (``sentence.3``), as the planner marks them (:func:`lesson.plan.sentence_cues`).
+start of a sentence (``sentence.3``), as the planner marks them (:func:`sentence_cues`).
 """
 
 from __future__ import annotations
@@ -12,8 +12,20 @@ import string
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from lesson.hints import one_of
+
 SENTENCE = re.compile(r"sentence\.([0-9]+)")
 CUE_HELP = "a placeholder the narration speaks (without braces, e.g. softmax.sunny) or sentence.N"
+
+
+def sentence_cues(tokens: list[str]) -> tuple[tuple[str, int], ...]:
+    """``sentence.N``: the token where the narration's N-th sentence (from 1) begins, for things shown sentence by
+    sentence (a text step's points)."""
+    out = [("sentence.1", 0)] if tokens else []
+    for i, token in enumerate(tokens[:-1]):
+        if token.rstrip("\"'”’)").endswith((".", "!", "?")):
+            out.append((f"sentence.{len(out) + 1}", i + 1))
+    return tuple(out)
 
 
 def narration_cues(narration: str, values: Mapping[str, Any] | None = None, decimals: int = 2) -> dict[str, int]:
@@ -23,7 +35,6 @@ def narration_cues(narration: str, values: Mapping[str, Any] | None = None, deci
     With ``values`` the narration is filled in first, as the planner does (so the token numbers are the plan's);
     without, the raw narration is read (``lesson check``, before the math core), each placeholder one token.
     """
-    from lesson.plan import sentence_cues
     from lesson.script.placeholders import format_value
     from lesson.speech import normalize
 
@@ -60,7 +71,6 @@ def sentences(cues: Mapping[str, int]) -> int:
 
 def cue_problem(at: str, narration: str, known: Mapping[str, str] | Sequence[str]) -> str | None:
     """Why ``at`` cannot be a cue of a step with this (raw) narration, or None if it can."""
-    from lesson.script.load import one_of
 
     cues = narration_cues(narration)
     n = sentences(cues)

@@ -23,6 +23,7 @@ from lesson.script.parts import StepBase, Strict
 from lesson.shown import MINUS, fmt, short, shown_truthfully
 from lesson.script import placeholders
 from lesson.script.placeholders import hidden_node_keys
+from lesson.hints import one_of
 
 SHOWABLE = ("weights", "names", "activations", "biases")
 TARGETS = ("node", "edge", "weight", "bias", "parameter")
@@ -93,7 +94,6 @@ def parse_node(text: str, lesson: Any) -> tuple[int, int]:
         raise ValueError(f"{text!r}: that column has nodes 1 to {len(names)}")
     if name in names:
         return column, names.index(name)
-    from lesson.script.load import one_of
 
     what = {0: "inputs", len(cols) - 1: "classes"}.get(column, "nodes")
     known = [n for n in names if n]
@@ -142,7 +142,6 @@ def parse_parameter(name: str, lesson: Any) -> dict:
     """A weight or bias named in ``parameters:``, as a highlight's target; ValueError if there is no such name.
     (A parameter that names no weight or bias of the network is reported at ``parameters:``.)"""
     from lesson.script.computations import parameter_index
-    from lesson.script.load import one_of
 
     if name not in lesson.parameters:
         hint = one_of(name, list(lesson.parameters), "parameters") if lesson.parameters else " (the lesson has no parameters: section)"

@@ -13,6 +13,8 @@ from lesson.script import limits
 from lesson.script.parts import Color, Family, Finite, StepBase, Strict, template
 from lesson.script.placeholders import fill
 from lesson.shown import MINUS, PlanError, short
+from lesson.hints import one_of
+from lesson.script.placeholders import class_families
 
 MAX_VALUES = limits.LINE_VALUES
 MAX_MARKS = limits.LINE_MARKS
@@ -50,8 +52,6 @@ class NumberLineStep(StepBase):
 
 
 def _check(step: NumberLineStep, ctx: Context) -> list[tuple[Where, str]]:
-    from lesson.plan import class_families
-    from lesson.script.load import one_of
 
     out: list[tuple[Where, str]] = []
     if step.each_class is not None:

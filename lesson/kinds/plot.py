@@ -23,6 +23,7 @@ from lesson.script.placeholders import fill
 from lesson.shown import EXTRA_DECIMALS, MINUS, PlanError, fmt, short
 from mathcore.errors import MathError
 from mathcore.functions import FUNCTIONS, derivative, sample, value
+from lesson.hints import did_you_mean
 
 FUNCTION_NAMES = tuple(FUNCTIONS)
 FunctionName = Literal[FUNCTION_NAMES]  # type: ignore[valid-type]
@@ -141,8 +142,6 @@ class PlotStep(StepBase):
 
 def check_value(v: float | str, where: Where, ctx: Context) -> list[tuple[Where, str]]:
     """A placeholder used as a value must exist and hold a number."""
-    from lesson.script.load import did_you_mean
-
     if not isinstance(v, str):
         return []
     kind = ctx.placeholder_kinds.get(v)

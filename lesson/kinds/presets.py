@@ -24,10 +24,12 @@ from lesson.kinds.bars import build as build_bars
 from lesson.kinds.cues import narration_cues
 from lesson.kinds.number_line import NumberLineStep
 from lesson.kinds.number_line import build as build_number_line
+from lesson.kinds.table import side_panel
 from lesson.kinds.text import point_cues, text_data
 from lesson.script import limits
 from lesson.script.parts import StepBase, template
 from lesson.shown import MINUS, fmt
+from lesson.hints import one_of
 
 COMPOSITE = "scenes.composite:CompositeScene"
 # what a composite step's picture depends on besides this module and the composite scene: every part's scene and
@@ -80,8 +82,6 @@ class CrossEntropyStep(StepBase):
 
 
 def _of_class(step: Any, ctx: Context) -> list[tuple[Where, str]]:
-    from lesson.script.load import one_of
-
     classes = [c.name for c in ctx.lesson.network.classes]
     if step.of_class is not None and step.of_class not in classes:
         return [(("of_class",), f"unknown class {step.of_class!r}{one_of(step.of_class, classes, 'classes')}")]
@@ -229,8 +229,6 @@ def _argmax_gradient(step: Any, ctx: Context) -> dict:
         "line": plot_kind.tangent_line(z, value, 0.0, x_range, y_range), "cues": after[:1],
     }
     data["walk"] = None
-    from lesson.plan import side_panel
-
     data["beside"] = side_panel(w("others_fixed"),
                                 [{"label": _label(c), "value": fmt(nums.raw[j], d), "color": c.color} for j, c in enumerate(classes) if j != k])
     return data
@@ -330,8 +328,6 @@ def _softmax_derivatives(step: Any, ctx: Context) -> dict:
     shown_zero = any(_shows_zero(line["result"]) for line in equation["lines"])
     verdict = _points(step, ctx, [w("none_exactly_zero" if shown_zero else "none_zero")], [[]])
     data = _composite(_screen(_part("equation", equation, (0.0, 1.0, 0.0, 0.78)), _part("text", verdict, (0.0, 1.0, 0.82, 1.0))))
-    from lesson.plan import side_panel
-
     data["beside"] = side_panel(w("softmax"), [{"label": _label(c), "value": _value(ctx, f"softmax.{c.name}"), "color": c.color} for c in classes])
     return data
 

@@ -14,13 +14,12 @@ from lesson import digits
 from lesson.kinds import Context, Where
 from lesson.script.placeholders import fill
 from lesson.shown import MINUS, PlanError
+from lesson.hints import one_of
 
 MAX_STOPS = 8  # stops of a walk drawn one after another (a longer descent shows its first ones and its last)
 
 
 def sweep_check(step: Any, ctx: Context) -> list[tuple[Where, str]]:
-    from lesson.script.load import one_of
-
     out: list[tuple[Where, str]] = []
     lesson = ctx.lesson
     if step.sweep is not None and step.sweep.name not in lesson.sweeps:

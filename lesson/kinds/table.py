@@ -9,7 +9,7 @@ both (the class rows first). A row lights up when the narration speaks one of it
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
@@ -17,8 +17,9 @@ from lesson.kinds import Context, StepKind, Where
 from lesson.kinds.cues import cue_problems
 from lesson.script import limits
 from lesson.script.parts import Strict, StepBase, template
-from lesson.script.placeholders import fields, fill
+from lesson.script.placeholders import class_families, fields, fill
 from lesson.shown import _SIGN, MINUS, PlanError
+from lesson.hints import one_of
 
 COLUMNS_MAX = limits.TABLE_COLUMNS
 ROWS_MAX = limits.TABLE_ROWS
@@ -78,9 +79,7 @@ def _class_template(entry: str, cls: str) -> str:
 
 
 def check_families(entries: list[tuple[Where, str]], ctx: Context, numbers_only: bool) -> list[tuple[Where, str]]:
-    """Each entry must be a per-class family (``lesson.plan.class_families``) with a format its values take."""
-    from lesson.plan import class_families
-    from lesson.script.load import one_of
+    """Each entry must be a per-class family (``lesson.script.placeholders.class_families``) with a format its values take."""
     from lesson.script.placeholders import problems
 
     classes = [c.name for c in ctx.classes]
@@ -160,6 +159,24 @@ def build(step: TableStep, ctx: Context) -> dict:
         "highlight": step.highlight,
     }
 
+
+
+def panel(spec: Any, lesson: Any, values: Any, d: int) -> dict:
+    """A side panel's text: its rows as the script gives them, then one row per class for ``each_class``."""
+    def filled(text: str) -> str:  # "-2.00" is drawn "−2.00": a minus sign, not a hyphen
+        return _SIGN.sub(MINUS, fill(text, values, d))
+
+    rows = [{"label": filled(r.label), "value": filled(r.value), "color": None} for r in spec.rows]
+    if spec.each_class is not None and lesson.network is not None:
+        for c in lesson.network.classes:
+            rows.append({"label": c.label or c.name, "value": filled(f"{{{spec.each_class}.{c.name}}}"), "color": c.color})
+    return side_panel(filled(spec.heading) if spec.heading else "", rows)
+
+
+def side_panel(heading: str, rows: list[dict]) -> dict:
+    """A side panel's data (the script's ``beside``, or a preset's): its heading, its rows of label and value, and
+    how the values line up: on their decimal points when every one is a number (the table's rule), else from the left."""
+    return {"heading": heading, "rows": rows, "align": alignments([[r["value"]] for r in rows], 1)[0] if rows else "left"}
 
 KINDS = (
     StepKind("table", TableStep, build, "scenes.table:TableScene",

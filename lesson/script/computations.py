@@ -16,6 +16,7 @@ from pydantic import Field, model_validator
 from lesson import expr
 from lesson.script import limits
 from lesson.script.parts import Finite, Identifier, NodeName, Strict, Weight
+from lesson.hints import one_of
 
 if TYPE_CHECKING:
     from lesson.script.model import Lesson
@@ -186,7 +187,6 @@ def _node(node: int | str, names: list[str], what: str) -> tuple[int | None, str
         return None, f"{what} has {len(names)} nodes; {node} is not one of 1..{len(names)}"
     if node in names:
         return names.index(node), None
-    from lesson.script.load import one_of
 
     return None, f"{what} has no node {node!r}{one_of(node, names, 'nodes')}"
 
@@ -220,7 +220,6 @@ def parameter_index(lesson: Lesson, spec: ParameterSpec) -> tuple[tuple[int, str
 
 def check(lesson: Lesson) -> list[tuple[Where, str, bool]]:
     """Names that must exist, and must not clash: ``(where, message, at the key)``."""
-    from lesson.script.load import one_of
 
     out: list[tuple[Where, str, bool]] = []
     sections = ("parameters", "examples", "losses", "gradients", "sweeps", "descents", "define")

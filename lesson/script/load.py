@@ -8,10 +8,8 @@ can stop a render.
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,10 +18,12 @@ from pydantic import BaseModel, ValidationError
 
 from lesson.digits import whole_digits
 from lesson.errors import LessonError, Problem, UsageError, one_line
+from lesson.hints import did_you_mean, one_of
 from lesson.truth import scientific
 from lesson.script import limits, placeholders
 from lesson import kinds
 from lesson.script.model import STEP_KINDS, Lesson
+from lesson.script.placeholders import class_families
 from lesson.script.yamlsource import MAX_BYTES, Located, Path_, line_col, read_yaml
 
 if TYPE_CHECKING:
@@ -123,21 +123,6 @@ def _locate(src: Located, path: Path_, key: bool, needle: str | tuple[str, int])
         at = src.text.find(text, span[0], span[1]) if span is not None and text and "\n" not in text else -1
         return line_col(src.text, at + char) if at >= 0 else src.where(path)
     return src.where_text(path, needle) if needle else src.where(path, key=key)
-
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
-
-
-def one_of(word: str, choices: Iterable[str], what: str) -> str:
-    """"; did you mean 'x'?" or the list of what may be written, for an unknown name."""
-    choices = list(choices)
-    hint = did_you_mean(word, choices)
-    if hint:
-        return hint
-    listed = ", ".join(choices[:12]) + (", ..." if len(choices) > 12 else "")
-    return f" ({what}: {listed})" if choices else ""
 
 
 def where_words(path: Path_, data: Any) -> str:
@@ -327,8 +312,6 @@ def _cross_checks(lesson: Lesson, folder: Path, allow_outside: bool) -> list[Fou
                         "add the network: and example: sections, or use a kind that does not need them", False, ""))
             continue
         if step.beside is not None and step.beside.each_class is not None:
-            from lesson.plan import class_families
-
             families = class_families(known, classes)
             if step.beside.each_class not in families:
                 out.append(((*at, "beside", "each_class"), f"{step.beside.each_class!r} is not a per-class value{one_of(step.beside.each_class, families, 'per-class values')}", False, ""))

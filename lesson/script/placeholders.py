@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from lesson.digits import NUMBER_FORMAT, fixed, format_number
 from lesson import architectures
@@ -75,6 +75,12 @@ def network_kinds(lesson: Lesson) -> dict[str, Kind]:
             out.update({f"trained.{t}.accuracy": "number", f"trained.{t}.seed": "integer", f"trained.{t}.prediction": "word"})
             out.update(dict.fromkeys([f"trained.{t}.softmax.{c}" for c in classes], "number"))
     return out
+
+
+def class_families(names: Any, classes: list[str]) -> list[str]:
+    """The per-class placeholder families (``softmax`` for softmax.<class> of every class)."""
+    found = {n.rsplit(".", 1)[0] for n in names if "." in n and n.rsplit(".", 1)[1] in classes}
+    return sorted(f for f in found if all(f"{f}.{c}" in names for c in classes))
 
 
 def names(lesson: Lesson) -> set[str]:
