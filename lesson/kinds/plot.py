@@ -7,7 +7,6 @@ equations, the tangent's slope) is text made here, each equation checked by the 
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 from decimal import Decimal
@@ -17,6 +16,8 @@ from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, mo
 
 from lesson import digits, truth
 from lesson.kinds import Context, StepKind, Where
+from lesson.kinds.axes import PALETTE, axis
+from lesson.kinds.sweep_plot import sweep_build, sweep_check  # a sweep's curve and a descent's walk
 from lesson.script import limits
 from lesson.script.parts import Color, Finite, StepBase, Strict, _finite, template
 from lesson.script.placeholders import fill
@@ -35,7 +36,6 @@ SYMBOLS = {"relu": "ReLU", "softplus": "softplus", "sigmoid": "σ", "identity": 
 EXPRESSIONS = {name: {"neg_log": "-log(z)", "squared_residual": "(1 - z)^2"}.get(name, f"{name}(z)") for name in FUNCTION_NAMES}
 # functions whose derivative is exactly what the math core says at any shown number (0 or 1)
 EXACT_SLOPES = ("relu", "identity")
-PALETTE = ("#4fa3e0", "#f08a4b", "#9b6ee8", "#5cc98a")  # curves after the first (which takes the theme's accent)
 SAMPLES = 240
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*$")
 MAX_POINTS = limits.PLOT_POINTS
@@ -201,50 +201,6 @@ def value_of(v: float | str, ctx: Context, where: Where) -> float:
             raise PlanError(-1, f"{v!r} is a word, not a number", where)
         return float(got)
     return float(v)
-
-
-def nice_step(span: float, target: int) -> float:
-    """A tick spacing of 1, 2 or 5 times a power of ten giving about ``target`` intervals over ``span``."""
-    raw = span / target
-    power = 10.0 ** math.floor(math.log10(raw))
-    return next(m * power for m in (1, 2, 5, 10) if m * power >= raw * 0.999)
-
-
-def ticks(low: float, high: float, target: int) -> list[list]:
-    """``[value, text]`` of the round numbers inside [low, high]."""
-    step = nice_step(high - low, target)
-    places = max(0, -math.floor(math.log10(step) + 1e-9))
-    first = math.ceil(low / step - 1e-9)
-    out = []
-    k = first
-    while k * step <= high + 1e-9 * step:
-        v = round(k * step, places + 2)
-        out.append([v, fmt(v, places)])
-        k += 1
-    return out
-
-
-def _widest(marks: list[list]) -> str:
-    return max((text for _, text in marks), key=len, default="")
-
-
-def axis(low: float, high: float, target: int, where: Where, what: str) -> dict:
-    """A typed range's ticks; a PlanError at ``where`` if the range is too narrow for its size to label (its ticks
-    would need more than TICK_CHARS characters: [1, 1.000001] ticks at 1.0000002)."""
-    marks = ticks(low, high, target)
-    if len(widest := _widest(marks)) > limits.TICK_CHARS:
-        raise PlanError(-1, f"the {what} [{truth.typed(low)}, {truth.typed(high)}] is too narrow for its size to label: its ticks would read "
-                        f"{widest.replace('-', MINUS)}, and a tick has at most {limits.TICK_CHARS} characters; widen it", where)
-    return {"range": [low, high], "ticks": marks}
-
-
-def readable(low: float, high: float, target: int, where: Where, what: str) -> list[float]:
-    """A range the plan worked out (from a curve's values): widened upwards until its ticks can be labelled."""
-    for _ in range(64):
-        if len(_widest(ticks(low, high, target))) <= limits.TICK_CHARS:
-            return [low, high]
-        high = low + 2 * (high - low)
-    raise PlanError(-1, f"the {what} values are too large to label (about {high:.3g}); give the {what} range", where)
 
 
 def _plain(text: str) -> str:
@@ -505,11 +461,10 @@ def tangent_line(x: float, y: float, slope: float, x_range: Sequence[float], y_r
     return [[lo, y + slope * (lo - x)], [hi, y + slope * (hi - x)]]
 
 
-from lesson.kinds.sweep_plot import sweep_build, sweep_check  # noqa: E402  (a sweep's curve and a descent's walk)
 
 KINDS = (
     StepKind("plot", PlotStep, build, "scenes.plot:PlotScene",
              "axes with named functions (ReLU, σ, softplus, exp, −log…): marked points with their values, a tangent, a walk; "
              "or a sweep of a loss with gradient descent walking down it",
-             check=_check, code=("lesson.kinds.sweep_plot", "lesson.computations")),
+             check=_check, code=("lesson.kinds.sweep_plot", "lesson.kinds.axes", "lesson.computations")),
 )

@@ -12,6 +12,7 @@ from typing import Any
 
 from lesson import digits
 from lesson.kinds import Context, Where
+from lesson.kinds.axes import PALETTE, axis, readable
 from lesson.script.placeholders import fill
 from lesson.shown import MINUS, PlanError
 from lesson.hints import one_of
@@ -86,8 +87,6 @@ def _hop(leg: list[list[float]], start: tuple[float, float], end: tuple[float, f
 
 
 def sweep_build(step: Any, ctx: Context) -> dict:
-    from lesson.kinds.plot import PALETTE, axis, readable
-
     d = ctx.decimals
     computed = ctx.numbers.computed if ctx.numbers is not None else None
     if computed is None or step.sweep.name not in computed.sweeps:
