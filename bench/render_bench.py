@@ -38,7 +38,7 @@ from lesson.build import build  # noqa: E402
 from lesson.narrate import narrate  # noqa: E402
 from lesson.numbers import compute  # noqa: E402
 from lesson.plan import build_plan  # noqa: E402
-from lesson.script import load_lesson  # noqa: E402
+from lesson.check import load_lesson  # noqa: E402
 
 SCRIPT = ROOT / "lessons" / "argmax_softmax.yaml"
 BASELINE = ROOT / "bench" / "baseline.py"  # `lesson` with stock Manim drawing every held frame

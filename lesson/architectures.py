@@ -40,6 +40,8 @@ from pydantic import Field, field_validator
 
 from lesson.script import limits
 from lesson.script.parts import Identifier, Strict
+from lesson.digits import decimal, fixed
+from mathcore.architecture import wide_resnet
 
 STAGES = ("conv1", "group1", "group2", "group3", "head")
 GROUPS = ("group1", "group2", "group3")
@@ -93,8 +95,6 @@ Architectures = Annotated[
 @functools.lru_cache(maxsize=256)
 def network(depth: int, width: int, classes: int = 10) -> Any:
     """The math core's description of WRN-depth-width (a :class:`mathcore.architecture.Architecture`)."""
-    from mathcore.architecture import wide_resnet
-
     return wide_resnet(depth, width, num_classes=classes)
 
 
@@ -228,7 +228,6 @@ def scaled(value: float, spec: str) -> str | None:
     "< 0.1 M", which is true); None if ``spec`` is not such a format."""
     from decimal import Decimal
 
-    from lesson.digits import decimal, fixed
 
     m = SCALED.fullmatch(spec)
     if m is None:

@@ -15,6 +15,7 @@ import numpy as np
 
 from lesson.errors import LessonError
 from lesson.speech import RATE
+from lesson.script import limits
 
 TARGET_LUFS = -16.0
 CEILING_DBFS = -1.0
@@ -178,8 +179,6 @@ def read_audio(path: Path) -> np.ndarray:
 def recording_problem(path: Path) -> str | None:
     """Why the recording at ``path`` cannot be a step's narration (None if it can): for ``lesson check``, so
     that a script it accepts never fails at render time on its recordings."""
-    from lesson.script import limits
-
     size = path.stat().st_size
     if size > limits.RECORDING_BYTES:
         return f"the recording has {size // 1_000_000} MB; at most {limits.RECORDING_BYTES // 1_000_000} MB"

@@ -39,6 +39,8 @@ from lesson.qualities import QUALITIES
 from lesson.render import StepRenderer, StepResult
 from lesson.speech import RATE
 from lesson.timing import LEAD, StepTiming
+from lesson.audio import loudness, peak_dbfs
+from lesson.narrate import Narrator
 
 
 @dataclass(frozen=True)
@@ -71,9 +73,6 @@ def build(
     on_start: Callable[[StepPlan, bool], None] | None = None,
     strict_layout: bool = False,
 ) -> BuildResult:
-    from lesson.audio import loudness, peak_dbfs
-    from lesson.narrate import Narrator
-
     quality = quality or plan.quality
     width, height, fps = QUALITIES[quality]
     cache_dir = cache_dir or default_cache_dir()

@@ -87,7 +87,7 @@ def check(files: tuple[Path, ...], strict: bool, allow_outside: bool) -> None:
     A script that passes goes through the math core and the planner here too, so it renders.
     """
     from lesson.course.load import check_course, looks_like_course
-    from lesson.script import check_lesson
+    from lesson.check import check_lesson
 
     status = 0
     for path in files:
@@ -116,7 +116,7 @@ def check(files: tuple[Path, ...], strict: bool, allow_outside: bool) -> None:
 @user_errors
 def numbers(file: Path, as_json: bool, allow_outside: bool) -> None:
     """Print every number the lesson will show, computed by the math core."""
-    from lesson.script import check_lesson
+    from lesson.check import check_lesson
     from lesson.digits import whole_digits
     from lesson.script import limits
     from lesson.script.placeholders import format_value
@@ -230,7 +230,7 @@ def render(
     from lesson.build import build
     from lesson.outdir import check_folder
     from lesson.cachedir import default_cache_dir
-    from lesson.script import check_lesson
+    from lesson.check import check_lesson
 
     console = Console(stderr=True)
     started = time.perf_counter()

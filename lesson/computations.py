@@ -21,6 +21,7 @@ from lesson.errors import LessonError
 from lesson.script import limits
 from lesson.script.computations import STEP_FIELDS, listed_steps, parameter_index
 from lesson.hints import one_of
+from lesson.script.computations import uses_computations
 
 if TYPE_CHECKING:
     from lesson.script.model import Lesson
@@ -119,8 +120,6 @@ def _file_state(base: Path, name: str | None) -> tuple:
 
 
 def _compute(lesson: Lesson, base: Path, allow_outside: bool, spent: float) -> Computed:
-    from lesson.script.computations import uses_computations
-
     if lesson.network is None or not (uses_computations(lesson) or lesson.data is not None):
         return EMPTY if lesson.network is None else Computed(values=_counts(network(lesson)))
     if found := work.over([work.Item(("training", "epochs"), "training", spent), *work.items(lesson)]):

@@ -54,6 +54,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from lesson.course.load import looks_like_course  # a course file (lessons/course.yaml) is not a lesson script
+from lesson.errors import LessonError
+from lesson.plan import build_plan
+from lesson.check import load_lesson
 
 ROOT = Path(__file__).resolve().parents[1]
 CASE_NAME = "fuzz_case.yaml"
@@ -76,8 +80,6 @@ class Seed:
 
 def seed_paths(root: Path = ROOT) -> list[Path]:
     """Every lesson under lessons/ (recursively, so new lessons are fuzzed too) and the 5-class fixture."""
-    from lesson.course.load import looks_like_course  # a course file (lessons/course.yaml) is not a lesson script
-
     paths = sorted(p for p in (root / "lessons").rglob("*.yaml") if not looks_like_course(p))
     extra = root / "tests" / "fixtures" / "five_classes.yaml"
     if extra.is_file():
@@ -1517,9 +1519,6 @@ def run_script(path: Path) -> Outcome:
                 json.loads(out, parse_constant=_reject_constant)
             except ValueError as exc:
                 return done(Outcome("crash", stage, "numbers --json: output is not strict JSON", f"{exc}: {out[:500]}"))
-    from lesson.errors import LessonError
-    from lesson.plan import build_plan
-    from lesson.script import load_lesson
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

@@ -49,6 +49,7 @@ import numpy as np
 
 from lesson.atomic import replacing
 from lesson.texsandbox import TEX_SANDBOX
+from lesson.frames import pool
 
 WRITTEN_FOR = {"manim": "0.22.0", "manimpango": "0.7.1"}  # the versions whose internals the patches below rely on
 
@@ -169,7 +170,6 @@ def _install_frame_handoff() -> None:
     from manim.renderer.cairo_renderer import CairoRenderer
     from manim.scene.video_segment_encoder import VideoSegmentEncoder
 
-    from lesson.frames import pool
 
     stock_update_frame = CairoRenderer.update_frame
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from lesson.atomic import replacing
+from lesson.audio import add_aac_stream
 
 KEYFRAME_SECONDS = 2  # at most this far between keyframes, so seeking stays quick
 
@@ -80,7 +81,6 @@ def write_clips(
     """
     import av
 
-    from lesson.audio import add_aac_stream
 
     frame = 0
     with av.open(str(output), "w", format="mp4", options={"movflags": "+faststart"}) as out:

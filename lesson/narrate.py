@@ -24,8 +24,11 @@ import numpy as np
 from lesson.atomic import replacing
 from lesson.audio import normalise
 from lesson.plan import Plan, StepPlan
-from lesson.speech import RATE, Engine, Speech, even_times, get_engine, sentences
+from lesson.speech import RATE, Engine, Speech, even_times, sentences
+from lesson.speech.engines import get_engine
 from lesson.timing import LEAD, StepTiming
+from lesson.audio import AAC_VERSION, encode_aac
+from lesson.audio import read_audio
 
 AUDIO_VERSION = "normalised -16 LUFS v2, by sentence"  # change when the processing of cached speech changes
 
@@ -118,8 +121,6 @@ class Narrator:
 
     def _packets(self, speech: Speech, sid: str) -> tuple[bytes, ...]:
         """The step's speech encoded to AAC on its own, cached beside it: the lesson's track is made of these."""
-        from lesson.audio import AAC_VERSION, encode_aac
-
         path = self.cache / f"{_key([AAC_VERSION, sid])}.aac.npz"
         if self._usable(sid):
             try:
@@ -153,8 +154,6 @@ def _join(pieces: list[Speech]) -> Speech:
 
 
 def _recorded(step: StepPlan) -> Speech:
-    from lesson.audio import read_audio
-
     samples = read_audio(Path(step.audio))
     # the words are spread over the voiced part of the recording, in proportion to their length
     voiced = np.flatnonzero(np.abs(samples) > 0.01)

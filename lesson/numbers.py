@@ -19,7 +19,7 @@ from lesson.datasets import read_table
 from lesson.errors import LessonError
 from lesson.script import limits
 from lesson.script.model import Lesson
-from lesson.script.placeholders import hidden_node_keys
+from lesson.script.names import hidden_node_keys
 
 
 class TrainingTooLong(LessonError):

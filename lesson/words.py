@@ -19,6 +19,8 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from lesson.hints import did_you_mean
+from lesson.errors import one_line
+from lesson.fonts import font_package, undrawable
 
 if TYPE_CHECKING:
     from lesson.script.model import Lesson
@@ -178,9 +180,6 @@ def template_problem(key: str, text: str) -> tuple[str, str] | None:
 def problems(lesson: Lesson) -> list[tuple[tuple[Any, ...], str, bool, str]]:
     """The script's ``words:`` checked: known keys, known slots, characters an installed font can draw. Each problem
     is (path in the script, message, at the key, text to point at), as the loader's checks report them."""
-    from lesson.errors import one_line
-    from lesson.fonts import font_package, undrawable
-
     known = list(table(lesson.language))
     out: list[tuple[tuple[Any, ...], str, bool, str]] = []
     for key, text in lesson.words.items():

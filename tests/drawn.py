@@ -17,7 +17,7 @@ from manim import MathTex, Text, tempconfig
 
 from lesson import kinds
 from lesson.plandata import StepPlan
-from lesson.script.load import check_lesson
+from lesson.check import check_lesson
 from lesson.timing import StepTiming
 from scenes.base import LRM
 
@@ -181,7 +181,7 @@ def problem(script: Path, replace: str, by: str, filename: str, at: str | None =
 def broken_text(text: str, filename: str) -> str:
     """The loader's error message for ``text`` (which must have one)."""
     from lesson.errors import LessonError
-    from lesson.script.load import parse_lesson
+    from lesson.check import parse_lesson
 
     try:
         parse_lesson(text, filename)

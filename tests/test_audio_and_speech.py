@@ -5,7 +5,7 @@ import pytest
 
 from lesson import captions
 from lesson.audio import RATE, limit, loudness, normalise, peak_dbfs
-from lesson.speech import get_engine
+from lesson.speech.engines import get_engine
 from lesson.speech.normalize import integer_words, number_words, spoken
 
 

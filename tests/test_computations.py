@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from lesson import expr
 from lesson.cli import cli
 from lesson.errors import LessonError
-from lesson.script import check_lesson, parse_lesson
-from lesson.script.load import check_text
+from lesson.check import check_lesson, parse_lesson
+from lesson.check import check_text
 
 ROOT = Path(__file__).resolve().parent.parent
 PART6 = ROOT / "lessons" / "cross_entropy.yaml"

@@ -12,7 +12,7 @@ import pytest
 from drawn import draw  # noqa: E402
 
 from lesson.errors import LessonError  # noqa: E402
-from lesson.script.load import parse_lesson  # noqa: E402
+from lesson.check import parse_lesson  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 PART7 = ROOT / "lessons" / "cross_entropy_backprop.yaml"
@@ -107,7 +107,7 @@ def test_a_step_across_the_minimum_hops_over_the_valley_and_a_step_down_follows_
     text = text.replace("    sweep: {name: curve, label: total cross-entropy}\n    descent: descent",
                         "    sweep: {name: curve, label: total cross-entropy}\n    descent: jump", 1)
     assert "descent: jump" in text
-    from lesson.script.load import check_text
+    from lesson.check import check_text
 
     plan = check_text(text, str(PART7), PART7.parent).plan
     walk = next(s for s in plan.steps if s.id == "walk").data["walk"]

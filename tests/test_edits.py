@@ -13,7 +13,7 @@ from lesson.numbers import compute
 from lesson.plan import build_plan
 from lesson.draw import render_step
 from lesson.replay import assemble, drawing_ready
-from lesson.script import load_lesson
+from lesson.check import load_lesson
 from lesson.speech import sentences
 
 ROOT = Path(__file__).resolve().parents[1]

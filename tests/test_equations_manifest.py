@@ -12,7 +12,7 @@ import pytest
 
 from lesson import package
 from lesson.course.load import looks_like_course
-from lesson.script import check_lesson
+from lesson.check import check_lesson
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS = sorted(p for p in (ROOT / "lessons").rglob("*.yaml") if not looks_like_course(p))

@@ -109,7 +109,7 @@ def test_the_classifier_calls_a_traceback_or_an_unlocated_message_a_crash(tmp_pa
     script = tmp_path / "lesson.yaml"
     script.write_text((ROOT / "tests" / "fixtures" / "five_classes.yaml").read_text())
     assert fuzzing.run_script(script).outcome == "accepted"
-    import lesson.script.load as load
+    import lesson.check as load
 
     def boom(*args, **kwargs):
         raise ZeroDivisionError("a bug")

@@ -11,7 +11,7 @@ import pytest
 from lesson.build import build
 from lesson.numbers import compute
 from lesson.plan import build_plan
-from lesson.script import load_lesson
+from lesson.check import load_lesson
 from lesson.timing import LEAD
 from media import background, decoded_audio, ffprobe, frame_at, keyframe_times, packet_times, parse_cues
 

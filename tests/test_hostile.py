@@ -21,7 +21,8 @@ from lesson import digits
 from drawn import parts
 from lesson.cli import cli
 from lesson.errors import LessonError
-from lesson.script import check_lesson, limits
+from lesson.script import limits
+from lesson.check import check_lesson
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = (ROOT / "lessons" / "argmax_softmax.yaml").read_text(encoding="utf-8")
@@ -237,12 +238,12 @@ def test_a_script_path_too_long_for_the_file_system_is_a_usage_error(tmp_path):
 
 
 def test_an_unexpected_exception_is_one_line_and_exit_1(monkeypatch, tmp_path):
-    import lesson.numbers
+    import lesson.check
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(lesson.numbers, "compute", broken)
+    monkeypatch.setattr(lesson.check, "compute", broken)  # the math core, as lesson check runs it
     monkeypatch.delenv("LESSON_DEBUG", raising=False)
     result = CliRunner().invoke(cli, ["numbers", str(ROOT / "lessons" / "argmax_softmax.yaml")])
     assert result.exit_code == 1

@@ -15,8 +15,9 @@ from drawn import draw, draw_plan_step, plan_of  # noqa: E402
 from lesson import architectures  # noqa: E402
 from lesson.errors import LessonError  # noqa: E402
 from lesson.numbers import compute  # noqa: E402
-from lesson.script.load import parse_lesson  # noqa: E402
-from lesson.script.placeholders import fill, kinds  # noqa: E402
+from lesson.check import parse_lesson  # noqa: E402
+from lesson.script.names import kinds
+from lesson.script.placeholders import fill
 from scenes import style  # noqa: E402
 from scenes.architecture import ArchitectureScene  # noqa: E402
 

@@ -13,7 +13,7 @@ from manim import DL, UR, ManimColor
 from drawn import draw, draw_plan_step, plan_of  # noqa: E402
 
 from lesson.errors import LessonError  # noqa: E402
-from lesson.script.load import parse_lesson  # noqa: E402
+from lesson.check import parse_lesson  # noqa: E402
 from lesson.timing import StepTiming  # noqa: E402
 from scenes import style  # noqa: E402
 from scenes.network import NetworkScene  # noqa: E402

@@ -13,7 +13,7 @@ from drawn import item  # noqa: E402
 from drawn import person as shown  # noqa: E402
 from drawn import Drawing, draw  # noqa: E402
 
-from lesson.script.load import check_lesson  # noqa: E402
+from lesson.check import check_lesson  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "lessons" / "examples" / "number_line.yaml"
@@ -139,7 +139,7 @@ def test_each_class_takes_a_named_examples_family():
     part7 = ROOT / "lessons" / "cross_entropy_backprop.yaml"
     text = part7.read_text() + ("  - kind: number_line\n    id: flower2\n    title: Flower 2\n    each_class: example.second.softmax\n"
                                 "    marks: [0, 1]\n    range: [0, 1]\n    narration: Setosa gets {example.second.softmax.setosa}.\n")
-    from lesson.script.load import check_text
+    from lesson.check import check_text
 
     checked = check_text(text, str(part7), part7.parent)
     values = checked.numbers.values()

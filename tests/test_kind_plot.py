@@ -15,7 +15,7 @@ from drawn import item  # noqa: E402
 from drawn import person as shown  # noqa: E402
 from drawn import Drawing, draw  # noqa: E402
 
-from lesson.script.load import check_lesson  # noqa: E402
+from lesson.check import check_lesson  # noqa: E402
 from scenes.plot import REACHES  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

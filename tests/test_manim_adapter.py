@@ -71,7 +71,7 @@ CHILD = textwrap.dedent("""
     from lesson.numbers import compute
     from lesson.plan import build_plan
     from lesson.render import StepRenderer
-    from lesson.script import load_lesson
+    from lesson.check import load_lesson
     from lesson.timing import StepTiming
 
     script = Path("lessons/argmax_softmax.yaml")

@@ -10,8 +10,8 @@ from drawn import draw  # noqa: E402
 from lesson import kinds  # noqa: E402
 from lesson.errors import LessonError  # noqa: E402
 from lesson.numbers import compute  # noqa: E402
-from lesson.script import placeholders  # noqa: E402
-from lesson.script.load import parse_lesson  # noqa: E402
+from lesson.script import names
+from lesson.check import parse_lesson  # noqa: E402
 
 PLAIN = """\
 id: plain
@@ -39,7 +39,7 @@ def problems(text: str) -> list[str]:
 def test_a_lesson_without_a_network_checks_and_has_no_network_numbers():
     lesson = parse_lesson(PLAIN, "plain.yaml")
     assert lesson.network is None and lesson.example is None
-    assert placeholders.kinds(lesson) == {}
+    assert names.kinds(lesson) == {}
     assert compute(lesson).values() == {} and compute(lesson).to_json() == {}
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from lesson.plan import build_plan, fmt
-from lesson.script import load_lesson
+from lesson.check import load_lesson
 from drawn import parts
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -118,7 +118,7 @@ def test_a_side_panel_shows_a_named_examples_values_one_row_per_class():
     from drawn import person
 
     from lesson.errors import LessonError
-    from lesson.script.load import check_text
+    from lesson.check import check_text
 
     part7 = ROOT / "lessons" / "cross_entropy_backprop.yaml"
     panel = "    beside: {heading: Flower 2, each_class: example.second.softmax}\n"

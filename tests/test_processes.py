@@ -78,7 +78,7 @@ def test_renders_into_two_folders_sharing_one_cache_at_once(tmp_path):
     from lesson.narrate import narrate
     from lesson.numbers import compute
     from lesson.plan import build_plan
-    from lesson.script import load_lesson
+    from lesson.check import load_lesson
 
     cache = tmp_path / "cache"
     lesson = load_lesson(LESSON)

@@ -16,7 +16,7 @@ from lesson.narrate import narrate
 from lesson.numbers import compute
 from lesson.plan import build_plan
 from lesson.qualities import QUALITIES
-from lesson.script import load_lesson
+from lesson.check import load_lesson
 from media import background, chapters_of, decoded_audio, frame_at, keyframe_times, parse_cues, probe, top_level_atoms
 
 ROOT = Path(__file__).resolve().parents[1]

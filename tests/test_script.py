@@ -12,8 +12,9 @@ from click.testing import CliRunner
 from lesson.cli import cli
 from lesson.errors import LessonError
 from lesson.numbers import compute
-from lesson.script import load_lesson, parse_lesson
-from lesson.script.placeholders import fill, names
+from lesson.check import load_lesson, parse_lesson
+from lesson.script.names import names
+from lesson.script.placeholders import fill
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT / "lessons" / "argmax_softmax.yaml"

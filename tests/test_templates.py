@@ -7,7 +7,7 @@ import pytest
 
 from lesson.errors import LessonError
 from lesson.script import limits
-from lesson.script.load import parse_lesson
+from lesson.check import parse_lesson
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = (ROOT / "lessons" / "argmax_softmax.yaml").read_text()

@@ -18,7 +18,7 @@ from manim import MathTex, Text, VGroup, tempconfig
 import scenes.base as base
 from lesson.numbers import compute
 from lesson.plan import ClassStyle, StepPlan, Style, build_plan
-from lesson.script import load_lesson
+from lesson.check import load_lesson
 from lesson.timing import StepTiming
 from lesson.kinds import get as kind_named
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from lesson import digits
 from lesson.expr import Call, Name, Number, Unary, evaluate, names, parse
-from lesson.script import check_lesson
+from lesson.check import check_lesson
 from drawn import parts
 from lesson.truth import (
     APPROX,

@@ -17,7 +17,7 @@ from drawn import draw, parts  # noqa: E402
 
 from lesson import words  # noqa: E402
 from lesson.errors import LessonError  # noqa: E402
-from lesson.script.load import parse_lesson  # noqa: E402
+from lesson.check import parse_lesson  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT / "lessons" / "argmax_softmax.yaml"
@@ -202,7 +202,7 @@ def test_a_slot_the_word_does_not_have_is_an_error_at_the_slot():
 
 
 def test_the_derivatives_verdict_says_exactly_when_a_derivative_shows_as_zero(tmp_path):
-    from lesson.script.load import check_lesson
+    from lesson.check import check_lesson
 
     text = DEFAULT.read_text()
     assert text.count("  decimals: 2\n") == 1
@@ -219,7 +219,7 @@ def test_the_derivatives_verdict_says_exactly_when_a_derivative_shows_as_zero(tm
 
 
 def test_a_word_no_step_draws_is_a_warning_at_its_key_and_one_it_draws_is_not(tmp_path):
-    from lesson.script.load import check_lesson
+    from lesson.check import check_lesson
 
     text = DEFAULT.read_text()
     line = next(n for n, row in enumerate(text.splitlines(), start=1) if row.startswith(WORDS_LINE))

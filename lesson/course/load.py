@@ -10,7 +10,7 @@ scripts (paths relative to the course file), optionally grouped into sections::
       - section: Inside a node
         lessons: [activation_functions.yaml]
 
-Problems in the course file are reported at FILE:LINE:COL as lesson scripts are (:mod:`lesson.script.load`);
+Problems in the course file are reported at FILE:LINE:COL as lesson scripts are (:mod:`lesson.check`);
 every lesson named is checked too, and its own problems are reported at its own FILE:LINE:COL.
 """
 
@@ -21,10 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lesson.check import Checked, check_lesson, read_script
 from lesson.errors import LessonError, Problem, UsageError, one_line
 from lesson.script import limits
 from lesson.script.yamlsource import MAX_BYTES, Located, read_yaml
 from lesson.hints import one_of
+from lesson.paths import script_file
 
 ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 LANGUAGE = re.compile(r"^[a-z]{2}(-[A-Z]{2})?$")
@@ -41,7 +43,7 @@ class CourseLesson:
     script: str  # as written in course.yaml
     path: Path
     section: str | None
-    checked: Any  # lesson.script.load.Checked
+    checked: Checked
 
     @property
     def id(self) -> str:
@@ -105,16 +107,12 @@ def looks_like_course(path: Path) -> bool:
 
 def check_course(path: str | Path, *, allow_outside: bool = False) -> Course:
     """Read the course file at ``path``, check it and every lesson it names; raise :class:`LessonError` listing every problem."""
-    from lesson.script.load import read_script
-
     path = Path(path)
     text = read_script(path, "course file")
     return _check(text, text.encode("utf-8"), path, allow_outside)
 
 
 def _check(text: str, raw: bytes, path: Path, allow_outside: bool) -> Course:
-    from lesson.script.load import check_lesson
-
     filename = str(path)
     src = read_yaml(text)
     problems = [Problem(filename, line, col, msg) for line, col, msg in src.errors]
@@ -188,7 +186,6 @@ def _check(text: str, raw: bytes, path: Path, allow_outside: bool) -> Course:
         problem(("lessons",), f"lessons: at most {limits.COURSE_LESSONS} lessons in a course; there are {len(entries)}")
         entries = entries[: limits.COURSE_LESSONS]
 
-    from lesson.paths import script_file
 
     lessons: list[CourseLesson] = []
     warnings: list[Problem] = []

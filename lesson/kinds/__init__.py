@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from lesson.script.parts import StepBase
 
 if TYPE_CHECKING:
     from lesson.numbers import LessonNumbers
@@ -104,7 +105,6 @@ class KindError(Exception):
 def _validate(kind: Any, source: str) -> StepKind:
     if not isinstance(kind, StepKind):
         raise KindError(f"{source}: expected a lesson.kinds.StepKind, got {type(kind).__name__}")
-    from lesson.script.parts import StepBase
 
     if not NAME.fullmatch(kind.name):
         raise KindError(f"{source}: kind name {kind.name!r} must be lower-case letters, digits and _ (at most 40)")
@@ -155,7 +155,6 @@ def get(name: str) -> StepKind:
 def docs_table() -> str:
     """The kinds table of ``lessons/README.md`` (a test keeps the two equal)."""
     rows = ["| kind | shows | options |", "| --- | --- | --- |"]
-    from lesson.script.parts import StepBase
 
     common = set(StepBase.model_fields) | {"kind"}
     for kind in registry().values():

@@ -28,6 +28,7 @@ from lesson.script import limits
 from lesson.script.parts import Identifier, StepBase
 from lesson.shown import PlanError
 from lesson.hints import one_of
+from mathcore.architecture import BatchNorm2d, Conv2d, ReLU
 
 
 class ArchitectureStep(StepBase):
@@ -127,8 +128,6 @@ def _state(depth: int, k: int, classes: int, counts: str, say: Any) -> dict:
 
 def _block(spec: archs.ArchitectureSpec, group: str, say: Any) -> dict:
     """The first residual block of ``group``: its main path's layers and its shortcut, as the math core has them."""
-    from mathcore.architecture import BatchNorm2d, Conv2d, ReLU
-
     stage = next(s for s in archs.of(spec).stages if s.name == group)
     block = stage.layers[0]
 

@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from lesson.hints import one_of
+from lesson.script.placeholders import format_value
+from lesson.speech import normalize
 
 SENTENCE = re.compile(r"sentence\.([0-9]+)")
 CUE_HELP = "a placeholder the narration speaks (without braces, e.g. softmax.sunny) or sentence.N"
@@ -35,9 +37,6 @@ def narration_cues(narration: str, values: Mapping[str, Any] | None = None, deci
     With ``values`` the narration is filled in first, as the planner does (so the token numbers are the plan's);
     without, the raw narration is read (``lesson check``, before the math core), each placeholder one token.
     """
-    from lesson.script.placeholders import format_value
-    from lesson.speech import normalize
-
     parts: list[str] = []
     spans: list[tuple[str, int]] = []
     pos = 0

@@ -22,7 +22,8 @@ from lesson import truth
 from lesson.expr import Binary, Call, EvalError, Expr, Name, Number, ParseError, Unary, evaluate, names, parse, to_tex
 from lesson.kinds import Context, StepKind, Where
 from lesson.kinds.cues import cue_problems
-from lesson.script import limits, placeholders
+from lesson.script import limits
+from lesson.script import names as script_names
 from lesson.script.parts import StepBase, Strict, template
 from lesson.script.placeholders import fill
 from lesson.shown import MINUS, PlanError
@@ -401,7 +402,7 @@ def build(step: Any, ctx: Context) -> dict:
     # input, a parameter, a learning rate) at the lesson's decimals, never padded to the precision another needs
     used = {n for t in trees for n in names(t)}
     exact = {n for n in used if isinstance(values.get(n), int) and not isinstance(values.get(n), bool)}
-    padded = placeholders.typed(ctx.lesson) & used
+    padded = script_names.typed(ctx.lesson) & used
     try:
         shown = truth.show_all(list(zip(trees, results)), values, d, exact=exact, padded=padded)
     except truth.TruthError:

@@ -21,9 +21,13 @@ from lesson import truth
 from lesson.kinds import Context, StepKind, Where
 from lesson.script.parts import StepBase, Strict
 from lesson.shown import MINUS, fmt, short, shown_truthfully
-from lesson.script import placeholders
-from lesson.script.placeholders import hidden_node_keys
+from lesson.script import names as script_names
+from lesson.script.names import hidden_node_keys
 from lesson.hints import one_of
+from lesson.script.computations import parameter_index
+from lesson.kinds.cues import cue_problem
+from lesson.kinds.cues import narration_cues
+from lesson import words
 
 SHOWABLE = ("weights", "names", "activations", "biases")
 TARGETS = ("node", "edge", "weight", "bias", "parameter")
@@ -141,8 +145,6 @@ def parse_bias(text: str, lesson: Any) -> tuple[int, int]:
 def parse_parameter(name: str, lesson: Any) -> dict:
     """A weight or bias named in ``parameters:``, as a highlight's target; ValueError if there is no such name.
     (A parameter that names no weight or bias of the network is reported at ``parameters:``.)"""
-    from lesson.script.computations import parameter_index
-
     if name not in lesson.parameters:
         hint = one_of(name, list(lesson.parameters), "parameters") if lesson.parameters else " (the lesson has no parameters: section)"
         raise ValueError(f"no parameter {name!r}{hint}")
@@ -177,8 +179,6 @@ def _bias_names(lesson: Any) -> dict[tuple[int, int], str]:
 
 
 def check(step: Any, ctx: Context) -> list[tuple[Where, str]]:
-    from lesson.kinds.cues import cue_problem
-
     out: list[tuple[Where, str]] = []
     lesson = ctx.lesson
     for i, h in enumerate(step.highlight):
@@ -264,10 +264,6 @@ def _events(layers: list[dict], inputs: list[dict], groups: list[dict], cues: di
 
 
 def build(step: Any, ctx: Context) -> dict:
-    from lesson.kinds.cues import narration_cues
-
-    from lesson import words
-
     nums, d, values = ctx.numbers, ctx.decimals, ctx.values
     say = words.of(ctx.lesson)
     bias_names = _bias_names(ctx.lesson)
@@ -299,7 +295,7 @@ def build(step: Any, ctx: Context) -> dict:
             }
         )
         below = list(layer.values)
-    typed = placeholders.typed(ctx.lesson)  # the values the author typed
+    typed = script_names.typed(ctx.lesson)  # the values the author typed
     inputs = [
         {
             "label": i.label,

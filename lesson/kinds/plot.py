@@ -25,6 +25,7 @@ from lesson.shown import EXTRA_DECIMALS, MINUS, PlanError, fmt, short
 from mathcore.errors import MathError
 from mathcore.functions import FUNCTIONS, derivative, sample, value
 from lesson.hints import did_you_mean
+from lesson.kinds.cues import cue_problems
 
 FUNCTION_NAMES = tuple(FUNCTIONS)
 FunctionName = Literal[FUNCTION_NAMES]  # type: ignore[valid-type]
@@ -155,8 +156,6 @@ def check_value(v: float | str, where: Where, ctx: Context) -> list[tuple[Where,
 
 def check_cue(cue: str | None, where: Where, step: Any, ctx: Context) -> list[tuple[Where, str]]:
     """A cue option: checked like every kind's cues (:func:`lesson.kinds.cues.cue_problem`)."""
-    from lesson.kinds.cues import cue_problems
-
     return cue_problems(cue, where, step, ctx)
 
 

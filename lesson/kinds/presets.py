@@ -30,6 +30,8 @@ from lesson.script import limits
 from lesson.script.parts import StepBase, template
 from lesson.shown import MINUS, fmt
 from lesson.hints import one_of
+from lesson.kinds.table import alignments
+from lesson.script.placeholders import fill
 
 COMPOSITE = "scenes.composite:CompositeScene"
 # what a composite step's picture depends on besides this module and the composite scene: every part's scene and
@@ -154,16 +156,12 @@ def _points(step: Any, ctx: Context, texts: list[str], cues: list[list[str]] | N
 
 def _table(columns: list[str], rows: list[dict]) -> dict:
     """The table kind's data for rows already made (``cells`` as text, ``color``), drawn at once (no cues)."""
-    from lesson.kinds.table import alignments
-
     full = [{"cells": r["cells"], "color": r.get("color"), "cue": None, "cell_cues": [[] for _ in r["cells"]]} for r in rows]
     return {"columns": columns, "align": alignments([r["cells"] for r in full], len(columns)), "rows": full, "highlight": "none"}
 
 
 def _value(ctx: Context, name: str) -> str:
     """A placeholder's value as the narration says it, with a real minus."""
-    from lesson.script.placeholders import fill
-
     return fill(f"{{{name}}}", ctx.values, ctx.decimals).replace("-", MINUS)
 
 

@@ -20,6 +20,7 @@ from lesson.script.parts import Strict, StepBase, template
 from lesson.script.placeholders import class_families, fields, fill
 from lesson.shown import _SIGN, MINUS, PlanError
 from lesson.hints import one_of
+from lesson.script.placeholders import problems
 
 COLUMNS_MAX = limits.TABLE_COLUMNS
 ROWS_MAX = limits.TABLE_ROWS
@@ -80,8 +81,6 @@ def _class_template(entry: str, cls: str) -> str:
 
 def check_families(entries: list[tuple[Where, str]], ctx: Context, numbers_only: bool) -> list[tuple[Where, str]]:
     """Each entry must be a per-class family (``lesson.script.placeholders.class_families``) with a format its values take."""
-    from lesson.script.placeholders import problems
-
     classes = [c.name for c in ctx.classes]
     if not classes:
         return [(where, "one row per class needs the script's network: section (its classes)") for where, _ in entries[:1]]

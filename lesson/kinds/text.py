@@ -18,6 +18,8 @@ from lesson.kinds import Context, StepKind, Where
 from lesson.kinds.cues import cue_problem, narration_cues, sentences
 from lesson.script import limits
 from lesson.script.parts import StepBase, Strict, template
+from lesson.script.placeholders import fill
+from lesson.shown import _SIGN, MINUS
 
 
 
@@ -81,9 +83,6 @@ def _parts(step: Any) -> tuple[list[str], list[str | None]]:
 def text_data(heading: str | None, texts: Sequence[str], ats: Sequence[str | None], step: Any, ctx: Context) -> dict:
     """The text scene's data: the heading and points filled in (a minus sign before a number as a minus), and the
     cue of each point (a list of names)."""
-    from lesson.script.placeholders import fill
-    from lesson.shown import _SIGN, MINUS
-
     d, values = ctx.decimals, ctx.values
     cues = narration_cues(step.narration, values, d)
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -92,21 +91,4 @@ def resample(x: np.ndarray, rate: int) -> np.ndarray:
     return np.concatenate([o.to_ndarray().reshape(-1) for o in out]).astype(np.float32)
 
 
-def get_engine(voice: str, words_per_minute: int = 150, cache_dir: Path | None = None) -> Engine:
-    """The engine for ``voice``; ``cache_dir`` keeps what makes it start faster (piper's prepared model)."""
-    if voice == "piper":
-        from lesson.speech.piper_engine import PiperEngine
-
-        return PiperEngine(cache_dir)
-    if voice == "espeak":
-        from lesson.speech.espeak_engine import EspeakEngine
-
-        return EspeakEngine()
-    if voice == "none":
-        from lesson.speech.silent import SilentEngine
-
-        return SilentEngine(words_per_minute)
-    raise ValueError(f"unknown voice {voice!r}")
-
-
-__all__ = ["RATE", "Speech", "Engine", "even_times", "get_engine", "resample", "sentences"]
+__all__ = ["RATE", "Engine", "Speech", "even_times", "resample", "sentences"]

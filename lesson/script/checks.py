@@ -1,0 +1,110 @@
+"""Checks of a script that need more than one part of it: that the computations' names exist and do not clash (the
+parameters a gradient is taken by, the losses a sweep follows, the names a define: uses). The loader reports each
+at FILE:LINE:COL."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lesson import expr
+from lesson.hints import one_of
+from lesson.script import computations, names
+from lesson.script.computations import Where
+
+if TYPE_CHECKING:
+    from lesson.script.model import Lesson
+
+
+def computations_problems(lesson: Lesson) -> list[tuple[Where, str, bool]]:
+    """Names that must exist, and must not clash: ``(where, message, at the key)``."""
+
+    out: list[tuple[Where, str, bool]] = []
+    sections = ("parameters", "examples", "losses", "gradients", "sweeps", "descents", "define")
+    if lesson.network is None:
+        return [((s,), f"'{s}' needs a network: section to compute with", True) for s in sections if getattr(lesson, s)]
+    net = lesson.network
+    inputs = [i.name for i in net.inputs]
+    classes = [c.name for c in net.classes]
+    seen: dict[str, str] = {}
+    for section in ("parameters", "losses", "gradients", "sweeps", "descents", "define"):
+        for name in getattr(lesson, section):
+            if name in computations.RESERVED:
+                out.append(((section, name), f"{name!r} is a name the lesson already uses; choose another", True))
+            elif name in seen:
+                out.append(((section, name), f"{name!r} is already the name of one of {seen[name]}; choose another", True))
+            seen.setdefault(name, section)
+    for name, spec in lesson.parameters.items():
+        out += [(("parameters", name, *w), msg, False) for w, msg in computations.parameter_index(lesson, spec)[1]]
+    if lesson.data is not None:
+        for name in lesson.data.columns:
+            if name not in inputs:
+                out.append((("data", "columns", name), f"unknown input {name!r}{one_of(name, inputs, 'inputs')}", True))
+        for name in inputs:
+            if name not in lesson.data.columns:
+                out.append((("data", "columns"), f"missing the column for input {name!r}", False))
+    for e, ex in lesson.examples.items():
+        at = ("examples", e)
+        given = ex.scaled if ex.scaled is not None else ex.raw
+        if given is not None:
+            which = "scaled" if ex.scaled is not None else "raw"
+            for name in given:
+                if name not in inputs:
+                    out.append(((*at, which, name), f"unknown input {name!r}{one_of(name, inputs, 'inputs')}", True))
+            for name in inputs:
+                if name not in given:
+                    out.append(((*at, which), f"missing a value for input {name!r}", False))
+            if ex.label is None:
+                out.append((at, f"example {e!r} needs its observed class: label: <class>", True))
+            elif ex.label not in classes:
+                out.append(((*at, "label"), f"unknown class {ex.label!r}{one_of(ex.label, classes, 'classes')}", False))
+        elif lesson.data is None:
+            out.append((at, "an example picked by row or where needs a data: section (file, columns, label_column)", True))
+        elif ex.where is not None:
+            allowed = [lesson.data.label_column, *lesson.data.columns.values()]
+            for column in ex.where:
+                if column not in allowed:
+                    out.append(((*at, "where", column), f"filter on the label column or an input's column{one_of(column, allowed, 'columns')}", True))
+    examples = list(lesson.examples)
+    for name, loss in lesson.losses.items():
+        for i, e in enumerate(loss.examples or []):
+            if e not in lesson.examples:
+                out.append((("losses", name, "examples", i), f"unknown example {e!r}{one_of(e, examples, 'examples')}", False))
+        if not loss.examples and not examples:
+            out.append((("losses", name), "there are no examples to add up: add an examples: section", True))
+    for section in ("gradients", "sweeps", "descents"):
+        for name, spec in getattr(lesson, section).items():
+            if spec.by not in lesson.parameters:
+                out.append(((section, name, "by"), f"unknown parameter {spec.by!r}{one_of(spec.by, lesson.parameters, 'parameters')}", False))
+            if spec.of not in lesson.losses and not (section == "sweeps" and _output(spec.of, lesson)):
+                extra = " or an example's output such as example.<name>.softmax.<class>" if section == "sweeps" else ""
+                out.append(((section, name, "of"), f"unknown loss {spec.of!r}{one_of(spec.of, lesson.losses, 'losses')}{extra}", False))
+    known = computations.kinds(lesson)
+    known.update(names.network_kinds(lesson) if lesson.example is not None else {})
+    earlier: list[str] = [k for k in known if k not in lesson.define]
+    for name, text in lesson.define.items():
+        try:
+            tree = expr.parse(text, sums=True)
+        except expr.ParseError as exc:
+            out.append((("define", name), f"{exc.message} (at character {exc.offset + 1})", False))
+            continue
+        numbers = [k for k in earlier if known.get(k) == "number"]  # sums add numbers, not counts
+        for prefix in expr.patterns(tree):
+            if not expr.matching(prefix, numbers):
+                out.append((("define", name), f"sum({prefix}.*) adds nothing: no value is named {prefix}.<something>", False))
+        for used in expr.names(tree):
+            if used not in known:
+                out.append((("define", name), f"unknown name {used!r}{one_of(used, sorted(known), 'names')}", False))
+            elif used in lesson.define and used not in earlier:
+                out.append((("define", name), f"{used!r} is defined later (or is this value itself): define it first", False))
+            elif known[used] == "word":
+                out.append((("define", name), f"{used!r} is a word, not a number", False))
+        earlier.append(name)
+    return out
+
+
+def _output(name: str, lesson: Lesson) -> bool:
+    """Whether ``name`` is an example's output a sweep may follow: example.<e>.raw.<class> or .softmax.<class>."""
+    parts = name.split(".")
+    net = lesson.network
+    return (net is not None and len(parts) == 4 and parts[0] == "example" and parts[1] in lesson.examples
+            and parts[2] in ("raw", "softmax") and parts[3] in [c.name for c in net.classes])

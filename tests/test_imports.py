@@ -1,0 +1,137 @@
+"""The house's floors: imports of the project's own modules, inside functions too, form no cycle; and the imports
+deferred into functions are exactly the known ones (a list that only shrinks: a new one, or one hoisted without
+updating it, fails here).
+
+Imports under ``if TYPE_CHECKING:`` never run and are left out. An import of a package counts as an import of its
+``__init__``; ``from package import module`` as one of both.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("lesson", "scenes", "mathcore")
+
+# the imports of project modules still deferred into functions, each for a reason (issue 25 takes them down to the
+# optional heavy dependencies alone): (importing module, imported module)
+DEFERRED = {
+    # the voices: piper-tts is an optional extra, espeak-ng a library loaded only when asked for
+    ("lesson.speech.engines", "lesson.speech.espeak_engine"), ("lesson.speech.engines", "lesson.speech.piper_engine"),
+    # the render side still looks a step's scene up in the registry (to go: the plan will carry it)
+    ("lesson.cachekeys", "lesson"), ("lesson.cachekeys", "lesson.kinds"), ("lesson.draw", "lesson"), ("lesson.draw", "lesson.kinds"),
+    ("lesson.workers", "lesson"), ("lesson.workers", "lesson.manim_adapter"),
+    # the command line loads each command's stage when it runs
+    ("lesson.cli", "lesson"), ("lesson.cli", "lesson.build"), ("lesson.cli", "lesson.cachedir"), ("lesson.cli", "lesson.check"),
+    ("lesson.cli", "lesson.course.build"), ("lesson.cli", "lesson.course.load"), ("lesson.cli", "lesson.digits"),
+    ("lesson.cli", "lesson.kinds"), ("lesson.cli", "lesson.outdir"), ("lesson.cli", "lesson.script"),
+    ("lesson.cli", "lesson.script.limits"), ("lesson.cli", "lesson.script.model"), ("lesson.cli", "lesson.script.placeholders"),
+    ("lesson.cli", "lesson.truth"), ("lesson.cli", "lesson.words"),
+    ("lesson.course.build", "lesson.build"),
+    # the fuzzer (to leave the product package for bench/)
+    ("lesson.fuzzing", "lesson.cli"), ("lesson.fuzzing", "lesson.numbers"), ("lesson.fuzzing", "lesson.plan"),
+}
+
+
+def modules() -> dict[str, Path]:
+    found = {}
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            name = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+            found[name.removesuffix(".__init__")] = path
+    return found
+
+
+def _targets(name: str, path: Path, node: ast.Import | ast.ImportFrom, known: dict[str, Path]) -> set[str]:
+    wanted = []
+    if isinstance(node, ast.Import):
+        wanted = [a.name for a in node.names]
+    else:
+        base = node.module or ""
+        if node.level:
+            parts = name.split(".")[: len(name.split(".")) - (0 if path.name == "__init__.py" else 1) - (node.level - 1)]
+            base = ".".join([*parts, *([base] if base else [])])
+        wanted = [base, *(f"{base}.{a.name}" for a in node.names)]
+    out = set()
+    for w in wanted:
+        while w and w not in known:
+            w = w.rpartition(".")[0]
+        if w and w != name:
+            out.add(w)
+    return out
+
+
+def imports() -> tuple[dict[str, set[str]], set[tuple[str, str]]]:
+    """Every module's imports of project modules, and which of them are deferred into a function."""
+    known = modules()
+    edges: dict[str, set[str]] = {m: set() for m in known}
+    deferred: set[tuple[str, str]] = set()
+    for name, path in known.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+
+        def visit(node: ast.AST, in_function: bool) -> None:
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
+                    continue
+                if isinstance(child, (ast.Import, ast.ImportFrom)):
+                    targets = _targets(name, path, child, known)
+                    edges[name] |= targets
+                    if in_function:
+                        deferred.update((name, t) for t in targets)
+                visit(child, in_function or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)))
+
+        visit(tree, False)
+    top = {(m, t) for m, ts in edges.items() for t in ts} - deferred
+    return edges, {d for d in deferred if d not in top}
+
+
+def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on: set[str] = set()
+    out: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on.add(v)
+        for w in sorted(edges[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                out.append(sorted(component))
+
+    for v in sorted(edges):
+        if v not in index:
+            visit(v)
+    return out
+
+
+def test_no_import_cycle_counting_the_imports_inside_functions():
+    edges, _ = imports()
+    assert cycles(edges) == []
+
+
+def test_the_deferred_imports_of_project_modules_are_the_known_ones():
+    _, deferred = imports()
+    assert deferred - DEFERRED == set(), "a new import inside a function: hoist it, or fix the layer it points up to"
+    assert DEFERRED - deferred == set(), "an import hoisted: take it off DEFERRED"
+
+
+def test_the_tool_sees_a_cycle_and_a_deferred_import():
+    edges = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert cycles(edges) == [["a", "b", "c"]]
