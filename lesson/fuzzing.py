@@ -208,6 +208,7 @@ SCRIPTS = [
     "\u202eevil\u202c", "𝔰𝔬𝔣𝔱𝔪𝔞𝔵", "Ⅻ ½ ² ٣ ۳ ߃",
 ]
 NUMBER_EDGES: list[Any] = [
+    True, False, Raw("yes"), Raw("off"),  # YAML's booleans where a number belongs (pydantic's lax mode read them as 1, 0)
     1e308, -1e308, 1.7976931348623157e308, Raw("1" + "0" * 5000), Raw("-" + "9" * 5000), Raw("1" + "0" * 4300),
     1e-320, 5e-324, -5e-324, 0, 0.0, -0.0, -1, -2.5, -1e-9, 2**63, 2**64 + 1, -(2**63) - 1, 10**20, 99999, 100000,
     100001, Raw(".nan"), Raw(".NaN"), Raw(".inf"), Raw("-.inf"), Raw("+.Inf"), Raw("1e999"), Raw("-1e999"),
@@ -1121,23 +1122,13 @@ def _m_at_the_limits(s: _State) -> str | None:
     return f"everything at its limit ({count} sweeps and descents by {how})"
 
 
-def _m_bool_number(s: _State) -> str | None:
-    """A number replaced by true or false (YAML's yes/no/on/off too), which pydantic's lax mode reads as 1 or 0."""
-    n = _pick(s, lambda p, v: _is_number(v))
-    if n is None:
-        return None
-    path, parent, key, _ = n
-    _set(s, parent, key, s.rng.choice([True, False]))
-    return f"bool {_where(path)} = {parent[key]}"
-
-
 STRUCTURAL: list[tuple[Callable[[_State], str | None], float]] = [
     (_m_delete_key, 6), (_m_duplicate_key, 3), (_m_rename_key, 5), (_m_retype, 6), (_m_swap_items, 4),
     (_m_delete_item, 4), (_m_duplicate_item, 4), (_m_number_edge, 10), (_m_number_mild, 10), (_m_string_edge, 8),
     (_m_string_key, 1), (_m_placeholder, 12), (_m_path_value, 4), (_m_schema_value, 8), (_m_training_seeds, 3),
     (_m_deep_nesting, 1.5), (_m_alias_cycle, 1.5), (_m_alias_bomb, 1), (_m_alias_share, 2), (_m_graft, 5),
     (_m_add_key, 4), (_m_aux_csv, 3), (_m_reshape_network, 3), (_m_add_class, 2), (_m_computations, 3),
-    (_m_expressions, 4), (_m_ranges, 3), (_m_special_file, 2), (_m_data_csv, 3), (_m_at_the_limits, 1), (_m_bool_number, 2),
+    (_m_expressions, 4), (_m_ranges, 3), (_m_special_file, 2), (_m_data_csv, 3), (_m_at_the_limits, 1),
 ]
 # mutations that usually keep a script valid, so that a share of cases reaches numbers and the plan
 MILD: list[tuple[Callable[[_State], str | None], float]] = [
