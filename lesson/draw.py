@@ -67,8 +67,8 @@ def render_step(
             config.background_color = style.background
             scene = kinds.get(step.kind).scene_class()(step, style, timing, strict_layout=strict_layout)
             scene.render()
-            partials = [Path(p) if p else None for p in scene.renderer.file_writer.partial_movie_files]
-            spec = scene.session_spec.video_encoder
+            partials = manim_adapter.movie_parts(scene)
+            spec = manim_adapter.video_encoder(scene)
         staged = Path(tempfile.mkdtemp(prefix=f".draw-{os.getpid()}-", dir=drawing.parent))
         aside = drawing.with_name(f".old-{os.getpid()}-{drawing.name}")
         try:

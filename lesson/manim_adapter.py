@@ -164,6 +164,42 @@ def own_pictures() -> Path:
 # ---------------------------------------------------------------- the frame hand-off
 
 
+# ---------------------------------------------------------------- the scene's clock, frames and files
+# What the project reads or writes of a scene's renderer and file writer goes through these, and nowhere else
+# (tests/test_render_modules.py checks it): under another Manim version a change shows here, at one place.
+
+
+def clock(scene) -> float:
+    """The scene's time in seconds: where the next frame goes."""
+    return float(scene.renderer.time)
+
+
+def set_clock(scene, seconds: float) -> None:
+    """Move the scene's time on past frames added without Manim (a hold's still picture)."""
+    scene.renderer.time = seconds
+
+
+def plays(scene) -> int:
+    """How many animations the scene has played (each is one of Manim's partial movie files)."""
+    return int(scene.renderer.num_plays)
+
+
+def picture(scene) -> np.ndarray:
+    """The frame as it is now, with anything added or removed since the last animation, as RGBA bytes."""
+    scene.renderer.update_frame(scene)
+    return np.ascontiguousarray(scene.renderer.get_frame(), dtype=np.uint8)
+
+
+def movie_parts(scene) -> list[Path | None]:
+    """The clip of each animation the scene played (None where an animation wrote none)."""
+    return [Path(p) if p else None for p in scene.renderer.file_writer.partial_movie_files]
+
+
+def video_encoder(scene):
+    """The encoder settings the scene's clips were written with."""
+    return scene.session_spec.video_encoder
+
+
 def _install_frame_handoff() -> None:
     """The camera draws into an array from :func:`lesson.frames.pool`, which goes to the encoder uncopied."""
     import av

@@ -402,7 +402,7 @@ class StepScene(Scene):
     @property
     def frame(self) -> int:
         """Frames of this step so far (motion and holds)."""
-        return int(round(self.renderer.time * self.fps))
+        return int(round(manim_adapter.clock(self) * self.fps))
 
     def hold(self, seconds: float) -> None:
         """Keep the current picture for ``seconds`` (rounded to whole frames), without drawing frames."""
@@ -443,15 +443,14 @@ class StepScene(Scene):
         if frames <= 0 and wait is None:
             return
         self.show_caption(self.time)
-        self.renderer.update_frame(self)  # the picture as it is now, with anything added or removed since the last play
-        still = np.ascontiguousarray(self.renderer.get_frame(), dtype=np.uint8)
+        still = manim_adapter.picture(self)  # the picture as it is now, with anything added or removed since the last play
         self.timeline.append(Hold(max(0, frames), still, wait))
-        self.renderer.time = after_hold(self.time, frames, self.fps)
+        manim_adapter.set_clock(self, after_hold(self.time, frames, self.fps))
 
     def play(self, *args: Any, **kwargs: Any) -> None:
         t0 = self.time
         super().play(*args, **kwargs)
-        self.timeline.append(Play(self.renderer.num_plays - 1, self.time - t0))
+        self.timeline.append(Play(manim_adapter.plays(self) - 1, self.time - t0))
         self.check_layout()
 
     def check_layout(self) -> None:

@@ -61,6 +61,24 @@ def test_only_the_adapter_changes_manim_or_manimpango():
     assert len(_attributes_assigned_on_manim(adapter)) == 10  # the check sees the adapter's own patches
 
 
+INTERNALS = ("renderer", "file_writer", "session_spec", "partial_movie_files", "num_plays")
+
+
+def _manim_internals_touched(path: Path) -> list[str]:
+    """Every read or write of a scene's renderer, file writer or session settings: ``scene.renderer.time``,
+    ``self.renderer.update_frame(...)``, ``x.file_writer.partial_movie_files``."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [f"{path.relative_to(ROOT)}:{node.lineno} {ast.unparse(node)}" for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and node.attr in INTERNALS]
+
+
+def test_only_the_adapter_reads_or_writes_a_scenes_renderer_and_file_writer():
+    adapter = ROOT / "lesson" / "manim_adapter.py"
+    files = sorted([*ROOT.glob("lesson/**/*.py"), *ROOT.glob("scenes/**/*.py")])
+    assert [hit for path in files if path != adapter for hit in _manim_internals_touched(path)] == []
+    assert len(_manim_internals_touched(adapter)) >= 6  # the check sees the adapter's own: the clock, the frame, the files
+
+
 def test_the_drawing_key_covers_every_module_that_changes_pixels(monkeypatch):
     from lesson import cachekeys
 
