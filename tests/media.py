@@ -1,5 +1,6 @@
 """Looking at rendered files from the outside: ffprobe, ffmpeg decoding, MP4 atoms, caption files."""
 
+import html
 import json
 import struct
 import subprocess
@@ -77,5 +78,8 @@ def parse_cues(text: str, sep: str) -> list[tuple[float, float, list[str]]]:
             continue
         timing = next(i for i, line in enumerate(lines) if "-->" in line)
         a, b = lines[timing].split(" --> ")
-        cues.append((seconds(a), seconds(b), lines[timing + 1:]))
+        text = lines[timing + 1:]
+        # what a player shows: WebVTT's character references decoded, SRT's invisible word joiners dropped
+        text = [html.unescape(t) for t in text] if sep == "." else [t.replace("\u2060", "") for t in text]
+        cues.append((seconds(a), seconds(b), text))
     return cues
