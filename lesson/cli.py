@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -143,10 +144,29 @@ def numbers(file: Path, as_json: bool, allow_outside: bool) -> None:
 
 
 @cli.command("kinds")
-def kinds_command() -> None:
+@click.option("--new", "new_name", metavar="NAME", help="Write a new built-in kind NAME into this source tree: its options "
+              "and builder, scene, example lesson and test, listed in lesson.kinds.BUILTIN; then refresh the docs.")
+@click.option("--refresh-docs", is_flag=True, help="Write the kinds table of lessons/README.md and docs/lesson.schema.json "
+              "again from the registry.")
+@user_errors
+def kinds_command(new_name: str | None, refresh_docs: bool) -> None:
     """List the step kinds a script can use: built in, and from installed plug-ins."""
-    from lesson import kinds
+    from lesson import kinds, scaffold
 
+    if new_name is not None:
+        written = scaffold.new_kind(new_name)
+        # a new process: this one's registry was read before the kind existed
+        done = subprocess.run([sys.executable, "-m", "lesson", "kinds", "--refresh-docs"], cwd=scaffold.ROOT)
+        for path in written:
+            click.echo(f"wrote {path.relative_to(scaffold.ROOT)}")
+        if done.returncode == 0:
+            click.echo(f"next: edit lesson/kinds/{new_name}.py and scenes/{new_name}.py, then "
+                       f".venv/bin/python -m pytest tests/test_kind_{new_name}.py and lesson kinds --refresh-docs")
+        raise SystemExit(done.returncode)
+    if refresh_docs:
+        for path in scaffold.refresh_docs():
+            click.echo(f"wrote {path.relative_to(scaffold.ROOT)}")
+        return
     for kind in kinds.registry().values():
         origin = "" if kind.source == "built in" else f"  (from {kind.source})"
         click.echo(f"{kind.name:<20} {kind.summary}{origin}")
@@ -165,12 +185,10 @@ def words_command(language: str) -> None:
 @cli.command()
 def schema() -> None:
     """Print the JSON Schema of the lesson script format."""
+    from lesson.scaffold import schema_document
     from lesson.script.model import Lesson
 
-    doc = Lesson.model_json_schema()
-    doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    doc["title"] = "lesson script"
-    click.echo(json.dumps(doc, indent=2))
+    click.echo(json.dumps(schema_document(Lesson), indent=2))
 
 
 @cli.command()
