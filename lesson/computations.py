@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import copy
 import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -102,7 +101,7 @@ def compute(lesson: Lesson, base: Path, allow_outside: bool = False, *, spent: f
         found = _computed[key] = _compute(lesson, base, allow_outside, spent)
         while len(_computed) > 4:
             del _computed[next(iter(_computed))]
-    return replace(found, values=dict(found.values), doc=copy.deepcopy(found.doc))
+    return replace(found, values=dict(found.values), doc=dict(found.doc))  # the caller adds values and define:
 
 
 _computed: dict[tuple, Computed] = {}
