@@ -70,6 +70,7 @@ def build(
     on_step: Callable[[StepResult], None] | None = None,
     on_start: Callable[[StepPlan, bool], None] | None = None,
     strict_layout: bool = False,
+    executor=None,  # lesson.executor.Executor: a cluster (--cluster) shared by a course's lessons; None: local workers
 ) -> BuildResult:
     from lesson.audio import loudness, peak_dbfs
     from lesson.narrate import Narrator
@@ -78,7 +79,7 @@ def build(
     width, height, fps = QUALITIES[quality]
     cache_dir = cache_dir or default_cache_dir()
     narrator = Narrator(plan, voice, words_per_minute, cache_dir, use_cache)
-    renderer = StepRenderer(plan.style, quality, jobs=jobs, cache_dir=cache_dir, use_cache=use_cache, on_step=on_step, on_start=on_start, strict_layout=strict_layout)
+    renderer = StepRenderer(plan.style, quality, jobs=jobs, cache_dir=cache_dir, use_cache=use_cache, on_step=on_step, on_start=on_start, strict_layout=strict_layout, executor=executor)
     narrated: dict[int, Narrated] = {}
     timings: dict[int, StepTiming] = {}  # what the scenes get: the narration's timing, with the captions when burned in
 

@@ -52,6 +52,7 @@ def build_course(
     on_lesson: Callable[[CourseLesson, int], None] | None = None,
     on_step: Callable | None = None,
     on_start: Callable | None = None,
+    executor=None,  # lesson.executor.Executor shared by every lesson (a Dask cluster, --cluster); None: local workers
 ) -> CourseResult:
     """Render every lesson of ``course`` that is not up to date into ``out_dir/<course id>/``, then the course's files."""
     from lesson.build import build
@@ -68,6 +69,7 @@ def build_course(
             checked.plan, checked.numbers, folder / lesson.id,
             quality=quality, voice=voice or script.narration.voice, words_per_minute=script.narration.words_per_minute,
             poster=script.video.poster, jobs=jobs, cache_dir=cache_dir, use_cache=use_cache, on_step=on_step, on_start=on_start,
+            executor=executor,
         )
         results.append((lesson.id, result))
     manifests = {lesson.id: _lesson_manifest(folder, lesson.id) for lesson in course.lessons}

@@ -1,0 +1,283 @@
+"""--cluster: a course drawn on a real Dask cluster (the `dask scheduler` and `dask worker` commands on 127.0.0.1),
+its outputs byte for byte those of the local workers, work spread over both workers, a worker killed mid-run, an
+interrupted client; misuse of --cluster; and no Dask without it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from course_fixtures.course_helpers import COURSE, HERE
+
+ROOT = Path(__file__).resolve().parents[1]
+LESSON = [sys.executable, "-m", "lesson"]
+DASK = [sys.executable, "-m", "dask"]  # the dask command line (`dask scheduler`, `dask worker`) of this environment
+
+
+def until(condition, timeout: float, what: str, every: float = 0.05):
+    """Poll ``condition`` until it is truthy (its value), or fail naming ``what`` after ``timeout`` seconds."""
+    end = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > end:
+            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
+        time.sleep(every)
+
+
+def stop(processes: list[subprocess.Popen]) -> None:
+    """SIGTERM each process group, then SIGKILL what is still there after a bounded wait."""
+    for p in processes:
+        if p.poll() is None:
+            try:
+                os.killpg(p.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+    for p in processes:
+        try:
+            p.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            try:
+                os.killpg(p.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            p.wait(timeout=10)
+
+
+class DaskCluster:
+    """A `dask scheduler` and two `dask worker` processes (no nanny: killing one is a machine lost) on 127.0.0.1, every
+    port chosen free by the system; the scheduler's address is read from its scheduler file."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.processes: list[subprocess.Popen] = []
+        self.workers: dict[str, subprocess.Popen] = {}  # address -> process
+        self.client = None
+
+    def _start(self, args: list[str], name: str) -> subprocess.Popen:
+        log = open(self.folder / f"{name}.log", "wb")
+        p = subprocess.Popen(args, cwd=self.folder, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        log.close()
+        self.processes.append(p)
+        return p
+
+    def start(self, workers: int = 2) -> None:
+        from distributed import Client
+
+        file = self.folder / "scheduler.json"
+        self._start([*DASK, "scheduler", "--host", "127.0.0.1", "--port", "0", "--dashboard-address", "127.0.0.1:0",
+                     "--scheduler-file", str(file)], "scheduler")
+        until(lambda: file.is_file() and file.stat().st_size > 0 and "address" in file.read_text(), 60, "the scheduler file")
+        self.address = json.loads(file.read_text())["address"]
+        assert self.address.startswith("tcp://127.0.0.1:")
+        started = [self._start([*DASK, "worker", self.address, "--host", "127.0.0.1", "--nthreads", "1", "--no-nanny",
+                                "--no-dashboard", "--death-timeout", "60", "--name", f"w{k}"], f"worker{k}") for k in range(workers)]
+        self.client = Client(self.address, timeout=30)
+        self.client.wait_for_workers(workers, timeout=90)
+        info = self.client.scheduler_info()["workers"]
+        self.workers = {address: started[int(str(w["name"])[1:])] for address, w in info.items()}  # by its --name wK
+        assert len(self.workers) == workers
+
+    def close(self) -> None:
+        try:
+            if self.client is not None:
+                self.client.close(timeout=10)
+        finally:
+            stop(self.processes)
+
+
+@pytest.fixture
+def dask_cluster(tmp_path):
+    cluster = DaskCluster(tmp_path)
+    try:
+        cluster.start()
+        yield cluster
+    finally:  # every process the test started is stopped, whatever happened
+        cluster.close()
+    assert all(p.poll() is not None for p in cluster.processes)
+
+
+class Run:
+    """`lesson ...` in a subprocess, its stderr read line by line as it comes."""
+
+    def __init__(self, args: list[str], cwd: Path):
+        self.lines: list[str] = []
+        self.p = subprocess.Popen([*LESSON, *args], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                  start_new_session=True)
+        self.out: list[str] = []
+        self._threads = [threading.Thread(target=self._read, args=(self.p.stderr, self.lines), daemon=True),
+                         threading.Thread(target=self._read, args=(self.p.stdout, self.out), daemon=True)]
+        for t in self._threads:
+            t.start()
+
+    @staticmethod
+    def _read(stream, into: list[str]) -> None:
+        for line in stream:
+            into.append(line.rstrip("\n"))
+
+    def wait(self, timeout: float = 600) -> int:
+        try:
+            code = self.p.wait(timeout=timeout)
+        finally:
+            stop([self.p])
+        for t in self._threads:
+            t.join(timeout=10)
+        return code
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def course_build(out: Path, cache: Path, *extra: str) -> Run:
+    return Run(["course", "build", str(COURSE), "-q", "low", "-o", str(out), "--cache-dir", str(cache), *extra], ROOT)
+
+
+def tree(folder: Path) -> dict[str, str]:
+    """Every file below ``folder`` (hidden ones too) with its SHA-256."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def drawn_on(run: Run) -> list[tuple[str, str]]:
+    """(step id, worker address) of each step the run's cluster drew, from its progress lines."""
+    return [(step, worker) for _, step, worker in drawn_in_lessons(run)]
+
+
+def drawn_in_lessons(run: Run) -> list[tuple[str, str, str]]:
+    """(lesson id, step id, worker address) of each step the run's cluster drew."""
+    found, lesson = [], None
+    for line in list(run.lines):
+        if m := re.fullmatch(r"lesson \d+/\d+: (\S+) .*", line):
+            lesson = m.group(1)
+        elif m := re.fullmatch(r"  step \d+ (\S+): rendered on (tcp://\S+)", line):
+            found.append((lesson, m.group(1), m.group(2)))
+    return found
+
+
+@pytest.fixture(scope="module")
+def local_course(tmp_path_factory):
+    """The test course built by the local worker processes: the reference."""
+    base = tmp_path_factory.mktemp("local")
+    run = course_build(base / "out", base / "cache", "-j", "2")
+    assert run.wait() == 0, run.text
+    return tree(base / "out")
+
+
+@pytest.mark.render
+def test_a_course_on_a_real_scheduler_is_byte_identical_to_the_local_render_and_uses_both_workers(dask_cluster, local_course, tmp_path):
+    run = course_build(tmp_path / "out", tmp_path / "cache", "--cluster", dask_cluster.address)
+    assert run.wait() == 0, run.text
+    assert f"steps are drawn on the Dask cluster at {dask_cluster.address}, 2 workers" in run.text
+    assert tree(tmp_path / "out") == local_course  # every file, course.json with its build keys and hashes included
+    manifest = json.loads((tmp_path / "out" / "tiny_course" / "course.json").read_text())
+    assert [lesson["id"] for lesson in manifest["lessons"]] == ["tiny_first", "tiny_second"]
+    drawn = drawn_on(run)
+    assert sorted(step for step, _ in drawn) == ["intro", "intro", "scores"]  # the steps the local render drew too
+    print(run.text)
+    assert {worker for _, worker in drawn} == set(dask_cluster.workers)  # both workers drew
+
+
+@pytest.mark.render
+def test_a_worker_killed_mid_run_the_course_still_finishes_identical(dask_cluster, local_course, tmp_path):
+    cache = tmp_path / "cache"
+    pids = {p.pid: address for address, p in dask_cluster.workers.items()}
+    run = course_build(tmp_path / "out", cache, "--cluster", dask_cluster.address)
+
+    def drawing() -> tuple[int, str] | None:  # a worker's work folder for a step: it is drawing it now
+        for folder in (cache / "sections").glob(".work-*"):
+            m = re.match(r"\.work-(\d+)-(.+)-[^-]+$", folder.name)
+            if m and int(m.group(1)) in pids:
+                return int(m.group(1)), m.group(2)
+        return None
+
+    try:
+        victim, step = until(lambda: (cache / "sections").is_dir() and drawing(), 120, "a worker to start drawing a step")
+        os.killpg(victim, signal.SIGKILL)
+        dask_cluster.workers[pids[victim]].wait(timeout=10)
+    finally:
+        code = run.wait()
+    survivor = next(a for p, a in pids.items() if p != victim)
+    print(f"killed {pids[victim]} (pid {victim}) while it drew {step!r}\n{run.text}")  # shown with -s or on a failure
+    assert code == 0, run.text
+    assert tree(tmp_path / "out") == local_course
+    assert (step, survivor) in drawn_on(run)  # the step the killed worker was drawing, drawn again by the other
+    assert pids[victim] not in dask_cluster.client.scheduler_info()["workers"]
+
+
+@pytest.mark.render
+def test_an_interrupted_client_leaves_no_output_and_the_next_run_reuses_what_the_workers_finished(dask_cluster, local_course, tmp_path):
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    run = course_build(out, cache, "--cluster", dask_cluster.address)
+    try:
+        until(lambda: drawn_in_lessons(run), 120, "a step drawn on the cluster")
+        os.kill(run.p.pid, signal.SIGTERM)  # as Ctrl-C: the client stops
+    finally:
+        code = run.wait()
+    assert code == 143, run.text
+    assert [p for p in out.rglob("*") if p.is_file()] == []  # nothing written, not even in part
+    finished = {(lesson, step) for lesson, step, _ in drawn_in_lessons(run)}
+    assert finished
+    again = course_build(out, cache, "--cluster", dask_cluster.address)
+    assert again.wait() == 0, again.text
+    assert tree(out) == local_course
+    print(f"interrupted after {sorted(finished)}\n{run.text}\nagain:\n{again.text}")
+    assert not finished & {(lesson, step) for lesson, step, _ in drawn_in_lessons(again)}  # what the workers finished is reused
+
+
+# ---- misuse, and no Dask without --cluster ----
+
+USAGE = "expected local:N (N worker processes on this machine) or a Dask scheduler's address such as tcp://host:8786"
+
+
+@pytest.mark.parametrize("spec, why", [
+    ("nonsense", USAGE), ("local:x", USAGE), ("tcp://127.0.0.1", USAGE), ("tcp://127.0.0.1:99999", USAGE), ("http://h:1", USAGE),
+    ("local:0", "N must be 1 to 256 worker processes"),
+])
+def test_a_malformed_cluster_is_misuse_told_in_one_line_and_nothing_is_written(tmp_path, spec, why):
+    result = subprocess.run([*LESSON, "render", str(HERE / "tiny_first.yaml"), "-o", str(tmp_path / "out"),
+                             "--cache-dir", str(tmp_path / "cache"), "--cluster", spec], capture_output=True, text=True, timeout=120)
+    assert (result.returncode, result.stderr) == (2, f"--cluster {spec}: {why}\n")
+    assert not (tmp_path / "out").exists() and not (tmp_path / "cache").exists()
+
+
+def test_a_scheduler_that_does_not_answer_is_misuse_told_in_one_line(tmp_path):
+    with socket.socket() as s:  # a port on which nothing listens
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "LESSON_CLUSTER_TIMEOUT": "2"}
+    result = subprocess.run([*LESSON, "course", "build", str(COURSE), "-o", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "cache"),
+                             "--cluster", f"tcp://127.0.0.1:{port}"], capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"--cluster tcp://127.0.0.1:{port}: no Dask scheduler answered at "
+                                                   f"tcp://127.0.0.1:{port} within 2 s ("), lines
+    assert not (tmp_path / "out").exists() and not (tmp_path / "cache").exists()
+
+
+@pytest.mark.render
+def test_render_without_cluster_never_imports_dask(tmp_path):
+    code = (
+        "import sys\n"
+        "from lesson.cli import main\n"
+        f"sys.argv = ['lesson', 'render', {str(HERE / 'tiny_first.yaml')!r}, '--only', 'intro', '-o', {str(tmp_path / 'out')!r}, "
+        f"'--cache-dir', {str(tmp_path / 'cache')!r}]\n"
+        "status = None\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    status = e.code\n"
+        "print('exit', status, sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed') or m == 'lesson.cluster'))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert result.stdout.splitlines()[-1] == "exit 0 []", result.stdout + result.stderr
+    assert (tmp_path / "out" / "tiny_first.mp4").is_file()
