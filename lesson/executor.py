@@ -38,6 +38,8 @@ class StepJob:
     drawing: Path  # <cache>/drawings/<drawing key>
     replace: bool = False  # --no-cache: draw again even if the drawing is there
     strict_layout: bool = False
+    code: str = ""  # the client's hash of the code that draws this kind (lesson.cachekeys.code_version): a cluster's
+    # worker with other code would put other pixels under the client's key
 
     @property
     def key(self) -> str:
@@ -150,9 +152,13 @@ def cluster_task(job: StepJob) -> tuple[str, str | None, str | None]:
     """Draw ``job``'s step into the shared cache (unless it is there already) and return ``(key, sha256 of the step's
     video, None)``, or ``(key, None, why)`` when the step itself fails (a layout or LaTeX error, reported by step and
     not retried: the same step would fail again). Nothing but these few strings goes back through the scheduler."""
+    from lesson.cachekeys import code_version
     from lesson.draw import render_step
     from lesson.replay import cached_video
 
+    if job.code and code_version(job.step.kind) != job.code:
+        return job.key, None, (f"this worker ({os.uname().nodename}) has other code for steps of kind '{job.step.kind}' than the "
+                               "client: install the same version of lesson (and Manim) on the client and every worker")
     prepare_worker()
     with _worker_lock:
         if job.replace or cached_video(job.target) is None:  # another worker, or an earlier run, may have drawn it

@@ -119,7 +119,8 @@ class StepRenderer:
             return
         if self.on_start:
             self.on_start(step, False)
-        job = StepJob(step, self.style, self.quality, timing, path, drawing, replace=not self.use_cache, strict_layout=self.strict_layout)
+        job = StepJob(step, self.style, self.quality, timing, path, drawing, replace=not self.use_cache, strict_layout=self.strict_layout,
+                      code=self._code(step.kind))
         self._futures[self.executor.submit(job)] = (step, path)
 
     def _finished(self, result: StepResult) -> None:

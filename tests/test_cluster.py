@@ -281,3 +281,21 @@ def test_render_without_cluster_never_imports_dask(tmp_path):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert result.stdout.splitlines()[-1] == "exit 0 []", result.stdout + result.stderr
     assert (tmp_path / "out" / "tiny_first.mp4").is_file()
+
+
+def test_a_worker_with_other_drawing_code_refuses_the_step_and_draws_nothing(tmp_path):
+    from lesson.cachekeys import code_version
+    from lesson.executor import StepJob, cluster_task
+    from lesson.script import check_lesson
+    from lesson.timing import StepTiming
+
+    plan = check_lesson(HERE / "tiny_first.yaml").plan
+    step = plan.steps[0]
+    target = tmp_path / "sections" / "k.mp4"
+    job = StepJob(step, plan.style, "low", StepTiming(0.3, 2.0, 0.6), target, tmp_path / "drawings" / "d",
+                  code=code_version(step.kind)[::-1])
+    key, digest, error = cluster_task(job)
+    assert (key, digest) == ("k", None)
+    assert error.endswith(f"has other code for steps of kind '{step.kind}' than the client: install the same version of "
+                          "lesson (and Manim) on the client and every worker")
+    assert not (tmp_path / "sections").exists() and not (tmp_path / "drawings").exists()
