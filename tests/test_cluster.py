@@ -237,6 +237,20 @@ def test_an_interrupted_client_leaves_no_output_and_the_next_run_reuses_what_the
     assert not finished & {(lesson, step) for lesson, step, _ in drawn_in_lessons(again)}  # what the workers finished is reused
 
 
+@pytest.mark.render
+def test_render_on_a_local_cluster_of_two_matches_the_local_workers(tmp_path):
+    """`lesson render --cluster local:2`: a LocalCluster started and stopped by the command, the same files."""
+    script = str(HERE / "tiny_first.yaml")
+    local = Run(["render", script, "-o", str(tmp_path / "local"), "--cache-dir", str(tmp_path / "c1"), "-j", "2"], ROOT)
+    assert local.wait() == 0, local.text
+    run = Run(["render", script, "-o", str(tmp_path / "dask"), "--cache-dir", str(tmp_path / "c2"), "--cluster", "local:2"], ROOT)
+    assert run.wait() == 0, run.text
+    assert re.search(r"^steps are drawn on a local Dask cluster at tcp://127\.0\.0\.1:\d+, 2 workers", run.text, re.M), run.text
+    drawn = re.findall(r"^\[\d/2\] (\S+): rendered on (tcp://127\.0\.0\.1:\d+)$", run.text, re.M)
+    assert sorted(step for step, _ in drawn) == ["intro", "scores"]
+    assert tree(tmp_path / "dask") == tree(tmp_path / "local")
+
+
 # ---- misuse, and no Dask without --cluster ----
 
 USAGE = "expected local:N (N worker processes on this machine) or a Dask scheduler's address such as tcp://host:8786"
