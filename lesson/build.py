@@ -19,6 +19,7 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -39,6 +40,11 @@ from lesson.qualities import QUALITIES
 from lesson.render import StepRenderer, StepResult
 from lesson.speech import RATE
 from lesson.timing import LEAD, StepTiming
+
+
+# One narration at a time in a process: a course on a cluster builds lessons in threads (lesson.course.build), and a
+# voice's files (its prepared model, the speech cache) are written under this process's id.
+NARRATION = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -84,7 +90,8 @@ def build(
     timings: dict[int, StepTiming] = {}  # what the scenes get: the narration's timing, with the captions when burned in
 
     def narrate(step: StepPlan) -> None:
-        n = narrated[step.index] = narrator.narrate(step)
+        with NARRATION:
+            n = narrated[step.index] = narrator.narrate(step)
         timings[step.index] = n.timing
         if burn_captions:  # the scene draws the step's cues into the bottom band
             cues = captions.make_cues([_words(step, n, LEAD)], n.timing.min_seconds)

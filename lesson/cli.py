@@ -360,16 +360,23 @@ def course_build(file: Path, quality: str | None, out_dir: Path, jobs: int | Non
     for warning in checked.warnings:
         console.print(f"[yellow]{warning}[/yellow]", markup=True, highlight=False)
 
+    import threading
+
+    current = threading.local()  # on a cluster the lessons are built at once, each in its thread: its lines name it
+
     def lesson_started(lesson, k):
+        current.lesson = lesson.id
         console.print(f"lesson {k + 1}/{len(checked.lessons)}: {lesson.id} ({lesson.script})", highlight=False)
 
     def step_started(step, cached):
         if not cached:
-            console.print(f"  rendering step {step.index + 1} {step.id} ({step.kind})", highlight=False)
+            which = f"{current.lesson} " if cluster else ""
+            console.print(f"  rendering {which}step {step.index + 1} {step.id} ({step.kind})", highlight=False)
 
     def step_done(result):
         if result.worker:  # on a cluster: which worker drew it
-            console.print(f"  step {result.step.index + 1} {result.step.id}: rendered on {result.worker}", highlight=False)
+            how = "rendered" if result.video.drawn else "laid out again"
+            console.print(f"  {current.lesson} step {result.step.index + 1} {result.step.id}: {how} on {result.worker}", highlight=False)
 
     with cluster_executor(cluster, console) as executor:
         result = build_course(checked, out_dir, quality=quality, voice=voice, jobs=jobs or os.cpu_count() or 1, cache_dir=cache_dir,

@@ -15,6 +15,7 @@ import importlib.util
 import logging
 import os
 import re
+import threading
 import uuid
 from collections.abc import Iterable, Iterator
 
@@ -78,6 +79,8 @@ class DaskExecutor:
     def __init__(self, client, cluster=None):
         self.client, self.cluster = client, cluster
         self._jobs: dict[object, StepJob] = {}
+        self._drawing: dict[object, object] = {}  # drawing folder -> the task that draws it
+        self._lock = threading.Lock()
         # Manim imported in every worker now, while the client reads or speaks the narration (kept: a released
         # future's task may be dropped)
         self._warm = [client.submit(prepare_worker, key=f"lesson-prepare-{uuid.uuid4().hex[:8]}", workers=[w], pure=False)
@@ -115,8 +118,13 @@ class DaskExecutor:
 
     def submit(self, job: StepJob) -> object:
         key = f"lesson-step-{job.key}" + (f"-{uuid.uuid4().hex[:8]}" if job.replace else "")  # same step, same task
-        future = self.client.submit(cluster_task, job, key=key, pure=False)
-        self._jobs[future] = job
+        # the same picture for another timing (the same step in two lessons built at once) is drawn once: this task
+        # waits for that one and lays its drawing out
+        with self._lock:  # lessons submit from their threads
+            before = self._drawing.get(job.drawing)
+            future = self.client.submit(cluster_task, job, before, key=key, pure=False)
+            self._drawing.setdefault(job.drawing, future)
+            self._jobs[future] = job
         return future
 
     def completed(self, handles: Iterable[object]) -> Iterator[tuple[object, Outcome]]:
@@ -157,6 +165,14 @@ class DaskExecutor:
                 self.client.cancel(handles)
             except Exception:
                 pass
+
+    def cancel_all(self) -> None:
+        """Cancel every step in flight (Ctrl-C on a course whose lessons are built at once): each lesson waiting for
+        them ends; what a worker has begun is still written whole into the cache."""
+        try:
+            self.client.cancel(list(self._jobs))
+        except Exception:
+            pass
 
     def shutdown(self) -> None:
         """Disconnect; a local cluster started for this run is stopped (its workers too)."""

@@ -152,23 +152,28 @@ def file_hash(path: Path) -> str:
     return h.hexdigest()
 
 
-def cluster_task(job: StepJob) -> tuple[str, str | None, str | None]:
+def cluster_task(job: StepJob, after: object = None) -> tuple[str, str | None, str | None]:
     """Draw ``job``'s step into the shared cache (unless it is there already) and return ``(key, sha256 of the step's
     video, None)``, or ``(key, None, why)`` when the step itself fails (a layout or LaTeX error, reported by step and
-    not retried: the same step would fail again). Nothing but these few strings goes back through the scheduler."""
+    not retried: the same step would fail again). Nothing but these few strings goes back through the scheduler.
+    ``after``: the task drawing the same picture for another timing (another lesson), which this one waits for and
+    then only lays that drawing out, without Manim."""
     from lesson.cachekeys import code_version
     from lesson.draw import render_step
-    from lesson.replay import cached_video
+    from lesson.replay import assemble, cached_video, drawing_ready
 
     if job.code and code_version(job.step.kind) != job.code:
         return job.key, None, (f"this worker ({os.uname().nodename}) has other code for steps of kind '{job.step.kind}' than the "
                                "client: install the same version of lesson (and Manim) on the client and every worker")
     prepare_worker()
     with _worker_lock:
-        if job.replace or cached_video(job.target) is None:  # another worker, or an earlier run, may have drawn it
+        if job.replace or cached_video(job.target) is None:  # another worker, or an earlier run, may have made it
             try:
-                render_step(job.step, job.style, job.quality, job.timing, job.target, job.drawing,
-                            replace=job.replace, strict_layout=job.strict_layout)
+                if after is not None and drawing_ready(job.drawing):  # drawn by the task it waited for
+                    assemble(job.drawing, job.timing, job.target)
+                else:
+                    render_step(job.step, job.style, job.quality, job.timing, job.target, job.drawing,
+                                replace=job.replace, strict_layout=job.strict_layout)
             except Exception as exc:
                 return job.key, None, _describe(exc)
         return job.key, file_hash(job.target), None

@@ -9,6 +9,7 @@ process, without Manim (:mod:`lesson.replay`). The steps are then joined with th
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,11 @@ from lesson.executor import Executor, LocalExecutor, StepJob
 from lesson.plandata import StepPlan, Style
 from lesson.replay import StepVideo, assemble, cached_video, drawing_ready
 from lesson.timing import StepTiming
+
+
+# Laying a drawn step out in this process writes its files under this process's id: one at a time, for the lessons
+# of a course built in threads (on a cluster, lesson.course.build)
+LAYING_OUT = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -111,7 +117,8 @@ class StepRenderer:
         path, drawing = self.path(step, timing), self.drawing(step, timing)
         if self.use_cache and drawing_ready(drawing):  # drawn before: lay it out for this timing, here and now
             try:
-                video = assemble(drawing, timing, path)
+                with LAYING_OUT:
+                    video = assemble(drawing, timing, path)
             except Exception as exc:
                 self._failures.append(_failure(step, exc))
                 return

@@ -86,6 +86,9 @@ class DaskCluster:
                                 "--no-dashboard", "--death-timeout", "60", "--name", f"w{k}"], f"worker{k}") for k in range(workers)]
         self.client = Client(self.address, timeout=30)
         self.client.wait_for_workers(workers, timeout=90)
+        from lesson.executor import prepare_worker
+
+        self.client.run(prepare_worker)  # warm, as the long-running workers of a cluster are: Manim imported
         info = self.client.scheduler_info()["workers"]
         self.workers = {address: started[int(str(w["name"])[1:])] for address, w in info.items()}  # by its --name wK
         assert len(self.workers) == workers
@@ -158,13 +161,17 @@ def drawn_on(run: Run) -> list[tuple[str, str]]:
 
 def drawn_in_lessons(run: Run) -> list[tuple[str, str, str]]:
     """(lesson id, step id, worker address) of each step the run's cluster drew."""
-    found, lesson = [], None
-    for line in list(run.lines):
-        if m := re.fullmatch(r"lesson \d+/\d+: (\S+) .*", line):
-            lesson = m.group(1)
-        elif m := re.fullmatch(r"  step \d+ (\S+): rendered on (tcp://\S+)", line):
-            found.append((lesson, m.group(1), m.group(2)))
-    return found
+    return steps_on(run, "rendered")
+
+
+def steps_on(run: Run, how: str) -> list[tuple[str, str, str]]:
+    """(lesson id, step id, worker address) of each step the cluster drew ("rendered") or laid out ("laid out again")."""
+    pattern = rf"  (\S+) step \d+ (\S+): {how} on (tcp://\S+)"
+    return [m.groups() for line in list(run.lines) if (m := re.fullmatch(pattern, line))]  # type: ignore[misc]
+
+
+def drawings(cache: Path) -> int:
+    return len(list((cache / "drawings").glob("*/script.json")))
 
 
 @pytest.fixture(scope="module")
@@ -173,6 +180,7 @@ def local_course(tmp_path_factory):
     base = tmp_path_factory.mktemp("local")
     run = course_build(base / "out", base / "cache", "-j", "2")
     assert run.wait() == 0, run.text
+    assert drawings(base / "cache") == 3  # tiny_second's "scores" is tiny_first's picture, laid out for its narration
     return tree(base / "out")
 
 
@@ -184,10 +192,31 @@ def test_a_course_on_a_real_scheduler_is_byte_identical_to_the_local_render_and_
     assert tree(tmp_path / "out") == local_course  # every file, course.json with its build keys and hashes included
     manifest = json.loads((tmp_path / "out" / "tiny_course" / "course.json").read_text())
     assert [lesson["id"] for lesson in manifest["lessons"]] == ["tiny_first", "tiny_second"]
-    drawn = drawn_on(run)
-    assert sorted(step for step, _ in drawn) == ["intro", "intro", "scores"]  # the steps the local render drew too
+    drawn = drawn_in_lessons(run)
     print(run.text)
-    assert {worker for _, worker in drawn} == set(dask_cluster.workers)  # both workers drew
+    # the lessons are built at once; their "scores" steps are one step (the same picture and narration): one task
+    assert sorted((lesson, step) for lesson, step, _ in drawn) == [
+        ("tiny_first", "intro"), ("tiny_first", "scores"), ("tiny_second", "intro"), ("tiny_second", "scores")]
+    assert drawings(tmp_path / "cache") == 3 and len(list((tmp_path / "cache" / "sections").glob("*.mp4"))) == 3
+    assert {worker for _, _, worker in drawn} == set(dask_cluster.workers)  # both workers drew
+
+
+@pytest.mark.render
+def test_one_picture_in_two_lessons_built_at_once_is_drawn_once_and_laid_out_for_each_narration(dask_cluster, tmp_path):
+    for name in ("course.yaml", "tiny_first.yaml"):
+        (tmp_path / name).write_text((HERE / name).read_text())
+    second = (HERE / "tiny_second.yaml").read_text()
+    assert "  words_per_minute: 240\n" in second
+    # read slower: tiny_second's "scores" step is tiny_first's picture with other timing (another step key, one drawing)
+    (tmp_path / "tiny_second.yaml").write_text(second.replace("  words_per_minute: 240\n", "  words_per_minute: 200\n"))
+    cache = tmp_path / "cache"
+    run = Run(["course", "build", str(tmp_path / "course.yaml"), "-q", "low", "-o", str(tmp_path / "out"), "--cache-dir", str(cache),
+               "--cluster", dask_cluster.address], ROOT)
+    assert run.wait() == 0, run.text
+    scores = sorted((how, lesson) for how in ("rendered", "laid out again") for lesson, step, _ in steps_on(run, how) if step == "scores")
+    assert [how for how, _ in scores] == ["laid out again", "rendered"], run.text  # one drew it, the other waited and laid it out
+    assert sorted(lesson for _, lesson in scores) == ["tiny_first", "tiny_second"]
+    assert drawings(cache) == 3 and len(list((cache / "sections").glob("*.mp4"))) == 4
 
 
 @pytest.mark.render
