@@ -280,6 +280,41 @@ def test_render_on_a_local_cluster_of_two_matches_the_local_workers(tmp_path):
     assert tree(tmp_path / "dask") == tree(tmp_path / "local")
 
 
+@pytest.mark.render
+def test_a_step_that_fails_in_the_lesson_is_reported_by_step_and_not_retried(dask_cluster, tmp_path):
+    def break_layout():  # in each worker process: the title card "overlaps" something, and every draw is counted
+        import lesson.draw
+        from scenes import layout
+
+        real_check, real_render = layout.check, lesson.draw.render_step
+
+        def check(mobjects, **kw):
+            found = real_check(mobjects, **kw)
+            return found + ["text overlaps text: Text('ArgMax and SoftMax') and Text('a test')"] if mobjects else found
+
+        def render_step(*args, **kw):
+            lesson.draw.draws = getattr(lesson.draw, "draws", 0) + 1
+            return real_render(*args, **kw)
+
+        layout.check, lesson.draw.render_step = check, render_step
+
+    def draws():
+        import lesson.draw
+
+        return getattr(lesson.draw, "draws", 0)
+
+    dask_cluster.client.run(break_layout)
+    out = tmp_path / "out"
+    run = Run(["render", str(ROOT / "tests" / "fixtures" / "extreme" / "title_only.yaml"), "-q", "low", "--voice", "none",
+               "--strict-layout", "-o", str(out), "--cache-dir", str(tmp_path / "cache"), "--cluster", dask_cluster.address], ROOT)
+    assert run.wait() == 1, run.text
+    assert re.search(r"^step 1 'step01_title' \(title\) failed: LayoutError: step step01_title \(title\) is not laid out cleanly "
+                     r"\(--strict-layout\):\n.* text overlaps text: Text\('ArgMax and SoftMax'\)", run.text, re.M), run.text
+    assert "Traceback" not in run.text and "internal error" not in run.text
+    assert sum(dask_cluster.client.run(draws).values()) == 1  # drawn once, on one worker: not retried
+    assert not (out / "title_only.mp4").exists()
+
+
 # ---- misuse, and no Dask without --cluster ----
 
 USAGE = "expected local:N (N worker processes on this machine) or a Dask scheduler's address such as tcp://host:8786"
