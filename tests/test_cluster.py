@@ -315,6 +315,27 @@ def test_a_step_that_fails_in_the_lesson_is_reported_by_step_and_not_retried(das
     assert not (out / "title_only.mp4").exists()
 
 
+@pytest.mark.render
+def test_the_workers_of_a_local_cluster_end_with_a_client_killed_with_sigkill(tmp_path):
+    run = Run(["render", str(HERE / "tiny_first.yaml"), "-q", "low", "-o", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "cache"),
+               "--cluster", "local:2"], ROOT)
+
+    def session() -> list[str]:  # the processes of the command's session (it started one): the client and its workers
+        out = subprocess.run(["ps", "-ww", "-o", "pid=,args=", "-s", str(run.p.pid)], capture_output=True, text=True).stdout
+        return [line for line in out.splitlines() if line.strip() and int(line.split()[0]) != run.p.pid]
+
+    try:
+        until(lambda: "steps are drawn on a local Dask cluster" in run.text, 120, "the local cluster to start")
+        assert len([line for line in session() if "spawn_main" in line]) == 2, session()  # its two worker processes
+        os.kill(run.p.pid, signal.SIGKILL)
+        run.p.wait(timeout=10)
+        until(lambda: not session(), 60, "the local cluster's processes to end with their client")
+    finally:
+        run.wait()
+        for line in session():
+            os.kill(int(line.split()[0]), signal.SIGKILL)
+
+
 # ---- misuse, and no Dask without --cluster ----
 
 USAGE = "expected local:N (N worker processes on this machine) or a Dask scheduler's address such as tcp://host:8786"
