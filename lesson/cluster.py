@@ -11,7 +11,6 @@ reported by step, never retried. The only module that imports Dask.
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import os
 import re
@@ -47,9 +46,10 @@ def connect(spec: str) -> DaskExecutor:
     """Parse ``spec``, import Dask, and connect (or start a local cluster): a :class:`DaskExecutor`, or a one-line
     :class:`UsageError` (exit 2) before any work."""
     what, where = parse(spec)
-    if importlib.util.find_spec("distributed") is None:
-        raise UsageError(f"--cluster needs Dask distributed, the cluster extra: pip install 'lesson[cluster]' (then run {spec} again)")
-    from distributed import Client
+    try:
+        from distributed import Client
+    except ImportError:
+        raise UsageError("--cluster needs Dask distributed, the cluster extra: pip install 'lesson[cluster]'") from None
 
     if what == "local":
         from distributed import LocalCluster

@@ -366,6 +366,20 @@ def test_a_scheduler_that_does_not_answer_is_misuse_told_in_one_line(tmp_path):
     assert not (tmp_path / "out").exists() and not (tmp_path / "cache").exists()
 
 
+def test_without_the_cluster_extra_cluster_is_misuse_that_says_how_to_install_it(tmp_path):
+    code = (
+        "import sys\n"
+        "sys.modules['distributed'] = None  # as if the cluster extra were not installed\n"
+        "from lesson.cli import main\n"
+        f"sys.argv = ['lesson', 'render', {str(HERE / 'tiny_first.yaml')!r}, '-o', {str(tmp_path / 'out')!r}, "
+        f"'--cache-dir', {str(tmp_path / 'cache')!r}, '--cluster', 'local:2']\n"
+        "main()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert (result.returncode, result.stderr) == (2, "--cluster needs Dask distributed, the cluster extra: pip install 'lesson[cluster]'\n")
+    assert not (tmp_path / "out").exists() and not (tmp_path / "cache").exists()
+
+
 @pytest.mark.render
 def test_render_without_cluster_never_imports_dask(tmp_path):
     code = (
