@@ -256,7 +256,16 @@ def test_an_interrupted_client_leaves_no_output_and_the_next_run_reuses_what_the
     finally:
         code = run.wait()
     assert code == 143, run.text
-    assert [p for p in out.rglob("*") if p.is_file()] == []  # nothing written, not even in part
+    # no file in part: no course manifest, no work file, and a lesson whose last step came back just before the
+    # interrupt and was joined is there whole (its manifest lists every file with its hash), any other not at all
+    assert not (out / "tiny_course" / "course.json").exists()
+    left = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert not [name for name in left if "/." in name or name.startswith(".")], left
+    for lesson in ("tiny_first", "tiny_second"):
+        manifest = out / "tiny_course" / lesson / f"{lesson}.json"
+        files = [f"tiny_course/{lesson}/{f['name']}" for f in json.loads(manifest.read_text())["files"]] if manifest.exists() else []
+        assert {n for n in left if n.startswith(f"tiny_course/{lesson}/")} == ({*files, manifest.relative_to(out).as_posix()} if files else set())
+        assert all(local_course[n] == tree(out)[n] for n in files)
     finished = {(lesson, step) for lesson, step, _ in drawn_in_lessons(run)}
     assert finished
     again = course_build(out, cache, "--cluster", dask_cluster.address)
