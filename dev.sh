@@ -56,7 +56,8 @@ install_python_env() {
         log "installing lesson and its dependencies into .venv"
         .venv/bin/python -m pip install -q --upgrade pip
         # the voice extra (piper-tts, GPL-3.0) is installed here, separately from the MIT core
-        .venv/bin/python -m pip install -q -e '.[test,voice]' --config-settings editable_mode=compat
+        # the cluster extra (dask[distributed], BSD-3-Clause) for --cluster and its tests
+        .venv/bin/python -m pip install -q -e '.[test,voice,cluster]' --config-settings editable_mode=compat
         echo "$want" > "$stamp"
     fi
 }

@@ -19,6 +19,7 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -41,6 +42,11 @@ from lesson.speech import RATE
 from lesson.timing import LEAD, StepTiming
 from lesson.audio import loudness, peak_dbfs
 from lesson.narrate import Narrator
+
+
+# One narration at a time in a process: a course on a cluster builds lessons in threads (lesson.course.build), and a
+# voice's files (its prepared model, the speech cache) are written under this process's id.
+NARRATION = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -72,17 +78,19 @@ def build(
     on_step: Callable[[StepResult], None] | None = None,
     on_start: Callable[[StepPlan, bool], None] | None = None,
     strict_layout: bool = False,
+    executor=None,  # lesson.executor.Executor: a cluster (--cluster) shared by a course's lessons; None: local workers
 ) -> BuildResult:
     quality = quality or plan.quality
     width, height, fps = QUALITIES[quality]
     cache_dir = cache_dir or default_cache_dir()
     narrator = Narrator(plan, voice, words_per_minute, cache_dir, use_cache)
-    renderer = StepRenderer(plan.style, quality, jobs=jobs, cache_dir=cache_dir, use_cache=use_cache, on_step=on_step, on_start=on_start, strict_layout=strict_layout)
+    renderer = StepRenderer(plan.style, quality, jobs=jobs, cache_dir=cache_dir, use_cache=use_cache, on_step=on_step, on_start=on_start, strict_layout=strict_layout, executor=executor)
     narrated: dict[int, Narrated] = {}
     timings: dict[int, StepTiming] = {}  # what the scenes get: the narration's timing, with the captions when burned in
 
     def narrate(step: StepPlan) -> None:
-        n = narrated[step.index] = narrator.narrate(step)
+        with NARRATION:
+            n = narrated[step.index] = narrator.narrate(step)
         timings[step.index] = n.timing
         if burn_captions:  # the scene draws the step's cues into the bottom band
             cues = captions.make_cues([_words(step, n, LEAD)], n.timing.min_seconds)

@@ -11,7 +11,8 @@ import json
 import re
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from importlib import resources
 from pathlib import Path
@@ -62,6 +63,28 @@ def user_errors(fn: F) -> F:
 ALLOW_OUTSIDE = click.option(
     "--allow-outside", is_flag=True, help="Let the script read files outside its own folder (only for scripts you trust)."
 )
+CLUSTER = click.option(
+    "--cluster", metavar="ADDRESS|local:N", default=None,
+    help="Draw the steps on a Dask cluster: a running scheduler (tcp://host:8786) or local:N (N worker processes started "
+         "for this run); -j is then the cluster's. Needs the cluster extra and a --cache-dir every worker sees (docs/cluster.md).",
+)
+
+
+@contextmanager
+def cluster_executor(spec: str | None, console) -> Iterator[Any]:
+    """None without --cluster (local worker processes; Dask is not imported), else a connected
+    :class:`lesson.cluster.DaskExecutor`, disconnected (a local cluster stopped) at the end whatever happens."""
+    if spec is None:
+        yield None
+        return
+    from lesson.cluster import connect
+
+    executor = connect(spec)  # a malformed spec, no extra, no scheduler: UsageError, exit 2
+    try:
+        console.print(executor.describe(), highlight=False, soft_wrap=True)
+        yield executor
+    finally:
+        executor.shutdown()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -222,6 +245,7 @@ def new(name: str) -> None:
 @click.option("--voice", type=click.Choice(["piper", "espeak", "none"]), default=None, help="Override the script's voice; 'none' renders without sound.")
 @click.option("--burn-captions", is_flag=True, help="Also draw the captions into the picture, in the bottom band.")
 @click.option("--strict-layout", is_flag=True, help="Fail (exit 1) when a step's layout has a problem, instead of warning.")
+@CLUSTER
 @ALLOW_OUTSIDE
 @user_errors
 def render(
@@ -235,6 +259,7 @@ def render(
     voice: str | None,
     burn_captions: bool,
     strict_layout: bool,
+    cluster: str | None,
     allow_outside: bool,
 ) -> None:
     """Render a lesson script to OUT_DIR/<lesson id>.mp4 with captions, chapters, transcript, poster and manifest."""
@@ -254,6 +279,10 @@ def render(
     started = time.perf_counter()
     check_folder(cache_dir or default_cache_dir(), "--cache-dir")  # before any work: a folder that cannot be written
     check_folder(out_dir, "-o")  # is misuse (exit 2)
+    if cluster is not None:
+        from lesson.cluster import parse
+
+        parse(cluster)  # a malformed --cluster is misuse too, told before the script is read
     # SIGTERM stops a render as Ctrl-C does: the workers are stopped, no partial file is left, the lock is let go
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     checked = check_lesson(file, allow_outside=allow_outside)
@@ -276,26 +305,30 @@ def render(
     def finished(result):
         done[0] += 1
         how = "cached" if result.cached else "rendered" if result.video.drawn else "laid out again for its new narration"
+        if result.worker:
+            how += f" on {result.worker}"
         console.print(f"[{done[0]}/{total}] {result.step.id}: {how}")
         for problem in result.layout_problems:
             console.print(f"  [yellow]layout: {problem}[/yellow]")
 
-    result = build(
-        plan,
-        numbers,
-        out_dir,
-        quality=quality,
-        voice=voice or lesson.narration.voice,
-        words_per_minute=lesson.narration.words_per_minute,
-        poster=lesson.video.poster,
-        burn_captions=burn_captions,
-        jobs=jobs or os.cpu_count() or 1,
-        cache_dir=cache_dir,
-        use_cache=not no_cache,
-        on_step=finished,
-        on_start=started_step,
-        strict_layout=strict_layout,
-    )
+    with cluster_executor(cluster, console) as executor:
+        result = build(
+            plan,
+            numbers,
+            out_dir,
+            quality=quality,
+            voice=voice or lesson.narration.voice,
+            words_per_minute=lesson.narration.words_per_minute,
+            poster=lesson.video.poster,
+            burn_captions=burn_captions,
+            jobs=jobs or os.cpu_count() or 1,
+            cache_dir=cache_dir,
+            use_cache=not no_cache,
+            on_step=finished,
+            on_start=started_step,
+            strict_layout=strict_layout,
+            executor=executor,
+        )
     sound = f", {result.loudness:.1f} LUFS" if result.loudness is not None else ", no sound"
     console.print(f"done in {time.perf_counter() - started:.1f}s: {result.duration:.1f}s of video{sound}")
     for path in result.files:
@@ -314,10 +347,11 @@ def course() -> None:
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Steps rendered at once [default: number of cores].")
 @click.option("--cache-dir", type=click.Path(path_type=Path), default=None, help="Where rendered sections and speech are kept.")
 @click.option("--voice", type=click.Choice(["piper", "espeak", "none"]), default=None, help="Override every script's voice.")
+@CLUSTER
 @ALLOW_OUTSIDE
 @user_errors
 def course_build(file: Path, quality: str | None, out_dir: Path, jobs: int | None, cache_dir: Path | None, voice: str | None,
-                 allow_outside: bool) -> None:
+                 cluster: str | None, allow_outside: bool) -> None:
     """Render every lesson of a course file that is not up to date, then write OUT_DIR/<course id>/: index.html,
     <course id>.scorm12.zip, <course id>.cmi5.zip and course.json beside the lesson packages."""
     import os
@@ -335,20 +369,36 @@ def course_build(file: Path, quality: str | None, out_dir: Path, jobs: int | Non
     started = time.perf_counter()
     check_folder(cache_dir or default_cache_dir(), "--cache-dir")
     check_folder(out_dir, "-o")
+    if cluster is not None:
+        from lesson.cluster import parse
+
+        parse(cluster)
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     checked = check_course(file, allow_outside=allow_outside)
     for warning in checked.warnings:
         console.print(f"[yellow]{warning}[/yellow]", markup=True, highlight=False)
 
+    import threading
+
+    current = threading.local()  # on a cluster the lessons are built at once, each in its thread: its lines name it
+
     def lesson_started(lesson, k):
+        current.lesson = lesson.id
         console.print(f"lesson {k + 1}/{len(checked.lessons)}: {lesson.id} ({lesson.script})", highlight=False)
 
     def step_started(step, cached):
         if not cached:
-            console.print(f"  rendering step {step.index + 1} {step.id} ({step.kind})", highlight=False)
+            which = f"{current.lesson} " if cluster else ""
+            console.print(f"  rendering {which}step {step.index + 1} {step.id} ({step.kind})", highlight=False)
 
-    result = build_course(checked, out_dir, quality=quality, voice=voice, jobs=jobs or os.cpu_count() or 1, cache_dir=cache_dir,
-                          on_lesson=lesson_started, on_start=step_started)
+    def step_done(result):
+        if result.worker:  # on a cluster: which worker drew it
+            how = "rendered" if result.video.drawn else "laid out again"
+            console.print(f"  {current.lesson} step {result.step.index + 1} {result.step.id}: {how} on {result.worker}", highlight=False)
+
+    with cluster_executor(cluster, console) as executor:
+        result = build_course(checked, out_dir, quality=quality, voice=voice, jobs=jobs or os.cpu_count() or 1, cache_dir=cache_dir,
+                              on_lesson=lesson_started, on_start=step_started, on_step=step_done, executor=executor)
     state = "written" if result.written else "up to date, nothing written"
     console.print(f"done in {time.perf_counter() - started:.1f}s: {len(checked.lessons)} lessons, course {state}", highlight=False)
     for path in result.files:

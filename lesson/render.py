@@ -9,19 +9,23 @@ process, without Manim (:mod:`lesson.replay`). The steps are then joined with th
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
 from lesson.cachedir import default_cache_dir, remove_stale_work_files
 from lesson.cachekeys import code_version, drawing_key, step_key
-from lesson.draw import render_step
 from lesson.errors import LessonError
+from lesson.executor import Executor, LocalExecutor, StepJob
 from lesson.plandata import StepPlan, Style
 from lesson.replay import StepVideo, assemble, cached_video, drawing_ready
 from lesson.timing import StepTiming
-from lesson.workers import kill, start_pool
+
+
+# Laying a drawn step out in this process writes its files under this process's id: one at a time, for the lessons
+# of a course built in threads (on a cluster, lesson.course.build)
+LAYING_OUT = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -30,18 +34,21 @@ class StepResult:
     path: Path
     cached: bool
     video: StepVideo
+    worker: str | None = None  # the cluster worker that drew it (--cluster), else None
 
     @property
     def layout_problems(self) -> tuple[str, ...]:
         return self.video.layout_problems
 
 
-def _failure(step: StepPlan, exc: Exception) -> str:
-    return f"step {step.index + 1} '{step.id}' ({step.kind}) failed: {type(exc).__name__}: {exc}"
+def _failure(step: StepPlan, exc: Exception | str) -> str:
+    why = exc if isinstance(exc, str) else f"{type(exc).__name__}: {exc}"
+    return f"step {step.index + 1} '{step.id}' ({step.kind}) failed: {why}"
 
 
 class StepRenderer:
-    """Renders steps as they are handed in: from the cache at once, else in a pool of worker processes.
+    """Renders steps as they are handed in: from the cache at once, else by an executor (:mod:`lesson.executor`):
+    the local pool of worker processes, or a Dask cluster's workers (``executor``, shared by the lessons of a course).
 
     ``submit(step, timing)`` may be called while the narration is still being made for later steps;
     ``start(n)`` forks the workers early (before a voice model with its threads is loaded, and so that
@@ -60,6 +67,7 @@ class StepRenderer:
         on_step: Callable[[StepResult], None] | None = None,
         on_start: Callable[[StepPlan, bool], None] | None = None,
         strict_layout: bool = False,
+        executor: Executor | None = None,
     ):
         self.style, self.quality, self.jobs, self.use_cache = style, quality, jobs, use_cache
         self.strict_layout = strict_layout  # a layout problem fails its step (also one found when it was drawn before)
@@ -71,8 +79,8 @@ class StepRenderer:
         remove_stale_work_files(self.cache.parent)  # left by renders that were killed
         self._codes: dict[str, str] = {}
         self._done: dict[int, StepResult] = {}
-        self._futures: dict[Future, tuple[StepPlan, Path]] = {}
-        self._pool: ProcessPoolExecutor | None = None
+        self._futures: dict[object, tuple[StepPlan, Path]] = {}
+        self.executor: Executor = executor if executor is not None else LocalExecutor(jobs)
 
     def _code(self, kind: str) -> str:
         if kind not in self._codes:
@@ -95,9 +103,9 @@ class StepRenderer:
         return self.use_cache and drawing_ready(self.drawing(step, StepTiming(0.0, 0.0, 0.0)))  # any timing without captions: the key leaves it out
 
     def start(self, workers: int) -> None:
-        """Fork the worker pool now (at most ``jobs`` workers, and no more than there are steps to draw)."""
-        if self._pool is None and workers > 0:
-            self._pool = start_pool(max(1, min(self.jobs, workers)))
+        """Fork the worker pool now (at most ``jobs`` workers, and no more than there are steps to draw); a cluster's
+        workers are there already."""
+        self.executor.start(workers)
 
     def submit(self, step: StepPlan, timing: StepTiming) -> None:
         found = self.cached(step, timing)
@@ -109,7 +117,8 @@ class StepRenderer:
         path, drawing = self.path(step, timing), self.drawing(step, timing)
         if self.use_cache and drawing_ready(drawing):  # drawn before: lay it out for this timing, here and now
             try:
-                video = assemble(drawing, timing, path)
+                with LAYING_OUT:
+                    video = assemble(drawing, timing, path)
             except Exception as exc:
                 self._failures.append(_failure(step, exc))
                 return
@@ -117,9 +126,9 @@ class StepRenderer:
             return
         if self.on_start:
             self.on_start(step, False)
-        self.start(1)
-        future = self._pool.submit(render_step, step, self.style, self.quality, timing, path, drawing, replace=not self.use_cache, strict_layout=self.strict_layout)  # type: ignore[union-attr]
-        self._futures[future] = (step, path)
+        job = StepJob(step, self.style, self.quality, timing, path, drawing, replace=not self.use_cache, strict_layout=self.strict_layout,
+                      code=self._code(step.kind))
+        self._futures[self.executor.submit(job)] = (step, path)
 
     def _finished(self, result: StepResult) -> None:
         self._done[result.step.index] = result
@@ -129,14 +138,12 @@ class StepRenderer:
     def results(self, steps: Iterable[StepPlan]) -> list[StepResult]:
         failures = self._failures
         try:
-            for future in as_completed(self._futures):
-                step, path = self._futures[future]
-                try:
-                    video = future.result()
-                except Exception as exc:  # a step failed: report it, keep the others
-                    failures.append(_failure(step, exc))
+            for handle, outcome in self.executor.completed(list(self._futures)):
+                step, path = self._futures[handle]
+                if outcome.video is None:  # a step failed: report it, keep the others
+                    failures.append(_failure(step, outcome.error or "no result"))
                     continue
-                self._finished(StepResult(step, path, False, video))
+                self._finished(StepResult(step, path, False, outcome.video, outcome.worker))
         except BaseException:  # Ctrl-C, SIGTERM, an error in on_step: the workers stop now
             self.close(abort=True)
             raise
@@ -150,11 +157,7 @@ class StepRenderer:
         return [self._done[s.index] for s in steps]
 
     def close(self, abort: bool = False) -> None:
-        """Stop the workers: once the steps they are drawing are done, or at once (``abort``: Ctrl-C, an error)."""
-        pool = self._pool
-        if pool is None:
-            return
-        if abort:
-            kill(pool)
-        pool.shutdown(wait=True, cancel_futures=True)
-        self._pool = None  # only now: a Ctrl-C while waiting above still finds the workers to kill
+        """Stop the work: once the steps being drawn are done, or at once (``abort``: Ctrl-C, an error). A cluster
+        stays up for the next lesson; its tasks of this render are cancelled (what a worker has begun still lands
+        in the cache, whole, for the next run)."""
+        self.executor.close(list(self._futures), abort=abort)

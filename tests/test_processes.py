@@ -325,8 +325,8 @@ def test_render_workers_run_tex_sandboxed(tmp_path):
     renderer.start(1)
     tex = str(tmp_path / "tex")
     try:  # the worker the renderer forked, as it would draw a step
-        env, hostname = renderer._pool.submit(_formula_in_worker, tex, r"\text{\input{/etc/hostname}}").result(120)
-        _, plain = renderer._pool.submit(_formula_in_worker, tex, r"x^2").result(120)
+        env, hostname = renderer.executor._pool.submit(_formula_in_worker, tex, r"\text{\input{/etc/hostname}}").result(120)
+        _, plain = renderer.executor._pool.submit(_formula_in_worker, tex, r"x^2").result(120)
     finally:
         renderer.close()
     assert env == TEX_SANDBOX

@@ -27,6 +27,7 @@ from lesson.course.page import STATIC, STATIC_FILES, LessonPage, course_html
 from lesson.outdir import check_folder, output_lock
 
 MANIFEST = "course.json"
+LESSONS_AT_ONCE = 16  # on a cluster: lessons built at once (their steps in flight together, so that many workers help)
 CODE = ("build.py", "page.py", "packages.py", "load.py")
 # the lesson package's files a course ships (the lesson's own manifest, .json, stays in the folder only)
 SHIPPED = (".mp4", ".vtt", ".chapters.vtt", ".srt", ".transcript.md", ".poster.png")
@@ -52,24 +53,30 @@ def build_course(
     on_lesson: Callable[[CourseLesson, int], None] | None = None,
     on_step: Callable | None = None,
     on_start: Callable | None = None,
+    executor=None,  # lesson.executor.Executor shared by every lesson (a Dask cluster, --cluster); None: local workers
 ) -> CourseResult:
     """Render every lesson of ``course`` that is not up to date into ``out_dir/<course id>/``, then the course's files."""
     from lesson.build import build
 
     folder = out_dir / course.id
     check_folder(folder, "output folder")
-    results = []
-    for k, lesson in enumerate(course.lessons):
+
+    def one(k: int, lesson: CourseLesson):
         if on_lesson:
             on_lesson(lesson, k)
         checked = lesson.checked
         script = checked.lesson
-        result = build(
+        return build(
             checked.plan, checked.numbers, folder / lesson.id,
             quality=quality, voice=voice or script.narration.voice, words_per_minute=script.narration.words_per_minute,
             poster=script.video.poster, jobs=jobs, cache_dir=cache_dir, use_cache=use_cache, on_step=on_step, on_start=on_start,
+            executor=executor,
         )
-        results.append((lesson.id, result))
+
+    if getattr(executor, "shared", False) and len(course.lessons) > 1:  # a cluster: lessons at once
+        results = _at_once(one, list(course.lessons), executor)
+    else:  # local workers: lesson after lesson, each with all of this machine's workers
+        results = [(lesson.id, one(k, lesson)) for k, lesson in enumerate(course.lessons)]
     manifests = {lesson.id: _lesson_manifest(folder, lesson.id) for lesson in course.lessons}
     key = course_key(course, [manifests[lesson.id]["build_key"] for lesson in course.lessons], quality, voice)
     with output_lock(folder):
@@ -78,6 +85,38 @@ def build_course(
             return CourseResult(folder, tuple(folder / f["name"] for f in previous["files"]) + (folder / MANIFEST,), tuple(results), False)
         files = _write(course, folder, manifests, key)
     return CourseResult(folder, tuple(files), tuple(results), True)
+
+
+def _at_once(one: Callable, lessons: list[CourseLesson], executor) -> list[tuple[str, object]]:
+    """Build the lessons in threads (up to LESSONS_AT_ONCE): each narrates (one at a time), hands its steps to the
+    cluster and joins its files as its steps come back. Every lesson's problems are reported together. On Ctrl-C
+    or SIGTERM every step in flight is cancelled and the lessons end before this returns (none is left half-written:
+    each lesson writes its files under hidden names and renames them into place)."""
+    from concurrent.futures import ThreadPoolExecutor, wait
+
+    from lesson.errors import LessonError
+
+    pool = ThreadPoolExecutor(max_workers=min(LESSONS_AT_ONCE, len(lessons)), thread_name_prefix="lesson")
+    futures = [pool.submit(one, k, lesson) for k, lesson in enumerate(lessons)]
+    try:
+        wait(futures)
+    except BaseException:
+        for f in futures:
+            f.cancel()  # the lessons not begun
+        executor.cancel_all()  # the steps in flight: the lessons waiting for them end
+        pool.shutdown(wait=True)
+        raise
+    pool.shutdown(wait=True)
+    problems = []
+    for f in futures:
+        exc = f.exception()
+        if isinstance(exc, LessonError):
+            problems += exc.problems
+        elif exc is not None:
+            raise exc
+    if problems:
+        raise LessonError(problems)
+    return [(lesson.id, f.result()) for lesson, f in zip(lessons, futures)]
 
 
 def course_key(course: Course, lesson_keys: list[str], quality: str | None, voice: str | None) -> str:
