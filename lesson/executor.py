@@ -22,9 +22,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from lesson import manim_adapter
+from lesson.cachekeys import code_version
+from lesson.draw import render_step
 from lesson.plandata import StepPlan, Style
-from lesson.replay import StepVideo
+from lesson.replay import StepVideo, assemble, cached_video, drawing_ready
+from lesson.texsandbox import TEX_SANDBOX
 from lesson.timing import StepTiming
+from lesson.workers import kill, start_pool
 
 
 @dataclass(frozen=True)
@@ -88,14 +93,10 @@ class LocalExecutor:
         self._pool: ProcessPoolExecutor | None = None
 
     def start(self, workers: int) -> None:
-        from lesson.workers import start_pool
-
         if self._pool is None and workers > 0:
             self._pool = start_pool(max(1, min(self.jobs, workers)))
 
     def submit(self, job: StepJob) -> Future:
-        from lesson.draw import render_step
-
         self.start(1)
         assert self._pool is not None
         return self._pool.submit(render_step, job.step, job.style, job.quality, job.timing, job.target, job.drawing,
@@ -110,8 +111,6 @@ class LocalExecutor:
 
     def close(self, handles: Iterable[object] = (), abort: bool = False) -> None:
         """Stop the workers: once the steps they are drawing are done, or at once (``abort``)."""
-        from lesson.workers import kill
-
         pool = self._pool
         if pool is None:
             return
@@ -133,9 +132,6 @@ def prepare_worker() -> None:
     with _worker_lock:
         if _worker_ready:
             return
-        from lesson import manim_adapter
-        from lesson.texsandbox import TEX_SANDBOX
-
         os.environ.update(TEX_SANDBOX)
         import manim  # noqa: F401
 
@@ -158,10 +154,6 @@ def cluster_task(job: StepJob, after: object = None) -> tuple[str, str | None, s
     not retried: the same step would fail again). Nothing but these few strings goes back through the scheduler.
     ``after``: the task drawing the same picture for another timing (another lesson), which this one waits for and
     then only lays that drawing out, without Manim."""
-    from lesson.cachekeys import code_version
-    from lesson.draw import render_step
-    from lesson.replay import assemble, cached_video, drawing_ready
-
     if job.code and code_version(job.step.kind) != job.code:
         return job.key, None, (f"this worker ({os.uname().nodename}) has other code for steps of kind '{job.step.kind}' than the "
                                "client: install the same version of lesson (and Manim) on the client and every worker")

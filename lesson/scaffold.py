@@ -14,6 +14,8 @@ import re
 from pathlib import Path
 
 from lesson.errors import UsageError
+from lesson.kinds import docs_table
+from lesson.script.model import Lesson
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -144,9 +146,6 @@ def new_kind(name: str, root: Path = ROOT) -> list[Path]:
 
 def refresh_docs(root: Path = ROOT) -> list[Path]:
     """Write the generated docs again from the registry: the kinds table of lessons/README.md and docs/lesson.schema.json."""
-    from lesson.kinds import docs_table
-    from lesson.script.model import Lesson
-
     readme = root / "lessons" / "README.md"
     text = readme.read_text(encoding="utf-8")
     if not KINDS_TABLE.search(text):

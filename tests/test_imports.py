@@ -17,8 +17,9 @@ PACKAGES = ("lesson", "scenes", "mathcore")
 # the imports of project modules still deferred into functions, each for a reason (issue 25 takes them down to the
 # optional heavy dependencies alone): (importing module, imported module)
 DEFERRED = {
-    # the voices: piper-tts is an optional extra, espeak-ng a library loaded only when asked for
+    # the voices: piper-tts is an optional extra, espeak-ng a library loaded only when asked for; Dask (the cluster extra)
     ("lesson.speech.engines", "lesson.speech.espeak_engine"), ("lesson.speech.engines", "lesson.speech.piper_engine"),
+    ("lesson.cli", "lesson.cluster"),
     # the render side still looks a step's scene up in the registry (to go: the plan will carry it)
     ("lesson.cachekeys", "lesson"), ("lesson.cachekeys", "lesson.kinds"), ("lesson.draw", "lesson"), ("lesson.draw", "lesson.kinds"),
     ("lesson.workers", "lesson"), ("lesson.workers", "lesson.manim_adapter"),
@@ -27,7 +28,7 @@ DEFERRED = {
     ("lesson.cli", "lesson.course.build"), ("lesson.cli", "lesson.course.load"), ("lesson.cli", "lesson.digits"),
     ("lesson.cli", "lesson.kinds"), ("lesson.cli", "lesson.outdir"), ("lesson.cli", "lesson.script"),
     ("lesson.cli", "lesson.script.limits"), ("lesson.cli", "lesson.script.model"), ("lesson.cli", "lesson.script.placeholders"),
-    ("lesson.cli", "lesson.truth"), ("lesson.cli", "lesson.words"),
+    ("lesson.cli", "lesson.truth"), ("lesson.cli", "lesson.words"), ("lesson.cli", "lesson.scaffold"),
     ("lesson.course.build", "lesson.build"),
     # the fuzzer (to leave the product package for bench/)
     ("lesson.fuzzing", "lesson.cli"), ("lesson.fuzzing", "lesson.numbers"), ("lesson.fuzzing", "lesson.plan"),

@@ -25,6 +25,7 @@ from lesson.course import packages
 from lesson.course.load import Course, CourseLesson
 from lesson.course.page import STATIC, STATIC_FILES, LessonPage, course_html
 from lesson.outdir import check_folder, output_lock
+from lesson.errors import LessonError
 
 MANIFEST = "course.json"
 LESSONS_AT_ONCE = 16  # on a cluster: lessons built at once (their steps in flight together, so that many workers help)
@@ -94,7 +95,6 @@ def _at_once(one: Callable, lessons: list[CourseLesson], executor) -> list[tuple
     each lesson writes its files under hidden names and renames them into place)."""
     from concurrent.futures import ThreadPoolExecutor, wait
 
-    from lesson.errors import LessonError
 
     pool = ThreadPoolExecutor(max_workers=min(LESSONS_AT_ONCE, len(lessons)), thread_name_prefix="lesson")
     futures = [pool.submit(one, k, lesson) for k, lesson in enumerate(lessons)]
