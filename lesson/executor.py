@@ -24,7 +24,7 @@ from typing import Protocol
 
 from lesson import manim_adapter
 from lesson.cachekeys import code_version
-from lesson.draw import render_step
+from lesson import draw  # draw.render_step looked up at each call (a worker may wrap it)
 from lesson.plandata import StepPlan, Style
 from lesson.replay import StepVideo, assemble, cached_video, drawing_ready
 from lesson.texsandbox import TEX_SANDBOX
@@ -99,7 +99,7 @@ class LocalExecutor:
     def submit(self, job: StepJob) -> Future:
         self.start(1)
         assert self._pool is not None
-        return self._pool.submit(render_step, job.step, job.style, job.quality, job.timing, job.target, job.drawing,
+        return self._pool.submit(draw.render_step, job.step, job.style, job.quality, job.timing, job.target, job.drawing,
                                  replace=job.replace, strict_layout=job.strict_layout)
 
     def completed(self, handles: Iterable[object]) -> Iterator[tuple[object, Outcome]]:
@@ -164,7 +164,7 @@ def cluster_task(job: StepJob, after: object = None) -> tuple[str, str | None, s
                 if after is not None and drawing_ready(job.drawing):  # drawn by the task it waited for
                     assemble(job.drawing, job.timing, job.target)
                 else:
-                    render_step(job.step, job.style, job.quality, job.timing, job.target, job.drawing,
+                    draw.render_step(job.step, job.style, job.quality, job.timing, job.target, job.drawing,
                                 replace=job.replace, strict_layout=job.strict_layout)
             except Exception as exc:
                 return job.key, None, _describe(exc)

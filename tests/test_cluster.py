@@ -408,7 +408,7 @@ def test_render_without_cluster_never_imports_dask(tmp_path):
 def test_a_worker_with_other_drawing_code_refuses_the_step_and_draws_nothing(tmp_path):
     from lesson.cachekeys import code_version
     from lesson.executor import StepJob, cluster_task
-    from lesson.script import check_lesson
+    from lesson.check import check_lesson
     from lesson.timing import StepTiming
 
     plan = check_lesson(HERE / "tiny_first.yaml").plan
