@@ -5,7 +5,7 @@
     .venv/bin/python bench/fuzz.py --write 1234 --seed 1 -o x.yaml
 
 Every lessons/**/*.yaml and tests/fixtures/five_classes.yaml is a seed. Case N of --seed S is the same
-file every time (see lesson/fuzzing.py for the mutations). Each case runs `lesson check FILE` in a worker
+file every time (see bench/fuzzing.py for the mutations). Each case runs `lesson check FILE` in a worker
 process, and if that accepts it `lesson numbers FILE --json` and the planner; a case over --time-limit
 kills its worker and counts as a hang. At the end: the rate, the count of each outcome, and every
 distinct crash signature (exception type + innermost frame of the project's code) and hang, each with
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from lesson import fuzzing  # noqa: E402
+import fuzzing  # noqa: E402  (bench/fuzzing.py, beside this script)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,6 +1,6 @@
 """Fuzzing: mutated lesson scripts never crash or hang `lesson check`, `lesson numbers` or the planner.
 
-A fixed-seed run of the mutation fuzzer (lesson/fuzzing.py; `bench/fuzz.py` runs longer campaigns) over
+A fixed-seed run of the mutation fuzzer (bench/fuzzing.py; `bench/fuzz.py` runs longer campaigns) over
 every lesson under lessons/ and the 5-class fixture must give only accepted scripts and clean
 FILE:LINE:COL rejections. Every file in tests/fixtures/fuzz/ is an input that once crashed or hung; each
 must now be accepted or cleanly rejected. LESSON_FUZZ_CASES=N runs N cases instead of the default.
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from lesson import fuzzing
+import fuzzing  # bench/fuzzing.py: a tool of the project, not part of the product
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "fuzz"

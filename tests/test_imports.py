@@ -30,8 +30,6 @@ DEFERRED = {
     ("lesson.cli", "lesson.script.limits"), ("lesson.cli", "lesson.script.model"), ("lesson.cli", "lesson.script.placeholders"),
     ("lesson.cli", "lesson.truth"), ("lesson.cli", "lesson.words"), ("lesson.cli", "lesson.scaffold"),
     ("lesson.course.build", "lesson.build"),
-    # the fuzzer (to leave the product package for bench/)
-    ("lesson.fuzzing", "lesson.cli"), ("lesson.fuzzing", "lesson.numbers"), ("lesson.fuzzing", "lesson.plan"),
 }
 
 
