@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 import mathcore
-from lesson import expr, work
+from lesson import expr
 from lesson.datasets import BUILTIN, read_table
 from lesson.errors import LessonError
 from lesson.script import limits
@@ -88,17 +88,17 @@ def network(lesson: Lesson) -> mathcore.Network:
     return net
 
 
-def compute(lesson: Lesson, base: Path, allow_outside: bool = False, *, spent: float = 0.0) -> Computed:
-    """Every computation of the script; :class:`ComputeProblem` at the first one the math core cannot do, or where
-    the script's work (``spent`` seconds of it on training already) goes over its budget (lesson.work).
+def compute(lesson: Lesson, base: Path, allow_outside: bool = False) -> Computed:
+    """Every computation of the script; :class:`ComputeProblem` at the first one the math core cannot do. (The
+    script's work budget, lesson.work, is checked before: :func:`lesson.numbers.compute`.)
 
     Kept for the same script and data file in this process: ``lesson check``, ``numbers`` and the planner of one
     command (and a render after its check) compute once. The caller gets its own copy to add to."""
     data = lesson.data.file if lesson.data is not None else None
-    key = (lesson.model_dump_json(), str(base.resolve()), allow_outside, spent, _file_state(base, data))
+    key = (lesson.model_dump_json(), str(base.resolve()), allow_outside, _file_state(base, data))
     found = _computed.get(key)
     if found is None:
-        found = _computed[key] = _compute(lesson, base, allow_outside, spent)
+        found = _computed[key] = _compute(lesson, base, allow_outside)
         while len(_computed) > 4:
             del _computed[next(iter(_computed))]
     return replace(found, values=dict(found.values), doc=dict(found.doc))  # the caller adds values and define:
@@ -118,11 +118,9 @@ def _file_state(base: Path, name: str | None) -> tuple:
     return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
-def _compute(lesson: Lesson, base: Path, allow_outside: bool, spent: float) -> Computed:
+def _compute(lesson: Lesson, base: Path, allow_outside: bool) -> Computed:
     if lesson.network is None or not (uses_computations(lesson) or lesson.data is not None):
         return EMPTY if lesson.network is None else Computed(values=_counts(network(lesson)))
-    if found := work.over([work.Item(("training", "epochs"), "training", spent), *work.items(lesson)]):
-        raise ComputeProblem(found[0].where, found[1])
     spec = lesson.network
     net = network(lesson)
     classes = [c.name for c in spec.classes]

@@ -15,7 +15,7 @@ import numpy as np
 
 import mathcore
 from lesson import architectures, computations, work
-from lesson.datasets import read_table
+from lesson.datasets import Table, read_table
 from lesson.errors import LessonError
 from lesson.script import limits
 from lesson.script.model import Lesson
@@ -78,7 +78,6 @@ class LessonNumbers:
     trained: tuple[TrainedRun, ...]
     architectures: Any = None  # the script's architectures: section, whose counts lesson.architectures computes
     computed: Any = None  # the computations' numbers (lesson.computations.Computed): examples, losses, gradients, ...
-    training_seconds: float = 0.0  # the estimated work of the training (lesson.work), counted in the script's budget
 
     @property
     def hidden(self) -> tuple[tuple[float, ...], ...]:
@@ -199,15 +198,23 @@ def compute(lesson: Lesson, base: Path = Path("."), *, allow_outside: bool = Fal
         raw = np.array([ex.raw[n] for n in names], dtype=float)  # type: ignore[index]
         scaled = mathcore.minmax_scale(raw, lows, highs)
     net = network_of(lesson)
+    table = _training_table(lesson, base, allow_outside) if lesson.training is not None else None
+    # the whole script's work, before any of it is done: training, then the computations (lesson.work)
+    items = work.items(lesson)
+    if table is not None and lesson.training is not None:
+        seconds = work.training(len(table.labels), lesson.training.epochs, len(lesson.training.seeds))
+        items.insert(0, work.Item(("training", "epochs"), "training", seconds))
+    if found := work.over(items):
+        raise computations.ComputeProblem(found[0].where, found[1])
     with np.errstate(over="ignore"):  # out-of-range values are reported by the check, at their cause in the script
-        numbers = replace(_compute(lesson, base, allow_outside, net, raw, scaled), architectures=lesson.architectures)
+        numbers = replace(_compute(lesson, net, raw, scaled, table), architectures=lesson.architectures)
     return with_computations(lesson, base, allow_outside, numbers)
 
 
 def with_computations(lesson: Lesson, base: Path, allow_outside: bool, numbers: LessonNumbers) -> LessonNumbers:
     """``numbers`` with the script's computations (lesson.computations); ComputeProblem where one fails."""
     with np.errstate(over="ignore", invalid="ignore"):
-        computed = computations.compute(lesson, base, allow_outside, spent=numbers.training_seconds)
+        computed = computations.compute(lesson, base, allow_outside)
         if lesson.define:
             values = {**numbers.values(), **computed.values}
             computed.values.update(computations.define(lesson, values))
@@ -215,9 +222,8 @@ def with_computations(lesson: Lesson, base: Path, allow_outside: bool, numbers: 
     return replace(numbers, computed=computed)
 
 
-def _compute(lesson: Lesson, base: Path, allow_outside: bool, net: mathcore.Network, raw: np.ndarray, scaled: np.ndarray) -> LessonNumbers:
+def _compute(lesson: Lesson, net: mathcore.Network, raw: np.ndarray, scaled: np.ndarray, table: Table | None) -> LessonNumbers:
     spec, ex = lesson.network, lesson.example
-    trained, seconds = _train(lesson, base, scaled, allow_outside) if lesson.training is not None else ((), 0.0)
     run = net.forward(scaled)
     z = run.output
     p = mathcore.softmax(z)
@@ -253,8 +259,7 @@ def _compute(lesson: Lesson, base: Path, allow_outside: bool, net: mathcore.Netw
         thresholds=tuple(float(np.max(o)) for o in others),
         observed=observed,
         cross_entropy=float(mathcore.cross_entropy(z, observed)) if observed is not None else None,
-        trained=trained,
-        training_seconds=seconds,
+        trained=_train(lesson, table, scaled) if table is not None else (),
     )
 
 
@@ -262,10 +267,10 @@ def _floats(values: np.ndarray) -> tuple[float, ...]:
     return tuple(float(v) for v in np.asarray(values).ravel())
 
 
-def _train(lesson: Lesson, base: Path, example: np.ndarray, allow_outside: bool) -> tuple[tuple[TrainedRun, ...], float]:
-    """A network trained from each seed, and the estimated seconds of that work (lesson.work)."""
+def _training_table(lesson: Lesson, base: Path, allow_outside: bool) -> Table:
+    """The training data, checked: its labels are the network's classes, and rows × epochs × seeds are within bounds."""
     spec, training = lesson.network, lesson.training
-    assert training is not None
+    assert spec is not None and training is not None
     names = [i.name for i in spec.inputs]
     classes = [c.name for c in spec.classes]
     table = read_table(training.data, base, [training.columns[n] for n in names], training.label_column, allow_outside=allow_outside)
@@ -282,10 +287,15 @@ def _train(lesson: Lesson, base: Path, example: np.ndarray, allow_outside: bool)
             f"{len(table.labels)} rows × {training.epochs} epochs × {len(training.seeds)} seeds make {passes:,} passes "
             f"through the network; at most {limits.TRAINING_PASSES:,} (fewer epochs or rows)"
         )
-    seconds = work.training(len(table.labels), training.epochs, len(training.seeds))
-    # the whole script's work, before any of it is done (the computations after training count too)
-    if found := work.over([work.Item(("training", "epochs"), "training", seconds), *work.items(lesson)]):
-        raise computations.ComputeProblem(found[0].where, found[1])
+    return table
+
+
+def _train(lesson: Lesson, table: Table, example: np.ndarray) -> tuple[TrainedRun, ...]:
+    """A network trained from each seed on the (checked) training data."""
+    spec, training = lesson.network, lesson.training
+    assert spec is not None and training is not None
+    names = [i.name for i in spec.inputs]
+    classes = [c.name for c in spec.classes]
     x_raw = np.column_stack([table.columns[training.columns[n]] for n in names])
     x = mathcore.minmax_scale(x_raw, [i.range[0] for i in spec.inputs], [i.range[1] for i in spec.inputs])
     y = np.array([classes.index(label) for label in table.labels], dtype=np.int64)
@@ -310,7 +320,7 @@ def _train(lesson: Lesson, base: Path, example: np.ndarray, allow_outside: bool)
                 prediction=int(np.argmax(z)),
             )
         )
-    return tuple(runs), seconds
+    return tuple(runs)
 
 
 @functools.lru_cache(maxsize=64)
