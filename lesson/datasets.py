@@ -39,7 +39,7 @@ def read_table(
     """Read the named numeric columns and the label column; ``source`` is 'iris' or a path relative to ``base``."""
     if source in BUILTIN:
         return _parse(_builtin(source), f"the built-in data set {source!r}", tuple(feature_columns), label_column)
-    path = data_file(base, source, allow_outside=allow_outside, what=what)
+    path = script_file(base, source, what, allow_outside=allow_outside)
     size = path.stat().st_size
     if size > limits.DATA_BYTES:
         raise LessonError(f"{source}: {size // 1000} kB; a {what} may have at most {limits.DATA_BYTES // 1000} kB")
@@ -50,11 +50,6 @@ def read_table(
         line = data.count(b"\n", 0, exc.start) + 1
         raise LessonError(f"{source}: line {line} is not UTF-8 text; save the file as UTF-8") from None
     return _parse(text, source, tuple(feature_columns), label_column)
-
-
-def data_file(base: Path, source: str, *, allow_outside: bool = False, what: str = "training data file") -> Path:
-    """The CSV file ``source`` names (a LessonError if it is not a readable regular file the script may use)."""
-    return script_file(base, source, what, allow_outside=allow_outside)
 
 
 @functools.cache

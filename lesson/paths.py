@@ -21,12 +21,13 @@ def script_file(base: Path, name: str, what: str, *, allow_outside: bool = False
     if os.path.isabs(name) and not allow_outside:
         raise LessonError(f"{what} {name!r}: write a path relative to the lesson script (or pass --allow-outside)")
     try:
-        try:
-            os.stat(base / name)  # follows every link: a loop, or more links than the system follows, fails here
-        except OSError as exc:
-            if exc.errno == errno.ELOOP:
-                raise
-            # anything else (missing, no permission) is said below, after the folder rule
+        os.stat(base / name)  # follows every link: a loop, or more links than the system follows, fails here
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise LessonError(f"{what} {name!r} is a symbolic link that leads back to itself (a loop), "
+                              "or a chain of too many links") from None
+        # anything else (missing, no permission, a name too long) is said below, after the folder rule
+    try:
         path = (base / name).resolve()
         folder = base.resolve()
         if not allow_outside and not path.is_relative_to(folder):
@@ -36,11 +37,6 @@ def script_file(base: Path, name: str, what: str, *, allow_outside: bool = False
                               else f"{what} {name!r} is not a regular file (a folder, a pipe or a device)")
         with path.open("rb"):
             pass
-    except RuntimeError:  # pathlib's "Symlink loop" (Python 3.11 and 3.12)
-        raise LessonError(f"{what} {name!r} is a symbolic link that leads back to itself (a loop)") from None
-    except OSError as exc:  # a name too long for the file system, no permission, too many links, ...
-        if exc.errno == errno.ELOOP:
-            raise LessonError(f"{what} {name!r} is a symbolic link that leads back to itself (a loop), "
-                              "or a chain of too many links") from None
+    except OSError as exc:  # a name too long for the file system, no permission, ...
         raise LessonError(f"{what} {name!r} cannot be read: {exc.strerror or exc}") from None
     return path
