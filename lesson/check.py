@@ -155,18 +155,18 @@ def _too_large_to_show(lesson: Lesson, values: Any) -> list[Found]:
         for where, text in templates(step, ("steps", s)):
             for name, spec in placeholders.fields(text):
                 value = values[name]
-                if isinstance(value, str) or isinstance(value, bool):
+                if isinstance(value, (str, bool)):
                     continue
-                percent = float(value) * 100 if spec.endswith("%") else 0.0  # 1e308 as a percentage: no finite number
-                shown = placeholders.format_value(value, spec, lesson.display.decimals) if math.isfinite(percent) else "∞"
-                whole = (len(re.sub(r"\D", "", shown.partition(".")[0])) if math.isfinite(percent)
-                         else whole_digits(float(value)) + 2)
+                if spec.endswith("%") and not math.isfinite(float(value) * 100):  # 1e308 as a percentage: no number
+                    whole = whole_digits(float(value)) + 2
+                else:
+                    shown = placeholders.format_value(value, spec, lesson.display.decimals)
+                    whole = len(re.sub(r"\D", "", shown.partition(".")[0]))
                 if whole > most:  # digits.too_large, or a percentage of a large value
                     out.append((where, f"{{{name}}} is about {scientific(float(value), 3)}, a number of {whole} digits; a number "
                                 f"shown or read aloud has at most {most} before its decimal point: show it in larger units "
                                 "(a define: entry that divides it by a power of ten)", False, "{" + name))
     return out
-
 
 
 def _font_problems(lesson: Lesson) -> list[Found]:
