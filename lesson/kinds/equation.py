@@ -446,7 +446,7 @@ def build(step: Any, ctx: Context) -> dict:
     for i, (line, s) in enumerate(zip(lines, shown)):
         head = tex_chars(joined([("", tuple(line["lhs"]))]) + "=" + joined([(k, tuple(p)) for k, p in line["symbolic"]]))
         tail = tex_chars(s.tex) + 2 + len(s.result) + len(line["label"]) // 2
-        if min(head + tail, max(head, tail)) > most:  # one row, or the symbols over the numbers: still too wide
+        if max(head, tail) > most:  # even set as two rows, the symbols over the numbers, one of them is too wide
             raise PlanError(-1, f"line {i + 1} is too long to read at the frame's size: its numbers take about {tail} "
                             f"characters and a row holds {most}{' beside a panel' if step.beside is not None else ''}; "
                             "split it over two lines or two steps (a define: entry can hold a partial sum)",
