@@ -807,10 +807,8 @@ def _csv_variant(s: _State, inputs: list[str], classes: list[str], ranges: list[
     return kind, data
 
 
-def _m_aux_csv(s: _State) -> str | None:
-    """training.data names a CSV file written next to the script (valid, or broken in one of many ways)."""
-    if not isinstance(s.tree, dict):
-        return None
+def _csv_columns(s: _State) -> tuple[list[str], list[tuple[float, ...]], list[str]] | None:
+    """The network's input names, their ranges and the class names, for a CSV of its data; None if the tree is mangled."""
     try:
         inputs = [i["name"] for i in s.tree["network"]["inputs"]]
         ranges = [tuple(float(x) for x in i["range"]) for i in s.tree["network"]["inputs"]]
@@ -818,6 +816,14 @@ def _m_aux_csv(s: _State) -> str | None:
         assert all(isinstance(x, str) for x in [*inputs, *classes]) and all(len(r) == 2 for r in ranges)
     except Exception:  # noqa: BLE001 -- the tree may already be mangled
         return None
+    return inputs, ranges, classes
+
+
+def _m_aux_csv(s: _State) -> str | None:
+    """training.data names a CSV file written next to the script (valid, or broken in one of many ways)."""
+    if not isinstance(s.tree, dict) or (columns := _csv_columns(s)) is None:
+        return None
+    inputs, ranges, classes = columns
     training = s.tree.get("training")
     if not isinstance(training, dict):
         training = s.tree["training"] = DupMap({"epochs": s.rng.choice([5, 30]), "seeds": [1, 2]})
@@ -1070,17 +1076,9 @@ def _m_special_file(s: _State) -> str | None:
 def _m_data_csv(s: _State) -> str | None:
     """A data: section over a CSV of the author's (valid, or broken: headers, number syntax, labels), with or without
     examples that pick its rows."""
-    parts = _network_parts(s)
-    if parts is None or not isinstance(s.tree, dict):
+    if _network_parts(s) is None or not isinstance(s.tree, dict) or (columns := _csv_columns(s)) is None:
         return None
-    net, inputs, layers, classes = parts
-    try:
-        names = [i["name"] for i in inputs]
-        ranges = [tuple(float(x) for x in i["range"]) for i in inputs]
-        labels = [c["name"] for c in classes]
-        assert all(isinstance(x, str) for x in [*names, *labels]) and all(len(r) == 2 for r in ranges)
-    except Exception:  # noqa: BLE001 -- the tree may already be mangled
-        return None
+    names, ranges, labels = columns
     kind, data = _csv_variant(s, names, labels, ranges)
     name = f"fuzz_aux_{s.number}.csv"
     s.aux[name] = data
