@@ -445,11 +445,16 @@ def leave_sco(d) -> list:
     return d.execute_script("return window.calls")
 
 
-def test_scorm_sco_reports_completed_only_after_90_percent_played(built, driver, tmp_path):
+def lms_server(built, tmp_path: Path) -> Server:
+    """The tiny course's SCORM package unzipped beside the tests' LMS page (scorm-again as its API), served on 127.0.0.1."""
     _, result, _ = built
     root = unzip(result.folder / "tiny_course.scorm12.zip", tmp_path / "scorm")
     copy_lms_page(root)
-    server = Server(root)
+    return Server(root)
+
+
+def test_scorm_sco_reports_completed_only_after_90_percent_played(built, driver, tmp_path):
+    server = lms_server(built, tmp_path)
     d = driver
     try:
         started = time.monotonic()
@@ -496,10 +501,7 @@ def test_scorm_sco_reports_completed_only_after_90_percent_played(built, driver,
 def test_scorm_resume_continues_where_the_learner_left_and_completes_across_sessions(built, driver, tmp_path):
     """Session 1 watches about 40 % and leaves; session 2 starts there, plays the rest (about 60 %, less than 90 %
     on its own) and completes the lesson, because what session 1 watched was kept in cmi.suspend_data."""
-    _, result, _ = built
-    root = unzip(result.folder / "tiny_course.scorm12.zip", tmp_path / "scorm")
-    copy_lms_page(root)
-    server = Server(root)
+    server = lms_server(built, tmp_path)
     d = driver
     try:
         scorm_session(d, server)
