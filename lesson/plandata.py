@@ -42,6 +42,13 @@ class StepPlan:
     audio: str | None = None  # a recording of the narration, an absolute path
     # every equation the step shows, as (expression, relation, result) in plain ASCII with the operands as shown
     equations: tuple[tuple[str, str, str], ...] = ()
+    # every number drawn or spoken: (quantity, text as shown with ASCII minus, "drawn" | "spoken", the author's format)
+    numbers: tuple[tuple[str, str, str, str], ...] = ()
+    # every equation with the quantity its result is: (expression, relation, result, quantity or "")
+    results: tuple[tuple[str, str, str, str], ...] = ()
+    # spoken arithmetic: (as written, expression at the spoken digits, relation claimed, verdict, its start in the template)
+    relations: tuple[tuple[str, str, str, str, int], ...] = ()
+    drawn_words: tuple[str, ...] = ()  # the keys of the words tables the scenes draw
 
 
 @dataclass(frozen=True)
