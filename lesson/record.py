@@ -8,6 +8,7 @@ the whole lesson (:mod:`lesson.forms`); the manifest lists the rest, so that any
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass, field
 
 from lesson.truth import Shown
@@ -39,10 +40,13 @@ class Record:
         self.numbers.append(Number(quantity, text.replace("\u2212", "-"), how, spec))
         return text
 
-    def equation(self, shown: Shown, result: str | None = None) -> Shown:
-        """An equation shown: its operands and result are numbers drawn, and what it needed of each operand."""
+    def equation(self, shown: Shown, result: str | None = None, quantities: Container[str] | None = None) -> Shown:
+        """An equation shown: its operands and result are numbers drawn, and what it needed of each operand (only
+        the operands among ``quantities`` when given: a stand-in such as a plot's z is no quantity of the lesson)."""
         self.equations.append((shown, result))
         for o in shown.operands:
+            if quantities is not None and o.name not in quantities:
+                continue
             self.numbers.append(Number(o.name, o.text))
             if not o.exact and "e" not in o.text:
                 self.needs[o.name] = max(self.needs.get(o.name, 0), decimals_of(o.text))

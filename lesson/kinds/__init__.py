@@ -122,7 +122,7 @@ class Context:
                 break
             floors.update(split)
         for s, n in zip(shown, names):
-            self.record.equation(s, n)
+            self.record.equation(s, n, self.values)
         return shown
 
     def chain(self, stages: Sequence[Expr | str], result: float | None = None, *, result_name: str | None = None,
@@ -132,7 +132,7 @@ class Context:
                           exact={*exact, *self.typed}, floors=self.forms,
                           result_places=self.places(result_name) if result_name else None)
         for s in out.stages:
-            self.record.equation(s, result_name)
+            self.record.equation(s, result_name, self.values)
         return out
 
     def words(self) -> lesson_words.Words:
