@@ -8,6 +8,7 @@ A step's *drawing* (``drawings/<key>/``) is what Manim made: a clip per animatio
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import json
 import os
 import shutil
@@ -26,6 +27,12 @@ from lesson.texsandbox import tex_sandbox
 from lesson.timing import Hold, Play, StepTiming
 
 
+def scene_class(scene: str) -> type:
+    """The scene class the plan names ("module:Class"), imported here (the render stage needs no registry)."""
+    module, _, name = scene.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
 def render_step(
     step: StepPlan, style: Style, quality: str, timing: StepTiming, target: Path, drawing: Path, *, replace: bool = False,
     strict_layout: bool = False,
@@ -34,8 +41,6 @@ def render_step(
     then lay it out for ``timing`` into ``target`` (an .mp4, with ``target.json``), atomically. Runs in a worker.
     ``replace``: draw even if ``drawing`` exists, and replace it (``--no-cache``)."""
     from manim import config, tempconfig
-
-    from lesson import kinds
 
     manim_adapter.install()
     began = time.perf_counter()
@@ -65,7 +70,7 @@ def render_step(
         }
         with tempconfig(settings):
             config.background_color = style.background
-            scene = kinds.get(step.kind).scene_class()(step, style, timing, strict_layout=strict_layout)
+            scene = scene_class(step.scene)(step, style, timing, strict_layout=strict_layout)
             scene.render()
             partials = manim_adapter.movie_parts(scene)
             spec = manim_adapter.video_encoder(scene)

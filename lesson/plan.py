@@ -157,8 +157,9 @@ def _step_plan(ctx: Context, index: int, step: Any) -> StepPlan:
     starts = [start for _, start in toks]
     cues = tuple((name, bisect.bisect_right(starts, start) - 1) for name, _, start, _ in spans)
     cues += sentence_cues([t for t, _ in toks])
+    kind = kinds.get(step.kind)
     try:
-        data = kinds.get(step.kind).build(step, ctx)
+        data = kind.build(step, ctx)
     except PlanError as exc:
         raise PlanError(index, exc.message, exc.where) from None
     if step.beside is not None:
@@ -180,4 +181,7 @@ def _step_plan(ctx: Context, index: int, step: Any) -> StepPlan:
         results=tuple(dict.fromkeys((e.expression, e.relation, e.result, r or "") for e, r in ctx.record.equations)),
         drawn_words=tuple(sorted(ctx.record.words)),
         relations=tuple(r for r in stated if r[3]),
+        scene=kind.scene,
+        code_modules=kind.code_modules(),
+        code=kind.code_version(),
     )

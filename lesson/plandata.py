@@ -49,6 +49,11 @@ class StepPlan:
     # spoken arithmetic: (as written, expression at the spoken digits, relation claimed, verdict, its start in the template)
     relations: tuple[tuple[str, str, str, str, int], ...] = ()
     drawn_words: tuple[str, ...] = ()  # the keys of the words tables the scenes draw
+    # how the render stage draws it, resolved by the planner from the registry: the scene ("module:Class"), the
+    # modules that draw and plan its kind, and the hash of their code (lesson.codehash)
+    scene: str = ""
+    code_modules: tuple[str, ...] = ()
+    code: str = ""
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lesson import truth
+from lesson.codehash import code_hash, module_files
 from lesson import words as lesson_words
 from lesson.expr import Expr
 from lesson.record import DRAWN, Record, decimals_of
@@ -161,16 +162,20 @@ class StepKind:
         module, _, name = self.scene.partition(":")
         return getattr(importlib.import_module(module), name)
 
+    def code_version(self) -> str:
+        """The hash of the code that draws this kind (:func:`lesson.codehash.code_hash`), as the planner writes it."""
+        return code_hash(self.code_files())
+
+    def code_modules(self) -> tuple[str, ...]:
+        """The modules that draw and plan this kind: its scene's, its builder's and those it names."""
+        return tuple(dict.fromkeys(m for m in (self.scene.partition(":")[0], getattr(self.build, "__module__", ""), *self.code) if m))
+
     def code_files(self) -> list[Path]:
         """The source files that draw and plan this kind (the cache key hashes them)."""
-        modules = [self.scene.partition(":")[0], getattr(self.build, "__module__", ""), *self.code]
-        out: list[Path] = []
-        for module in dict.fromkeys(m for m in modules if m):
-            spec = importlib.util.find_spec(module)
-            if spec is None or spec.origin is None:
-                raise LookupError(f"step kind {self.name!r}: no module {module!r}")
-            out.append(Path(spec.origin))
-        return out
+        try:
+            return module_files(self.code_modules())
+        except LookupError as exc:
+            raise LookupError(f"step kind {self.name!r}: {exc}") from None
 
 
 class KindError(Exception):
