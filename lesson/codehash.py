@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED_SCENE_CODE = ("__init__.py", "base.py", "layout.py", "style.py")  # in scenes/, used by every kind
+SHARED_SCENE_CODE = ("__init__.py", "base.py", "typesetting.py", "captions.py", "timeline.py", "layout.py", "style.py", "align.py")  # in scenes/, used by every kind
 # the renderer's modules whose source changes a step's pixels or its clips: drawing it with Manim (and the patches
 # of Manim), encoding its stills, laying its holds out for a timing, joining its clips
 PIXEL_CODE = ("draw.py", "manim_adapter.py", "frames.py", "timing.py", "mux.py", "replay.py")
