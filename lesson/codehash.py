@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED_SCENE_CODE = ("__init__.py", "base.py", "typesetting.py", "captions.py", "timeline.py", "layout.py", "style.py", "align.py")  # in scenes/, used by every kind
 # the renderer's modules whose source changes a step's pixels or its clips: drawing it with Manim (and the patches
 # of Manim), encoding its stills, laying its holds out for a timing, joining its clips
-PIXEL_CODE = ("draw.py", "manim_adapter.py", "frames.py", "timing.py", "mux.py", "replay.py")
+PIXEL_CODE = ("draw.py", "manim/adapter.py", "frames.py", "timing.py", "mux.py", "replay.py")
 
 
 def module_files(modules: Sequence[str]) -> list[Path]:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lesson import manim_adapter
+from lesson.manim import adapter as manim_adapter
 from lesson.mux import KEYFRAME_SECONDS, encode_still, encoder_options
 from lesson.plandata import StepPlan, Style
 from lesson.qualities import QUALITIES
@@ -50,7 +50,7 @@ def render_step(
     # this process's own work folder (Manim's media folder); its name carries the pid, see lesson.cachedir
     prefix = f".work-{os.getpid()}-{step.id}-"
     # LaTeX and text pictures are made once and kept beside the sections, shared by every step and every render
-    # (see lesson.manim_adapter.picture_folders)
+    # (see lesson.manim.adapter.picture_folders)
     with tempfile.TemporaryDirectory(prefix=prefix, dir=target.parent) as work, tex_sandbox(), \
             manim_adapter.picture_folders(target.parent.parent) as pictures:
         settings = {

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from lesson import manim_adapter
+from lesson.manim import adapter as manim_adapter
 from lesson.codehash import code_hash, module_files
 from lesson import draw  # draw.render_step looked up at each call (a worker may wrap it)
 from lesson.plandata import StepPlan, Style

@@ -32,7 +32,7 @@ from manim import (
 
 from lesson.plandata import StepPlan, Style
 from lesson.timing import Hold, Play, StepTiming
-from lesson import manim_adapter
+from lesson.manim import adapter as manim_adapter
 from scenes import layout, style
 from scenes.align import baseline, column
 from scenes.captions import Captions

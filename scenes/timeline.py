@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 from lesson.timing import Hold, Play, Wait, after_hold
-from lesson import manim_adapter
+from lesson.manim import adapter as manim_adapter
 from scenes import style
 
 

@@ -21,7 +21,7 @@ DEFERRED = {
     ("lesson.speech.engines", "lesson.speech.espeak_engine"), ("lesson.speech.engines", "lesson.speech.piper_engine"),
     ("lesson.cli", "lesson.cluster"),
     # Manim, loaded by a worker as it starts (a heavy dependency the main process never needs)
-    ("lesson.workers", "lesson"), ("lesson.workers", "lesson.manim_adapter"),
+    ("lesson.workers", "lesson.manim"), ("lesson.workers", "lesson.manim.adapter"),
     # the command line loads each command's stage when it runs
     ("lesson.cli", "lesson"), ("lesson.cli", "lesson.build"), ("lesson.cli", "lesson.cachedir"), ("lesson.cli", "lesson.check"),
     ("lesson.cli", "lesson.course.build"), ("lesson.cli", "lesson.course.load"), ("lesson.cli", "lesson.digits"),

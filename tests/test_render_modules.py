@@ -54,7 +54,7 @@ def _attributes_assigned_on_manim(path: Path) -> list[str]:
 
 
 def test_only_the_adapter_changes_manim_or_manimpango():
-    adapter = ROOT / "lesson" / "manim_adapter.py"
+    adapter = ROOT / "lesson" / "manim/adapter.py"
     files = sorted([*ROOT.glob("lesson/**/*.py"), *ROOT.glob("scenes/**/*.py")])
     elsewhere = [hit for path in files if path != adapter for hit in _attributes_assigned_on_manim(path)]
     assert elsewhere == []
@@ -73,7 +73,7 @@ def _manim_internals_touched(path: Path) -> list[str]:
 
 
 def test_only_the_adapter_reads_or_writes_a_scenes_renderer_and_file_writer():
-    adapter = ROOT / "lesson" / "manim_adapter.py"
+    adapter = ROOT / "lesson" / "manim/adapter.py"
     files = sorted([*ROOT.glob("lesson/**/*.py"), *ROOT.glob("scenes/**/*.py")])
     assert [hit for path in files if path != adapter for hit in _manim_internals_touched(path)] == []
     assert len(_manim_internals_touched(adapter)) >= 6  # the check sees the adapter's own: the clock, the frame, the files
@@ -85,7 +85,7 @@ def test_the_drawing_key_covers_every_module_that_changes_pixels(monkeypatch):
     listed = [ROOT / "lesson" / name for name in codehash.PIXEL_CODE]
     assert all(p.is_file() for p in listed)
     # the modules that draw a step, patch Manim, encode or lay out its clips are all listed
-    for name in ("draw.py", "manim_adapter.py", "frames.py", "mux.py", "replay.py", "timing.py"):
+    for name in ("draw.py", "manim/adapter.py", "frames.py", "mux.py", "replay.py", "timing.py"):
         assert name in codehash.PIXEL_CODE
     before = kinds.get("softmax").code_version()
     real = Path.read_bytes
