@@ -1,0 +1,342 @@
+"""``lesson preview``: render a lesson (or each lesson of a course) at a preview quality, show it on a local page,
+and render it again whenever the script or a file it uses is saved.
+
+On a save the script is checked first (:mod:`lesson.check`, :mod:`lesson.course.load`). A broken script changes
+nothing but the page's list of errors (``FILE:LINE:COL: message``), shown over the last good video. A valid one is
+built (:func:`lesson.build.build`): the step cache re-renders only what changed, and the new files are kept as a
+numbered *version* (hard links, so the next build, which replaces its files, never changes a version the page is
+playing). The page learns of each change by server-sent events (:mod:`lesson.preview.server`) and reloads the
+video at the start of the first step that changed.
+
+The builds run in the main thread (the worker processes are forked by it and end with it); the server runs in
+a thread of its own. Ctrl-C stops a build at once (its workers killed), then the server, and removes the
+preview's folder.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lesson.build import build
+from lesson.check import Checked, check_lesson
+from lesson.course.load import check_course, looks_like_course
+from lesson.digits import whole_digits
+from lesson.errors import LessonError, Problem, UsageError
+from lesson.narrate import Narrator
+from lesson.package import equations
+from lesson.preview.still import frame_png
+from lesson.qualities import QUALITIES
+from lesson.script import limits
+from lesson.script.placeholders import format_value
+from lesson.script.yamlsource import read_yaml
+from lesson.truth import scientific
+
+SERVED = (".mp4", ".vtt", ".chapters.vtt")  # of each lesson's build, what the page plays
+KEEP_VERSIONS = 3  # versions kept on disk: the page may still be playing the one before the newest
+STILLS_KEPT = 64
+
+
+@dataclass
+class Version:
+    number: int
+    files: dict[tuple[str, str], Path]  # (lesson id, file name) -> file
+    sections: dict[tuple[str, str], tuple[Path, int]]  # (lesson id, step id) -> (the step's video, fps)
+
+
+@dataclass
+class Session:
+    """One preview: the script, the options of its builds, and what the page shows (``state``, a JSON document)."""
+
+    file: Path
+    quality: str
+    jobs: int
+    cache_dir: Path
+    voice: str | None
+    allow_outside: bool
+    folder: Path  # the preview's own files: builds and versions
+    say: Callable[[str], None] = lambda line: None
+    state: dict = field(default_factory=dict)
+    listeners: list[Callable[[int | None], None]] = field(default_factory=list)
+    versions: "OrderedDict[int, Version]" = field(default_factory=OrderedDict)
+    _sections: dict[str, list[str]] = field(default_factory=dict)  # lesson id -> its steps' cached video names
+    _stills: "OrderedDict[tuple, bytes]" = field(default_factory=OrderedDict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _serial: int = 0  # counts every change of ``state``
+    _video: int = 0  # the newest version of the videos
+    _watched: set[Path] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.state = {"serial": 0, "status": "starting", "file": str(self.file), "errors": [], "lessons": [], "focus": None}
+
+    # ---------------------------------------------------------------- what the page reads
+    def _publish(self, **changes) -> None:
+        with self._lock:
+            self._serial += 1
+            self.state = {**self.state, **changes, "serial": self._serial}
+            serial = self._serial
+        for listener in list(self.listeners):
+            listener(serial)
+
+    def media(self, version: int, lesson: str, name: str) -> Path | None:
+        """A file of a kept version, by the names the page uses; None for anything else."""
+        found = self.versions.get(version)
+        return None if found is None else found.files.get((lesson, name))
+
+    def still(self, version: int, lesson: str, step: str, frame: int) -> bytes | None:
+        """Frame ``frame`` of a step of a kept version as a PNG (None: no such version, step or frame)."""
+        found = self.versions.get(version)
+        section = None if found is None else found.sections.get((lesson, step))
+        if section is None or frame < 0:
+            return None
+        key = (section[0].name, frame)
+        with self._lock:
+            if key in self._stills:
+                self._stills.move_to_end(key)
+                return self._stills[key]
+        path, fps = section
+        info = next((s for lv in self.state["lessons"] for s in lv["steps"] if lv["id"] == lesson and s["id"] == step), None)
+        if info is not None and frame >= info["frames"]:
+            return None
+        try:
+            png = frame_png(path, frame, fps)
+        except (OSError, RuntimeError):  # the cache was emptied meanwhile
+            return None
+        with self._lock:
+            self._stills[key] = png
+            while len(self._stills) > STILLS_KEPT:
+                self._stills.popitem(last=False)
+        return png
+
+    # ---------------------------------------------------------------- checking and building
+    def _check(self) -> list[tuple[Path, Checked]]:
+        if looks_like_course(self.file):
+            course = check_course(self.file, allow_outside=self.allow_outside)
+            return [(cl.path, cl.checked) for cl in course.lessons]
+        return [(self.file, check_lesson(self.file, allow_outside=self.allow_outside))]
+
+    def watched(self) -> set[Path]:
+        """The folders to watch: the script's, each lesson's, and each recording's (outside only with --allow-outside)."""
+        return {self.file.resolve().parent} | self._watched
+
+    def refresh(self) -> bool:
+        """Check the script and, if it is valid, build it; the page is told either way. True: a new video version."""
+        started = time.perf_counter()
+        self._publish(status="checking")
+        try:
+            lessons = self._check()
+        except UsageError:
+            raise
+        except LessonError as exc:
+            self._publish(status="broken", errors=[_problem(p) for p in exc.problems])
+            self.say(f"{len(exc.problems)} problem(s); the page keeps the last good video")
+            return False
+        self._watched = {Path(s.audio).resolve().parent for _, c in lessons for s in c.plan.steps if s.audio}
+        self._publish(status="rendering", errors=[])
+        try:
+            views, changed = self._build(lessons)
+        except LessonError as exc:  # a step failed to render
+            self._publish(status="broken", errors=[_problem(p) for p in exc.problems])
+            return False
+        focus = self.state["focus"]
+        if changed is not None:
+            self._video += 1
+            version = self._keep(views)
+            focus = {"version": version.number, "lesson": changed[0], "time": changed[1]}
+        self._publish(status="ready", errors=[], lessons=views, focus=focus, video=self._video)
+        self.say(f"{'new video' if changed is not None else 'nothing changed'} in {time.perf_counter() - started:.1f}s")
+        return changed is not None
+
+    def _build(self, lessons: list[tuple[Path, Checked]]) -> tuple[list[dict], tuple[str, float] | None]:
+        views: list[dict] = []
+        first_change: tuple[str, float] | None = None
+        fps = QUALITIES[self.quality][2]
+        for script, checked in lessons:
+            lesson, plan = checked.lesson, checked.plan
+            voice = self.voice or lesson.narration.voice
+            out = self.folder / "build" / lesson.id
+            result = build(plan, checked.numbers, out, quality=self.quality, voice=voice,
+                           words_per_minute=lesson.narration.words_per_minute, poster=lesson.video.poster,
+                           jobs=self.jobs, cache_dir=self.cache_dir)
+            narrator = Narrator(plan, voice, lesson.narration.words_per_minute, self.cache_dir)
+            names = [r.path.name for r in result.steps]
+            before = self._sections.get(lesson.id)
+            self._sections[lesson.id] = names
+            steps, start = [], 0
+            for k, r in enumerate(result.steps):
+                narrated = narrator.cached(r.step)
+                cues = [] if narrated is None else [
+                    {"name": name, "time": round(t, 3), "frame": min(r.video.frames - 1, int(t * fps + 1e-6))}
+                    for name, t in sorted(narrated.timing.cues, key=lambda c: c[1])]
+                steps.append({"id": r.step.id, "title": r.step.title, "index": k, "start": start / fps,
+                              "duration": r.video.frames / fps, "frames": r.video.frames, "layout": list(r.layout_problems),
+                              "cues": cues, "changed": before is not None and (k >= len(before) or before[k] != names[k]),
+                              "section": str(r.path)})
+                if first_change is None and before is not None and (k >= len(before) or before[k] != names[k]):
+                    first_change = (lesson.id, start / fps)
+                start += r.video.frames
+            if before is None and first_change is None:
+                first_change = (lesson.id, 0.0) if not views else first_change
+            if before is not None and first_change is None and len(before) != len(names):  # a step removed at the end
+                first_change = (lesson.id, max(0.0, start / fps - 0.001))
+            views.append({
+                "id": lesson.id, "title": lesson.title, "script": str(script), "fps": fps,
+                "duration": start / fps, "steps": steps, "numbers": _numbers(checked),
+                "equations": equations(plan), "warnings": _warnings(script, checked, steps),
+                "video": None,  # set by _keep
+            })
+        return views, first_change
+
+    def _keep(self, views: list[dict]) -> Version:
+        """The new files as a numbered version (hard links into versions/N/), the oldest beyond KEEP_VERSIONS removed."""
+        number = self._video
+        folder = self.folder / "versions" / str(number)
+        files: dict[tuple[str, str], Path] = {}
+        sections: dict[tuple[str, str], tuple[Path, int]] = {}
+        for view in views:
+            (folder / view["id"]).mkdir(parents=True, exist_ok=True)
+            for suffix in SERVED:
+                name = f"{view['id']}{suffix}"
+                source, target = self.folder / "build" / view["id"] / name, folder / view["id"] / name
+                try:
+                    os.link(source, target)
+                except OSError:
+                    shutil.copyfile(source, target)
+                files[(view["id"], name)] = target
+            for step in view["steps"]:
+                sections[(view["id"], step["id"])] = (Path(step.pop("section")), view["fps"])
+            view["video"] = {name: f"/media/{number}/{view['id']}/{name}" for (_, name) in files if name.startswith(view["id"] + ".")}
+            view["version"] = number
+        version = Version(number, files, sections)
+        self.versions[number] = version
+        while len(self.versions) > KEEP_VERSIONS:
+            old, _ = self.versions.popitem(last=False)
+            shutil.rmtree(self.folder / "versions" / str(old), ignore_errors=True)
+        return version
+
+    def close(self) -> None:
+        """Tell every listener the preview ends (None)."""
+        for listener in list(self.listeners):
+            listener(None)
+        self.listeners.clear()
+
+
+def _problem(p: Problem) -> dict:
+    return {"file": p.file, "line": p.line, "column": p.column, "message": p.message, "text": str(p)}
+
+
+def _numbers(checked: Checked) -> list[dict]:
+    """What ``lesson numbers`` prints: each placeholder, the text shown and the value."""
+    d = checked.lesson.display.decimals
+    rows = []
+    for name, value in checked.numbers.values().items():
+        too_large = not isinstance(value, str) and whole_digits(float(value)) > limits.NUMBER_RUN_DIGITS
+        shown = scientific(float(value), 3) if too_large else format_value(value, "", d)
+        rows.append({"name": name, "shown": str(shown), "value": "" if isinstance(value, str) else repr(float(value))})
+    return rows
+
+
+def step_lines(script: Path) -> list[int]:
+    """The line on which each step of the script begins."""
+    try:
+        src = read_yaml(script.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return []
+    lines, k = [], 0
+    while ("steps", k) in src.values:
+        lines.append(src.values[("steps", k)][0])
+        k += 1
+    return lines
+
+
+def _warnings(script: Path, checked: Checked, steps: list[dict]) -> list[dict]:
+    """``lesson check``'s warnings, each with the step whose lines hold it and the time that step starts (None: not in a step)."""
+    starts = step_lines(script)
+    out = []
+    for w in checked.warnings:
+        index = None
+        if Path(w.file).resolve() == script.resolve() and w.line > 0:
+            before = [k for k, line in enumerate(starts) if line <= w.line]
+            index = before[-1] if before else None
+        step = steps[index] if index is not None and index < len(steps) else None
+        out.append({**_problem(w), "step": step["id"] if step else None, "time": step["start"] if step else None})
+    return out
+
+
+# ------------------------------------------------------------------------------------------------ running it
+def _listen(port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(("127.0.0.1", port))
+    except OSError as exc:
+        sock.close()
+        raise UsageError(f"--port {port}: cannot listen on 127.0.0.1:{port} ({exc.strerror or exc})") from None
+    sock.listen(64)
+    sock.set_inheritable(False)
+    return sock
+
+
+def _watch_filter(*ignored: Path) -> Callable[[object, str], bool]:
+    """Changes that may change the lesson: none in the preview's own folder or the cache, in hidden files or folders,
+    or in an editor's backup and swap files."""
+    own = [str(p.resolve()) for p in ignored]
+
+    def wanted(change: object, path: str) -> bool:
+        if any(path == o or path.startswith(o + os.sep) for o in own):
+            return False
+        parts = Path(path).parts
+        name = parts[-1] if parts else ""
+        if any(part.startswith(".") for part in parts[1:]) or "__pycache__" in parts:
+            return False
+        return not (name.endswith(("~", ".swp", ".swx", ".tmp")) or name.startswith("#"))
+
+    return wanted
+
+
+def run(file: Path, *, port: int, quality: str, jobs: int, cache_dir: Path, voice: str | None, allow_outside: bool,
+        say: Callable[[str], None]) -> None:
+    """Serve the preview on 127.0.0.1:``port`` until Ctrl-C (or SIGTERM); build on start and on every save."""
+    try:
+        import uvicorn
+        import watchfiles
+    except ImportError:
+        raise UsageError("lesson preview needs the preview extra: pip install -e '.[preview]' (./dev.sh setup installs it)") from None
+    from lesson.preview.server import make_app
+
+    sock = _listen(port)
+    port = sock.getsockname()[1]
+    folder = Path(tempfile.mkdtemp(prefix="lesson-preview-"))
+    session = Session(file, quality, jobs, cache_dir, voice, allow_outside, folder, say)
+    server = uvicorn.Server(uvicorn.Config(make_app(session, port), log_level="warning", access_log=False, lifespan="off",
+                                           timeout_graceful_shutdown=2))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="lesson-preview-server", daemon=True)
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    try:
+        thread.start()
+        say(f"lesson preview of {file}: http://127.0.0.1:{port}/  (Ctrl-C stops it)")
+        session.refresh()
+        while True:  # the folders may change with the script (a recording elsewhere, with --allow-outside)
+            folders = sorted(session.watched())
+            for _changes in watchfiles.watch(*folders, watch_filter=_watch_filter(folder, cache_dir), debounce=60, step=20,
+                                             raise_interrupt=True, recursive=True):
+                session.refresh()
+                if sorted(session.watched()) != folders:
+                    break
+    finally:
+        session.close()
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+        shutil.rmtree(folder, ignore_errors=True)
+        signal.signal(signal.SIGTERM, previous)
