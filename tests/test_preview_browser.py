@@ -30,14 +30,15 @@ VIDEO = "document.getElementById('video')"
 
 
 class Preview:
-    """``lesson preview`` running in its own process on a free port; its stderr read in a thread."""
+    """``lesson preview`` of the script named as an author does (in its folder), running in its own process on a free
+    port; its stderr read in a thread."""
 
     def __init__(self, script: Path, cache: Path):
         self.script = script
         self.lines: list[str] = []
         self.seen = threading.Condition()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "lesson", "preview", str(script), "--port", "0", "--cache-dir", str(cache)],
+            [sys.executable, "-m", "lesson", "preview", script.name, "--port", "0", "--cache-dir", str(cache)],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=script.parent,
         )
         threading.Thread(target=self._read, daemon=True).start()
@@ -116,6 +117,20 @@ def state(d) -> dict:
     return d.execute_script("return window.preview.state")
 
 
+def screenshot(d, at: float, target: Path, copy: str | None) -> None:
+    """The page with the video paused at ``at`` seconds, once that frame is on screen and its caption showing."""
+    d.execute_script(f"{VIDEO}.pause()")
+    presented = d.execute_async_script(
+        f"const done = arguments[arguments.length - 1], v = {VIDEO};"
+        "if (Math.abs(v.currentTime - arguments[0]) < 0.001 && v.readyState >= 2) done(v.currentTime);"  # shown already
+        "else { v.requestVideoFrameCallback((now, meta) => done(meta.mediaTime)); v.currentTime = arguments[0]; }", at)
+    assert abs(presented - at) < 0.1
+    wait_for(d, f"!{VIDEO}.seeking && {VIDEO}.textTracks[0].activeCues.length > 0")
+    d.save_screenshot(str(target))
+    if copy:
+        shutil.copyfile(target, copy)
+
+
 def line_of(text: str, needle: str) -> int:
     return text[: text.index(needle)].count("\n") + 1
 
@@ -148,7 +163,7 @@ def test_an_edit_reloads_the_video_at_the_changed_step_and_a_broken_script_shows
 
     # the typed number is a warning at its line; clicking it seeks to its step
     warning = d.find_element("css selector", "#warnings button.warning")
-    assert warning.text.startswith(f"{preview.script}:{line_of(text, OLD)}:")
+    assert warning.text.startswith(f"{preview.script.name}:{line_of(text, OLD)}:")
     assert "the number 1.09 is a value the lesson computes" in warning.text
     d.execute_script(f"{VIDEO}.pause(); {VIDEO}.currentTime = 0.5")
     wait_for(d, f"!{VIDEO}.seeking && {VIDEO}.currentTime < 1")
@@ -164,10 +179,7 @@ def test_an_edit_reloads_the_video_at_the_changed_step_and_a_broken_script_shows
     d.find_element("id", "next-frame").click()
     wait_for(d, f"document.getElementById('still').src.endsWith('/scores/{frame + 1}.png') && document.getElementById('still').complete")
     assert d.find_element("id", "frame-label").text == f"The scores: frame {frame + 2} of {steps[1]['frames']} ({(frame + 1) / 15:.2f} s)"
-    shot = tmp_path / "preview-page.png"
-    d.save_screenshot(str(shot))
-    if os.environ.get("LESSON_PREVIEW_SCREENSHOT"):
-        shutil.copyfile(shot, os.environ["LESSON_PREVIEW_SCREENSHOT"])
+    screenshot(d, steps[1]["start"] + 3.0, tmp_path / "preview-page.png", os.environ.get("LESSON_PREVIEW_SCREENSHOT"))
 
     # a broken script: its error with its line over the last good video, which stays
     good = d.execute_script(f"return {VIDEO}.dataset.version")
@@ -175,10 +187,11 @@ def test_an_edit_reloads_the_video_at_the_changed_step_and_a_broken_script_shows
     preview.script.write_text(broken, encoding="utf-8")
     wait_for(d, "!document.getElementById('errors').hidden", 10)
     errors = d.find_element("id", "error-list").text
-    assert errors.startswith(f"{preview.script}:{line_of(broken, 'kind: txet')}:"), errors
+    assert errors.startswith(f"{preview.script.name}:{line_of(broken, 'kind: txet')}:"), errors
     assert "txet" in errors
     assert d.execute_script(f"return {VIDEO}.dataset.version") == good
     assert d.find_element("id", "status").text == "the script has errors"
+    screenshot(d, steps[1]["start"] + 3.0, tmp_path / "preview-errors.png", os.environ.get("LESSON_PREVIEW_ERRORS_SCREENSHOT"))
 
     # fixed again: no errors, and nothing had to change in the video
     preview.script.write_text(text, encoding="utf-8")
