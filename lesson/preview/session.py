@@ -287,17 +287,20 @@ def _listen(port: int) -> socket.socket:
     return sock
 
 
-def _watch_filter(*ignored: Path) -> Callable[[object, str], bool]:
-    """Changes that may change the lesson: none in the preview's own folder or the cache, in hidden files or folders,
-    or in an editor's backup and swap files."""
+def _watch_filter(roots: list[Path], *ignored: Path) -> Callable[[object, str], bool]:
+    """Changes that may change the lesson, under the watched ``roots``: none in the preview's own folder or the
+    cache, in hidden files or folders (below a root: a root may itself be inside one), or an editor's backup and swap
+    files."""
     own = [str(p.resolve()) for p in ignored]
+    bases = sorted((str(r.resolve()) for r in roots), key=len, reverse=True)
 
     def wanted(change: object, path: str) -> bool:
         if any(path == o or path.startswith(o + os.sep) for o in own):
             return False
-        parts = Path(path).parts
+        base = next((b for b in bases if path.startswith(b + os.sep)), "")
+        parts = Path(path[len(base):].lstrip(os.sep)).parts
         name = parts[-1] if parts else ""
-        if any(part.startswith(".") for part in parts[1:]) or "__pycache__" in parts:
+        if any(part.startswith(".") for part in parts) or "__pycache__" in parts:
             return False
         return not (name.endswith(("~", ".swp", ".swx", ".tmp")) or name.startswith("#"))
 
@@ -328,7 +331,7 @@ def run(file: Path, *, port: int, quality: str, jobs: int, cache_dir: Path, voic
         session.refresh()
         while True:  # the folders may change with the script (a recording elsewhere, with --allow-outside)
             folders = sorted(session.watched())
-            for _changes in watchfiles.watch(*folders, watch_filter=_watch_filter(folder, cache_dir), debounce=60, step=20,
+            for _changes in watchfiles.watch(*folders, watch_filter=_watch_filter(folders, folder, cache_dir), debounce=60, step=20,
                                              raise_interrupt=True, recursive=True):
                 session.refresh()
                 if sorted(session.watched()) != folders:
