@@ -135,18 +135,19 @@ class Session:
         self._publish(status="checking")
         try:
             lessons = self._check()
-        except UsageError:
-            raise
-        except LessonError as exc:
+            self._watched = {Path(s.audio).resolve().parent for _, c in lessons for s in c.plan.steps if s.audio}
+            self._publish(status="rendering", errors=[])
+            views, changed = self._build(lessons)
+        except LessonError as exc:  # a broken script (or one an editor is replacing: missing for a moment), a failed step
             self._publish(status="broken", errors=[_problem(p) for p in exc.problems])
             self.say(f"{len(exc.problems)} problem(s); the page keeps the last good video")
             return False
-        self._watched = {Path(s.audio).resolve().parent for _, c in lessons for s in c.plan.steps if s.audio}
-        self._publish(status="rendering", errors=[])
-        try:
-            views, changed = self._build(lessons)
-        except LessonError as exc:  # a step failed to render
-            self._publish(status="broken", errors=[_problem(p) for p in exc.problems])
+        except Exception as exc:  # a bug of ours: said on the page and here, and the preview goes on
+            if os.environ.get("LESSON_DEBUG"):
+                raise
+            text = f"internal error, please report it: {type(exc).__name__}: {' '.join(str(exc).split())[:300]}"
+            self._publish(status="broken", errors=[{"file": "", "line": 0, "column": 0, "message": text, "text": text}])
+            self.say(text)
             return False
         focus = self.state["focus"]
         if changed is not None:
