@@ -33,12 +33,12 @@ class Preview:
     """``lesson preview`` of the script named as an author does (in its folder), running in its own process on a free
     port; its stderr read in a thread."""
 
-    def __init__(self, script: Path, cache: Path):
+    def __init__(self, script: Path, cache: Path, *options: str):
         self.script = script
         self.lines: list[str] = []
         self.seen = threading.Condition()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "lesson", "preview", script.name, "--port", "0", "--cache-dir", str(cache)],
+            [sys.executable, "-m", "lesson", "preview", script.name, "--port", "0", "--cache-dir", str(cache), *options],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=script.parent,
         )
         threading.Thread(target=self._read, daemon=True).start()
@@ -151,10 +151,13 @@ def test_an_edit_reloads_the_video_at_the_changed_step_and_a_broken_script_shows
 
     # an edited sentence in the second step: a new video, from the start of that step, with the new captions
     text = preview.script.read_text(encoding="utf-8")
+    mark = len(preview.lines)
+    (preview.script.parent / "notes.log").write_text("the author's own file, which the lesson does not read\n", encoding="utf-8")
     preview.script.write_text(text.replace(OLD, NEW), encoding="utf-8")
     wait_for(d, f"{VIDEO}.dataset.version != arguments[0] && {VIDEO}.readyState >= 1 && !{VIDEO}.seeking", 10, first)
     steps = state(d)["lessons"][0]["steps"]
     assert [s["changed"] for s in steps] == [False, True]
+    assert [line for line in preview.lines[mark:] if line.startswith("saved:")] == ["saved: tiny_first.yaml"]
     assert d.execute_script(f"return {VIDEO}.currentSrc") != src
     assert d.execute_script("return window.preview.seekedTo") == steps[1]["start"] == 4.0
     assert steps[1]["start"] <= d.execute_script(f"return {VIDEO}.currentTime") < steps[1]["start"] + steps[1]["duration"]
@@ -224,6 +227,32 @@ def test_only_its_own_loopback_host_is_answered_and_nothing_is_written(preview):
     for method in ("PUT", "POST", "DELETE"):
         assert preview.request("/media/1/tiny_first/tiny_first.mp4", method=method)[0] == 405
     assert preview.request("/upload", method="POST")[0] == 404
+
+
+def test_a_course_follows_the_lesson_that_changed(tmp_path, driver):
+    for name in ("course.yaml", "tiny_first.yaml", "tiny_second.yaml"):
+        shutil.copyfile(HERE / name, tmp_path / name)
+    running = Preview(tmp_path / "course.yaml", tmp_path / "cache")
+    try:
+        running.wait_line(r"new video")
+        d = driver
+        d.get(running.url)
+        wait_for(d, f"window.preview && window.preview.state && {VIDEO}.readyState >= 1")
+        assert [b.text for b in d.find_elements("css selector", "#lessons button")] == ["Raw scores", "The larger score"]
+        assert d.execute_script(f"return {VIDEO}.dataset.lesson") == "tiny_first"
+        second = tmp_path / "tiny_second.yaml"
+        text = second.read_text(encoding="utf-8")
+        assert text.count(OLD) == 1
+        second.write_text(text.replace(OLD, NEW), encoding="utf-8")
+        wait_for(d, f"{VIDEO}.dataset.lesson == 'tiny_second' && {VIDEO}.readyState >= 1 && !{VIDEO}.seeking", 10)
+        lesson = state(d)["lessons"][1]
+        changed = [s for s in lesson["steps"] if s["changed"]]
+        assert [s["id"] for s in changed] == ["scores"]
+        assert d.execute_script("return window.preview.seekedTo") == changed[0]["start"] > 0
+        assert d.find_element("css selector", "#lessons button[aria-current=page]").text == "The larger score"
+        assert [li.get_attribute("data-step") for li in d.find_elements("css selector", "#steps li")] == [s["id"] for s in lesson["steps"]]
+    finally:
+        assert running.interrupt() == 130
 
 
 def test_ctrl_c_while_a_step_is_drawn_stops_every_process(tmp_path):

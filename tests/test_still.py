@@ -109,3 +109,32 @@ def test_the_watcher_ignores_its_own_files_the_cache_hidden_files_and_editor_bac
           "tiny_first.yaml~", "#tiny_first.yaml#", "__pycache__/x.pyc", "tiny_first.yaml.swp"]
     assert [wanted(None, str(tmp_path / ".hidden" / "lessons" / p)) for p in yes] == [True] * len(yes)
     assert [wanted(None, str(tmp_path / ".hidden" / "lessons" / p)) for p in no] == [False] * len(no)
+
+
+def test_the_preview_follows_the_files_a_lesson_reads_and_no_others(tmp_path):
+    import wave
+
+    from lesson.check import check_lesson
+    from lesson.preview.session import Session, used_files
+
+    root = Path(__file__).resolve().parents[1]
+    text = (root / "lessons" / "argmax_softmax.yaml").read_text(encoding="utf-8")
+    text = text.replace("  data: iris\n", "  data: data/flowers.csv\n", 1).replace("    id: intro\n", "    id: intro\n    audio: recordings/intro.wav\n", 1)
+    (tmp_path / "data").mkdir()
+    shutil.copyfile(root / "lesson" / "data" / "iris.csv", tmp_path / "data" / "flowers.csv")
+    (tmp_path / "recordings").mkdir()
+    with wave.open(str(tmp_path / "recordings" / "intro.wav"), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16000)
+        out.writeframes(((0.3 * np.sin(np.arange(16000) / 16000 * 2 * np.pi * 220)) * 32767).astype("<i2").tobytes())
+    script = tmp_path / "lesson.yaml"
+    script.write_text(text, encoding="utf-8")
+    files = {script.resolve(), (tmp_path / "data" / "flowers.csv").resolve(), (tmp_path / "recordings" / "intro.wav").resolve()}
+    assert used_files(script, check_lesson(script)) == files
+
+    session = Session(script, "low", 1, tmp_path / "cache", None, False, tmp_path / "preview")
+    assert session.uses(script) and session.uses(tmp_path / "other.yaml") and not session.uses(tmp_path / "log")  # no check yet
+    session._used = files  # as after a good check
+    assert [session.uses(p) for p in files] == [True] * 3
+    assert not session.uses(tmp_path / "other.yaml") and not session.uses(tmp_path / "data" / "other.csv")

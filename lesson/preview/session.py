@@ -31,6 +31,7 @@ from pathlib import Path
 from lesson.build import build
 from lesson.check import Checked, check_lesson
 from lesson.course.load import check_course, looks_like_course
+from lesson.datasets import BUILTIN
 from lesson.digits import whole_digits
 from lesson.errors import LessonError, Problem, UsageError
 from lesson.narrate import Narrator
@@ -75,6 +76,7 @@ class Session:
     _serial: int = 0  # counts every change of ``state``
     _video: int = 0  # the newest version of the videos
     _watched: set[Path] = field(default_factory=set)
+    _used: set[Path] = field(default_factory=set)  # the files of the last good check; none yet: any YAML file counts
 
     def __post_init__(self) -> None:
         self.state = {"serial": 0, "status": "starting", "file": str(self.file), "errors": [], "lessons": [], "focus": None}
@@ -125,6 +127,14 @@ class Session:
             return [(cl.path, cl.checked) for cl in course.lessons]
         return [(self.file, check_lesson(self.file, allow_outside=self.allow_outside))]
 
+    def uses(self, path: Path) -> bool:
+        """Whether a change to ``path`` may change the preview: a file the script uses (as of the last good check;
+        before one, the script or any YAML file beside it), not the author's other files, such as a log."""
+        path = path.resolve()
+        if self._used:
+            return path in self._used
+        return path == self.file.resolve() or path.suffix in (".yaml", ".yml")
+
     def watched(self) -> set[Path]:
         """The folders to watch: the script's, each lesson's, and each recording's (outside only with --allow-outside)."""
         return {self.file.resolve().parent} | self._watched
@@ -135,7 +145,8 @@ class Session:
         self._publish(status="checking")
         try:
             lessons = self._check()
-            self._watched = {Path(s.audio).resolve().parent for _, c in lessons for s in c.plan.steps if s.audio}
+            self._used = {self.file.resolve()}.union(*(used_files(path, c) for path, c in lessons))
+            self._watched = {p.parent for p in self._used}
             self._publish(status="rendering", errors=[])
             views, changed = self._build(lessons)
         except LessonError as exc:  # a broken script (or one an editor is replacing: missing for a moment), a failed step
@@ -216,7 +227,7 @@ class Session:
                 files[(view["id"], name)] = target
             for step in view["steps"]:
                 sections[(view["id"], step["id"])] = (Path(step.pop("section")), view["fps"])
-            view["video"] = {name: f"/media/{number}/{view['id']}/{name}" for (_, name) in files if name.startswith(view["id"] + ".")}
+            view["video"] = {name: f"/media/{number}/{view['id']}/{name}" for (lesson, name) in files if lesson == view["id"]}
             view["version"] = number
         version = Version(number, files, sections)
         self.versions[number] = version
@@ -230,6 +241,15 @@ class Session:
         for listener in list(self.listeners):
             listener(None)
         self.listeners.clear()
+
+
+def used_files(script: Path, checked: Checked) -> set[Path]:
+    """Every file a lesson reads: its script, its data and training CSV files, its recordings."""
+    base = script.resolve().parent
+    lesson = checked.lesson
+    named = [getattr(lesson.data, "file", None), getattr(lesson.training, "data", None)]
+    files = {script.resolve()} | {(base / n).resolve() for n in named if n and n not in BUILTIN}
+    return files | {Path(s.audio).resolve() for s in checked.plan.steps if s.audio}
 
 
 def _problem(p: Problem) -> dict:
@@ -308,6 +328,13 @@ def _watch_filter(roots: list[Path], *ignored: Path) -> Callable[[object, str], 
     return wanted
 
 
+def _shown(path: Path, roots: list[Path]) -> str:
+    for root in roots:
+        if path.is_relative_to(root):
+            return str(path.relative_to(root))
+    return str(path)
+
+
 def run(file: Path, *, port: int, quality: str, jobs: int, cache_dir: Path, voice: str | None, allow_outside: bool,
         say: Callable[[str], None]) -> None:
     """Serve the preview on 127.0.0.1:``port`` until Ctrl-C (or SIGTERM); build on start and on every save."""
@@ -332,8 +359,12 @@ def run(file: Path, *, port: int, quality: str, jobs: int, cache_dir: Path, voic
         session.refresh()
         while True:  # the folders may change with the script (a recording elsewhere, with --allow-outside)
             folders = sorted(session.watched())
-            for _changes in watchfiles.watch(*folders, watch_filter=_watch_filter(folders, folder, cache_dir), debounce=60, step=20,
-                                             raise_interrupt=True, recursive=True):
+            for changes in watchfiles.watch(*folders, watch_filter=_watch_filter(folders, folder, cache_dir), debounce=60, step=20,
+                                            raise_interrupt=True, recursive=True):
+                used = sorted({_shown(Path(p), folders) for _, p in changes if session.uses(Path(p))})
+                if not used:
+                    continue
+                say("saved: " + ", ".join(used))
                 session.refresh()
                 if sorted(session.watched()) != folders:
                     break
