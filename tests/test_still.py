@@ -138,3 +138,19 @@ def test_the_preview_follows_the_files_a_lesson_reads_and_no_others(tmp_path):
     session._used = files  # as after a good check
     assert [session.uses(p) for p in files] == [True] * 3
     assert not session.uses(tmp_path / "other.yaml") and not session.uses(tmp_path / "data" / "other.csv")
+
+
+def test_a_port_in_use_is_told_and_the_preview_listens_on_loopback_only():
+    import socket
+
+    from lesson.preview.session import _listen
+
+    first = _listen(0)
+    try:
+        assert first.getsockname()[0] == "127.0.0.1"
+        port = first.getsockname()[1]
+        with pytest.raises(UsageError, match=rf"^--port {port}: cannot listen on 127\.0\.0\.1:{port} \(Address already in use\)$"):
+            _listen(port)
+    finally:
+        first.close()
+    assert isinstance(first, socket.socket)

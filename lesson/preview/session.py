@@ -15,6 +15,7 @@ preview's folder.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -76,6 +77,8 @@ class Session:
     _serial: int = 0  # counts every change of ``state``
     _video: int = 0  # the newest version of the videos
     _watched: set[Path] = field(default_factory=set)
+    _keys: dict[str, str] = field(default_factory=dict)  # lesson id -> the build key of its files (their manifest's)
+    _views_video: dict[str, dict] = field(default_factory=dict)  # lesson id -> the URLs of its newest version's files
     _used: set[Path] = field(default_factory=set)  # the files of the last good check; none yet: any YAML file counts
 
     def __post_init__(self) -> None:
@@ -165,13 +168,21 @@ class Session:
             self._video += 1
             version = self._keep(views)
             focus = {"version": version.number, "lesson": changed[0], "time": changed[1]}
+        else:  # the files are the ones the page plays: the same version
+            for view in views:
+                for step in view["steps"]:
+                    step.pop("section")
+                view.update(video=self._views_video[view["id"]], version=self._video)
         self._publish(status="ready", errors=[], lessons=views, focus=focus, video=self._video)
         self.say(f"{'new video' if changed is not None else 'nothing changed'} in {time.perf_counter() - started:.1f}s")
         return changed is not None
 
     def _build(self, lessons: list[tuple[Path, Checked]]) -> tuple[list[dict], tuple[str, float] | None]:
+        """Build every lesson; what the page shows of each, and where to play from: the first lesson whose files
+        changed, at the start of its first changed step (its start, when no step changed: the first build, a new
+        title; near its end when steps were only removed there), or None when no file changed."""
         views: list[dict] = []
-        first_change: tuple[str, float] | None = None
+        focus: tuple[str, float] | None = None
         fps = QUALITIES[self.quality][2]
         for script, checked in lessons:
             lesson, plan = checked.lesson, checked.plan
@@ -181,33 +192,34 @@ class Session:
                            words_per_minute=lesson.narration.words_per_minute, poster=lesson.video.poster,
                            jobs=self.jobs, cache_dir=self.cache_dir)
             narrator = Narrator(plan, voice, lesson.narration.words_per_minute, self.cache_dir)
-            names = [r.path.name for r in result.steps]
+            names = [r.path.name for r in result.steps]  # each step's video in the cache, by its key
             before = self._sections.get(lesson.id)
-            self._sections[lesson.id] = names
-            steps, start = [], 0
+            key = json.loads((out / f"{lesson.id}.json").read_text(encoding="utf-8"))["build_key"]
+            new_files = self._keys.get(lesson.id) != key  # a step, a caption, a chapter title: anything in the files
+            self._sections[lesson.id], self._keys[lesson.id] = names, key
+            steps, start, first_changed = [], 0, None
             for k, r in enumerate(result.steps):
                 narrated = narrator.cached(r.step)
                 cues = [] if narrated is None else [
                     {"name": name, "time": round(t, 3), "frame": min(r.video.frames - 1, int(t * fps + 1e-6))}
                     for name, t in sorted(narrated.timing.cues, key=lambda c: c[1])]
+                changed = before is not None and (k >= len(before) or before[k] != names[k])
+                if changed and first_changed is None:
+                    first_changed = start / fps
                 steps.append({"id": r.step.id, "title": r.step.title, "index": k, "start": start / fps,
                               "duration": r.video.frames / fps, "frames": r.video.frames, "layout": list(r.layout_problems),
-                              "cues": cues, "changed": before is not None and (k >= len(before) or before[k] != names[k]),
-                              "section": str(r.path)})
-                if first_change is None and before is not None and (k >= len(before) or before[k] != names[k]):
-                    first_change = (lesson.id, start / fps)
+                              "cues": cues, "changed": changed, "section": str(r.path)})
                 start += r.video.frames
-            if before is None and first_change is None:
-                first_change = (lesson.id, 0.0) if not views else first_change
-            if before is not None and first_change is None and len(before) != len(names):  # a step removed at the end
-                first_change = (lesson.id, max(0.0, start / fps - 0.001))
+            if new_files and focus is None:
+                if first_changed is None:
+                    first_changed = max(0.0, start / fps - 1.0) if before is not None and len(names) < len(before) else 0.0
+                focus = (lesson.id, first_changed)
             views.append({
                 "id": lesson.id, "title": lesson.title, "script": str(script), "fps": fps,
                 "duration": start / fps, "steps": steps, "numbers": _numbers(checked),
                 "equations": equations(plan), "warnings": _warnings(script, checked, steps),
-                "video": None,  # set by _keep
             })
-        return views, first_change
+        return views, focus
 
     def _keep(self, views: list[dict]) -> Version:
         """The new files as a numbered version (hard links into versions/N/), the oldest beyond KEEP_VERSIONS removed."""
@@ -229,6 +241,7 @@ class Session:
                 sections[(view["id"], step["id"])] = (Path(step.pop("section")), view["fps"])
             view["video"] = {name: f"/media/{number}/{view['id']}/{name}" for (lesson, name) in files if lesson == view["id"]}
             view["version"] = number
+            self._views_video[view["id"]] = view["video"]
         version = Version(number, files, sections)
         self.versions[number] = version
         while len(self.versions) > KEEP_VERSIONS:
