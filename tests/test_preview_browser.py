@@ -33,13 +33,13 @@ class Preview:
     """``lesson preview`` of the script named as an author does (in its folder), running in its own process on a free
     port; its stderr read in a thread."""
 
-    def __init__(self, script: Path, cache: Path, *options: str):
+    def __init__(self, script: Path, cache: Path, *options: str, env: dict | None = None):
         self.script = script
         self.lines: list[str] = []
         self.seen = threading.Condition()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "lesson", "preview", script.name, "--port", "0", "--cache-dir", str(cache), *options],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=script.parent,
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=script.parent, env={**os.environ, **(env or {})},
         )
         threading.Thread(target=self._read, daemon=True).start()
         found = self.wait_line(r"http://127\.0\.0\.1:(\d+)/")
@@ -232,6 +232,9 @@ def test_only_its_own_loopback_host_is_answered_and_nothing_is_written(preview):
 def test_a_course_follows_the_lesson_that_changed(tmp_path, driver):
     for name in ("course.yaml", "tiny_first.yaml", "tiny_second.yaml"):
         shutil.copyfile(HERE / name, tmp_path / name)
+    hostile = '<img src=x onerror="document.title=1"> & <b>scores</b>'  # author text is data: shown, never run
+    second = tmp_path / "tiny_second.yaml"
+    second.write_text(second.read_text(encoding="utf-8").replace("title: The scores", f"title: '{hostile}'"), encoding="utf-8")
     running = Preview(tmp_path / "course.yaml", tmp_path / "cache")
     try:
         running.wait_line(r"new video")
@@ -240,7 +243,6 @@ def test_a_course_follows_the_lesson_that_changed(tmp_path, driver):
         wait_for(d, f"window.preview && window.preview.state && {VIDEO}.readyState >= 1")
         assert [b.text for b in d.find_elements("css selector", "#lessons button")] == ["Raw scores", "The larger score"]
         assert d.execute_script(f"return {VIDEO}.dataset.lesson") == "tiny_first"
-        second = tmp_path / "tiny_second.yaml"
         text = second.read_text(encoding="utf-8")
         assert text.count(OLD) == 1
         second.write_text(text.replace(OLD, NEW), encoding="utf-8")
@@ -251,6 +253,9 @@ def test_a_course_follows_the_lesson_that_changed(tmp_path, driver):
         assert d.execute_script("return window.preview.seekedTo") == changed[0]["start"] > 0
         assert d.find_element("css selector", "#lessons button[aria-current=page]").text == "The larger score"
         assert [li.get_attribute("data-step") for li in d.find_elements("css selector", "#steps li")] == [s["id"] for s in lesson["steps"]]
+        assert d.find_elements("css selector", "#steps li")[1].text.startswith(f"0:{int(changed[0]['start']):02d} {hostile} (")
+        assert d.execute_script("return document.querySelectorAll('img:not(#still), b').length") == 0
+        assert d.title == "The larger score — lesson preview"
     finally:
         assert running.interrupt() == 130
 
@@ -258,13 +263,17 @@ def test_a_course_follows_the_lesson_that_changed(tmp_path, driver):
 def test_ctrl_c_while_a_step_is_drawn_stops_every_process(tmp_path):
     script = tmp_path / "tiny_first.yaml"
     shutil.copyfile(LESSON, script)
-    running = Preview(script, tmp_path / "cache")  # an empty cache: both steps are drawn by worker processes
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    # an empty cache: both steps are drawn by worker processes; the preview's own folder made in ``temp``
+    running = Preview(script, tmp_path / "cache", env={"TMPDIR": str(temp)})
     me = psutil.Process(running.process.pid)
     children = wait_children(me)
+    assert any(p.name.startswith("lesson-preview-") for p in temp.iterdir())
     assert running.interrupt() == 130
     assert "interrupted" in running.lines
     assert not [c.pid for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
-    assert not list(tmp_path.glob("**/.lesson.lock"))
+    assert not [p for p in temp.iterdir() if p.name.startswith("lesson-preview-")]
 
 
 def wait_children(process: psutil.Process, timeout: float = 120.0) -> list[psutil.Process]:
