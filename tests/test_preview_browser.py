@@ -164,7 +164,7 @@ def test_an_edit_reloads_the_video_at_the_changed_step_and_a_broken_script_shows
     wait_for(d, f"[...{VIDEO}.textTracks[0].cues || []].some(c => c.text.includes('1.09 wins'))", 10)
     assert d.execute_script(f"return {VIDEO}.textTracks[0].mode") == "showing"
 
-    # the typed number is a warning at its line; clicking it seeks to its step
+    # the typed number is a warning at its line; clicking it seeks to where the voice begins its sentence (the second)
     warning = d.find_element("css selector", "#warnings button.warning")
     warning_text = warning.text
     assert warning.text.startswith(f"{preview.script.name}:{line_of(text, OLD)}:")
@@ -172,7 +172,9 @@ def test_an_edit_reloads_the_video_at_the_changed_step_and_a_broken_script_shows
     d.execute_script(f"{VIDEO}.pause(); {VIDEO}.currentTime = 0.5")
     wait_for(d, f"!{VIDEO}.seeking && {VIDEO}.currentTime < 1")
     warning.click()
-    wait_for(d, f"!{VIDEO}.seeking && Math.abs({VIDEO}.currentTime - 4.0) < 0.01")
+    sentence = next(c["time"] for c in steps[1]["cues"] if c["name"] == "sentence.2")
+    assert state(d)["lessons"][0]["warnings"][0]["time"] == round(4.0 + sentence, 3) and sentence > 2
+    wait_for(d, f"!{VIDEO}.seeking && Math.abs({VIDEO}.currentTime - {4.0 + sentence}) < 0.01")
 
     # frame by frame: the cue buttons and the frame buttons show stills of the step
     cue = next(b for b in d.find_elements("css selector", "#cues button.cue") if b.text == "raw.rain")

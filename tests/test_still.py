@@ -5,6 +5,7 @@ that need no server: where each step begins in the script, which step a warning 
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 import sys
@@ -154,3 +155,29 @@ def test_a_port_in_use_is_told_and_the_preview_listens_on_loopback_only():
     finally:
         first.close()
     assert isinstance(first, socket.socket)
+
+
+@pytest.mark.render
+def test_the_preview_shows_the_numbers_of_lesson_numbers_and_the_equations_of_the_manifest(tmp_path):
+    import json
+
+    from lesson.check import check_lesson
+    from lesson.preview.session import Session
+
+    root = Path(__file__).resolve().parents[1]
+    script = tmp_path / "equation.yaml"
+    shutil.copyfile(root / "lessons" / "examples" / "equation.yaml", script)
+    session = Session(script, "low", 2, tmp_path / "cache", "none", False, tmp_path / "preview")
+    assert session.refresh() is True
+    [view] = session.state["lessons"]
+    manifest = json.loads((tmp_path / "preview" / "build" / "fruit_equation" / "fruit_equation.json").read_text(encoding="utf-8"))
+    assert view["equations"] == manifest["equations"] and len(view["equations"]) > 3
+    assert [(s["title"], s["start"], s["start"] + s["duration"]) for s in view["steps"]] == [
+        (c["title"], pytest.approx(c["start"], abs=1e-3), pytest.approx(c["end"], abs=1e-3)) for c in manifest["chapters"]]
+    done = lesson_cli("numbers", "equation.yaml", cwd=tmp_path)
+    assert done.returncode == 0
+    shown = {n["name"]: n["shown"] for n in view["numbers"]}
+    assert set(shown) == set(check_lesson(script).numbers.values())
+    for name, value in shown.items():  # each row of `lesson numbers`: the placeholder, then the text shown
+        assert re.search(rf"\{{{re.escape(name)}\}}\s*│\s*{re.escape(value)}\s", done.stdout), name
+    assert session.refresh() is False and session.state["focus"]["version"] == 1  # nothing changed: the same version

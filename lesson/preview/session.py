@@ -42,6 +42,7 @@ from lesson.qualities import QUALITIES
 from lesson.script import limits
 from lesson.script.placeholders import format_value
 from lesson.script.yamlsource import read_yaml
+from lesson.speech import sentences
 from lesson.truth import scientific
 
 SERVED = (".mp4", ".vtt", ".chapters.vtt")  # of each lesson's build, what the page plays
@@ -280,22 +281,42 @@ def _numbers(checked: Checked) -> list[dict]:
     return rows
 
 
-def step_lines(script: Path) -> list[int]:
-    """The line on which each step of the script begins."""
+def step_places(script: Path) -> tuple[list[int], dict[int, tuple[str, int, int]]]:
+    """The line on which each step of the script begins, and where each step's narration stands in the script's
+    text (step index -> (text, first offset, end offset))."""
     try:
         src = read_yaml(script.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError):
-        return []
-    lines, k = [], 0
+        return [], {}
+    lines, narrations, k = [], {}, 0
     while ("steps", k) in src.values:
         lines.append(src.values[("steps", k)][0])
+        span = src.spans.get(("steps", k, "narration"))
+        if span is not None:
+            narrations[k] = (src.text, *span)
         k += 1
-    return lines
+    return lines, narrations
+
+
+def step_lines(script: Path) -> list[int]:
+    """The line on which each step of the script begins."""
+    return step_places(script)[0]
+
+
+def _offset(text: str, line: int, column: int) -> int:
+    """The character offset of a 1-based line and column in ``text``."""
+    at = 0
+    for _ in range(line - 1):
+        at = text.find("\n", at) + 1
+        if at == 0:
+            return len(text)
+    return at + column - 1
 
 
 def _warnings(script: Path, checked: Checked, steps: list[dict]) -> list[dict]:
-    """``lesson check``'s warnings, each with the step whose lines hold it and the time that step starts (None: not in a step)."""
-    starts = step_lines(script)
+    """``lesson check``'s warnings, each with its step (the one whose lines hold it; None: not in a step) and the
+    moment it happens: in a step's narration, when the voice begins that sentence; elsewhere in a step, its start."""
+    starts, narrations = step_places(script)
     out = []
     for w in checked.warnings:
         index = None
@@ -303,7 +324,18 @@ def _warnings(script: Path, checked: Checked, steps: list[dict]) -> list[dict]:
             before = [k for k, line in enumerate(starts) if line <= w.line]
             index = before[-1] if before else None
         step = steps[index] if index is not None and index < len(steps) else None
-        out.append({**_problem(w), "step": step["id"] if step else None, "time": step["start"] if step else None})
+        time = step["start"] if step else None
+        if step is not None and index in narrations:
+            text, first, end = narrations[index]
+            at = _offset(text, w.line, w.column)
+            if first <= at < end:  # the sentence of the narration's tokens that holds it
+                token = len(text[first:at].split())
+                tokens = checked.plan.steps[index].tokens
+                sentence = next((n for n, (a, b) in enumerate(sentences(tokens), 1) if a <= token < b), None)
+                cue = next((c["time"] for c in step["cues"] if c["name"] == f"sentence.{sentence}"), None)
+                if cue is not None:
+                    time = round(step["start"] + cue, 3)
+        out.append({**_problem(w), "step": step["id"] if step else None, "time": time})
     return out
 
 
