@@ -181,3 +181,11 @@ def test_the_preview_shows_the_numbers_of_lesson_numbers_and_the_equations_of_th
     for name, value in shown.items():  # each row of `lesson numbers`: the placeholder, then the text shown
         assert re.search(rf"\{{{re.escape(name)}\}}\s*│\s*{re.escape(value)}\s", done.stdout), name
     assert session.refresh() is False and session.state["focus"]["version"] == 1  # nothing changed: the same version
+
+
+def test_a_layout_problem_seeks_to_when_it_shows():
+    from lesson.preview.session import _layout
+
+    problem = "step softmax (softmax) at 2.5s: outside the frame: Text('e^{1.43}')"
+    assert _layout(problem, 10.0) == {"text": problem, "time": 12.5}
+    assert _layout("text overlaps text: a and b", 10.0) == {"text": "text overlaps text: a and b", "time": 10.0}

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -208,7 +209,7 @@ class Session:
                 if changed and first_changed is None:
                     first_changed = start / fps
                 steps.append({"id": r.step.id, "title": r.step.title, "index": k, "start": start / fps,
-                              "duration": r.video.frames / fps, "frames": r.video.frames, "layout": list(r.layout_problems),
+                              "duration": r.video.frames / fps, "frames": r.video.frames, "layout": [_layout(p, start / fps) for p in r.layout_problems],
                               "cues": cues, "changed": changed, "section": str(r.path)})
                 start += r.video.frames
             if new_files and focus is None:
@@ -264,6 +265,15 @@ def used_files(script: Path, checked: Checked) -> set[Path]:
     named = [getattr(lesson.data, "file", None), getattr(lesson.training, "data", None)]
     files = {script.resolve()} | {(base / n).resolve() for n in named if n and n not in BUILTIN}
     return files | {Path(s.audio).resolve() for s in checked.plan.steps if s.audio}
+
+
+LAYOUT_TIME = re.compile(r" at (\d+(?:\.\d+)?)s: ")  # scenes/base.py: "step ID (kind) at 2.5s: outside the frame: ..."
+
+
+def _layout(problem: str, start: float) -> dict:
+    """A layout problem of a step and when it shows, in the lesson (the step's start if the problem does not say)."""
+    m = LAYOUT_TIME.search(problem)
+    return {"text": problem, "time": round(start + float(m[1]), 3) if m else start}
 
 
 def _problem(p: Problem) -> dict:

@@ -86,7 +86,8 @@
         el("span", { class: "time", text: `${clock(s.start)} ` }), s.title, el("span", { class: "time", text: ` (${s.duration.toFixed(1)} s)` })),
       " ",
       el("button", { type: "button", class: "frames", text: "frames", onclick: () => pick(s.id, 0) }),
-      ...s.layout.map((p) => el("div", { class: "layout", text: `layout: ${p}` })))));
+      ...s.layout.map((p) => el("div", {},
+        el("button", { type: "button", class: "layout", text: `layout: ${p.text}`, onclick: () => seek(p.time) }))))));
   }
 
   function warnings(lesson) {
