@@ -175,8 +175,9 @@ class Session:
                 for step in view["steps"]:
                     step.pop("section")
                 view.update(video=self._views_video[view["id"]], version=self._video)
-        self._publish(status="ready", errors=[], lessons=views, focus=focus, video=self._video)
-        self.say(f"{'new video' if changed is not None else 'nothing changed'} in {time.perf_counter() - started:.1f}s")
+        took = time.perf_counter() - started
+        self._publish(status="ready", errors=[], lessons=views, focus=focus, video=self._video, took=round(took, 2))
+        self.say(f"{'new video' if changed is not None else 'nothing changed'} in {took:.1f}s")
         return changed is not None
 
     def _build(self, lessons: list[tuple[Path, Checked]]) -> tuple[list[dict], tuple[str, float] | None]:

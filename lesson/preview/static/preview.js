@@ -48,6 +48,7 @@
     const previous = view.state;
     view.state = state;
     $("status").textContent = { starting: "starting", checking: "checking…", rendering: "rendering…", ready: "ready", broken: "the script has errors" }[state.status] || state.status;
+    if (state.status === "ready" && state.took !== undefined) $("status").textContent = `ready (checked and rendered in ${state.took.toFixed(1)} s)`;
     $("status").dataset.status = state.status;
     // errors over the last good video
     const list = $("error-list");
