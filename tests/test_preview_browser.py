@@ -208,6 +208,19 @@ def test_an_edit_reloads_the_video_at_the_changed_step_and_a_broken_script_shows
     assert d.find_element("css selector", "#warnings button.warning").text == warning_text
 
 
+def test_axe_core_finds_no_violation_on_the_page(preview, driver):
+    from course_fixtures.course_helpers import node_file
+
+    d = driver
+    d.get(preview.url)
+    wait_for(d, f"window.preview && window.preview.state && window.preview.state.status == 'ready' && {VIDEO}.readyState >= 1 "
+                "&& document.getElementById('still').complete")
+    d.execute_script(node_file("axe-core", "axe.min.js").read_text(encoding="utf-8"))
+    found = d.execute_async_script("const done = arguments[arguments.length - 1];"
+                                   "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.map(v => [v.id, v.impact, v.nodes.map(n => n.target.join(' '))])), e => done(String(e)))")
+    assert found == []
+
+
 @pytest.mark.parametrize("path", [
     "/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2fetc%2fpasswd", "/static/../../../etc/passwd",
     "/static/..%2f..%2f..%2f..%2fetc%2fpasswd", "/static/..%2fsession.py", "/static/preview.html%00.js",
