@@ -81,6 +81,7 @@ class Session:
     _watched: set[Path] = field(default_factory=set)
     _keys: dict[str, str] = field(default_factory=dict)  # lesson id -> the build key of its files (their manifest's)
     _views_video: dict[str, dict] = field(default_factory=dict)  # lesson id -> the URLs of its newest version's files
+    _course_warnings: list[dict] = field(default_factory=list)  # a course file's own warnings, shown with each lesson
     _used: set[Path] = field(default_factory=set)  # the files of the last good check; none yet: any YAML file counts
 
     def __post_init__(self) -> None:
@@ -129,6 +130,7 @@ class Session:
     def _check(self) -> list[tuple[Path, Checked]]:
         if looks_like_course(self.file):
             course = check_course(self.file, allow_outside=self.allow_outside)
+            self._course_warnings = [{**_problem(w), "step": None, "time": None} for w in course.warnings]
             return [(cl.path, cl.checked) for cl in course.lessons]
         return [(self.file, check_lesson(self.file, allow_outside=self.allow_outside))]
 
@@ -220,7 +222,7 @@ class Session:
             views.append({
                 "id": lesson.id, "title": lesson.title, "script": str(script), "fps": fps,
                 "duration": start / fps, "steps": steps, "numbers": _numbers(checked),
-                "equations": equations(plan), "warnings": _warnings(script, checked, steps),
+                "equations": equations(plan), "warnings": self._course_warnings + _warnings(script, checked, steps),
             })
         return views, focus
 
