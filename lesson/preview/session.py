@@ -83,6 +83,7 @@ class Session:
     _views_video: dict[str, dict] = field(default_factory=dict)  # lesson id -> the URLs of its newest version's files
     _course_warnings: list[dict] = field(default_factory=list)  # a course file's own warnings, shown with each lesson
     _used: set[Path] = field(default_factory=set)  # the files of the last good check; none yet: any YAML file counts
+    _stamps: dict[Path, tuple[int, int]] = field(default_factory=dict)  # the watched folders' files as the last check began
 
     def __post_init__(self) -> None:
         self.state = {"serial": 0, "status": "starting", "file": str(self.file), "errors": [], "lessons": [], "focus": None}
@@ -143,17 +144,46 @@ class Session:
         return path == self.file.resolve() or path.suffix in (".yaml", ".yml")
 
     def watched(self) -> set[Path]:
-        """The folders to watch: the script's, each lesson's, and each recording's (outside only with --allow-outside)."""
+        """The folders to watch (each alone, not the folders in it): the script's, and each that holds a file the
+        lesson reads (a course's lessons, recordings, data; outside the script's folder only with --allow-outside)."""
         return {self.file.resolve().parent} | self._watched
+
+    def stamps(self) -> dict[Path, tuple[int, int]]:
+        """The modification time and size of each file in the watched folders."""
+        found = {}
+        for folder in self.watched():
+            try:
+                entries = list(os.scandir(folder))
+            except OSError:
+                continue
+            for entry in entries:
+                try:
+                    st = entry.stat()
+                except OSError:
+                    continue
+                found[Path(entry.path)] = (st.st_mtime_ns, st.st_size)
+        return found
+
+    def saved_since(self) -> list[Path]:
+        """The files the lesson uses that changed since the last check began (saved before the watcher was up)."""
+        now = self.stamps()
+        return sorted(p for p in self._used if now.get(p) != self._stamps.get(p))
 
     def refresh(self) -> bool:
         """Check the script and, if it is valid, build it; the page is told either way. True: a new video version."""
         started = time.perf_counter()
+        self._stamps = self.stamps()  # before the script is read: a save from now on is seen by saved_since()
         self._publish(status="checking")
         try:
             lessons = self._check()
             self._used = {self.file.resolve()}.union(*(used_files(path, c) for path, c in lessons))
             self._watched = {p.parent for p in self._used}
+            for path in self._used - set(self._stamps):  # in a folder not watched before: as it is now
+                try:
+                    st = path.stat()
+                    self._stamps[path] = (st.st_mtime_ns, st.st_size)
+                except OSError:
+                    pass
             self._publish(status="rendering", errors=[])
             views, changed = self._build(lessons)
         except LessonError as exc:  # a broken script (or one an editor is replacing: missing for a moment), a failed step
@@ -415,10 +445,18 @@ def run(file: Path, *, port: int, quality: str, jobs: int, cache_dir: Path, voic
         thread.start()
         say(f"lesson preview of {file}: http://127.0.0.1:{port}/  (Ctrl-C stops it)")
         session.refresh()
-        while True:  # the folders may change with the script (a recording elsewhere, with --allow-outside)
+        while True:  # the folders change with the files the lesson reads (a new data folder, a recording elsewhere)
             folders = sorted(session.watched())
+            up = False
             for changes in watchfiles.watch(*folders, watch_filter=_watch_filter(folders, folder, cache_dir), debounce=60, step=20,
-                                            raise_interrupt=True, recursive=True):
+                                            raise_interrupt=True, recursive=False, yield_on_timeout=True, rust_timeout=300):
+                if not changes:  # the watcher is running (it says so once): a save while it started is looked for
+                    if not up:
+                        up = True
+                        changes = {(None, str(p)) for p in session.saved_since()}
+                        say(f"watching {len(session._used) or 'the YAML'} file(s) in {len(folders)} folder(s) for saves")
+                    if not changes:
+                        continue
                 used = sorted({_shown(Path(p), folders) for _, p in changes if session.uses(Path(p))})
                 if not used:
                     continue
