@@ -358,6 +358,7 @@ def still(file: Path, step_id: str, at: str | None, quality: str | None, out: Pa
         check_folder(out.parent if str(out.parent) else Path("."), "-o")
     picture = take_still(file, step_id, at, quality=quality, voice=voice, cache_dir=cache_dir, allow_outside=allow_outside)
     target = out or Path(f"{picture.lesson_id}.{picture.step.id}.png")
+    target.parent.mkdir(parents=True, exist_ok=True)  # a folder -o names that is not there yet (check_folder said it can be made)
     target.write_bytes(picture.png)
     how = "from the cache" if picture.cached else "rendered"
     click.echo(f"{target}: step {picture.step.id} at {picture.seconds:.3f} s (frame {picture.frame}, {how})")

@@ -60,6 +60,8 @@ def test_a_still_at_a_cue_of_the_second_step_and_its_default_name(rendered):
     folder, frames = rendered
     done = lesson_cli("still", "tiny_first.yaml", "--step", "scores", "--at", "raw.dry", "--cache-dir", "cache", cwd=folder)
     assert done.returncode == 0, done.stderr
+    made = lesson_cli("still", "tiny_first.yaml", "--step", "scores", "--cache-dir", "cache", "-o", "new/folder/end.png", cwd=folder)
+    assert made.returncode == 0 and (folder / "new" / "folder" / "end.png").is_file(), made.stderr
     # the voice (silent: timed at 240 words a minute) says {raw.dry} 3.79 s into the step, which starts at frame 60
     assert done.stdout == "tiny_first.scores.png: step scores at 3.733 s (frame 56, from the cache)\n"
     assert np.array_equal(png_pixels(folder / "tiny_first.scores.png"), frames[60 + 56])
