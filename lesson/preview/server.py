@@ -46,11 +46,14 @@ class LoopbackOnly:
         self.hosts = {f"127.0.0.1:{port}".encode(), f"localhost:{port}".encode()}
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
+        if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
         hosts = [v.lower() for k, v in scope["headers"] if k == b"host"]
         if len(hosts) != 1 or hosts[0] not in self.hosts:
+            if scope["type"] == "websocket":  # none is served; refused before the app sees it all the same
+                await send({"type": "websocket.close", "code": 1008})
+                return
             await PlainTextResponse("refused: this preview answers only requests for its own loopback address", 421)(scope, receive, send)
             return
 
