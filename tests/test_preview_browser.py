@@ -149,6 +149,7 @@ def test_an_edit_reloads_the_video_at_the_changed_step_and_a_broken_script_shows
                for tr in d.find_elements("css selector", "#numbers tbody tr")}
     assert numbers["{raw.rain}"] == "1.09" and numbers["{raw.dry}"] == "-0.31"  # as lesson numbers prints it
     assert d.find_element("id", "warnings").text == "none"
+    assert [d.find_element("id", name).text for name in ("equations", "relations")] == ["none", "none"]  # this lesson has neither
 
     # an edited sentence in the second step: a new video, from the start of that step, with the new captions
     text = preview.script.read_text(encoding="utf-8")

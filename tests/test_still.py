@@ -174,6 +174,7 @@ def test_the_preview_shows_the_numbers_of_lesson_numbers_and_the_equations_of_th
     [view] = session.state["lessons"]
     manifest = json.loads((tmp_path / "preview" / "build" / "fruit_equation" / "fruit_equation.json").read_text(encoding="utf-8"))
     assert view["equations"] == manifest["equations"] and len(view["equations"]) > 3
+    assert view["relations"] == manifest["relations"]
     assert [(s["title"], s["start"], s["start"] + s["duration"]) for s in view["steps"]] == [
         (c["title"], pytest.approx(c["start"], abs=1e-3), pytest.approx(c["end"], abs=1e-3)) for c in manifest["chapters"]]
     done = lesson_cli("numbers", "equation.yaml", cwd=tmp_path)

@@ -37,7 +37,7 @@ from lesson.datasets import BUILTIN
 from lesson.digits import whole_digits
 from lesson.errors import LessonError, Problem, UsageError
 from lesson.narrate import Narrator
-from lesson.package import equations
+from lesson.package import equations, relations_spoken
 from lesson.preview.still import frame_png
 from lesson.qualities import QUALITIES
 from lesson.script import limits
@@ -252,7 +252,8 @@ class Session:
             views.append({
                 "id": lesson.id, "title": lesson.title, "script": str(script), "fps": fps,
                 "duration": start / fps, "steps": steps, "numbers": _numbers(checked),
-                "equations": equations(plan), "warnings": self._course_warnings + _warnings(script, checked, steps),
+                "equations": equations(plan), "relations": relations_spoken(plan),
+                "warnings": self._course_warnings + _warnings(script, checked, steps),
             })
         return views, focus
 

@@ -67,7 +67,12 @@
     steps(lesson);
     warnings(lesson);
     numbers(lesson);
-    $("equations").replaceChildren(...lesson.equations.map((q) => el("li", { class: "equation" }, el("span", { class: "time", text: `${q.step}: ` }), q.shown)));
+    const none = [el("li", { text: "none" })];
+    const equations = lesson.equations.map((q) => el("li", { class: "equation" }, el("span", { class: "time", text: `${q.step}: ` }), q.shown));
+    $("equations").replaceChildren(...(equations.length ? equations : none));
+    const relations = (lesson.relations || []).map((r) => el("li", { class: "relation" }, el("span", { class: "time", text: `${r.step}: ` }),
+      `“${r.said}”: ${r.expression} ${r.relation} (${r.verdict})`));
+    $("relations").replaceChildren(...(relations.length ? relations : [el("li", { text: "none" })]));
     if (view.step === null || !lesson.steps.some((s) => s.id === view.step)) pick(lesson.steps[0].id, lesson.steps[0].frames - 1);
     else pick(view.step, view.frame);
   }
