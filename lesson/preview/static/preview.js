@@ -71,7 +71,7 @@
     const equations = lesson.equations.map((q) => el("li", { class: "equation" }, el("span", { class: "time", text: `${q.step}: ` }), q.shown));
     $("equations").replaceChildren(...(equations.length ? equations : none));
     const relations = (lesson.relations || []).map((r) => el("li", { class: "relation" }, el("span", { class: "time", text: `${r.step}: ` }),
-      `“${r.said}”: ${r.expression} ${r.relation} (${r.verdict})`));
+      `“${r.said}”: ${r.expression}, claimed ${r.relation}: ${r.verdict}`));
     $("relations").replaceChildren(...(relations.length ? relations : [el("li", { text: "none" })]));
     if (view.step === null || !lesson.steps.some((s) => s.id === view.step)) pick(lesson.steps[0].id, lesson.steps[0].frames - 1);
     else pick(view.step, view.frame);
