@@ -337,6 +337,60 @@ def render(
         click.echo(str(path))
 
 
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--step", "step_id", required=True, metavar="ID", help="The step to picture.")
+@click.option("--at", "at", metavar="CUE|SECONDS", default=None,
+              help="When: a cue the voice speaks (softmax.setosa, sentence.2), seconds from the step's start, or end [default: end].")
+@click.option("-q", "--quality", type=click.Choice(list(QUALITY_HELP)), help="Preset; default: the script's.")
+@click.option("-o", "--out", type=click.Path(path_type=Path), default=None, help="The PNG to write [default: <lesson id>.<step id>.png].")
+@click.option("--cache-dir", type=click.Path(path_type=Path), default=None, help="Where rendered sections and speech are kept.")
+@click.option("--voice", type=click.Choice(["piper", "espeak", "none"]), default=None, help="Override the script's voice.")
+@ALLOW_OUTSIDE
+@user_errors
+def still(file: Path, step_id: str, at: str | None, quality: str | None, out: Path | None, cache_dir: Path | None,
+          voice: str | None, allow_outside: bool) -> None:
+    """Write the picture of one step at one moment as a PNG, from the step's cached video when there is one."""
+    from lesson.cachedir import default_cache_dir
+    from lesson.outdir import check_folder
+    from lesson.preview.still import still as take_still
+
+    check_folder(cache_dir or default_cache_dir(), "--cache-dir")
+    if out is not None:
+        check_folder(out.parent if str(out.parent) else Path("."), "-o")
+    picture = take_still(file, step_id, at, quality=quality, voice=voice, cache_dir=cache_dir, allow_outside=allow_outside)
+    target = out or Path(f"{picture.lesson_id}.{picture.step.id}.png")
+    target.parent.mkdir(parents=True, exist_ok=True)  # a folder -o names that is not there yet (check_folder said it can be made)
+    target.write_bytes(picture.png)
+    how = "from the cache" if picture.cached else "rendered"
+    click.echo(f"{target}: step {picture.step.id} at {picture.seconds:.3f} s (frame {picture.frame}, {how})")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="The port on 127.0.0.1 (0: any free one).")
+@click.option("-q", "--quality", type=click.Choice(list(QUALITY_HELP)), default="low", show_default=True, help="Preset of the preview.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="Steps rendered at once [default: number of cores].")
+@click.option("--cache-dir", type=click.Path(path_type=Path), default=None, help="Where rendered sections and speech are kept.")
+@click.option("--voice", type=click.Choice(["piper", "espeak", "none"]), default=None, help="Override the script's voice.")
+@ALLOW_OUTSIDE
+@user_errors
+def preview(file: Path, port: int, quality: str, jobs: int | None, cache_dir: Path | None, voice: str | None, allow_outside: bool) -> None:
+    """Render FILE (a lesson or a course) at a preview quality and show it on a page at http://127.0.0.1:PORT/,
+    rendered again (only the changed steps) each time the script or a file it uses is saved. Ctrl-C stops it."""
+    import os
+
+    from lesson.cachedir import default_cache_dir
+    from lesson.outdir import check_folder
+    from lesson.preview.session import run
+
+    check_folder(cache_dir or default_cache_dir(), "--cache-dir")
+    if not file.is_file():
+        raise UsageError(f"{file}: no such file")
+    run(file, port=port, quality=quality, jobs=jobs or os.cpu_count() or 1, cache_dir=cache_dir or default_cache_dir(),
+        voice=voice, allow_outside=allow_outside, say=lambda line: click.echo(line, err=True))
+
+
 @cli.group()
 def course() -> None:
     """Build many lessons into one course: an offline web page and SCORM 1.2 / cmi5 packages."""

@@ -29,6 +29,8 @@ DEFERRED = {
     ("lesson.cli", "lesson.script.limits"), ("lesson.cli", "lesson.script.model"), ("lesson.cli", "lesson.script.placeholders"),
     ("lesson.cli", "lesson.truth"), ("lesson.cli", "lesson.words"), ("lesson.cli", "lesson.scaffold"),
     ("lesson.course.build", "lesson.build"),
+    # lesson preview: the page's server needs the preview extra (Starlette), loaded when the preview starts
+    ("lesson.cli", "lesson.preview.session"), ("lesson.cli", "lesson.preview.still"), ("lesson.preview.session", "lesson.preview.server"),
 }
 
 
