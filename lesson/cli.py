@@ -140,12 +140,7 @@ def check(files: tuple[Path, ...], strict: bool, allow_outside: bool) -> None:
 @user_errors
 def numbers(file: Path, as_json: bool, allow_outside: bool) -> None:
     """Print every number the lesson will show, computed by the math core."""
-    from lesson.check import check_lesson
-    from lesson.digits import whole_digits
-    from lesson.plan import forms_of
-    from lesson.script import limits
-    from lesson.script.placeholders import format_value
-    from lesson.truth import scientific
+    from lesson.check import check_lesson, number_rows
 
     checked = check_lesson(file, allow_outside=allow_outside)
     lesson, nums = checked.lesson, checked.numbers
@@ -155,16 +150,12 @@ def numbers(file: Path, as_json: bool, allow_outside: bool) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    d = lesson.display.decimals
-    forms = forms_of(checked.plan)  # each number in its one form in the lesson, where the lesson shows it
     table = Table(title=f"{lesson.title} ({file})", title_justify="left")
     table.add_column("placeholder", style="cyan")
     table.add_column("shown as", justify="right")
     table.add_column("value", justify="right", style="dim")
-    for name, value in nums.values().items():
-        too_large = not isinstance(value, str) and whole_digits(float(value)) > limits.NUMBER_RUN_DIGITS
-        shown = scientific(float(value), 3) if too_large else forms.get(name) or format_value(value, "", d)  # too large: check says why
-        table.add_row(f"{{{name}}}", str(shown), repr(value) if not isinstance(value, str) else "")
+    for name, shown, value in number_rows(checked):
+        table.add_row(f"{{{name}}}", shown, value)
     Console().print(table)
 
 

@@ -31,20 +31,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lesson.build import build
-from lesson.check import Checked, check_lesson
+from lesson.check import Checked, check_lesson, number_rows
 from lesson.course.load import check_course, looks_like_course
 from lesson.datasets import BUILTIN
-from lesson.digits import whole_digits
 from lesson.errors import LessonError, Problem, UsageError
 from lesson.narrate import Narrator
 from lesson.package import equations, relations_spoken
 from lesson.preview.still import frame_png
 from lesson.qualities import QUALITIES
-from lesson.script import limits
-from lesson.script.placeholders import format_value
 from lesson.script.yamlsource import read_yaml
 from lesson.speech import sentences
-from lesson.truth import scientific
 
 SERVED = (".mp4", ".vtt", ".chapters.vtt")  # of each lesson's build, what the page plays
 KEEP_VERSIONS = 3  # versions kept on disk: the page may still be playing the one before the newest
@@ -316,13 +312,7 @@ def _problem(p: Problem) -> dict:
 
 def _numbers(checked: Checked) -> list[dict]:
     """What ``lesson numbers`` prints: each placeholder, the text shown and the value."""
-    d = checked.lesson.display.decimals
-    rows = []
-    for name, value in checked.numbers.values().items():
-        too_large = not isinstance(value, str) and whole_digits(float(value)) > limits.NUMBER_RUN_DIGITS
-        shown = scientific(float(value), 3) if too_large else format_value(value, "", d)
-        rows.append({"name": name, "shown": str(shown), "value": "" if isinstance(value, str) else repr(float(value))})
-    return rows
+    return [{"name": name, "shown": shown, "value": value} for name, shown, value in number_rows(checked)]
 
 
 def step_places(script: Path) -> tuple[list[int], dict[int, tuple[str, int, int]]]:
