@@ -56,7 +56,7 @@ def number_rows(checked: Checked) -> list[tuple[str, str, str]]:
     for name, value in checked.numbers.values().items():
         too_large = not isinstance(value, str) and whole_digits(float(value)) > limits.NUMBER_RUN_DIGITS
         shown = scientific(float(value), 3) if too_large else forms.get(name) or placeholders.format_value(value, "", d)
-        rows.append((name, str(shown).replace("-", "\u2212"), "" if isinstance(value, str) else repr(value)))
+        rows.append((name, str(shown), "" if isinstance(value, str) else repr(value)))
     return rows
 
 
