@@ -116,8 +116,8 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def save_frame(video: Path, seconds: float, target: Path) -> None:
-    """The frame shown at ``seconds`` as a PNG."""
+def frame_at(video: Path, seconds: float, tolerance: float = 1e-6):
+    """The frame shown at ``seconds`` (the first whose time is at least ``seconds - tolerance``), as a PIL image."""
     import av
 
     with av.open(str(video)) as src:
@@ -126,8 +126,13 @@ def save_frame(video: Path, seconds: float, target: Path) -> None:
         chosen = None
         for frame in src.decode(stream):
             chosen = frame
-            if frame.time is not None and frame.time >= seconds - 1e-6:
+            if frame.time is not None and frame.time >= seconds - tolerance:
                 break
         if chosen is None:
             raise RuntimeError(f"no frame at {seconds:.2f}s in {video}")
-        chosen.to_image().save(target)
+        return chosen.to_image()
+
+
+def save_frame(video: Path, seconds: float, target: Path) -> None:
+    """The frame shown at ``seconds`` as a PNG."""
+    frame_at(video, seconds).save(target)

@@ -83,3 +83,15 @@ def parse_cues(text: str, sep: str) -> list[tuple[float, float, list[str]]]:
         text = [html.unescape(t) for t in text] if sep == "." else [t.replace("\u2060", "") for t in text]
         cues.append((seconds(a), seconds(b), text))
     return cues
+
+
+def write_tone(path: Path, seconds: float) -> None:
+    """A 220 Hz tone of ``seconds`` as a 16 kHz mono WAV: a stand-in for an author's recording."""
+    import wave
+
+    t = np.arange(int(seconds * 16000)) / 16000
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16000)
+        out.writeframes((0.3 * np.sin(2 * np.pi * 220 * t) * 32767).astype("<i2").tobytes())

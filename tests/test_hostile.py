@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
+from media import write_tone
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -124,7 +125,7 @@ def test_messages_never_echo_the_content_of_a_file(tmp_path):
 
 
 def test_a_symlink_out_of_the_folder_is_outside(tmp_path):
-    _wav(tmp_path / "outside.wav", 0.5)
+    write_tone(tmp_path / "outside.wav", 0.5)
     folder = tmp_path / "lesson"
     (folder / "recordings").mkdir(parents=True)
     (folder / "recordings" / "intro.wav").symlink_to(tmp_path / "outside.wav")
@@ -322,19 +323,6 @@ def test_strange_but_valid_scripts_pass_check_and_plan(name, tmp_path):
         assert "inf" not in step.narration and "nan" not in step.narration
 
 
-def _wav(path: Path, seconds: float) -> None:
-    import wave
-
-    import numpy as np
-
-    t = np.arange(int(seconds * 16000)) / 16000
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(16000)
-        out.writeframes((0.3 * np.sin(2 * np.pi * 220 * t) * 32767).astype("<i2").tobytes())
-
-
 @pytest.mark.parametrize("content", ["not audio", "empty", "header only"])
 def test_a_recording_that_cannot_be_decoded_is_found_by_check(content, tmp_path):
     recording = tmp_path / "intro.wav"
@@ -343,7 +331,7 @@ def test_a_recording_that_cannot_be_decoded_is_found_by_check(content, tmp_path)
     elif content == "empty":
         recording.write_bytes(b"")
     else:
-        _wav(recording, 1.0)
+        write_tone(recording, 1.0)
         recording.write_bytes(recording.read_bytes()[:44])  # the RIFF header, no samples
     text = edited("    id: intro\n", "    id: intro\n    audio: intro.wav\n")
     with pytest.raises(LessonError) as caught:
@@ -352,7 +340,7 @@ def test_a_recording_that_cannot_be_decoded_is_found_by_check(content, tmp_path)
 
 
 def test_a_good_recording_passes_check(tmp_path):
-    _wav(tmp_path / "intro.wav", 1.0)
+    write_tone(tmp_path / "intro.wav", 1.0)
     checked = check_lesson(write(tmp_path, edited("    id: intro\n", "    id: intro\n    audio: intro.wav\n")))
     assert checked.plan.steps[0].audio == str((tmp_path / "intro.wav").resolve())
 

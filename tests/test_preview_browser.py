@@ -20,6 +20,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+from media import write_tone
 
 from course_fixtures.course_helpers import HERE, chrome, wait_for
 
@@ -277,30 +278,17 @@ def test_a_course_follows_the_lesson_that_changed(tmp_path, driver):
         assert running.interrupt() == 130
 
 
-def wav(path: Path, seconds: float) -> None:
-    import wave
-
-    import numpy as np
-
-    t = np.arange(int(seconds * 16000)) / 16000
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(16000)
-        out.writeframes((0.3 * np.sin(2 * np.pi * 220 * t) * 32767).astype("<i2").tobytes())
-
-
 def test_a_recording_saved_again_is_rendered_again(tmp_path):
     script = tmp_path / "tiny_first.yaml"
     script.write_text(LESSON.read_text(encoding="utf-8").replace("    id: scores\n", "    id: scores\n    audio: recordings/scores.wav\n"),
                       encoding="utf-8")
     (tmp_path / "recordings").mkdir()
-    wav(tmp_path / "recordings" / "scores.wav", 2.0)
+    write_tone(tmp_path / "recordings" / "scores.wav", 2.0)
     running = Preview(script, tmp_path / "cache")
     try:
         running.wait_line(r"new video")
         mark = len(running.lines)
-        wav(tmp_path / "recordings" / "scores.wav", 9.0)  # the author's voice, recorded again: longer
+        write_tone(tmp_path / "recordings" / "scores.wav", 9.0)  # the author's voice, recorded again: longer
         assert running.wait_line(r"^saved: .*", mark)[0] == "saved: recordings/scores.wav"
         running.wait_line(r"^new video in", mark)
         status, body = running.request("/state")

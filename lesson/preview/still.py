@@ -20,6 +20,7 @@ from lesson.errors import UsageError
 from lesson.narrate import Narrator
 from lesson.plan import Plan, StepPlan
 from lesson.qualities import QUALITIES
+from lesson import package
 from lesson.render import StepRenderer, StepResult
 from lesson.timing import StepTiming
 
@@ -63,21 +64,8 @@ def frame_at(at: str | None, timing: StepTiming, frames: int, fps: int, step_id:
 
 def frame_png(video: Path, frame: int, fps: int) -> bytes:
     """Frame number ``frame`` of ``video`` (constant ``fps``), as PNG bytes."""
-    import av
-
-    seconds = frame / fps
-    with av.open(str(video)) as src:
-        stream = src.streams.video[0]
-        src.seek(int(seconds / stream.time_base), stream=stream, backward=True)
-        chosen = None
-        for decoded in src.decode(stream):
-            chosen = decoded
-            if decoded.time is not None and decoded.time >= seconds - 0.5 / fps:
-                break
-        if chosen is None:
-            raise RuntimeError(f"no frame {frame} in {video}")
-        out = io.BytesIO()
-        chosen.to_image().save(out, format="PNG", compress_level=1)
+    out = io.BytesIO()
+    package.frame_at(video, frame / fps, 0.5 / fps).save(out, format="PNG", compress_level=1)
     return out.getvalue()
 
 
