@@ -1,63 +1,65 @@
-"""Render times of two versions of the code, alternating (prints figures; not a test).
+"""Do two source trees make the same lessons? For a change meant to leave behaviour alone (a refactor), this compares,
+for every shipped lesson, what the plan shows: every number drawn or spoken with its quantity, every equation and
+every spoken relation, and the narration (prints figures and differences; not a test).
 
-    .venv/bin/python bench/compare.py OLD_TREE NEW_TREE [-q low|course] [--rounds 3] [-j 2]
+    .venv/bin/python bench/compare.py OLD_TREE [NEW_TREE]      # NEW_TREE: this tree
 
-OLD_TREE and NEW_TREE are checkouts of the project (``git worktree add /tmp/old REV``). Each round renders the
-default lesson with the old code, then with the new (in that order, then the other way round in the next round,
-so that a slow spell of the machine does not favour one), each as the command an author types, from an empty
-cache of rendered steps. The voice is spoken once up front into a speech cache both share, so that the figures
-measure rendering. Prints every run and the medians.
+Each tree is run in its own interpreter with its own source first on the path, so the two never share a module. A
+tree from before the plan recorded numbers (issue 23) gives its equations and narration only.
 """
 
 from __future__ import annotations
 
-import argparse
-import os
-import shutil
-import statistics
+import json
 import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[1]
 
-def render(tree: Path, quality: str, out: Path, cache: Path, jobs: int) -> float:
-    script = tree / "lessons" / "argmax_softmax.yaml"
-    began = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "lesson", "render", str(script), "-q", quality, "-o", str(out), "--cache-dir", str(cache), "-j", str(jobs)],
-        cwd=tree, check=True, capture_output=True, env={**os.environ, "PYTHONPATH": str(tree)},
-    )
-    return time.perf_counter() - began
+PROGRAM = r"""
+import json, sys
+from pathlib import Path
+from lesson.check import check_lesson
+from lesson.course.load import looks_like_course
+out = {}
+for path in sorted(Path("lessons").rglob("*.yaml")):
+    if looks_like_course(path):
+        continue
+    plan = check_lesson(path).plan
+    out[str(path)] = [{"id": s.id, "narration": s.narration, "equations": [list(e) for e in s.equations],
+                       "numbers": sorted(map(list, set(getattr(s, "numbers", ())))),
+                       "relations": [list(r[:4]) for r in getattr(s, "relations", ())]} for s in plan.steps]
+json.dump(out, sys.stdout)
+"""
+
+
+def plans(tree: Path) -> dict:
+    done = subprocess.run([sys.executable, "-c", PROGRAM], cwd=tree, capture_output=True, text=True,
+                          env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin"})
+    if done.returncode != 0:
+        raise SystemExit(f"{tree}: {done.stderr.strip().splitlines()[-1] if done.stderr.strip() else 'failed'}")
+    return json.loads(done.stdout)
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("old", type=Path)
-    ap.add_argument("new", type=Path)
-    ap.add_argument("-q", "--quality", default="course")
-    ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
-    args = ap.parse_args()
-    times: dict[str, list[float]] = {"old": [], "new": []}
-    with tempfile.TemporaryDirectory() as tmp:
-        base = Path(tmp)
-        for name, tree in (("old", args.old), ("new", args.new)):  # speak once; render caches are thrown away below
-            render(tree.resolve(), args.quality, base / f"warm-{name}", base / f"cache-{name}", args.jobs)
-        for r in range(args.rounds):
-            order = ("old", "new") if r % 2 == 0 else ("new", "old")
-            for name in order:
-                tree = (args.old if name == "old" else args.new).resolve()
-                cache = base / f"cache-{name}"
-                for folder in cache.iterdir():  # keep the spoken sentences, drop every drawn and rendered step
-                    if folder.name not in ("speech", "voices") and folder.is_dir():
-                        shutil.rmtree(folder)
-                seconds = render(tree, args.quality, base / f"out-{name}-{r}", cache, args.jobs)
-                times[name].append(seconds)
-                print(f"round {r + 1} {name}: {seconds:.1f} s", flush=True)
-    old, new = statistics.median(times["old"]), statistics.median(times["new"])
-    print(f"{args.quality}, -j{args.jobs}, {args.rounds} rounds: old {old:.1f} s, new {new:.1f} s (median), new/old {new / old:.3f}")
+    old, new = Path(sys.argv[1]).resolve(), Path(sys.argv[2] if len(sys.argv) > 2 else ROOT).resolve()
+    a, b = plans(old), plans(new)
+    differing = 0
+    for lesson in sorted(set(a) | set(b)):
+        if lesson not in a or lesson not in b:
+            print(f"{lesson}: only in {'the new' if lesson in b else 'the old'} tree")
+            differing += 1
+            continue
+        for sa, sb in zip(a[lesson], b[lesson]):
+            for key in ("narration", "equations", "numbers", "relations"):
+                if sa[key] != sb[key] and (sa[key] or key in ("narration", "equations")):
+                    differing += 1
+                    print(f"{lesson} step {sb['id']}: {key} differ")
+        if len(a[lesson]) != len(b[lesson]):
+            differing += 1
+            print(f"{lesson}: {len(a[lesson])} steps before, {len(b[lesson])} after")
+    print(f"{len(set(a) & set(b))} lessons compared: {differing} differences")
 
 
 if __name__ == "__main__":
