@@ -78,6 +78,12 @@ class LessonNumbers:
     trained: tuple[TrainedRun, ...]
     architectures: Any = None  # the script's architectures: section, whose counts lesson.architectures computes
     computed: Any = None  # the computations' numbers (lesson.computations.Computed): examples, losses, gradients, ...
+    output: str = "softmax"  # the network's output: softmax (a classifier) or identity (a regression, no SoftMax shown)
+    observed_values: tuple[float, ...] = ()  # a regression example's observed values, one per output
+
+    @property
+    def regression(self) -> bool:
+        return self.output == "identity"
 
     @property
     def hidden(self) -> tuple[tuple[float, ...], ...]:
@@ -97,7 +103,30 @@ class LessonNumbers:
             out.update(self.computed.values)
         return out
 
+    def _regression_values(self) -> dict[str, float | int | str]:
+        out: dict[str, float | int | str] = {"n_classes": len(self.classes)}
+        for i in self.inputs:
+            out[f"input.{i.name}"] = i.scaled
+            out[f"raw_input.{i.name}"] = i.raw
+        for k, layer in enumerate(self.layers[:-1], start=1):
+            names = list(layer.node_names) if layer.node_names else None
+            for value, total, keys in zip(layer.values, layer.weighted_sums, hidden_node_keys(k, len(layer.values), names)):
+                out.update(dict.fromkeys(keys, value))
+                out.update(dict.fromkeys((key.replace("hidden.", "sum.", 1) for key in keys), total))
+        for c, name in enumerate(self.classes):
+            out[f"label.{name}"] = self.class_labels[c]
+            out[f"raw.{name}"] = out[f"predicted.{name}"] = self.raw[c]
+            if self.observed_values:
+                out[f"observed.{name}"] = self.observed_values[c]
+        if len(self.classes) == 1:
+            out["predicted"] = self.raw[0]
+            if self.observed_values:
+                out["observed"] = self.observed_values[0]
+        return out
+
     def _network_values(self) -> dict[str, float | int | str]:
+        if self.regression:
+            return self._regression_values()
         out: dict[str, float | int | str] = {
             "prediction": self.class_labels[self.prediction],
             "exp_sum": self.exp_sum,
@@ -147,6 +176,10 @@ class LessonNumbers:
         def by_class(values: tuple[float, ...]) -> dict[str, float]:
             return dict(zip(self.classes, values))
 
+        if self.regression:
+            return {"outputs": list(self.classes), "inputs": {i.name: i.scaled for i in self.inputs},
+                    "raw_inputs": {i.name: i.raw for i in self.inputs}, "hidden": [list(h) for h in self.hidden],
+                    "predicted": by_class(self.raw), **({"observed": by_class(self.observed_values)} if self.observed_values else {})}
         doc: dict[str, Any] = {
             "classes": list(self.classes),
             "inputs": {i.name: i.scaled for i in self.inputs},
@@ -256,11 +289,22 @@ def _compute(lesson: Lesson, net: mathcore.Network, raw: np.ndarray, scaled: np.
         exp_sum=float(np.sum(np.exp(z))),
         softmax=_floats(p),
         jacobian=tuple(_floats(row) for row in mathcore.softmax_jacobian(z)),
-        thresholds=tuple(float(np.max(o)) for o in others),
+        thresholds=tuple(float(np.max(o)) if o.size else float("-inf") for o in others),  # none with one output
         observed=observed,
         cross_entropy=float(mathcore.cross_entropy(z, observed)) if observed is not None else None,
         trained=_train(lesson, table, scaled) if table is not None else (),
+        output=spec.output,
+        observed_values=_observed_values(ex.observed, classes),
     )
+
+
+def _observed_values(observed: Any, classes: tuple[str, ...]) -> tuple[float, ...]:
+    """A regression example's observed values in the outputs' order (none if it gives none)."""
+    if observed is None:
+        return ()
+    if isinstance(observed, dict):
+        return tuple(float(observed[c]) for c in classes)
+    return (float(observed),)
 
 
 def _floats(values: np.ndarray) -> tuple[float, ...]:

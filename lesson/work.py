@@ -19,6 +19,8 @@ EPOCH = 150e-6  # one epoch of training, one seed (the Python around the arithme
 ROW_PASS = 0.3e-6  # one row through the network and back, in an epoch
 DESCENT_STEP = 120e-6  # one step of gradient descent, with the curve between its stops
 SWEEP = 10e-3  # one sweep: its samples and the search for its minimum between them
+FOLLOWED_SWEEP = 60e-3  # a sweep of a define: value or a regression's output, evaluated with dual numbers sample by sample
+FOLLOWED_STEP = 0.9e-3  # a descent step by dual numbers (several parameters, a define: value, a regression), with its curve
 DEFINITION = 0.2e-3  # one define: entry (parsed, its sums expanded, evaluated)
 
 
@@ -36,12 +38,19 @@ def training(rows: int, epochs: int, seeds: int) -> float:
 
 def items(lesson) -> list[Item]:  # noqa: ANN001 - a validated Lesson
     """The script's computations beyond training, in the order they are computed, each with its cost."""
-    out = [Item(("sweeps", name), "sweeps", SWEEP) for name in lesson.sweeps]
+    out = [Item(("sweeps", name), "sweeps", SWEEP if _classic(lesson, s.of) else FOLLOWED_SWEEP) for name, s in lesson.sweeps.items()]
     for name, d in lesson.descents.items():
         steps = d.steps if d.steps is not None else limits.DESCENT_STEPS_MAX  # an until: may take every step
-        out.append(Item(("descents", name, "steps" if d.steps is not None else "until"), "descents", steps * DESCENT_STEP))
+        each = DESCENT_STEP if _classic(lesson, d.of) and not isinstance(d.by, list) else FOLLOWED_STEP
+        out.append(Item(("descents", name, "steps" if d.steps is not None else "until"), "descents", steps * each))
     out += [Item(("define", name), "define", DEFINITION) for name in lesson.define]
     return out
+
+
+def _classic(lesson, of: str) -> bool:  # noqa: ANN001
+    """Whether ``of`` is a classifier's loss or output (the math core's vectorised sweeps and descents follow it)."""
+    net = lesson.network
+    return net is not None and net.output == "softmax" and (of in lesson.losses or of.startswith("example."))
 
 
 def over(spent: Iterable[Item]) -> tuple[Item, str] | None:

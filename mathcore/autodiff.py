@@ -37,7 +37,7 @@ class Dual:
     """A value and its derivatives with respect to ``k`` variables: ``d.shape == v.shape + (k,)``."""
 
     __slots__ = ("v", "d")
-    __array_priority__ = 1000  # numpy arrays defer to Dual's operators
+    __array_ufunc__ = None  # numpy arrays and scalars defer to Dual's operators (1.0 - dual is Dual.__rsub__)
 
     def __init__(self, v: ArrayLike, d: ArrayLike) -> None:
         self.v = np.asarray(v, dtype=np.float64)
@@ -155,6 +155,10 @@ def power(base: Dual | ArrayLike, exponent: Dual | ArrayLike) -> Dual:
     b, e = lift(base, k), lift(exponent, k)
     value = np.power(b.v, e.v)
     if not np.any(e.d):  # constant exponent: e b^(e-1)
+        if np.any((b.v < 0) & (e.v != np.floor(e.v))):
+            raise MathError("a negative number to a fractional power has no real value")
+        if np.any((b.v == 0) & (e.v < 0)):
+            raise MathError("0 to a negative power is a division by zero")
         with np.errstate(divide="ignore", invalid="ignore"):
             slope = np.where(e.v == 0, 0.0, e.v * np.power(b.v, e.v - 1))
         return _apply(b, value, slope)

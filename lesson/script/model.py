@@ -78,7 +78,18 @@ class OutputClass(Strict):
 class NetworkSpec(Strict):
     inputs: list[Input] = Field(min_length=1, max_length=4)
     layers: list[Layer] = Field(min_length=1, max_length=3)
-    classes: list[OutputClass] = Field(min_length=2, max_length=6)
+    classes: list[OutputClass] = Field(min_length=1, max_length=6, description="the outputs, in the order of the last layer's rows: "
+                                       "a classifier's classes, or a regression's predicted quantities")
+    output: Literal["softmax", "identity"] = Field(
+        "softmax", description="softmax: a classifier (SoftMax of the raw outputs, at least 2 classes); identity: a regression "
+        "whose outputs are the predictions, compared with numeric observed values")
+
+    @model_validator(mode="after")
+    def _two_classes(self) -> NetworkSpec:
+        if self.output == "softmax" and len(self.classes) < 2:
+            raise ValueError("a classifier (output: softmax) needs at least 2 classes; a network with one output predicting "
+                             "a number is a regression: set output: identity")
+        return self
 
 
 class Example(Strict):
@@ -87,9 +98,13 @@ class Example(Strict):
     scaled: dict[str, Finite] | None = None
     raw: dict[str, Finite] | None = None
     label: str | None = Field(None, description="the observed class, for cross-entropy")
+    observed: Finite | dict[str, Finite] | None = Field(
+        None, description="a regression's observed value (one output), or {output: value}")
 
     @model_validator(mode="after")
     def _one_of(self) -> Example:
+        if self.label is not None and self.observed is not None:
+            raise ValueError("give label (a classifier's observed class) or observed (a regression's observed values), not both")
         if (self.scaled is None) == (self.raw is None):
             raise ValueError("give the example's inputs either as 'scaled' or as 'raw', not both or neither")
         return self
@@ -167,8 +182,8 @@ class Lesson(Strict):
     sweeps: dict[Identifier, SweepSpec] = Field(default_factory=dict, max_length=limits.COMPUTED_MAX,
                                                 description="a loss (or an output) over a range of one parameter, for the plot kind")
     descents: dict[Identifier, DescentSpec] = Field(default_factory=dict, max_length=limits.COMPUTED_MAX,
-                                                    description="gradient descent on one parameter")
-    define: dict[Identifier, Definition] = Field(default_factory=dict, max_length=limits.COMPUTED_MAX,
+                                                    description="gradient descent on one parameter or several at once")
+    define: dict[Identifier, Definition] = Field(default_factory=dict, max_length=limits.DEFINE_MAX,
                                                  description="derived values: arithmetic over placeholders, e.g. 'b3 - slope'")
     architectures: Architectures | None = None  # networks described by their sizes (lesson.architectures)
     display: Display = Display()
