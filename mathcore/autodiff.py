@@ -95,7 +95,7 @@ class Dual:
         return power(self._lift(other), self)
 
     def __getitem__(self, index: object) -> Dual:
-        return Dual(self.v[index], self.d[index])  # type: ignore[index]
+        return Dual(self.v[index], self.d[index])  # type: ignore[index,call-overload]
 
     def sum(self, axis: int | None = None) -> Dual:
         if axis is None:
