@@ -235,6 +235,13 @@ def _node_cues(layer: int, n_nodes: int, names: Sequence[str] | None, n: int) ->
     return keys + [k.replace("hidden.", "sum.", 1) for k in keys]
 
 
+def _predicted_cues(nums: Any, n: int) -> list[str]:
+    """A regression's output node also appears as the voice says its prediction (predicted.<output>, predicted)."""
+    if not nums.regression:
+        return []
+    return [f"predicted.{nums.classes[n]}", *(["predicted"] if len(nums.classes) == 1 else [])]
+
+
 def _events(layers: list[dict], inputs: list[dict], groups: list[dict], cues: dict[str, int], values: bool) -> list[dict]:
     """The order in which the scene shows things: the example's inputs, each node's sum in turn, and each group of
     highlights where its cue falls among them (before the first of them that is not spoken earlier)."""
@@ -282,7 +289,8 @@ def build(step: Any, ctx: Context) -> dict:
                     # the bias as drawn beside its node: its value, after its name in parameters: if it has one
                     "bias_label": f"{bias_names[(k + 1, n)]} = {short(b)}" if (k + 1, n) in bias_names else short(b),
                     # the placeholders whose value this node shows: the moment the voice says one, it appears
-                    "cues": [f"raw.{nums.classes[n]}"] if last else _node_cues(k + 1, len(layer.weights), layer.node_names, n),
+                    "cues": ([f"raw.{nums.classes[n]}", *_predicted_cues(nums, n)] if last
+                             else _node_cues(k + 1, len(layer.weights), layer.node_names, n)),
                 }
             )
         layers.append(
