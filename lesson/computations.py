@@ -16,7 +16,7 @@ import numpy as np
 import mathcore
 from mathcore import autodiff as ad
 from lesson import expr, objectives
-from lesson.datasets import BUILTIN, read_table
+from lesson.datasets import BUILTIN, read_table, relabel
 from lesson.errors import LessonError
 from lesson.script import limits
 from lesson.script.computations import STEP_FIELDS, listed_steps, parameter_index
@@ -140,7 +140,7 @@ def _compute(lesson: Lesson, base: Path, allow_outside: bool) -> Computed:
         values[name] = doc["parameters"][name] = p.value(net)
 
     # the examples: inputs, observed class
-    rows = _rows(lesson, base, allow_outside)
+    rows = _rows(lesson, base, allow_outside, values)  # type: ignore[arg-type]
     scaled_of: dict[str, np.ndarray] = {}
     label_of: dict[str, int] = {}
     observed_of: dict[str, np.ndarray] = {}  # a regression's observed values
@@ -514,8 +514,9 @@ def _swept(lesson: Lesson, net: mathcore.Network, parameter: mathcore.Parameter,
     return outs[:, c] if family == "raw" else mathcore.softmax(outs)[:, c]
 
 
-def _rows(lesson: Lesson, base: Path, allow_outside: bool) -> dict[str, tuple[int, np.ndarray, str]]:
-    """The examples picked from ``data:``: (row number from 1, raw inputs, label)."""
+def _rows(lesson: Lesson, base: Path, allow_outside: bool, counts: dict) -> dict[str, tuple[int, np.ndarray, str]]:
+    """The examples picked from ``data:``: (row number from 1, raw inputs, label); the data's rows and the rows of
+    each class go into ``counts`` (``data.rows``, ``data.count.<class>``)."""
     picked = {e: ex for e, ex in lesson.examples.items() if ex.row is not None or ex.where is not None}
     data = lesson.data
     if data is None or lesson.network is None:
@@ -527,6 +528,10 @@ def _rows(lesson: Lesson, base: Path, allow_outside: bool) -> dict[str, tuple[in
                            what="data file")
     except LessonError as exc:
         raise ComputeProblem(("data", "file"), exc.problems[0].message) from None
+    table = relabel(table, data.labels)
+    counts["data.rows"] = len(table.labels)
+    for c in lesson.network.classes:
+        counts[f"data.count.{c.name}"] = sum(1 for label in table.labels if label == c.name)
     if not picked:
         return {}
     n_rows = len(table.labels)
@@ -538,7 +543,8 @@ def _rows(lesson: Lesson, base: Path, allow_outside: bool) -> dict[str, tuple[in
             index = ex.row - 1
         else:
             assert ex.where is not None
-            hits = [i for i in range(n_rows) if all(_matches(table, data.label_column, col, want, i) for col, want in ex.where.items())]
+            hits = [i for i in range(n_rows) if all(_matches(table, data.label_column, col, data.labels.get(str(want), want), i)
+                                                    for col, want in ex.where.items())]
             if len(hits) < ex.nth:
                 wanted = " and ".join(f"{col} = {want}" for col, want in ex.where.items())
                 if hits:

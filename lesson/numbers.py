@@ -15,7 +15,7 @@ import numpy as np
 
 import mathcore
 from lesson import architectures, computations, work
-from lesson.datasets import Table, read_table
+from lesson.datasets import Table, read_table, relabel, unknown_labels
 from lesson.errors import LessonError
 from lesson.script import limits
 from lesson.script.model import Lesson
@@ -80,6 +80,7 @@ class LessonNumbers:
     computed: Any = None  # the computations' numbers (lesson.computations.Computed): examples, losses, gradients, ...
     output: str = "softmax"  # the network's output: softmax (a classifier) or identity (a regression, no SoftMax shown)
     observed_values: tuple[float, ...] = ()  # a regression example's observed values, one per output
+    training_counts: tuple[int, ...] = ()  # rows of the training data, then the rows of each class
 
     @property
     def regression(self) -> bool:
@@ -155,6 +156,10 @@ class LessonNumbers:
             out["observed"] = self.class_labels[self.observed]
             out["p_observed"] = self.softmax[self.observed]
             out["cross_entropy"] = self.cross_entropy
+        if self.training_counts:
+            out["training.rows"] = self.training_counts[0]
+            for c, name in enumerate(self.classes):
+                out[f"training.count.{name}"] = self.training_counts[c + 1]
         for t, run in enumerate(self.trained, start=1):
             out[f"trained.{t}.accuracy"] = run.accuracy
             out[f"trained.{t}.seed"] = run.seed
@@ -293,6 +298,7 @@ def _compute(lesson: Lesson, net: mathcore.Network, raw: np.ndarray, scaled: np.
         observed=observed,
         cross_entropy=float(mathcore.cross_entropy(z, observed)) if observed is not None else None,
         trained=_train(lesson, table, scaled) if table is not None else (),
+        training_counts=(len(table.labels), *(table.labels.count(c) for c in classes)) if table is not None else (),
         output=spec.output,
         observed_values=_observed_values(ex.observed, classes),
     )
@@ -318,13 +324,10 @@ def _training_table(lesson: Lesson, base: Path, allow_outside: bool) -> Table:
     names = [i.name for i in spec.inputs]
     classes = [c.name for c in spec.classes]
     table = read_table(training.data, base, [training.columns[n] for n in names], training.label_column, allow_outside=allow_outside)
-    unknown = sorted(set(table.labels) - set(classes))
+    table = relabel(table, training.labels)
+    unknown = unknown_labels(table.labels, classes, training.label_column)
     if unknown:
-        shown = ", ".join(repr(u) for u in unknown[:5] if len(u) <= 40) or f"{len(unknown)} labels"
-        raise LessonError(
-            f"the labels {shown} in column {training.label_column!r} are not classes of the network "
-            f"(classes: {', '.join(classes)})"
-        )
+        raise LessonError(unknown)
     passes = len(table.labels) * training.epochs * len(training.seeds)
     if passes > limits.TRAINING_PASSES:
         raise TrainingTooLong(

@@ -36,6 +36,9 @@ def computations_problems(lesson: Lesson) -> list[tuple[Where, str, bool]]:
     for name, spec in lesson.parameters.items():
         out += [(("parameters", name, *w), msg, False) for w, msg in computations.parameter_index(lesson, spec)[1]]
     if lesson.data is not None:
+        for label, cls in lesson.data.labels.items():
+            if cls not in classes:
+                out.append((("data", "labels", label), f"unknown class {cls!r}{one_of(cls, classes, 'classes')}", False))
         for name in lesson.data.columns:
             if name not in inputs:
                 out.append((("data", "columns", name), f"unknown input {name!r}{one_of(name, inputs, 'inputs')}", True))

@@ -30,7 +30,7 @@ Node = Annotated[int | NodeName, Field(description="a node: its number from 1, a
 RESERVED = frozenset({
     "prediction", "predicted", "residual", "exp_sum", "softmax_sum", "n_classes", "observed", "p_observed", "cross_entropy", "input", "raw_input",
     "hidden", "sum", "raw", "argmax", "softmax", "exp", "threshold", "label", "jacobian", "trained", "example", "parameters",
-    "sentence", *expr.FUNCTIONS,
+    "sentence", "data", "training", *expr.FUNCTIONS,
 })
 STEP_FIELDS = ("value", "loss", "gradient", "step", "new_value")
 
@@ -58,6 +58,8 @@ class DataSource(Strict):
         "iris", description="'iris' (shipped) or a CSV file inside the lesson script's folder")
     columns: dict[str, DataField] = Field(description="input name -> column holding its raw value")
     label_column: DataField = "species"
+    labels: dict[DataField, Identifier] = Field(
+        default_factory=dict, description="the data's labels -> the network's classes, e.g. {Adelie: adelie} (labels equal to a class need none)")
 
 
 class ExampleSpec(Strict):
@@ -172,6 +174,9 @@ def kinds(lesson: Lesson) -> dict[str, Kind]:
     classes = [c.name for c in net.classes]
     for name in lesson.parameters:
         out[name] = "number"
+    if lesson.data is not None:
+        out["data.rows"] = "integer"
+        out.update({f"data.count.{c}": "integer" for c in classes})
     for e, spec in lesson.examples.items():
         at = f"example.{e}."
         for i in net.inputs:

@@ -324,6 +324,9 @@ def network_problems(lesson: Lesson) -> list[Found]:
     if net.output == "identity" and lesson.training is not None:
         out.append((("training",), "training: trains classifiers (output: softmax); this network is a regression", True, ""))
     if lesson.training is not None:
+        for label, cls in lesson.training.labels.items():
+            if cls not in classes:
+                out.append((("training", "labels", label), f"unknown class {cls!r}{one_of(cls, classes, 'classes')}", False, ""))
         for name in lesson.training.columns:
             if name not in inputs:
                 out.append((("training", "columns", name), f"unknown input {name!r}{one_of(name, inputs, 'inputs')}", True, ""))

@@ -118,6 +118,8 @@ class Training(Strict):
         description="input name -> CSV column holding its raw value"
     )
     label_column: Annotated[str, Field(min_length=1, max_length=limits.DATA_FIELD_CHARS)] = "species"
+    labels: dict[Annotated[str, Field(min_length=1, max_length=limits.DATA_FIELD_CHARS)], Identifier] = Field(
+        default_factory=dict, description="the data's labels -> the network's classes, e.g. {Adelie: adelie} (labels equal to a class need none)")
     learning_rate: Annotated[float, Field(gt=0, le=100)] = 0.5
     epochs: Annotated[int, Field(ge=1, le=limits.EPOCHS_MAX)] = 2000
     seeds: list[Annotated[int, Field(ge=0, le=limits.SEED_MAX)]] = Field(default=[1, 2], min_length=2, max_length=4)

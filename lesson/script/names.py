@@ -67,6 +67,8 @@ def network_kinds(lesson: Lesson) -> dict[str, Kind]:
     if example.label is not None:
         out.update({"cross_entropy": "number", "observed": "word", "p_observed": "number"})
     if lesson.training is not None:
+        out["training.rows"] = "integer"
+        out.update({f"training.count.{c}": "integer" for c in classes})
         for t in range(1, len(lesson.training.seeds) + 1):
             out.update({f"trained.{t}.accuracy": "number", f"trained.{t}.seed": "integer", f"trained.{t}.prediction": "word"})
             out.update(dict.fromkeys([f"trained.{t}.softmax.{c}" for c in classes], "number"))
