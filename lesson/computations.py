@@ -140,7 +140,8 @@ def _compute(lesson: Lesson, base: Path, allow_outside: bool) -> Computed:
         values[name] = doc["parameters"][name] = p.value(net)
 
     # the examples: inputs, observed class
-    rows = _rows(lesson, base, allow_outside, values)  # type: ignore[arg-type]
+    observed_rows: dict[str, np.ndarray] = {}
+    rows = _rows(lesson, base, allow_outside, values, observed_rows)  # type: ignore[arg-type]
     scaled_of: dict[str, np.ndarray] = {}
     label_of: dict[str, int] = {}
     observed_of: dict[str, np.ndarray] = {}  # a regression's observed values
@@ -152,9 +153,6 @@ def _compute(lesson: Lesson, base: Path, allow_outside: bool) -> Computed:
             scaled = x if ex.scaled is not None else mathcore.minmax_scale(x, lows, highs)
             observed = ex.label
         else:
-            if regression:
-                raise ComputeProblem(("examples", e), "rows of data: give a classifier's examples; give a regression's "
-                                     "examples as scaled or raw inputs with observed")
             row, raw, observed = rows[e]
             scaled = mathcore.minmax_scale(raw, lows, highs)
             values[f"example.{e}.row"] = row
@@ -162,7 +160,10 @@ def _compute(lesson: Lesson, base: Path, allow_outside: bool) -> Computed:
             if not np.all(np.abs(scaled) <= limits.SCALED_INPUT_MAX):
                 raise ComputeProblem(("examples", e), f"its inputs scale to {np.round(scaled, 4).tolist()}; scaled inputs must lie within ±{limits.SCALED_INPUT_MAX:g}")
             got = ex.observed
-            observed_of[e] = np.array([got[c] for c in classes] if isinstance(got, dict) else [got], dtype=float)
+            if e in observed_rows:
+                observed_of[e] = observed_rows[e]
+            else:
+                observed_of[e] = np.array([got[c] for c in classes] if isinstance(got, dict) else [got], dtype=float)
             scaled_of[e], label_of[e] = scaled, -1
             continue
         if observed not in classes:
@@ -514,24 +515,32 @@ def _swept(lesson: Lesson, net: mathcore.Network, parameter: mathcore.Parameter,
     return outs[:, c] if family == "raw" else mathcore.softmax(outs)[:, c]
 
 
-def _rows(lesson: Lesson, base: Path, allow_outside: bool, counts: dict) -> dict[str, tuple[int, np.ndarray, str]]:
+def _rows(lesson: Lesson, base: Path, allow_outside: bool, counts: dict, observed_rows: dict) -> dict[str, tuple[int, np.ndarray, str]]:
     """The examples picked from ``data:``: (row number from 1, raw inputs, label); the data's rows and the rows of
-    each class go into ``counts`` (``data.rows``, ``data.count.<class>``)."""
+    each class go into ``counts`` (``data.rows``, ``data.count.<class>``); a regression's observed values of each
+    picked row into ``observed_rows``."""
     picked = {e: ex for e, ex in lesson.examples.items() if ex.row is not None or ex.where is not None}
     data = lesson.data
     if data is None or lesson.network is None:
         return {}
     names = [i.name for i in lesson.network.inputs]
     columns = [data.columns[n] for n in names]
+    regression = lesson.network.output == "identity"
+    outputs = [c.name for c in lesson.network.classes]
+    observed = [] if not regression or data.observed is None else (
+        [data.observed[c] for c in outputs] if isinstance(data.observed, dict) else [data.observed])
+    # a regression's rows have no class: its first observed column stands in for the label column (read, not used)
+    label_column = observed[0] if observed else data.label_column
     try:  # read even when no example picks a row: a script's data: file is checked like any file it names
-        table = read_table(data.file, base, list(dict.fromkeys(columns)), data.label_column, allow_outside=allow_outside,
+        table = read_table(data.file, base, list(dict.fromkeys([*columns, *observed])), label_column, allow_outside=allow_outside,
                            what="data file")
     except LessonError as exc:
         raise ComputeProblem(("data", "file"), exc.problems[0].message) from None
     table = relabel(table, data.labels)
     counts["data.rows"] = len(table.labels)
-    for c in lesson.network.classes:
-        counts[f"data.count.{c.name}"] = sum(1 for label in table.labels if label == c.name)
+    if not regression:
+        for c in lesson.network.classes:
+            counts[f"data.count.{c.name}"] = sum(1 for label in table.labels if label == c.name)
     if not picked:
         return {}
     n_rows = len(table.labels)
@@ -543,7 +552,7 @@ def _rows(lesson: Lesson, base: Path, allow_outside: bool, counts: dict) -> dict
             index = ex.row - 1
         else:
             assert ex.where is not None
-            hits = [i for i in range(n_rows) if all(_matches(table, data.label_column, col, data.labels.get(str(want), want), i)
+            hits = [i for i in range(n_rows) if all(_matches(table, "" if regression else data.label_column, col, data.labels.get(str(want), want), i)
                                                     for col, want in ex.where.items())]
             if len(hits) < ex.nth:
                 wanted = " and ".join(f"{col} = {want}" for col, want in ex.where.items())
@@ -560,6 +569,8 @@ def _rows(lesson: Lesson, base: Path, allow_outside: bool, counts: dict) -> dict
             index = hits[ex.nth - 1]
         raw = np.array([table.columns[c][index] for c in columns])
         out[e] = (index + 1, raw, table.labels[index])
+        if observed:
+            observed_rows[e] = np.array([table.columns[c][index] for c in observed])
     return out
 
 

@@ -216,3 +216,33 @@ def test_define_takes_a_hundred_entries():
     assert v["v99"] == 99.0
     found = problems(BASE + "define:\n" + defs + "  v100: \"1\"\n" + STEP)
     assert any("100" in p for p in found), found
+
+
+def test_a_regressions_examples_from_data_rows_with_their_observed_values(tmp_path):
+    (tmp_path / "doses.csv").write_text("dose,efficacy\n0,0\n0.5,1\n1,0\n0.25,0.4\n")
+    text = BASE.replace("""examples:
+  low: {raw: {dosage: 0}, observed: 0}
+  mid: {raw: {dosage: 0.5}, observed: 1}
+  high: {raw: {dosage: 1}, observed: 0}
+""", """data:
+  file: doses.csv
+  columns: {dosage: dose}
+  observed: efficacy
+examples:
+  low: {row: 1}
+  mid: {where: {efficacy: 1}}
+  high: {row: 3}
+  quarter: {where: {dose: 0.25}}
+losses:
+  ssr: {loss: squared_residuals, examples: [low, mid, high]}
+""") + STEP
+    (tmp_path / "t.yaml").write_text(text)
+    v = check_lesson(tmp_path / "t.yaml").numbers.values()
+    assert round(v["ssr"], 2) == 20.42 and v["data.rows"] == 4
+    assert v["example.mid.row"] == 2 and v["example.mid.observed"] == 1.0
+    assert v["example.quarter.observed"] == 0.4 and v["example.quarter.predicted"] == pytest.approx(predict(0.25), rel=1e-12)
+    missing = text.replace("  observed: efficacy\n", "")
+    (tmp_path / "t.yaml").write_text(missing)
+    with pytest.raises(LessonError) as caught:
+        check_lesson(tmp_path / "t.yaml")
+    assert any("needs its observed values from the data" in p.message for p in caught.value.problems)

@@ -36,6 +36,14 @@ def computations_problems(lesson: Lesson) -> list[tuple[Where, str, bool]]:
     for name, spec in lesson.parameters.items():
         out += [(("parameters", name, *w), msg, False) for w, msg in computations.parameter_index(lesson, spec)[1]]
     if lesson.data is not None:
+        if isinstance(lesson.data.observed, dict):
+            out += [(("data", "observed", c), f"unknown output {c!r}{one_of(c, classes, 'outputs')}", True) for c in lesson.data.observed if c not in classes]
+            out += [(("data", "observed"), f"missing the column of output {c!r}", False) for c in classes if c not in lesson.data.observed]
+        elif lesson.data.observed is not None and len(classes) != 1:
+            out.append((("data", "observed"), f"the network has {len(classes)} outputs: give {{output: column}} for each", False))
+        if lesson.data.observed is not None and net.output != "identity":
+            out.append((("data", "observed"), "observed columns are a regression's (output: identity); a classifier's rows have "
+                        "their class in label_column", True))
         for label, cls in lesson.data.labels.items():
             if cls not in classes:
                 out.append((("data", "labels", label), f"unknown class {cls!r}{one_of(cls, classes, 'classes')}", False))
@@ -59,8 +67,12 @@ def computations_problems(lesson: Lesson) -> list[tuple[Where, str, bool]]:
             out += _observed_problems(at, ex, net, classes)
         elif lesson.data is None:
             out.append((at, "an example picked by row or where needs a data: section (file, columns, label_column)", True))
+        elif net.output == "identity" and lesson.data.observed is None:
+            out.append((at, "a regression's example picked by row or where needs its observed values from the data: "
+                        "give data: observed: <column> (or {output: column})", True))
         elif ex.where is not None:
-            allowed = [lesson.data.label_column, *lesson.data.columns.values()]
+            allowed = [*_observed_columns(lesson.data, classes)] if net.output == "identity" else [lesson.data.label_column]
+            allowed += list(lesson.data.columns.values())
             for column in ex.where:
                 if column not in allowed:
                     out.append(((*at, "where", column), f"filter on the label column or an input's column{one_of(column, allowed, 'columns')}", True))
@@ -111,6 +123,13 @@ def computations_problems(lesson: Lesson) -> list[tuple[Where, str, bool]]:
                 out.append((("define", name), f"{used!r} is a word, not a number", False))
         earlier.append(name)
     return out
+
+
+def _observed_columns(data, classes: list[str]) -> list[str]:  # noqa: ANN001
+    """The columns holding a regression's observed values, in the outputs' order (as far as given)."""
+    if isinstance(data.observed, dict):
+        return [data.observed[c] for c in classes if c in data.observed]
+    return [data.observed] if data.observed is not None else []
 
 
 def _observed_problems(at: Where, ex, net, classes: list[str]) -> list[tuple[Where, str, bool]]:  # noqa: ANN001

@@ -58,6 +58,8 @@ class DataSource(Strict):
         "iris", description="'iris' (shipped) or a CSV file inside the lesson script's folder")
     columns: dict[str, DataField] = Field(description="input name -> column holding its raw value")
     label_column: DataField = "species"
+    observed: DataField | dict[str, DataField] | None = Field(
+        None, description="a regression's observed values: the column (one output), or {output: column}; then label_column is not read")
     labels: dict[DataField, Identifier] = Field(
         default_factory=dict, description="the data's labels -> the network's classes, e.g. {Adelie: adelie} (labels equal to a class need none)")
 
@@ -176,7 +178,8 @@ def kinds(lesson: Lesson) -> dict[str, Kind]:
         out[name] = "number"
     if lesson.data is not None:
         out["data.rows"] = "integer"
-        out.update({f"data.count.{c}": "integer" for c in classes})
+        if net.output == "softmax":
+            out.update({f"data.count.{c}": "integer" for c in classes})
     for e, spec in lesson.examples.items():
         at = f"example.{e}."
         for i in net.inputs:
