@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from lesson import kinds, words
+from lesson import kinds, trained, words
 from lesson.audio import recording_problem
 from lesson.computations import ComputeProblem
 from lesson.digits import fixed, whole_digits
@@ -66,6 +66,10 @@ def parse_lesson(text: str, filename: str = "<lesson>", *, allow_outside: bool =
 
 def check_text(text: str, filename: str, folder: Path, *, allow_outside: bool = False) -> Checked:
     lesson, src = load.validate(text, filename)
+    try:  # a trained network (network.train): its weights filled in, so that every later stage sees them
+        lesson = trained.resolve(lesson, folder, allow_outside)
+    except trained.TrainingProblem as exc:
+        raise LessonError(load.problems_at(src, filename, [(exc.where, exc.message, False, "")])) from None
     if problems := load.problems_at(src, filename, _cross_checks(lesson, folder, allow_outside)):
         raise LessonError(problems)
     with words.recording() as drawn_words:

@@ -61,12 +61,30 @@ class Input(Strict):
 
 
 class Layer(Strict):
-    """A fully connected layer; row k of ``weights`` holds the weights into node k."""
+    """A fully connected layer; row k of ``weights`` holds the weights into node k. With ``network.train`` the weights
+    and biases are left out (training gives them) and a hidden layer's size is given by ``size`` or ``nodes``."""
 
     activation: Literal[ACTIVATION_NAMES]  # type: ignore[valid-type]
-    weights: list[Annotated[list[Weight], Field(min_length=1, max_length=8)]] = Field(min_length=1, max_length=8)
-    bias: list[Weight] = Field(min_length=1, max_length=8)
+    weights: list[Annotated[list[Weight], Field(min_length=1, max_length=8)]] = Field(None, min_length=1, max_length=8)  # type: ignore[assignment]
+    bias: list[Weight] = Field(None, min_length=1, max_length=8)  # type: ignore[assignment]
     nodes: list[NodeName] | None = Field(None, description="names of the nodes")
+    size: Annotated[int, Field(ge=1, le=8)] | None = Field(None, description="the number of nodes of a layer whose weights network.train gives")
+
+
+class NetworkTraining(Strict):
+    """The lesson's network trained from a seed on a data set (deterministic): its weights and biases, rounded to
+    ``decimals`` (they are shown as typed), are the lesson's."""
+
+    data: FilePath = Field("iris", description="'iris' (shipped) or a CSV file inside the lesson script's folder")
+    columns: dict[str, Annotated[str, Field(min_length=1, max_length=limits.DATA_FIELD_CHARS)]] = Field(
+        description="input name -> CSV column holding its raw value")
+    label_column: Annotated[str, Field(min_length=1, max_length=limits.DATA_FIELD_CHARS)] = "species"
+    labels: dict[Annotated[str, Field(min_length=1, max_length=limits.DATA_FIELD_CHARS)], Identifier] = Field(
+        default_factory=dict, description="the data's labels -> the network's classes, e.g. {Adelie: adelie}")
+    learning_rate: Annotated[float, Field(gt=0, le=100)] = 0.5
+    epochs: Annotated[int, Field(ge=1, le=limits.EPOCHS_MAX)] = 1000
+    seed: Annotated[int, Field(ge=0, le=limits.SEED_MAX)] = 1
+    decimals: Annotated[int, Field(ge=1, le=4)] = Field(2, description="decimals the trained weights and biases are rounded to")
 
 
 class OutputClass(Strict):
@@ -83,12 +101,28 @@ class NetworkSpec(Strict):
     output: Literal["softmax", "identity"] = Field(
         "softmax", description="softmax: a classifier (SoftMax of the raw outputs, at least 2 classes); identity: a regression "
         "whose outputs are the predictions, compared with numeric observed values")
+    train: NetworkTraining | None = Field(None, description="train the network from a seed on a data set: its weights are the trained ones")
 
     @model_validator(mode="after")
     def _two_classes(self) -> NetworkSpec:
         if self.output == "softmax" and len(self.classes) < 2:
             raise ValueError("a classifier (output: softmax) needs at least 2 classes; a network with one output predicting "
                              "a number is a regression: set output: identity")
+        for k, layer in enumerate(self.layers, start=1):
+            given = layer.weights is not None or layer.bias is not None
+            if self.train is None and (layer.weights is None or layer.bias is None):
+                raise ValueError(f"layer {k} needs its weights and bias (or train the network: network.train)")
+            if self.train is not None and given:
+                raise ValueError(f"layer {k}: the trained network's weights and biases come from network.train; leave them out")
+            if self.train is not None and k < len(self.layers) and layer.size is None and layer.nodes is None:
+                raise ValueError(f"layer {k}: give its number of nodes (size: N) or their names (nodes: [...])")
+            if layer.size is not None and (self.train is None or k == len(self.layers)):
+                raise ValueError(f"layer {k}: size is for a hidden layer of a trained network (network.train); "
+                                 "other layers take their size from their weights or the classes")
+            if layer.size is not None and layer.nodes is not None and len(layer.nodes) != layer.size:
+                raise ValueError(f"layer {k}: {len(layer.nodes)} node names for size {layer.size}")
+        if self.train is not None and self.output != "softmax":
+            raise ValueError("network.train trains classifiers (output: softmax)")
         return self
 
 
