@@ -68,6 +68,7 @@ def check_text(text: str, filename: str, folder: Path, *, allow_outside: bool = 
     lesson, src = load.validate(text, filename)
     try:  # a trained network (network.train): its weights filled in, so that every later stage sees them
         lesson = trained.resolve(lesson, folder, allow_outside)
+        lesson = trained.example_from_data(lesson, folder, allow_outside)
     except trained.TrainingProblem as exc:
         raise LessonError(load.problems_at(src, filename, [(exc.where, exc.message, False, "")])) from None
     if problems := load.problems_at(src, filename, _cross_checks(lesson, folder, allow_outside)):

@@ -1,6 +1,10 @@
-"""A lesson whose network is trained (``network.train``): the network trained from its seed on its data, with its
-weights and biases rounded to ``decimals`` (they are drawn as typed), written into the script's model, so that every
-later stage sees a network like a typed one. Deterministic: the same script and data give the same weights.
+"""What a script takes from data files, written into its model before every later stage, so that they see a
+network and an example like typed ones:
+
+- :func:`resolve`: a trained network (``network.train``): trained from its seed on its data, its weights and biases
+  rounded to ``decimals`` (they are drawn as typed). Deterministic: the same script and data give the same weights.
+- :func:`example_from_data`: an ``example:`` picked from ``data:`` by ``row`` or ``where``: its raw inputs and its
+  class (or a regression's observed values).
 """
 
 from __future__ import annotations
@@ -11,12 +15,13 @@ from pathlib import Path
 import numpy as np
 
 import mathcore
-from lesson import work
+from lesson import computations, work
 from lesson.digits import fixed
 from lesson.datasets import read_table, relabel, unknown_labels
 from lesson.errors import LessonError
 from lesson.script import limits
-from lesson.script.model import Lesson
+from lesson.script.computations import ExampleSpec
+from lesson.script.model import Example, Lesson
 
 
 class TrainingProblem(Exception):
@@ -95,3 +100,33 @@ def _trained(sizes: tuple[int, ...], acts: tuple[str, ...], seed: int, x: bytes,
     if not all(np.all(np.isfinite(l.weights)) and np.all(np.isfinite(l.bias)) for l in net.layers):
         return None
     return net
+
+
+def example_from_data(lesson: Lesson, folder: Path, allow_outside: bool = False) -> Lesson:
+    """``lesson`` with its ``example:`` picked from ``data:`` written out as raw inputs and a class (or observed
+    values); itself if the example gives its inputs."""
+    ex, net = lesson.example, lesson.network
+    if ex is None or net is None or (ex.row is None and ex.where is None):
+        return lesson
+    if lesson.data is None:
+        raise TrainingProblem(("example",), "an example picked by row or where needs a data: section (file, columns, label_column)")
+    name = "example_"
+    probe = lesson.model_copy(update={"examples": {name: ExampleSpec(row=ex.row, where=ex.where, nth=ex.nth)}})
+    observed: dict = {}
+    try:
+        rows = computations._rows(probe, folder, allow_outside, {}, observed)
+    except computations.ComputeProblem as exc:
+        where = ("example", *exc.where[2:]) if exc.where[:2] == ("examples", name) else exc.where
+        raise TrainingProblem(where, exc.message) from None
+    except KeyError as exc:  # a column of data: for an input it lacks: reported by the data: section's own check
+        raise TrainingProblem(("data", "columns"), f"missing the column for input {exc.args[0]!r}") from None
+    _, raw, label = rows[name]
+    inputs = {i.name: float(v) for i, v in zip(net.inputs, raw)}
+    if net.output == "identity":
+        if name not in observed:
+            raise TrainingProblem(("example",), "a regression's example picked from data: needs data: observed: <column>")
+        values = [float(v) for v in observed[name]]
+        picked = Example(raw=inputs, observed=values[0] if len(values) == 1 else dict(zip((c.name for c in net.classes), values)))
+    else:
+        picked = Example(raw=inputs, label=label)
+    return lesson.model_copy(update={"example": picked})

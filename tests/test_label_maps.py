@@ -94,3 +94,17 @@ def test_two_seeds_that_show_the_same_values_are_a_warning(folder):
     assert any("seeds 3 and 3 give the same SoftMax values" in w and ":24:" in w for w in warnings), warnings
     assert not [str(w) for w in check_lesson(write(folder, seeds="1, 2")).warnings if "same SoftMax" in str(w)]
 
+
+
+def test_the_example_picked_from_data_by_where_or_row(folder):
+    path = write(folder)
+    path.write_text(path.read_text().replace("example: {raw: {bill: 40, depth: 18}}", "example: {where: {species: Gentoo}, nth: 2}"))
+    checked = check_lesson(path)
+    assert checked.lesson.example.raw == {"bill": 50.0, "depth": 16.3} and checked.lesson.example.label == "gentoo"
+    v = checked.numbers.values()
+    assert v["raw_input.bill"] == 50.0 and v["observed"] == "gentoo"
+    path.write_text(path.read_text().replace("example: {where: {species: Gentoo}, nth: 2}", "example: {row: 99}"))
+    with pytest.raises(LessonError) as caught:
+        check_lesson(path)
+    (p,) = caught.value.problems
+    assert p.line == 17 and p.message == "the data has 7 rows; there is no row 99"

@@ -134,13 +134,23 @@ class Example(Strict):
     label: str | None = Field(None, description="the observed class, for cross-entropy")
     observed: Finite | dict[str, Finite] | None = Field(
         None, description="a regression's observed value (one output), or {output: value}")
+    row: Annotated[int, Field(ge=1, le=limits.DATA_ROWS)] | None = Field(None, description="a row of data:, from 1 (its inputs and class)")
+    where: dict[str, Annotated[str, Field(min_length=1, max_length=limits.DATA_FIELD_CHARS)] | float] | None = Field(
+        None, description="{column: value}: the first (or nth) row of data: that holds these values")
+    nth: Annotated[int, Field(ge=1, le=limits.DATA_ROWS)] = 1
 
     @model_validator(mode="after")
     def _one_of(self) -> Example:
         if self.label is not None and self.observed is not None:
             raise ValueError("give label (a classifier's observed class) or observed (a regression's observed values), not both")
-        if (self.scaled is None) == (self.raw is None):
-            raise ValueError("give the example's inputs either as 'scaled' or as 'raw', not both or neither")
+        given = [k for k in ("scaled", "raw", "row", "where") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("give the example's inputs as 'scaled' or 'raw', or pick a row of data: with 'row' or 'where'"
+                             + (f"; not {' and '.join(given)}" if given else ""))
+        if given[0] in ("row", "where") and (self.label is not None or self.observed is not None):
+            raise ValueError("a row of data: brings its own class (or observed values); leave label and observed out")
+        if self.nth != 1 and self.where is None:
+            raise ValueError("nth counts the rows that match where:")
         return self
 
 
