@@ -46,13 +46,26 @@ class Setting:
 
 
 def trees(defines: Mapping[str, str], numbers: Sequence[str]) -> dict[str, expr.Expr]:
-    """Each value of ``define:`` as one expression tree over the script's other names: sums written out over
-    ``numbers`` (the names of numbers, in order) and the earlier defines it uses replaced by their own trees."""
+    """Each value of ``define:`` as its expression tree, sums written out over ``numbers`` (the names of numbers, in
+    order) and the earlier defines. A tree names earlier defines; they are evaluated once each, in order (written
+    in, a chain of defines that each use the one before twice would grow without bound)."""
     out: dict[str, expr.Expr] = {}
     for name, text in defines.items():
-        tree = expr.expand_sums(expr.parse(text, sums=True), [*numbers, *out])
-        out[name] = expr.substitute(tree, out)
+        out[name] = expr.expand_sums(expr.parse(text, sums=True), [*numbers, *out])
     return out
+
+
+def needed(of: str, defined: Mapping[str, expr.Expr]) -> list[str]:
+    """The defines ``of`` uses, itself included, in the order of ``define:``."""
+    seen: set[str] = set()
+    todo = [of]
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in defined:
+            continue
+        seen.add(name)
+        todo += [n for n in expr.names(defined[name]) if n in defined and n not in seen]
+    return [n for n in defined if n in seen]
 
 
 def objective(setting: Setting, of: str, defined: Mapping[str, expr.Expr]) -> Function:
@@ -66,7 +79,7 @@ def objective(setting: Setting, of: str, defined: Mapping[str, expr.Expr]) -> Fu
             return ad.loss_of(kind, run.output[index], setting.observed[index]).sum()
 
         return loss
-    tree = defined[of]
+    order = needed(of, defined)
 
     def value(chosen: Sequence[str], values: Sequence[ad.Dual]) -> ad.Dual:
         run = _run(setting, chosen, values)
@@ -78,7 +91,9 @@ def objective(setting: Setting, of: str, defined: Mapping[str, expr.Expr]) -> Fu
                 cache[name] = _leaf(setting, name, run, dict(zip(chosen, values)), k)
             return cache[name]
 
-        out = ad.lift(_evaluate(tree, leaf, k), k)
+        for name in order:  # each define it uses once, in order; a later one reads the earlier's value
+            cache[name] = ad.lift(_evaluate(defined[name], leaf, k), k)
+        out = cache[of]
         if not (np.all(np.isfinite(out.v)) and np.all(np.isfinite(out.d))):
             raise mathcore.MathError(f"{of} is too large to compute here")
         return out
@@ -86,15 +101,11 @@ def objective(setting: Setting, of: str, defined: Mapping[str, expr.Expr]) -> Fu
     return value
 
 
-def used(tree: expr.Expr) -> tuple[str, ...]:
-    return expr.names(tree)
-
-
 def check_followed(setting: Setting, of: str, defined: Mapping[str, expr.Expr]) -> None:
     """:class:`NotFollowed` naming the first value ``of`` uses that a gradient cannot follow."""
     if of in setting.losses:
         return
-    for name in expr.names(defined[of]):
+    for name in (n for d in needed(of, defined) for n in expr.names(defined[d]) if n not in defined):
         if not _followed(setting, name):
             raise NotFollowed(f"{of} uses {name}, which is not a function of the network's parameters that gradients, "
                               "sweeps and descents can follow (a loss, an example's outputs, a parameter, a hidden node, "

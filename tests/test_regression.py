@@ -246,3 +246,11 @@ losses:
     with pytest.raises(LessonError) as caught:
         check_lesson(tmp_path / "t.yaml")
     assert any("needs its observed values from the data" in p.message for p in caught.value.problems)
+
+
+def test_a_chain_of_defines_is_followed_once_each():
+    # each define uses the one before twice: written into one another, the tree would double 99 times
+    defs = '  a0: "b3 + ssr"\n' + "".join(f'  a{k}: "(a{k - 1} + a{k - 1}) / 2"\n' for k in range(1, 100))
+    v = values("losses:\n  ssr: {loss: squared_residuals}\ngradients:\n  g: {of: a99, by: b3}\n  s: {of: ssr, by: b3}\ndefine:\n" + defs)
+    assert v["a99"] == pytest.approx(ssr(), rel=1e-12)
+    assert v["g"] == pytest.approx(1 + v["s"], rel=1e-12)
