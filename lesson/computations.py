@@ -342,12 +342,13 @@ def _defined(lesson: Lesson) -> dict[str, expr.Expr]:
 
 
 def _function(setting: objectives.Setting, of: str, defined: dict[str, expr.Expr], where: tuple) -> objectives.Function:
-    trees = defined if of in defined or of in setting.losses else {of: expr.Name(of)}
+    if of not in defined and of not in setting.losses:  # one example's output: a tree of its one name
+        defined, of = {"_output": expr.Name(of)}, "_output"
     try:
-        objectives.check_followed(setting, of, trees)
+        objectives.check_followed(setting, of, defined)
     except objectives.NotFollowed as exc:
         raise ComputeProblem(where, str(exc)) from None
-    return objectives.objective(setting, of, trees)
+    return objectives.objective(setting, of, defined)
 
 
 def _setting(lesson: Lesson, net: mathcore.Network, params: dict[str, mathcore.Parameter], scaled_of: dict, label_of: dict,

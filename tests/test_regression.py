@@ -254,3 +254,10 @@ def test_a_chain_of_defines_is_followed_once_each():
     v = values("losses:\n  ssr: {loss: squared_residuals}\ngradients:\n  g: {of: a99, by: b3}\n  s: {of: ssr, by: b3}\ndefine:\n" + defs)
     assert v["a99"] == pytest.approx(ssr(), rel=1e-12)
     assert v["g"] == pytest.approx(1 + v["s"], rel=1e-12)
+
+
+def test_a_sweep_of_a_regression_examples_prediction():
+    v = values("sweeps:\n  s: {of: example.mid.predicted.efficacy, by: w4, range: [-4, 0]}\n")
+    # the prediction falls as w4 falls (the bottom node's value is positive): lowest at the range's low end
+    assert v["s.argmin"] == -4.0
+    assert v["s.min"] == pytest.approx(predict(0.5, w4=-4.0), rel=1e-12)
