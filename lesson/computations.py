@@ -68,6 +68,8 @@ class Computed:
     sweeps: dict[str, Curve] = field(default_factory=dict)
     descents: dict[str, Walk] = field(default_factory=dict)
     doc: dict[str, Any] = field(default_factory=dict)
+    # each named example's forward pass: every layer's weighted sums and values (the network kind's examples:)
+    forward: dict[str, tuple[tuple[tuple[float, ...], ...], tuple[tuple[float, ...], ...]]] = field(default_factory=dict)
 
 
 EMPTY = Computed()
@@ -171,7 +173,17 @@ def _compute(lesson: Lesson, base: Path, allow_outside: bool) -> Computed:
         if not np.all(np.abs(scaled) <= limits.SCALED_INPUT_MAX):
             raise ComputeProblem(("examples", e), f"its inputs scale to {np.round(scaled, 4).tolist()}; scaled inputs must lie within ±{limits.SCALED_INPUT_MAX:g}")
         scaled_of[e], label_of[e] = scaled, classes.index(observed)
+    forward: dict[str, tuple] = {}
     for e in lesson.examples:
+        run = net.forward(scaled_of[e])
+        forward[e] = (tuple(tuple(map(float, z)) for z in run.pre), tuple(tuple(map(float, h)) for h in run.post))
+        if not all(np.all(np.abs(h) <= limits.HIDDEN_MAX) for h in (*run.pre[:-1], *run.post[:-1])):
+            raise ComputeProblem(("examples", e), f"a hidden node's value must lie within ±{limits.HIDDEN_MAX:g}")
+        for k, layer in enumerate(spec.layers[:-1], start=1):
+            for n, keys in enumerate(hidden_node_keys(k, len(layer.weights), layer.nodes)):
+                for key in keys:
+                    values[f"example.{e}.{key}"] = float(run.post[k - 1][n])
+                    values[f"example.{e}.{key.replace('hidden.', 'sum.', 1)}"] = float(run.pre[k - 1][n])
         if regression:
             _regression_example(values, doc, e, net(scaled_of[e]), observed_of[e], scaled_of[e], names, classes, lows, highs)
             continue
@@ -298,7 +310,7 @@ def _compute(lesson: Lesson, base: Path, allow_outside: bool) -> Computed:
                                  "steps": [{"value": s.value, "loss": s.loss, "gradient": s.gradient, "step": s.step_size,
                                             "new_value": s.new_value} for s in run.steps],
                                  "final": run.final_value, "final_loss": run.final_loss}
-    return Computed(values, sweeps, walks, doc)
+    return Computed(values, sweeps, walks, doc, forward)
 
 
 def _regression_example(values: dict, doc: dict, e: str, z: np.ndarray, observed: np.ndarray, x: np.ndarray, names: list[str],

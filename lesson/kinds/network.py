@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any, Literal
+import dataclasses
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
 from lesson import truth
 from lesson.kinds import Context, StepKind, Where
+from lesson.script import limits
 from lesson.script.parts import StepBase, Strict
 from lesson.shown import MINUS, fmt, short, shown_truthfully
 from lesson.script import names as script_names
@@ -58,6 +60,10 @@ class NetworkStep(StepBase):
         description="also draw: weights (on the edges), names (of hidden nodes), activations (under each layer), biases (under each node)",
     )
     highlight: list[Highlight] = Field([], max_length=12, description="nodes, edges, weights, biases or parameters picked out at cues")
+    examples: list[Annotated[str, Field(max_length=limits.KEY_CHARS)]] | None = Field(
+        None, min_length=1, max_length=8,
+        description="examples of examples: that go through the network one after another (instead of the lesson's example); "
+                    "each value appears as the voice says it (example.<e>.hidden.1.top, example.<e>.raw.<class>, ...)")
 
 
 # ---------------------------------------------------------------- naming nodes and weights
@@ -194,6 +200,13 @@ def check(step: Any, ctx: Context) -> list[tuple[Where, str]]:
             out.append((("highlight", i, given[0]), f"highlight {i + 1}: {exc}"))
         if h.cue is not None and (why := cue_problem(h.cue, step.narration, ctx.placeholder_kinds)):
             out.append((("highlight", i, "cue"), f"highlight {i + 1}: {why}"))
+    for i, e in enumerate(step.examples or []):
+        if e not in lesson.examples:
+            out.append((("examples", i), f"unknown example {e!r}{one_of(e, lesson.examples, 'examples')}"))
+        elif step.examples.index(e) != i:
+            out.append((("examples", i), f"{e!r} is listed twice"))
+    if step.examples and not step.values:
+        out.append((("examples",), "examples go through the network with their values: leave values: false out"))
     for i, what in enumerate(step.show):
         if step.show.index(what) != i:
             out.append((("show", i), f"{what!r} is listed twice"))
@@ -242,6 +255,16 @@ def _predicted_cues(nums: Any, n: int) -> list[str]:
     return [f"predicted.{nums.classes[n]}", *(["predicted"] if len(nums.classes) == 1 else [])]
 
 
+def _of_example(nums: Any, e: str, values: Any) -> Any:
+    """``nums`` with the inputs and every layer's values of the named example ``e`` (computed by the math core in
+    lesson.computations) in place of the lesson's example's."""
+    pre, post = nums.computed.forward[e]
+    inputs = tuple(dataclasses.replace(i, scaled=values[f"example.{e}.input.{i.name}"], raw=values[f"example.{e}.raw_input.{i.name}"])
+                   for i in nums.inputs)
+    layers = tuple(dataclasses.replace(layer, weighted_sums=tuple(s), values=tuple(v)) for layer, s, v in zip(nums.layers, pre, post))
+    return dataclasses.replace(nums, inputs=inputs, layers=layers, raw=tuple(post[-1]))
+
+
 def _events(layers: list[dict], inputs: list[dict], groups: list[dict], cues: dict[str, int], values: bool) -> list[dict]:
     """The order in which the scene shows things: the example's inputs, each node's sum in turn, and each group of
     highlights where its cue falls among them (before the first of them that is not spoken earlier)."""
@@ -271,7 +294,23 @@ def _events(layers: list[dict], inputs: list[dict], groups: list[dict], cues: di
 
 
 def build(step: Any, ctx: Context) -> dict:
-    nums, d, values = ctx.numbers, ctx.decimals, ctx.values
+    if not step.examples:
+        return _build(step, ctx, ctx.numbers, "")
+    # examples one after another: the first's pass is the step's own, the others follow it
+    first, *rest = step.examples
+    out = _build(step, ctx, _of_example(ctx.numbers, first, ctx.values), f"example.{first}.")
+    passes = []
+    for e in rest:
+        data = _build(step, ctx, _of_example(ctx.numbers, e, ctx.values), f"example.{e}.", highlights=False)
+        passes.append({k: data[k] for k in ("inputs", "layers", "raw", "events")})
+    out["passes"] = passes
+    return out
+
+
+def _build(step: Any, ctx: Context, nums: Any, prefix: str, highlights: bool = True) -> dict:
+    """The plan for one example going through (``prefix``: the start of its placeholders' names, "" for the
+    lesson's example)."""
+    d, values = ctx.decimals, ctx.values
     say = words.of(ctx.lesson)
     bias_names = _bias_names(ctx.lesson)
     layers = []
@@ -289,8 +328,8 @@ def build(step: Any, ctx: Context) -> dict:
                     # the bias as drawn beside its node: its value, after its name in parameters: if it has one
                     "bias_label": f"{bias_names[(k + 1, n)]} = {short(b)}" if (k + 1, n) in bias_names else short(b),
                     # the placeholders whose value this node shows: the moment the voice says one, it appears
-                    "cues": ([f"raw.{nums.classes[n]}", *_predicted_cues(nums, n)] if last
-                             else _node_cues(k + 1, len(layer.weights), layer.node_names, n)),
+                    "cues": [prefix + c for c in ([f"raw.{nums.classes[n]}", *_predicted_cues(nums, n)] if last
+                                                  else _node_cues(k + 1, len(layer.weights), layer.node_names, n))],
                 }
             )
         layers.append(
@@ -311,14 +350,14 @@ def build(step: Any, ctx: Context) -> dict:
             "scaled": fmt(i.scaled, d),
             # as typed when the script gives the example's raw inputs (118 bpm, 39.2 °C), else worked out from the
             # scaled ones and rounded
-            "raw": short(i.raw) if f"raw_input.{i.name}" in typed else fmt(i.raw, max(d - 1, 1)),
-            "cues": [f"input.{i.name}", f"raw_input.{i.name}"],
+            "raw": short(i.raw) if f"{prefix}raw_input.{i.name}" in typed else fmt(i.raw, max(d - 1, 1)),
+            "cues": [f"{prefix}input.{i.name}", f"{prefix}raw_input.{i.name}"],
         }
         for i in nums.inputs
     ]
     # highlights with the same cue are one group: shown together, kept until the next group
     by_cue: dict[str, dict] = {}
-    for h in step.highlight:
+    for h in step.highlight if highlights else ():
         group = by_cue.setdefault(h.cue or "", {"cues": [h.cue] if h.cue else [], "items": []})
         group["items"].append(_target(h, ctx.lesson))
     groups = list(by_cue.values())

@@ -184,6 +184,10 @@ def kinds(lesson: Lesson) -> dict[str, Kind]:
         at = f"example.{e}."
         for i in net.inputs:
             out[f"{at}input.{i.name}"] = out[f"{at}raw_input.{i.name}"] = "number"
+        for k, layer in enumerate(net.layers[:-1], start=1):  # its hidden nodes' values and weighted sums
+            for n in range(len(layer.weights) if layer.weights is not None else 0):
+                for key in [f"{k}.{n + 1}", *([f"{k}.{layer.nodes[n]}"] if layer.nodes and n < len(layer.nodes) else [])]:
+                    out[f"{at}hidden.{key}"] = out[f"{at}sum.{key}"] = "number"
         if net.output == "identity":
             for c in classes:
                 out.update(dict.fromkeys((f"{at}raw.{c}", f"{at}predicted.{c}", f"{at}observed.{c}", f"{at}residual.{c}"), "number"))
