@@ -131,18 +131,20 @@ class NetworkScene(StepScene):
             raws = [self.text(f"{spec['raw']} {spec['unit']}".strip(), style.SMALL, color=self.theme.muted) for spec in other["inputs"]]
             for new, label in zip(raws, in_labels):
                 new.move_to(label[1]).align_to(label[1], RIGHT)
-            self.cue(*(c for spec in other["inputs"] for c in spec["cues"]), ahead=2 * style.NORMAL)
+            self.cue(*(c for spec in other["inputs"] for c in spec["cues"]), ahead=style.QUICK)  # the last one's values stay till then
             self.play(*(FadeOut(m) for m in shown), *(FadeOut(label[1]) for label in in_labels), *(FadeIn(new) for new in raws),
                       run_time=style.QUICK)
             for label, new in zip(in_labels, raws):  # the new raw value is the label's second line from now on
                 label.remove(label[1])
                 label.add(new)
             outs = [self.text(spec["value"], style.LABEL, color=self.theme.classes[n].color) for n, spec in enumerate(other["layers"][-1]["nodes"])]
-            shown = self.run(other["events"], other["inputs"], other["layers"], outs)
+            shown = self.run(other["events"], other["inputs"], other["layers"], outs, quick=True)
         self.wait(style.BEAT)
 
-    def run(self, events: list[dict], inputs: list[dict], layers: list[dict], out_values: list) -> list:
-        """One example through the network, event by event; the values it left in the nodes and beside the outputs."""
+    def run(self, events: list[dict], inputs: list[dict], layers: list[dict], out_values: list, quick: bool = False) -> list:
+        """One example through the network, event by event; the values it left in the nodes and beside the outputs.
+        ``quick``: each node's value appears without its equation (an example after the first, whose sums were
+        worked out for the first)."""
         columns, nodes, edges, out_labels = self.columns_drawn, self.nodes, self.edges, self.out_labels
         left: list = []
         for event in events:
@@ -163,11 +165,6 @@ class NetworkScene(StepScene):
                     ShowPassingFlash(e.copy().set_stroke(ManimColor(self.theme.accent), width=6), time_width=0.6)
                     for e in edges[k][n]
                 ]
-                eq = self.node_equation(spec, layer)
-                self.cue(*spec["cues"], ahead=2 * style.NORMAL)  # the equation, then its value moving into place
-                self.play(*flash, FadeIn(eq, shift=0.15 * UP), run_time=style.NORMAL)
-                # the inputs of this sum are the values in the nodes below: show them being picked up
-                result = eq[-1]
                 if layer["output"]:
                     target = out_values[n]
                     target.next_to(out_labels[n], RIGHT, buff=0.3)
@@ -175,9 +172,17 @@ class NetworkScene(StepScene):
                 else:
                     radius = columns[k + 1][1]
                     target = self.fit(self.text(spec["value"], style.SMALL), INNER_WIDTH * radius, INNER_HEIGHT * radius).move_to(node)
-                self.play(TransformFromCopy(result, target), run_time=style.NORMAL)
-                self.play(FadeOut(eq), run_time=style.QUICK * 0.6)
                 left.append(target)
+                if quick:
+                    self.cue(*spec["cues"], ahead=style.QUICK)
+                    self.play(*flash, FadeIn(target, scale=1.2), run_time=style.QUICK)
+                    continue
+                eq = self.node_equation(spec, layer)
+                self.cue(*spec["cues"], ahead=2 * style.NORMAL)  # the equation, then its value moving into place
+                self.play(*flash, FadeIn(eq, shift=0.15 * UP), run_time=style.NORMAL)
+                # the inputs of this sum are the values in the nodes below: show them being picked up
+                self.play(TransformFromCopy(eq[-1], target), run_time=style.NORMAL)
+                self.play(FadeOut(eq), run_time=style.QUICK * 0.6)
         return left
 
     # ------------------------------------------------------------ what is drawn on request
