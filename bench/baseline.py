@@ -5,7 +5,7 @@
 The product has no switch for this; this script makes two changes before the command runs, in its own process
 and in each render worker as it starts (Manim is imported only there, as in a plain render):
 
-- lesson.manim_adapter is told that Manim is not the version its patches were written for, so it leaves Manim as
+- lesson.manim.adapter is told that Manim is not the version its patches were written for, so it leaves Manim as
   it is (its stock fallback: every frame copied on its way to the encoder, LaTeX and text pictures kept per process);
 - StepScene.hold_for, instead of recording a hold's still picture and rule (laid out later by stream copy), has
   Manim draw and encode the hold frame by frame, as a frozen-frame wait.
@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from lesson import manim_adapter, workers  # noqa: E402
+from lesson.manim import adapter as manim_adapter, workers  # noqa: E402
 
 
 def stock_manim() -> None:

@@ -191,6 +191,8 @@ def build(
             "numbers": numbers.to_json(),
             "shown": package.shown(plan, numbers),
             "equations": package.equations(plan),
+            "numbers_shown": package.numbers_shown(plan),
+            "relations": package.relations_spoken(plan),
         }
         manifest_path = stage / f"{name}.json"
         manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

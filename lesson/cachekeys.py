@@ -10,36 +10,15 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from pathlib import Path
 
 from lesson.plandata import StepPlan, Style
 from lesson.qualities import QUALITIES
 from lesson.timing import StepTiming
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED_SCENE_CODE = ("__init__.py", "base.py", "layout.py", "style.py")  # in scenes/, used by every kind
-# the renderer's modules whose source changes a step's pixels or its clips: drawing it with Manim (and the patches
-# of Manim), encoding its stills, laying its holds out for a timing, joining its clips
-PIXEL_CODE = ("draw.py", "manim_adapter.py", "frames.py", "timing.py", "mux.py", "replay.py")
-# scenes get the voice's timing instead of the words; the equations are read from the data they are drawn from
-STEP_FIELDS_NOT_DRAWN = ("index", "narration", "tokens", "spoken", "cues", "audio", "equations")
-
-
-def code_version(kind: str) -> str:
-    """A hash of the code that draws a step of this kind (the kind's own files as the registry names them, the
-    shared scene code, the renderer's :data:`PIXEL_CODE`) and Manim's version."""
-    import importlib.metadata
-
-    from lesson import kinds
-
-    h = hashlib.sha256(importlib.metadata.version("manim").encode())
-    own = kinds.get(kind).code_files()
-    scenes = [ROOT / "scenes" / n for n in SHARED_SCENE_CODE]
-    renderer = [ROOT / "lesson" / n for n in PIXEL_CODE]
-    for path in scenes + own + renderer:
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()[:16]
+# scenes get the voice's timing instead of the words; the equations and the record of numbers are read from the data
+# they are drawn from
+STEP_FIELDS_NOT_DRAWN = ("index", "narration", "tokens", "spoken", "cues", "audio", "equations", "numbers", "results",
+                         "relations", "drawn_words")
 
 
 def drawing_key(step: StepPlan, style: Style, quality: str, timing: StepTiming, code: str) -> str:

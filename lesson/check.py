@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from lesson import kinds, trained, words
+from lesson import coherence, kinds, relations, trained, words
 from lesson.audio import recording_problem
 from lesson.computations import ComputeProblem
 from lesson.digits import fixed, whole_digits
@@ -73,16 +73,55 @@ def check_text(text: str, filename: str, folder: Path, *, allow_outside: bool = 
         raise LessonError(load.problems_at(src, filename, [(exc.where, exc.message, False, "")])) from None
     if problems := load.problems_at(src, filename, _cross_checks(lesson, folder, allow_outside)):
         raise LessonError(problems)
-    with words.recording() as drawn_words:
-        numbers, plan, found = _computed(lesson, folder, allow_outside)
+    numbers, plan, found = _computed(lesson, folder, allow_outside)
     if found:
         raise LessonError(load.problems_at(src, filename, found))
     assert numbers is not None and plan is not None
-    found_warnings = _warnings(lesson) + typed_numbers(lesson, numbers) + _same_seeds(lesson, numbers)
+    said_wrong, said_oddly = _spoken_arithmetic(lesson, plan)
+    if said_wrong:
+        raise LessonError(load.problems_at(src, filename, said_wrong))
+    drawn_words = {key for step in plan.steps for key in step.drawn_words}
+    found_warnings = (_warnings(lesson) + typed_numbers(lesson, numbers) + said_oddly + _incoherent(lesson, plan, numbers)
+                      + _same_seeds(lesson, numbers))
     # a word of words: that no step of this lesson draws changes nothing (the steps that draw it are not used)
     found_warnings += [(("words", key), f"no step of this lesson draws the word {key!r}, so this changes nothing", True, "")
                        for key in (lesson.words or {}) if key not in drawn_words]
     return Checked(lesson, numbers, plan, tuple(load.problems_at(src, filename, found_warnings, "warning: ")))
+
+
+def _spoken_arithmetic(lesson: Lesson, plan: Plan) -> tuple[list[Found], list[Found]]:
+    """Relations the narration states in arithmetic words, judged at the spoken digits: a false one, or one said
+    "=" that only rounds, is an error; "about" before an exact result a warning."""
+    errors: list[Found] = []
+    warnings: list[Found] = []
+    for s, (step, planned) in enumerate(zip(lesson.steps, plan.steps)):
+        for said, expression, _claimed, verdict, _start in planned.relations:
+            found = relations.spoken(said, lesson.language)[0]
+            text = relations.message(found, expression, verdict)
+            # pointed at by its words up to its first placeholder (a folded narration's lines break elsewhere)
+            where: Found = (("steps", s, "narration"), text, False, said[: said.index("}") + 1])
+            if verdict == relations.VERDICT_NO_ABOUT:
+                warnings.append(where)
+            elif verdict != relations.VERDICT_TRUE:
+                errors.append(where)
+    return errors, warnings
+
+
+def _incoherent(lesson: Lesson, plan: Plan, numbers: LessonNumbers) -> list[Found]:
+    """One value in two forms in one step (a format written at one place), and two values that read the same."""
+    values = numbers.values()
+    out: list[Found] = []
+    for s, (step, planned) in enumerate(zip(lesson.steps, plan.steps)):
+        for found in coherence.findings(planned.numbers, values):
+            where: Path_ = ("steps", s)
+            needle: Any = ""
+            if found.what == coherence.FORCED:
+                written = "{" + found.quantities[0] + ":" + found.spec + "}"
+                at = next(((w, t) for w, t in templates(step, where) if written in t), None)
+                if at is not None:
+                    where, needle = at[0], (at[1], at[1].index(written))
+            out.append((where, found.message(), False, needle))
+    return out
 
 
 def _cross_checks(lesson: Lesson, folder: Path, allow_outside: bool) -> list[Found]:

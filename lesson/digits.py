@@ -23,6 +23,12 @@ def decimal(value: float) -> Decimal:
     return Decimal(f"{value:.{SIGNIFICANT}g}")
 
 
+def typed(value: float) -> str:
+    """A value typed in the script, written back as typed: 1.6, -2.5, 0, 0.00001."""
+    q = decimal(value).normalize()
+    return "0" if q == 0 else format(q, "f")
+
+
 def round_decimal(value: float, decimals: int) -> Decimal:
     """``value`` rounded to ``decimals`` decimals, half away from zero; any finite float, however large."""
     exact = decimal(value)

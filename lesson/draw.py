@@ -8,6 +8,7 @@ A step's *drawing* (``drawings/<key>/``) is what Manim made: a clip per animatio
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import json
 import os
 import shutil
@@ -17,13 +18,19 @@ from pathlib import Path
 
 import numpy as np
 
-from lesson import manim_adapter
+from lesson.manim import adapter as manim_adapter
 from lesson.mux import KEYFRAME_SECONDS, encode_still, encoder_options
 from lesson.plandata import StepPlan, Style
 from lesson.qualities import QUALITIES
 from lesson.replay import StepVideo, assemble
 from lesson.texsandbox import tex_sandbox
 from lesson.timing import Hold, Play, StepTiming
+
+
+def scene_class(scene: str) -> type:
+    """The scene class the plan names ("module:Class"), imported here (the render stage needs no registry)."""
+    module, _, name = scene.partition(":")
+    return getattr(importlib.import_module(module), name)
 
 
 def render_step(
@@ -35,8 +42,6 @@ def render_step(
     ``replace``: draw even if ``drawing`` exists, and replace it (``--no-cache``)."""
     from manim import config, tempconfig
 
-    from lesson import kinds
-
     manim_adapter.install()
     began = time.perf_counter()
     width, height, fps = QUALITIES[quality]
@@ -45,7 +50,7 @@ def render_step(
     # this process's own work folder (Manim's media folder); its name carries the pid, see lesson.cachedir
     prefix = f".work-{os.getpid()}-{step.id}-"
     # LaTeX and text pictures are made once and kept beside the sections, shared by every step and every render
-    # (see lesson.manim_adapter.picture_folders)
+    # (see lesson.manim.adapter.picture_folders)
     with tempfile.TemporaryDirectory(prefix=prefix, dir=target.parent) as work, tex_sandbox(), \
             manim_adapter.picture_folders(target.parent.parent) as pictures:
         settings = {
@@ -65,7 +70,7 @@ def render_step(
         }
         with tempconfig(settings):
             config.background_color = style.background
-            scene = kinds.get(step.kind).scene_class()(step, style, timing, strict_layout=strict_layout)
+            scene = scene_class(step.scene)(step, style, timing, strict_layout=strict_layout)
             scene.render()
             partials = manim_adapter.movie_parts(scene)
             spec = manim_adapter.video_encoder(scene)

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from lesson import manim_adapter
-from lesson.cachekeys import code_version
+from lesson.manim import adapter as manim_adapter
+from lesson.codehash import code_hash, module_files
 from lesson import draw  # draw.render_step looked up at each call (a worker may wrap it)
 from lesson.plandata import StepPlan, Style
 from lesson.replay import StepVideo, assemble, cached_video, drawing_ready
@@ -148,13 +148,21 @@ def file_hash(path: Path) -> str:
     return h.hexdigest()
 
 
+def _worker_code(modules: tuple[str, ...]) -> str | None:
+    """This worker's hash of the code that draws a step made of ``modules`` (None: it lacks one of them)."""
+    try:
+        return code_hash(module_files(modules))
+    except LookupError:
+        return None
+
+
 def cluster_task(job: StepJob, after: object = None) -> tuple[str, str | None, str | None]:
     """Draw ``job``'s step into the shared cache (unless it is there already) and return ``(key, sha256 of the step's
     video, None)``, or ``(key, None, why)`` when the step itself fails (a layout or LaTeX error, reported by step and
     not retried: the same step would fail again). Nothing but these few strings goes back through the scheduler.
     ``after``: the task drawing the same picture for another timing (another lesson), which this one waits for and
     then only lays that drawing out, without Manim."""
-    if job.code and code_version(job.step.kind) != job.code:
+    if job.code and _worker_code(job.step.code_modules) != job.code:
         return job.key, None, (f"this worker ({os.uname().nodename}) has other code for steps of kind '{job.step.kind}' than the "
                                "client: install the same version of lesson (and Manim) on the client and every worker")
     prepare_worker()

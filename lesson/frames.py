@@ -6,7 +6,7 @@ drawn picture for the encoder thread, and the encoder thread copies that into a 
 ``av.VideoFrame`` before converting it to YUV. The last two land in freshly allocated memory,
 which the kernel must also fault in and zero.
 
-With :mod:`lesson.manim_adapter`'s frame hand-off, the camera draws straight into an array taken
+With :mod:`lesson.manim.adapter`'s frame hand-off, the camera draws straight into an array taken
 from a small pool (this module): the background (or Manim's static image) is copied into it once,
 Cairo draws into it, that very array goes to the encoder, which wraps it as a ``VideoFrame``
 without copying (x264 works on its own YUV copy) and then gives it back to the pool. The encoder

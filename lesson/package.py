@@ -73,6 +73,20 @@ def shown(plan: Plan, numbers: LessonNumbers) -> list[dict]:
     return out
 
 
+def numbers_shown(plan: Plan) -> list[dict]:
+    """Every number drawn or spoken, per step, with the quantity it stands for (a placeholder or computed name) and its
+    text; ``format`` is the author's where one was written at that place. With the lesson's ``numbers`` anyone can
+    check that one quantity has one form in a step and that two values do not read the same."""
+    return [{"step": step.id, "quantity": q, "text": t, "how": how, **({"format": spec} if spec else {})}
+            for step in plan.steps for q, t, how, spec in step.numbers]
+
+
+def relations_spoken(plan: Plan) -> list[dict]:
+    """Every relation the narration states in arithmetic words, at the digits spoken, with its verdict."""
+    return [{"step": step.id, "said": said, "expression": expression, "relation": relation, "verdict": verdict}
+            for step in plan.steps for said, expression, relation, verdict, _ in step.relations]
+
+
 def equations(plan: Plan) -> list[dict]:
     """Every equation the video shows, per step, so that anyone can check its arithmetic without this project:
     ``expression`` is plain ASCII with the operands exactly as shown (decimal numbers, + - * / ^, parentheses,

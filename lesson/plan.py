@@ -10,16 +10,21 @@ equation holds exactly: the video never shows a false equation.
 from __future__ import annotations
 
 import bisect
+import math
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
-from lesson import kinds, truth
+from lesson import coherence, kinds, relations
+from lesson.digits import fixed
 from lesson.kinds import Context
 from lesson.kinds.cues import sentence_cues
 from lesson.kinds.table import panel
 from lesson.numbers import LessonNumbers, compute
 from lesson.script.model import Lesson
-from lesson.script.placeholders import fill, fill_spans
+from lesson.record import SPOKEN
+from lesson.script import names as script_names
+from lesson.script.placeholders import fill_spans
 from lesson.speech import normalize
 from lesson.plandata import ClassStyle, Plan, StepPlan, Style  # noqa: E402,F401  (the plan's types, shared with the scenes)
 from lesson.shown import (  # noqa: F401  (re-exported: the number texts every builder uses)
@@ -38,8 +43,80 @@ from lesson.shown import (  # noqa: F401  (re-exported: the number texts every b
 # ---------------------------------------------------------------- the plan
 
 
+FORM_ROUNDS = 12  # rounds of the planner's fixed point over every equation's needs (each raises some form)
+
+
 def build_plan(lesson: Lesson, base: Path = Path("."), numbers: LessonNumbers | None = None) -> Plan:
+    """The plan of every step. Each quantity gets one form for the whole lesson: the fewest decimals (at least the
+    lesson's) at which every equation that uses it, anywhere in the lesson, is true by the truth rule. The steps are
+    planned with the forms found so far until no equation needs more (a fixed point: forms only grow)."""
     nums = numbers if numbers is not None else compute(lesson, base)
+    d = lesson.display.decimals
+    values = nums.values()
+    typed = script_names.typed(lesson)
+    same = _same_values(values, typed)
+    typed |= {m for n in typed for m in same.get(n, ())}  # a computed value that is a typed one (a descent's start)
+    forms = _tiny_forms(values, typed, d)
+    for _ in range(FORM_ROUNDS):
+        plan, needs = _plan_once(lesson, nums, base, forms, frozenset(typed))
+        grown = {m: k for n, k in needs.items() if k > forms.get(n, d) for m in same.get(n, (n,))}
+        if not grown:  # every equation holds: separate two values that read the same, where one more decimal does it
+            grown = _separated(plan, values, forms, d, same)
+        if not grown:
+            return plan
+        forms = {**forms, **grown}
+    raise PlanError(0, "the equations of this lesson keep asking for more decimals of their numbers; "
+                       "change display.decimals or show fewer equations over the same values")
+
+
+def _tiny_forms(values: Mapping[str, Any], typed: set[str], d: int) -> dict[str, int]:
+    """A computed value too small to read at the lesson's decimals is shown to its first digit (0.004, not "< 0.01"
+    in one place and 0.00 in another), up to ``d + EXTRA_DECIMALS`` decimals."""
+    out = {}
+    for name, v in values.items():
+        if isinstance(v, float) and name not in typed and v != 0 and math.isfinite(v) and float(fixed(v, d)) == 0:
+            k = next((k for k in range(d + 1, d + EXTRA_DECIMALS + 1) if float(fixed(v, k)) != 0), None)
+            if k is not None:
+                out[name] = k
+    return out
+
+
+def _separated(plan: Plan, values: Mapping[str, Any], forms: dict[str, int], d: int,
+               same: Mapping[str, tuple[str, ...]]) -> dict[str, int]:
+    """For two different values that read the same in one step, one more decimal of both where that tells them apart."""
+    grown: dict[str, int] = {}
+    for step in plan.steps:
+        for found in coherence.findings(step.numbers, values):
+            if found.what != coherence.COINCIDENCE:
+                continue
+            a, b = found.quantities
+            k = max(forms.get(a, d), forms.get(b, d)) + 1
+            if k <= d + EXTRA_DECIMALS and fixed(float(values[a]), k) != fixed(float(values[b]), k):
+                grown.update({m: k for n in (a, b) for m in same.get(n, (n,)) if forms.get(m, d) < k})
+    return grown
+
+
+def _same_values(values: Mapping[str, Any], typed: set[str]) -> dict[str, tuple[str, ...]]:
+    """For each computed number, every name that holds the very same value (p_observed and softmax.setosa, the
+    first example's and the lesson's): one value, so one form."""
+    groups: dict[float, list[str]] = {}
+    for name, v in values.items():
+        if isinstance(v, float) and not isinstance(v, bool):
+            groups.setdefault(coherence.same_value(v), []).append(name)
+    return {n: tuple(g) for g in groups.values() if len(g) > 1 for n in g}
+
+
+def forms_of(plan: Plan) -> dict[str, str]:
+    """Each quantity's number as the plan shows it (the first text; one per quantity when the lesson is coherent)."""
+    out: dict[str, str] = {}
+    for step in plan.steps:
+        for quantity, text, _how, _spec in step.numbers:
+            out.setdefault(quantity, text)
+    return out
+
+
+def _plan_once(lesson: Lesson, nums: LessonNumbers, base: Path, forms: dict[str, int],
+               typed: frozenset[str]) -> tuple[Plan, dict[str, int]]:
     d = lesson.display.decimals
     values = nums.values()
     style = Style(
@@ -51,40 +128,60 @@ def build_plan(lesson: Lesson, base: Path = Path("."), numbers: LessonNumbers | 
         classes=tuple(ClassStyle(c.name, c.label or c.name, c.color) for c in lesson.network.classes) if lesson.network else (),
     )
     steps = []
+    needs: dict[str, int] = {}
     for index, step in enumerate(lesson.steps):
+        ctx = Context(lesson, nums, d, values, base, forms=forms, typed=typed)
         try:
-            steps.append(_step_plan(lesson, nums, base, index, step, d, values))
+            steps.append(_step_plan(ctx, index, step))
         except PlanError:
             raise
         except (ValueError, ArithmeticError) as exc:  # a number the step cannot show: said at the step
             raise PlanError(index, f"this step cannot show the lesson's numbers ({exc})") from None
-    return Plan(lesson.id, lesson.title, lesson.video.quality, style, tuple(steps), lesson.narration.pause)
+        for n, k in ctx.record.needs.items():
+            needs[n] = max(needs.get(n, 0), k)
+    return Plan(lesson.id, lesson.title, lesson.video.quality, style, tuple(steps), lesson.narration.pause), needs
 
 
-def _step_plan(lesson: Lesson, nums: LessonNumbers, base: Path, index: int, step: Any, d: int, values: dict) -> StepPlan:
-    narration, spans = fill_spans(step.narration, values, d)
+def _step_plan(ctx: Context, index: int, step: Any) -> StepPlan:
+    values, d = ctx.values, ctx.decimals
+    narration, spans = fill_spans(step.narration, values, d, ctx.forms, ctx.typed)
     narration = _SIGN.sub(MINUS, narration)  # one character for another: the spans stay valid
+    said = {}
+    for name, spec, a, b in spans:
+        said[name] = narration[a:b]
+        if not isinstance(values[name], str):
+            ctx.record.number(name, narration[a:b], SPOKEN, spec)
+    stated = tuple((step.narration[r.start:r.end], *relations.judged(r, said), r.start)
+                   for r in relations.spoken(step.narration, ctx.lesson.language))
     toks = normalize.tokens(narration)
     starts = [start for _, start in toks]
-    cues = tuple((name, bisect.bisect_right(starts, start) - 1) for name, start, _ in spans)
+    cues = tuple((name, bisect.bisect_right(starts, start) - 1) for name, _, start, _ in spans)
     cues += sentence_cues([t for t, _ in toks])
+    kind = kinds.get(step.kind)
     try:
-        with truth.recording() as equations:
-            data = kinds.get(step.kind).build(step, Context(lesson, nums, d, values, base))
+        data = kind.build(step, ctx)
     except PlanError as exc:
         raise PlanError(index, exc.message, exc.where) from None
     if step.beside is not None:
-        data = {**data, "beside": panel(step.beside, lesson, values, d)}
+        data = {**data, "beside": panel(step.beside, ctx)}
+    title = ctx.fill(step.title)
     return StepPlan(
         index=index,
         kind=step.kind,
         id=step.id or f"step{index + 1:02d}_{step.kind}",
-        title=fill(step.title, values, d),
+        title=title,
         narration=narration,
         data=data,
         tokens=tuple(t for t, _ in toks),
         spoken=tuple(normalize.spoken(t) for t, _ in toks),
         cues=cues,
-        audio=str((base / step.audio).resolve()) if step.audio else None,
-        equations=tuple(dict.fromkeys((e.expression, e.relation, e.result) for e in equations)),
+        audio=str((ctx.base / step.audio).resolve()) if step.audio else None,
+        equations=tuple(dict.fromkeys((e.expression, e.relation, e.result) for e, _ in ctx.record.equations)),
+        numbers=tuple(dict.fromkeys((n.quantity, n.text, n.how, n.spec) for n in ctx.record.numbers)),
+        results=tuple(dict.fromkeys((e.expression, e.relation, e.result, r or "") for e, r in ctx.record.equations)),
+        drawn_words=tuple(sorted(ctx.record.words)),
+        relations=tuple(r for r in stated if r[3]),
+        scene=kind.scene,
+        code_modules=kind.code_modules(),
+        code=kind.code_version(),
     )

@@ -42,6 +42,18 @@ class StepPlan:
     audio: str | None = None  # a recording of the narration, an absolute path
     # every equation the step shows, as (expression, relation, result) in plain ASCII with the operands as shown
     equations: tuple[tuple[str, str, str], ...] = ()
+    # every number drawn or spoken: (quantity, text as shown with ASCII minus, "drawn" | "spoken", the author's format)
+    numbers: tuple[tuple[str, str, str, str], ...] = ()
+    # every equation with the quantity its result is: (expression, relation, result, quantity or "")
+    results: tuple[tuple[str, str, str, str], ...] = ()
+    # spoken arithmetic: (as written, expression at the spoken digits, relation claimed, verdict, its start in the template)
+    relations: tuple[tuple[str, str, str, str, int], ...] = ()
+    drawn_words: tuple[str, ...] = ()  # the keys of the words tables the scenes draw
+    # how the render stage draws it, resolved by the planner from the registry: the scene ("module:Class"), the
+    # modules that draw and plan its kind, and the hash of their code (lesson.codehash)
+    scene: str = ""
+    code_modules: tuple[str, ...] = ()
+    code: str = ""
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lesson.cachedir import default_cache_dir, remove_stale_work_files
-from lesson.cachekeys import code_version, drawing_key, step_key
+from lesson.cachekeys import drawing_key, step_key
 from lesson.errors import LessonError
 from lesson.executor import Executor, LocalExecutor, StepJob
 from lesson.plandata import StepPlan, Style
@@ -77,21 +77,15 @@ class StepRenderer:
         self.drawings = self.cache.parent / "drawings"
         self._failures: list[str] = []
         remove_stale_work_files(self.cache.parent)  # left by renders that were killed
-        self._codes: dict[str, str] = {}
         self._done: dict[int, StepResult] = {}
         self._futures: dict[object, tuple[StepPlan, Path]] = {}
         self.executor: Executor = executor if executor is not None else LocalExecutor(jobs)
 
-    def _code(self, kind: str) -> str:
-        if kind not in self._codes:
-            self._codes[kind] = code_version(kind)
-        return self._codes[kind]
-
     def path(self, step: StepPlan, timing: StepTiming) -> Path:
-        return self.cache / f"{step_key(step, self.style, self.quality, timing, self._code(step.kind))}.mp4"
+        return self.cache / f"{step_key(step, self.style, self.quality, timing, step.code)}.mp4"
 
     def drawing(self, step: StepPlan, timing: StepTiming) -> Path:
-        return self.drawings / drawing_key(step, self.style, self.quality, timing, self._code(step.kind))
+        return self.drawings / drawing_key(step, self.style, self.quality, timing, step.code)
 
     def cached(self, step: StepPlan, timing: StepTiming) -> StepResult | None:
         path = self.path(step, timing)
@@ -127,7 +121,7 @@ class StepRenderer:
         if self.on_start:
             self.on_start(step, False)
         job = StepJob(step, self.style, self.quality, timing, path, drawing, replace=not self.use_cache, strict_layout=self.strict_layout,
-                      code=self._code(step.kind))
+                      code=step.code)
         self._futures[self.executor.submit(job)] = (step, path)
 
     def _finished(self, result: StepResult) -> None:

@@ -27,13 +27,11 @@ what a reader of the manifest can do with ``expression``, ``relation`` and ``res
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import itertools
 import math
 import numbers
 import re
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import (
     ROUND_HALF_UP,
@@ -73,28 +71,6 @@ MAX_SIGNIFICANT = 12
 MAX_DECIMALS = 12
 PRECISION = 100  # digits of the decimal arithmetic: exact for every sum and product a lesson shows
 MAX_INTEGER_POWER = 1000
-
-# the equations shown while a step is planned (see :func:`recording`), for the package's manifest
-_RECORDED: contextvars.ContextVar[list[Shown] | None] = contextvars.ContextVar("recorded", default=None)
-
-
-@contextlib.contextmanager
-def recording() -> Iterator[list[Shown]]:
-    """Collect every equation :func:`show`, :func:`show_all` and :func:`chain` hand out inside the block (a chain
-    as one equation per stage: each stage against the shown result)."""
-    found: list[Shown] = []
-    token = _RECORDED.set(found)
-    try:
-        yield found
-    finally:
-        _RECORDED.reset(token)
-
-
-def _record(*shown: Shown) -> None:
-    found = _RECORDED.get()
-    if found is not None:
-        found.extend(shown)
-
 
 _RESULT = re.compile(r"(?P<number>[-\u2212]?[0-9]{1,30}(?:\.(?P<decimals>[0-9]{1,30}))?)(?P<percent>%?)")
 
@@ -154,6 +130,7 @@ class Chain:
     operands: tuple[Operand, ...]
     decimals: int
     significant: int | None
+    stages: tuple[Shown, ...] = ()  # each stage against the shown result (what the manifest records)
 
     @property
     def equation(self) -> str:
@@ -163,10 +140,7 @@ class Chain:
 # ---------------------------------------------------------------- numbers as text
 
 
-def typed(value: float) -> str:
-    """A value typed in the script, written back as typed: 1.6, -2.5, 0, 0.00001."""
-    q = digits.decimal(value).normalize()
-    return "0" if q == 0 else format(q, "f")
+typed = digits.typed
 
 
 def typed_at(value: float, decimals: int) -> str:
@@ -376,7 +350,7 @@ def _true_values(used: Sequence[str], values: Mapping[str, float], where: str) -
 
 def _attempt(
     trees: Sequence[Expr],
-    results: Sequence[str],
+    results: Sequence[tuple[str, int]],
     texts: Mapping[str, str],
     rounded: Mapping[str, bool],
     exact_names: Collection[str],
@@ -386,13 +360,13 @@ def _attempt(
     s: int | None,
 ) -> list[_Found] | None:
     found = []
-    for tree, result in zip(trees, results):
+    for tree, (result, places) in zip(trees, results):
         used = names(tree)
         try:
             value, exact = _shown_value(tree, texts)
             scaled = value * 100 if percent else value
             target = Decimal(result.rstrip("%"))
-            if _round(scaled, d) != target:
+            if _round(scaled, places) != target:
                 return None
         except EvalError:
             return None
@@ -418,8 +392,11 @@ def _search(
     percent: bool,
     extra: int,
     padded: Collection[str] = (),
+    floors: Mapping[str, int] | None = None,
+    result_places: Sequence[int | None] = (),
 ) -> list[_Found]:
     _check_decimals(decimals)
+    floors = floors or {}
     trees = [parse(e) if isinstance(e, str) else e for e, _ in equations]
     where = "; ".join(to_ascii(t) for t in trees)
     used = list(dict.fromkeys(n for t in trees for n in names(t)))
@@ -427,8 +404,9 @@ def _search(
     if large := [n for n in used if digits.too_large(true[n])]:
         raise TruthError(f"{large[0]} is about {scientific(true[large[0]], 3)}, too large to show as digits "
                          f"(at most {digits.WHOLE_DIGITS_MAX} before the decimal point): show it in larger units", where)
-    results: list[str] = []
-    for tree, (_, result) in zip(trees, equations):
+    results: list[tuple[str, int]] = []
+    places_of = [*result_places, *[None] * len(trees)]
+    for i, (tree, (_, result)) in enumerate(zip(trees, equations)):
         if result is None:
             try:
                 result = evaluate(tree, true)
@@ -439,7 +417,8 @@ def _search(
         if digits.too_large(float(result)):
             raise TruthError(f"the result of {to_ascii(tree)} is about {scientific(float(result), 3)}, too large to show as "
                              f"digits (at most {digits.WHOLE_DIGITS_MAX} before the decimal point)", where)
-        results.append(_result_text(float(result), decimals, percent))
+        places = decimals if places_of[i] is None or percent else max(decimals, places_of[i])  # type: ignore[type-var]
+        results.append((_result_text(float(result), places, percent), places))
     start = decimals + 2 if percent else decimals
     typed_texts = {n: typed(true[n]) for n in used if n in exact}
     typed_texts.update({n: typed_at(true[n], start) for n in used if n in padded and n not in exact})
@@ -453,7 +432,7 @@ def _search(
             elif s is not None and n in small:
                 texts[n] = scientific(true[n], s)
             else:
-                texts[n] = digits.fixed(true[n], k)
+                texts[n] = digits.fixed(true[n], max(k, floors.get(n, 0)))
         return texts, {n: Decimal(texts[n]) != digits.decimal(true[n]) for n in used}
 
     finest = start + extra
@@ -471,7 +450,7 @@ def _search(
                 if found is not None:
                     return found
     also = f" nor scientific notation up to {MAX_SIGNIFICANT} significant digits" if small else ""
-    claims = " and ".join(f"{to_ascii(t)} round to {r}" for t, r in zip(trees, results))
+    claims = " and ".join(f"{to_ascii(t)} round to {r}" for t, (r, _) in zip(trees, results))
     raise TruthError(
         f"no precision of the operands up to {finest} decimals{also} makes the shown {claims}; change display.decimals",
         where,
@@ -488,14 +467,16 @@ def show(
     percent: bool = False,
     extra: int = EXTRA_DECIMALS,
     padded: Collection[str] = (),
+    floors: Mapping[str, int] | None = None,
+    result_places: int | None = None,
 ) -> Shown:
     """``expression`` with its operands (``values``, true floats) and ``result`` (the true value; None:
     computed from ``values``) shown truthfully at ``decimals``. Names in ``exact`` are shown as typed, names in
-    ``padded`` (typed too) at ``decimals`` or their own digits (:func:`typed_at`).
-    :class:`TruthError` if no precision up to ``decimals + extra`` (nor scientific notation) works."""
-    shown = _search([(expression, result)], values, decimals, exact, percent, extra, padded)[0].shown
-    _record(shown)
-    return shown
+    ``padded`` (typed too) at ``decimals`` or their own digits (:func:`typed_at`). ``floors`` gives a name the
+    fewest decimals it may be shown with (its form in the whole lesson); ``result_places`` the result's decimals
+    (at least ``decimals``). :class:`TruthError` if no precision up to ``decimals + extra`` (nor scientific
+    notation) works."""
+    return _search([(expression, result)], values, decimals, exact, percent, extra, padded, floors, (result_places,))[0].shown
 
 
 def show_all(
@@ -507,14 +488,14 @@ def show_all(
     percent: bool = False,
     extra: int = EXTRA_DECIMALS,
     padded: Collection[str] = (),
+    floors: Mapping[str, int] | None = None,
+    result_places: Sequence[int | None] = (),
 ) -> tuple[Shown, ...]:
     """Several equations on one screen, each ``(expression, true result)``: one precision for all their
     operands (a name is shown the same way everywhere), the fewest at which every equation holds."""
     if not equations:
         return ()
-    shown = tuple(f.shown for f in _search(equations, values, decimals, exact, percent, extra, padded))
-    _record(*shown)
-    return shown
+    return tuple(f.shown for f in _search(equations, values, decimals, exact, percent, extra, padded, floors, result_places))
 
 
 def chain(
@@ -527,6 +508,8 @@ def chain(
     percent: bool = False,
     extra: int = EXTRA_DECIMALS,
     padded: Collection[str] = (),
+    floors: Mapping[str, int] | None = None,
+    result_places: int | None = None,
 ) -> Chain:
     """``stage0 ≈ stage1 ≈ ... ≈ result``: every stage's shown arithmetic rounds to the shown result (one
     precision for all operands); two stages are joined by "=" only if both are exact, equal and use no
@@ -540,7 +523,8 @@ def chain(
             result = evaluate(trees[0], _true_values(names(trees[0]), values, where))
         except EvalError as exc:
             raise TruthError(f"{where} has no value: {exc}", where) from None
-    found = _search([(t, result) for t in trees], values, decimals, exact, percent, extra, padded)
+    found = _search([(t, result) for t in trees], values, decimals, exact, percent, extra, padded, floors,
+                    [result_places] * len(trees))
     links = []
     for i, f in enumerate(found):
         if i + 1 < len(found):
@@ -551,8 +535,8 @@ def chain(
             relation = f.shown.relation
         links.append(Link(f.shown.expression, relation, f.shown.tex))
     operands = tuple({o.name: o for f in found for o in f.shown.operands}.values())
-    out = Chain(tuple(links), found[0].shown.result, operands, found[0].shown.decimals, found[0].shown.significant)
+    out = Chain(tuple(links), found[0].shown.result, operands, found[0].shown.decimals, found[0].shown.significant,
+                tuple(f.shown for f in found))
     if not verify_chain([(link.expression, link.relation) for link in out.links], out.result):
         raise TruthError(f"the chain {out.equation} does not check", out.equation)
-    _record(*(f.shown for f in found))
     return out

@@ -12,10 +12,8 @@ slot values. :func:`problems` checks a script's ``words:`` (known keys, known sl
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from lesson.hints import did_you_mean
@@ -121,25 +119,13 @@ def slots(key: str) -> tuple[str, ...]:
     return SLOTS.get(key, ()) + (() if key == "example_noun" else COMMON_SLOTS)
 
 
-_USED: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("words_used", default=None)
-
-
-@contextlib.contextmanager
-def recording() -> Iterator[set[str]]:
-    """The keys of the entries drawn while inside (``{example}`` counts as drawing ``example_noun``)."""
-    used: set[str] = set()
-    token = _USED.set(used)
-    try:
-        yield used
-    finally:
-        _USED.reset(token)
-
-
 class Words:
     """A lesson's words: its language's table with the script's ``words:`` over it."""
 
-    def __init__(self, language: str = DEFAULT_LANGUAGE, overrides: Mapping[str, str] | None = None):
+    def __init__(self, language: str = DEFAULT_LANGUAGE, overrides: Mapping[str, str] | None = None,
+                 used: set[str] | None = None):
         self.templates = table(language)
+        self.used = used  # where the keys of the entries drawn are written down ({example} draws example_noun)
         unknown = set(overrides or {}) - set(self.templates)
         if unknown:  # the loader reports these at their place in the script first
             raise KeyError(f"unknown words: {', '.join(sorted(unknown))}")
@@ -149,10 +135,10 @@ class Words:
         """Entry ``key`` with its slots filled by ``values`` (and ``{example}`` by the example noun)."""
         given = {"example": self.templates["example_noun"], **{k: str(v) for k, v in values.items()}}
         wanted = set(slots(key))
-        if (used := _USED.get()) is not None:
-            used.add(key)
+        if self.used is not None:
+            self.used.add(key)
             if "{example}" in self.templates[key]:
-                used.add("example_noun")
+                self.used.add("example_noun")
         if set(values) - wanted:
             raise KeyError(f"word {key!r} has no slots {sorted(set(values) - wanted)}")
         return SLOT.sub(lambda m: given[m.group(1)] if m.group(1) in wanted else m.group(0), self.templates[key])

@@ -23,7 +23,7 @@ inherited_fds: set[int] = set()  # the main process's descriptors a worker must 
 
 def start_pool(workers: int) -> ProcessPoolExecutor:
     """Fork ``workers`` worker processes now."""
-    from lesson import manim_adapter
+    from lesson.manim import adapter as manim_adapter
 
     manim_adapter.check()  # here, before the fork: a version mismatch is told once, not by every worker
     ctx = multiprocessing.get_context("fork")
@@ -67,7 +67,7 @@ def _die_with_parent(parent: int, forked_by_main_thread: bool) -> None:
 
 def start_worker(parent: int | None = None, forked_by_main_thread: bool = True) -> None:
     """Each worker: ends with the main process, leaves Ctrl-C to it (it stops the workers), runs TeX sandboxed,
-    and imports Manim once, as it starts, with the project's changes to it (:mod:`lesson.manim_adapter`)."""
+    and imports Manim once, as it starts, with the project's changes to it (:mod:`lesson.manim.adapter`)."""
     if parent is not None:
         _die_with_parent(parent, forked_by_main_thread)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group; the main process kills us
@@ -80,6 +80,6 @@ def start_worker(parent: int | None = None, forked_by_main_thread: bool = True) 
     os.environ.update(TEX_SANDBOX)
     import manim  # noqa: F401
 
-    from lesson import manim_adapter
+    from lesson.manim import adapter as manim_adapter
 
     manim_adapter.install()

@@ -406,7 +406,6 @@ def test_render_without_cluster_never_imports_dask(tmp_path):
 
 
 def test_a_worker_with_other_drawing_code_refuses_the_step_and_draws_nothing(tmp_path):
-    from lesson.cachekeys import code_version
     from lesson.executor import StepJob, cluster_task
     from lesson.check import check_lesson
     from lesson.timing import StepTiming
@@ -415,7 +414,7 @@ def test_a_worker_with_other_drawing_code_refuses_the_step_and_draws_nothing(tmp
     step = plan.steps[0]
     target = tmp_path / "sections" / "k.mp4"
     job = StepJob(step, plan.style, "low", StepTiming(0.3, 2.0, 0.6), target, tmp_path / "drawings" / "d",
-                  code=code_version(step.kind)[::-1])
+                  code=step.code[::-1])
     key, digest, error = cluster_task(job)
     assert (key, digest) == ("k", None)
     assert error.endswith(f"has other code for steps of kind '{step.kind}' than the client: install the same version of "

@@ -56,7 +56,7 @@ def test_the_walk_goes_down_the_swept_curve_step_by_step(walk):
             break
     stops.append(b)
     labels = walk.ever()
-    first = f"b3 = {shown(-2.0)}, total ≈ {shown(total(-2.0))}"
+    first = f"b3 = −2, total ≈ {shown(total(-2.0))}"  # the start, typed in the script: as typed
     last = f"b3 ≈ {shown(stops[-1])}, total ≈ {shown(total(stops[-1]))}"
     assert first in labels and last in labels
     assert f"b3 ≈ {shown(stops[1])}, total ≈ {shown(total(stops[1]))}" in labels

@@ -65,7 +65,7 @@ def test_a_text_asked_for_twice_is_set_once_and_handed_out_as_copies(monkeypatch
     from manim import RIGHT, Text, tempconfig
 
     from lesson import kinds
-    from scenes import base
+    from scenes import typesetting as base
 
     set_texts: list[str] = []
 

@@ -1,4 +1,4 @@
-"""Frames handed to Manim's encoder without copies (lesson.manim_adapter's frame hand-off, lesson.frames's pool) give
+"""Frames handed to Manim's encoder without copies (lesson.manim.adapter's frame hand-off, lesson.frames's pool) give
 the very clips stock Manim gives."""
 
 import multiprocessing
@@ -14,7 +14,8 @@ def _render(media: Path, fast: bool, queue) -> None:
     """Runs in a new interpreter: stock Manim must not be patched by an earlier render in the test process."""
     from manim import BLUE, ORANGE, RIGHT, UP, Circle, Create, FadeIn, Scene, Square, Text, tempconfig
 
-    from lesson import frames, manim_adapter
+    from lesson import frames
+    from lesson.manim import adapter as manim_adapter
 
     if fast:
         assert manim_adapter.install()

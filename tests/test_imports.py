@@ -20,9 +20,8 @@ DEFERRED = {
     # the voices: piper-tts is an optional extra, espeak-ng a library loaded only when asked for; Dask (the cluster extra)
     ("lesson.speech.engines", "lesson.speech.espeak_engine"), ("lesson.speech.engines", "lesson.speech.piper_engine"),
     ("lesson.cli", "lesson.cluster"),
-    # the render side still looks a step's scene up in the registry (to go: the plan will carry it)
-    ("lesson.cachekeys", "lesson"), ("lesson.cachekeys", "lesson.kinds"), ("lesson.draw", "lesson"), ("lesson.draw", "lesson.kinds"),
-    ("lesson.workers", "lesson"), ("lesson.workers", "lesson.manim_adapter"),
+    # Manim, loaded by a worker as it starts (a heavy dependency the main process never needs)
+    ("lesson.workers", "lesson.manim"), ("lesson.workers", "lesson.manim.adapter"),
     # the command line loads each command's stage when it runs
     ("lesson.cli", "lesson"), ("lesson.cli", "lesson.build"), ("lesson.cli", "lesson.cachedir"), ("lesson.cli", "lesson.check"),
     ("lesson.cli", "lesson.course.build"), ("lesson.cli", "lesson.course.load"), ("lesson.cli", "lesson.digits"),

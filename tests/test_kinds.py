@@ -35,16 +35,15 @@ def test_every_kind_has_a_scene_a_builder_and_its_files_in_the_cache_key():
 
 
 def test_the_cache_key_of_a_kind_changes_with_its_own_source_only(tmp_path, monkeypatch):
-    from lesson import render
 
-    before = {name: render.code_version(name) for name in ("softmax", "title")}
+    before = {name: kinds.get(name).code_version() for name in ("softmax", "title")}
     copies = [tmp_path / str(i) / f.name for i, f in enumerate(kinds.get("title").code_files())]
     for original, copy in zip(kinds.get("title").code_files(), copies):
         copy.parent.mkdir()
         copy.write_bytes(original.read_bytes())
     real = kinds.StepKind.code_files
     monkeypatch.setattr(kinds.StepKind, "code_files", lambda self: copies if self.name == "title" else real(self))
-    assert render.code_version("title") == before["title"]  # the same bytes, the same key
+    assert kinds.get("title").code_version() == before["title"]  # the same bytes, the same key
     copies[0].write_bytes(copies[0].read_bytes() + b"\n# changed\n")
-    assert render.code_version("title") != before["title"]
-    assert render.code_version("softmax") == before["softmax"]
+    assert kinds.get("title").code_version() != before["title"]
+    assert kinds.get("softmax").code_version() == before["softmax"]

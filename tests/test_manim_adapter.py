@@ -1,4 +1,4 @@
-"""lesson.manim_adapter: Manim is patched only when it is the version the patches were written for; otherwise one
+"""lesson.manim.adapter: Manim is patched only when it is the version the patches were written for; otherwise one
 warning, Manim left exactly as it is, and a step still renders (stock Manim), to the same pictures."""
 
 import json
@@ -33,7 +33,7 @@ CHILD = textwrap.dedent("""
     import json, sys, warnings
     from pathlib import Path
 
-    from lesson import manim_adapter
+    from lesson.manim import adapter as manim_adapter
 
     fake, cache = sys.argv[1], Path(sys.argv[2])
     if fake:
@@ -155,7 +155,7 @@ def test_stock_manim_draws_the_step_to_the_same_pictures(both):
 
 
 def test_check_names_both_versions_once(monkeypatch):
-    from lesson import manim_adapter
+    from lesson.manim import adapter as manim_adapter
 
     monkeypatch.setattr(manim_adapter, "_matches", None)
     monkeypatch.setattr(manim_adapter, "WRITTEN_FOR", {"manim": "9.9.9", "manimpango": "0.0.0"})
@@ -170,7 +170,7 @@ def test_check_names_both_versions_once(monkeypatch):
 def test_the_versions_written_for_are_the_installed_ones():
     """Fails after an upgrade of Manim or manimpango: check the patches against the new version's source (and run
     this file), then set WRITTEN_FOR to it."""
-    from lesson import manim_adapter
+    from lesson.manim import adapter as manim_adapter
 
     assert manim_adapter.installed_versions() == manim_adapter.WRITTEN_FOR
 
@@ -202,7 +202,7 @@ def extreme(m, reduce, dim: int):
 
 
 def assert_bounds_are_manims(m) -> None:
-    from lesson import manim_adapter
+    from lesson.manim import adapter as manim_adapter
 
     ours, stock = manim_adapter.points_defining_boundary(m), manim_adapter._stock_boundary(m)
     # the very array: the same anchors in the same order (ties in get_boundary_point go the same way)
@@ -215,7 +215,7 @@ def assert_bounds_are_manims(m) -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.data())
 def test_bounds_in_numpy_are_the_points_and_extremes_manim_finds(data):
-    from lesson import manim_adapter
+    from lesson.manim import adapter as manim_adapter
 
     assert manim_adapter.install()
     assert_bounds_are_manims(vmobject_tree(data.draw))
@@ -224,7 +224,7 @@ def test_bounds_in_numpy_are_the_points_and_extremes_manim_finds(data):
 def test_bounds_of_drawn_things_are_manims_and_broken_curves_still_raise():
     from manim import Circle, DashedLine, Dot, Text, VGroup, VMobject
 
-    from lesson import manim_adapter
+    from lesson.manim import adapter as manim_adapter
 
     assert manim_adapter.install()
     for m in (Circle(), Dot(), DashedLine([-1, 0, 0], [2, 1, 0]), Text("0.69 softmax"), VGroup(Circle(), VGroup(), Dot()), VGroup()):
@@ -248,7 +248,7 @@ def test_a_text_lets_go_of_its_parsed_svg_paths_and_its_copy_is_the_same_drawing
     from manim import Text
     from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
 
-    from lesson import manim_adapter
+    from lesson.manim import adapter as manim_adapter
 
     assert manim_adapter.install()
     text = Text("softmax(z) = 0.69")
@@ -298,7 +298,7 @@ def test_formulas_typeset_together_draw_as_formulas_typeset_alone(tmp_path, monk
 
     from manim import tempconfig
 
-    from lesson import manim_adapter
+    from lesson.manim import adapter as manim_adapter
 
     assert manim_adapter.install()
     runs: list[int] = []
@@ -336,7 +336,7 @@ def test_a_formula_latex_cannot_typeset_leaves_the_others_to_be_typeset_alone(tm
 
     from manim import tempconfig
 
-    from lesson import manim_adapter
+    from lesson.manim import adapter as manim_adapter
 
     assert manim_adapter.install()
     broken = [r"\nosuchcommand{1}", "2"]
@@ -356,7 +356,7 @@ def test_a_run_that_cannot_start_typesets_nothing_together(tmp_path, monkeypatch
 
     from manim import tempconfig
 
-    from lesson import manim_adapter
+    from lesson.manim import adapter as manim_adapter
 
     assert manim_adapter.install()
 
@@ -379,7 +379,7 @@ def test_tex_and_dvisvgm_make_their_files_inside_the_work_folder_only(tmp_path):
         import sys
         from pathlib import Path
         sys.path.insert(0, {str(ROOT)!r})
-        from lesson.manim_adapter import compile_tex_svg
+        from lesson.manim.adapter import compile_tex_svg
         from scenes import style
         code = style.SANS_MATH.get_texcode_for_expression_in_env("x^2", "align*")
         print(compile_tex_svg(code, Path({str(work)!r}), style.SANS_MATH))

@@ -243,7 +243,7 @@ def test_work_files_of_dead_renders_are_removed_by_the_next_render(tmp_path):
 # ---------------------------------------------------------------- TeX
 
 def typeset(body: str, work: Path, env: dict) -> tuple[int, str]:
-    """Typeset ``body`` as a formula of the project's template the way lesson.manim_adapter.compile_tex_svg does
+    """Typeset ``body`` as a formula of the project's template the way lesson.manim.adapter.compile_tex_svg does
     (in ``work``, relative names), with the environment ``env``: (exit status, TeX's log)."""
     from manim.utils.tex_file_writing import make_tex_compilation_command
 

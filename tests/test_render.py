@@ -211,8 +211,12 @@ def test_course_package_manifest_lists_files_chapters_and_numbers(default_render
             assert float(shown) == pytest.approx(round(item["value"] * scale, decimals), abs=1e-9), item
     assert manifest["numbers"]["softmax"]["setosa"] == pytest.approx(0.6871351050192344)
     # every equation shown, re-checkable without this project (tests/test_equations_manifest.py checks them all)
-    assert {"step": "softmax", "shown": "4.18/6.08 \u2248 0.69", "expression": "4.18/6.08", "relation": "\u2248",
-            "result": "0.69"} in manifest["equations"]
+    assert {"step": "softmax", "shown": "4.1787/6.0813 \u2248 0.6871", "expression": "4.1787/6.0813", "relation": "\u2248",
+            "result": "0.6871"} in manifest["equations"]
+    # one value, one form: SoftMax's setosa value reads 0.6871 wherever it is drawn or spoken in the lesson
+    setosa = {n["text"] for n in manifest["numbers_shown"] if n["quantity"] == "softmax.setosa"}
+    assert setosa == {"0.6871"}
+    assert [r["verdict"] for r in manifest["relations"]] == ["true"]
     assert {e["step"] for e in manifest["equations"]} >= {"softmax", "properties", "derivatives"}
     poster = Image.open(out.parent / f"{stem}.poster.png")
     assert poster.size == (854, 480)

@@ -54,7 +54,7 @@ def _attributes_assigned_on_manim(path: Path) -> list[str]:
 
 
 def test_only_the_adapter_changes_manim_or_manimpango():
-    adapter = ROOT / "lesson" / "manim_adapter.py"
+    adapter = ROOT / "lesson" / "manim/adapter.py"
     files = sorted([*ROOT.glob("lesson/**/*.py"), *ROOT.glob("scenes/**/*.py")])
     elsewhere = [hit for path in files if path != adapter for hit in _attributes_assigned_on_manim(path)]
     assert elsewhere == []
@@ -73,24 +73,42 @@ def _manim_internals_touched(path: Path) -> list[str]:
 
 
 def test_only_the_adapter_reads_or_writes_a_scenes_renderer_and_file_writer():
-    adapter = ROOT / "lesson" / "manim_adapter.py"
+    adapter = ROOT / "lesson" / "manim/adapter.py"
     files = sorted([*ROOT.glob("lesson/**/*.py"), *ROOT.glob("scenes/**/*.py")])
     assert [hit for path in files if path != adapter for hit in _manim_internals_touched(path)] == []
     assert len(_manim_internals_touched(adapter)) >= 6  # the check sees the adapter's own: the clock, the frame, the files
 
 
 def test_the_drawing_key_covers_every_module_that_changes_pixels(monkeypatch):
-    from lesson import cachekeys
+    from lesson import codehash, kinds
 
-    listed = [ROOT / "lesson" / name for name in cachekeys.PIXEL_CODE]
+    listed = [ROOT / "lesson" / name for name in codehash.PIXEL_CODE]
     assert all(p.is_file() for p in listed)
     # the modules that draw a step, patch Manim, encode or lay out its clips are all listed
-    for name in ("draw.py", "manim_adapter.py", "frames.py", "mux.py", "replay.py", "timing.py"):
-        assert name in cachekeys.PIXEL_CODE
-    before = cachekeys.code_version("softmax")
+    for name in ("draw.py", "manim/adapter.py", "frames.py", "mux.py", "replay.py", "timing.py"):
+        assert name in codehash.PIXEL_CODE
+    before = kinds.get("softmax").code_version()
     real = Path.read_bytes
     for path in listed:
         monkeypatch.setattr(Path, "read_bytes", lambda self, path=path: real(self) + (b"#" if self == path else b""))
-        assert cachekeys.code_version("softmax") != before, path.name
+        assert kinds.get("softmax").code_version() != before, path.name
     monkeypatch.setattr(Path, "read_bytes", real)
-    assert cachekeys.code_version("softmax") == before
+    assert kinds.get("softmax").code_version() == before
+
+
+def test_a_render_worker_imports_no_model_parser_math_core_or_planner():
+    """A worker draws plain plan data: the scene and the code hash come resolved in the plan, so the worker side (the
+    render stage, the executor, the drawing, every built-in scene) loads none of pydantic, PyYAML, the math core, the
+    registry or the planner."""
+    from lesson import kinds
+
+    scenes = sorted({k.scene.partition(":")[0] for k in kinds.registry().values() if k.source == "built in"})
+    program = ("import sys, importlib\n"
+               "import lesson.render, lesson.executor, lesson.draw, lesson.workers\n"
+               f"for m in {scenes!r}:\n    importlib.import_module(m)\n"
+               "print('\\n'.join(sorted(sys.modules)))\n")
+    loaded = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True, cwd=ROOT).stdout.split()
+    assert "manim" in loaded and "scenes.network" in loaded  # what a worker does load
+    forbidden = ("pydantic", "yaml", "mathcore", "lesson.kinds", "lesson.plan", "lesson.truth", "lesson.numbers",
+                 "lesson.check", "lesson.script.model")
+    assert [m for m in loaded if any(m == f or m.startswith(f + ".") for f in forbidden)] == []

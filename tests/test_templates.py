@@ -55,7 +55,7 @@ def test_as_written_a_template_may_hold_the_names_of_its_placeholders_but_not_mo
 
 
 def test_a_broken_step_and_a_misspelt_placeholder_elsewhere_are_reported_in_one_run():
-    text = DEFAULT.replace("    title: The iris network\n", "", 1).replace("giving {hidden.1.top:.1f}", "giving {hidden.1.tpo:.1f}", 1)
+    text = DEFAULT.replace("    title: The iris network\n", "", 1).replace("giving {hidden.1.top}", "giving {hidden.1.tpo}", 1)
     with pytest.raises(LessonError) as caught:
         parse_lesson(text, "lesson.yaml")
     lines = text.splitlines()

@@ -16,6 +16,7 @@ import pytest
 from manim import MathTex, Text, VGroup, tempconfig
 
 import scenes.base as base
+import scenes.typesetting as typesetting
 from lesson.numbers import compute
 from lesson.plan import ClassStyle, StepPlan, Style, build_plan
 from lesson.check import load_lesson
@@ -75,7 +76,7 @@ def drawn(monkeypatch):
         made["text"].append(text(self, *args, **kwargs))
         return made["text"][-1]
 
-    monkeypatch.setattr(base, "MathTex", RecordedMathTex)
+    monkeypatch.setattr(typesetting, "MathTex", RecordedMathTex)
     monkeypatch.setattr(base.StepScene, "text", recorded_text)
     return made
 
@@ -183,10 +184,10 @@ def test_no_scene_builds_tex_from_anything_but_numbers_and_its_own_formulas():
     """The scenes hand MathTex only their own TeX, numbers from the plan and tex_label() marks: no author text."""
     sources = {p.name: p.read_text() for p in (ROOT / "scenes").glob("*.py")}
     for name, text in sources.items():
-        assert "MathTex(" not in text or name == "base.py", f"{name} builds MathTex itself instead of StepScene.math"
+        assert "MathTex(" not in text or name == "typesetting.py", f"{name} builds MathTex itself instead of StepScene.math"
         assert "Tex(" not in text.replace("MathTex(", ""), name
         for author in ("self.step.title", "class_label(", "[\"label\"]", "[\"points\"]", "[\"heading\"]"):
             for line in text.splitlines():
                 if author in line and "self.math(" in line:
                     pytest.fail(f"{name}: author text in a formula: {line.strip()}")
-    assert re.search(r"def tex_label\(self, index: int\) -> str:", sources["base.py"])
+    assert re.search(r"def tex_label\(self, index: int\) -> str:", sources["typesetting.py"])

@@ -25,7 +25,7 @@ WORDS_LINE = "words: {example_noun: flower}"
 
 # (file, literal): strings with letters that a scene may hand to Pango, each with the reason
 ALLOWED = {
-    ("base.py", "H "): "a probe measured to place a class label in a formula (the H's height is the font's cap height); never drawn",
+    ("typesetting.py", "H "): "a probe measured to place a class label in a formula (the H's height is the font's cap height); never drawn",
 }
 DRAWING_CALLS = {"text", "lines", "Text", "formula_word"}
 

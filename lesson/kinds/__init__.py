@@ -18,11 +18,20 @@ import importlib.metadata
 import importlib.util
 import re
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from lesson import truth
+from lesson.codehash import code_hash, module_files
+from lesson import words as lesson_words
+from lesson.expr import Expr
+from lesson.record import DRAWN, Record, decimals_of
+from lesson.truth import MAX_DECIMALS
 from lesson.script.parts import StepBase
+from lesson.script.placeholders import fill_spans
+from lesson.shown import _SIGN, MINUS, PlanError
 
 if TYPE_CHECKING:
     from lesson.numbers import LessonNumbers
@@ -51,7 +60,9 @@ Where = tuple[str | int, ...]
 
 @dataclass(frozen=True)
 class Context:
-    """What a plan builder or a check may read: the lesson, its numbers, the precision, the placeholder values."""
+    """What a plan builder or a check may read: the lesson, its numbers, the precision, the placeholder values; and
+    how a builder writes numbers, equations and words so that each quantity has one form in the lesson (``forms``)
+    and the step's :class:`~lesson.record.Record` holds everything it shows."""
 
     lesson: Lesson
     numbers: LessonNumbers | None  # None in a check that runs before the math core (structure only)
@@ -59,11 +70,76 @@ class Context:
     values: Mapping[str, float | int | str]
     base: Path
     placeholder_kinds: Mapping[str, str] = field(default_factory=dict)  # name -> "number" | "integer" | "word"
+    forms: Mapping[str, int] = field(default_factory=dict)  # quantity -> its decimals in this lesson (else ``decimals``)
+    typed: frozenset[str] = frozenset()  # the placeholders whose value the author typed: written as typed
+    record: Record = field(default_factory=Record)
 
     @property
     def classes(self) -> tuple[Any, ...]:
         """The network's classes (name, label, color), none in a lesson without a network."""
         return tuple(self.lesson.network.classes) if self.lesson.network is not None else ()
+
+    def places(self, name: str) -> int:
+        """The decimals quantity ``name`` is shown with throughout the lesson."""
+        return max(self.decimals, self.forms.get(name, 0))
+
+    def fill(self, text: str, how: str = DRAWN) -> str:
+        """``text`` with its placeholders filled in at their forms (a hyphen before a digit a real minus); each
+        number recorded as drawn (``how``)."""
+        filled, spans = fill_spans(text, self.values, self.decimals, self.forms, self.typed)
+        for name, spec, a, b in spans:
+            if not isinstance(self.values[name], str):
+                self.record.number(name, filled[a:b], how, spec)
+        return _SIGN.sub(MINUS, filled)
+
+    def number(self, name: str, how: str = DRAWN) -> str:
+        """Quantity ``name``'s value as drawn (its form; as typed if the author typed it), recorded."""
+        return self.fill("{" + name + "}", how)
+
+    def show(self, expression: Expr | str, result: float | None = None, *, result_name: str | None = None,
+             exact: Collection[str] = (), percent: bool = False, values: Mapping[str, float] | None = None) -> truth.Shown:
+        """An equation shown truthfully with every quantity at its form (raised where the equation needs more), recorded."""
+        return self.show_all([(expression, result)], [result_name], exact=exact, percent=percent, values=values)[0]
+
+    def show_all(self, equations: Sequence[tuple[Expr | str, float | None]], result_names: Sequence[str | None] = (), *,
+                 exact: Collection[str] = (), percent: bool = False, values: Mapping[str, float] | None = None
+                 ) -> tuple[truth.Shown, ...]:
+        """Several equations on one screen (:func:`lesson.truth.show_all`), each recorded."""
+        names = [*result_names, *[None] * len(equations)][: len(equations)]
+        floors = dict(self.forms)
+        for _ in range(MAX_DECIMALS + 1):  # each equation at its own fewest decimals; a name two of them share, one way
+            try:
+                shown = tuple(truth.show(e, values if values is not None else self.values, r, self.decimals,  # type: ignore[arg-type]
+                                         exact={*exact, *self.typed}, percent=percent, floors=floors,
+                                         result_places=self.places(n) if n else None)
+                              for (e, r), n in zip(equations, names))
+            except truth.TruthError as exc:
+                raise PlanError(-1, str(exc)) from None
+            texts: dict[str, set[str]] = {}
+            for s in shown:
+                for o in s.operands:
+                    texts.setdefault(o.name, set()).add(o.text)
+            split = {n: max(decimals_of(t) for t in ts) for n, ts in texts.items() if len(ts) > 1}
+            if not split:
+                break
+            floors.update(split)
+        for s, n in zip(shown, names):
+            self.record.equation(s, n, self.values)
+        return shown
+
+    def chain(self, stages: Sequence[Expr | str], result: float | None = None, *, result_name: str | None = None,
+              exact: Collection[str] = (), values: Mapping[str, float] | None = None) -> truth.Chain:
+        """``a ≈ b ≈ c`` (:func:`lesson.truth.chain`), every stage recorded."""
+        out = truth.chain(stages, values if values is not None else self.values, self.decimals, result=result,  # type: ignore[arg-type]
+                          exact={*exact, *self.typed}, floors=self.forms,
+                          result_places=self.places(result_name) if result_name else None)
+        for s in out.stages:
+            self.record.equation(s, result_name, self.values)
+        return out
+
+    def words(self) -> lesson_words.Words:
+        """The lesson's words; each entry drawn is recorded (``lesson check`` warns of words: no step draws)."""
+        return lesson_words.Words(self.lesson.language, self.lesson.words, used=self.record.words)
 
 
 @dataclass(frozen=True)
@@ -87,16 +163,20 @@ class StepKind:
         module, _, name = self.scene.partition(":")
         return getattr(importlib.import_module(module), name)
 
+    def code_version(self) -> str:
+        """The hash of the code that draws this kind (:func:`lesson.codehash.code_hash`), as the planner writes it."""
+        return code_hash(self.code_files())
+
+    def code_modules(self) -> tuple[str, ...]:
+        """The modules that draw and plan this kind: its scene's, its builder's and those it names."""
+        return tuple(dict.fromkeys(m for m in (self.scene.partition(":")[0], getattr(self.build, "__module__", ""), *self.code) if m))
+
     def code_files(self) -> list[Path]:
         """The source files that draw and plan this kind (the cache key hashes them)."""
-        modules = [self.scene.partition(":")[0], getattr(self.build, "__module__", ""), *self.code]
-        out: list[Path] = []
-        for module in dict.fromkeys(m for m in modules if m):
-            spec = importlib.util.find_spec(module)
-            if spec is None or spec.origin is None:
-                raise LookupError(f"step kind {self.name!r}: no module {module!r}")
-            out.append(Path(spec.origin))
-        return out
+        try:
+            return module_files(self.code_modules())
+        except LookupError as exc:
+            raise LookupError(f"step kind {self.name!r}: {exc}") from None
 
 
 class KindError(Exception):

@@ -21,7 +21,6 @@ from typing import Any, Literal
 from pydantic import Field
 
 from lesson import architectures as archs
-from lesson import words as lesson_words
 from lesson.kinds import Context, StepKind, Where
 from lesson.kinds.cues import cue_problem, narration_cues, sentences
 from lesson.script import limits
@@ -159,11 +158,11 @@ def _block(spec: archs.ArchitectureSpec, group: str, say: Any) -> dict:
 
 def build(step: ArchitectureStep, ctx: Context) -> dict:
     spec = (ctx.lesson.architectures or {})[step.arch]
-    say = lesson_words.of(ctx.lesson)
+    say = ctx.words()
     n = (spec.depth - 4) // 6
     ks = list(range(step.widen_from, spec.width + 1)) if step.widen_from is not None else [spec.width]
     states = [_state(spec.depth, k, spec.classes, step.counts, say) for k in ks]
-    spoken = narration_cues(step.narration, ctx.values, ctx.decimals)
+    spoken = narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
     name = step.arch
     rows = []
     for i, stage in enumerate(archs.STAGES):

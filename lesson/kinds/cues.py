@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import re
 import string
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from lesson.hints import one_of
@@ -30,7 +30,8 @@ def sentence_cues(tokens: list[str]) -> tuple[tuple[str, int], ...]:
     return tuple(out)
 
 
-def narration_cues(narration: str, values: Mapping[str, Any] | None = None, decimals: int = 2) -> dict[str, int]:
+def narration_cues(narration: str, values: Mapping[str, Any] | None = None, decimals: int = 2,
+                   forms: Mapping[str, int] | None = None, typed: Collection[str] = ()) -> dict[str, int]:
     """Every cue of ``narration`` with the token where it is first reached: each placeholder it speaks, and
     ``sentence.N`` for the start of its N-th sentence.
 
@@ -49,7 +50,8 @@ def narration_cues(narration: str, values: Mapping[str, Any] | None = None, deci
         pos += len(literal)
         if field is None:
             continue
-        shown = format_value(values[field], spec or "", decimals) if values is not None else "{" + field + "}"
+        shown = format_value(values[field], spec or "", (forms or {}).get(field, decimals), typed_value=field in typed) \
+            if values is not None else "{" + field + "}"
         parts.append(shown)
         spans.append((field, pos))
         pos += len(shown)

@@ -23,9 +23,7 @@ from lesson.expr import Binary, Call, EvalError, Expr, Name, Number, ParseError,
 from lesson.kinds import Context, StepKind, Where
 from lesson.kinds.cues import cue_problems
 from lesson.script import limits
-from lesson.script import names as script_names
 from lesson.script.parts import StepBase, Strict, template
-from lesson.script.placeholders import fill
 from lesson.shown import MINUS, PlanError
 
 EXPR_CHARS = limits.EXPR_CHARS
@@ -362,11 +360,12 @@ def joined(parts: Sequence[Part]) -> str:
 # ---------------------------------------------------------------- the plan
 
 
-def _where_truth_fails(trees: Sequence[Expr], results: Sequence[float | None], values: Mapping[str, float], d: int,
-                       exact: set[str], padded: set[str], exprs: Sequence[str]) -> PlanError:
+def _where_truth_fails(trees: Sequence[Expr], results: Sequence[float | None], result_names: Sequence[str | None],
+                       ctx: Context, exact: set[str], exprs: Sequence[str]) -> PlanError:
     for i, (tree, result) in enumerate(zip(trees, results)):
         try:
-            truth.show(tree, values, result, d, exact=exact, padded=padded)
+            truth.show(tree, ctx.values, result, ctx.decimals, exact={*exact, *ctx.typed}, floors=ctx.forms,  # type: ignore[arg-type]
+                       result_places=ctx.places(result_names[i]) if result_names[i] else None)
         except truth.TruthError as exc:
             return PlanError(-1, f"line {i + 1} ({exprs[i]}) cannot be shown truthfully: {exc}", ("lines", i, "expr"))
     return PlanError(-1, "the lines cannot be shown truthfully at one precision for all their numbers; "
@@ -374,7 +373,7 @@ def _where_truth_fails(trees: Sequence[Expr], results: Sequence[float | None], v
 
 
 def build(step: Any, ctx: Context) -> dict:
-    d, values = ctx.decimals, ctx.values
+    values = ctx.values
     default = default_symbols(ctx)
 
     trees: list[Expr] = []
@@ -399,14 +398,14 @@ def build(step: Any, ctx: Context) -> dict:
                                 "the result must be the expression's value", ("lines", i, "result"))
         results.append(result)
     # integer values (argmax.*, n_classes) are shown as they are, never as 1.00; numbers the author typed (an
-    # input, a parameter, a learning rate) at the lesson's decimals, never padded to the precision another needs
+    # input, a parameter, a learning rate) as typed (the context's typed names)
     used = {n for t in trees for n in names(t)}
     exact = {n for n in used if isinstance(values.get(n), int) and not isinstance(values.get(n), bool)}
-    padded = script_names.typed(ctx.lesson) & used
+    result_names = [line.result for line in step.lines]
     try:
-        shown = truth.show_all(list(zip(trees, results)), values, d, exact=exact, padded=padded)
-    except truth.TruthError:
-        raise _where_truth_fails(trees, results, values, d, exact, padded, exprs) from None
+        shown = ctx.show_all(list(zip(trees, results)), result_names, exact=exact)
+    except PlanError:
+        raise _where_truth_fails(trees, results, result_names, ctx, exact, exprs) from None
     except EvalError as exc:
         raise PlanError(-1, f"the lines have no value: {exc}", ("lines",)) from None
     # two names of the step with the same default symbol (the one loss and cross_entropy both L, two learning rates
@@ -464,7 +463,7 @@ def tex_chars(tex: str) -> int:
 
 
 def _fill(text: str, ctx: Context) -> str:
-    return fill(text, ctx.values, ctx.decimals)
+    return ctx.fill(text)
 
 
 KINDS = (

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-import dataclasses
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
@@ -22,14 +21,12 @@ from lesson import truth
 from lesson.kinds import Context, StepKind, Where
 from lesson.script import limits
 from lesson.script.parts import StepBase, Strict
-from lesson.shown import MINUS, fmt, short, shown_truthfully
-from lesson.script import names as script_names
+from lesson.shown import MINUS, short
 from lesson.script.names import hidden_node_keys
 from lesson.hints import one_of
 from lesson.script.computations import parameter_index
 from lesson.kinds.cues import cue_problem
 from lesson.kinds.cues import narration_cues
-from lesson import words
 
 SHOWABLE = ("weights", "names", "activations", "biases")
 TARGETS = ("node", "edge", "weight", "bias", "parameter")
@@ -219,25 +216,25 @@ def check(step: Any, ctx: Context) -> list[tuple[Where, str]]:
 # ---------------------------------------------------------------- the plan
 
 
-def _node_equation(weights: Sequence[float], inputs: Sequence[float], bias: float, total: float, d: int) -> dict:
-    """A node's weighted sum, with inputs shown at enough decimals for the sum to come out right."""
-    names = [f"x{i + 1}" for i in range(len(inputs))]
-    expression = " + ".join(f"{truth.typed(w)}*{n}" for w, n in zip(weights, names)) + f" + {truth.typed(bias)}"
-    shown = shown_truthfully(expression, dict(zip(names, inputs)), total, d)
+def _node_equation(ctx: Context, weights: Sequence[float], inputs: Sequence[str], bias: float, total: str) -> dict:
+    """A node's weighted sum over the quantities below it (``inputs``), each at its form in the lesson (more
+    decimals where the sum needs them to come out right); ``total`` is the sum's quantity."""
+    expression = " + ".join(f"{truth.typed(w)}*{n}" for w, n in zip(weights, inputs)) + f" + {truth.typed(bias)}"
+    shown = ctx.show(expression, float(ctx.values[total]), result_name=total)
     texts = {o.name: o.text.replace("-", MINUS) for o in shown.operands}
     return {
-        "terms": [(short(w), texts[n]) for w, n in zip(weights, names)],
+        "terms": [(short(w), texts[n]) for w, n in zip(weights, inputs)],
         "bias": short(bias),
         "total": shown.result.replace("-", MINUS),
         "relation": shown.relation,
     }
 
 
-def _activation(activation: str, total: float, value: float, d: int) -> dict:
+def _activation(ctx: Context, activation: str, total: str, value: str) -> dict:
     """``act(total) = value`` as shown: ReLU and the identity keep the shown digits; others are checked."""
-    if activation in ("relu", "identity"):
-        return {"act_input": fmt(total, d), "act_relation": "=", "value": fmt(value, d)}
-    shown = shown_truthfully(f"{activation}(z)", {"z": total}, value, d)
+    if total == value or (activation in ("relu", "identity") and ctx.places(total) == ctx.places(value)):
+        return {"act_input": ctx.number(total), "act_relation": "=", "value": ctx.number(value)}
+    shown = ctx.show(f"{activation}({total})", float(ctx.values[value]), result_name=value)
     return {"act_input": shown.operands[0].text.replace("-", MINUS), "act_relation": shown.relation,
             "value": shown.result.replace("-", MINUS)}
 
@@ -253,16 +250,6 @@ def _predicted_cues(nums: Any, n: int) -> list[str]:
     if not nums.regression:
         return []
     return [f"predicted.{nums.classes[n]}", *(["predicted"] if len(nums.classes) == 1 else [])]
-
-
-def _of_example(nums: Any, e: str, values: Any) -> Any:
-    """``nums`` with the inputs and every layer's values of the named example ``e`` (computed by the math core in
-    lesson.computations) in place of the lesson's example's."""
-    pre, post = nums.computed.forward[e]
-    inputs = tuple(dataclasses.replace(i, scaled=values[f"example.{e}.input.{i.name}"], raw=values[f"example.{e}.raw_input.{i.name}"])
-                   for i in nums.inputs)
-    layers = tuple(dataclasses.replace(layer, weighted_sums=tuple(s), values=tuple(v)) for layer, s, v in zip(nums.layers, pre, post))
-    return dataclasses.replace(nums, inputs=inputs, layers=layers, raw=tuple(post[-1]))
 
 
 def _events(layers: list[dict], inputs: list[dict], groups: list[dict], cues: dict[str, int], values: bool) -> list[dict]:
@@ -295,35 +282,37 @@ def _events(layers: list[dict], inputs: list[dict], groups: list[dict], cues: di
 
 def build(step: Any, ctx: Context) -> dict:
     if not step.examples:
-        return _build(step, ctx, ctx.numbers, "")
+        return _build(step, ctx, "")
     # examples one after another: the first's pass is the step's own, the others follow it
     first, *rest = step.examples
-    out = _build(step, ctx, _of_example(ctx.numbers, first, ctx.values), f"example.{first}.")
+    out = _build(step, ctx, f"example.{first}.")
     passes = []
     for e in rest:
-        data = _build(step, ctx, _of_example(ctx.numbers, e, ctx.values), f"example.{e}.", highlights=False)
+        data = _build(step, ctx, f"example.{e}.", highlights=False)
         passes.append({k: data[k] for k in ("inputs", "layers", "raw", "events")})
     out["passes"] = passes
     return out
 
 
-def _build(step: Any, ctx: Context, nums: Any, prefix: str, highlights: bool = True) -> dict:
-    """The plan for one example going through (``prefix``: the start of its placeholders' names, "" for the
-    lesson's example)."""
-    d, values = ctx.decimals, ctx.values
-    say = words.of(ctx.lesson)
+def _build(step: Any, ctx: Context, prefix: str, highlights: bool = True) -> dict:
+    """The plan for one example going through: ``prefix`` starts its quantities' names ("" for the lesson's example,
+    ``example.<e>.`` for a named one, whose inputs, hidden nodes and outputs are placeholders too)."""
+    nums, d, values = ctx.numbers, ctx.decimals, ctx.values
+    say = ctx.words()
     bias_names = _bias_names(ctx.lesson)
     layers = []
-    below = [i.scaled for i in nums.inputs]
+    below = [f"{prefix}input.{i.name}" for i in nums.inputs]
     for k, layer in enumerate(nums.layers):
         nodes = []
         last = k == len(nums.layers) - 1
-        for n, (row, b, s, v) in enumerate(zip(layer.weights, layer.bias, layer.weighted_sums, layer.values)):
-            eq = _node_equation(row, below, b, s, d)
+        here = [f"{prefix}raw.{c}" for c in nums.classes] if last else [f"{prefix}hidden.{k + 1}.{n + 1}" for n in range(len(layer.weights))]
+        for n, (row, b) in enumerate(zip(layer.weights, layer.bias)):
+            total = here[n] if last else f"{prefix}sum.{k + 1}.{n + 1}"
+            eq = _node_equation(ctx, row, below, b, total)
             nodes.append(
                 {
                     **eq,
-                    **_activation(layer.activation, s, v, d),
+                    **_activation(ctx, layer.activation, total, here[n]),
                     "name": layer.node_names[n] if layer.node_names else "",
                     # the bias as drawn beside its node: its value, after its name in parameters: if it has one
                     "bias_label": f"{bias_names[(k + 1, n)]} = {short(b)}" if (k + 1, n) in bias_names else short(b),
@@ -341,16 +330,15 @@ def _build(step: Any, ctx: Context, nums: Any, prefix: str, highlights: bool = T
                 "output": k == len(nums.layers) - 1,
             }
         )
-        below = list(layer.values)
-    typed = script_names.typed(ctx.lesson)  # the values the author typed
+        below = here
     inputs = [
         {
             "label": i.label,
             "unit": i.unit,
-            "scaled": fmt(i.scaled, d),
+            "scaled": ctx.number(f"{prefix}input.{i.name}"),
             # as typed when the script gives the example's raw inputs (118 bpm, 39.2 °C), else worked out from the
-            # scaled ones and rounded
-            "raw": short(i.raw) if f"{prefix}raw_input.{i.name}" in typed else fmt(i.raw, max(d - 1, 1)),
+            # scaled ones and rounded at its form
+            "raw": ctx.number(f"{prefix}raw_input.{i.name}"),
             "cues": [f"{prefix}input.{i.name}", f"{prefix}raw_input.{i.name}"],
         }
         for i in nums.inputs
@@ -361,11 +349,11 @@ def _build(step: Any, ctx: Context, nums: Any, prefix: str, highlights: bool = T
         group = by_cue.setdefault(h.cue or "", {"cues": [h.cue] if h.cue else [], "items": []})
         group["items"].append(_target(h, ctx.lesson))
     groups = list(by_cue.values())
-    cues = narration_cues(step.narration, values, d)
+    cues = narration_cues(step.narration, values, d, ctx.forms, ctx.typed)
     return {
         "inputs": inputs,
         "layers": layers,
-        "raw": [fmt(v, d) for v in nums.raw],
+        "raw": [ctx.number(f"{prefix}raw.{c}") for c in nums.classes],
         "values": step.values,
         "show": {what: what in step.show for what in SHOWABLE},
         "highlights": groups,

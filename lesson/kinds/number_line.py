@@ -11,8 +11,7 @@ from lesson.kinds.cues import cue_problems
 from lesson.kinds.plot import Cue, NumberOrName, check_value, value_of
 from lesson.script import limits
 from lesson.script.parts import Color, Family, Finite, StepBase, Strict, template
-from lesson.script.placeholders import fill
-from lesson.shown import MINUS, PlanError, short
+from lesson.shown import PlanError, short
 from lesson.hints import one_of
 from lesson.script.placeholders import class_families
 
@@ -68,11 +67,10 @@ def _check(step: NumberLineStep, ctx: Context) -> list[tuple[Where, str]]:
 
 def _text(name: str, ctx: Context) -> str:
     """A placeholder's value as the narration says it (a value too small for the decimals reads "< 0.01")."""
-    return fill(f"{{{name}}}", ctx.values, ctx.decimals).replace("-", MINUS)
+    return ctx.number(name)
 
 
 def build(step: NumberLineStep, ctx: Context) -> dict:
-    d = ctx.decimals
     entries: list[dict[str, Any]] = []
     for i, v in enumerate(step.values):
         where = ("values", i, "value")
@@ -80,7 +78,7 @@ def build(step: NumberLineStep, ctx: Context) -> dict:
         entries.append({
             "x": x,
             "label": _text(v.value, ctx) if isinstance(v.value, str) else short(x),
-            "name": fill(v.label, ctx.values, d) if v.label else "",
+            "name": ctx.fill(v.label) if v.label else "",
             "color": v.color or ctx.lesson.theme.accent,
             "cues": [v.cue] if v.cue else ([v.value] if isinstance(v.value, str) else []),
             "where": list(where),

@@ -20,7 +20,6 @@ from lesson.kinds.axes import PALETTE, axis
 from lesson.kinds.sweep_plot import sweep_build, sweep_check  # a sweep's curve and a descent's walk
 from lesson.script import limits
 from lesson.script.parts import Color, Finite, StepBase, Strict, _finite, template
-from lesson.script.placeholders import fill
 from lesson.shown import EXTRA_DECIMALS, MINUS, PlanError, fmt, short
 from mathcore.errors import MathError
 from mathcore.functions import FUNCTIONS, derivative, sample, value
@@ -207,28 +206,33 @@ def _plain(text: str) -> str:
 
 
 def _fn_symbol(curve: Curve, ctx: Context) -> str:
-    return fill(curve.symbol, ctx.values, ctx.decimals) if curve.symbol else SYMBOLS[curve.function]
+    return ctx.fill(curve.symbol) if curve.symbol else SYMBOLS[curve.function]
 
 
 def _derivative_symbol(symbol: str) -> str:
     return f"({symbol})′" if symbol.startswith((MINUS, "-")) or " " in symbol else f"{symbol}′"
 
 
-def point_equation(fn: str, symbol: str, x: float, typed: bool, d: int, where: Where) -> tuple[str, float, str]:
-    """``σ(−0.51) ≈ 0.38``: the function at ``x`` as shown (true at its digits), its value, and x as shown."""
+def point_equation(ctx: Context, fn: str, symbol: str, x: float, name: str | None, where: Where) -> tuple[str, float, str]:
+    """``σ(−0.51) ≈ 0.38``: the function at ``x`` as shown (true at its digits), its value, and x as shown. ``name``
+    is the quantity x is (a placeholder, shown at its form), or None for a number typed in the script (as typed)."""
     try:
         y = value(fn, x)
-        shown = truth.show(EXPRESSIONS[fn], {"z": x}, y, d, exact=("z",) if typed else ())
-    except (MathError, truth.TruthError) as exc:
-        raise PlanError(-1, f"{SYMBOLS[fn]} at {x:g}: {exc}", where) from None
+        if name is None:
+            shown = ctx.show(EXPRESSIONS[fn], y, exact=("z",), values={"z": x})
+        else:
+            shown = ctx.show(re.sub(r"\bz\b", name, EXPRESSIONS[fn]), y, values={name: x})
+    except (MathError, PlanError) as exc:
+        raise PlanError(-1, f"{SYMBOLS[fn]} at {x:g}: {getattr(exc, 'message', exc)}", where) from None
     x_text = _plain(shown.operands[0].text)
     return f"{symbol}({x_text}) {shown.relation} {_plain(shown.result)}", y, x_text
 
 
-def slope_equation(fn: str, symbol: str, x: float, typed: bool, d: int, where: Where) -> tuple[str, str, float, str]:
+def slope_equation(ctx: Context, fn: str, symbol: str, x: float, name: str | None, where: Where) -> tuple[str, str, float, str]:
     """The point's equation and the slope there, ``σ′(−0.51) ≈ 0.24``, with x shown the same way in both: at the
     fewest decimals (from those the point's equation needs) at which both come out right."""
-    equation, y, x_text = point_equation(fn, symbol, x, typed, d, where)
+    d, typed = ctx.decimals, name is None
+    equation, y, x_text = point_equation(ctx, fn, symbol, x, name, where)
     try:
         slope = derivative(fn, x)
     except MathError as exc:
@@ -254,6 +258,9 @@ def slope_equation(fn: str, symbol: str, x: float, typed: bool, d: int, where: W
         x_exact = Decimal(x_text.replace(MINUS, "-")) == digits.decimal(x)
         exact = fn in EXACT_SLOPES and x_exact and Decimal(result) == digits.decimal(at_shown)
         relation = truth.EQUALS if exact else truth.APPROX
+        if name is not None and k > start:  # x needed more decimals here: its form in the lesson grows
+            ctx.record.number(name, x_text)
+            ctx.record.needs[name] = max(ctx.record.needs.get(name, 0), k)
         return equation, f"{_derivative_symbol(symbol)}({x_text}) {relation} {_plain(result)}", slope, relation
     raise PlanError(-1, f"no precision of x up to {d + EXTRA_DECIMALS} decimals shows both {SYMBOLS[fn]}({x:g}) and its slope "
                     "truthfully; change display.decimals", where)
@@ -376,7 +383,7 @@ def build_curves(step: PlotStep, ctx: Context) -> dict:
         except MathError as exc:
             raise PlanError(-1, str(exc), ("x",)) from None
         data_curves.append({
-            "name": fill(c.label, ctx.values, ctx.decimals) if c.label else "",
+            "name": ctx.fill(c.label) if c.label else "",
             "color": colors[c.function],
             "segments": segments,
         })
@@ -386,11 +393,11 @@ def build_curves(step: PlotStep, ctx: Context) -> dict:
         fn = p.curve or first
         where = ("points", i, "x")
         x = value_of(p.x, ctx, where)
-        label, y, _ = point_equation(fn, _fn_symbol(curves[fn], ctx), x, not isinstance(p.x, str), d, where)
+        label, y, _ = point_equation(ctx, fn, _fn_symbol(curves[fn], ctx), x, p.x if isinstance(p.x, str) else None, where)
         _inside(p.x, x, y, x_range, y_range, "the point", where, d)
         points.append({
             "x": x, "y": y, "label": label, "color": colors[fn],
-            "name": fill(p.label, ctx.values, d) if p.label else "",
+            "name": ctx.fill(p.label) if p.label else "",
             "cues": cues_of(p.x, p.cue),
         })
 
@@ -401,14 +408,14 @@ def build_curves(step: PlotStep, ctx: Context) -> dict:
         where = ("tangent", "x")
         x = value_of(t.x, ctx, where)
         symbol = _fn_symbol(curves[fn], ctx)
-        label, slope_label, slope, relation = slope_equation(fn, symbol, x, not isinstance(t.x, str), d, where)
+        label, slope_label, slope, relation = slope_equation(ctx, fn, symbol, x, t.x if isinstance(t.x, str) else None, where)
         y = value(fn, x)
         _inside(t.x, x, y, x_range, y_range, "the tangent's point", where, d)
         # the slope's line, "σ′(0.81) ≈ 0.21" or "<label> ≈ 0.21": its left side (which may hold the author's words)
         # and the relation with the number
         left, _, right = slope_label.rpartition(f" {relation} ")
         if t.label:
-            left = fill(t.label, ctx.values, d)
+            left = ctx.fill(t.label)
         if any(p["x"] == x and p["label"] == label for p in points):  # a marked point says it already: the slope alone
             label = ""
         tangent = {
@@ -421,7 +428,7 @@ def build_curves(step: PlotStep, ctx: Context) -> dict:
         symbol = _fn_symbol(curves[first], ctx)
         stops = []
         for i, (v, x) in enumerate(zip(step.walk or (), walk)):
-            label, y, _ = point_equation(first, symbol, x, not isinstance(v, str), d, ("walk", i))
+            label, y, _ = point_equation(ctx, first, symbol, x, v if isinstance(v, str) else None, ("walk", i))
             _inside(v, x, y, x_range, y_range, f"walk stop {i + 1}", ("walk", i), d)
             stops.append({"x": x, "y": y, "label": label, "cues": cues_of(v, None)})
         legs = []
@@ -438,8 +445,8 @@ def build_curves(step: PlotStep, ctx: Context) -> dict:
         walk_data = {"color": walk_color, "stops": stops, "legs": legs, "cues": [step.walk_cue] if step.walk_cue else []}
 
     return {
-        "x_axis": {**axis(*x_range, 6, ("x",), "x range"), "label": fill(step.x_label, ctx.values, d) if step.x_label else ""},
-        "y_axis": {**axis(*y_range, 4, ("y",), "y range"), "label": fill(step.y_label, ctx.values, d) if step.y_label else ""},
+        "x_axis": {**axis(*x_range, 6, ("x",), "x range"), "label": ctx.fill(step.x_label) if step.x_label else ""},
+        "y_axis": {**axis(*y_range, 4, ("y",), "y range"), "label": ctx.fill(step.y_label) if step.y_label else ""},
         "curves": data_curves,
         "points": points,
         "tangent": tangent,

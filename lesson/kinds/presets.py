@@ -14,7 +14,6 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from lesson import words
 from lesson.expr import Binary, Call, Name
 from lesson.kinds import Context, StepKind, Where
 from lesson.kinds import equation as eq
@@ -28,10 +27,9 @@ from lesson.kinds.table import side_panel
 from lesson.kinds.text import point_cues, text_data
 from lesson.script import limits
 from lesson.script.parts import StepBase, template
-from lesson.shown import MINUS, fmt
+from lesson.shown import MINUS
 from lesson.hints import one_of
 from lesson.kinds.table import alignments
-from lesson.script.placeholders import fill
 
 COMPOSITE = "scenes.composite:CompositeScene"
 # what a composite step's picture depends on besides this module and the composite scene: every part's scene and
@@ -149,7 +147,7 @@ def _equation(step: Any, ctx: Context, lines: list[dict], symbols: dict[str, str
 def _points(step: Any, ctx: Context, texts: list[str], cues: list[list[str]] | None = None) -> dict:
     """The text kind's data: ``texts`` as points, at the narration's sentences (or at ``cues``)."""
     if cues is None:  # the texts are finished words (a class label in them may hold braces): never filled in again
-        spoken = narration_cues(step.narration, ctx.values, ctx.decimals)
+        spoken = narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
         cues = [[c] if c else [] for c in point_cues([None] * len(texts), spoken)]
     return {"heading": "", "points": list(texts), "cues": cues}
 
@@ -162,7 +160,7 @@ def _table(columns: list[str], rows: list[dict]) -> dict:
 
 def _value(ctx: Context, name: str) -> str:
     """A placeholder's value as the narration says it, with a real minus."""
-    return fill(f"{{{name}}}", ctx.values, ctx.decimals).replace("-", MINUS)
+    return ctx.number(name)
 
 
 def _shown(data: dict, line: int, name: str) -> str:
@@ -183,7 +181,7 @@ def _argmax(step: Any, ctx: Context) -> dict:
     """A table of the raw outputs and their ArgMax (the predicted row lit when the voice names it), the verdict under it."""
     nums = ctx.numbers
     assert nums is not None
-    w = words.of(ctx.lesson)
+    w = ctx.words()
     rows = [{"cells": [_label(c), _value(ctx, f"raw.{c.name}"), _value(ctx, f"argmax.{c.name}")], "color": c.color}
             for c in _classes(ctx)]
     table = _table([w("class"), w("raw_output"), w("argmax")], rows)
@@ -205,7 +203,7 @@ def _argmax_gradient(step: Any, ctx: Context) -> dict:
     span = max(abs(z - t), 1.0) * 1.6
     x_range = (min(z, t) - span * 0.6, max(z, t) + span * 0.6)
     y_range = (-0.3, 1.3)
-    w = words.of(ctx.lesson)
+    w = ctx.words()
     # the axes as the plot kind makes them (ticks, labels), with the step function as its curve
     frame = plot_kind.PlotStep(kind="plot", curves=[plot_kind.Curve(function="identity")], x=x_range, y=y_range, **_common(step))
     data = plot_kind.build(frame, ctx)
@@ -215,20 +213,20 @@ def _argmax_gradient(step: Any, ctx: Context) -> dict:
     color = classes[k].color
     data["curves"] = [{"name": "", "color": color, "segments": [[[x_range[0], 0.0], [t, 0.0]], [[t, 1.0], [x_range[1], 1.0]]]}]
     value = float(nums.argmax[k])
-    cues = narration_cues(step.narration, ctx.values, d)
+    cues = narration_cues(step.narration, ctx.values, d, ctx.forms, ctx.typed)
     threshold_cue = f"threshold.{classes[k].name}"
-    data["points"] = [{"x": t, "y": 0.0, "label": fmt(t, d), "color": ctx.lesson.theme.muted, "name": "", "cues": [threshold_cue]}]
+    data["points"] = [{"x": t, "y": 0.0, "label": ctx.number(threshold_cue), "color": ctx.lesson.theme.muted, "name": "", "cues": [threshold_cue]}]
     # the flat tangent at the example: in the sentence after the threshold is spoken (if there is one)
     after = [name for name, at in sorted(cues.items(), key=lambda kv: kv[1])
              if name.startswith("sentence.") and threshold_cue in cues and at > cues[threshold_cue]]
     data["tangent"] = {
-        "x": z, "y": value, "slope": 0.0, "label": w("example_at", value=fmt(z, d)), "name": w("slope_zero"),
+        "x": z, "y": value, "slope": 0.0, "label": w("example_at", value=ctx.number(f"raw.{classes[k].name}")), "name": w("slope_zero"),
         "slope_text": "", "color": ctx.lesson.theme.accent,
         "line": plot_kind.tangent_line(z, value, 0.0, x_range, y_range), "cues": after[:1],
     }
     data["walk"] = None
     data["beside"] = side_panel(w("others_fixed"),
-                                [{"label": _label(c), "value": fmt(nums.raw[j], d), "color": c.color} for j, c in enumerate(classes) if j != k])
+                                [{"label": _label(c), "value": ctx.number(f"raw.{c.name}"), "color": c.color} for j, c in enumerate(classes) if j != k])
     return data
 
 
@@ -236,7 +234,7 @@ def _softmax(step: Any, ctx: Context) -> dict:
     """SoftMax worked out: each class's e^z over their sum (the equation kind, true at its digits), beside a table
     of the raw outputs, their e^z and the sum, written with the very digits the equations use."""
     classes = _classes(ctx)
-    w = words.of(ctx.lesson)
+    w = ctx.words()
     lines = [{"expr": f"exp.{c.name} / exp_sum", "result": f"softmax.{c.name}"} for c in classes]
     equation = _equation(step, ctx, lines)
     for i, (c, line) in enumerate(zip(classes, equation["lines"])):
@@ -258,13 +256,13 @@ def _softmax_properties(step: Any, ctx: Context) -> dict:
     nums = ctx.numbers
     assert nums is not None
     classes = _classes(ctx)
-    w = words.of(ctx.lesson)
+    w = ctx.words()
     order = sorted(range(len(classes)), key=lambda c: -nums.raw[c])
     rows = [{"cells": [_label(classes[c]), _value(ctx, f"raw.{classes[c].name}"), _value(ctx, f"softmax.{classes[c].name}")],
              "color": classes[c].color} for c in order]
     table = _table([w("class"), w("raw_output"), w("softmax")], rows)
     # the first property as the narration begins, the others with its second sentence (if it has one)
-    second = "sentence.2" if "sentence.2" in narration_cues(step.narration, ctx.values, ctx.decimals) else "sentence.1"
+    second = "sentence.2" if "sentence.2" in narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed) else "sentence.1"
     keeps = _points(step, ctx, [w("same_order"), w("between_0_and_1"), w("add_up_to_one")],
                     [["sentence.1"], [second], []])
     # the sum in the table's order, so that each term sits in the order the viewer just read the values
@@ -283,7 +281,7 @@ def _softmax_properties(step: Any, ctx: Context) -> dict:
     parts = []
     for t, run in enumerate(runs, start=1):
         bars = build_bars(BarsStep(kind="bars", values=f"trained.{t}.softmax", scale=[0, 1], **_common(step)), ctx)
-        heading = w("start", letter=letters[t - 1], accuracy=f"{run.accuracy:.0%}")
+        heading = w("start", letter=letters[t - 1], accuracy=ctx.fill(f"{{trained.{t}.accuracy:.0%}}"))
         parts.append(_part("bars", bars, ((t - 1) * width + 0.02, t * width - 0.02, 0.0, 0.85), heading))
     parts.append(_part("text", _points(step, ctx, [w("other_starts")], [[]]), (0.05, 0.95, 0.85, 1.0)))
     run_cues = [f"trained.1.{what}" for what in ("accuracy", "seed", "prediction")]
@@ -294,7 +292,7 @@ def _softmax_properties(step: Any, ctx: Context) -> dict:
 def _softmax_formula(step: Any, ctx: Context) -> dict:
     """The general formula, in symbols only, and what i, j and z stand for, each as the narration reaches it."""
     n = len(_classes(ctx))
-    w = words.of(ctx.lesson)
+    w = ctx.words()
     symbols = {"z": (("z_{i}",), eq.ATOM), "sum": ((f"\\sum_{{j=1}}^{{{n}}} e^{{z_{{j}}}}",), eq.SUM)}
     tree = Binary("/", Call("exp", Name("z")), Name("sum"))
     parts = eq.symbolic_parts(tree, symbols.__getitem__)
@@ -322,7 +320,7 @@ def _softmax_derivatives(step: Any, ctx: Context) -> dict:
     for j, (c, line) in enumerate(zip(classes, equation["lines"])):
         line["color"] = c.color
         line["at_once"] = j >= 3  # many classes: after three lines worked out, the others appear whole
-    w = words.of(ctx.lesson)
+    w = ctx.words()
     shown_zero = any(_shows_zero(line["result"]) for line in equation["lines"])
     verdict = _points(step, ctx, [w("none_exactly_zero" if shown_zero else "none_zero")], [[]])
     data = _composite(_screen(_part("equation", equation, (0.0, 1.0, 0.0, 0.78)), _part("text", verdict, (0.0, 1.0, 0.82, 1.0))))
@@ -345,7 +343,7 @@ def _summary(step: Any, ctx: Context) -> dict:
 def _cross_entropy(step: Any, ctx: Context) -> dict:
     """Cross-entropy of the observed class as an equation (true at its digits) over the curve −log p, with the
     example's point on it."""
-    w = words.of(ctx.lesson)
+    w = ctx.words()
     equation = _equation(step, ctx, [{"expr": "-log(p_observed)", "result": "cross_entropy"}])
     equation["lines"][0]["label"] = w("cross_entropy")
     curve = plot_kind.PlotStep(

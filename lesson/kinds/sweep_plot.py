@@ -12,8 +12,8 @@ from typing import Any
 
 from lesson import digits
 from lesson.kinds import Context, Where
+from lesson.record import IN_TURN
 from lesson.kinds.axes import PALETTE, axis, readable
-from lesson.script.placeholders import fill
 from lesson.shown import MINUS, PlanError
 from lesson.hints import one_of
 
@@ -43,6 +43,13 @@ def _shown(value: float, d: int) -> tuple[str, str]:
     """The value at ``d`` decimals and the relation that says so: '=' only when it is exact."""
     text = digits.fixed(value, d)
     return ("=" if Decimal(text) == digits.decimal(value) else "≈"), _plain(text)
+
+
+def _stop_text(ctx: Context, name: str, value: float) -> tuple[str, str]:
+    """A descent's stop as a quantity of the lesson (at its form) and the relation that says so."""
+    text = ctx.number(name, IN_TURN)  # the stops' labels replace one another as the dot moves
+    exact = text[0] not in "<>" and Decimal(text.replace(MINUS, "-")) == digits.decimal(value)
+    return ("=" if exact else "≈"), text
 
 
 def clip(points: list[tuple[float, float]], y_range: list[float]) -> list[list[list[float]]]:
@@ -107,7 +114,7 @@ def sweep_build(step: Any, ctx: Context) -> dict:
         pad = 0.08 * (hi - lo or 1.0)
         y_range = readable(lo - pad if lo < 0 else lo, hi + pad, 4, ("y",), "y")
     color = step.sweep.color or ctx.lesson.theme.accent
-    data_curves = [{"name": fill(step.sweep.label, ctx.values, d) if step.sweep.label else "", "color": color,
+    data_curves = [{"name": ctx.fill(step.sweep.label) if step.sweep.label else "", "color": color,
                     "segments": clip(inside, y_range)}]
 
     walk_data = None
@@ -125,21 +132,25 @@ def sweep_build(step: Any, ctx: Context) -> dict:
             for k in range(a, b):
                 leg += [[x, y] for x, y in walk.legs[k]]
             legs.append(_hop(leg, stops[a], stops[b], x_range, y_range))
-        y_name = fill(step.y_label, ctx.values, d) if step.y_label else walk.of
+        y_name = ctx.fill(step.y_label) if step.y_label else walk.of
         used = {color, ctx.lesson.theme.accent}
         out_stops = []
+        listed = ctx.values
         for k in keep:
             x, y = stops[k]
-            rx, tx = _shown(x, d)
-            ry, ty = _shown(y, d)
+            last = k == len(stops) - 1
+            x_name = f"{step.descent}.final" if last else f"{step.descent}.{k + 1}.value"
+            y_name_k = f"{step.descent}.final_loss" if last else f"{step.descent}.{k + 1}.loss"
+            rx, tx = _stop_text(ctx, x_name, x) if x_name in listed else _shown(x, d)
+            ry, ty = _stop_text(ctx, y_name_k, y) if y_name_k in listed else _shown(y, d)
             out_stops.append({"x": x, "y": y, "label": f"{walk.by} {rx} {tx}, {y_name} {ry} {ty}", "cues": []})
         walk_data = {"color": next((c for c in PALETTE if c not in used), ctx.lesson.theme.text), "stops": out_stops,
                      "legs": legs, "cues": [step.walk_cue] if step.walk_cue else []}
     return {
         "x_axis": {**axis(*x_range, 6, ("x",), "x range" if step.x is not None else f"range of the sweep {step.sweep.name!r}"),
-                   "label": fill(step.x_label, ctx.values, d) if step.x_label else curve.by},
+                   "label": ctx.fill(step.x_label) if step.x_label else curve.by},
         "y_axis": {**axis(*y_range, 4, ("y",), "y range"),
-                   "label": fill(step.y_label, ctx.values, d) if step.y_label else curve.of},
+                   "label": ctx.fill(step.y_label) if step.y_label else curve.of},
         "curves": data_curves,
         "points": [],
         "tangent": None,

@@ -17,8 +17,8 @@ from lesson.kinds import Context, StepKind, Where
 from lesson.kinds.cues import cue_problems
 from lesson.script import limits
 from lesson.script.parts import Strict, StepBase, template
-from lesson.script.placeholders import class_families, fields, fill
-from lesson.shown import _SIGN, MINUS, PlanError
+from lesson.script.placeholders import class_families, fields
+from lesson.shown import MINUS, PlanError
 from lesson.hints import one_of
 from lesson.script.placeholders import problems
 
@@ -121,7 +121,7 @@ def _check(step: TableStep, ctx: Context) -> list[tuple[Where, str]]:
 
 
 def _text(template_text: str, ctx: Context) -> str:
-    return _SIGN.sub(MINUS, fill(template_text, ctx.values, ctx.decimals))
+    return ctx.fill(template_text)
 
 
 def _cell(template_text: str, ctx: Context, where: Where) -> str:
@@ -160,11 +160,9 @@ def build(step: TableStep, ctx: Context) -> dict:
 
 
 
-def panel(spec: Any, lesson: Any, values: Any, d: int) -> dict:
+def panel(spec: Any, ctx: Context) -> dict:
     """A side panel's text: its rows as the script gives them, then one row per class for ``each_class``."""
-    def filled(text: str) -> str:  # "-2.00" is drawn "−2.00": a minus sign, not a hyphen
-        return _SIGN.sub(MINUS, fill(text, values, d))
-
+    lesson, filled = ctx.lesson, ctx.fill
     rows = [{"label": filled(r.label), "value": filled(r.value), "color": None} for r in spec.rows]
     if spec.each_class is not None and lesson.network is not None:
         for c in lesson.network.classes:

@@ -18,8 +18,6 @@ from lesson.kinds import Context, StepKind, Where
 from lesson.kinds.cues import cue_problem, narration_cues, sentences
 from lesson.script import limits
 from lesson.script.parts import StepBase, Strict, template
-from lesson.script.placeholders import fill
-from lesson.shown import _SIGN, MINUS
 
 
 
@@ -84,10 +82,10 @@ def text_data(heading: str | None, texts: Sequence[str], ats: Sequence[str | Non
     """The text scene's data: the heading and points filled in (a minus sign before a number as a minus), and the
     cue of each point (a list of names)."""
     d, values = ctx.decimals, ctx.values
-    cues = narration_cues(step.narration, values, d)
+    cues = narration_cues(step.narration, values, d, ctx.forms, ctx.typed)
 
     def drawn(text: str) -> str:
-        return _SIGN.sub(MINUS, fill(text, values, d))
+        return ctx.fill(text)
 
     return {
         "heading": drawn(heading) if heading else "",

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any, Literal
 
-from lesson.digits import NUMBER_FORMAT, fixed, format_number
+from lesson.digits import NUMBER_FORMAT, fixed, format_number, typed
 from lesson import architectures
 from lesson.script import limits
 
@@ -86,11 +86,12 @@ def problems(text: str, known: Mapping[str, Kind] | set[str]) -> list[tuple[str,
     return out
 
 
-def format_value(value: float | int | str, spec: str, decimals: int) -> str:
+def format_value(value: float | int | str, spec: str, decimals: int, *, typed_value: bool = False) -> str:
     """A placeholder's value as written into narration and on-screen text.
 
-    Without a format a number takes the lesson's precision; a nonzero number that would read as zero at that
-    precision is written "< 0.01" (or "> −0.01"), which is true, rather than "0.00".
+    Without a format a number takes ``decimals`` (its form in the lesson: :mod:`lesson.forms`), or is written as
+    typed when the author typed it (``typed_value``); a nonzero number that would read as zero at that precision
+    is written "< 0.01" (or "> −0.01"), which is true, rather than "0.00".
     """
     if isinstance(value, str):
         return WORD_FORMATS[spec](value) if spec else value
@@ -99,6 +100,8 @@ def format_value(value: float | int | str, spec: str, decimals: int) -> str:
     if isinstance(value, int) and not (spec and spec[-1] in "f%"):
         return format(value, spec) if spec else str(value)
     if not spec:
+        if typed_value:
+            return typed(value)
         shown = fixed(value, decimals)
         if value != 0 and float(shown) == 0:
             step = fixed(10.0**-decimals, decimals)
@@ -107,23 +110,27 @@ def format_value(value: float | int | str, spec: str, decimals: int) -> str:
     return format_number(float(value), spec, decimals)
 
 
-def fill_spans(text: str, values: Mapping[str, float | int | str], decimals: int) -> tuple[str, list[tuple[str, int, int]]]:
-    """Like :func:`fill`, and where each placeholder's value landed: ``(name, start, end)`` character spans."""
+def fill_spans(text: str, values: Mapping[str, float | int | str], decimals: int, forms: Mapping[str, int] | None = None,
+               typed_names: Collection[str] = ()) -> tuple[str, list[tuple[str, str, int, int]]]:
+    """Like :func:`fill`, and where each placeholder's value landed: ``(name, format, start, end)`` character spans.
+    ``forms`` gives a name its decimals (else ``decimals``); names in ``typed_names`` are written as typed."""
     parts: list[str] = []
-    spans: list[tuple[str, int, int]] = []
+    spans: list[tuple[str, str, int, int]] = []
     pos = 0
+    forms = forms or {}
     for literal, field, spec, _ in _FORMATTER.parse(text):
         parts.append(literal)
         pos += len(literal)
         if field is None:
             continue
-        shown = format_value(values[field], spec or "", decimals)
+        shown = format_value(values[field], spec or "", forms.get(field, decimals), typed_value=field in typed_names)
         parts.append(shown)
-        spans.append((field, pos, pos + len(shown)))
+        spans.append((field, spec or "", pos, pos + len(shown)))
         pos += len(shown)
     return "".join(parts), spans
 
 
-def fill(text: str, values: Mapping[str, float | int | str], decimals: int) -> str:
+def fill(text: str, values: Mapping[str, float | int | str], decimals: int, forms: Mapping[str, int] | None = None,
+         typed_names: Collection[str] = ()) -> str:
     """Replace every placeholder with its value (names were checked when the script was loaded)."""
-    return fill_spans(text, values, decimals)[0]
+    return fill_spans(text, values, decimals, forms, typed_names)[0]

@@ -1,0 +1,165 @@
+"""One lesson, one number (issue 23): every quantity has one form in a whole lesson, two different values never read
+the same in one step, and the arithmetic the narration states is true at the digits spoken.
+
+The shipped lessons are read the way a viewer would check them: from the plan's record of every number drawn and
+spoken (the manifest's ``numbers_shown``) and the spoken relations, re-evaluated here with this file's own decimal
+arithmetic (:mod:`test_equations_manifest`), not the project's. The check fixtures are the sentences a viewer
+caught in the shipped course before this change.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lesson import coherence, relations
+from lesson.check import check_text
+from lesson.errors import LessonError
+from lesson.course.load import looks_like_course
+from lesson.check import check_lesson
+from test_equations_manifest import rounds_to, value_of
+
+ROOT = Path(__file__).resolve().parents[1]
+LESSONS = sorted(p for p in (ROOT / "lessons").rglob("*.yaml") if not looks_like_course(p))
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
+def test_every_quantity_has_one_form_in_the_whole_lesson_and_no_two_values_read_the_same(path):
+    checked = check_lesson(path)
+    values = checked.numbers.values()
+    forms: dict[str, set[str]] = {}
+    for step in checked.plan.steps:
+        for quantity, text, _how, spec in step.numbers:
+            if not spec:
+                forms.setdefault(quantity, set()).add(text)
+            # every number is the math core's value at its digits (a bound "< 0.01" is true of it)
+            if text[0] not in "<>" and "e" not in text and not text.endswith("%") and isinstance(values.get(quantity), float):
+                assert rounds_to(Decimal(repr(values[quantity])), text), (step.id, quantity, text)
+        assert coherence.findings(step.numbers, values) == [], step.id
+    assert {q: t for q, t in forms.items() if len(t) > 1} == {}
+    assert forms, "the lesson shows numbers"
+    assert [w for w in checked.warnings] == []
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
+def test_every_relation_the_narration_states_is_true_at_the_spoken_digits(path):
+    for step in check_lesson(path).plan.steps:
+        for said, expression, relation, verdict, _ in step.relations:
+            assert verdict == relations.VERDICT_TRUE, (step.id, said)
+            value, exact = value_of(expression)
+            result = next(t for q, t, how, _ in step.numbers if how == "spoken" and "{" + q + "}" in said.rsplit(" ", 1)[-1])
+            assert (exact and value == Decimal(result)) if relation == "=" else (rounds_to(value, result) and not (exact and value == Decimal(result)))
+
+
+def test_the_shipped_lessons_state_spoken_arithmetic():
+    stated = {p.stem: [r for s in check_lesson(p).plan.steps for r in s.relations] for p in LESSONS}
+    assert len(stated["cross_entropy"]) >= 2 and len(stated["argmax_softmax"]) >= 1
+
+
+# ---------------------------------------------------------------- check, on a lesson written for these fixtures
+
+LESSON = """\
+id: fruit
+title: Ripe or not
+network:
+  inputs:
+    - {name: sugar, range: [0, 20]}
+    - {name: acid, range: [0, 5]}
+  layers:
+    - {weights: [[1.3, -0.8], [0.4, 0.9]], bias: [0.2, -0.1], activation: relu}
+    - {weights: [[1.1, -0.6], [-0.7, 1.2]], bias: [0.0, 0.1], activation: identity}
+  classes:
+    - {name: ripe, color: "#e07a5f"}
+    - {name: green, color: "#81b29a"}
+example:
+  scaled: {sugar: 0.8, acid: 0.3}
+  label: ripe
+steps:
+  - kind: title
+    title: Ripe or not
+    narration: {narration}
+"""
+
+
+def _check(narration: str):
+    return check_text(LESSON.replace("{narration}", narration), "fruit.yaml", ROOT)
+
+
+def _column(narration: str, needle: str) -> int:
+    return len("    narration: ") + narration.index(needle) + 1
+
+
+@pytest.mark.parametrize("narration, needle", [
+    ("The ripe class gets minus the log of {p_observed}, which is {p_observed}.", "minus the log of {p_observed}"),
+    ("In all {softmax.ripe} plus {softmax.green} plus {cross_entropy} makes {exp_sum}.", "{softmax.ripe} plus"),
+    ("With probability {softmax.ripe}, minus the log of {softmax.ripe} is {softmax.green}.", "minus the log of {softmax.ripe}"),
+])
+def test_a_false_spoken_relation_is_an_error_at_its_line_and_column(narration, needle):
+    with pytest.raises(LessonError) as caught:
+        _check(narration)
+    [problem] = caught.value.problems
+    assert (problem.line, problem.column) == (19, _column(narration, needle))
+    assert "false at the digits spoken" in problem.message
+
+
+def test_a_relation_that_only_rounds_must_say_about_and_an_exact_one_must_not():
+    with pytest.raises(LessonError) as caught:
+        _check("SoftMax gives {exp.ripe} divided by {exp_sum}, which is {softmax.ripe}.")
+    assert 'say "about"' in caught.value.problems[0].message
+    assert _check("SoftMax gives {exp.ripe} divided by {exp_sum}, which is about {softmax.ripe}.").warnings == ()
+    checked = _check("The two add up, {softmax.ripe} plus {softmax.green} makes about {softmax_sum}.")
+    assert [w.message for w in checked.warnings if "about" in w.message], checked.warnings
+
+
+def test_a_format_that_splits_a_quantity_in_one_step_is_a_warning_at_the_format():
+    narration = "Ripe is {softmax.ripe:.4f}, and green {softmax.green}; ripe again, {softmax.ripe}."
+    [warning] = _check(narration).warnings
+    assert (warning.line, warning.column) == (19, _column(narration, "{softmax.ripe:.4f}"))
+    assert "one value, two forms" in warning.message and "softmax.ripe" in warning.message
+
+
+def test_a_coincidence_is_a_warning_naming_both_quantities():
+    values = {"a": 0.5712, "b": 0.5689, "c": 0.5712}
+    found = coherence.findings([("a", "0.57", "spoken", ""), ("b", "0.57", "drawn", ""), ("c", "0.57", "drawn", "")], values)
+    assert found == [coherence.Incoherence(coherence.COINCIDENCE, ("a", "b"), ("0.57",))]  # a and c are one value
+    assert "{a} and {b}" in found[0].message()
+    # in a lesson: two values one more decimal cannot tell apart stay a warning at the step, naming both
+    text = LESSON.replace("steps:\n", 'define:\n  early: "0.57121 * 1"\n  late: "0.57119 * 1"\nsteps:\n')
+    [warning] = check_text(text.replace("{narration}", "It cost {early} at first and {late} in the end."), "fruit.yaml", ROOT).warnings
+    assert "{early} and {late} are different values that both read 0.57 " in warning.message
+    # one more decimal tells 0.5712 from 0.5689 apart: the planner does that, and nothing is left to warn of
+    text = LESSON.replace("steps:\n", 'define:\n  early: "0.5712 * 1"\n  late: "0.5689 * 1"\nsteps:\n')
+    checked = check_text(text.replace("{narration}", "It cost {early} at first and {late} in the end."), "fruit.yaml", ROOT)
+    assert checked.warnings == () and "0.571 at first and 0.569 in the end" in checked.plan.steps[0].narration
+
+
+# ---------------------------------------------------------------- the rules, for any numbers
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.decimals(min_value=-50, max_value=50, places=3, allow_nan=False), min_size=2, max_size=4),
+       st.integers(min_value=0, max_value=3), st.booleans())
+def test_a_spoken_sum_is_judged_as_exact_decimal_arithmetic(terms, places, about):
+    names = [f"v{i}" for i in range(len(terms))]
+    total = sum(terms)
+    result = str(total.quantize(Decimal(1).scaleb(-places)))  # Python's decimal: banker's rounding, a different rule
+    sentence = " plus ".join("{" + n + "}" for n in names) + (" makes about {r}." if about else " makes {r}.")
+    [relation] = relations.spoken(sentence)
+    texts = {**{n: str(t) for n, t in zip(names, terms)}, "r": result}
+    expression, claimed, verdict = relations.judged(relation, texts)
+    exact = Decimal(result) == total
+    close = rounds_to(total, result)
+    assert claimed == ("\u2248" if about else "=")
+    assert verdict == (relations.VERDICT_NO_ABOUT if about and exact else relations.VERDICT_TRUE if exact or (about and close)
+                       else relations.VERDICT_SAY_ABOUT if close else relations.VERDICT_FALSE)
+
+
+def test_relation_words_are_only_read_between_placeholders():
+    assert relations.spoken("It is {a} and it is {b}.") == []  # no arithmetic word: no relation
+    assert relations.spoken("The log of the odds is {a}.") == []  # a function of no placeholder
+    [r] = relations.spoken("e to the {z} over {s} is about {p}")
+    assert (r.expression, r.result, r.about) == ("exp({z}) / {s}", "p", True)
