@@ -288,15 +288,16 @@ def build(step: Any, ctx: Context) -> dict:
     out = _build(step, ctx, f"example.{first}.")
     passes = []
     for e in rest:
-        data = _build(step, ctx, f"example.{e}.", highlights=False)
+        data = _build(step, ctx, f"example.{e}.", first=False)
         passes.append({k: data[k] for k in ("inputs", "layers", "raw", "events")})
     out["passes"] = passes
     return out
 
 
-def _build(step: Any, ctx: Context, prefix: str, highlights: bool = True) -> dict:
+def _build(step: Any, ctx: Context, prefix: str, first: bool = True) -> dict:
     """The plan for one example going through: ``prefix`` starts its quantities' names ("" for the lesson's example,
-    ``example.<e>.`` for a named one, whose inputs, hidden nodes and outputs are placeholders too)."""
+    ``example.<e>.`` for a named one, whose inputs, hidden nodes and outputs are placeholders too). An example after
+    the ``first`` shows its nodes' values alone (its sums are worked out as the first's were), and no highlights."""
     nums, d, values = ctx.numbers, ctx.decimals, ctx.values
     say = ctx.words()
     bias_names = _bias_names(ctx.lesson)
@@ -308,11 +309,11 @@ def _build(step: Any, ctx: Context, prefix: str, highlights: bool = True) -> dic
         here = [f"{prefix}raw.{c}" for c in nums.classes] if last else [f"{prefix}hidden.{k + 1}.{n + 1}" for n in range(len(layer.weights))]
         for n, (row, b) in enumerate(zip(layer.weights, layer.bias)):
             total = here[n] if last else f"{prefix}sum.{k + 1}.{n + 1}"
-            eq = _node_equation(ctx, row, below, b, total)
+            worked = {**_node_equation(ctx, row, below, b, total), **_activation(ctx, layer.activation, total, here[n])} if first \
+                else {"value": ctx.number(here[n])}
             nodes.append(
                 {
-                    **eq,
-                    **_activation(ctx, layer.activation, total, here[n]),
+                    **worked,
                     "name": layer.node_names[n] if layer.node_names else "",
                     # the bias as drawn beside its node: its value, after its name in parameters: if it has one
                     "bias_label": f"{bias_names[(k + 1, n)]} = {short(b)}" if (k + 1, n) in bias_names else short(b),
@@ -345,7 +346,7 @@ def _build(step: Any, ctx: Context, prefix: str, highlights: bool = True) -> dic
     ]
     # highlights with the same cue are one group: shown together, kept until the next group
     by_cue: dict[str, dict] = {}
-    for h in step.highlight if highlights else ():
+    for h in step.highlight if first else ():
         group = by_cue.setdefault(h.cue or "", {"cues": [h.cue] if h.cue else [], "items": []})
         group["items"].append(_target(h, ctx.lesson))
     groups = list(by_cue.values())
