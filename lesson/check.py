@@ -95,11 +95,10 @@ def _spoken_arithmetic(lesson: Lesson, plan: Plan) -> tuple[list[Found], list[Fo
     errors: list[Found] = []
     warnings: list[Found] = []
     for s, (step, planned) in enumerate(zip(lesson.steps, plan.steps)):
-        for said, expression, _claimed, verdict, _start in planned.relations:
+        for said, expression, _claimed, verdict, start in planned.relations:
             found = relations.spoken(said, lesson.language)[0]
             text = relations.message(found, expression, verdict)
-            # pointed at by its words up to its first placeholder (a folded narration's lines break elsewhere)
-            where: Found = (("steps", s, "narration"), text, False, said[: said.index("}") + 1])
+            where: Found = (("steps", s, "narration"), text, False, (step.narration, start))
             if verdict == relations.VERDICT_NO_ABOUT:
                 warnings.append(where)
             elif verdict != relations.VERDICT_TRUE:

@@ -142,6 +142,7 @@ def numbers(file: Path, as_json: bool, allow_outside: bool) -> None:
     """Print every number the lesson will show, computed by the math core."""
     from lesson.check import check_lesson
     from lesson.digits import whole_digits
+    from lesson.plan import forms_of
     from lesson.script import limits
     from lesson.script.placeholders import format_value
     from lesson.truth import scientific
@@ -155,13 +156,14 @@ def numbers(file: Path, as_json: bool, allow_outside: bool) -> None:
     from rich.table import Table
 
     d = lesson.display.decimals
+    forms = forms_of(checked.plan)  # each number in its one form in the lesson, where the lesson shows it
     table = Table(title=f"{lesson.title} ({file})", title_justify="left")
     table.add_column("placeholder", style="cyan")
     table.add_column("shown as", justify="right")
     table.add_column("value", justify="right", style="dim")
     for name, value in nums.values().items():
         too_large = not isinstance(value, str) and whole_digits(float(value)) > limits.NUMBER_RUN_DIGITS
-        shown = scientific(float(value), 3) if too_large else format_value(value, "", d)  # not shown: check says why
+        shown = scientific(float(value), 3) if too_large else forms.get(name) or format_value(value, "", d)  # too large: check says why
         table.add_row(f"{{{name}}}", str(shown), repr(value) if not isinstance(value, str) else "")
     Console().print(table)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 from pathlib import Path
 from collections.abc import Mapping
 from typing import Any
@@ -24,7 +25,7 @@ from lesson.numbers import LessonNumbers, compute
 from lesson.script.model import Lesson
 from lesson.record import SPOKEN
 from lesson.script import names as script_names
-from lesson.script.placeholders import fill_spans
+from lesson.script.placeholders import fill_spans, format_value
 from lesson.speech import normalize
 from lesson.plandata import ClassStyle, Plan, StepPlan, Style  # noqa: E402,F401  (the plan's types, shared with the scenes)
 from lesson.shown import (  # noqa: F401  (re-exported: the number texts every builder uses)
@@ -57,9 +58,14 @@ def build_plan(lesson: Lesson, base: Path = Path("."), numbers: LessonNumbers | 
     same = _same_values(values, typed)
     typed |= {m for n in typed for m in same.get(n, ())}  # a computed value that is a typed one (a descent's start)
     forms = _tiny_forms(values, typed, d)
+    why: dict[str, str] = {}  # a quantity shown with more decimals -> the equation that asked for them
     for _ in range(FORM_ROUNDS):
-        plan, needs = _plan_once(lesson, nums, base, forms, frozenset(typed))
+        try:
+            plan, needs, needed_by = _plan_once(lesson, nums, base, forms, frozenset(typed))
+        except PlanError as exc:
+            raise _explained(exc, forms, why, d) from None
         grown = {m: k for n, k in needs.items() if k > forms.get(n, d) for m in same.get(n, (n,))}
+        why.update({m: needed_by[n] for n, k in needs.items() if k > forms.get(n, d) for m in same.get(n, (n,))})
         if not grown:  # every equation holds: separate two values that read the same, where one more decimal does it
             grown = _separated(plan, values, forms, d, same)
         if not grown:
@@ -67,6 +73,18 @@ def build_plan(lesson: Lesson, base: Path = Path("."), numbers: LessonNumbers | 
         forms = {**forms, **grown}
     raise PlanError(0, "the equations of this lesson keep asking for more decimals of their numbers; "
                        "change display.decimals or show fewer equations over the same values")
+
+
+def _explained(exc: PlanError, forms: Mapping[str, int], why: Mapping[str, str], d: int) -> PlanError:
+    """A step that cannot be shown once other equations gave its numbers more decimals: which, and for what."""
+    named = [n for n in forms if n in why and re.search(rf"(?<![\w.]){re.escape(n)}(?![\w])", exc.message)]
+    most = sorted((n for n in forms if n in why and forms[n] > d), key=lambda n: (-forms[n], n))  # the chain's far end
+    causes = [f"{n} has {forms[n]} decimals because {why[n].replace('-', MINUS)} needs them" for n in dict.fromkeys([*named, *most])
+              if forms[n] > d]
+    if not causes:
+        return exc
+    return PlanError(exc.step, f"{exc.message} ({'; '.join(causes[:3])}: every number has one form in a lesson, so "
+                               "show that equation with fewer digits, or leave one of them out)", exc.where)
 
 
 def _tiny_forms(values: Mapping[str, Any], typed: set[str], d: int) -> dict[str, int]:
@@ -110,8 +128,9 @@ def forms_of(plan: Plan) -> dict[str, str]:
     """Each quantity's number as the plan shows it (the first text; one per quantity when the lesson is coherent)."""
     out: dict[str, str] = {}
     for step in plan.steps:
-        for quantity, text, _how, _spec in step.numbers:
-            out.setdefault(quantity, text)
+        for quantity, text, _how, spec in step.numbers:
+            if not spec:
+                out.setdefault(quantity, text)
     return out
 
 
@@ -129,6 +148,7 @@ def _plan_once(lesson: Lesson, nums: LessonNumbers, base: Path, forms: dict[str,
     )
     steps = []
     needs: dict[str, int] = {}
+    needed_by: dict[str, str] = {}
     for index, step in enumerate(lesson.steps):
         ctx = Context(lesson, nums, d, values, base, forms=forms, typed=typed)
         try:
@@ -138,20 +158,23 @@ def _plan_once(lesson: Lesson, nums: LessonNumbers, base: Path, forms: dict[str,
         except (ValueError, ArithmeticError) as exc:  # a number the step cannot show: said at the step
             raise PlanError(index, f"this step cannot show the lesson's numbers ({exc})") from None
         for n, k in ctx.record.needs.items():
-            needs[n] = max(needs.get(n, 0), k)
-    return Plan(lesson.id, lesson.title, lesson.video.quality, style, tuple(steps), lesson.narration.pause), needs
+            if k > needs.get(n, -1):
+                needs[n], needed_by[n] = k, ctx.record.needed_by[n]
+    return Plan(lesson.id, lesson.title, lesson.video.quality, style, tuple(steps), lesson.narration.pause), needs, needed_by
 
 
 def _step_plan(ctx: Context, index: int, step: Any) -> StepPlan:
     values, d = ctx.values, ctx.decimals
     narration, spans = fill_spans(step.narration, values, d, ctx.forms, ctx.typed)
     narration = _SIGN.sub(MINUS, narration)  # one character for another: the spans stay valid
-    said = {}
     for name, spec, a, b in spans:
-        said[name] = narration[a:b]
         if not isinstance(values[name], str):
             ctx.record.number(name, narration[a:b], SPOKEN, spec)
-    stated = tuple((step.narration[r.start:r.end], *relations.judged(r, said), r.start)
+
+    def spoken_text(name: str, spec: str) -> str:  # a placeholder as the voice says it, with this format
+        return format_value(values[name], spec, ctx.forms.get(name, d), typed_value=name in ctx.typed)
+
+    stated = tuple((r.written(step.narration), *relations.judged(r, spoken_text), r.start)
                    for r in relations.spoken(step.narration, ctx.lesson.language))
     toks = normalize.tokens(narration)
     starts = [start for _, start in toks]

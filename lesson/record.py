@@ -35,6 +35,7 @@ class Record:
     equations: list[tuple[Shown, str | None]] = field(default_factory=list)  # (equation, the quantity its result is)
     words: set[str] = field(default_factory=set)
     needs: dict[str, int] = field(default_factory=dict)  # quantity -> the decimals an equation needs it shown with
+    needed_by: dict[str, str] = field(default_factory=dict)  # quantity -> the equation that needs the most of it
 
     def number(self, quantity: str, text: str, how: str = DRAWN, spec: str = "") -> str:
         self.numbers.append(Number(quantity, text.replace("\u2212", "-"), how, spec))
@@ -48,8 +49,9 @@ class Record:
             if quantities is not None and o.name not in quantities:
                 continue
             self.numbers.append(Number(o.name, o.text))
-            if not o.exact and "e" not in o.text:
-                self.needs[o.name] = max(self.needs.get(o.name, 0), decimals_of(o.text))
+            if not o.exact and "e" not in o.text and decimals_of(o.text) > self.needs.get(o.name, -1):
+                self.needs[o.name] = decimals_of(o.text)
+                self.needed_by[o.name] = shown.equation
         if result is not None:
             self.numbers.append(Number(result, shown.result))
         return shown

@@ -150,7 +150,7 @@ def test_a_spoken_sum_is_judged_as_exact_decimal_arithmetic(terms, places, about
     sentence = " plus ".join("{" + n + "}" for n in names) + (" makes about {r}." if about else " makes {r}.")
     [relation] = relations.spoken(sentence)
     texts = {**{n: str(t) for n, t in zip(names, terms)}, "r": result}
-    expression, claimed, verdict = relations.judged(relation, texts)
+    expression, claimed, verdict = relations.judged(relation, lambda name, spec: texts[name])
     exact = Decimal(result) == total
     close = rounds_to(total, result)
     assert claimed == ("\u2248" if about else "=")
@@ -158,8 +158,66 @@ def test_a_spoken_sum_is_judged_as_exact_decimal_arithmetic(terms, places, about
                        else relations.VERDICT_SAY_ABOUT if close else relations.VERDICT_FALSE)
 
 
+@pytest.mark.parametrize("sentence, expression", [
+    ("{a}, {b} and {c} add up to {d}.", "{0} + {1} + {2}"),
+    ("The sum of {a}, {b} and {c} is {d}.", "{0} + {1} + {2}"),
+    ("{a} squared is {d}.", "({0})^2"),
+    ("Twice {a} is {d}.", "2*({0})"),
+    ("e to the power of {a} is {d}.", "exp({0})"),
+    ("{a} plus {b} plus {c} makes 1.", "{0} + {1} + {2}"),
+])
+def test_the_ways_a_teacher_says_arithmetic_are_read(sentence, expression):
+    [r] = relations.spoken(sentence)
+    assert r.expression == expression
+
+
+def test_formats_with_thousands_and_percentages_are_judged_at_their_spoken_digits():
+    texts = {"amount": "10,000", "rate": "0.14", "interest": "1,359", "r": "49%", "s": "31%", "t": "19%", "u": "100%"}
+    [r] = relations.spoken("{amount:,.0f} times {rate} is {interest:,.0f}.")
+    assert relations.judged(r, lambda n, spec: texts[n]) == ("10000 * 0.14", "=", relations.VERDICT_FALSE)
+    [r] = relations.spoken("{r:.0%} plus {s:.0%} plus {t:.0%} makes {u:.0%}.")
+    assert relations.judged(r, lambda n, spec: texts[n])[2] == relations.VERDICT_FALSE  # 49 + 31 + 19 is 99
+    [r] = relations.spoken("{r:.0%} plus {s:.0%} is about {rate}.")  # a percentage beside a plain number: not judged
+    assert relations.judged(r, lambda n, spec: texts[n]) == ("", "", "")
+
+
+def test_a_relation_over_two_sentences_or_in_words_is_not_read():
+    assert relations.spoken("Take {a} plus {b}. That makes {c}.") == []
+    assert relations.spoken("{a} minus {b} plus zero point two gives {c}.") == []
+
+
+def test_an_error_in_a_folded_narration_points_at_its_own_line_and_the_operand_spoken_there():
+    """The same placeholder said twice with two formats: the relation is judged at the digits of its own sentence,
+    and pointed at where that sentence stands in the file, though the narration is folded over several lines."""
+    text = LESSON.replace("    narration: {narration}\n", "    narration: >-\n      Ripe is {softmax.ripe:.1f} for short.\n"
+                          "      Exactly, minus the log of\n      {softmax.ripe} is {softmax.green}.\n")
+    with pytest.raises(LessonError) as caught:
+        check_text(text, "fruit.yaml", ROOT)
+    [problem] = caught.value.problems
+    assert (problem.line, problem.column) == (21, 16) and "−log(" in problem.message
+
+
+def test_a_number_no_form_can_show_says_which_equations_gave_its_numbers_their_decimals():
+    text = LESSON.replace("steps:\n", 'define:\n  amount: "10000"\n  base: "0.04"\n  premium: "softmax.green * 0.6"\n'
+                          '  rate: "base + premium"\n  interest: "amount * rate"\nsteps:\n')
+    text = text.replace("  - kind: title\n    title: Ripe or not\n    narration: {narration}\n",
+                        "  - kind: equation\n    title: Price\n    lines:\n      - {expr: softmax.green * 0.6, result: premium}\n"
+                        "      - {expr: base + premium, result: rate}\n      - {expr: amount * rate, result: interest}\n"
+                        "    narration: The rate is {rate}.\n")
+    try:
+        checked = check_text(text, "fruit.yaml", ROOT)
+    except LessonError as exc:
+        message = exc.problems[0].message
+        assert "because" in message and "needs them" in message, message
+    else:
+        forms = {q: t for s in checked.plan.steps for q, t, _, spec in s.numbers if not spec}
+        assert forms["amount"] == "10000"  # a define: entry that is a number is typed: shown as typed
+        assert len(forms["rate"].partition(".")[2]) > 2  # 10000 × rate must come out right at 2 decimals
+
+
 def test_relation_words_are_only_read_between_placeholders():
     assert relations.spoken("It is {a} and it is {b}.") == []  # no arithmetic word: no relation
     assert relations.spoken("The log of the odds is {a}.") == []  # a function of no placeholder
     [r] = relations.spoken("e to the {z} over {s} is about {p}")
-    assert (r.expression, r.result, r.about) == ("exp({z}) / {s}", "p", True)
+    assert (r.expression, r.operands, r.result, r.about) == (
+        "exp({0}) / {1}", (("placeholder", "z", ""), ("placeholder", "s", "")), ("placeholder", "p", ""), True)

@@ -358,11 +358,12 @@ def test_a_good_recording_passes_check(tmp_path):
 
 
 def test_an_activation_is_shown_true_at_its_digits(tmp_path):
-    # the top hidden node sums to 0.6 - 1.11 = -0.51; sigmoid(-0.51) = 0.3752, which shows as 0.38 (not 0.37)
+    # the top hidden node sums to 0.6 - 1.11 = -0.51; sigmoid(-0.51) = 0.3752, which at two decimals is 0.38 (not 0.37);
+    # the value's one form in the lesson has three, which the output layer's sums over it need: 0.375
     text = edited("activation: relu      # two hidden nodes", "activation: sigmoid").replace("bias: [1.6, 0.7]", "bias: [-1.11, 0.7]", 1)
     checked = check_lesson(write(tmp_path, text))
     node = next(s for s in checked.plan.steps if s.kind == "network").data["layers"][0]["nodes"][0]
-    assert (node["total"], node["act_input"], node["act_relation"], node["value"]) == ("\u22120.51", "\u22120.51", "\u2248", "0.38")
+    assert (node["total"], node["act_input"], node["act_relation"], node["value"]) == ("\u22120.51", "\u22120.51", "\u2248", "0.375")
     assert checked.numbers.layers[0].values[0] == pytest.approx(1 / (1 + math.exp(0.51)))
 
 

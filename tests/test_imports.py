@@ -25,7 +25,7 @@ DEFERRED = {
     # the command line loads each command's stage when it runs
     ("lesson.cli", "lesson"), ("lesson.cli", "lesson.build"), ("lesson.cli", "lesson.cachedir"), ("lesson.cli", "lesson.check"),
     ("lesson.cli", "lesson.course.build"), ("lesson.cli", "lesson.course.load"), ("lesson.cli", "lesson.digits"),
-    ("lesson.cli", "lesson.kinds"), ("lesson.cli", "lesson.outdir"), ("lesson.cli", "lesson.script"),
+    ("lesson.cli", "lesson.kinds"), ("lesson.cli", "lesson.outdir"), ("lesson.cli", "lesson.plan"), ("lesson.cli", "lesson.script"),
     ("lesson.cli", "lesson.script.limits"), ("lesson.cli", "lesson.script.model"), ("lesson.cli", "lesson.script.placeholders"),
     ("lesson.cli", "lesson.truth"), ("lesson.cli", "lesson.words"), ("lesson.cli", "lesson.scaffold"),
     ("lesson.course.build", "lesson.build"),

@@ -52,20 +52,20 @@ def _value(text):
 def test_softmax_sum_is_shown_with_enough_decimals_to_be_true(plan):
     data = step(plan, "softmax_properties").data
     (table,) = parts(data, "table")
-    assert [row["cells"][2] for row in table["rows"]] == ["0.69", "0.21", "0.11"]  # these add up to 1.01 ...
     (line,) = parts(data, "equation")[0]["lines"]
     terms = [_value(t) for t in line["texts"].values()]
-    # ... so more decimals are shown, in the table's order (by raw output)
-    assert terms == [Decimal("0.687"), Decimal("0.207"), Decimal("0.106")]
-    assert sum(terms) == Decimal("1.000") and line["result"] == "1.00"
+    # 0.69 + 0.21 + 0.11 would be 1.01: the values have more decimals, the same in the table as in the sum (one
+    # form per value in the lesson: setosa's four, which its derivative needs), in the table's order (by raw output)
+    assert [row["cells"][2] for row in table["rows"]] == list(line["texts"].values()) == ["0.6871", "0.207", "0.106"]
+    assert sum(terms) == Decimal("1.0001") and line["result"] == "1.000" and line["relation"] == "\u2248"
 
 
 def test_worked_softmax_quotients_hold_for_the_shown_digits(plan):
     lines = parts(step(plan, "softmax").data, "equation")[0]["lines"]
     for line in lines:
         (e, total) = (_value(t) for t in line["texts"].values())
-        assert fmt(float(e / total), 2) == line["result"]
-    assert [line["result"] for line in lines] == ["0.69", "0.11", "0.21"]
+        assert fmt(float(e / total), len(line["result"].partition(".")[2])) == line["result"]
+    assert [line["result"] for line in lines] == ["0.6871", "0.106", "0.207"]  # each value in its one form
 
 
 def test_derivative_rows_hold_for_the_shown_digits(plan):
@@ -86,7 +86,7 @@ def test_cross_entropy_holds_for_the_shown_digits(plan):
 
 def test_narration_placeholders_are_filled(plan):
     text = step(plan, "softmax").narration
-    assert "{" not in text and "0.69" in text
+    assert "{" not in text and "about 0.6871" in text
 
 
 def test_cues_point_at_the_token_where_each_value_is_spoken(plan):
@@ -101,6 +101,7 @@ def test_cues_point_at_the_token_where_each_value_is_spoken(plan):
 
 def test_a_side_panel_draws_negative_values_with_a_minus_sign_in_written_rows_and_class_rows():
     from lesson.numbers import compute
+    from lesson.kinds import Context
     from lesson.kinds.table import panel
     from lesson.script.parts import Panel
 
@@ -108,7 +109,7 @@ def test_a_side_panel_draws_negative_values_with_a_minus_sign_in_written_rows_an
     values = compute(lesson, ROOT / "lessons").values()
     assert values["raw.versicolor"] < 0  # the default lesson's example: z = −0.44 for versicolor
     spec = Panel(heading="z of {label.versicolor}", rows=[{"label": "versicolor", "value": "{raw.versicolor}"}], each_class="raw")
-    drawn = panel(spec, lesson, values, 2)
+    drawn = panel(spec, Context(lesson, None, 2, values, ROOT / "lessons"))
     assert drawn["rows"][0]["value"] == "\u22120.44"
     assert [r["value"] for r in drawn["rows"][1:]] == ["1.43", "\u22120.44", "0.23"]
     assert not any("-" in r["value"] for r in drawn["rows"])
@@ -116,6 +117,8 @@ def test_a_side_panel_draws_negative_values_with_a_minus_sign_in_written_rows_an
 
 def test_a_side_panel_shows_a_named_examples_values_one_row_per_class():
     from drawn import person
+
+    from lesson.plan import forms_of
 
     from lesson.errors import LessonError
     from lesson.check import check_text
@@ -129,7 +132,13 @@ def test_a_side_panel_shows_a_named_examples_values_one_row_per_class():
     (step,) = [s for s in checked.plan.steps if (s.data.get("beside") or {}).get("heading") == "Flower 2"]
     rows = step.data["beside"]["rows"]
     assert [r["label"] for r in rows] == ["Setosa", "Versicolor", "Virginica"]
-    assert [r["value"] for r in rows] == [person(values[f"example.second.softmax.{c}"]) for c in ("setosa", "versicolor", "virginica")]
+    # each value rounded as a person rounds, at its one form in the lesson (setosa's 0.035 has three decimals: at two it
+    # would read 0.04 like the petal width the same steps show)
+    shown = [r["value"] for r in rows]
+    assert shown == [person(values[f"example.second.softmax.{c}"], len(t.partition(".")[2])) for c, t in
+                     zip(("setosa", "versicolor", "virginica"), shown)]
+    assert shown == ["0.035", "0.26", "0.71"]
+    assert {forms_of(checked.plan)[f"example.second.softmax.{c}"] for c in ("setosa",)} == {"0.035"}
     with pytest.raises(LessonError) as caught:
         check_text(text.replace("example.second.softmax}", "example.secnd.softmax}"), "t.yaml", part7.parent)
     assert "'example.secnd.softmax' is not a per-class value; did you mean 'example.second.softmax'?" in str(caught.value)

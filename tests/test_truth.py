@@ -385,21 +385,39 @@ def _ascii(text: str) -> str:
     return text.replace(MINUS, "-")
 
 
+def _forms(lesson):
+    """The decimals of each number's one form in the lesson, read from what the plan shows (lesson.plan.forms_of)."""
+    from lesson.plan import forms_of
+
+    return {q: len(t.partition(".")[2]) for q, t in forms_of(lesson.plan).items() if "e" not in t and t[0] not in "<>"}
+
+
+def _typed(lesson):
+    from lesson.script.names import typed as typed_names
+
+    return typed_names(lesson.lesson)
+
+
 def test_the_default_lessons_node_equations_agree_with_the_planner(lesson):
-    nums, values = lesson.numbers, lesson.numbers.values()
+    """The planner's node sums are what the truth rule gives for them with each number at its one form in the lesson
+    (its floor) and the numbers the author typed as typed."""
+    nums, values, forms, typed_ = lesson.numbers, lesson.numbers.values(), _forms(lesson), _typed(lesson)
     below = [f"input.{i.name}" for i in nums.inputs]
     planned = _step(lesson, "network")["layers"]
     for k, layer in enumerate(nums.layers):
+        last = k == len(nums.layers) - 1
         for n, (row, b, total) in enumerate(zip(layer.weights, layer.bias, layer.weighted_sums)):
             text = " + ".join(f"{typed(w)}*{x}" for w, x in zip(row, below)) + f" + {typed(b)}"
-            rec = show(text, values, total, 2)
+            result = f"raw.{nums.classes[n]}" if last else f"sum.{k + 1}.{n + 1}"
+            rec = show(text, values, total, 2, exact=typed_, floors=forms, result_places=forms.get(result))
             node = planned[k]["nodes"][n]
             assert [o.text for o in rec.operands] == [_ascii(x) for _, x in node["terms"]]
             assert rec.result == _ascii(node["total"])
             assert rec.relation == node["relation"] == EQUALS
-        below = [f"hidden.{k + 1}.{name}" for name in layer.node_names or ()]
-    assert show("-2.5*input.petal_width + 0.6*input.sepal_width + 1.6", values, 2.2, 2).equation == (
-        "-2.5*0.00 + 0.6*1.00 + 1.6 = 2.20"
+        below = [f"hidden.{k + 1}.{n + 1}" for n in range(len(layer.weights))]
+    # the inputs were typed (0 and 1, scaled): shown as typed, and the sum is exact
+    assert show("-2.5*input.petal_width + 0.6*input.sepal_width + 1.6", values, 2.2, 2, exact=typed_).equation == (
+        "-2.5*0 + 0.6*1 + 1.6 = 2.20"
     )
 
 
@@ -409,53 +427,45 @@ def _lines(lesson, kind, n=0):
 
 
 def test_the_default_lessons_softmax_step_agrees_with_the_planner(lesson):
-    nums, values = lesson.numbers, lesson.numbers.values()
-    quotients = show_all([(f"exp.{c}/exp_sum", p) for c, p in zip(nums.classes, nums.softmax)], values, 2)
+    nums, values, forms = lesson.numbers, lesson.numbers.values(), _forms(lesson)
+    quotients = [show(f"exp.{c}/exp_sum", values, p, 2, floors=forms, result_places=forms[f"softmax.{c}"])
+                 for c, p in zip(nums.classes, nums.softmax)]
     planned = _lines(lesson, "softmax")
     assert [q.texts() for q in quotients] == [line["texts"] for line in planned]
-    assert [q.result for q in quotients] == [line["result"] for line in planned] == ["0.69", "0.11", "0.21"]
+    assert [q.result for q in quotients] == [line["result"] for line in planned] == ["0.6871", "0.106", "0.207"]
     assert [q.equation for q in quotients] == [
-        "4.18/6.08 \u2248 0.69",
-        "0.64/6.08 \u2248 0.11",
-        "1.26/6.08 \u2248 0.21",
+        "4.1787/6.0813 \u2248 0.6871",
+        "0.644/6.0813 \u2248 0.106",
+        "1.26/6.0813 \u2248 0.207",
     ]
     assert ["".join(t for _, t in line["numeric"]) for line in planned] == [q.tex for q in quotients]
     # the table beside the equations shows e^z and their sum with the very digits the equations use
     (table,) = parts(_step(lesson, "softmax"), "table")
-    assert [row["cells"][2] for row in table["rows"]] == ["4.18", "0.64", "1.26", "6.08"]
+    assert [row["cells"][2] for row in table["rows"]] == ["4.1787", "0.644", "1.26", "6.0813"]
 
 
 def test_the_default_lessons_other_equations_agree_with_the_planner(lesson):
-    nums, values = lesson.numbers, lesson.numbers.values()
+    nums, values, forms = lesson.numbers, lesson.numbers.values(), _forms(lesson)
     k = nums.prediction
     c = nums.classes
-    rows = show_all(
-        [
-            (
-                f"softmax.{c[k]}*(1 - softmax.{c[k]})" if j == k else f"-softmax.{c[k]}*softmax.{c[j]}",
-                nums.jacobian[k][j],
-            )
-            for j in range(len(c))
-        ],
-        values,
-        2,
-    )
+    rows = [show(f"softmax.{c[k]}*(1 - softmax.{c[k]})" if j == k else f"-softmax.{c[k]}*softmax.{c[j]}", values,
+                 nums.jacobian[k][j], 2, floors=forms, result_places=forms.get(f"jacobian.{c[k]}.{c[j]}"))
+            for j in range(len(c))]
     planned = _lines(lesson, "softmax_derivatives")
-    assert [r.texts() for r in rows] == [p["texts"] for p in planned]  # one precision: 4
-    assert [r.texts()[f"softmax.{c[k]}"] for r in rows] == ["0.6871"] * 3
+    assert [r.texts() for r in rows] == [p["texts"] for p in planned]
+    assert [r.texts()[f"softmax.{c[k]}"] for r in rows] == ["0.6871"] * 3  # 0.687 × 0.313 would round to 0.22
     assert [r.result for r in rows] == [p["result"] for p in planned] == ["0.21", "-0.07", "-0.14"]
     assert all(r.relation == APPROX for r in rows)
 
-    ce = show("-log(p_observed)", values, nums.cross_entropy, 2)
+    ce = show("-log(p_observed)", values, nums.cross_entropy, 2, floors=forms, result_places=forms.get("cross_entropy"))
     (line,) = _lines(lesson, "cross_entropy")
-    assert ce.texts()["p_observed"] == line["texts"]["p_observed"] == "0.687"
+    assert ce.texts()["p_observed"] == line["texts"]["p_observed"] == "0.6871"  # p is SoftMax's setosa value: one form
     assert ce.result == line["result"] == "0.38"
 
-    # the sum of the SoftMax values, in the order of the table beside it (by raw output): "0.687 + 0.207 + 0.106 ≈
-    # 1.00" by the general rule (the operands are rounded)
+    # the sum of the SoftMax values, in the order of the table beside it (by raw output), each at its form
     by_raw = sorted(c, key=lambda x: -values[f"raw.{x}"])
-    ones = show(" + ".join(f"softmax.{x}" for x in by_raw), values, 1.0, 2)
+    ones = show(" + ".join(f"softmax.{x}" for x in by_raw), values, 1.0, 2, floors=forms, result_places=forms["softmax_sum"])
     (line,) = _lines(lesson, "softmax_properties")
-    assert [o.text for o in ones.operands] == list(line["texts"].values()) == ["0.687", "0.207", "0.106"]
-    assert (ones.relation, ones.result) == (APPROX, "1.00") == (line["relation"], line["result"])
+    assert [o.text for o in ones.operands] == list(line["texts"].values()) == ["0.6871", "0.207", "0.106"]
+    assert (ones.relation, ones.result) == (APPROX, "1.000") == (line["relation"], line["result"])
     assert verify(" + ".join(line["texts"].values()), APPROX, line["result"])

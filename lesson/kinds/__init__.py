@@ -16,6 +16,7 @@ import functools
 import importlib
 import importlib.metadata
 import importlib.util
+import math
 import re
 import warnings
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from lesson import truth
 from lesson.codehash import code_hash, module_files
+from lesson.coherence import same_value
 from lesson import words as lesson_words
 from lesson.expr import Expr
 from lesson.record import DRAWN, Record, decimals_of
@@ -83,6 +85,14 @@ class Context:
         """The decimals quantity ``name`` is shown with throughout the lesson."""
         return max(self.decimals, self.forms.get(name, 0))
 
+    def quantity_of(self, value: float) -> str | None:
+        """The computed quantity of the lesson that holds ``value`` (to the last bits of float arithmetic), if one does:
+        the one with the most decimals in its form, so that a result shown as it reads like it everywhere."""
+        key = same_value(value)
+        found = [n for n, v in self.values.items()
+                 if isinstance(v, float) and n not in self.typed and math.isfinite(v) and same_value(v) == key]
+        return max(found, key=lambda n: (self.places(n), n)) if found else None
+
     def fill(self, text: str, how: str = DRAWN) -> str:
         """``text`` with its placeholders filled in at their forms (a hyphen before a digit a real minus); each
         number recorded as drawn (``how``)."""
@@ -106,6 +116,8 @@ class Context:
                  ) -> tuple[truth.Shown, ...]:
         """Several equations on one screen (:func:`lesson.truth.show_all`), each recorded."""
         names = [*result_names, *[None] * len(equations)][: len(equations)]
+        # a result not named is still the lesson's quantity when it has one's value (−log p is the cross-entropy)
+        names = [n or (self.quantity_of(float(r)) if r is not None else None) for n, (_, r) in zip(names, equations)]
         floors = dict(self.forms)
         for _ in range(MAX_DECIMALS + 1):  # each equation at its own fewest decimals; a name two of them share, one way
             try:

@@ -73,12 +73,29 @@ Found = tuple[Path_, str, bool, str | tuple[str, int]]
 
 
 def locate(src: Located, path: Path_, key: bool, needle: str | tuple[str, int]) -> tuple[int, int]:
-    if isinstance(needle, tuple):  # character ``char`` of the text, where the text stands in the file on one line
+    if isinstance(needle, tuple):  # character ``char`` of the text, wherever the text's lines break in the file
         text, char = needle
         span = src.spans.get(path)
-        at = src.text.find(text, span[0], span[1]) if span is not None and text and "\n" not in text else -1
-        return line_col(src.text, at + char) if at >= 0 else src.where(path)
+        at = _source_offset(src.text, span, text, char) if span is not None and text else None
+        return line_col(src.text, at) if at is not None else src.where(path)
     return src.where_text(path, needle) if needle else src.where(path, key=key)
+
+
+def _source_offset(source: str, span: tuple[int, int], text: str, char: int) -> int | None:
+    """Where character ``char`` of the string ``text`` stands in ``source`` within ``span``: the text as written there,
+    its spaces perhaps folded into line breaks and indentation (a ``>`` block), else None (escapes, a quoted string
+    across lines)."""
+    pieces = [p for p in re.split(r"(\s+)", text) if p]
+    pattern = "".join("(\\s+)" if p.isspace() else f"({re.escape(p)})" for p in pieces)
+    m = re.compile(pattern).search(source, span[0], span[1])
+    if m is None:
+        return None
+    at = 0
+    for g, piece in enumerate(pieces, start=1):
+        if at + len(piece) > char:
+            return m.start(g) + (0 if piece.isspace() else char - at)
+        at += len(piece)
+    return m.end()
 
 
 def where_words(path: Path_, data: Any) -> str:

@@ -6,6 +6,7 @@ numbers for the example, the computations' (:mod:`lesson.script.computations`) a
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from lesson import architectures
@@ -75,6 +76,11 @@ def network_kinds(lesson: Lesson) -> dict[str, Kind]:
     return out
 
 
+def _number_literal(text: str) -> bool:
+    """Whether a define: expression is a number as typed (10000, -0.04, 2.5e3), not arithmetic."""
+    return re.fullmatch(r"\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*", text) is not None
+
+
 def names(lesson: Lesson) -> set[str]:
     """Every placeholder name that the lesson can use."""
     return set(kinds(lesson))
@@ -83,13 +89,15 @@ def names(lesson: Lesson) -> set[str]:
 def typed(lesson: Lesson) -> set[str]:
     """The placeholders whose value is a number the author typed (in the script or its data file): the example's
     inputs as given (raw or scaled), the named parameters (a weight, a bias), a descent's learning rate and
-    start, a named example's inputs as given. An equation shows them as typed, never rounded."""
+    start, a named example's inputs as given, a ``define:`` entry that is a number. An equation shows them as typed,
+    never rounded, and so does every other place."""
+    literals = {name for name, text in lesson.define.items() if _number_literal(str(text))}
     net = lesson.network
     if net is None or lesson.example is None:
-        return set()
+        return literals
     inputs = [i.name for i in net.inputs]
     given = "raw_input" if lesson.example.raw is not None else "input"
-    out = {f"{given}.{i}" for i in inputs}
+    out = literals | {f"{given}.{i}" for i in inputs}
     out.update(lesson.parameters)
     for name in lesson.descents:
         out.update((f"{name}.learning_rate", f"{name}.start"))  # the start typed, or the parameter's (typed) value
