@@ -57,7 +57,8 @@ install_python_env() {
         .venv/bin/python -m pip install -q --upgrade pip
         # the voice extra (piper-tts, GPL-3.0) is installed here, separately from the MIT core
         # the cluster extra (dask[distributed], BSD-3-Clause) for --cluster and its tests
-        .venv/bin/python -m pip install -q -e '.[test,voice,cluster]' --config-settings editable_mode=compat
+        # the preview extra (Starlette, uvicorn, watchfiles: BSD-3-Clause / BSD-3-Clause / MIT) for `lesson preview`
+        .venv/bin/python -m pip install -q -e '.[test,voice,cluster,preview]' --config-settings editable_mode=compat
         echo "$want" > "$stamp"
     fi
 }

@@ -24,7 +24,7 @@ from lesson.fonts import font_package, installed_families, undrawable
 from lesson.hints import one_of
 from lesson.numbers import LessonNumbers, TrainingTooLong, compute
 from lesson.paths import script_file
-from lesson.plan import Plan, PlanError, build_plan
+from lesson.plan import Plan, PlanError, build_plan, forms_of
 from lesson.script import checks, limits, load, placeholders
 from lesson.script import names as script_names
 from lesson.script.load import Found, network_problems, no_network_problems, read_script, sized_templates, templates, word_problems
@@ -34,7 +34,7 @@ from lesson.script.placeholders import class_families
 from lesson.truth import scientific
 from mathcore.errors import MathError
 
-__all__ = ["Checked", "check_lesson", "check_text", "contrast", "load_lesson", "parse_lesson", "read_script"]
+__all__ = ["Checked", "check_lesson", "check_text", "contrast", "load_lesson", "number_rows", "parse_lesson", "read_script"]
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,19 @@ class Checked:
     numbers: LessonNumbers
     plan: Plan
     warnings: tuple[Problem, ...]
+
+
+def number_rows(checked: Checked) -> list[tuple[str, str, str]]:
+    """What ``lesson numbers`` prints, row by row: each placeholder, its text as the lesson shows and says it (its one
+    form; a number too large to show, in scientific notation), and the math core's value."""
+    d = checked.lesson.display.decimals
+    forms = forms_of(checked.plan)
+    rows = []
+    for name, value in checked.numbers.values().items():
+        too_large = not isinstance(value, str) and whole_digits(float(value)) > limits.NUMBER_RUN_DIGITS
+        shown = scientific(float(value), 3) if too_large else forms.get(name) or placeholders.format_value(value, "", d)
+        rows.append((name, str(shown), "" if isinstance(value, str) else repr(value)))
+    return rows
 
 
 def load_lesson(path: str | Path, *, allow_outside: bool = False) -> Lesson:

@@ -64,6 +64,15 @@ def fixed(value: float, decimals: int, *, sign: str = "", grouping: bool = False
     return format(q, f"{sign}{',' if grouping else ''}.{decimals}f")
 
 
+def fixed_at_least(value: float, decimals: int, least: int) -> str:
+    """``value`` with ``decimals`` decimals, but no zeros past ``least`` decimals that the value does not need:
+    0.25 at four decimals, at least two, is 0.25 (exactly the value), not 0.2500; 0.8125 stays 0.8125."""
+    text = fixed(value, decimals)
+    if decimals <= least or decimal(value) != Decimal(text):
+        return text
+    return fixed(value, max(least, len(text.rstrip("0").partition(".")[2])))
+
+
 def format_number(value: float, spec: str, default_decimals: int) -> str:
     """``value`` by a placeholder format (a checked one: [sign][,][.precision][f|%])."""
     m = NUMBER_FORMAT.fullmatch(spec)

@@ -35,7 +35,6 @@ from typing import Any, Literal
 
 from lesson.kinds import Context, StepKind
 from lesson.script.parts import StepBase, template
-from lesson.script.placeholders import fill
 
 
 class {camel}Step(StepBase):
@@ -45,7 +44,7 @@ class {camel}Step(StepBase):
 
 
 def build(step: Any, ctx: Context) -> dict:
-    return {{"value": fill(step.value, ctx.values, ctx.decimals), "caption": fill(step.caption, ctx.values, ctx.decimals)}}
+    return {{"value": ctx.fill(step.value), "caption": ctx.fill(step.caption)}}
 
 
 KINDS = (StepKind("{name}", {camel}Step, build, "scenes.{name}:{camel}Scene", "one value, large, with a caption"),)

@@ -432,7 +432,7 @@ def _search(
             elif s is not None and n in small:
                 texts[n] = scientific(true[n], s)
             else:
-                texts[n] = digits.fixed(true[n], max(k, floors.get(n, 0)))
+                texts[n] = digits.fixed_at_least(true[n], max(k, floors.get(n, 0)), max(start, floors.get(n, 0)))
         return texts, {n: Decimal(texts[n]) != digits.decimal(true[n]) for n in used}
 
     finest = start + extra

@@ -14,21 +14,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("lesson", "scenes", "mathcore")
 
-# the imports of project modules still deferred into functions, each for a reason (issue 25 takes them down to the
-# optional heavy dependencies alone): (importing module, imported module)
+# the imports of project modules deferred into functions: only those that load an optional or heavy dependency
+# (importing module, imported module); the commands are loaded by name (lesson.cli.COMMANDS), not by an import
 DEFERRED = {
-    # the voices: piper-tts is an optional extra, espeak-ng a library loaded only when asked for; Dask (the cluster extra)
+    # the voices: piper-tts is an optional extra, espeak-ng a library loaded only when asked for
     ("lesson.speech.engines", "lesson.speech.espeak_engine"), ("lesson.speech.engines", "lesson.speech.piper_engine"),
-    ("lesson.cli", "lesson.cluster"),
+    # Dask (the cluster extra), loaded when --cluster is given
+    ("lesson.commands.common", "lesson.cluster"), ("lesson.commands.render", "lesson.cluster"),
+    ("lesson.commands.course", "lesson.cluster"),
     # Manim, loaded by a worker as it starts (a heavy dependency the main process never needs)
     ("lesson.workers", "lesson.manim"), ("lesson.workers", "lesson.manim.adapter"),
-    # the command line loads each command's stage when it runs
-    ("lesson.cli", "lesson"), ("lesson.cli", "lesson.build"), ("lesson.cli", "lesson.cachedir"), ("lesson.cli", "lesson.check"),
-    ("lesson.cli", "lesson.course.build"), ("lesson.cli", "lesson.course.load"), ("lesson.cli", "lesson.digits"),
-    ("lesson.cli", "lesson.kinds"), ("lesson.cli", "lesson.outdir"), ("lesson.cli", "lesson.plan"), ("lesson.cli", "lesson.script"),
-    ("lesson.cli", "lesson.script.limits"), ("lesson.cli", "lesson.script.model"), ("lesson.cli", "lesson.script.placeholders"),
-    ("lesson.cli", "lesson.truth"), ("lesson.cli", "lesson.words"), ("lesson.cli", "lesson.scaffold"),
-    ("lesson.course.build", "lesson.build"),
+    # lesson preview: the page's server needs the preview extra (Starlette), loaded when the preview starts
+    ("lesson.commands.preview", "lesson.preview.session"), ("lesson.preview.session", "lesson.preview.server"),
 }
 
 

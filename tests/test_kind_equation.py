@@ -107,8 +107,9 @@ def test_an_exact_line_gets_equals_and_a_rounded_result_gets_approx(hidden, numb
     drawn = strings(hidden)
     assert "h_{1}=2\\cdots-l+0.5" in drawn  # the script's symbols s and l
     assert "h_{2}=-0.5\\cdots+1.5\\cdotl+0.2" in drawn
-    assert flat("2 \\cdot 0.75 - 0.50 + 0.5") in drawn and f"={text(rounded(first, 2))}" in drawn
-    assert flat("-0.5 \\cdot 0.75 + 1.5 \\cdot 0.50 + 0.2") in drawn and f"\\approx{text(rounded(h2, 2))}" in drawn
+    # the inputs were typed (0.75 and 0.5): shown as typed everywhere, one form per number
+    assert flat("2 \\cdot 0.75 - 0.5 + 0.5") in drawn and f"={text(rounded(first, 2))}" in drawn
+    assert flat("-0.5 \\cdot 0.75 + 1.5 \\cdot 0.5 + 0.2") in drawn and f"\\approx{text(rounded(h2, 2))}" in drawn
     assert drawn.count("=") == 2  # both substitutions are exact: the inputs are shown as they are
     assert "\\approx" not in drawn
     assert hidden.layout_problems == []
@@ -327,8 +328,8 @@ def test_default_symbols_use_the_authors_names_and_typed_numbers_keep_the_lesson
     assert [flat("".join(p)) for _, p in step_line["symbolic"]] == ["b_{3}", "-", "\\eta", "\\cdot", "g"]
     assert [flat("".join(map(str, p))) for _, p in node_line["symbolic"]] == ["\\operatorname{ReLU}", "(", "s_{2}", ")"]
     assert node_line["lhs"] == ["h_{2}"]
-    # b3 = -2 and the learning rate 1 are typed: shown at the lesson's two decimals, exactly ("=" to the symbols)
-    assert [t for _, t in step_line["numeric"]][:3] == ["-2.00", " - ", "1.00"]
+    # b3 = -2 and the learning rate 1 are typed: shown as typed, as everywhere in the lesson ("=" to the symbols)
+    assert [t for _, t in step_line["numeric"]][:3] == ["-2", " - ", "1"]
 
 
 def test_two_names_with_the_same_default_symbol_get_numbered_stand_ins_and_a_constant_is_no_parameters_name():

@@ -354,7 +354,7 @@ def test_a_parameter_s_value_is_the_bias_drawn_and_it_is_picked_out_when_the_nar
         assert label[1].original_text.lstrip("\u200e") == text
         (item,) = [i for i in drawn[text] if abs(i.x - node.get_center()[0]) < 1e-6]
         assert item.top < node.get_bottom()[1] and node.get_bottom()[1] - item.top < 0.2
-    assert f"{M}2.00" in drawn  # the side panel's b3, the same value
+    assert len(drawn[f"{M}2"]) == 1 and len(drawn[f"b3 = {M}2"]) == 1  # the side panel's b3: the same value, as typed
     # output.setosa at sentence.2; at {b3} the node stays picked out and b3's bias joins it
     (t1, node1, bias1), (t2, node2, bias2) = seen
     assert when["sentence.2"] - 1.0 <= t1 <= when["sentence.2"] + style.QUICK and when["b3"] - 1.0 <= t2 <= when["b3"] + style.QUICK

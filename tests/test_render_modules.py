@@ -15,7 +15,7 @@ def test_the_quality_presets_are_one_list_that_imports_nothing_heavy():
     assert out.stdout.strip() == "[]"
 
     from lesson import qualities
-    from lesson.cli import render
+    from lesson.commands.render import render
     from lesson.script import model
 
     assert model.QUALITIES is qualities.NAMES == ("low", "medium", "course", "high", "4k")

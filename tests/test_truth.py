@@ -22,7 +22,6 @@ from lesson.truth import (
     problem,
     scientific,
     show,
-    show_all,
     typed,
     verify,
     verify_chain,

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from lesson.build import build
 from lesson import atomic, package
 from lesson.course import packages
 from lesson.course.load import Course, CourseLesson
@@ -57,7 +58,6 @@ def build_course(
     executor=None,  # lesson.executor.Executor shared by every lesson (a Dask cluster, --cluster); None: local workers
 ) -> CourseResult:
     """Render every lesson of ``course`` that is not up to date into ``out_dir/<course id>/``, then the course's files."""
-    from lesson.build import build
 
     folder = out_dir / course.id
     check_folder(folder, "output folder")

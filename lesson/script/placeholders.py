@@ -12,7 +12,7 @@ import string
 from collections.abc import Collection, Mapping
 from typing import Any, Literal
 
-from lesson.digits import NUMBER_FORMAT, fixed, format_number, typed
+from lesson.digits import NUMBER_FORMAT, fixed, fixed_at_least, format_number, typed
 from lesson import architectures
 from lesson.script import limits
 
@@ -86,7 +86,7 @@ def problems(text: str, known: Mapping[str, Kind] | set[str]) -> list[tuple[str,
     return out
 
 
-def format_value(value: float | int | str, spec: str, decimals: int, *, typed_value: bool = False) -> str:
+def format_value(value: float | int | str, spec: str, decimals: int, *, typed_value: bool = False, least: int | None = None) -> str:
     """A placeholder's value as written into narration and on-screen text.
 
     Without a format a number takes ``decimals`` (its form in the lesson: :mod:`lesson.forms`), or is written as
@@ -102,7 +102,7 @@ def format_value(value: float | int | str, spec: str, decimals: int, *, typed_va
     if not spec:
         if typed_value:
             return typed(value)
-        shown = fixed(value, decimals)
+        shown = fixed(value, decimals) if least is None else fixed_at_least(value, decimals, least)
         if value != 0 and float(shown) == 0:
             step = fixed(10.0**-decimals, decimals)
             return f"< {step}" if value > 0 else f"> -{step}"
@@ -123,7 +123,7 @@ def fill_spans(text: str, values: Mapping[str, float | int | str], decimals: int
         pos += len(literal)
         if field is None:
             continue
-        shown = format_value(values[field], spec or "", forms.get(field, decimals), typed_value=field in typed_names)
+        shown = format_value(values[field], spec or "", forms.get(field, decimals), typed_value=field in typed_names, least=decimals)
         parts.append(shown)
         spans.append((field, spec or "", pos, pos + len(shown)))
         pos += len(shown)
