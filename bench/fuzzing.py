@@ -954,6 +954,31 @@ def _m_computations(s: _State) -> str | None:
     tree["descents"] = DupMap({"d": descent})
     tree["define"] = DupMap({"v": pick(["g * 2", "sum(total.*) / 3", "log(total)", "p - d.1.step", "sum(example.e0.softmax.*)", "total ^ 0.5"],
                                        ["exp(1000 * total)", "1 / (g - g)", "(-1) ^ 0.5", "g +* 2", "sum(nothing.*)"])})
+    newer = rng.random()
+    if newer < 0.35:  # gradients, sweeps and descents of a define: value, descents of several parameters
+        tree["define"]["w"] = pick(["total ^ 0.5 + p ^ 2", "log(1 + total) * 2", "softplus(total - p)", "total / total.count"],
+                                   ["total + d.1.step", "1 / (p - p)", "exp(1000 * p)", "(-total) ^ 0.5"])
+        tree["gradients"]["gw"] = DupMap({"of": "w", "by": pick(["p"], ["q"])})
+        tree["sweeps"]["sw"] = DupMap({"of": "w", "by": "p", "range": [pick([-2], [-1e5]), pick([2], [1e5])]})
+        tree["descents"]["dw"] = DupMap({"of": pick(["w", "total"], ["g"]), "by": pick([["p"], "p"], [["p", "p"], [], ["p", "q"], ["p"] * 5]),
+                                         "learning_rate": pick([0.1, 0.5], [100]), "steps": pick([3, 20], [1000])})
+    elif newer < 0.55:  # a regression: one identity output per class, numeric observed values, its losses
+        net["output"] = pick(["identity"], ["sigmoid", 1])
+        for e in examples.values():
+            if "label" in e:
+                del e["label"]
+                e["observed"] = pick([0, 0.5, 1.5], ["x", None, {"nope": 1}])
+        top = tree.get("example")
+        if isinstance(top, dict) and "label" in top:
+            del top["label"]
+            top["observed"] = pick([1], ["one"])
+        tree["losses"]["total"]["loss"] = pick(["squared_residuals", "mse"], ["cross_entropy"])
+        tree["define"]["v"] = pick(["total * 2", "example.e0.residual.{0} ^ 2".format(labels[0] if labels else "x"), "sum(total.*)"], ["p_observed"])
+        if isinstance(tree.get("steps"), list):
+            tree["steps"].append(DupMap({"kind": "fitted_curve", "title": "Fit",
+                                         "stages": [{"show": s} for s in pick([["curve", "points", "residuals"], ["parts", "sum"]],
+                                                                              [["residuals"], ["points", "points"]])],
+                                         "bias": pick(["p", 0.5], ["nope"]), "narration": "The curve. The points. The gaps."}))
     steps = tree.get("steps")
     if isinstance(steps, list) and steps:
         used = pick(["{total}", "{g}", "{d.1.value}", "{d.last.step}", "{s.argmin}", "{v}", "{example.e0.p_observed}", "{parameters.total}",

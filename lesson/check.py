@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from lesson import coherence, kinds, relations, words
+from lesson import coherence, kinds, relations, trained, words
 from lesson.audio import recording_problem
 from lesson.computations import ComputeProblem
 from lesson.digits import fixed, whole_digits
@@ -79,6 +79,11 @@ def parse_lesson(text: str, filename: str = "<lesson>", *, allow_outside: bool =
 
 def check_text(text: str, filename: str, folder: Path, *, allow_outside: bool = False) -> Checked:
     lesson, src = load.validate(text, filename)
+    try:  # a trained network (network.train): its weights filled in, so that every later stage sees them
+        lesson = trained.resolve(lesson, folder, allow_outside)
+        lesson = trained.example_from_data(lesson, folder, allow_outside)
+    except trained.TrainingProblem as exc:
+        raise LessonError(load.problems_at(src, filename, [(exc.where, exc.message, False, "")])) from None
     if problems := load.problems_at(src, filename, _cross_checks(lesson, folder, allow_outside)):
         raise LessonError(problems)
     numbers, plan, found = _computed(lesson, folder, allow_outside)
@@ -89,7 +94,8 @@ def check_text(text: str, filename: str, folder: Path, *, allow_outside: bool = 
     if said_wrong:
         raise LessonError(load.problems_at(src, filename, said_wrong))
     drawn_words = {key for step in plan.steps for key in step.drawn_words}
-    found_warnings = _warnings(lesson) + typed_numbers(lesson, numbers) + said_oddly + _incoherent(lesson, plan, numbers)
+    found_warnings = (_warnings(lesson) + typed_numbers(lesson, numbers) + said_oddly + _incoherent(lesson, plan, numbers)
+                      + _same_seeds(lesson, numbers))
     # a word of words: that no step of this lesson draws changes nothing (the steps that draw it are not used)
     found_warnings += [(("words", key), f"no step of this lesson draws the word {key!r}, so this changes nothing", True, "")
                        for key in (lesson.words or {}) if key not in drawn_words]
@@ -337,6 +343,24 @@ def _warnings(lesson: Lesson) -> list[Found]:
         if ratio < limits.MIN_CONTRAST:
             out.append((where, f"{what} {colour} on the background {theme.background} has a contrast of {ratio:.1f}:1; "
                         f"at least {limits.MIN_CONTRAST:g}:1 is needed to read it", False, ""))
+    return out
+
+
+def _same_seeds(lesson: Lesson, numbers: LessonNumbers) -> list[Found]:
+    """Networks trained from two seeds that show the same SoftMax values at the lesson's decimals: a comparison of
+    starts would show no difference (the "it depends on the start" caveat would be false on screen)."""
+    if lesson.training is None or len(numbers.trained) < 2:
+        return []
+    d = lesson.display.decimals
+    shown = [tuple(fixed(p, d) for p in run.softmax) for run in numbers.trained]
+    out: list[Found] = []
+    for j in range(1, len(shown)):
+        for i in range(j):
+            if shown[i] == shown[j] and all(math.isfinite(p) for p in numbers.trained[j].softmax):
+                out.append((("training", "seeds", j), f"seeds {numbers.trained[i].seed} and {numbers.trained[j].seed} give the same "
+                            f"SoftMax values at {d} decimals ({', '.join(shown[j])}): trained networks compared side by side "
+                            "would look the same; choose another seed", False, ""))
+                break
     return out
 
 

@@ -103,3 +103,25 @@ def _parse(text: str, where: str, feature_columns: tuple[str, ...], label_column
             raise LessonError(f"{where}: line {n}, column {label_column!r}: a label of {len(label)} characters")
         labels.append(label)
     return Table({k: tuple(v) for k, v in columns.items()}, tuple(labels))
+
+
+def relabel(table: Table, mapping: dict[str, str]) -> Table:
+    """The table with its labels mapped to the network's classes (``labels: {Adelie: adelie}``); others unchanged."""
+    if not mapping:
+        return table
+    return Table(table.columns, tuple(mapping.get(label, label) for label in table.labels))
+
+
+def unknown_labels(labels: tuple[str, ...], classes: list[str], column: str) -> str | None:
+    """Why the labels of ``column`` are not all classes of the network (with a map to write when a label differs from
+    a class only in case), or None."""
+    unknown = sorted(set(labels) - set(classes))
+    if not unknown:
+        return None
+    shown = ", ".join(repr(u) for u in unknown[:5] if len(u) <= 40) or f"{len(unknown)} labels"
+    message = f"the labels {shown} in column {column!r} are not classes of the network (classes: {', '.join(classes)})"
+    by_case = {u: c for u in unknown for c in classes if u.casefold() == c.casefold()}
+    if by_case:
+        pairs = ", ".join(f"{u}: {c}" for u, c in list(by_case.items())[:6])
+        message += f"; they differ from classes only in case: map them with labels: {{{pairs}}}"
+    return message

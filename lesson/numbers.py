@@ -15,7 +15,7 @@ import numpy as np
 
 import mathcore
 from lesson import architectures, computations, work
-from lesson.datasets import Table, read_table
+from lesson.datasets import Table, read_table, relabel, unknown_labels
 from lesson.errors import LessonError
 from lesson.script import limits
 from lesson.script.model import Lesson
@@ -78,6 +78,13 @@ class LessonNumbers:
     trained: tuple[TrainedRun, ...]
     architectures: Any = None  # the script's architectures: section, whose counts lesson.architectures computes
     computed: Any = None  # the computations' numbers (lesson.computations.Computed): examples, losses, gradients, ...
+    output: str = "softmax"  # the network's output: softmax (a classifier) or identity (a regression, no SoftMax shown)
+    observed_values: tuple[float, ...] = ()  # a regression example's observed values, one per output
+    training_counts: tuple[int, ...] = ()  # rows of the training data, then the rows of each class
+
+    @property
+    def regression(self) -> bool:
+        return self.output == "identity"
 
     @property
     def hidden(self) -> tuple[tuple[float, ...], ...]:
@@ -97,7 +104,30 @@ class LessonNumbers:
             out.update(self.computed.values)
         return out
 
+    def _regression_values(self) -> dict[str, float | int | str]:
+        out: dict[str, float | int | str] = {"n_classes": len(self.classes)}
+        for i in self.inputs:
+            out[f"input.{i.name}"] = i.scaled
+            out[f"raw_input.{i.name}"] = i.raw
+        for k, layer in enumerate(self.layers[:-1], start=1):
+            names = list(layer.node_names) if layer.node_names else None
+            for value, total, keys in zip(layer.values, layer.weighted_sums, hidden_node_keys(k, len(layer.values), names)):
+                out.update(dict.fromkeys(keys, value))
+                out.update(dict.fromkeys((key.replace("hidden.", "sum.", 1) for key in keys), total))
+        for c, name in enumerate(self.classes):
+            out[f"label.{name}"] = self.class_labels[c]
+            out[f"raw.{name}"] = out[f"predicted.{name}"] = self.raw[c]
+            if self.observed_values:
+                out[f"observed.{name}"] = self.observed_values[c]
+        if len(self.classes) == 1:
+            out["predicted"] = self.raw[0]
+            if self.observed_values:
+                out["observed"] = self.observed_values[0]
+        return out
+
     def _network_values(self) -> dict[str, float | int | str]:
+        if self.regression:
+            return self._regression_values()
         out: dict[str, float | int | str] = {
             "prediction": self.class_labels[self.prediction],
             "exp_sum": self.exp_sum,
@@ -126,6 +156,10 @@ class LessonNumbers:
             out["observed"] = self.class_labels[self.observed]
             out["p_observed"] = self.softmax[self.observed]
             out["cross_entropy"] = self.cross_entropy
+        if self.training_counts:
+            out["training.rows"] = self.training_counts[0]
+            for c, name in enumerate(self.classes):
+                out[f"training.count.{name}"] = self.training_counts[c + 1]
         for t, run in enumerate(self.trained, start=1):
             out[f"trained.{t}.accuracy"] = run.accuracy
             out[f"trained.{t}.seed"] = run.seed
@@ -147,6 +181,10 @@ class LessonNumbers:
         def by_class(values: tuple[float, ...]) -> dict[str, float]:
             return dict(zip(self.classes, values))
 
+        if self.regression:
+            return {"outputs": list(self.classes), "inputs": {i.name: i.scaled for i in self.inputs},
+                    "raw_inputs": {i.name: i.raw for i in self.inputs}, "hidden": [list(h) for h in self.hidden],
+                    "predicted": by_class(self.raw), **({"observed": by_class(self.observed_values)} if self.observed_values else {})}
         doc: dict[str, Any] = {
             "classes": list(self.classes),
             "inputs": {i.name: i.scaled for i in self.inputs},
@@ -256,11 +294,23 @@ def _compute(lesson: Lesson, net: mathcore.Network, raw: np.ndarray, scaled: np.
         exp_sum=float(np.sum(np.exp(z))),
         softmax=_floats(p),
         jacobian=tuple(_floats(row) for row in mathcore.softmax_jacobian(z)),
-        thresholds=tuple(float(np.max(o)) for o in others),
+        thresholds=tuple(float(np.max(o)) if o.size else float("-inf") for o in others),  # none with one output
         observed=observed,
         cross_entropy=float(mathcore.cross_entropy(z, observed)) if observed is not None else None,
         trained=_train(lesson, table, scaled) if table is not None else (),
+        training_counts=(len(table.labels), *(table.labels.count(c) for c in classes)) if table is not None else (),
+        output=spec.output,
+        observed_values=_observed_values(ex.observed, classes),
     )
+
+
+def _observed_values(observed: Any, classes: tuple[str, ...]) -> tuple[float, ...]:
+    """A regression example's observed values in the outputs' order (none if it gives none)."""
+    if observed is None:
+        return ()
+    if isinstance(observed, dict):
+        return tuple(float(observed[c]) for c in classes)
+    return (float(observed),)
 
 
 def _floats(values: np.ndarray) -> tuple[float, ...]:
@@ -274,13 +324,10 @@ def _training_table(lesson: Lesson, base: Path, allow_outside: bool) -> Table:
     names = [i.name for i in spec.inputs]
     classes = [c.name for c in spec.classes]
     table = read_table(training.data, base, [training.columns[n] for n in names], training.label_column, allow_outside=allow_outside)
-    unknown = sorted(set(table.labels) - set(classes))
+    table = relabel(table, training.labels)
+    unknown = unknown_labels(table.labels, classes, training.label_column)
     if unknown:
-        shown = ", ".join(repr(u) for u in unknown[:5] if len(u) <= 40) or f"{len(unknown)} labels"
-        raise LessonError(
-            f"the labels {shown} in column {training.label_column!r} are not classes of the network "
-            f"(classes: {', '.join(classes)})"
-        )
+        raise LessonError(unknown)
     passes = len(table.labels) * training.epochs * len(training.seeds)
     if passes > limits.TRAINING_PASSES:
         raise TrainingTooLong(

@@ -9,6 +9,7 @@ with ``bench/check_bench.py``); they are an estimate made before any of the work
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -19,6 +20,11 @@ EPOCH = 150e-6  # one epoch of training, one seed (the Python around the arithme
 ROW_PASS = 0.3e-6  # one row through the network and back, in an epoch
 DESCENT_STEP = 120e-6  # one step of gradient descent, with the curve between its stops
 SWEEP = 10e-3  # one sweep: its samples and the search for its minimum between them
+FOLLOWED_SWEEP = 30e-3  # a sweep of a loss or an output by dual numbers (a regression's), sample by sample
+FOLLOWED_STEP = 0.9e-3  # a descent step by dual numbers (several parameters, a define: value, a regression), with its curve
+SWEEP_CHAR = 0.25e-3  # more for each character of the define: expression a sweep follows (the defines it uses written in)
+STEP_CHAR = 4e-6  # the same for a descent step
+SUM_CHARS = 100  # a sum(name.*) counts as this many characters
 DEFINITION = 0.2e-3  # one define: entry (parsed, its sums expanded, evaluated)
 
 
@@ -36,12 +42,37 @@ def training(rows: int, epochs: int, seeds: int) -> float:
 
 def items(lesson) -> list[Item]:  # noqa: ANN001 - a validated Lesson
     """The script's computations beyond training, in the order they are computed, each with its cost."""
-    out = [Item(("sweeps", name), "sweeps", SWEEP) for name in lesson.sweeps]
+    out = [Item(("sweeps", name), "sweeps", SWEEP if _classic(lesson, s.of) else FOLLOWED_SWEEP + SWEEP_CHAR * _chars(lesson, s.of))
+           for name, s in lesson.sweeps.items()]
     for name, d in lesson.descents.items():
         steps = d.steps if d.steps is not None else limits.DESCENT_STEPS_MAX  # an until: may take every step
-        out.append(Item(("descents", name, "steps" if d.steps is not None else "until"), "descents", steps * DESCENT_STEP))
+        each = DESCENT_STEP if _classic(lesson, d.of) and not isinstance(d.by, list) else FOLLOWED_STEP + STEP_CHAR * _chars(lesson, d.of)
+        out.append(Item(("descents", name, "steps" if d.steps is not None else "until"), "descents", steps * each))
     out += [Item(("define", name), "define", DEFINITION) for name in lesson.define]
     return out
+
+
+def _chars(lesson, of: str) -> int:  # noqa: ANN001
+    """How long the expressions followed are: the define's and those of the defines it uses, each once, as they are
+    evaluated (0 for a loss)."""
+    seen: set[str] = set()
+    todo = [of]
+    total = 0
+    while todo:
+        name = todo.pop()
+        text = lesson.define.get(name)
+        if text is None or name in seen:
+            continue
+        seen.add(name)
+        total += len(text) + SUM_CHARS * text.count("sum(")
+        todo += [n for n in re.findall(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*", text) if n in lesson.define]
+    return total
+
+
+def _classic(lesson, of: str) -> bool:  # noqa: ANN001
+    """Whether ``of`` is a classifier's loss or output (the math core's vectorised sweeps and descents follow it)."""
+    net = lesson.network
+    return net is not None and net.output == "softmax" and (of in lesson.losses or of.startswith("example."))
 
 
 def over(spent: Iterable[Item]) -> tuple[Item, str] | None:

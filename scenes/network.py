@@ -125,6 +125,28 @@ class NetworkScene(StepScene):
         if len(extras):
             self.play(FadeIn(extras), run_time=style.NORMAL)
         self.lit: list[tuple[str, object]] = []
+        self.columns_drawn, self.out_labels = columns, out_labels
+        shown = self.run(events, inputs, layers, out_values)
+        for other in data.get("passes", []):  # more examples, one after another: the last one's values make way
+            raws = [self.text(f"{spec['raw']} {spec['unit']}".strip(), style.SMALL, color=self.theme.muted) for spec in other["inputs"]]
+            for new, label in zip(raws, in_labels):
+                new.move_to(label[1]).align_to(label[1], RIGHT)
+            self.cue(*(c for spec in other["inputs"] for c in spec["cues"]), ahead=style.QUICK)  # the last one's values stay till then
+            self.play(*(FadeOut(m) for m in shown), *(FadeOut(label[1]) for label in in_labels), *(FadeIn(new) for new in raws),
+                      run_time=style.QUICK)
+            for label, new in zip(in_labels, raws):  # the new raw value is the label's second line from now on
+                label.remove(label[1])
+                label.add(new)
+            outs = [self.text(spec["value"], style.LABEL, color=self.theme.classes[n].color) for n, spec in enumerate(other["layers"][-1]["nodes"])]
+            shown = self.run(other["events"], other["inputs"], other["layers"], outs, quick=True)
+        self.wait(style.BEAT)
+
+    def run(self, events: list[dict], inputs: list[dict], layers: list[dict], out_values: list, quick: bool = False) -> list:
+        """One example through the network, event by event; the values it left in the nodes and beside the outputs.
+        ``quick``: each node's value appears without its equation (an example after the first, whose sums were
+        worked out for the first)."""
+        columns, nodes, edges, out_labels = self.columns_drawn, self.nodes, self.edges, self.out_labels
+        left: list = []
         for event in events:
             if event["kind"] == "highlight":
                 self.highlight(self.groups[event["group"]])
@@ -135,6 +157,7 @@ class NetworkScene(StepScene):
                          for node, spec in zip(nodes[0], inputs)]
                 self.cue(*(c for spec in inputs for c in spec["cues"]), ahead=style.NORMAL)
                 self.play(LaggedStart(*(FadeIn(v, shift=0.1 * UP) for v in shown), lag_ratio=0.3), run_time=style.NORMAL)
+                left += shown
             else:
                 k, n = event["layer"], event["node"]
                 layer, spec, node = layers[k], layers[k]["nodes"][n], nodes[k + 1][n]
@@ -142,11 +165,6 @@ class NetworkScene(StepScene):
                     ShowPassingFlash(e.copy().set_stroke(ManimColor(self.theme.accent), width=6), time_width=0.6)
                     for e in edges[k][n]
                 ]
-                eq = self.node_equation(spec, layer)
-                self.cue(*spec["cues"], ahead=2 * style.NORMAL)  # the equation, then its value moving into place
-                self.play(*flash, FadeIn(eq, shift=0.15 * UP), run_time=style.NORMAL)
-                # the inputs of this sum are the values in the nodes below: show them being picked up
-                result = eq[-1]
                 if layer["output"]:
                     target = out_values[n]
                     target.next_to(out_labels[n], RIGHT, buff=0.3)
@@ -154,9 +172,18 @@ class NetworkScene(StepScene):
                 else:
                     radius = columns[k + 1][1]
                     target = self.fit(self.text(spec["value"], style.SMALL), INNER_WIDTH * radius, INNER_HEIGHT * radius).move_to(node)
-                self.play(TransformFromCopy(result, target), run_time=style.NORMAL)
+                left.append(target)
+                if quick:
+                    self.cue(*spec["cues"], ahead=style.QUICK)
+                    self.play(*flash, FadeIn(target, scale=1.2), run_time=style.QUICK)
+                    continue
+                eq = self.node_equation(spec, layer)
+                self.cue(*spec["cues"], ahead=2 * style.NORMAL)  # the equation, then its value moving into place
+                self.play(*flash, FadeIn(eq, shift=0.15 * UP), run_time=style.NORMAL)
+                # the inputs of this sum are the values in the nodes below: show them being picked up
+                self.play(TransformFromCopy(eq[-1], target), run_time=style.NORMAL)
                 self.play(FadeOut(eq), run_time=style.QUICK * 0.6)
-        self.wait(style.BEAT)
+        return left
 
     # ------------------------------------------------------------ what is drawn on request
 

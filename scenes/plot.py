@@ -185,7 +185,8 @@ class PlotScene(StepScene):
         self.bounds: Box = (area.left, area.right, bottom + 0.05, area.top)
         self.taken: list[Box] = [box(m, 0.05) for m in [*numbers, *words]]
         legend = self.legend(data["curves"])
-        self.play(Create(curves, lag_ratio=0.3), *([FadeIn(legend)] if legend else []), run_time=style.SLOW)
+        if len(curves):  # a scene that draws its curves later (fitted_curve) has none here
+            self.play(Create(curves, lag_ratio=0.3), *([FadeIn(legend)] if legend else []), run_time=style.SLOW)
 
     def follow(self) -> None:
         """What the voice brings in: the marked points, the tangent and the walk, each at its cue."""

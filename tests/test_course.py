@@ -94,7 +94,7 @@ def test_check_command_accepts_a_course_and_names_its_problems(tmp_path):
 def test_the_real_course_checks():
     course = check_course(ROOT / "lessons" / "course.yaml")
     ids = [lesson.id for lesson in course.lessons]
-    assert ids[:2] == ["argmax_softmax", "activation_functions"]
+    assert ids[:4] == ["dosage_squiggle", "backprop_b3", "argmax_softmax", "activation_functions"]
 
 
 # ---- the transcript's sentences ----

@@ -30,6 +30,7 @@ def _function(name: str, x: Decimal) -> Decimal:
 def value_of(text: str) -> tuple[Decimal, bool]:
     """The expression's value, and whether it is exact (no function other than relu or identity was applied)."""
     exact = True
+    text = text.replace("^", "**")  # the manifest's power, with its precedence (above * and unary minus): Python's **
 
     def walk(node: ast.AST) -> Decimal:
         nonlocal exact
@@ -51,7 +52,7 @@ def value_of(text: str) -> tuple[Decimal, bool]:
                 q = a / b
                 exact = exact and q * b == a
                 return q
-            if isinstance(node.op, ast.BitXor) and b == b.to_integral_value():  # ^ is a power
+            if isinstance(node.op, ast.Pow) and b == b.to_integral_value():  # ^ is a power
                 return a ** int(b)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and len(node.args) == 1:
             name = node.func.id

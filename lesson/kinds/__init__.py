@@ -51,6 +51,7 @@ BUILTIN = (
     "lesson.kinds.equation",
     "lesson.kinds.network",
     "lesson.kinds.architecture",
+    "lesson.kinds.fitted_curve",
     "lesson.kinds.presets",
 )
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")

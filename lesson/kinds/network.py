@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
 from lesson import truth
 from lesson.kinds import Context, StepKind, Where
+from lesson.script import limits
 from lesson.script.parts import StepBase, Strict
 from lesson.shown import MINUS, short
 from lesson.script.names import hidden_node_keys
@@ -56,6 +57,10 @@ class NetworkStep(StepBase):
         description="also draw: weights (on the edges), names (of hidden nodes), activations (under each layer), biases (under each node)",
     )
     highlight: list[Highlight] = Field([], max_length=12, description="nodes, edges, weights, biases or parameters picked out at cues")
+    examples: list[Annotated[str, Field(max_length=limits.KEY_CHARS)]] | None = Field(
+        None, min_length=1, max_length=8,
+        description="examples of examples: that go through the network one after another (instead of the lesson's example); "
+                    "each value appears as the voice says it (example.<e>.hidden.1.top, example.<e>.raw.<class>, ...)")
 
 
 # ---------------------------------------------------------------- naming nodes and weights
@@ -192,6 +197,13 @@ def check(step: Any, ctx: Context) -> list[tuple[Where, str]]:
             out.append((("highlight", i, given[0]), f"highlight {i + 1}: {exc}"))
         if h.cue is not None and (why := cue_problem(h.cue, step.narration, ctx.placeholder_kinds)):
             out.append((("highlight", i, "cue"), f"highlight {i + 1}: {why}"))
+    for i, e in enumerate(step.examples or []):
+        if e not in lesson.examples:
+            out.append((("examples", i), f"unknown example {e!r}{one_of(e, lesson.examples, 'examples')}"))
+        elif step.examples.index(e) != i:
+            out.append((("examples", i), f"{e!r} is listed twice"))
+    if step.examples and not step.values:
+        out.append((("examples",), "examples go through the network with their values: leave values: false out"))
     for i, what in enumerate(step.show):
         if step.show.index(what) != i:
             out.append((("show", i), f"{what!r} is listed twice"))
@@ -233,6 +245,13 @@ def _node_cues(layer: int, n_nodes: int, names: Sequence[str] | None, n: int) ->
     return keys + [k.replace("hidden.", "sum.", 1) for k in keys]
 
 
+def _predicted_cues(nums: Any, n: int) -> list[str]:
+    """A regression's output node also appears as the voice says its prediction (predicted.<output>, predicted)."""
+    if not nums.regression:
+        return []
+    return [f"predicted.{nums.classes[n]}", *(["predicted"] if len(nums.classes) == 1 else [])]
+
+
 def _events(layers: list[dict], inputs: list[dict], groups: list[dict], cues: dict[str, int], values: bool) -> list[dict]:
     """The order in which the scene shows things: the example's inputs, each node's sum in turn, and each group of
     highlights where its cue falls among them (before the first of them that is not spoken earlier)."""
@@ -262,27 +281,45 @@ def _events(layers: list[dict], inputs: list[dict], groups: list[dict], cues: di
 
 
 def build(step: Any, ctx: Context) -> dict:
+    if not step.examples:
+        return _build(step, ctx, "")
+    # examples one after another: the first's pass is the step's own, the others follow it
+    first, *rest = step.examples
+    out = _build(step, ctx, f"example.{first}.")
+    passes = []
+    for e in rest:
+        data = _build(step, ctx, f"example.{e}.", first=False)
+        passes.append({k: data[k] for k in ("inputs", "layers", "raw", "events")})
+    out["passes"] = passes
+    return out
+
+
+def _build(step: Any, ctx: Context, prefix: str, first: bool = True) -> dict:
+    """The plan for one example going through: ``prefix`` starts its quantities' names ("" for the lesson's example,
+    ``example.<e>.`` for a named one, whose inputs, hidden nodes and outputs are placeholders too). An example after
+    the ``first`` shows its nodes' values alone (its sums are worked out as the first's were), and no highlights."""
     nums, d, values = ctx.numbers, ctx.decimals, ctx.values
     say = ctx.words()
     bias_names = _bias_names(ctx.lesson)
     layers = []
-    below = [f"input.{i.name}" for i in nums.inputs]
+    below = [f"{prefix}input.{i.name}" for i in nums.inputs]
     for k, layer in enumerate(nums.layers):
         nodes = []
         last = k == len(nums.layers) - 1
-        here = [f"raw.{c}" for c in nums.classes] if last else [f"hidden.{k + 1}.{n + 1}" for n in range(len(layer.weights))]
+        here = [f"{prefix}raw.{c}" for c in nums.classes] if last else [f"{prefix}hidden.{k + 1}.{n + 1}" for n in range(len(layer.weights))]
         for n, (row, b) in enumerate(zip(layer.weights, layer.bias)):
-            total = here[n] if last else f"sum.{k + 1}.{n + 1}"
-            eq = _node_equation(ctx, row, below, b, total)
+            total = here[n] if last else f"{prefix}sum.{k + 1}.{n + 1}"
+            worked = {**_node_equation(ctx, row, below, b, total), **_activation(ctx, layer.activation, total, here[n])} if first \
+                else {"value": ctx.number(here[n])}
             nodes.append(
                 {
-                    **eq,
-                    **_activation(ctx, layer.activation, total, here[n]),
+                    **worked,
                     "name": layer.node_names[n] if layer.node_names else "",
                     # the bias as drawn beside its node: its value, after its name in parameters: if it has one
                     "bias_label": f"{bias_names[(k + 1, n)]} = {short(b)}" if (k + 1, n) in bias_names else short(b),
                     # the placeholders whose value this node shows: the moment the voice says one, it appears
-                    "cues": [f"raw.{nums.classes[n]}"] if last else _node_cues(k + 1, len(layer.weights), layer.node_names, n),
+                    "cues": [prefix + c for c in ([f"raw.{nums.classes[n]}", *_predicted_cues(nums, n)] if last
+                                                  else _node_cues(k + 1, len(layer.weights), layer.node_names, n))],
                 }
             )
         layers.append(
@@ -299,17 +336,17 @@ def build(step: Any, ctx: Context) -> dict:
         {
             "label": i.label,
             "unit": i.unit,
-            "scaled": ctx.number(f"input.{i.name}"),
+            "scaled": ctx.number(f"{prefix}input.{i.name}"),
             # as typed when the script gives the example's raw inputs (118 bpm, 39.2 °C), else worked out from the
             # scaled ones and rounded at its form
-            "raw": ctx.number(f"raw_input.{i.name}"),
-            "cues": [f"input.{i.name}", f"raw_input.{i.name}"],
+            "raw": ctx.number(f"{prefix}raw_input.{i.name}"),
+            "cues": [f"{prefix}input.{i.name}", f"{prefix}raw_input.{i.name}"],
         }
         for i in nums.inputs
     ]
     # highlights with the same cue are one group: shown together, kept until the next group
     by_cue: dict[str, dict] = {}
-    for h in step.highlight:
+    for h in step.highlight if first else ():
         group = by_cue.setdefault(h.cue or "", {"cues": [h.cue] if h.cue else [], "items": []})
         group["items"].append(_target(h, ctx.lesson))
     groups = list(by_cue.values())
@@ -317,7 +354,7 @@ def build(step: Any, ctx: Context) -> dict:
     return {
         "inputs": inputs,
         "layers": layers,
-        "raw": [ctx.number(f"raw.{c}") for c in nums.classes],
+        "raw": [ctx.number(f"{prefix}raw.{c}") for c in nums.classes],
         "values": step.values,
         "show": {what: what in step.show for what in SHOWABLE},
         "highlights": groups,

@@ -375,4 +375,19 @@ KINDS = (
              "cross-entropy of the observed class: −log p on its curve", check=_needs_label, code=PARTS_CODE),
 )
 # every preset but the summary (the script's own points) shows the lesson's network, example or classes
-KINDS = tuple(kind if kind.name == "summary" else dataclasses.replace(kind, needs_network=True) for kind in KINDS)
+
+
+def _classifier(check: Any) -> Any:
+    """``check``, after the one every classifier preset has: the network is a classifier (output: softmax)."""
+
+    def checked(step: Any, ctx: Context) -> list[tuple[Where, str]]:
+        net = ctx.lesson.network
+        if net is not None and net.output != "softmax":
+            return [(("kind",), f"{step.kind} shows a classifier's raw outputs, ArgMax or SoftMax; this network is a regression "
+                                "(output: identity)")]
+        return check(step, ctx) if check is not None else []
+
+    return checked
+
+
+KINDS = tuple(kind if kind.name == "summary" else dataclasses.replace(kind, needs_network=True, check=_classifier(kind.check)) for kind in KINDS)

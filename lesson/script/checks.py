@@ -36,6 +36,17 @@ def computations_problems(lesson: Lesson) -> list[tuple[Where, str, bool]]:
     for name, spec in lesson.parameters.items():
         out += [(("parameters", name, *w), msg, False) for w, msg in computations.parameter_index(lesson, spec)[1]]
     if lesson.data is not None:
+        if isinstance(lesson.data.observed, dict):
+            out += [(("data", "observed", c), f"unknown output {c!r}{one_of(c, classes, 'outputs')}", True) for c in lesson.data.observed if c not in classes]
+            out += [(("data", "observed"), f"missing the column of output {c!r}", False) for c in classes if c not in lesson.data.observed]
+        elif lesson.data.observed is not None and len(classes) != 1:
+            out.append((("data", "observed"), f"the network has {len(classes)} outputs: give {{output: column}} for each", False))
+        if lesson.data.observed is not None and net.output != "identity":
+            out.append((("data", "observed"), "observed columns are a regression's (output: identity); a classifier's rows have "
+                        "their class in label_column", True))
+        for label, cls in lesson.data.labels.items():
+            if cls not in classes:
+                out.append((("data", "labels", label), f"unknown class {cls!r}{one_of(cls, classes, 'classes')}", False))
         for name in lesson.data.columns:
             if name not in inputs:
                 out.append((("data", "columns", name), f"unknown input {name!r}{one_of(name, inputs, 'inputs')}", True))
@@ -53,19 +64,27 @@ def computations_problems(lesson: Lesson) -> list[tuple[Where, str, bool]]:
             for name in inputs:
                 if name not in given:
                     out.append(((*at, which), f"missing a value for input {name!r}", False))
-            if ex.label is None:
-                out.append((at, f"example {e!r} needs its observed class: label: <class>", True))
-            elif ex.label not in classes:
-                out.append(((*at, "label"), f"unknown class {ex.label!r}{one_of(ex.label, classes, 'classes')}", False))
+            out += _observed_problems(at, ex, net, classes)
         elif lesson.data is None:
             out.append((at, "an example picked by row or where needs a data: section (file, columns, label_column)", True))
+        elif net.output == "identity" and lesson.data.observed is None:
+            out.append((at, "a regression's example picked by row or where needs its observed values from the data: "
+                        "give data: observed: <column> (or {output: column})", True))
         elif ex.where is not None:
-            allowed = [lesson.data.label_column, *lesson.data.columns.values()]
+            allowed = [*_observed_columns(lesson.data, classes)] if net.output == "identity" else [lesson.data.label_column]
+            allowed += list(lesson.data.columns.values())
             for column in ex.where:
                 if column not in allowed:
                     out.append(((*at, "where", column), f"filter on the label column or an input's column{one_of(column, allowed, 'columns')}", True))
     examples = list(lesson.examples)
+    regression = net.output == "identity"
     for name, loss in lesson.losses.items():
+        if regression and loss.loss == "cross_entropy":
+            out.append((("losses", name, "loss"), "cross_entropy needs a classifier (output: softmax); this network's output is "
+                        "identity (a regression): use squared_residuals or mse", False))
+        elif not regression and loss.loss == "mse":
+            out.append((("losses", name, "loss"), "mse is a regression's loss (output: identity); for a classifier use "
+                        "cross_entropy or squared_residuals", False))
         for i, e in enumerate(loss.examples or []):
             if e not in lesson.examples:
                 out.append((("losses", name, "examples", i), f"unknown example {e!r}{one_of(e, examples, 'examples')}", False))
@@ -73,11 +92,15 @@ def computations_problems(lesson: Lesson) -> list[tuple[Where, str, bool]]:
             out.append((("losses", name), "there are no examples to add up: add an examples: section", True))
     for section in ("gradients", "sweeps", "descents"):
         for name, spec in getattr(lesson, section).items():
-            if spec.by not in lesson.parameters:
-                out.append(((section, name, "by"), f"unknown parameter {spec.by!r}{one_of(spec.by, lesson.parameters, 'parameters')}", False))
-            if spec.of not in lesson.losses and not (section == "sweeps" and _output(spec.of, lesson)):
+            moved = spec.by if isinstance(spec.by, list) else [spec.by]
+            for i, by in enumerate(moved):
+                if by not in lesson.parameters:
+                    where = (section, name, "by", i) if isinstance(spec.by, list) else (section, name, "by")
+                    out.append((where, f"unknown parameter {by!r}{one_of(by, lesson.parameters, 'parameters')}", False))
+            if spec.of not in lesson.losses and spec.of not in lesson.define and not (section == "sweeps" and _output(spec.of, lesson)):
                 extra = " or an example's output such as example.<name>.softmax.<class>" if section == "sweeps" else ""
-                out.append(((section, name, "of"), f"unknown loss {spec.of!r}{one_of(spec.of, lesson.losses, 'losses')}{extra}", False))
+                known = [*lesson.losses, *lesson.define]
+                out.append(((section, name, "of"), f"unknown loss {spec.of!r}{one_of(spec.of, known, 'losses and define: values')}{extra}", False))
     known = computations.kinds(lesson)
     known.update(names.network_kinds(lesson) if lesson.example is not None else {})
     earlier: list[str] = [k for k in known if k not in lesson.define]
@@ -102,9 +125,40 @@ def computations_problems(lesson: Lesson) -> list[tuple[Where, str, bool]]:
     return out
 
 
+def _observed_columns(data, classes: list[str]) -> list[str]:  # noqa: ANN001
+    """The columns holding a regression's observed values, in the outputs' order (as far as given)."""
+    if isinstance(data.observed, dict):
+        return [data.observed[c] for c in classes if c in data.observed]
+    return [data.observed] if data.observed is not None else []
+
+
+def _observed_problems(at: Where, ex, net, classes: list[str]) -> list[tuple[Where, str, bool]]:  # noqa: ANN001
+    """A given example's observed class (a classifier) or observed values (a regression)."""
+    if net.output == "identity":
+        if ex.label is not None:
+            return [((*at, "label"), "a regression (output: identity) has observed values, not a class: observed: <number>", True)]
+        if ex.observed is None:
+            return [(at, "this example needs its observed value: observed: <number>"
+                     + ("" if len(classes) == 1 else " per output, {output: number}"), True)]
+        if isinstance(ex.observed, dict):
+            out = [((*at, "observed", c), f"unknown output {c!r}{one_of(c, classes, 'outputs')}", True) for c in ex.observed if c not in classes]
+            out += [((*at, "observed"), f"missing the observed value of output {c!r}", False) for c in classes if c not in ex.observed]
+            return out
+        if len(classes) != 1:
+            return [((*at, "observed"), f"the network has {len(classes)} outputs: give {{output: value}} for each", False)]
+        return []
+    if ex.observed is not None:
+        return [((*at, "observed"), "a classifier (output: softmax) has an observed class: label: <class>", True)]
+    if ex.label is None:
+        return [(at, "this example needs its observed class: label: <class>", True)]
+    if ex.label not in classes:
+        return [((*at, "label"), f"unknown class {ex.label!r}{one_of(ex.label, classes, 'classes')}", False)]
+    return []
+
+
 def _output(name: str, lesson: Lesson) -> bool:
     """Whether ``name`` is an example's output a sweep may follow: example.<e>.raw.<class> or .softmax.<class>."""
     parts = name.split(".")
     net = lesson.network
     return (net is not None and len(parts) == 4 and parts[0] == "example" and parts[1] in lesson.examples
-            and parts[2] in ("raw", "softmax") and parts[3] in [c.name for c in net.classes])
+            and parts[2] in (("raw", "predicted") if net.output == "identity" else ("raw", "softmax")) and parts[3] in [c.name for c in net.classes])

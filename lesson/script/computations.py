@@ -23,14 +23,14 @@ if TYPE_CHECKING:
 
 Kind = Literal["number", "integer", "word"]
 Where = tuple  # a path below the script's top level
-LOSS_NAMES = ("cross_entropy", "squared_residuals")
+LOSS_NAMES = ("cross_entropy", "squared_residuals", "mse")
 DataField = Annotated[str, Field(min_length=1, max_length=limits.DATA_FIELD_CHARS)]
 Node = Annotated[int | NodeName, Field(description="a node: its number from 1, a class name (output layer), a node's name (hidden layer) or an input's name")]
 # the dotless placeholder names, and the first parts of the dotted ones, that a name given in the script may not take
 RESERVED = frozenset({
-    "prediction", "exp_sum", "softmax_sum", "n_classes", "observed", "p_observed", "cross_entropy", "input", "raw_input",
+    "prediction", "predicted", "residual", "exp_sum", "softmax_sum", "n_classes", "observed", "p_observed", "cross_entropy", "input", "raw_input",
     "hidden", "sum", "raw", "argmax", "softmax", "exp", "threshold", "label", "jacobian", "trained", "example", "parameters",
-    "sentence", *expr.FUNCTIONS,
+    "sentence", "data", "training", *expr.FUNCTIONS,
 })
 STEP_FIELDS = ("value", "loss", "gradient", "step", "new_value")
 
@@ -58,6 +58,10 @@ class DataSource(Strict):
         "iris", description="'iris' (shipped) or a CSV file inside the lesson script's folder")
     columns: dict[str, DataField] = Field(description="input name -> column holding its raw value")
     label_column: DataField = "species"
+    observed: DataField | dict[str, DataField] | None = Field(
+        None, description="a regression's observed values: the column (one output), or {output: column}; then label_column is not read")
+    labels: dict[DataField, Identifier] = Field(
+        default_factory=dict, description="the data's labels -> the network's classes, e.g. {Adelie: adelie} (labels equal to a class need none)")
 
 
 class ExampleSpec(Strict):
@@ -66,7 +70,9 @@ class ExampleSpec(Strict):
 
     scaled: dict[str, Finite] | None = None
     raw: dict[str, Finite] | None = None
-    label: str | None = Field(None, description="the observed class (given with scaled or raw)")
+    label: str | None = Field(None, description="the observed class (given with scaled or raw), for a classifier")
+    observed: Finite | dict[str, Finite] | None = Field(
+        None, description="a regression's observed value (one output), or {output: value} (given with scaled or raw)")
     row: Annotated[int, Field(ge=1, le=limits.DATA_ROWS)] | None = Field(None, description="a row of data:, from 1")
     where: dict[str, DataField | float] | None = Field(None, description="{column: value}: the first (or nth) row that holds these values")
     nth: Annotated[int, Field(ge=1, le=limits.DATA_ROWS)] = 1
@@ -79,26 +85,32 @@ class ExampleSpec(Strict):
                              + (f"; not {' and '.join(given)}" if given else ""))
         if self.label is not None and given[0] in ("row", "where"):
             raise ValueError("a row of data: has its label in the data's label column; leave label out")
+        if self.observed is not None and given[0] in ("row", "where"):
+            raise ValueError("a row of data: has its observed values in the data's columns (data: observed); leave observed out")
+        if self.label is not None and self.observed is not None:
+            raise ValueError("give label (a classifier's observed class) or observed (a regression's observed values), not both")
         if self.nth != 1 and self.where is None:
             raise ValueError("nth counts the rows that match where:")
         return self
 
 
 class LossSpec(Strict):
-    loss: Literal[LOSS_NAMES] = Field("cross_entropy", description="cross_entropy (−log p of the observed class) or "  # type: ignore[valid-type]
-                                      "squared_residuals (the sum over the classes of (observed − p)², observed 1 or 0)")
+    loss: Literal[LOSS_NAMES] = Field("cross_entropy", description="cross_entropy (−log p of the observed class, a classifier), "  # type: ignore[valid-type]
+                                      "squared_residuals (a classifier: the sum over the classes of (observed − p)², observed 1 or 0; "
+                                      "a regression: the sum of squared residuals (observed − predicted)²) or mse (a regression: "
+                                      "the mean squared error, each example's share its squared residuals / count)")
     examples: list[Identifier] | None = Field(None, min_length=1, max_length=limits.EXAMPLES_MAX,
                                               description="the examples it adds up (default: all of them)")
 
 
 class GradientSpec(Strict):
-    of: Identifier = Field(description="a loss of losses:")
+    of: Identifier = Field(description="a loss of losses:, or a value of define:")
     by: Identifier = Field(description="a parameter of parameters:")
 
 
 class SweepSpec(Strict):
     of: Annotated[str, Field(max_length=limits.KEY_CHARS)] = Field(
-        description="a loss of losses:, or an output of one example such as example.flower.softmax.setosa")
+        description="a loss of losses:, a value of define:, or an output of one example such as example.flower.softmax.setosa")
     by: Identifier = Field(description="a parameter of parameters:")
     range: tuple[Finite, Finite] = Field(description="[low, high] of the parameter")
 
@@ -110,9 +122,11 @@ class SweepSpec(Strict):
 
 
 class DescentSpec(Strict):
-    of: Identifier = Field(description="a loss of losses:")
-    by: Identifier = Field(description="a parameter of parameters:")
-    start: Finite | None = Field(None, description="the parameter's first value (default: its value in the network)")
+    of: Identifier = Field(description="a loss of losses:, or a value of define:")
+    by: Identifier | Annotated[list[Identifier], Field(min_length=1, max_length=limits.DESCENT_PARAMETERS)] = Field(
+        description="a parameter of parameters:, or a list of them moved together")
+    start: Finite | Annotated[list[Finite], Field(min_length=1, max_length=limits.DESCENT_PARAMETERS)] | None = Field(
+        None, description="the parameter's first value, or one per parameter (default: its value in the network)")
     learning_rate: Annotated[float, Field(gt=0, le=limits.LEARNING_RATE_MAX)]
     steps: Annotated[int, Field(ge=1, le=limits.DESCENT_STEPS_MAX)] | None = Field(None, description="take this many steps")
     until: Annotated[float, Field(gt=0, le=1)] | None = Field(None, description="or stop after the first step smaller than this")
@@ -121,7 +135,22 @@ class DescentSpec(Strict):
     def _how_long(self) -> DescentSpec:
         if self.steps is None and self.until is None:
             raise ValueError("say how long to descend: steps (a number of steps), until (a step size to stop below), or both")
+        if isinstance(self.by, list) and len(set(self.by)) != len(self.by):
+            raise ValueError("each parameter of by: once")
+        if self.start is not None and isinstance(self.start, list) != isinstance(self.by, list):
+            raise ValueError("start: one value for one parameter, a list of values for a list of parameters")
+        if isinstance(self.start, list) and isinstance(self.by, list) and len(self.start) != len(self.by):
+            raise ValueError(f"start: give one value per parameter of by: ({len(self.by)})")
         return self
+
+    @property
+    def moved(self) -> list[str]:
+        """The parameters it moves, in order."""
+        return list(self.by) if isinstance(self.by, list) else [self.by]
+
+    @property
+    def several(self) -> bool:
+        return isinstance(self.by, list)
 
 
 Definition = Annotated[str, Field(min_length=1, max_length=expr.MAX_LENGTH)]
@@ -147,14 +176,29 @@ def kinds(lesson: Lesson) -> dict[str, Kind]:
     classes = [c.name for c in net.classes]
     for name in lesson.parameters:
         out[name] = "number"
+    if lesson.data is not None:
+        out["data.rows"] = "integer"
+        if net.output == "softmax":
+            out.update({f"data.count.{c}": "integer" for c in classes})
     for e, spec in lesson.examples.items():
         at = f"example.{e}."
         for i in net.inputs:
             out[f"{at}input.{i.name}"] = out[f"{at}raw_input.{i.name}"] = "number"
-        for c in classes:
-            out.update(dict.fromkeys((f"{at}raw.{c}", f"{at}softmax.{c}", f"{at}exp.{c}"), "number"))
-        out.update({f"{at}prediction": "word", f"{at}observed": "word", f"{at}p_observed": "number",
-                    f"{at}cross_entropy": "number", f"{at}squared_residuals": "number"})
+        for k, layer in enumerate(net.layers[:-1], start=1):  # its hidden nodes' values and weighted sums
+            for n in range(len(layer.weights) if layer.weights is not None else 0):
+                for key in [f"{k}.{n + 1}", *([f"{k}.{layer.nodes[n]}"] if layer.nodes and n < len(layer.nodes) else [])]:
+                    out[f"{at}hidden.{key}"] = out[f"{at}sum.{key}"] = "number"
+        if net.output == "identity":
+            for c in classes:
+                out.update(dict.fromkeys((f"{at}raw.{c}", f"{at}predicted.{c}", f"{at}observed.{c}", f"{at}residual.{c}"), "number"))
+            if len(classes) == 1:
+                out.update(dict.fromkeys((f"{at}predicted", f"{at}observed", f"{at}residual"), "number"))
+            out[f"{at}squared_residuals"] = "number"
+        else:
+            for c in classes:
+                out.update(dict.fromkeys((f"{at}raw.{c}", f"{at}softmax.{c}", f"{at}exp.{c}"), "number"))
+            out.update({f"{at}prediction": "word", f"{at}observed": "word", f"{at}p_observed": "number",
+                        f"{at}cross_entropy": "number", f"{at}squared_residuals": "number"})
         if spec.row is not None or spec.where is not None:
             out[f"{at}row"] = "integer"
     for name, loss in lesson.losses.items():
@@ -167,11 +211,22 @@ def kinds(lesson: Lesson) -> dict[str, Kind]:
         loss = lesson.losses.get(g.of)
         for e in (loss.examples or list(lesson.examples)) if loss else []:
             out[f"{name}.{e}"] = "number"
+            for c in classes:  # the chain rule's factors: d loss / d output, d output / d parameter
+                out[f"{name}.{e}.d_loss.{c}"] = out[f"{name}.{e}.d_output.{c}"] = "number"
+            if len(classes) == 1:
+                out[f"{name}.{e}.d_loss"] = out[f"{name}.{e}.d_output"] = "number"
     for name in lesson.sweeps:
         out[f"{name}.min"] = out[f"{name}.argmin"] = "number"
     for name, d in lesson.descents.items():
-        out.update({f"{name}.start": "number", f"{name}.learning_rate": "number", f"{name}.final": "number",
-                    f"{name}.final_loss": "number", f"{name}.steps": "integer"})
+        out.update({f"{name}.learning_rate": "number", f"{name}.final_loss": "number", f"{name}.steps": "integer"})
+        if d.several:
+            for p in d.moved:
+                out[f"{name}.start.{p}"] = out[f"{name}.final.{p}"] = "number"
+            for n in listed_steps(d):
+                out[f"{name}.{n}.loss"] = "number"
+                out.update(dict.fromkeys((f"{name}.{n}.{f}.{p}" for f in STEP_FIELDS if f != "loss" for p in d.moved), "number"))
+            continue
+        out.update({f"{name}.start": "number", f"{name}.final": "number"})
         for n in listed_steps(d):
             out.update(dict.fromkeys((f"{name}.{n}.{f}" for f in STEP_FIELDS), "number"))
     for name in lesson.define:

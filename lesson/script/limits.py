@@ -81,7 +81,9 @@ COURSE_LESSONS = 100
 
 # computations (lesson.script.computations): several examples, losses, gradients, sweeps, gradient descent
 EXAMPLES_MAX = 20  # named examples
-COMPUTED_MAX = 12  # entries of each of parameters, losses, gradients, sweeps, descents, define
+COMPUTED_MAX = 12  # entries of each of parameters, losses, gradients, sweeps, descents
+DEFINE_MAX = 100  # entries of define: (each is costed by the work budget, lesson.work)
+DESCENT_PARAMETERS = 4  # parameters one gradient descent moves at once
 DESCENT_STEPS_MAX = 1000  # steps of one gradient descent
 LEARNING_RATE_MAX = 100  # a descent's learning rate
 DESCENT_LISTED = 10  # steps of a descent with their own placeholders (then .last)

@@ -334,7 +334,16 @@ def network_problems(lesson: Lesson) -> list[Found]:
             out.append((("example", which), f"missing a value for input {name!r}", False, ""))
     if ex.label is not None and ex.label not in classes:
         out.append((("example", "label"), f"unknown class {ex.label!r}{one_of(ex.label, classes, 'classes')}", False, ""))
+    if net.output == "identity" and ex.label is not None:
+        out.append((("example", "label"), "a regression (output: identity) has observed values, not a class: observed: <number>", True, ""))
+    if net.output == "softmax" and ex.observed is not None:
+        out.append((("example", "observed"), "a classifier (output: softmax) has an observed class: label: <class>", True, ""))
+    if net.output == "identity" and lesson.training is not None:
+        out.append((("training",), "training: trains classifiers (output: softmax); this network is a regression", True, ""))
     if lesson.training is not None:
+        for label, cls in lesson.training.labels.items():
+            if cls not in classes:
+                out.append((("training", "labels", label), f"unknown class {cls!r}{one_of(cls, classes, 'classes')}", False, ""))
         for name in lesson.training.columns:
             if name not in inputs:
                 out.append((("training", "columns", name), f"unknown input {name!r}{one_of(name, inputs, 'inputs')}", True, ""))

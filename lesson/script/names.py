@@ -50,6 +50,16 @@ def network_kinds(lesson: Lesson) -> dict[str, Kind]:
         for node_keys in hidden_node_keys(k, len(layer.weights), layer.nodes):
             out.update(dict.fromkeys(node_keys, "number"))
             out.update(dict.fromkeys((key.replace("hidden.", "sum.", 1) for key in node_keys), "number"))  # before the activation
+    if net.output == "identity":  # a regression: its outputs are the predictions; no SoftMax, no class
+        out = {k: v for k, v in out.items() if k not in ("prediction", "exp_sum", "softmax_sum")}
+        for c in classes:
+            out[f"raw.{c}"] = out[f"predicted.{c}"] = "number"
+            out[f"label.{c}"] = "word"
+        if len(classes) == 1:
+            out["predicted"] = "number"
+        if example.observed is not None:
+            out.update(dict.fromkeys([f"observed.{c}" for c in classes] + (["observed"] if len(classes) == 1 else []), "number"))
+        return out
     for c in classes:
         out.update(dict.fromkeys([f"raw.{c}", f"softmax.{c}", f"exp.{c}", f"threshold.{c}"], "number"))
         out[f"argmax.{c}"] = "integer"
@@ -58,6 +68,8 @@ def network_kinds(lesson: Lesson) -> dict[str, Kind]:
     if example.label is not None:
         out.update({"cross_entropy": "number", "observed": "word", "p_observed": "number"})
     if lesson.training is not None:
+        out["training.rows"] = "integer"
+        out.update({f"training.count.{c}": "integer" for c in classes})
         for t in range(1, len(lesson.training.seeds) + 1):
             out.update({f"trained.{t}.accuracy": "number", f"trained.{t}.seed": "integer", f"trained.{t}.prediction": "word"})
             out.update(dict.fromkeys([f"trained.{t}.softmax.{c}" for c in classes], "number"))
