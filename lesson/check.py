@@ -24,7 +24,7 @@ from lesson.fonts import font_package, installed_families, undrawable
 from lesson.hints import one_of
 from lesson.numbers import LessonNumbers, TrainingTooLong, compute
 from lesson.paths import script_file
-from lesson.plan import Plan, PlanError, build_plan, forms_of
+from lesson.plan import Plan, PlanError, build_plan, forms_of, typed_names
 from lesson.script import checks, limits, load, placeholders
 from lesson.script import names as script_names
 from lesson.script.load import Found, network_problems, no_network_problems, read_script, sized_templates, templates, word_problems
@@ -52,10 +52,13 @@ def number_rows(checked: Checked) -> list[tuple[str, str, str]]:
     form; a number too large to show, in scientific notation), and the math core's value."""
     d = checked.lesson.display.decimals
     forms = forms_of(checked.plan)
+    values = checked.numbers.values()
+    typed = typed_names(checked.lesson, values)
     rows = []
-    for name, value in checked.numbers.values().items():
+    for name, value in values.items():
         too_large = not isinstance(value, str) and whole_digits(float(value)) > limits.NUMBER_RUN_DIGITS
-        shown = scientific(float(value), 3) if too_large else forms.get(name) or placeholders.format_value(value, "", d)
+        shown = scientific(float(value), 3) if too_large else \
+            forms.get(name) or placeholders.format_value(value, "", d, typed_value=name in typed)
         rows.append((name, str(shown), "" if isinstance(value, str) else repr(value)))
     return rows
 

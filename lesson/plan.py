@@ -54,9 +54,8 @@ def build_plan(lesson: Lesson, base: Path = Path("."), numbers: LessonNumbers | 
     nums = numbers if numbers is not None else compute(lesson, base)
     d = lesson.display.decimals
     values = nums.values()
-    typed = script_names.typed(lesson)
-    same = _same_values(values, typed)
-    typed |= {m for n in typed for m in same.get(n, ())}  # a computed value that is a typed one (a descent's start)
+    same = _same_values(values, set())
+    typed = typed_names(lesson, values)
     forms = _tiny_forms(values, typed, d)
     why: dict[str, str] = {}  # a quantity shown with more decimals -> the equation that asked for them
     for _ in range(FORM_ROUNDS):
@@ -112,6 +111,14 @@ def _separated(plan: Plan, values: Mapping[str, Any], forms: dict[str, int], d: 
             if k <= d + EXTRA_DECIMALS and fixed(float(values[a]), k) != fixed(float(values[b]), k):
                 grown.update({m: k for n in (a, b) for m in same.get(n, (n,)) if forms.get(m, d) < k})
     return grown
+
+
+def typed_names(lesson: Lesson, values: Mapping[str, Any]) -> set[str]:
+    """The numbers written as typed: those the author typed, and every computed value that is one of them (a
+    descent's start, a slope of exactly 1)."""
+    typed = script_names.typed(lesson)
+    same = _same_values(values, typed)
+    return typed | {m for n in typed for m in same.get(n, ())}
 
 
 def _same_values(values: Mapping[str, Any], typed: set[str]) -> dict[str, tuple[str, ...]]:
