@@ -19,7 +19,7 @@ from lesson import coherence, kinds, relations, trained, words
 from lesson.audio import recording_problem
 from lesson.computations import ComputeProblem
 from lesson.digits import fixed, whole_digits
-from lesson.errors import LessonError, Problem, one_line
+from lesson.errors import Finding, LessonError, Problem, one_line
 from lesson.fonts import font_package, installed_families, undrawable
 from lesson.hints import one_of
 from lesson.numbers import LessonNumbers, TrainingTooLong, compute
@@ -27,7 +27,7 @@ from lesson.paths import script_file
 from lesson.plan import Plan, PlanError, build_plan, forms_of, typed_names
 from lesson.script import checks, limits, load, placeholders
 from lesson.script import names as script_names
-from lesson.script.load import Found, network_problems, no_network_problems, read_script, sized_templates, templates, word_problems
+from lesson.script.load import network_problems, no_network_problems, read_script, sized_templates, templates, word_problems
 from lesson.script.model import Lesson
 from lesson.script.yamlsource import Path_
 from lesson.script.placeholders import class_families
@@ -86,7 +86,7 @@ def check_text(text: str, filename: str, folder: Path, *, allow_outside: bool = 
         lesson = trained.resolve(lesson, folder, allow_outside)
         lesson = trained.example_from_data(lesson, folder, allow_outside)
     except trained.TrainingProblem as exc:
-        raise LessonError(load.problems_at(src, filename, [(exc.where, exc.message, False, "")])) from None
+        raise LessonError(load.problems_at(src, filename, [Finding(exc.where, exc.message)])) from None
     if problems := load.problems_at(src, filename, _cross_checks(lesson, folder, allow_outside)):
         raise LessonError(problems)
     numbers, plan, found = _computed(lesson, folder, allow_outside)
@@ -100,21 +100,21 @@ def check_text(text: str, filename: str, folder: Path, *, allow_outside: bool = 
     found_warnings = (_warnings(lesson) + typed_numbers(lesson, numbers) + said_oddly + _incoherent(lesson, plan, numbers)
                       + _same_seeds(lesson, numbers))
     # a word of words: that no step of this lesson draws changes nothing (the steps that draw it are not used)
-    found_warnings += [(("words", key), f"no step of this lesson draws the word {key!r}, so this changes nothing", True, "")
+    found_warnings += [Finding(("words", key), f"no step of this lesson draws the word {key!r}, so this changes nothing", at_key=True)
                        for key in (lesson.words or {}) if key not in drawn_words]
     return Checked(lesson, numbers, plan, tuple(load.problems_at(src, filename, found_warnings, "warning: ")))
 
 
-def _spoken_arithmetic(lesson: Lesson, plan: Plan) -> tuple[list[Found], list[Found]]:
+def _spoken_arithmetic(lesson: Lesson, plan: Plan) -> tuple[list[Finding], list[Finding]]:
     """Relations the narration states in arithmetic words, judged at the spoken digits: a false one, or one said
     "=" that only rounds, is an error; "about" before an exact result a warning."""
-    errors: list[Found] = []
-    warnings: list[Found] = []
+    errors: list[Finding] = []
+    warnings: list[Finding] = []
     for s, (step, planned) in enumerate(zip(lesson.steps, plan.steps)):
         for said, expression, _claimed, verdict, start in planned.relations:
             found = relations.spoken(said, lesson.language)[0]
             text = relations.message(found, expression, verdict)
-            where: Found = (("steps", s, "narration"), text, False, (step.narration, start))
+            where = Finding(("steps", s, "narration"), text, needle=(step.narration, start))
             if verdict == relations.VERDICT_NO_ABOUT:
                 warnings.append(where)
             elif verdict != relations.VERDICT_TRUE:
@@ -122,10 +122,10 @@ def _spoken_arithmetic(lesson: Lesson, plan: Plan) -> tuple[list[Found], list[Fo
     return errors, warnings
 
 
-def _incoherent(lesson: Lesson, plan: Plan, numbers: LessonNumbers) -> list[Found]:
+def _incoherent(lesson: Lesson, plan: Plan, numbers: LessonNumbers) -> list[Finding]:
     """One value in two forms in one step (a format written at one place), and two values that read the same."""
     values = numbers.values()
-    out: list[Found] = []
+    out: list[Finding] = []
     for s, (step, planned) in enumerate(zip(lesson.steps, plan.steps)):
         for found in coherence.findings(planned.numbers, values):
             where: Path_ = ("steps", s)
@@ -135,53 +135,54 @@ def _incoherent(lesson: Lesson, plan: Plan, numbers: LessonNumbers) -> list[Foun
                 at = next(((w, t) for w, t in templates(step, where) if written in t), None)
                 if at is not None:
                     where, needle = at[0], (at[1], at[1].index(written))
-            out.append((where, found.message(), False, needle))
+            out.append(Finding(where, found.message(), needle=needle))
     return out
 
 
-def _cross_checks(lesson: Lesson, folder: Path, allow_outside: bool) -> list[Found]:
+def _cross_checks(lesson: Lesson, folder: Path, allow_outside: bool) -> list[Finding]:
     """Checks that span several parts of the script: shapes, names, references, placeholders, files."""
-    out: list[Found] = network_problems(lesson) if lesson.network is not None else no_network_problems(lesson)
-    out += [(where, msg, key, "") for where, msg, key in checks.computations_problems(lesson)]  # examples, losses, gradients, ...
+    out: list[Finding] = network_problems(lesson) if lesson.network is not None else no_network_problems(lesson)
+    out += checks.computations_problems(lesson)  # examples, losses, gradients, ...
     classes = [c.name for c in lesson.network.classes] if lesson.network is not None else []
     known = script_names.kinds(lesson)
     for s, step in enumerate(lesson.steps):
         at = ("steps", s)
         kind = kinds.get(step.kind)
         if lesson.network is None and kind.needs_network:
-            out.append(((*at, "kind"), f"a {step.kind!r} step shows the lesson's network and example: "
-                        "add the network: and example: sections, or use a kind that does not need them", False, ""))
+            out.append(Finding((*at, "kind"), f"a {step.kind!r} step shows the lesson's network and example: "
+                        "add the network: and example: sections, or use a kind that does not need them"))
             continue
         if step.beside is not None and step.beside.each_class is not None:
             families = class_families(known, classes)
             if step.beside.each_class not in families:
-                out.append(((*at, "beside", "each_class"), f"{step.beside.each_class!r} is not a per-class value{one_of(step.beside.each_class, families, 'per-class values')}", False, ""))
+                out.append(Finding((*at, "beside", "each_class"), f"{step.beside.each_class!r} is not a per-class value{one_of(step.beside.each_class, families, 'per-class values')}"))
         if step.beside is not None and not step.beside.rows and step.beside.each_class is None:
-            out.append(((*at, "beside"), "a panel needs rows or each_class", False, ""))
+            out.append(Finding((*at, "beside"), "a panel needs rows or each_class"))
         if kind.check is not None:
             context = kinds.Context(lesson, None, lesson.display.decimals, {}, folder, known)
-            for where, msg, *char in kind.check(step, context):  # (where, message[, the character to point at])
-                out.append(((*at, *where), msg, False, _char_of(step, where, char[0]) if char else ""))
+            for found in kind.check(step, context):
+                needle = _char_of(step, found.where, found.char) if found.char is not None else found.needle
+                out.append(Finding((*at, *found.where), found.message, found.at_key, needle))
         if step.audio is not None:
             try:
                 recording = script_file(folder, step.audio, "recording", allow_outside=allow_outside)
             except LessonError as exc:
-                out.append(((*at, "audio"), exc.problems[0].message, False, ""))
+                out.append(Finding((*at, "audio"), exc.problems[0].message))
             else:
                 if why := recording_problem(recording):
-                    out.append(((*at, "audio"), f"recording {step.audio!r}: {why}", False, ""))
+                    out.append(Finding((*at, "audio"), f"recording {step.audio!r}: {why}"))
         for where, text in templates(step, at):
             for msg, needle in placeholders.problems(text, known):
-                out.append((where, msg, False, needle))
-            out += [(where, msg, False, needle) for msg, needle in word_problems(text)]
+                out.append(Finding(where, msg, needle=needle))
+            out += [Finding(where, msg, needle=needle) for msg, needle in word_problems(text)]
     out += _font_problems(lesson)
     out += words.problems(lesson)  # the script's words: section
     ids = [s.id for s in lesson.steps if s.id]
     if lesson.video.poster is not None and lesson.video.poster not in ids:
-        out.append((("video", "poster"), f"no step with id {lesson.video.poster!r}{one_of(lesson.video.poster, ids, 'step ids')}", False, ""))
+        out.append(Finding(("video", "poster"), f"no step with id {lesson.video.poster!r}{one_of(lesson.video.poster, ids, 'step ids')}"))
     for s, step in enumerate(lesson.steps):
         if step.id and ids.count(step.id) > 1:
-            out.append((("steps", s, "id"), f"step id {step.id!r} is used twice", False, ""))
+            out.append(Finding(("steps", s, "id"), f"step id {step.id!r} is used twice"))
     return out
 
 
@@ -194,21 +195,21 @@ def _char_of(step: Any, where: tuple[Any, ...], char: int) -> tuple[str, int]:
 
 
 
-def _filled_too_long(lesson: Lesson, values: Any) -> list[Found]:
+def _filled_too_long(lesson: Lesson, values: Any) -> list[Finding]:
     """Texts that fit as written but not once their placeholders are filled in (a cell of 24 characters)."""
-    out: list[Found] = []
+    out: list[Finding] = []
     for s, step in enumerate(lesson.steps):
         for where, text, most in sized_templates(step, ("steps", s)):
             if most is not None and len(filled := placeholders.fill(text, values, lesson.display.decimals)) > most:
-                out.append((where, f"at most {most} characters once filled in; this reads {one_line(filled, 40)!r} "
-                            f"({len(filled)})", False, ""))
+                out.append(Finding(where, f"at most {most} characters once filled in; this reads {one_line(filled, 40)!r} "
+                            f"({len(filled)})"))
     return out
 
 
-def _too_large_to_show(lesson: Lesson, values: Any) -> list[Found]:
+def _too_large_to_show(lesson: Lesson, values: Any) -> list[Finding]:
     """Placeholders whose value has more whole digits than a person reads (10^60 from define:, say): refused where
     they are written, since no screen or voice shows such a number as digits."""
-    out: list[Found] = []
+    out: list[Finding] = []
     most = limits.NUMBER_RUN_DIGITS
     for s, step in enumerate(lesson.steps):
         for where, text in templates(step, ("steps", s)):
@@ -222,21 +223,21 @@ def _too_large_to_show(lesson: Lesson, values: Any) -> list[Found]:
                     shown = placeholders.format_value(value, spec, lesson.display.decimals)
                     whole = len(re.sub(r"\D", "", shown.partition(".")[0]))
                 if whole > most:  # digits.too_large, or a percentage of a large value
-                    out.append((where, f"{{{name}}} is about {scientific(float(value), 3)}, a number of {whole} digits; a number "
+                    out.append(Finding(where, f"{{{name}}} is about {scientific(float(value), 3)}, a number of {whole} digits; a number "
                                 f"shown or read aloud has at most {most} before its decimal point: show it in larger units "
-                                "(a define: entry that divides it by a power of ten)", False, "{" + name))
+                                "(a define: entry that divides it by a power of ten)", needle="{" + name))
     return out
 
 
-def _font_problems(lesson: Lesson) -> list[Found]:
+def _font_problems(lesson: Lesson) -> list[Finding]:
     """Drawn text with characters no installed font has (they would show as empty boxes)."""
-    out: list[Found] = []
+    out: list[Finding] = []
     families = installed_families()
     generic = {"sans", "sans-serif", "serif", "monospace", "mono"}  # fontconfig's own names for its default fonts
     if families is not None and lesson.theme.font.casefold() not in {f.casefold() for f in families} | generic:
         # Pango would draw the text in some other font without a word, beside formulas in Nimbus Sans
-        out.append((("theme", "font"), f"the font {lesson.theme.font!r} is not installed"
-                    + one_of(lesson.theme.font, families, "installed fonts"), False, ""))
+        out.append(Finding(("theme", "font"), f"the font {lesson.theme.font!r} is not installed"
+                    + one_of(lesson.theme.font, families, "installed fonts")))
     drawn: list[tuple[Path_, str | None]] = [(("title",), lesson.title), (("subtitle",), lesson.subtitle), (("author",), lesson.author)]
     if lesson.network is not None:
         for k, i in enumerate(lesson.network.inputs):
@@ -248,30 +249,30 @@ def _font_problems(lesson: Lesson) -> list[Found]:
         if text and any(ord(ch) > 0xFF for ch in text) and (missing := undrawable(text)):
             shown = "".join(missing[:8])
             packages = ", ".join(sorted({font_package(ch) for ch in missing}))
-            out.append((where, f"no installed font can draw {shown!r}; install a font that does (Debian: {packages})", False, missing[0]))
+            out.append(Finding(where, f"no installed font can draw {shown!r}; install a font that does (Debian: {packages})", needle=missing[0]))
     return out
 
 
 
-def _computed(lesson: Lesson, folder: Path, allow_outside: bool) -> tuple[Any, Any, list[Found]]:
+def _computed(lesson: Lesson, folder: Path, allow_outside: bool) -> tuple[Any, Any, list[Finding]]:
     """Run the math core and the planner; report, at its cause in the script, anything they cannot show."""
 
     try:
         numbers = compute(lesson, folder, allow_outside=allow_outside)
     except ComputeProblem as exc:
-        return None, None, [(exc.where, exc.message, False, "")]
+        return None, None, [Finding(exc.where, exc.message)]
     except TrainingTooLong as exc:
-        return None, None, [(("training", "epochs"), exc.problems[0].message, False, "")]
+        return None, None, [Finding(("training", "epochs"), exc.problems[0].message)]
     except LessonError as exc:  # the training data
-        return None, None, [(("training", "data"), f"{p.message}", False, "") for p in exc.problems]
+        return None, None, [Finding(("training", "data"), f"{p.message}") for p in exc.problems]
     except MathError as exc:
-        return None, None, [(("network",), f"the math core cannot compute this network: {exc}", True, "")]
-    out: list[Found] = []
+        return None, None, [Finding(("network",), f"the math core cannot compute this network: {exc}", at_key=True)]
+    out: list[Finding] = []
     given = "scaled" if lesson.example is not None and lesson.example.scaled is not None else "raw"
     for i in numbers.inputs:
         if not abs(i.scaled) <= limits.SCALED_INPUT_MAX:
-            out.append((("example", given, i.name), f"input {i.name!r} scales to {i.scaled:.4g} over its range "
-                        f"[{i.low:g}, {i.high:g}]; scaled inputs must lie within ±{limits.SCALED_INPUT_MAX:g}", False, ""))
+            out.append(Finding(("example", given, i.name), f"input {i.name!r} scales to {i.scaled:.4g} over its range "
+                        f"[{i.low:g}, {i.high:g}]; scaled inputs must lie within ±{limits.SCALED_INPUT_MAX:g}"))
     last = len(numbers.layers) - 1
     for k, layer in enumerate(numbers.layers):
         values = [*layer.weighted_sums, *layer.values]
@@ -280,18 +281,18 @@ def _computed(lesson: Lesson, folder: Path, allow_outside: bool) -> tuple[Any, A
         if not abs(worst) <= bound:
             what = "a raw output" if k == last else f"a node of layer {k + 1}"
             why = " (SoftMax shows e to the power of each raw output)" if k == last else ""
-            out.append((("network", "layers", k, "weights"), f"{what} comes to {worst:.4g} for the example; it must lie within "
-                        f"±{bound:g}{why}: use smaller weights, biases or inputs", True, ""))
+            out.append(Finding(("network", "layers", k, "weights"), f"{what} comes to {worst:.4g} for the example; it must lie within "
+                        f"±{bound:g}{why}: use smaller weights, biases or inputs", at_key=True))
     for t, run in enumerate(numbers.trained):
         if not (np.all(np.isfinite(run.softmax)) and np.isfinite(run.final_loss)):
-            out.append((("training", "learning_rate"), f"training from seed {run.seed} diverged (the loss is no longer a number): "
-                        "use a smaller learning_rate", False, ""))
+            out.append(Finding(("training", "learning_rate"), f"training from seed {run.seed} diverged (the loss is no longer a number): "
+                        "use a smaller learning_rate"))
     values = numbers.values()
     for s, step in enumerate(lesson.steps):  # a name the script structure gives but the computation has no value for
         for where, text in templates(step, ("steps", s)):
             for name, _ in placeholders.fields(text):
                 if name not in values:
-                    out.append((where, f"{{{name}}} has no value: {_why_no_value(lesson, numbers, name)}", False, "{" + name))
+                    out.append(Finding(where, f"{{{name}}} has no value: {_why_no_value(lesson, numbers, name)}", needle="{" + name))
     if not out:
         out += _too_large_to_show(lesson, values)
     if not out:
@@ -301,7 +302,7 @@ def _computed(lesson: Lesson, folder: Path, allow_outside: bool) -> tuple[Any, A
     try:
         plan = build_plan(lesson, folder, numbers)
     except PlanError as exc:
-        return numbers, None, [(("steps", exc.step, *exc.where), exc.message, False, "")]
+        return numbers, None, [Finding(("steps", exc.step, *exc.where), exc.message)]
     return numbers, plan, []
 
 
@@ -312,11 +313,11 @@ def _why_no_value(lesson: Lesson, numbers: Any, name: str) -> str:
     return "the lesson does not compute it"
 
 
-def typed_numbers(lesson: Lesson, numbers: Any) -> list[Found]:
+def typed_numbers(lesson: Lesson, numbers: Any) -> list[Finding]:
     """Numbers typed into narration and on-screen text that equal a computed value at the digits typed: each
     should be a placeholder (so that it changes with the script and is the math core's)."""
     values = [(k, float(v)) for k, v in numbers.values().items() if not isinstance(v, str) and not isinstance(v, bool)]
-    out: list[Found] = []
+    out: list[Finding] = []
     number = re.compile(r"(?<![\w.])([-−]?\d+\.\d+|[-−]?\d+(?=\s?%))(\s?%)?")
     for s, step in enumerate(lesson.steps):
         for where, text in templates(step, ("steps", s)):
@@ -329,14 +330,14 @@ def typed_numbers(lesson: Lesson, numbers: Any) -> list[Found]:
                 if same:
                     spec = f":.{places}%" if percent else (f":.{places}f" if places != lesson.display.decimals else "")
                     names = " or ".join(f"{{{key}{spec}}}" for key in same[:3]) + (" or another" if len(same) > 3 else "")
-                    out.append((where, f"the number {m.group().strip()} is a value the lesson computes: write {names}", False, m.group().strip()))
+                    out.append(Finding(where, f"the number {m.group().strip()} is a value the lesson computes: write {names}", needle=m.group().strip()))
     return out
 
 
-def _warnings(lesson: Lesson) -> list[Found]:
+def _warnings(lesson: Lesson) -> list[Finding]:
     """What renders, but badly: text hard to read on the background."""
     theme = lesson.theme
-    out: list[Found] = []
+    out: list[Finding] = []
     colours = [(("theme", "text"), "text", theme.text), (("theme", "muted"), "muted text", theme.muted),
                (("theme", "accent"), "the accent", theme.accent)]
     if lesson.network is not None:
@@ -344,25 +345,25 @@ def _warnings(lesson: Lesson) -> list[Found]:
     for where, what, colour in colours:
         ratio = contrast(colour, theme.background)
         if ratio < limits.MIN_CONTRAST:
-            out.append((where, f"{what} {colour} on the background {theme.background} has a contrast of {ratio:.1f}:1; "
-                        f"at least {limits.MIN_CONTRAST:g}:1 is needed to read it", False, ""))
+            out.append(Finding(where, f"{what} {colour} on the background {theme.background} has a contrast of {ratio:.1f}:1; "
+                        f"at least {limits.MIN_CONTRAST:g}:1 is needed to read it"))
     return out
 
 
-def _same_seeds(lesson: Lesson, numbers: LessonNumbers) -> list[Found]:
+def _same_seeds(lesson: Lesson, numbers: LessonNumbers) -> list[Finding]:
     """Networks trained from two seeds that show the same SoftMax values at the lesson's decimals: a comparison of
     starts would show no difference (the "it depends on the start" caveat would be false on screen)."""
     if lesson.training is None or len(numbers.trained) < 2:
         return []
     d = lesson.display.decimals
     shown = [tuple(fixed(p, d) for p in run.softmax) for run in numbers.trained]
-    out: list[Found] = []
+    out: list[Finding] = []
     for j in range(1, len(shown)):
         for i in range(j):
             if shown[i] == shown[j] and all(math.isfinite(p) for p in numbers.trained[j].softmax):
-                out.append((("training", "seeds", j), f"seeds {numbers.trained[i].seed} and {numbers.trained[j].seed} give the same "
+                out.append(Finding(("training", "seeds", j), f"seeds {numbers.trained[i].seed} and {numbers.trained[j].seed} give the same "
                             f"SoftMax values at {d} decimals ({', '.join(shown[j])}): trained networks compared side by side "
-                            "would look the same; choose another seed", False, ""))
+                            "would look the same; choose another seed"))
                 break
     return out
 

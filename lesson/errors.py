@@ -34,6 +34,26 @@ class Problem:
         return f"{self.file}:{self.line}:{self.column}: {message}"
 
 
+@dataclass(frozen=True)
+class Finding:
+    """One problem a check found in a script, before it is given its FILE:LINE:COL (:class:`Problem`): where it is in
+    the script's data (keys and list indices: ``("steps", 3, "lines", 0, "expr")``), the message, and what to point
+    at: the key itself rather than its value (``at_key``), a text inside the value (``needle``: a string, or the
+    value's whole text and a character of it), or a character of the text value at ``where`` (``char``, what a step
+    kind's check knows). Every check of the script, the loader's, the computations', the words' and each kind's,
+    hands its problems on as these."""
+
+    where: tuple[str | int, ...]
+    message: str
+    at_key: bool = False
+    needle: str | tuple[str, int] = ""
+    char: int | None = None
+
+    def under(self, *prefix: str | int) -> Finding:
+        """The same problem, its place given from further up (a step kind's ``("lines", 0)`` as ``("steps", 3, ...)``)."""
+        return Finding((*prefix, *self.where), self.message, self.at_key, self.needle, self.char)
+
+
 class LessonError(Exception):
     """A user error: bad input, with no traceback shown. ``problems`` lists every one found."""
 

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from lesson.hints import did_you_mean
-from lesson.errors import one_line
+from lesson.errors import Finding, one_line
 from lesson.fonts import font_package, undrawable
 
 if TYPE_CHECKING:
@@ -172,16 +172,16 @@ def problems(lesson: Lesson) -> list[tuple[tuple[Any, ...], str, bool, str]]:
         where = ("words", key)
         if key not in known:
             hint = did_you_mean(key, known)
-            out.append((where, f"unknown word {one_line(key, 40)!r}{hint}" + ("" if hint else "; `lesson words` lists them"), True, ""))
+            out.append(Finding(where, f"unknown word {one_line(key, 40)!r}{hint}" + ("" if hint else "; `lesson words` lists them"), at_key=True))
             continue
         if found := template_problem(key, text):
-            out.append((where, found[0], False, found[1]))
+            out.append(Finding(where, found[0], needle=found[1]))
         if key == "start_letters" and (len(set(text)) != len(text) or any(ch.isspace() for ch in text)):
-            out.append((where, "start_letters: one different character per trained network, without spaces", False, ""))
+            out.append(Finding(where, "start_letters: one different character per trained network, without spaces"))
         elif key == "start_letters" and lesson.training is not None and len(text) < len(lesson.training.seeds):
             n, runs = len(text), len(lesson.training.seeds)
-            out.append((where, f"start_letters has {n} letter{'s' * (n != 1)} for {runs} trained networks; give one each", False, ""))
+            out.append(Finding(where, f"start_letters has {n} letter{'s' * (n != 1)} for {runs} trained networks; give one each"))
         if any(ord(ch) > 0xFF for ch in text) and (missing := undrawable(text)):
             packages = ", ".join(sorted({font_package(ch) for ch in missing}))
-            out.append((where, f"no installed font can draw {''.join(missing[:8])!r}; install a font that does (Debian: {packages})", False, missing[0]))
+            out.append(Finding(where, f"no installed font can draw {''.join(missing[:8])!r}; install a font that does (Debian: {packages})", needle=missing[0]))
     return out

@@ -184,13 +184,15 @@ def test_every_record_holds_for_the_numbers_it_shows(problem_, d):
     assert rec.relation in (EQUALS, APPROX)
     # the shown result is the person's rounding of the true result
     assert rec.result == digits.fixed(true, d)
-    # every operand is its true value, rounded at the chosen decimals (or typed, or in scientific notation)
+    # every operand is its true value, rounded at the chosen decimals, without zeros past d its exact value does not
+    # need (or typed, or in scientific notation)
     texts = rec.texts()
     assert list(texts) == list(names(tree))
     for o in rec.operands:
         v = values[o.name]
         assert o.exact == (o.name in exact)
-        assert o.text in (typed(v), digits.fixed(v, rec.decimals), *(scientific(v, s) for s in range(1, 13)))
+        assert o.text in (typed(v), digits.fixed_at_least(v, rec.decimals, d), *(scientific(v, s) for s in range(1, 13)))
+        assert len(o.text.partition(".")[2]) >= d or o.text in (typed(v), *(scientific(v, s) for s in range(1, 13)))
         assert o.rounded == (Decimal(o.text) != digits.decimal(v))
     # and the fewest decimals: no smaller precision works (all of d..d+4 failed, if scientific was needed)
     tried = range(d, rec.decimals) if rec.significant is None else range(d, d + 5)
@@ -214,14 +216,16 @@ def test_typed_numbers_are_shown_at_the_decimals_or_their_own_digits_never_round
             assert o.exact and not o.rounded and Decimal(o.text) == digits.decimal(values[o.name])
             assert -Decimal(o.text).as_tuple().exponent == max(d, -digits.decimal(values[o.name]).normalize().as_tuple().exponent)
         else:
-            assert not o.exact and o.text in (digits.fixed(values[o.name], rec.decimals), *(scientific(values[o.name], s) for s in range(1, 13)))
+            assert not o.exact and o.text in (digits.fixed_at_least(values[o.name], rec.decimals, d),
+                                              *(scientific(values[o.name], s) for s in range(1, 13)))
 
 
 def test_a_typed_number_beside_one_that_needs_five_decimals_keeps_the_lessons_decimals():
     values = {"w": -1.0, "rate": 8.0, "g": -0.7718611}
     rec = show("w - rate*g", values, None, 2, padded={"w", "rate"})
     assert rec.equation == "-1.00 - 8.00*(-0.77186) \u2248 5.17"
-    assert show("w - rate*g", values, None, 2).equation == "-1.00000 - 8.00000*(-0.77186) \u2248 5.17"  # unmarked: one precision
+    # unmarked: one precision for all, but an exact value is not padded with zeros past the lesson's decimals
+    assert show("w - rate*g", values, None, 2).equation == "-1.00 - 8.00*(-0.77186) \u2248 5.17"
     assert show("rate*x", {"rate": 0.125, "x": 2.0}, None, 2, padded={"rate", "x"}).equation == "0.125*2.00 = 0.25"
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lesson.errors import Finding
 from lesson import truth
 from lesson.codehash import code_hash, module_files
 from lesson.coherence import same_value
@@ -165,8 +166,8 @@ class StepKind:
     build: Callable[[Any, Context], dict]
     scene: str  # "package.module:SceneClass"
     summary: str  # one line for the kinds table in the docs
-    # problems as (where, message) or (where, message, the character inside that text value to point at)
-    check: Callable[[Any, Context], list[tuple[Where, str] | tuple[Where, str, int]]] | None = None
+    # problems that need the whole lesson, each at its place below the step (a character of a text value: char=)
+    check: Callable[[Any, Context], list[Finding]] | None = None
     code: tuple[str, ...] = ()  # more modules whose source is part of the cache key (the scene's and the builder's are)
     needs_network: bool = False  # it draws the lesson's network or its classes: a script without network: may not use it
     source: str = "built in"  # the package that brought it

@@ -20,8 +20,9 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from lesson.errors import Finding
 from lesson import architectures as archs
-from lesson.kinds import Context, StepKind, Where
+from lesson.kinds import Context, StepKind
 from lesson.kinds.cues import cue_problem, narration_cues, sentences
 from lesson.script import limits
 from lesson.script.parts import Identifier, StepBase
@@ -69,27 +70,27 @@ def _default_cue(narration: str) -> str | None:
     return "sentence.2" if sentences(narration_cues(narration)) >= 2 else None
 
 
-def check(step: ArchitectureStep, ctx: Context) -> list[tuple[Where, str]]:
-    out: list[tuple[Where, str]] = []
+def check(step: ArchitectureStep, ctx: Context) -> list[Finding]:
+    out: list[Finding] = []
     known = ctx.lesson.architectures or {}
     if step.arch not in known:
         if not known:
-            out.append((("arch",), f"no network {step.arch!r}: the lesson has no architectures: section to draw from"))
+            out.append(Finding(("arch",), f"no network {step.arch!r}: the lesson has no architectures: section to draw from"))
         else:
-            out.append((("arch",), f"no network {step.arch!r} in architectures:{one_of(step.arch, list(known), 'networks')}"))
+            out.append(Finding(("arch",), f"no network {step.arch!r} in architectures:{one_of(step.arch, list(known), 'networks')}"))
         return out
     spec = known[step.arch]
     if step.widen_from is not None and step.widen_from >= spec.width:
-        out.append((("widen_from",), f"widen_from must be below the network's widening factor k = {spec.width}; got {step.widen_from}"))
+        out.append(Finding(("widen_from",), f"widen_from must be below the network's widening factor k = {spec.width}; got {step.widen_from}"))
     if step.widen_from is not None and step.block is not None:
-        out.append((("block",), "a step either widens the network or opens a block; give widen_from or block, not both"))
+        out.append(Finding(("block",), "a step either widens the network or opens a block; give widen_from or block, not both"))
     for name, cue, needs in (("block_cue", step.block_cue, step.block), ("widen_cue", step.widen_cue, step.widen_from)):
         if cue is None:
             continue
         if needs is None:
-            out.append(((name,), f"{name} without {'block' if name == 'block_cue' else 'widen_from'} has nothing to time"))
+            out.append(Finding((name,), f"{name} without {'block' if name == 'block_cue' else 'widen_from'} has nothing to time"))
         elif why := cue_problem(cue, step.narration, ctx.placeholder_kinds):
-            out.append(((name,), why))
+            out.append(Finding((name,), why))
     return out
 
 

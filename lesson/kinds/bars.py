@@ -11,7 +11,8 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from lesson.kinds import Context, StepKind, Where
+from lesson.errors import Finding
+from lesson.kinds import Context, StepKind
 from lesson.kinds.table import FamilyEntry, _class_template, _family, _text, check_families
 from lesson.script.parts import Finite, StepBase
 from lesson.shown import PlanError, short
@@ -34,7 +35,7 @@ class BarsStep(StepBase):
         return scale
 
 
-def _check(step: BarsStep, ctx: Context) -> list[tuple[Where, str]]:
+def _check(step: BarsStep, ctx: Context) -> list[Finding]:
     return check_families([(("values",), step.values)], ctx, True)
 
 

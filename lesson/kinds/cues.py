@@ -12,6 +12,7 @@ import string
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
+from lesson.errors import Finding
 from lesson.hints import one_of
 from lesson.script.placeholders import format_value
 from lesson.speech import normalize
@@ -95,4 +96,4 @@ def cue_problems(cue: str | None, where: tuple[str | int, ...], step: Any, ctx: 
     if cue is None:
         return []
     why = cue_problem(cue, step.narration, ctx.placeholder_kinds)
-    return [(where, why)] if why else []
+    return [Finding(where, why)] if why else []

@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field
 
+from lesson.errors import Finding
 from lesson import truth
 from lesson.expr import Binary, Call, EvalError, Expr, Name, Number, ParseError, Unary, evaluate, names, parse, to_tex
 from lesson.kinds import Context, StepKind, Where
@@ -165,25 +166,25 @@ def check(step: Any, ctx: Context) -> list[tuple[Where, str] | tuple[Where, str,
         except ParseError as exc:
             hint = "; placeholder names are written without braces" if "{" in line.expr else ""
             at = min(exc.offset, len(line.expr) - 1)  # the character the message points at (the last one at the end)
-            out.append((("lines", i, "expr"), f"not an expression: {exc.message} (at character {exc.offset + 1}){hint}", at))
+            out.append(Finding(("lines", i, "expr"), f"not an expression: {exc.message} (at character {exc.offset + 1}){hint}", char=at))
             tree, names_known = None, False
         if tree is not None:
             found = names(tree)
             if not found:
-                out.append((("lines", i, "expr"), "the expression uses no placeholder; write one such as softmax.apple"))
+                out.append(Finding(("lines", i, "expr"), "the expression uses no placeholder; write one such as softmax.apple"))
             for name in found:
                 if why := _name_problem(name, known):
-                    out.append((("lines", i, "expr"), why))
+                    out.append(Finding(("lines", i, "expr"), why))
                     names_known = False
             used.update(found)
         if line.result is not None:
             if why := _name_problem(line.result, known):
-                out.append((("lines", i, "result"), why))
+                out.append(Finding(("lines", i, "result"), why))
             used.add(line.result)
         out += cue_problems(line.cue, ("lines", i, "cue"), step, ctx)
     for name in step.symbols if names_known else ():  # a misspelt name in a line is that line's mistake alone
         if name not in used:
-            out.append((("symbols", name), f"{name!r} is not used by any line of this step"))
+            out.append(Finding(("symbols", name), f"{name!r} is not used by any line of this step"))
     return out
 
 

@@ -17,9 +17,10 @@ from pydantic import Field, model_validator
 
 from mathcore import Dense, MathError, Network
 from mathcore.curves import fitted
+from lesson.errors import Finding
 from lesson import truth
 from lesson.hints import one_of
-from lesson.kinds import Context, StepKind, Where
+from lesson.kinds import Context, StepKind
 from lesson.kinds.cues import narration_cues, sentences
 from lesson.kinds.axes import PALETTE, axis, readable
 from lesson.kinds.plot import Cue, NumberOrName, check_cue, check_value, value_of
@@ -68,42 +69,42 @@ class FittedCurveStep(StepBase):
         return self
 
 
-def _check(step: FittedCurveStep, ctx: Context) -> list[tuple[Where, str]]:
-    out: list[tuple[Where, str]] = []
+def _check(step: FittedCurveStep, ctx: Context) -> list[Finding]:
+    out: list[Finding] = []
     net = ctx.lesson.network
     if net is None:
         return out
     inputs = [i.name for i in net.inputs]
     outputs = [c.name for c in net.classes]
     if step.input is not None and step.input not in inputs:
-        out.append((("input",), f"unknown input {step.input!r}{one_of(step.input, inputs, 'inputs')}"))
+        out.append(Finding(("input",), f"unknown input {step.input!r}{one_of(step.input, inputs, 'inputs')}"))
     if step.output is not None and step.output not in outputs:
-        out.append((("output",), f"unknown output {step.output!r}{one_of(step.output, outputs, 'outputs')}"))
+        out.append(Finding(("output",), f"unknown output {step.output!r}{one_of(step.output, outputs, 'outputs')}"))
     for i, e in enumerate(step.examples or []):
         if e not in ctx.lesson.examples:
-            out.append((("examples", i), f"unknown example {e!r}{one_of(e, ctx.lesson.examples, 'examples')}"))
+            out.append(Finding(("examples", i), f"unknown example {e!r}{one_of(e, ctx.lesson.examples, 'examples')}"))
     if step.bias is not None:
         out += check_value(step.bias, ("bias",), ctx)
     for i, s in enumerate(step.stages):
         at = ("stages", i)
         if s.show in ("points", "residuals"):
             if net.output != "identity":
-                out.append(((*at, "show"), f"{s.show}: a classifier's examples have a class, not a value to plot; points and "
+                out.append(Finding((*at, "show"), f"{s.show}: a classifier's examples have a class, not a value to plot; points and "
                             "residuals are a regression's (output: identity)"))
             elif not (step.examples or ctx.lesson.examples):
-                out.append(((*at, "show"), f"{s.show}: there are no examples to draw: add an examples: section"))
+                out.append(Finding((*at, "show"), f"{s.show}: there are no examples to draw: add an examples: section"))
         if s.show in ("parts", "sum") and (len(net.layers) < 2 or net.layers[-1].activation != "identity"):
-            out.append(((*at, "show"), f"{s.show}: the fitted curve is the sum of the last hidden layer's scaled curves only "
+            out.append(Finding((*at, "show"), f"{s.show}: the fitted curve is the sum of the last hidden layer's scaled curves only "
                         "when there is a hidden layer and the output layer's activation is identity"))
         if s.labels is not None and s.show != "parts":
-            out.append(((*at, "labels"), "labels (one per hidden node) go with show: parts; use label"))
+            out.append(Finding((*at, "labels"), "labels (one per hidden node) go with show: parts; use label"))
         if s.label is not None and s.show not in ("sum", "curve"):
-            out.append(((*at, "label"), "a legend name (label) goes with sum or curve; parts take labels"))
+            out.append(Finding((*at, "label"), "a legend name (label) goes with sum or curve; parts take labels"))
         if s.labels is not None and len(net.layers) >= 2 and len(s.labels) != len(net.layers[-2].weights):
-            out.append(((*at, "labels"), f"give one label per node of the last hidden layer ({len(net.layers[-2].weights)})"))
+            out.append(Finding((*at, "labels"), f"give one label per node of the last hidden layer ({len(net.layers[-2].weights)})"))
         out += check_cue(s.cue, (*at, "cue"), step, ctx)
     if any(s.show == "residuals" for s in step.stages) and not any(s.show == "curve" for s in step.stages):
-        out.append((("stages",), "residuals run from the points to the fitted curve: show curve too"))
+        out.append(Finding(("stages",), "residuals run from the points to the fitted curve: show curve too"))
     return out
 
 

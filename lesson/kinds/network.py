@@ -17,8 +17,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
+from lesson.errors import Finding
 from lesson import truth
-from lesson.kinds import Context, StepKind, Where
+from lesson.kinds import Context, StepKind
 from lesson.script import limits
 from lesson.script.parts import StepBase, Strict
 from lesson.shown import MINUS, short
@@ -181,34 +182,34 @@ def _bias_names(lesson: Any) -> dict[tuple[int, int], str]:
     return out
 
 
-def check(step: Any, ctx: Context) -> list[tuple[Where, str]]:
-    out: list[tuple[Where, str]] = []
+def check(step: Any, ctx: Context) -> list[Finding]:
+    out: list[Finding] = []
     lesson = ctx.lesson
     for i, h in enumerate(step.highlight):
         given = [k for k in TARGETS if getattr(h, k) is not None]
         if len(given) != 1:
             one = "give one of node, edge, weight, bias or parameter"
             why = one if not given else f"{one}, not {' and '.join(given)}"
-            out.append((("highlight", i), f"highlight {i + 1}: {why}"))
+            out.append(Finding(("highlight", i), f"highlight {i + 1}: {why}"))
             continue
         try:
             _target(h, lesson)
         except ValueError as exc:
-            out.append((("highlight", i, given[0]), f"highlight {i + 1}: {exc}"))
+            out.append(Finding(("highlight", i, given[0]), f"highlight {i + 1}: {exc}"))
         if h.cue is not None and (why := cue_problem(h.cue, step.narration, ctx.placeholder_kinds)):
-            out.append((("highlight", i, "cue"), f"highlight {i + 1}: {why}"))
+            out.append(Finding(("highlight", i, "cue"), f"highlight {i + 1}: {why}"))
     for i, e in enumerate(step.examples or []):
         if e not in lesson.examples:
-            out.append((("examples", i), f"unknown example {e!r}{one_of(e, lesson.examples, 'examples')}"))
+            out.append(Finding(("examples", i), f"unknown example {e!r}{one_of(e, lesson.examples, 'examples')}"))
         elif step.examples.index(e) != i:
-            out.append((("examples", i), f"{e!r} is listed twice"))
+            out.append(Finding(("examples", i), f"{e!r} is listed twice"))
     if step.examples and not step.values:
-        out.append((("examples",), "examples go through the network with their values: leave values: false out"))
+        out.append(Finding(("examples",), "examples go through the network with their values: leave values: false out"))
     for i, what in enumerate(step.show):
         if step.show.index(what) != i:
-            out.append((("show", i), f"{what!r} is listed twice"))
+            out.append(Finding(("show", i), f"{what!r} is listed twice"))
         elif what == "names" and not any(layer.nodes for layer in lesson.network.layers[:-1]):
-            out.append((("show", i), "'names' draws the hidden nodes' names, and none has one: give a hidden layer "
+            out.append(Finding(("show", i), "'names' draws the hidden nodes' names, and none has one: give a hidden layer "
                         "nodes: [...] in the network, or leave 'names' out"))
     return out
 

@@ -6,7 +6,8 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from lesson.kinds import Context, StepKind, Where
+from lesson.errors import Finding
+from lesson.kinds import Context, StepKind
 from lesson.kinds.cues import cue_problems
 from lesson.kinds.plot import Cue, NumberOrName, check_value, value_of
 from lesson.script import limits
@@ -50,15 +51,15 @@ class NumberLineStep(StepBase):
         return self
 
 
-def _check(step: NumberLineStep, ctx: Context) -> list[tuple[Where, str]]:
+def _check(step: NumberLineStep, ctx: Context) -> list[Finding]:
 
-    out: list[tuple[Where, str]] = []
+    out: list[Finding] = []
     if step.each_class is not None:
         families = class_families(ctx.placeholder_kinds, [c.name for c in ctx.classes])
         if step.each_class not in families:
-            out.append((("each_class",), f"{step.each_class!r} is not a per-class value{one_of(step.each_class, families, 'per-class values')}"))
+            out.append(Finding(("each_class",), f"{step.each_class!r} is not a per-class value{one_of(step.each_class, families, 'per-class values')}"))
     if step.each_class is not None and len(step.values) + len(ctx.classes) > MAX_VALUES:
-        out.append((("values",), f"at most {MAX_VALUES} values on one line, with the classes of each_class"))
+        out.append(Finding(("values",), f"at most {MAX_VALUES} values on one line, with the classes of each_class"))
     for i, v in enumerate(step.values):
         out += check_value(v.value, ("values", i, "value"), ctx)
         out += cue_problems(v.cue, ("values", i, "cue"), step, ctx)

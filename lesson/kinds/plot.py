@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
+from lesson.errors import Finding
 from lesson import digits, truth
 from lesson.kinds import Context, StepKind, Where
 from lesson.kinds.axes import PALETTE, axis
@@ -140,52 +141,52 @@ class PlotStep(StepBase):
 # ---------------------------------------------------------------- checks that need the whole lesson
 
 
-def check_value(v: float | str, where: Where, ctx: Context) -> list[tuple[Where, str]]:
+def check_value(v: float | str, where: Where, ctx: Context) -> list[Finding]:
     """A placeholder used as a value must exist and hold a number."""
     if not isinstance(v, str):
         return []
     kind = ctx.placeholder_kinds.get(v)
     if kind is None:
         hint = did_you_mean(v, ctx.placeholder_kinds) or "; `lesson numbers` lists every name"
-        return [(where, f"unknown placeholder {v!r}{hint}")]
+        return [Finding(where, f"unknown placeholder {v!r}{hint}")]
     if kind == "word":
-        return [(where, f"{v!r} is a word, not a number")]
+        return [Finding(where, f"{v!r} is a word, not a number")]
     return []
 
 
-def check_cue(cue: str | None, where: Where, step: Any, ctx: Context) -> list[tuple[Where, str]]:
+def check_cue(cue: str | None, where: Where, step: Any, ctx: Context) -> list[Finding]:
     """A cue option: checked like every kind's cues (:func:`lesson.kinds.cues.cue_problem`)."""
     return cue_problems(cue, where, step, ctx)
 
 
-def _check(step: PlotStep, ctx: Context) -> list[tuple[Where, str]]:
-    out: list[tuple[Where, str]] = []
+def _check(step: PlotStep, ctx: Context) -> list[Finding]:
+    out: list[Finding] = []
     if step.sweep is not None:  # said at what cannot go with the sweep
         for field in ("curves", "points", "tangent", "walk"):
             if getattr(step, field):
-                out.append(((field,), f"a plot of a sweep takes no {field}: curves, points, a tangent and a walk go with "
+                out.append(Finding((field,), f"a plot of a sweep takes no {field}: curves, points, a tangent and a walk go with "
                                       "named functions; a sweep's curve takes a descent (descent: NAME) that walks down it"))
         if out:
             return out
     drawn = [c.function for c in step.curves]
     if len(set(drawn)) < len(drawn):
-        out.append((("curves",), "the same function is drawn twice"))
+        out.append(Finding(("curves",), "the same function is drawn twice"))
     marks: list[tuple[Where, Any]] = [(("points", i), p) for i, p in enumerate(step.points)]
     if step.tangent is not None:
         marks.append((("tangent",), step.tangent))
     for where, mark in marks:
         if mark.curve is not None and mark.curve not in drawn:
-            out.append(((*where, "curve"), f"{mark.curve!r} is not one of the plot's curves ({', '.join(drawn)})"))
+            out.append(Finding((*where, "curve"), f"{mark.curve!r} is not one of the plot's curves ({', '.join(drawn)})"))
         out += check_value(mark.x, (*where, "x"), ctx)
         out += check_cue(mark.cue, (*where, "cue"), step, ctx)
     for i, v in enumerate(step.walk or ()):
         out += check_value(v, ("walk", i), ctx)
     out += check_cue(step.walk_cue, ("walk_cue",), step, ctx)
     if step.walk_cue is not None and not step.walk and step.descent is None:
-        out.append((("walk_cue",), "there is no walk to start: add walk: [x1, x2, ...]"))
+        out.append(Finding(("walk_cue",), "there is no walk to start: add walk: [x1, x2, ...]"))
     out += sweep_check(step, ctx)
     if "neg_log" in drawn and step.x is not None and step.x[0] <= 0:
-        out.append((("x",), f"−log is defined for positive numbers only: the x range must start above 0, not at {step.x[0]:g}"))
+        out.append(Finding(("x",), f"−log is defined for positive numbers only: the x range must start above 0, not at {step.x[0]:g}"))
     return out
 
 

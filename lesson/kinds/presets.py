@@ -14,8 +14,9 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from lesson.errors import Finding
 from lesson.expr import Binary, Call, Name
-from lesson.kinds import Context, StepKind, Where
+from lesson.kinds import Context, StepKind
 from lesson.kinds import equation as eq
 from lesson.kinds import plot as plot_kind
 from lesson.kinds.bars import BarsStep
@@ -81,22 +82,22 @@ class CrossEntropyStep(StepBase):
     kind: Literal["cross_entropy"]
 
 
-def _of_class(step: Any, ctx: Context) -> list[tuple[Where, str]]:
+def _of_class(step: Any, ctx: Context) -> list[Finding]:
     classes = [c.name for c in ctx.lesson.network.classes]
     if step.of_class is not None and step.of_class not in classes:
-        return [(("of_class",), f"unknown class {step.of_class!r}{one_of(step.of_class, classes, 'classes')}")]
+        return [Finding(("of_class",), f"unknown class {step.of_class!r}{one_of(step.of_class, classes, 'classes')}")]
     return []
 
 
-def _needs_training(step: Any, ctx: Context) -> list[tuple[Where, str]]:
+def _needs_training(step: Any, ctx: Context) -> list[Finding]:
     if step.compare_training and ctx.lesson.training is None:
-        return [(("compare_training",), "needs a 'training' section (or set compare_training: false)")]
+        return [Finding(("compare_training",), "needs a 'training' section (or set compare_training: false)")]
     return []
 
 
-def _needs_label(step: Any, ctx: Context) -> list[tuple[Where, str]]:
+def _needs_label(step: Any, ctx: Context) -> list[Finding]:
     if ctx.lesson.example is None or ctx.lesson.example.label is None:
-        return [(("kind",), "needs the example's observed class: set example.label")]
+        return [Finding(("kind",), "needs the example's observed class: set example.label")]
     return []
 
 
@@ -380,10 +381,10 @@ KINDS = (
 def _classifier(check: Any) -> Any:
     """``check``, after the one every classifier preset has: the network is a classifier (output: softmax)."""
 
-    def checked(step: Any, ctx: Context) -> list[tuple[Where, str]]:
+    def checked(step: Any, ctx: Context) -> list[Finding]:
         net = ctx.lesson.network
         if net is not None and net.output != "softmax":
-            return [(("kind",), f"{step.kind} shows a classifier's raw outputs, ArgMax or SoftMax; this network is a regression "
+            return [Finding(("kind",), f"{step.kind} shows a classifier's raw outputs, ArgMax or SoftMax; this network is a regression "
                                 "(output: identity)")]
         return check(step, ctx) if check is not None else []
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from lesson.errors import Finding
 from lesson import digits
-from lesson.kinds import Context, Where
+from lesson.kinds import Context
 from lesson.record import IN_TURN
 from lesson.kinds.axes import PALETTE, axis, readable
 from lesson.shown import MINUS, PlanError
@@ -20,18 +21,18 @@ from lesson.hints import one_of
 MAX_STOPS = 8  # stops of a walk drawn one after another (a longer descent shows its first ones and its last)
 
 
-def sweep_check(step: Any, ctx: Context) -> list[tuple[Where, str]]:
-    out: list[tuple[Where, str]] = []
+def sweep_check(step: Any, ctx: Context) -> list[Finding]:
+    out: list[Finding] = []
     lesson = ctx.lesson
     if step.sweep is not None and step.sweep.name not in lesson.sweeps:
-        out.append((("sweep", "name"), f"unknown sweep {step.sweep.name!r}{one_of(step.sweep.name, lesson.sweeps, 'sweeps')}"))
+        out.append(Finding(("sweep", "name"), f"unknown sweep {step.sweep.name!r}{one_of(step.sweep.name, lesson.sweeps, 'sweeps')}"))
     if step.descent is not None:
         if step.descent not in lesson.descents:
-            out.append((("descent",), f"unknown descent {step.descent!r}{one_of(step.descent, lesson.descents, 'descents')}"))
+            out.append(Finding(("descent",), f"unknown descent {step.descent!r}{one_of(step.descent, lesson.descents, 'descents')}"))
         elif step.sweep is not None and step.sweep.name in lesson.sweeps:
             s, d = lesson.sweeps[step.sweep.name], lesson.descents[step.descent]
             if (s.of, s.by) != (d.of, d.by):
-                out.append((("descent",), f"the descent follows {d.of} by {d.by} but the sweep draws {s.of} by {s.by}"))
+                out.append(Finding(("descent",), f"the descent follows {d.of} by {d.by} but the sweep draws {s.of} by {s.by}"))
     return out
 
 

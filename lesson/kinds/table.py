@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
+from lesson.errors import Finding
 from lesson.kinds import Context, StepKind, Where
 from lesson.kinds.cues import cue_problems
 from lesson.script import limits
@@ -79,43 +80,43 @@ def _class_template(entry: str, cls: str) -> str:
     return f"{{{name}.{cls}{':' + spec if spec else ''}}}"
 
 
-def check_families(entries: list[tuple[Where, str]], ctx: Context, numbers_only: bool) -> list[tuple[Where, str]]:
+def check_families(entries: list[tuple[Where, str]], ctx: Context, numbers_only: bool) -> list[Finding]:
     """Each entry must be a per-class family (``lesson.script.placeholders.class_families``) with a format its values take."""
     classes = [c.name for c in ctx.classes]
     if not classes:
-        return [(where, "one row per class needs the script's network: section (its classes)") for where, _ in entries[:1]]
+        return [Finding(where, "one row per class needs the script's network: section (its classes)") for where, _ in entries[:1]]
     known = ctx.placeholder_kinds
     families = class_families(known, classes)
-    out: list[tuple[Where, str]] = []
+    out: list[Finding] = []
     for where, entry in entries:
         name, _ = _family(entry)
         if name not in families:
-            out.append((where, f"{name!r} is not a per-class value{one_of(name, families, 'per-class values')}"))
+            out.append(Finding(where, f"{name!r} is not a per-class value{one_of(name, families, 'per-class values')}"))
             continue
         kind = known[f"{name}.{classes[0]}"]
         if numbers_only and kind == "word":
-            out.append((where, f"{name!r} holds words, not numbers; bars need numbers (raw, softmax, exp, ...)"))
+            out.append(Finding(where, f"{name!r} holds words, not numbers; bars need numbers (raw, softmax, exp, ...)"))
             continue
         for message, _ in problems(_class_template(entry, classes[0]), known):
-            out.append((where, message.replace(f".{classes[0]}", ".<class>")))
+            out.append(Finding(where, message.replace(f".{classes[0]}", ".<class>")))
     return out
 
 
-def _check(step: TableStep, ctx: Context) -> list[tuple[Where, str]]:
-    out: list[tuple[Where, str]] = []
+def _check(step: TableStep, ctx: Context) -> list[Finding]:
+    out: list[Finding] = []
     n = len(step.columns)
     if step.each_class is None and not step.rows:
-        out.append(((), "a table needs rows, each_class, or both"))
+        out.append(Finding((), "a table needs rows, each_class, or both"))
     if step.each_class is not None:
         out += check_families([(("each_class", i), e) for i, e in enumerate(step.each_class)], ctx, False)
         if len(step.each_class) != n:
-            out.append((("each_class",), f"{len(step.each_class)} families for {n} column(s): give one per column"))
+            out.append(Finding(("each_class",), f"{len(step.each_class)} families for {n} column(s): give one per column"))
         total = len(ctx.classes) + len(step.rows)
         if total > ROWS_MAX:
-            out.append((("rows",), f"{total} rows with the {total - len(step.rows)} class rows; a table holds at most {ROWS_MAX}"))
+            out.append(Finding(("rows",), f"{total} rows with the {total - len(step.rows)} class rows; a table holds at most {ROWS_MAX}"))
     for r, row in enumerate(step.rows):
         if len(row.cells) != n:
-            out.append((("rows", r, "cells"), f"row {r + 1} has {len(row.cells)} cell(s) but the table has {n} column(s)"))
+            out.append(Finding(("rows", r, "cells"), f"row {r + 1} has {len(row.cells)} cell(s) but the table has {n} column(s)"))
         out += cue_problems(row.cue, ("rows", r, "cue"), step, ctx)
     return out
 

@@ -14,7 +14,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field
 
-from lesson.kinds import Context, StepKind, Where
+from lesson.errors import Finding
+from lesson.kinds import Context, StepKind
 from lesson.kinds.cues import cue_problem, narration_cues, sentences
 from lesson.script import limits
 from lesson.script.parts import StepBase, Strict, template
@@ -99,13 +100,13 @@ def build(step: Any, ctx: Context) -> dict:
     return text_data(step.heading, texts, ats, step, ctx)
 
 
-def check(step: Any, ctx: Context) -> list[tuple[Where, str]]:
+def check(step: Any, ctx: Context) -> list[Finding]:
     """Each ``at`` is a cue of this narration, and the points are reached from top to bottom."""
-    out: list[tuple[Where, str]] = []
+    out: list[Finding] = []
     _, ats = _parts(step)
     for i, at in enumerate(ats):
         if at is not None and (why := cue_problem(at, step.narration, ctx.placeholder_kinds)):
-            out.append((("points", i, "cue"), why))
+            out.append(Finding(("points", i, "cue"), why))
     if out:
         return out
     cues = narration_cues(step.narration)
@@ -114,7 +115,7 @@ def check(step: Any, ctx: Context) -> list[tuple[Where, str]]:
         before = max(cues.get(c, -1) for c in chosen[:i])
         if ats[i] is not None and cues[ats[i]] < before:
             j = max(range(i), key=lambda k: cues.get(chosen[k], -1))
-            out.append((("points", i, "cue"), f"cue: point {i + 1} would appear at {ats[i]}, before point {j + 1} above it "
+            out.append(Finding(("points", i, "cue"), f"cue: point {i + 1} would appear at {ats[i]}, before point {j + 1} above it "
                         f"({chosen[j]}); points appear from top to bottom, so give them cues in the order they are spoken"))
     return out
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from lesson.errors import Finding
 from lesson import expr
 from lesson.hints import one_of
 from lesson.script import computations, names
@@ -15,13 +16,13 @@ if TYPE_CHECKING:
     from lesson.script.model import Lesson
 
 
-def computations_problems(lesson: Lesson) -> list[tuple[Where, str, bool]]:
-    """Names that must exist, and must not clash: ``(where, message, at the key)``."""
+def computations_problems(lesson: Lesson) -> list[Finding]:
+    """Names that must exist, and must not clash."""
 
-    out: list[tuple[Where, str, bool]] = []
+    out: list[Finding] = []
     sections = ("parameters", "examples", "losses", "gradients", "sweeps", "descents", "define")
     if lesson.network is None:
-        return [((s,), f"'{s}' needs a network: section to compute with", True) for s in sections if getattr(lesson, s)]
+        return [Finding((s,), f"'{s}' needs a network: section to compute with", at_key=True) for s in sections if getattr(lesson, s)]
     net = lesson.network
     inputs = [i.name for i in net.inputs]
     classes = [c.name for c in net.classes]
@@ -29,30 +30,30 @@ def computations_problems(lesson: Lesson) -> list[tuple[Where, str, bool]]:
     for section in ("parameters", "losses", "gradients", "sweeps", "descents", "define"):
         for name in getattr(lesson, section):
             if name in computations.RESERVED:
-                out.append(((section, name), f"{name!r} is a name the lesson already uses; choose another", True))
+                out.append(Finding((section, name), f"{name!r} is a name the lesson already uses; choose another", at_key=True))
             elif name in seen:
-                out.append(((section, name), f"{name!r} is already the name of one of {seen[name]}; choose another", True))
+                out.append(Finding((section, name), f"{name!r} is already the name of one of {seen[name]}; choose another", at_key=True))
             seen.setdefault(name, section)
     for name, spec in lesson.parameters.items():
-        out += [(("parameters", name, *w), msg, False) for w, msg in computations.parameter_index(lesson, spec)[1]]
+        out += [Finding(("parameters", name, *w), msg) for w, msg in computations.parameter_index(lesson, spec)[1]]
     if lesson.data is not None:
         if isinstance(lesson.data.observed, dict):
-            out += [(("data", "observed", c), f"unknown output {c!r}{one_of(c, classes, 'outputs')}", True) for c in lesson.data.observed if c not in classes]
-            out += [(("data", "observed"), f"missing the column of output {c!r}", False) for c in classes if c not in lesson.data.observed]
+            out += [Finding(("data", "observed", c), f"unknown output {c!r}{one_of(c, classes, 'outputs')}", at_key=True) for c in lesson.data.observed if c not in classes]
+            out += [Finding(("data", "observed"), f"missing the column of output {c!r}") for c in classes if c not in lesson.data.observed]
         elif lesson.data.observed is not None and len(classes) != 1:
-            out.append((("data", "observed"), f"the network has {len(classes)} outputs: give {{output: column}} for each", False))
+            out.append(Finding(("data", "observed"), f"the network has {len(classes)} outputs: give {{output: column}} for each"))
         if lesson.data.observed is not None and net.output != "identity":
-            out.append((("data", "observed"), "observed columns are a regression's (output: identity); a classifier's rows have "
-                        "their class in label_column", True))
+            out.append(Finding(("data", "observed"), "observed columns are a regression's (output: identity); a classifier's rows have "
+                        "their class in label_column", at_key=True))
         for label, cls in lesson.data.labels.items():
             if cls not in classes:
-                out.append((("data", "labels", label), f"unknown class {cls!r}{one_of(cls, classes, 'classes')}", False))
+                out.append(Finding(("data", "labels", label), f"unknown class {cls!r}{one_of(cls, classes, 'classes')}"))
         for name in lesson.data.columns:
             if name not in inputs:
-                out.append((("data", "columns", name), f"unknown input {name!r}{one_of(name, inputs, 'inputs')}", True))
+                out.append(Finding(("data", "columns", name), f"unknown input {name!r}{one_of(name, inputs, 'inputs')}", at_key=True))
         for name in inputs:
             if name not in lesson.data.columns:
-                out.append((("data", "columns"), f"missing the column for input {name!r}", False))
+                out.append(Finding(("data", "columns"), f"missing the column for input {name!r}"))
     for e, ex in lesson.examples.items():
         at = ("examples", e)
         given = ex.scaled if ex.scaled is not None else ex.raw
@@ -60,47 +61,47 @@ def computations_problems(lesson: Lesson) -> list[tuple[Where, str, bool]]:
             which = "scaled" if ex.scaled is not None else "raw"
             for name in given:
                 if name not in inputs:
-                    out.append(((*at, which, name), f"unknown input {name!r}{one_of(name, inputs, 'inputs')}", True))
+                    out.append(Finding((*at, which, name), f"unknown input {name!r}{one_of(name, inputs, 'inputs')}", at_key=True))
             for name in inputs:
                 if name not in given:
-                    out.append(((*at, which), f"missing a value for input {name!r}", False))
+                    out.append(Finding((*at, which), f"missing a value for input {name!r}"))
             out += _observed_problems(at, ex, net, classes)
         elif lesson.data is None:
-            out.append((at, "an example picked by row or where needs a data: section (file, columns, label_column)", True))
+            out.append(Finding(at, "an example picked by row or where needs a data: section (file, columns, label_column)", at_key=True))
         elif net.output == "identity" and lesson.data.observed is None:
-            out.append((at, "a regression's example picked by row or where needs its observed values from the data: "
-                        "give data: observed: <column> (or {output: column})", True))
+            out.append(Finding(at, "a regression's example picked by row or where needs its observed values from the data: "
+                        "give data: observed: <column> (or {output: column})", at_key=True))
         elif ex.where is not None:
             allowed = [*_observed_columns(lesson.data, classes)] if net.output == "identity" else [lesson.data.label_column]
             allowed += list(lesson.data.columns.values())
             for column in ex.where:
                 if column not in allowed:
-                    out.append(((*at, "where", column), f"filter on the label column or an input's column{one_of(column, allowed, 'columns')}", True))
+                    out.append(Finding((*at, "where", column), f"filter on the label column or an input's column{one_of(column, allowed, 'columns')}", at_key=True))
     examples = list(lesson.examples)
     regression = net.output == "identity"
     for name, loss in lesson.losses.items():
         if regression and loss.loss == "cross_entropy":
-            out.append((("losses", name, "loss"), "cross_entropy needs a classifier (output: softmax); this network's output is "
-                        "identity (a regression): use squared_residuals or mse", False))
+            out.append(Finding(("losses", name, "loss"), "cross_entropy needs a classifier (output: softmax); this network's output is "
+                        "identity (a regression): use squared_residuals or mse"))
         elif not regression and loss.loss == "mse":
-            out.append((("losses", name, "loss"), "mse is a regression's loss (output: identity); for a classifier use "
-                        "cross_entropy or squared_residuals", False))
+            out.append(Finding(("losses", name, "loss"), "mse is a regression's loss (output: identity); for a classifier use "
+                        "cross_entropy or squared_residuals"))
         for i, e in enumerate(loss.examples or []):
             if e not in lesson.examples:
-                out.append((("losses", name, "examples", i), f"unknown example {e!r}{one_of(e, examples, 'examples')}", False))
+                out.append(Finding(("losses", name, "examples", i), f"unknown example {e!r}{one_of(e, examples, 'examples')}"))
         if not loss.examples and not examples:
-            out.append((("losses", name), "there are no examples to add up: add an examples: section", True))
+            out.append(Finding(("losses", name), "there are no examples to add up: add an examples: section", at_key=True))
     for section in ("gradients", "sweeps", "descents"):
         for name, spec in getattr(lesson, section).items():
             moved = spec.by if isinstance(spec.by, list) else [spec.by]
             for i, by in enumerate(moved):
                 if by not in lesson.parameters:
                     where = (section, name, "by", i) if isinstance(spec.by, list) else (section, name, "by")
-                    out.append((where, f"unknown parameter {by!r}{one_of(by, lesson.parameters, 'parameters')}", False))
+                    out.append(Finding(where, f"unknown parameter {by!r}{one_of(by, lesson.parameters, 'parameters')}"))
             if spec.of not in lesson.losses and spec.of not in lesson.define and not (section == "sweeps" and _output(spec.of, lesson)):
                 extra = " or an example's output such as example.<name>.softmax.<class>" if section == "sweeps" else ""
                 known = [*lesson.losses, *lesson.define]
-                out.append(((section, name, "of"), f"unknown loss {spec.of!r}{one_of(spec.of, known, 'losses and define: values')}{extra}", False))
+                out.append(Finding((section, name, "of"), f"unknown loss {spec.of!r}{one_of(spec.of, known, 'losses and define: values')}{extra}"))
     known = computations.kinds(lesson)
     known.update(names.network_kinds(lesson) if lesson.example is not None else {})
     earlier: list[str] = [k for k in known if k not in lesson.define]
@@ -108,19 +109,19 @@ def computations_problems(lesson: Lesson) -> list[tuple[Where, str, bool]]:
         try:
             tree = expr.parse(text, sums=True)
         except expr.ParseError as exc:
-            out.append((("define", name), f"{exc.message} (at character {exc.offset + 1})", False))
+            out.append(Finding(("define", name), f"{exc.message} (at character {exc.offset + 1})"))
             continue
         numbers = [k for k in earlier if known.get(k) == "number"]  # sums add numbers, not counts
         for prefix in expr.patterns(tree):
             if not expr.matching(prefix, numbers):
-                out.append((("define", name), f"sum({prefix}.*) adds nothing: no value is named {prefix}.<something>", False))
+                out.append(Finding(("define", name), f"sum({prefix}.*) adds nothing: no value is named {prefix}.<something>"))
         for used in expr.names(tree):
             if used not in known:
-                out.append((("define", name), f"unknown name {used!r}{one_of(used, sorted(known), 'names')}", False))
+                out.append(Finding(("define", name), f"unknown name {used!r}{one_of(used, sorted(known), 'names')}"))
             elif used in lesson.define and used not in earlier:
-                out.append((("define", name), f"{used!r} is defined later (or is this value itself): define it first", False))
+                out.append(Finding(("define", name), f"{used!r} is defined later (or is this value itself): define it first"))
             elif known[used] == "word":
-                out.append((("define", name), f"{used!r} is a word, not a number", False))
+                out.append(Finding(("define", name), f"{used!r} is a word, not a number"))
         earlier.append(name)
     return out
 
@@ -132,27 +133,27 @@ def _observed_columns(data, classes: list[str]) -> list[str]:  # noqa: ANN001
     return [data.observed] if data.observed is not None else []
 
 
-def _observed_problems(at: Where, ex, net, classes: list[str]) -> list[tuple[Where, str, bool]]:  # noqa: ANN001
+def _observed_problems(at: Where, ex, net, classes: list[str]) -> list[Finding]:  # noqa: ANN001
     """A given example's observed class (a classifier) or observed values (a regression)."""
     if net.output == "identity":
         if ex.label is not None:
-            return [((*at, "label"), "a regression (output: identity) has observed values, not a class: observed: <number>", True)]
+            return [Finding((*at, "label"), "a regression (output: identity) has observed values, not a class: observed: <number>", at_key=True)]
         if ex.observed is None:
-            return [(at, "this example needs its observed value: observed: <number>"
-                     + ("" if len(classes) == 1 else " per output, {output: number}"), True)]
+            return [Finding(at, "this example needs its observed value: observed: <number>"
+                     + ("" if len(classes) == 1 else " per output, {output: number}"), at_key=True)]
         if isinstance(ex.observed, dict):
-            out = [((*at, "observed", c), f"unknown output {c!r}{one_of(c, classes, 'outputs')}", True) for c in ex.observed if c not in classes]
-            out += [((*at, "observed"), f"missing the observed value of output {c!r}", False) for c in classes if c not in ex.observed]
+            out = [Finding((*at, "observed", c), f"unknown output {c!r}{one_of(c, classes, 'outputs')}", at_key=True) for c in ex.observed if c not in classes]
+            out += [Finding((*at, "observed"), f"missing the observed value of output {c!r}") for c in classes if c not in ex.observed]
             return out
         if len(classes) != 1:
-            return [((*at, "observed"), f"the network has {len(classes)} outputs: give {{output: value}} for each", False)]
+            return [Finding((*at, "observed"), f"the network has {len(classes)} outputs: give {{output: value}} for each")]
         return []
     if ex.observed is not None:
-        return [((*at, "observed"), "a classifier (output: softmax) has an observed class: label: <class>", True)]
+        return [Finding((*at, "observed"), "a classifier (output: softmax) has an observed class: label: <class>", at_key=True)]
     if ex.label is None:
-        return [(at, "this example needs its observed class: label: <class>", True)]
+        return [Finding(at, "this example needs its observed class: label: <class>", at_key=True)]
     if ex.label not in classes:
-        return [((*at, "label"), f"unknown class {ex.label!r}{one_of(ex.label, classes, 'classes')}", False)]
+        return [Finding((*at, "label"), f"unknown class {ex.label!r}{one_of(ex.label, classes, 'classes')}")]
     return []
 
 

@@ -13,7 +13,7 @@ from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
-from lesson.errors import LessonError, Problem, UsageError, one_line
+from lesson.errors import Finding, LessonError, Problem, UsageError, one_line
 from lesson.hints import did_you_mean, one_of
 from lesson.script import limits
 from lesson.script import model as m
@@ -58,18 +58,13 @@ def validate(text: str, filename: str) -> tuple[Lesson, Located]:
         return Lesson.model_validate(src.data), src
     except ValidationError as exc:
         found = _placeholders_despite(exc, src)
-        extra = [Problem(filename, *locate(src, loc, key, needle), msg) for loc, msg, key, needle in found]
+        extra = problems_at(src, filename, found)
         raise LessonError(sorted({*_pydantic_problems(exc, src, filename), *extra})) from None
 
 
-def problems_at(src: Located, filename: str, found: list[Found], prefix: str = "") -> list[Problem]:
+def problems_at(src: Located, filename: str, found: list[Finding], prefix: str = "") -> list[Problem]:
     """Each problem a check found, at its FILE:LINE:COL."""
-    return [Problem(filename, *locate(src, loc, key, needle), prefix + msg) for loc, msg, key, needle in found]
-
-
-# a problem found by a check: (where in the data, message, at the key rather than the value, what to point at:
-# a text inside the value, or (the value's whole text, a character of it))
-Found = tuple[Path_, str, bool, str | tuple[str, int]]
+    return [Problem(filename, *locate(src, f.where, f.at_key, f.needle), prefix + f.message) for f in found]
 
 
 def locate(src: Located, path: Path_, key: bool, needle: str | tuple[str, int]) -> tuple[int, int]:
@@ -261,7 +256,7 @@ def _pattern_words(path: Path_) -> str:
     return "use lower-case letters, digits and _, starting with a letter"
 
 
-def _placeholders_despite(exc: ValidationError, src: Located) -> list[Found]:
+def _placeholders_despite(exc: ValidationError, src: Located) -> list[Finding]:
     """Placeholder problems in a script whose only structural mistakes are inside some steps, so that every problem
     comes in one run: the rest of the script tells the names, the other steps are checked in full, and the broken
     steps' narration and title as far as they are text."""
@@ -280,18 +275,18 @@ def _placeholders_despite(exc: ValidationError, src: Located) -> list[Found]:
     for i in sorted(broken):
         if isinstance(steps[i], dict):
             texts += [(("steps", i, key), steps[i][key]) for key in ("title", "narration") if isinstance(steps[i].get(key), str)]
-    return [(where, msg, False, needle) for where, text in texts for msg, needle in placeholders.problems(text, known)]
+    return [Finding(where, msg, needle=needle) for where, text in texts for msg, needle in placeholders.problems(text, known)]
 
 
-def no_network_problems(lesson: Lesson) -> list[Found]:
+def no_network_problems(lesson: Lesson) -> list[Finding]:
     """A lesson without a network may not give what only a network uses."""
-    return [((section,), f"'{section}' needs a network: section to go through", True, "")
+    return [Finding((section,), f"'{section}' needs a network: section to go through", at_key=True)
             for section in ("example", "training") if getattr(lesson, section) is not None]
 
 
-def network_problems(lesson: Lesson) -> list[Found]:
+def network_problems(lesson: Lesson) -> list[Finding]:
     """The network's shapes and names, the example's inputs and class, the training data's columns."""
-    out: list[Found] = []
+    out: list[Finding] = []
     net = lesson.network
     assert net is not None
     inputs = [i.name for i in net.inputs]
@@ -300,56 +295,56 @@ def network_problems(lesson: Lesson) -> list[Found]:
         seen: set[str] = set()
         for k, name in enumerate(names):
             if name in seen:
-                out.append((("network", base, k, "name"), f"{what} name {name!r} is used twice", False, ""))
+                out.append(Finding(("network", base, k, "name"), f"{what} name {name!r} is used twice"))
             seen.add(name)
     width = len(inputs)
     for k, layer in enumerate(net.layers):
         at = ("network", "layers", k)
         last = k == len(net.layers) - 1
         if len(layer.bias) != len(layer.weights):
-            out.append(((*at, "bias"), f"layer {k + 1} has {len(layer.weights)} weight rows but {len(layer.bias)} biases", False, ""))
+            out.append(Finding((*at, "bias"), f"layer {k + 1} has {len(layer.weights)} weight rows but {len(layer.bias)} biases"))
         for r, row in enumerate(layer.weights):
             if len(row) != width:
                 feeds = f"{width} inputs" if k == 0 else f"the {width} nodes of layer {k}"
-                out.append(((*at, "weights", r), f"layer {k + 1} row {r + 1} has {len(row)} weights; it takes {feeds}", False, ""))
+                out.append(Finding((*at, "weights", r), f"layer {k + 1} row {r + 1} has {len(row)} weights; it takes {feeds}"))
         if last and len(layer.weights) != len(classes):
-            out.append(((*at, "weights"), f"the last layer has {len(layer.weights)} nodes but there are {len(classes)} classes", False, ""))
+            out.append(Finding((*at, "weights"), f"the last layer has {len(layer.weights)} nodes but there are {len(classes)} classes"))
         if layer.nodes is not None:
             if len(layer.nodes) != len(layer.weights):
-                out.append(((*at, "nodes"), f"{len(layer.nodes)} node names for {len(layer.weights)} nodes", False, ""))
+                out.append(Finding((*at, "nodes"), f"{len(layer.nodes)} node names for {len(layer.weights)} nodes"))
             for n, node in enumerate(layer.nodes):
                 if layer.nodes.index(node) != n:
-                    out.append(((*at, "nodes", n), f"node name {node!r} is used twice", False, ""))
+                    out.append(Finding((*at, "nodes", n), f"node name {node!r} is used twice"))
         width = len(layer.weights)
     ex = lesson.example
     if ex is None:
-        return [*out, (("network",), "a lesson with a network needs an example: section (the numbers it shows are that example's)", True, "")]
+        return [*out, Finding(("network",), "a lesson with a network needs an example: section (the numbers it shows are that example's)", at_key=True)]
     given = ex.scaled if ex.scaled is not None else ex.raw
     which = "scaled" if ex.scaled is not None else "raw"
     for name in given or {}:
         if name not in inputs:
-            out.append((("example", which, name), f"unknown input {name!r}{one_of(name, inputs, 'inputs')}", True, ""))
+            out.append(Finding(("example", which, name), f"unknown input {name!r}{one_of(name, inputs, 'inputs')}", at_key=True))
     for name in inputs:
         if name not in (given or {}):
-            out.append((("example", which), f"missing a value for input {name!r}", False, ""))
+            out.append(Finding(("example", which), f"missing a value for input {name!r}"))
     if ex.label is not None and ex.label not in classes:
-        out.append((("example", "label"), f"unknown class {ex.label!r}{one_of(ex.label, classes, 'classes')}", False, ""))
+        out.append(Finding(("example", "label"), f"unknown class {ex.label!r}{one_of(ex.label, classes, 'classes')}"))
     if net.output == "identity" and ex.label is not None:
-        out.append((("example", "label"), "a regression (output: identity) has observed values, not a class: observed: <number>", True, ""))
+        out.append(Finding(("example", "label"), "a regression (output: identity) has observed values, not a class: observed: <number>", at_key=True))
     if net.output == "softmax" and ex.observed is not None:
-        out.append((("example", "observed"), "a classifier (output: softmax) has an observed class: label: <class>", True, ""))
+        out.append(Finding(("example", "observed"), "a classifier (output: softmax) has an observed class: label: <class>", at_key=True))
     if net.output == "identity" and lesson.training is not None:
-        out.append((("training",), "training: trains classifiers (output: softmax); this network is a regression", True, ""))
+        out.append(Finding(("training",), "training: trains classifiers (output: softmax); this network is a regression", at_key=True))
     if lesson.training is not None:
         for label, cls in lesson.training.labels.items():
             if cls not in classes:
-                out.append((("training", "labels", label), f"unknown class {cls!r}{one_of(cls, classes, 'classes')}", False, ""))
+                out.append(Finding(("training", "labels", label), f"unknown class {cls!r}{one_of(cls, classes, 'classes')}"))
         for name in lesson.training.columns:
             if name not in inputs:
-                out.append((("training", "columns", name), f"unknown input {name!r}{one_of(name, inputs, 'inputs')}", True, ""))
+                out.append(Finding(("training", "columns", name), f"unknown input {name!r}{one_of(name, inputs, 'inputs')}", at_key=True))
         for name in inputs:
             if name not in lesson.training.columns:
-                out.append((("training", "columns"), f"missing the CSV column for input {name!r}", False, ""))
+                out.append(Finding(("training", "columns"), f"missing the CSV column for input {name!r}"))
     return out
 
 
