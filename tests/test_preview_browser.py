@@ -144,10 +144,10 @@ def test_an_edit_reloads_the_video_at_the_changed_step_and_a_broken_script_shows
     first = d.execute_script(f"return {VIDEO}.dataset.version")
     src = d.execute_script(f"return {VIDEO}.currentSrc")
     steps = state(d)["lessons"][0]["steps"]
-    assert [li.text.split(" frames")[0] for li in d.find_elements("css selector", "#steps li")] == [
-        f"0:0{int(s['start'])} {s['title']} ({s['duration']:.1f} s)" for s in steps]
-    numbers = {tr.find_elements("css selector", "td")[0].text: tr.find_elements("css selector", "td")[1].text
-               for tr in d.find_elements("css selector", "#numbers tbody tr")}
+    listed = d.execute_script("return [...document.querySelectorAll('#steps li')].map(li => li.innerText)")
+    assert [text.split(" frames")[0] for text in listed] == [f"0:0{int(s['start'])} {s['title']} ({s['duration']:.1f} s)" for s in steps]
+    numbers = dict(d.execute_script("return [...document.querySelectorAll('#numbers tbody tr')]"
+                                    ".map(tr => [tr.cells[0].innerText, tr.cells[1].innerText])"))
     assert numbers["{raw.rain}"] == "1.09" and numbers["{raw.dry}"] == "-0.31"  # as lesson numbers prints it
     assert d.find_element("id", "warnings").text == "none"
     assert [d.find_element("id", name).text for name in ("equations", "relations")] == ["none", "none"]  # this lesson has neither
@@ -259,7 +259,9 @@ def test_a_course_follows_the_lesson_that_changed(tmp_path, driver):
         d = driver
         d.get(running.url)
         wait_for(d, f"window.preview && window.preview.state && {VIDEO}.readyState >= 1")
-        assert [b.text for b in d.find_elements("css selector", "#lessons button")] == ["Raw scores", "The larger score"]
+        # each read in one script: the page may draw its lists again between finding an element and reading it
+        assert d.execute_script("return [...document.querySelectorAll('#lessons button')].map(b => b.innerText)") == [
+            "Raw scores", "The larger score"]
         assert d.execute_script(f"return {VIDEO}.dataset.lesson") == "tiny_first"
         text = second.read_text(encoding="utf-8")
         assert text.count(OLD) == 1
@@ -269,9 +271,10 @@ def test_a_course_follows_the_lesson_that_changed(tmp_path, driver):
         changed = [s for s in lesson["steps"] if s["changed"]]
         assert [s["id"] for s in changed] == ["scores"]
         assert d.execute_script("return window.preview.seekedTo") == changed[0]["start"] > 0
-        assert d.find_element("css selector", "#lessons button[aria-current=page]").text == "The larger score"
-        assert [li.get_attribute("data-step") for li in d.find_elements("css selector", "#steps li")] == [s["id"] for s in lesson["steps"]]
-        assert d.find_elements("css selector", "#steps li")[1].text.startswith(f"0:{int(changed[0]['start']):02d} {hostile} (")
+        assert d.execute_script("return document.querySelector('#lessons button[aria-current=page]').innerText") == "The larger score"
+        steps = d.execute_script("return [...document.querySelectorAll('#steps li')].map(li => [li.dataset.step, li.innerText])")
+        assert [step for step, _ in steps] == [s["id"] for s in lesson["steps"]]
+        assert steps[1][1].startswith(f"0:{int(changed[0]['start']):02d} {hostile} (")
         assert d.execute_script("return document.querySelectorAll('img:not(#still), b').length") == 0
         assert d.title == "The larger score — lesson preview"
     finally:
