@@ -58,9 +58,10 @@ def build_plan(lesson: Lesson, base: Path = Path("."), numbers: LessonNumbers | 
     typed = typed_names(lesson, values)
     forms = _tiny_forms(values, typed, d)
     why: dict[str, str] = {}  # a quantity shown with more decimals -> the equation that asked for them
+    codes: dict[str, str] = {}  # each kind's code hash, read once per plan
     for _ in range(FORM_ROUNDS):
         try:
-            plan, needs, needed_by = _plan_once(lesson, nums, base, forms, frozenset(typed))
+            plan, needs, needed_by = _plan_once(lesson, nums, base, forms, frozenset(typed), codes)
         except PlanError as exc:
             raise _explained(exc, forms, why, d) from None
         grown = {m: k for n, k in needs.items() if k > forms.get(n, d) for m in same.get(n, (n,))}
@@ -142,7 +143,7 @@ def forms_of(plan: Plan) -> dict[str, str]:
 
 
 def _plan_once(lesson: Lesson, nums: LessonNumbers, base: Path, forms: dict[str, int],
-               typed: frozenset[str]) -> tuple[Plan, dict[str, int]]:
+               typed: frozenset[str], codes: dict[str, str]) -> tuple[Plan, dict[str, int]]:
     d = lesson.display.decimals
     values = nums.values()
     style = Style(
@@ -159,7 +160,7 @@ def _plan_once(lesson: Lesson, nums: LessonNumbers, base: Path, forms: dict[str,
     for index, step in enumerate(lesson.steps):
         ctx = Context(lesson, nums, d, values, base, forms=forms, typed=typed)
         try:
-            steps.append(_step_plan(ctx, index, step))
+            steps.append(_step_plan(ctx, index, step, codes))
         except PlanError:
             raise
         except (ValueError, ArithmeticError) as exc:  # a number the step cannot show: said at the step
@@ -170,7 +171,7 @@ def _plan_once(lesson: Lesson, nums: LessonNumbers, base: Path, forms: dict[str,
     return Plan(lesson.id, lesson.title, lesson.video.quality, style, tuple(steps), lesson.narration.pause), needs, needed_by
 
 
-def _step_plan(ctx: Context, index: int, step: Any) -> StepPlan:
+def _step_plan(ctx: Context, index: int, step: Any, codes: dict[str, str]) -> StepPlan:
     values, d = ctx.values, ctx.decimals
     narration, spans = fill_spans(step.narration, values, d, ctx.forms, ctx.typed)
     narration = _SIGN.sub(MINUS, narration)  # one character for another: the spans stay valid
@@ -213,5 +214,5 @@ def _step_plan(ctx: Context, index: int, step: Any) -> StepPlan:
         relations=tuple(r for r in stated if r[3]),
         scene=kind.scene,
         code_modules=kind.code_modules(),
-        code=kind.code_version(),
+        code=codes[kind.name] if kind.name in codes else codes.setdefault(kind.name, kind.code_version()),
     )

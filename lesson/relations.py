@@ -12,6 +12,7 @@ placeholder and one arithmetic word; one over two sentences, or with numbers wri
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 from collections.abc import Callable, Sequence
@@ -101,6 +102,11 @@ def _tokens(template: str) -> list[_Token]:
     return out
 
 
+@functools.cache
+def _longest_first(options: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple((o, tuple(o.split())) for o in sorted(options, key=lambda o: -len(o.split())))
+
+
 class _Parser:
     def __init__(self, tokens: list[_Token], w: dict):
         self.t, self.w = tokens, w
@@ -109,9 +115,11 @@ class _Parser:
         """The longest of ``options`` (phrases of words) at token ``i``: (the phrase, the token after it)."""
         while skip_commas and i < len(self.t) and self.t[i].text == ",":
             i += 1
-        for option in sorted(options, key=lambda o: -len(o.split())):
-            words = option.split()
-            if all(i + k < len(self.t) and self.t[i + k].kind == "word" and self.t[i + k].text == wd for k, wd in enumerate(words)):
+        if i >= len(self.t) or self.t[i].kind != "word":
+            return None
+        for option, words in _longest_first(tuple(options)):
+            if words[0] == self.t[i].text and all(
+                    i + k < len(self.t) and self.t[i + k].kind == "word" and self.t[i + k].text == wd for k, wd in enumerate(words)):
                 return option, i + len(words)
         return None
 
@@ -209,6 +217,11 @@ class _Parser:
 
 def spoken(template: str, language: str = "en") -> list[Relation]:
     """The relations ``template`` (a narration with placeholders) states, sentence by sentence."""
+    return list(_spoken(template, language))
+
+
+@functools.lru_cache(maxsize=1024)
+def _spoken(template: str, language: str) -> tuple[Relation, ...]:
     tokens = _tokens(template)
     parser = _Parser(tokens, words_of(language))
     out: list[Relation] = []
@@ -220,7 +233,7 @@ def spoken(template: str, language: str = "en") -> list[Relation]:
             i = found[1]
         else:
             i += 1
-    return out
+    return tuple(out)
 
 
 def _plain(text: str) -> str | None:
