@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -93,6 +94,26 @@ def network(lesson: Lesson) -> mathcore.Network:
         if spec.value is not None:
             net = mathcore.with_parameter(net, parameter_of(lesson, name), spec.value)
     return net
+
+
+def walk_legs(stops: list[tuple[float, float]], curve: Callable[[np.ndarray], Any]) -> tuple[tuple[tuple[float, float], ...], ...]:
+    """The curve between each two stops of a descent, every leg's points in one call of ``curve`` (the swept value
+    at an array of parameter values): a leg gets points as its share of the walk's width (at least 3, to see whether
+    it dips across the minimum), so 1000 small steps cost little."""
+    xs = [x for x, _ in stops]
+    span = (max(xs) - min(xs)) or 1.0
+    counts = [min(LEG_SAMPLES, max(3, math.ceil(LEG_SAMPLES * abs(b - a) / span))) for a, b in zip(xs, xs[1:])]
+    if sum(counts) > LEG_POINTS_MAX:  # a walk that bounces across the valley many times
+        counts = [max(3, n * LEG_POINTS_MAX // sum(counts)) for n in counts]
+    grids = [np.linspace(a, b, n) for a, b, n in zip(xs, xs[1:], counts) if a != b]
+    ys_all = iter(curve(np.concatenate(grids)) if grids else ())
+    legs: list[tuple[tuple[float, float], ...]] = []
+    for a, b, n in zip(xs, xs[1:], counts):
+        if a == b:
+            legs.append(((a, stops[0][1]),))
+            continue
+        legs.append(tuple((float(x), float(next(ys_all))) for x in np.linspace(a, b, n)))
+    return tuple(legs)
 
 
 def compute(lesson: Lesson, base: Path, allow_outside: bool = False) -> Computed:
@@ -290,22 +311,8 @@ def _compute(lesson: Lesson, base: Path, allow_outside: bool) -> Computed:
                 for f, v in zip(STEP_FIELDS, (step.value, step.loss, step.gradient, step.step_size, step.new_value)):
                     values[f"{name}.{n}.{f}"] = float(v)
         stops = [(s.value, s.loss) for s in run.steps] + [(run.final_value, run.final_loss)]
-        # the curve between each two stops, every leg's points in one sweep; a leg gets points as its share of the
-        # walk's width (at least 3, to see whether it dips across the minimum), so 1000 small steps cost little
-        xs = [x for x, _ in stops]
-        span = (max(xs) - min(xs)) or 1.0
-        counts = [min(LEG_SAMPLES, max(3, math.ceil(LEG_SAMPLES * abs(b - a) / span))) for a, b in zip(xs, xs[1:])]
-        if sum(counts) > LEG_POINTS_MAX:  # a walk that bounces across the valley many times
-            counts = [max(3, n * LEG_POINTS_MAX // sum(counts)) for n in counts]
-        grids = [np.linspace(a, b, n) for a, b, n in zip(xs, xs[1:], counts) if a != b]
-        ys_all = iter(mathcore.sweep(net, xb, yb, params[d.by], np.concatenate(grids), kind).total if grids else ())
-        legs = []
-        for a, b, n in zip(xs, xs[1:], counts):
-            if a == b:
-                legs.append(((a, stops[0][1]),))
-                continue
-            legs.append(tuple((float(x), float(next(ys_all))) for x in np.linspace(a, b, n)))
-        walks[name] = Walk(d.by, d.of, tuple((float(x), float(y)) for x, y in stops), tuple(legs))
+        legs = walk_legs(stops, lambda grid: mathcore.sweep(net, xb, yb, params[d.by], grid, kind).total)
+        walks[name] = Walk(d.by, d.of, tuple((float(x), float(y)) for x, y in stops), legs)
         doc["descents"][name] = {"by": d.by, "of": d.of, "learning_rate": d.learning_rate, "converged": run.converged,
                                  "steps": [{"value": s.value, "loss": s.loss, "gradient": s.gradient, "step": s.step_size,
                                             "new_value": s.new_value} for s in run.steps],
@@ -471,20 +478,8 @@ def _descent(lesson: Lesson, setting: objectives.Setting, defined: dict[str, exp
     stops = [(s.values[0], s.loss) for s in run.steps] + [(run.final[0], run.final_loss)]
     if d.several:  # no one curve to walk along: the plot kind draws one parameter's sweep
         return Walk(",".join(moved), d.of, tuple((float(x), float(y)) for x, y in stops), ())
-    xs = [x for x, _ in stops]
-    span = (max(xs) - min(xs)) or 1.0
-    counts = [min(LEG_SAMPLES, max(3, math.ceil(LEG_SAMPLES * abs(b - a) / span))) for a, b in zip(xs, xs[1:])]
-    if sum(counts) > LEG_POINTS_MAX:
-        counts = [max(3, n * LEG_POINTS_MAX // sum(counts)) for n in counts]
-    grids = [np.linspace(a, b, n) for a, b, n in zip(xs, xs[1:], counts) if a != b]
-    ys_all = iter(_along(setting, d.of, d.by, along, np.concatenate(grids)) if grids else ())
-    legs = []
-    for a, b, n in zip(xs, xs[1:], counts):
-        if a == b:
-            legs.append(((a, stops[0][1]),))
-            continue
-        legs.append(tuple((float(x), float(next(ys_all))) for x in np.linspace(a, b, n)))
-    return Walk(d.by, d.of, tuple((float(x), float(y)) for x, y in stops), tuple(legs))
+    legs = walk_legs(stops, lambda grid: _along(setting, d.of, d.by, along, grid))
+    return Walk(d.by, d.of, tuple((float(x), float(y)) for x, y in stops), legs)
 
 
 def _along(setting: objectives.Setting, of: str, by: str, f: Any, grid: np.ndarray) -> np.ndarray:

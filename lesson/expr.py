@@ -30,6 +30,7 @@ caller turns the offset into FILE:LINE:COL.
 
 from __future__ import annotations
 
+import operator
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -65,6 +66,10 @@ _SYMBOLS = {
     "\u2212": "-",  # −
 }
 
+
+
+# the binary operations whose value needs nothing but the operator (division and powers each have their own rules)
+ARITHMETIC = {"+": operator.add, "-": operator.sub, "*": operator.mul}
 
 class ParseError(ValueError):
     """Text that is not an expression: ``offset`` is the 0-based character where it goes wrong."""

@@ -132,12 +132,8 @@ def _evaluate(node: expr.Expr, leaf: Callable[[str], ad.Dual], k: int) -> ad.Dua
         return ad.activation(node.fn, arg)
     if isinstance(node, expr.Binary):
         a, b = ad.lift(_evaluate(node.left, leaf, k), k), ad.lift(_evaluate(node.right, leaf, k), k)
-        if node.op == "+":
-            return a + b
-        if node.op == "-":
-            return a - b
-        if node.op == "*":
-            return a * b
+        if node.op in expr.ARITHMETIC:
+            return expr.ARITHMETIC[node.op](a, b)
         if node.op == "/":
             if np.any(b.v == 0):
                 raise mathcore.MathError("division by zero")

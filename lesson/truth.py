@@ -47,6 +47,7 @@ from decimal import (
 
 from lesson import digits
 from lesson.expr import (
+    ARITHMETIC,
     FLOAT_FUNCTIONS,
     Call,
     EvalError,
@@ -236,12 +237,8 @@ def _walk(node: Expr, texts: Mapping[str, str], floats: list[bool]) -> Decimal:
         return _from_float(FLOAT_FUNCTIONS[node.fn](_to_float(x)))
     a = _walk(node.left, texts, floats)
     b = _walk(node.right, texts, floats)
-    if node.op == "+":
-        return a + b
-    if node.op == "-":
-        return a - b
-    if node.op == "*":
-        return a * b
+    if node.op in ARITHMETIC:
+        return ARITHMETIC[node.op](a, b)
     if node.op == "/":
         if b == 0:
             raise EvalError("division by zero")

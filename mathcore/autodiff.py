@@ -25,6 +25,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from mathcore.activations import activation as _activation
+from mathcore.calculus import descent_steps
 from mathcore.errors import MathError
 from mathcore.network import Network
 
@@ -367,15 +368,7 @@ def descend(f: Callable[[list[Dual]], Dual], start: ArrayLike, *, learning_rate:
             tolerance: float | None = None, max_steps: int = 10_000) -> Walk:
     """Gradient descent on all the variables of ``f`` at once, from ``start``: ``steps`` steps, or until every
     variable's step is smaller than ``tolerance`` (that step is taken and is the last), at most ``max_steps``."""
-    if not (np.isfinite(learning_rate) and learning_rate > 0):
-        raise MathError(f"the learning rate must be a positive number, got {learning_rate}")
-    if steps is None and tolerance is None:
-        raise MathError("say how long to descend: a number of steps, a tolerance, or both")
-    if steps is not None and not 0 <= steps <= max_steps:
-        raise MathError(f"steps must lie in 0..{max_steps}, got {steps}")
-    if tolerance is not None and not (np.isfinite(tolerance) and tolerance > 0):
-        raise MathError(f"the tolerance must be a positive number, got {tolerance}")
-    limit = steps if steps is not None else max_steps
+    limit = descent_steps(learning_rate, steps, tolerance, max_steps)
     point = np.array(start, dtype=np.float64).ravel()
     out: list[Step] = []
     converged = False

@@ -257,11 +257,8 @@ class Descent:
     converged: bool  # the last step was smaller than the tolerance
 
 
-def descend(network: Network, x: ArrayLike, targets: ArrayLike, parameter: Parameter, *, start: float,
-            learning_rate: float, steps: int | None = None, tolerance: float | None = None,
-            loss: Loss = "cross_entropy", max_steps: int = MAX_DESCENT_STEPS) -> Descent:
-    """Gradient descent on one parameter (the others fixed), from ``start``: ``steps`` steps, or until a step is
-    smaller than ``tolerance`` in size (that step is taken and is the last), at most ``max_steps``."""
+def descent_steps(learning_rate: float, steps: int | None, tolerance: float | None, max_steps: int) -> int:
+    """The most steps a descent may take, once its arguments are checked (a MathError says which is wrong)."""
     if not (np.isfinite(learning_rate) and learning_rate > 0):
         raise MathError(f"the learning rate must be a positive number, got {learning_rate}")
     if steps is None and tolerance is None:
@@ -270,7 +267,15 @@ def descend(network: Network, x: ArrayLike, targets: ArrayLike, parameter: Param
         raise MathError(f"steps must lie in 0..{max_steps}, got {steps}")
     if tolerance is not None and not (np.isfinite(tolerance) and tolerance > 0):
         raise MathError(f"the tolerance must be a positive number, got {tolerance}")
-    limit = steps if steps is not None else max_steps
+    return steps if steps is not None else max_steps
+
+
+def descend(network: Network, x: ArrayLike, targets: ArrayLike, parameter: Parameter, *, start: float,
+            learning_rate: float, steps: int | None = None, tolerance: float | None = None,
+            loss: Loss = "cross_entropy", max_steps: int = MAX_DESCENT_STEPS) -> Descent:
+    """Gradient descent on one parameter (the others fixed), from ``start``: ``steps`` steps, or until a step is
+    smaller than ``tolerance`` in size (that step is taken and is the last), at most ``max_steps``."""
+    limit = descent_steps(learning_rate, steps, tolerance, max_steps)
     batch = _batch(network, x)
     value = float(start)
     out: list[DescentStep] = []
