@@ -222,3 +222,11 @@ def test_course_package_manifest_lists_files_chapters_and_numbers(default_render
     assert poster.size == (854, 480)
     transcript = (out.parent / f"{stem}.transcript.md").read_text(encoding="utf-8")
     assert transcript.startswith(f"# {plan.title}") and all(f"] {s.title}" in transcript for s in plan.steps)
+    # every number the voice says is in the transcript as the manifest lists it, in its one form in the lesson
+    spoken = [n for n in manifest["numbers_shown"] if n["how"] == "spoken"]
+    assert spoken and all(n["text"].replace("-", "\u2212") in transcript for n in spoken)
+    forms: dict[str, set[str]] = {}
+    for n in manifest["numbers_shown"]:
+        if "format" not in n:
+            forms.setdefault(n["quantity"], set()).add(n["text"])
+    assert {q: t for q, t in forms.items() if len(t) > 1} == {}
