@@ -17,7 +17,7 @@ import numpy as np
 
 from lesson import coherence, kinds, relations, trained, words
 from lesson.audio import recording_problem
-from lesson.computations import ComputeProblem
+from lesson.computed import ComputeProblem
 from lesson.digits import fixed, whole_digits
 from lesson.errors import Finding, LessonError, Problem, one_line
 from lesson.fonts import font_package, installed_families, undrawable

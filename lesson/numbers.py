@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 
 import mathcore
-from lesson import architectures, computations, work
+from lesson import architectures, work
+from lesson import computed as computed_values
 from lesson.datasets import Table, read_table, relabel, unknown_labels
 from lesson.errors import LessonError
 from lesson.script import limits
@@ -77,7 +78,7 @@ class LessonNumbers:
     cross_entropy: float | None
     trained: tuple[TrainedRun, ...]
     architectures: Any = None  # the script's architectures: section, whose counts lesson.architectures computes
-    computed: Any = None  # the computations' numbers (lesson.computations.Computed): examples, losses, gradients, ...
+    computed: Any = None  # the computations' numbers (lesson.computed.Computed): examples, losses, gradients, ...
     output: str = "softmax"  # the network's output: softmax (a classifier) or identity (a regression, no SoftMax shown)
     observed_values: tuple[float, ...] = ()  # a regression example's observed values, one per output
     training_counts: tuple[int, ...] = ()  # rows of the training data, then the rows of each class
@@ -210,7 +211,7 @@ class LessonNumbers:
 
 def network_of(lesson: Lesson) -> mathcore.Network:
     """The script's network, with the values its parameters: section gives."""
-    return computations.network(lesson)
+    return computed_values.network(lesson)
 
 
 # the numbers of a lesson without a network: section (it shows other computations)
@@ -243,19 +244,19 @@ def compute(lesson: Lesson, base: Path = Path("."), *, allow_outside: bool = Fal
         seconds = work.training(len(table.labels), lesson.training.epochs, len(lesson.training.seeds))
         items.insert(0, work.Item(("training", "epochs"), "training", seconds))
     if found := work.over(items):
-        raise computations.ComputeProblem(found[0].where, found[1])
+        raise computed_values.ComputeProblem(found[0].where, found[1])
     with np.errstate(over="ignore"):  # out-of-range values are reported by the check, at their cause in the script
         numbers = replace(_compute(lesson, net, raw, scaled, table), architectures=lesson.architectures)
     return with_computations(lesson, base, allow_outside, numbers)
 
 
 def with_computations(lesson: Lesson, base: Path, allow_outside: bool, numbers: LessonNumbers) -> LessonNumbers:
-    """``numbers`` with the script's computations (lesson.computations); ComputeProblem where one fails."""
+    """``numbers`` with the script's computations (lesson.computed); ComputeProblem where one fails."""
     with np.errstate(over="ignore", invalid="ignore"):
-        computed = computations.compute(lesson, base, allow_outside)
+        computed = computed_values.compute(lesson, base, allow_outside)
         if lesson.define:
             values = {**numbers.values(), **computed.values}
-            computed.values.update(computations.define(lesson, values))
+            computed.values.update(computed_values.define(lesson, values))
             computed.doc["define"] = {k: computed.values[k] for k in lesson.define}
     return replace(numbers, computed=computed)
 

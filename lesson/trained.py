@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 import mathcore
-from lesson import computations, work
+from lesson import computed, work
 from lesson.digits import fixed
 from lesson.datasets import read_table, relabel, unknown_labels
 from lesson.errors import LessonError
@@ -114,8 +114,8 @@ def example_from_data(lesson: Lesson, folder: Path, allow_outside: bool = False)
     probe = lesson.model_copy(update={"examples": {name: ExampleSpec(row=ex.row, where=ex.where, nth=ex.nth)}})
     observed: dict = {}
     try:
-        rows = computations._rows(probe, folder, allow_outside, {}, observed)
-    except computations.ComputeProblem as exc:
+        rows = computed._rows(probe, folder, allow_outside, {}, observed)
+    except computed.ComputeProblem as exc:
         where = ("example", *exc.where[2:]) if exc.where[:2] == ("examples", name) else exc.where
         raise TrainingProblem(where, exc.message) from None
     except KeyError as exc:  # a column of data: for an input it lacks: reported by the data: section's own check

@@ -6,7 +6,7 @@ biases picked out at a cue of the narration. Nodes and weights are named as in p
 :func:`parse_node`, :func:`parse_weight`); a weight or bias may also be named by its name in ``parameters:``.
 
 The weights and biases drawn are the ones the lesson computes with: a parameter's ``value:`` replaces the
-network's own (the math core's network, :func:`lesson.computations.network`, gives ``ctx.numbers``).
+network's own (the math core's network, :func:`lesson.computed.network`, gives ``ctx.numbers``).
 """
 
 from __future__ import annotations

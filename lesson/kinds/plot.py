@@ -473,5 +473,5 @@ KINDS = (
     StepKind("plot", PlotStep, build, "scenes.plot:PlotScene",
              "axes with named functions (ReLU, σ, softplus, exp, −log…): marked points with their values, a tangent, a walk; "
              "or a sweep of a loss with gradient descent walking down it",
-             check=_check, code=("lesson.kinds.sweep_plot", "lesson.kinds.axes", "lesson.computations")),
+             check=_check, code=("lesson.kinds.sweep_plot", "lesson.kinds.axes", "lesson.computed")),
 )

@@ -1,6 +1,6 @@
 """The ``plot`` kind's curve from a sweep (``sweeps:``) and the walk of a gradient descent (``descents:``) down it.
 
-The points of the curve and of the walk are the math core's (computed in :mod:`lesson.computations`); this module
+The points of the curve and of the walk are the math core's (computed in :mod:`lesson.computed`); this module
 only cuts them to the axes and writes their texts. The data has the same shape as a plot of named functions, so
 the plot scene draws both alike.
 """

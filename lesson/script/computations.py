@@ -4,7 +4,7 @@ sweeps, gradient descent and derived values (``parameters:``, ``data:``, ``examp
 
 The models (validated by pydantic), the checks that need the whole script (names that must exist, at
 FILE:LINE:COL) and the placeholder names they add are here; the numbers are computed by
-:mod:`lesson.computations` with the math core.
+:mod:`lesson.computed` with the math core.
 """
 
 from __future__ import annotations
