@@ -27,7 +27,9 @@ from lesson.paths import script_file
 from lesson.plan import Plan, PlanError, build_plan, forms_of, typed_names
 from lesson.script import checks, limits, load, placeholders
 from lesson.script import names as script_names
-from lesson.script.load import network_problems, no_network_problems, read_script, sized_templates, templates, word_problems
+from lesson.script.checks import network_problems, no_network_problems
+from lesson.script.load import read_script
+from lesson.script.texts import sized_templates, templates, word_problems
 from lesson.script.model import Lesson
 from lesson.script.yamlsource import Path_
 from lesson.script.placeholders import class_families

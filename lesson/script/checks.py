@@ -163,3 +163,73 @@ def _output(name: str, lesson: Lesson) -> bool:
     net = lesson.network
     return (net is not None and len(parts) == 4 and parts[0] == "example" and parts[1] in lesson.examples
             and parts[2] in (("raw", "predicted") if net.output == "identity" else ("raw", "softmax")) and parts[3] in [c.name for c in net.classes])
+
+
+def no_network_problems(lesson: Lesson) -> list[Finding]:
+    """A lesson without a network may not give what only a network uses."""
+    return [Finding((section,), f"'{section}' needs a network: section to go through", at_key=True)
+            for section in ("example", "training") if getattr(lesson, section) is not None]
+
+
+def network_problems(lesson: Lesson) -> list[Finding]:
+    """The network's shapes and names, the example's inputs and class, the training data's columns."""
+    out: list[Finding] = []
+    net = lesson.network
+    assert net is not None
+    inputs = [i.name for i in net.inputs]
+    classes = [c.name for c in net.classes]
+    for what, listed, base in (("input", inputs, "inputs"), ("class", classes, "classes")):
+        seen: set[str] = set()
+        for k, name in enumerate(listed):
+            if name in seen:
+                out.append(Finding(("network", base, k, "name"), f"{what} name {name!r} is used twice"))
+            seen.add(name)
+    width = len(inputs)
+    for k, layer in enumerate(net.layers):
+        at = ("network", "layers", k)
+        last = k == len(net.layers) - 1
+        if len(layer.bias) != len(layer.weights):
+            out.append(Finding((*at, "bias"), f"layer {k + 1} has {len(layer.weights)} weight rows but {len(layer.bias)} biases"))
+        for r, row in enumerate(layer.weights):
+            if len(row) != width:
+                feeds = f"{width} inputs" if k == 0 else f"the {width} nodes of layer {k}"
+                out.append(Finding((*at, "weights", r), f"layer {k + 1} row {r + 1} has {len(row)} weights; it takes {feeds}"))
+        if last and len(layer.weights) != len(classes):
+            out.append(Finding((*at, "weights"), f"the last layer has {len(layer.weights)} nodes but there are {len(classes)} classes"))
+        if layer.nodes is not None:
+            if len(layer.nodes) != len(layer.weights):
+                out.append(Finding((*at, "nodes"), f"{len(layer.nodes)} node names for {len(layer.weights)} nodes"))
+            for n, node in enumerate(layer.nodes):
+                if layer.nodes.index(node) != n:
+                    out.append(Finding((*at, "nodes", n), f"node name {node!r} is used twice"))
+        width = len(layer.weights)
+    ex = lesson.example
+    if ex is None:
+        return [*out, Finding(("network",), "a lesson with a network needs an example: section (the numbers it shows are that example's)", at_key=True)]
+    given = ex.scaled if ex.scaled is not None else ex.raw
+    which = "scaled" if ex.scaled is not None else "raw"
+    for name in given or {}:
+        if name not in inputs:
+            out.append(Finding(("example", which, name), f"unknown input {name!r}{one_of(name, inputs, 'inputs')}", at_key=True))
+    for name in inputs:
+        if name not in (given or {}):
+            out.append(Finding(("example", which), f"missing a value for input {name!r}"))
+    if ex.label is not None and ex.label not in classes:
+        out.append(Finding(("example", "label"), f"unknown class {ex.label!r}{one_of(ex.label, classes, 'classes')}"))
+    if net.output == "identity" and ex.label is not None:
+        out.append(Finding(("example", "label"), "a regression (output: identity) has observed values, not a class: observed: <number>", at_key=True))
+    if net.output == "softmax" and ex.observed is not None:
+        out.append(Finding(("example", "observed"), "a classifier (output: softmax) has an observed class: label: <class>", at_key=True))
+    if net.output == "identity" and lesson.training is not None:
+        out.append(Finding(("training",), "training: trains classifiers (output: softmax); this network is a regression", at_key=True))
+    if lesson.training is not None:
+        for label, cls in lesson.training.labels.items():
+            if cls not in classes:
+                out.append(Finding(("training", "labels", label), f"unknown class {cls!r}{one_of(cls, classes, 'classes')}"))
+        for name in lesson.training.columns:
+            if name not in inputs:
+                out.append(Finding(("training", "columns", name), f"unknown input {name!r}{one_of(name, inputs, 'inputs')}", at_key=True))
+        for name in inputs:
+            if name not in lesson.training.columns:
+                out.append(Finding(("training", "columns"), f"missing the CSV column for input {name!r}"))
+    return out
