@@ -4,7 +4,7 @@ at FILE:LINE:COL."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lesson.errors import Finding
 from lesson import expr
@@ -45,15 +45,7 @@ def computations_problems(lesson: Lesson) -> list[Finding]:
         if lesson.data.observed is not None and net.output != "identity":
             out.append(Finding(("data", "observed"), "observed columns are a regression's (output: identity); a classifier's rows have "
                         "their class in label_column", at_key=True))
-        for label, cls in lesson.data.labels.items():
-            if cls not in classes:
-                out.append(Finding(("data", "labels", label), f"unknown class {cls!r}{one_of(cls, classes, 'classes')}"))
-        for name in lesson.data.columns:
-            if name not in inputs:
-                out.append(Finding(("data", "columns", name), f"unknown input {name!r}{one_of(name, inputs, 'inputs')}", at_key=True))
-        for name in inputs:
-            if name not in lesson.data.columns:
-                out.append(Finding(("data", "columns"), f"missing the column for input {name!r}"))
+        out += _table_problems("data", lesson.data, classes, inputs)
     for e, ex in lesson.examples.items():
         at = ("examples", e)
         given = ex.scaled if ex.scaled is not None else ex.raw
@@ -223,13 +215,15 @@ def network_problems(lesson: Lesson) -> list[Finding]:
     if net.output == "identity" and lesson.training is not None:
         out.append(Finding(("training",), "training: trains classifiers (output: softmax); this network is a regression", at_key=True))
     if lesson.training is not None:
-        for label, cls in lesson.training.labels.items():
-            if cls not in classes:
-                out.append(Finding(("training", "labels", label), f"unknown class {cls!r}{one_of(cls, classes, 'classes')}"))
-        for name in lesson.training.columns:
-            if name not in inputs:
-                out.append(Finding(("training", "columns", name), f"unknown input {name!r}{one_of(name, inputs, 'inputs')}", at_key=True))
-        for name in inputs:
-            if name not in lesson.training.columns:
-                out.append(Finding(("training", "columns"), f"missing the CSV column for input {name!r}"))
+        out += _table_problems("training", lesson.training, classes, inputs)
+    return out
+
+
+def _table_problems(section: str, spec: Any, classes: list[str], inputs: list[str]) -> list[Finding]:
+    """A CSV section's (``data:``, ``training:``) label map and columns against the network's classes and inputs."""
+    out = [Finding((section, "labels", label), f"unknown class {cls!r}{one_of(cls, classes, 'classes')}")
+           for label, cls in spec.labels.items() if cls not in classes]
+    out += [Finding((section, "columns", name), f"unknown input {name!r}{one_of(name, inputs, 'inputs')}", at_key=True)
+            for name in spec.columns if name not in inputs]
+    out += [Finding((section, "columns"), f"missing the CSV column for input {name!r}") for name in inputs if name not in spec.columns]
     return out
