@@ -130,7 +130,7 @@ class StepScene(Typesetting, Captions, Timeline, Scene):
         if title.width > style.CONTENT_WIDTH:
             title.scale_to_fit_width(style.CONTENT_WIDTH)
         title.to_corner(UL, buff=0.45)
-        rule = Line(ORIGIN, 1.2 * RIGHT, color=ManimColor(self.theme.accent))
+        rule = Line(ORIGIN, title.width * RIGHT, color=ManimColor(self.theme.accent))  # as long as the title it underlines
         rule.set_stroke(width=4).next_to(title, DOWN, buff=0.12, aligned_edge=LEFT)
         return VGroup(title, rule)
 

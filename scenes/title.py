@@ -1,4 +1,4 @@
-"""Title card: the lesson's title and subtitle, with a row of class-coloured dots."""
+"""Title card: the lesson's title, subtitle and author, with a row of class-coloured dots."""
 
 from __future__ import annotations
 
@@ -18,6 +18,10 @@ class TitleScene(StepScene):
             sub = self.fit(self.lines(data["subtitle"], style.BODY, max_lines=2, color=self.theme.muted), style.CONTENT_WIDTH)
             sub.next_to(title, DOWN, buff=0.45)
             parts.append(sub)
+        if data.get("author"):
+            author = self.fit(self.lines(data["author"], style.SMALL, max_lines=1, color=self.theme.muted), style.CONTENT_WIDTH)
+            author.next_to(parts[-1], DOWN, buff=0.35)
+            parts.append(author)
         dots = VGroup(
             *(Circle(radius=0.16, color=self.class_color(i), fill_opacity=1) for i in range(self.n_classes))
         ).arrange(buff=0.35)
@@ -27,8 +31,8 @@ class TitleScene(StepScene):
             self.fit(card, style.CONTENT_WIDTH, style.TOP - style.CONTENT_BOTTOM)
             card.move_to([0, (style.TOP + style.CONTENT_BOTTOM) / 2, 0])
         self.play(Write(title), run_time=style.SLOW)
-        if len(parts) > 1:
-            self.play(FadeIn(parts[1], shift=0.2 * UP), run_time=style.NORMAL)
+        if len(parts) > 1:  # the subtitle and the author
+            self.play(*(FadeIn(p, shift=0.2 * UP) for p in parts[1:]), run_time=style.NORMAL)
         if len(dots):  # one dot per class; a lesson without a network has none
             self.play(LaggedStart(*(FadeIn(d, scale=0.5) for d in dots), lag_ratio=0.25), run_time=style.NORMAL)
         self.hold_to_end()
