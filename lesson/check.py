@@ -113,9 +113,8 @@ def _spoken_arithmetic(lesson: Lesson, plan: Plan) -> tuple[list[Finding], list[
     errors: list[Finding] = []
     warnings: list[Finding] = []
     for s, (step, planned) in enumerate(zip(lesson.steps, plan.steps)):
-        for said, expression, _claimed, verdict, start in planned.relations:
-            found = relations.spoken(said, lesson.language)[0]
-            text = relations.message(found, expression, verdict)
+        for said, expression, claimed, verdict, start in planned.relations:
+            text = relations.message(said, expression, claimed, verdict)
             where = Finding(("steps", s, "narration"), text, needle=(step.narration, start))
             if verdict == relations.VERDICT_NO_ABOUT:
                 warnings.append(where)

@@ -25,7 +25,7 @@ from lesson.numbers import LessonNumbers, compute
 from lesson.script.model import Lesson
 from lesson.record import SPOKEN
 from lesson.script import names as script_names
-from lesson.script.placeholders import fill_spans, format_value
+from lesson.script.placeholders import fill_spans, text_of
 from lesson.speech import normalize
 from lesson.plandata import ClassStyle, Plan, StepPlan, Style  # noqa: E402,F401  (the plan's types, shared with the scenes)
 from lesson.shown import (  # noqa: F401  (re-exported: the number texts every builder uses)
@@ -54,18 +54,22 @@ def build_plan(lesson: Lesson, base: Path = Path("."), numbers: LessonNumbers | 
     nums = numbers if numbers is not None else compute(lesson, base)
     d = lesson.display.decimals
     values = nums.values()
-    same = _same_values(values, set())
-    typed = typed_names(lesson, values)
+    groups = value_groups(values)
+    same = {n: g for g in groups.values() if len(g) > 1 for n in g}
+    typed = frozenset(_typed_with(script_names.typed(lesson), same))
     forms = _tiny_forms(values, typed, d)
     why: dict[str, str] = {}  # a quantity shown with more decimals -> the equation that asked for them
     codes: dict[str, str] = {}  # each kind's code hash, read once per plan
     for _ in range(FORM_ROUNDS):
         try:
-            plan, needs, needed_by = _plan_once(lesson, nums, base, forms, frozenset(typed), codes)
+            plan, needs, needed_by = _plan_once(lesson, nums, base, forms, typed, groups, codes)
         except PlanError as exc:
             raise _explained(exc, forms, why, d) from None
-        grown = {m: k for n, k in needs.items() if k > forms.get(n, d) for m in same.get(n, (n,))}
-        why.update({m: needed_by[n] for n, k in needs.items() if k > forms.get(n, d) for m in same.get(n, (n,))})
+        grown: dict[str, int] = {}
+        for n, k in needs.items():
+            if k > forms.get(n, d):
+                for m in same.get(n, (n,)):
+                    grown[m], why[m] = k, needed_by[n]
         if not grown:  # every equation holds: separate two values that read the same, where one more decimal does it
             grown = _separated(plan, values, forms, d, same)
         if not grown:
@@ -117,19 +121,22 @@ def _separated(plan: Plan, values: Mapping[str, Any], forms: dict[str, int], d: 
 def typed_names(lesson: Lesson, values: Mapping[str, Any]) -> set[str]:
     """The numbers written as typed: those the author typed, and every computed value that is one of them (a
     descent's start, a slope of exactly 1)."""
-    typed = script_names.typed(lesson)
-    same = _same_values(values, typed)
+    same = {n: g for g in value_groups(values).values() if len(g) > 1 for n in g}
+    return _typed_with(script_names.typed(lesson), same)
+
+
+def _typed_with(typed: set[str], same: Mapping[str, tuple[str, ...]]) -> set[str]:
     return typed | {m for n in typed for m in same.get(n, ())}
 
 
-def _same_values(values: Mapping[str, Any], typed: set[str]) -> dict[str, tuple[str, ...]]:
-    """For each computed number, every name that holds the very same value (p_observed and softmax.setosa, the
-    first example's and the lesson's): one value, so one form."""
+def value_groups(values: Mapping[str, Any]) -> dict[float, tuple[str, ...]]:
+    """The names of the computed numbers by value (to the last bits of float arithmetic, coherence.same_value):
+    p_observed and softmax.setosa, the first example's and the lesson's are one value, so one form."""
     groups: dict[float, list[str]] = {}
     for name, v in values.items():
-        if isinstance(v, float) and not isinstance(v, bool):
+        if isinstance(v, float) and math.isfinite(v):
             groups.setdefault(coherence.same_value(v), []).append(name)
-    return {n: tuple(g) for g in groups.values() if len(g) > 1 for n in g}
+    return {k: tuple(g) for k, g in groups.items()}
 
 
 def forms_of(plan: Plan) -> dict[str, str]:
@@ -142,8 +149,8 @@ def forms_of(plan: Plan) -> dict[str, str]:
     return out
 
 
-def _plan_once(lesson: Lesson, nums: LessonNumbers, base: Path, forms: dict[str, int],
-               typed: frozenset[str], codes: dict[str, str]) -> tuple[Plan, dict[str, int]]:
+def _plan_once(lesson: Lesson, nums: LessonNumbers, base: Path, forms: dict[str, int], typed: frozenset[str],
+               groups: Mapping[float, tuple[str, ...]], codes: dict[str, str]) -> tuple[Plan, dict[str, int], dict[str, str]]:
     d = lesson.display.decimals
     values = nums.values()
     style = Style(
@@ -158,7 +165,7 @@ def _plan_once(lesson: Lesson, nums: LessonNumbers, base: Path, forms: dict[str,
     needs: dict[str, int] = {}
     needed_by: dict[str, str] = {}
     for index, step in enumerate(lesson.steps):
-        ctx = Context(lesson, nums, d, values, base, forms=forms, typed=typed)
+        ctx = Context(lesson, nums, d, values, base, forms=forms, typed=typed, by_value=groups)
         try:
             steps.append(_step_plan(ctx, index, step, codes))
         except PlanError:
@@ -180,7 +187,7 @@ def _step_plan(ctx: Context, index: int, step: Any, codes: dict[str, str]) -> St
             ctx.record.number(name, narration[a:b], SPOKEN, spec)
 
     def spoken_text(name: str, spec: str) -> str:  # a placeholder as the voice says it, with this format
-        return format_value(values[name], spec, ctx.forms.get(name, d), typed_value=name in ctx.typed)
+        return text_of(values, name, spec, d, ctx.forms, ctx.typed)
 
     stated = tuple((r.written(step.narration), *relations.judged(r, spoken_text), r.start)
                    for r in relations.spoken(step.narration, ctx.lesson.language))

@@ -273,13 +273,14 @@ def judged(relation: Relation, text_of: Callable[[str, str], str]) -> tuple[str,
     return expression, claimed, verdict
 
 
-def message(relation: Relation, expression: str, verdict: str) -> str:
-    said = expression.replace("-", "\u2212")
-    result = relation.result
-    shown = "{" + result[1] + "}" if result[0] == "placeholder" else result[1]
+def message(said: str, expression: str, claimed: str, verdict: str) -> str:
+    """Why a relation as written (``said``, ending with its result) is wrong at the spoken digits, and how to say it."""
+    at_spoken = expression.replace("-", "\u2212")
+    placeholder = re.search(r"\{([^{}:!]+)[^{}]*\}$", said)
+    result = "{" + placeholder.group(1) + "}" if placeholder else said.split()[-1]
     if verdict == VERDICT_FALSE:
-        return (f"the narration says {said} {'is about' if relation.about else 'is'} {shown}, which is false at the digits "
-                "spoken: reword it, or say a relation that holds")
+        return (f"the narration says {at_spoken} {'is about' if claimed == truth.APPROX else 'is'} {result}, which is false "
+                "at the digits spoken: reword it, or say a relation that holds")
     if verdict == VERDICT_SAY_ABOUT:
-        return f"{said} only rounds to {shown}: say \"about\" before it"
-    return f"{said} is exactly {shown}: leave out \"about\""
+        return f"{at_spoken} only rounds to {result}: say \"about\" before it"
+    return f"{at_spoken} is exactly {result}: leave out \"about\""

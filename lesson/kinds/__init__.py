@@ -16,7 +16,6 @@ import functools
 import importlib
 import importlib.metadata
 import importlib.util
-import math
 import re
 import warnings
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -75,6 +74,7 @@ class Context:
     placeholder_kinds: Mapping[str, str] = field(default_factory=dict)  # name -> "number" | "integer" | "word"
     forms: Mapping[str, int] = field(default_factory=dict)  # quantity -> its decimals in this lesson (else ``decimals``)
     typed: frozenset[str] = frozenset()  # the placeholders whose value the author typed: written as typed
+    by_value: Mapping[float, tuple[str, ...]] = field(default_factory=dict)  # the computed numbers' names by value
     record: Record = field(default_factory=Record)
 
     @property
@@ -88,10 +88,9 @@ class Context:
 
     def quantity_of(self, value: float) -> str | None:
         """The computed quantity of the lesson that holds ``value`` (to the last bits of float arithmetic), if one does:
-        the one with the most decimals in its form, so that a result shown as it reads like it everywhere."""
-        key = same_value(value)
-        found = [n for n, v in self.values.items()
-                 if isinstance(v, float) and n not in self.typed and math.isfinite(v) and same_value(v) == key]
+        the one with the most decimals in its form, so that a result shown as it reads like it everywhere (the names by
+        value are worked out once per plan: ``by_value``)."""
+        found = [n for n in self.by_value.get(same_value(value), ()) if n not in self.typed]
         return max(found, key=lambda n: (self.places(n), n)) if found else None
 
     def fill(self, text: str, how: str = DRAWN) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 from lesson.errors import Finding
 from lesson.hints import one_of
-from lesson.script.placeholders import format_value
+from lesson.script.placeholders import text_of
 from lesson.speech import normalize
 
 SENTENCE = re.compile(r"sentence\.([0-9]+)")
@@ -51,8 +51,7 @@ def narration_cues(narration: str, values: Mapping[str, Any] | None = None, deci
         pos += len(literal)
         if field is None:
             continue
-        shown = format_value(values[field], spec or "", (forms or {}).get(field, decimals), typed_value=field in typed) \
-            if values is not None else "{" + field + "}"
+        shown = text_of(values, field, spec or "", decimals, forms, typed) if values is not None else "{" + field + "}"
         parts.append(shown)
         spans.append((field, pos))
         pos += len(shown)

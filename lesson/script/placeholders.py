@@ -110,6 +110,13 @@ def format_value(value: float | int | str, spec: str, decimals: int, *, typed_va
     return format_number(float(value), spec, decimals)
 
 
+def text_of(values: Mapping[str, float | int | str], field: str, spec: str, decimals: int,
+            forms: Mapping[str, int] | None = None, typed_names: Collection[str] = ()) -> str:
+    """Placeholder ``field``'s value as written with format ``spec`` (its form: ``forms`` gives its decimals, else
+    ``decimals``; names in ``typed_names`` are written as typed): what the narration, the captions and the screen say."""
+    return format_value(values[field], spec, (forms or {}).get(field, decimals), typed_value=field in typed_names, least=decimals)
+
+
 def fill_spans(text: str, values: Mapping[str, float | int | str], decimals: int, forms: Mapping[str, int] | None = None,
                typed_names: Collection[str] = ()) -> tuple[str, list[tuple[str, str, int, int]]]:
     """Like :func:`fill`, and where each placeholder's value landed: ``(name, format, start, end)`` character spans.
@@ -117,13 +124,12 @@ def fill_spans(text: str, values: Mapping[str, float | int | str], decimals: int
     parts: list[str] = []
     spans: list[tuple[str, str, int, int]] = []
     pos = 0
-    forms = forms or {}
     for literal, field, spec, _ in _FORMATTER.parse(text):
         parts.append(literal)
         pos += len(literal)
         if field is None:
             continue
-        shown = format_value(values[field], spec or "", forms.get(field, decimals), typed_value=field in typed_names, least=decimals)
+        shown = text_of(values, field, spec or "", decimals, forms, typed_names)
         parts.append(shown)
         spans.append((field, spec or "", pos, pos + len(shown)))
         pos += len(shown)
