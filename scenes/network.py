@@ -72,7 +72,9 @@ class NetworkScene(StepScene):
         self.groups = data.get("highlights", [])
         # the biases are placed if they are drawn, or one of them is picked out (then it is written only while it is)
         self.biases_shown = bool(show.get("biases"))
-        biases_wanted = self.biases_shown or any("bias" in item for g in self.groups for item in g["items"])
+        biases_wanted = self.biases_shown or any("bias" in item or (item.get("path") or {}).get("bias") is not None
+                                                 for g in self.groups for item in g["items"])
+        self.writes = data.get("writes", [])
         top = NET_TOP - (NAME_ROOM if show.get("names") else 0.0)
         bottom = ((NET_BOTTOM if values else STRUCTURE_BOTTOM) + (ACTIVATION_ROOM if show.get("activations") else 0.0)
                   + (BIAS_ROOM if biases_wanted else 0.0))
@@ -89,8 +91,11 @@ class NetworkScene(StepScene):
         names = [[self.label(n["name"]) if show.get("names") and n["name"] else None for n in l["nodes"]] for l in layers[:-1]]
         self.bias_labels = [[self.label(n["bias_label"], color=self.theme.text) for n in l["nodes"]] for l in layers] if biases_wanted else []
         sizes = [len(inputs)] + [len(l["nodes"]) for l in layers]
+        # the values written onto the network: made now, so that those beside the outputs get their room
+        self.written_labels = [self.label(w["text"], style.SMALL, color=self.theme.accent) for w in self.writes]
+        beside_outputs = [m for w, m in zip(self.writes, self.written_labels) if "node" in w and w["node"][0] == len(layers)]
         xs, columns = self.columns(sizes, inside, in_labels, out_labels, out_values, top, bottom, names, wide=bool(show.get("weights")),
-                                   below=self.bias_labels)
+                                   below=self.bias_labels, after=beside_outputs)
         nodes = []
         for k, (centres, r) in enumerate(columns):
             is_out = k == len(columns) - 1
@@ -114,6 +119,8 @@ class NetworkScene(StepScene):
         for node, label in zip(nodes[-1], out_labels):
             label.next_to(node, RIGHT, buff=0.25)
         extras = self.extras(layers, show, names, in_labels, out_labels)
+        self.out_labels = out_labels
+        self.place_written(out_values)
         all_edges = VGroup(*(e for layer in edges for row in layer for e in row))
         self.play(
             LaggedStart(*(GrowFromCenter(n) for col in nodes for n in col), lag_ratio=0.08),
@@ -125,7 +132,7 @@ class NetworkScene(StepScene):
         if len(extras):
             self.play(FadeIn(extras), run_time=style.NORMAL)
         self.lit: list[tuple[str, object]] = []
-        self.columns_drawn, self.out_labels = columns, out_labels
+        self.columns_drawn, self.in_labels = columns, in_labels
         shown = self.run(events, inputs, layers, out_values)
         for other in data.get("passes", []):  # more examples, one after another: the last one's values make way
             raws = [self.text(f"{spec['raw']} {spec['unit']}".strip(), style.SMALL, color=self.theme.muted) for spec in other["inputs"]]
@@ -150,6 +157,10 @@ class NetworkScene(StepScene):
         for event in events:
             if event["kind"] == "highlight":
                 self.highlight(self.groups[event["group"]])
+            elif event["kind"] == "write":  # a value written onto the network, to stay
+                written = self.writes[event["index"]]
+                self.cue(*written["cues"], ahead=style.QUICK)
+                self.play(FadeIn(self.written_labels[event["index"]], scale=1.3), run_time=style.QUICK)
             elif event["kind"] == "inputs":
                 # the example's inputs appear in the input nodes
                 r = columns[0][1]
@@ -219,6 +230,25 @@ class NetworkScene(StepScene):
         if self.weights_shown:
             out.add(*self.weight_labels.values())
         return out
+
+    def place_written(self, out_values: list) -> None:
+        """Each written value at its place: an output's after its label (and its value, when the example's values
+        are shown), another node's above it, an edge's at its middle."""
+        last = len(self.nodes) - 1
+        right = max([m.get_right()[0] for m in self.out_labels]) if len(self.out_labels) else 0.0
+        value_width = max((v.width for v in out_values), default=0.0)
+        for w, label in zip(self.writes, self.written_labels):
+            if "node" in w:
+                col, n = w["node"]
+                node = self.nodes[col][n]
+                if col == last:
+                    x = right + 0.3 + (value_width + 0.3 if out_values else 0.0)
+                    label.move_to([x + label.width / 2, node.get_center()[1], 0])
+                else:
+                    label.next_to(node, UP, buff=0.06)
+            else:
+                col, a, b = w["edge"]
+                label.move_to(self.edges[col - 1][b][a].get_center())
 
     def place_weights(self, layers: list[dict], obstacles: list) -> dict[tuple[int, int, int], VGroup]:
         """A label for every weight, on its own edge. The weights into one node stand at one fraction of the way
@@ -322,7 +352,17 @@ class NetworkScene(StepScene):
         does not goes back to normal."""
         accent, muted = ManimColor(self.theme.accent), ManimColor(self.theme.muted)
         lit: list[tuple[str, object]] = []
+        factors: list = []  # a path's factors, link by link, written as the path is lit
+        taken: list = []
         for item in group["items"]:
+            if "path" in item:
+                links = self.path_links(item["path"])
+                for (kind, m), text in zip(links, [*item["path"]["factors"], *[None] * len(links)]):
+                    lit.append((kind, m))
+                    if text is not None:
+                        factors.append(self.factor_label(text, kind, m, taken))
+                lit += [("node", self.nodes[c][n]) for c, n in item["path"]["nodes"]]
+                continue
             if "node" in item:
                 col, n = item["node"]
                 lit.append(("node", self.nodes[col][n]))
@@ -360,7 +400,9 @@ class NetworkScene(StepScene):
             else:  # a weight or bias written only while it is picked out
                 m[1].set_color(accent)
                 anims.append(FadeIn(m))
-        self.lit = lit
+        for old in getattr(self, "factors", []):  # the path before's factors go
+            anims.append(FadeOut(old))
+        self.lit, self.factors = lit, factors
         self.cue(*group["cues"], ahead=style.QUICK)
         self.bring_to_front(*(m for kind, m in lit if kind == "edge"))
         if self.weights_shown:  # the edges picked out pass under the weights
@@ -369,6 +411,51 @@ class NetworkScene(StepScene):
             self.bring_to_front(*(b for col in self.bias_labels for b in col))
         if anims:
             self.play(*anims, run_time=style.QUICK)
+        if factors:  # along the path, one link after another: the chain's factors in the order they multiply
+            self.play(LaggedStart(*(FadeIn(f, shift=0.1 * UP) for f in factors), lag_ratio=0.6), run_time=style.NORMAL)
+
+    def path_links(self, path: dict) -> list[tuple[str, object]]:
+        """The links of a path, in its order: from its bias (the bias's label) to its first node, then the edge
+        between each node and the next."""
+        out: list[tuple[str, object]] = []
+        if path.get("bias") is not None:
+            col, n = path["bias"]
+            out.append(("bias", self.bias_labels[col - 1][n]))
+        for (c1, n1), (c2, n2) in zip(path["nodes"], path["nodes"][1:]):
+            (lo, a), (hi, b) = sorted([(c1, n1), (c2, n2)])
+            out.append(("edge", self.edges[hi - 1][b][a]))
+        return out
+
+    def factor_label(self, text: str, kind: str, link: object, taken: list) -> VGroup:
+        """A factor of the chain rule written at its link: left of its bias, or just above (else below) its edge,
+        where it covers no node, label, weight or factor already written (nearest the edge's middle)."""
+        label = self.label(text, style.SMALL, color=self.theme.accent)
+        if kind == "bias":
+            label.next_to(link, LEFT, buff=0.12)
+            taken.append(_box(label, LABEL_GAP))
+            return label
+        edge: Line = link  # type: ignore[assignment]
+        obstacles = [_box(m, LABEL_GAP) for m in self.on_network()] + taken
+        start, end = edge.get_start(), edge.get_end()
+        for t in sorted(np.linspace(0.15, 0.85, 15), key=lambda t: abs(t - 0.5)):
+            for side in (UP, DOWN):
+                label.move_to(start + t * (end - start)).shift((label.height / 2 + 0.06) * side)
+                if not any(_overlaps(_box(label, LABEL_GAP), o) for o in obstacles):
+                    taken.append(_box(label, LABEL_GAP))
+                    return label
+        label.move_to(edge.get_center())  # no free place: on the edge (the layout check says where it collides)
+        taken.append(_box(label, LABEL_GAP))
+        return label
+
+    def on_network(self) -> list:
+        """What is written on and around the network now, for a new label to keep clear of."""
+        out = [m for col in self.nodes for m in col] + list(self.out_labels) + list(self.in_labels)
+        if self.weights_shown:
+            out += list(self.weight_labels.values())
+        if self.biases_shown:
+            out += [b for col in self.bias_labels for b in col]
+        out += [m for m in self.written_labels if m in self.mobjects]
+        return out
 
     def written(self, kind: str) -> bool:
         """Whether a weight's or a bias's label is on screen all along (else only while it is picked out)."""
@@ -379,7 +466,7 @@ class NetworkScene(StepScene):
     def columns(
         self, sizes: list[int], inside: list[list[str]], in_labels: VGroup, out_labels: VGroup, out_values: list,
         top: float = NET_TOP, bottom: float = NET_BOTTOM, names: list[list] | None = None, wide: bool = False,
-        below: list[list] | None = None,
+        below: list[list] | None = None, after: list | None = None,
     ) -> tuple[list[float], list[tuple[list[np.ndarray], float]]]:
         """Where the node columns go and how large their nodes are.
 
@@ -414,12 +501,15 @@ class NetworkScene(StepScene):
                 columns[k] = (centres, min(r, room / 2))
         value_width = max((v.width for v in out_values), default=0.0)
         value_gap = 0.3 if out_values else 0.0
+        if after:  # values written after the outputs' labels (and values) keep their room too
+            value_width += max(m.width for m in after) + (0.3 if out_values else 0.0)
+            value_gap = 0.3
         min_span = MIN_COLUMN_GAP * (len(xs) - 1)
         fixed = 0.25 + columns[0][1] + columns[-1][1] + 0.25 + value_gap  # gaps and the nodes' halves beside the labels
         labels = in_labels.width + out_labels.width + value_width
         if labels + fixed + min_span > area.width:  # the labels are too wide even for a narrow network
             factor = (area.width - fixed - min_span) / labels
-            for m in [*in_labels, *out_labels, *out_values]:
+            for m in [*in_labels, *out_labels, *out_values, *(after or [])]:
                 m.scale(factor)
             value_width *= factor
         lo = area.left + in_labels.width + 0.25 + columns[0][1]  # where the first and the last column may stand

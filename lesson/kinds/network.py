@@ -21,7 +21,7 @@ from lesson.errors import Finding
 from lesson import truth
 from lesson.kinds import Context, StepKind
 from lesson.script import limits
-from lesson.script.parts import StepBase, Strict
+from lesson.script.parts import StepBase, Strict, template
 from lesson.shown import MINUS, short
 from lesson.script.names import hidden_node_keys
 from lesson.hints import one_of
@@ -30,10 +30,12 @@ from lesson.kinds.cues import cue_problem
 from lesson.kinds.cues import narration_cues
 
 SHOWABLE = ("weights", "names", "activations", "biases")
-TARGETS = ("node", "edge", "weight", "bias", "parameter")
+TARGETS = ("node", "edge", "weight", "bias", "parameter", "path")
 
 NODE_HELP = "input.<input>, hidden.<layer>.<node> or output.<class> (a name or a number from 1)"
 EDGE = re.compile(r"\s*(\S+?)\s*->\s*(\S+?)\s*")
+PATH_HELP = ("'<node> -> <node> -> ...', each node in the column next to the one before (it may start at a bias by its "
+             "name in parameters:), e.g. 'b3 -> output.setosa' or 'input.dosage -> hidden.1.top -> output.efficacy'")
 WEIGHT = re.compile(r"w\[(\d+)\]\[(\d+)\]\[(\d+)\]")
 
 
@@ -45,9 +47,28 @@ class Highlight(Strict):
     weight: str | None = Field(None, max_length=30, description="w[layer][row][column], counted from 1 as in the script")
     bias: str | None = Field(None, max_length=60, description="the bias of a node: hidden.<layer>.<node> or output.<class>")
     parameter: str | None = Field(None, max_length=40, description="a weight or bias by its name in parameters:")
+    path: str | None = Field(
+        None, max_length=300,
+        description="a path through the network, '<node> -> <node> -> ...' (it may start at a bias by its name in parameters:), "
+                    "lit link by link",
+    )
+    factors: list[template(limits.CELL_CHARS)] | None = Field(  # type: ignore[valid-type]
+        None, min_length=1, max_length=8,
+        description="with path: one text per link of the path, written at its edge as the path is lit (a chain rule's factors)",
+    )
     cue: str | None = Field(
         None, max_length=80, description="when: a placeholder spoken in the narration or sentence.N (default: at the start)"
     )
+
+
+class Written(Strict):
+    """A value written onto the network at a cue, kept there to the end of the step (and into the next one that keeps
+    this step's screen): beside a node (an output's after its label) or on an edge."""
+
+    node: str | None = Field(None, max_length=60, description="input.<input>, hidden.<layer>.<node> or output.<class>")
+    edge: str | None = Field(None, max_length=120, description="'<node> -> <node>' between neighbouring columns")
+    text: template(limits.CELL_CHARS) = Field(description="what is written, usually a placeholder: 'p = {softmax.setosa}'")  # type: ignore[valid-type]
+    cue: str | None = Field(None, max_length=80, description="when: a placeholder spoken in the narration or sentence.N (default: at the start)")
 
 
 class NetworkStep(StepBase):
@@ -57,7 +78,8 @@ class NetworkStep(StepBase):
         [], max_length=4,
         description="also draw: weights (on the edges), names (of hidden nodes), activations (under each layer), biases (under each node)",
     )
-    highlight: list[Highlight] = Field([], max_length=12, description="nodes, edges, weights, biases or parameters picked out at cues")
+    highlight: list[Highlight] = Field([], max_length=12, description="nodes, edges, weights, biases, parameters or paths picked out at cues")
+    write: list[Written] = Field([], max_length=12, description="values written onto the network (beside a node, on an edge) at cues, kept")
     examples: list[Annotated[str, Field(max_length=limits.KEY_CHARS)]] | None = Field(
         None, min_length=1, max_length=8,
         description="examples of examples: that go through the network one after another (instead of the lesson's example); "
@@ -120,6 +142,39 @@ def parse_edge(text: str, lesson: Any) -> tuple[int, int, int]:
     return b_col, a, b
 
 
+def parse_path(text: str, lesson: Any) -> dict:
+    """``'<node> -> <node> -> ...'`` as {"nodes": [[column, node], ...], "bias": [column, node] or None}: each node in
+    the column next to the one before, all one way (forward or back); the first may be a bias by its name in
+    ``parameters:`` (then the path starts at that bias, under the node that follows it). ValueError otherwise."""
+    parts = [p.strip() for p in text.split("->")]
+    if len(parts) < 2 or not all(parts):
+        raise ValueError(f"{text!r} is not a path; write {PATH_HELP}")
+    bias = None
+    if parts[0] in lesson.parameters:
+        target = parse_parameter(parts[0], lesson)
+        if "bias" not in target:
+            raise ValueError(f"{text!r}: a path may start at a bias, and {parts[0]!r} is a weight (name the nodes its edge joins)")
+        bias = list(target["bias"])
+        parts = parts[1:]
+    nodes = [list(parse_node(p, lesson)) for p in parts]
+    if bias is not None and nodes[0] != bias:
+        raise ValueError(f"{text!r}: the bias {text.split('->')[0].strip()!r} belongs to another node than {parts[0]!r}; "
+                         "a path from a bias goes on to its own node")
+    steps = [b[0] - a[0] for a, b in zip(nodes, nodes[1:])]
+    for (a, b), step, (pa, pb) in zip(zip(nodes, nodes[1:]), steps, zip(parts, parts[1:])):
+        if abs(step) != 1:
+            raise ValueError(f"{text!r} is not a path in the network: {pa} and {pb} are not in neighbouring columns")
+    if len(set(steps)) > 1:
+        raise ValueError(f"{text!r} is not a path in the network: it turns back; a path goes one way, from the inputs "
+                         "towards the outputs or back")
+    return {"nodes": nodes, "bias": bias}
+
+
+def path_links(path: dict) -> int:
+    """How many links a parsed path has: between its nodes, and from its bias to the first."""
+    return len(path["nodes"]) - 1 + (path["bias"] is not None)
+
+
 def parse_weight(text: str, lesson: Any) -> tuple[int, int, int]:
     """``w[L][R][C]``: layer L's weight in row R, column C of the script (from 1): the edge into node R of layer L
     from node C below it. As (column of the edge's end, start node index, end node index)."""
@@ -160,6 +215,8 @@ def parse_parameter(name: str, lesson: Any) -> dict:
 
 
 def _target(h: Highlight, lesson: Any) -> dict:
+    if h.path is not None:
+        return {"path": parse_path(h.path, lesson)}
     if h.node is not None:
         return {"node": list(parse_node(h.node, lesson))}
     if h.edge is not None:
@@ -170,6 +227,10 @@ def _target(h: Highlight, lesson: Any) -> dict:
         return parse_parameter(h.parameter, lesson)
     assert h.weight is not None
     return {"weight": list(parse_weight(h.weight, lesson))}
+
+
+def _written_at(w: Written, lesson: Any) -> dict:
+    return {"node": list(parse_node(w.node, lesson))} if w.node is not None else {"edge": list(parse_edge(w.edge or "", lesson))}
 
 
 def _bias_names(lesson: Any) -> dict[tuple[int, int], str]:
@@ -193,11 +254,30 @@ def check(step: Any, ctx: Context) -> list[Finding]:
             out.append(Finding(("highlight", i), f"highlight {i + 1}: {why}"))
             continue
         try:
-            _target(h, lesson)
+            target = _target(h, lesson)
         except ValueError as exc:
             out.append(Finding(("highlight", i, given[0]), f"highlight {i + 1}: {exc}"))
+        else:
+            if h.factors is not None and "path" not in target:
+                out.append(Finding(("highlight", i, "factors"), f"highlight {i + 1}: factors are written on a path's links; "
+                                   "give path: or leave factors out"))
+            elif h.factors is not None and len(h.factors) != path_links(target["path"]):
+                n = path_links(target["path"])
+                out.append(Finding(("highlight", i, "factors"), f"highlight {i + 1}: the path has {n} link{'s' if n != 1 else ''}, "
+                                   f"so write {n} factor{'s' if n != 1 else ''} (one per link), not {len(h.factors)}"))
         if h.cue is not None and (why := cue_problem(h.cue, step.narration, ctx.placeholder_kinds)):
             out.append(Finding(("highlight", i, "cue"), f"highlight {i + 1}: {why}"))
+    for i, w in enumerate(step.write):
+        given = [k for k in ("node", "edge") if getattr(w, k) is not None]
+        if len(given) != 1:
+            out.append(Finding(("write", i), f"write {i + 1}: give node or edge (one of them), where the text is written"))
+            continue
+        try:
+            _written_at(w, lesson)
+        except ValueError as exc:
+            out.append(Finding(("write", i, given[0]), f"write {i + 1}: {exc}"))
+        if w.cue is not None and (why := cue_problem(w.cue, step.narration, ctx.placeholder_kinds)):
+            out.append(Finding(("write", i, "cue"), f"write {i + 1}: {why}"))
     for i, e in enumerate(step.examples or []):
         if e not in lesson.examples:
             out.append(Finding(("examples", i), f"unknown example {e!r}{one_of(e, lesson.examples, 'examples')}"))
@@ -253,9 +333,11 @@ def _predicted_cues(nums: Any, n: int) -> list[str]:
     return [f"predicted.{nums.classes[n]}", *(["predicted"] if len(nums.classes) == 1 else [])]
 
 
-def _events(layers: list[dict], inputs: list[dict], groups: list[dict], cues: dict[str, int], values: bool) -> list[dict]:
+def _events(layers: list[dict], inputs: list[dict], groups: list[dict], cues: dict[str, int], values: bool,
+            writes: Sequence[dict] = ()) -> list[dict]:
     """The order in which the scene shows things: the example's inputs, each node's sum in turn, and each group of
-    highlights where its cue falls among them (before the first of them that is not spoken earlier)."""
+    highlights and each written value where its cue falls among them (before the first of them that is not spoken
+    earlier)."""
     flow: list[tuple[int, dict]] = []
     if values:
         at = -1
@@ -272,6 +354,8 @@ def _events(layers: list[dict], inputs: list[dict], groups: list[dict], cues: di
                 flow.append((when(node["cues"]), {"kind": "node", "layer": k, "node": n}))
     marks = [(cues.get(g["cues"][0], -1) if g["cues"] else -1, {"kind": "highlight", "group": g_index})
              for g_index, g in enumerate(groups)]
+    marks += [(cues.get(w["cues"][0], -1) if w["cues"] else -1, {"kind": "write", "index": w_index})
+              for w_index, w in enumerate(writes)]
     marks.sort(key=lambda m: m[0])
     out: list[dict] = []
     for position, event in flow:
@@ -349,8 +433,13 @@ def _build(step: Any, ctx: Context, prefix: str, first: bool = True) -> dict:
     by_cue: dict[str, dict] = {}
     for h in step.highlight if first else ():
         group = by_cue.setdefault(h.cue or "", {"cues": [h.cue] if h.cue else [], "items": []})
-        group["items"].append(_target(h, ctx.lesson))
+        item = _target(h, ctx.lesson)
+        if "path" in item:  # each link's factor, written at its edge as the path is lit
+            item["path"]["factors"] = [ctx.fill(f) for f in h.factors] if h.factors else []
+        group["items"].append(item)
     groups = list(by_cue.values())
+    writes = [{**_written_at(w, ctx.lesson), "text": ctx.fill(w.text), "cues": [w.cue] if w.cue else []}
+              for w in (step.write if first else ())]
     cues = narration_cues(step.narration, values, d, ctx.forms, ctx.typed)
     return {
         "inputs": inputs,
@@ -359,7 +448,8 @@ def _build(step: Any, ctx: Context, prefix: str, first: bool = True) -> dict:
         "values": step.values,
         "show": {what: what in step.show for what in SHOWABLE},
         "highlights": groups,
-        "events": _events(layers, inputs, groups, cues, step.values),
+        "writes": writes,
+        "events": _events(layers, inputs, groups, cues, step.values, writes),
     }
 
 
