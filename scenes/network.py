@@ -7,6 +7,8 @@ or biases at cues of the narration, in the order of the plan's ``events``. Every
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 from manim import (
     DOWN,
@@ -23,6 +25,7 @@ from manim import (
     Line,
     ManimColor,
     ShowPassingFlash,
+    ReplacementTransform,
     TransformFromCopy,
     VGroup,
     )
@@ -50,6 +53,7 @@ def column(n: int, x: float, top: float = NET_TOP, bottom: float = NET_BOTTOM, m
 
 
 class NetworkScene(StepScene):
+    continues_network = True
     def events(self) -> list[dict]:
         """What happens after the network is drawn: the plan's events, or else (with values) the inputs, then each
         node's sum in turn."""
@@ -66,9 +70,48 @@ class NetworkScene(StepScene):
     def draw(self) -> None:
         data = self.step.data
         inputs, layers = data["inputs"], data["layers"]
+        events = self.events()
+        extras = self.lay_out()
+        nodes, edges, in_labels, out_labels = self.nodes, self.edges, self.in_labels, self.out_labels
+        kept = [m for w, m in zip(self.writes, self.written_labels) if w.get("kept")]
+        if self.kept_parts is not None:  # the network before stays: it moves into this step's layout
+            self.play(*self.continue_network(self.kept_parts, extras, kept), run_time=style.NORMAL)
+            self.bring_to_front(*(n for col in nodes for n in col), *kept)
+        else:
+            all_edges = VGroup(*(e for layer in edges for row in layer for e in row))
+            self.play(
+                LaggedStart(*(GrowFromCenter(n) for col in nodes for n in col), lag_ratio=0.08),
+                Create(all_edges, lag_ratio=0.02),
+                run_time=style.SLOW,
+            )
+            self.bring_to_front(*(n for col in nodes for n in col))
+            self.play(FadeIn(in_labels, shift=0.2 * RIGHT), FadeIn(out_labels, shift=0.2 * LEFT), run_time=style.NORMAL)
+            if len(extras):
+                self.play(FadeIn(extras), run_time=style.NORMAL)
+            if kept:
+                self.play(*(FadeIn(m) for m in kept), run_time=style.QUICK)
+        shown = self.run(events, inputs, layers, self.out_values)
+        for other in data.get("passes", []):  # more examples, one after another: the last one's values make way
+            raws = [self.text(f"{spec['raw']} {spec['unit']}".strip(), style.SMALL, color=self.theme.muted) for spec in other["inputs"]]
+            for new, label in zip(raws, in_labels):
+                new.move_to(label[1]).align_to(label[1], RIGHT)
+            self.cue(*(c for spec in other["inputs"] for c in spec["cues"]), ahead=style.QUICK)  # the last one's values stay till then
+            self.play(*(FadeOut(m) for m in shown), *(FadeOut(label[1]) for label in in_labels), *(FadeIn(new) for new in raws),
+                      run_time=style.QUICK)
+            for label, new in zip(in_labels, raws):  # the new raw value is the label's second line from now on
+                label.remove(label[1])
+                label.add(new)
+            outs = [self.text(spec["value"], style.LABEL, color=self.theme.classes[n].color) for n, spec in enumerate(other["layers"][-1]["nodes"])]
+            shown = self.run(other["events"], other["inputs"], other["layers"], outs, quick=True)
+        self.wait(style.BEAT)
+
+    def lay_out(self) -> VGroup:
+        """Everything the network needs placed, from the plan (nodes, edges, labels, the weights, names, biases and
+        activations asked for, the written values); kept on ``self``. Returns the extras (names, weights, ...) to show."""
+        data = self.step.data
+        inputs, layers = data["inputs"], data["layers"]
         values = data.get("values", True)
         show = data.get("show", {})
-        events = self.events()
         self.groups = data.get("highlights", [])
         # the biases are placed if they are drawn, or one of them is picked out (then it is written only while it is)
         self.biases_shown = bool(show.get("biases"))
@@ -119,34 +162,61 @@ class NetworkScene(StepScene):
         for node, label in zip(nodes[-1], out_labels):
             label.next_to(node, RIGHT, buff=0.25)
         extras = self.extras(layers, show, names, in_labels, out_labels)
-        self.out_labels = out_labels
+        self.out_labels, self.in_labels, self.columns_drawn, self.out_values = out_labels, in_labels, columns, out_values
         self.place_written(out_values)
-        all_edges = VGroup(*(e for layer in edges for row in layer for e in row))
-        self.play(
-            LaggedStart(*(GrowFromCenter(n) for col in nodes for n in col), lag_ratio=0.08),
-            Create(all_edges, lag_ratio=0.02),
-            run_time=style.SLOW,
-        )
-        self.bring_to_front(*(n for col in nodes for n in col))
-        self.play(FadeIn(in_labels, shift=0.2 * RIGHT), FadeIn(out_labels, shift=0.2 * LEFT), run_time=style.NORMAL)
-        if len(extras):
-            self.play(FadeIn(extras), run_time=style.NORMAL)
         self.lit: list[tuple[str, object]] = []
-        self.columns_drawn, self.in_labels = columns, in_labels
-        shown = self.run(events, inputs, layers, out_values)
-        for other in data.get("passes", []):  # more examples, one after another: the last one's values make way
-            raws = [self.text(f"{spec['raw']} {spec['unit']}".strip(), style.SMALL, color=self.theme.muted) for spec in other["inputs"]]
-            for new, label in zip(raws, in_labels):
-                new.move_to(label[1]).align_to(label[1], RIGHT)
-            self.cue(*(c for spec in other["inputs"] for c in spec["cues"]), ahead=style.QUICK)  # the last one's values stay till then
-            self.play(*(FadeOut(m) for m in shown), *(FadeOut(label[1]) for label in in_labels), *(FadeIn(new) for new in raws),
-                      run_time=style.QUICK)
-            for label, new in zip(in_labels, raws):  # the new raw value is the label's second line from now on
-                label.remove(label[1])
-                label.add(new)
-            outs = [self.text(spec["value"], style.LABEL, color=self.theme.classes[n].color) for n, spec in enumerate(other["layers"][-1]["nodes"])]
-            shown = self.run(other["events"], other["inputs"], other["layers"], outs, quick=True)
-        self.wait(style.BEAT)
+        self.factors: list = []
+        self.written_shown = [m for w, m in zip(self.writes, self.written_labels) if w.get("kept")]
+        return extras
+
+    def picture(self) -> dict[str, list]:
+        """The network as its step leaves it, laid out (:meth:`lay_out`) and not animated: its structure and labels, the
+        extras shown, the example's values (when it shows values) and every value written onto it; by part."""
+        data = self.step.data
+        extras = self.lay_out()
+        values: list = []
+        if data.get("values", True):
+            for k, (col, specs) in enumerate(zip(self.nodes, [data["inputs"], *(l["nodes"] for l in data["layers"][:-1])])):
+                r = self.columns_drawn[k][1]
+                values += [self.fit(self.text(spec["scaled" if k == 0 else "value"], style.SMALL), INNER_WIDTH * r, INNER_HEIGHT * r)
+                           .move_to(node) for node, spec in zip(col, specs)]
+            for n, target in enumerate(self.out_values):
+                target.next_to(self.out_labels[n], RIGHT, buff=0.3)
+                target.align_to(self.out_labels[0], LEFT).shift((self.out_labels.width + 0.3) * RIGHT)
+                values.append(target)
+        self.written_shown = list(self.written_labels)
+        lit = []
+        for group in self.groups:  # the group still picked out at the step's end, as it is left
+            lit, factors = self.lit_items(group)
+            extras.add(*factors)
+        for kind, m in lit:
+            if kind == "node":
+                m.set_stroke(ManimColor(self.theme.accent), width=7)
+            elif kind == "edge":
+                m.set_stroke(ManimColor(self.theme.accent), width=6)
+            else:
+                m[1].set_color(ManimColor(self.theme.accent))
+                if not self.written(kind):
+                    extras.add(m)
+        return {"nodes": [n for col in self.nodes for n in col], "edges": [e for layer in self.edges for row in layer for e in row],
+                "in_labels": list(self.in_labels), "out_labels": list(self.out_labels), "extras": [extras] if len(extras) else [],
+                "values": values, "written": list(self.written_labels)}
+
+    def continue_network(self, old: dict[str, list], extras: VGroup, kept: list) -> list:
+        """The network the step before left on screen (``old``, by part) moving into this step's layout: each node,
+        edge and label to its new place, the values written on it to theirs; what this step does not show (the
+        example's values, extras it does not draw) goes, what it adds comes."""
+        anims: list = []
+        new = {"nodes": [n for col in self.nodes for n in col], "edges": [e for layer in self.edges for row in layer for e in row],
+               "in_labels": list(self.in_labels), "out_labels": list(self.out_labels), "written": kept}
+        for part, targets in new.items():
+            for a, b in zip(old[part], targets):
+                anims.append(ReplacementTransform(a, b))
+            anims += [FadeOut(a) for a in old[part][len(targets):]] + [FadeIn(b) for b in targets[len(old[part]):]]
+        anims += [FadeOut(m) for m in old["values"] + old["extras"]]
+        if len(extras):
+            anims.append(FadeIn(extras))
+        return anims
 
     def run(self, events: list[dict], inputs: list[dict], layers: list[dict], out_values: list, quick: bool = False) -> list:
         """One example through the network, event by event; the values it left in the nodes and beside the outputs.
@@ -161,6 +231,7 @@ class NetworkScene(StepScene):
                 written = self.writes[event["index"]]
                 self.cue(*written["cues"], ahead=style.QUICK)
                 self.play(FadeIn(self.written_labels[event["index"]], scale=1.3), run_time=style.QUICK)
+                self.written_shown.append(self.written_labels[event["index"]])
             elif event["kind"] == "inputs":
                 # the example's inputs appear in the input nodes
                 r = columns[0][1]
@@ -351,31 +422,7 @@ class NetworkScene(StepScene):
         """Pick out the group's nodes, edges and weights at its cue; what the group before picked out and this one
         does not goes back to normal."""
         accent, muted = ManimColor(self.theme.accent), ManimColor(self.theme.muted)
-        lit: list[tuple[str, object]] = []
-        factors: list = []  # a path's factors, link by link, written as the path is lit
-        taken: list = []
-        for item in group["items"]:
-            if "path" in item:
-                links = self.path_links(item["path"])
-                for (kind, m), text in zip(links, [*item["path"]["factors"], *[None] * len(links)]):
-                    lit.append((kind, m))
-                    if text is not None:
-                        factors.append(self.factor_label(text, kind, m, taken))
-                lit += [("node", self.nodes[c][n]) for c, n in item["path"]["nodes"]]
-                continue
-            if "node" in item:
-                col, n = item["node"]
-                lit.append(("node", self.nodes[col][n]))
-                continue
-            if "bias" in item:
-                col, n = item["bias"]
-                lit.append(("bias", self.bias_labels[col - 1][n]))
-                continue
-            col, a, b = item.get("edge") or item["weight"]
-            lit.append(("edge", self.edges[col - 1][b][a]))
-            if "weight" in item:
-                lit.append(("weight", self.weight_labels[(col, a, b)]))
-        lit = list(dict.fromkeys(lit))
+        lit, factors = self.lit_items(group)
         anims = []
         for kind, m in self.lit:  # the group before, as it was
             if (kind, m) in lit:
@@ -413,6 +460,34 @@ class NetworkScene(StepScene):
             self.play(*anims, run_time=style.QUICK)
         if factors:  # along the path, one link after another: the chain's factors in the order they multiply
             self.play(LaggedStart(*(FadeIn(f, shift=0.1 * UP) for f in factors), lag_ratio=0.6), run_time=style.NORMAL)
+
+    def lit_items(self, group: dict) -> tuple[list[tuple[str, object]], list]:
+        """What a group of highlights picks out, as (kind, mobject), and the factors its paths write at their links."""
+        lit: list[tuple[str, object]] = []
+        factors: list = []  # a path's factors, link by link, written as the path is lit
+        taken: list = []
+        for item in group["items"]:
+            if "path" in item:
+                links = self.path_links(item["path"])
+                for (kind, m), text in zip(links, [*item["path"]["factors"], *[None] * len(links)]):
+                    lit.append((kind, m))
+                    if text is not None:
+                        factors.append(self.factor_label(text, kind, m, taken))
+                lit += [("node", self.nodes[c][n]) for c, n in item["path"]["nodes"]]
+                continue
+            if "node" in item:
+                col, n = item["node"]
+                lit.append(("node", self.nodes[col][n]))
+                continue
+            if "bias" in item:
+                col, n = item["bias"]
+                lit.append(("bias", self.bias_labels[col - 1][n]))
+                continue
+            col, a, b = item.get("edge") or item["weight"]
+            lit.append(("edge", self.edges[col - 1][b][a]))
+            if "weight" in item:
+                lit.append(("weight", self.weight_labels[(col, a, b)]))
+        return list(dict.fromkeys(lit)), factors
 
     def path_links(self, path: dict) -> list[tuple[str, object]]:
         """The links of a path, in its order: from its bias (the bias's label) to its first node, then the edge
@@ -454,7 +529,7 @@ class NetworkScene(StepScene):
             out += list(self.weight_labels.values())
         if self.biases_shown:
             out += [b for col in self.bias_labels for b in col]
-        out += [m for m in self.written_labels if m in self.mobjects]
+        out += self.written_shown
         return out
 
     def written(self, kind: str) -> bool:
@@ -574,3 +649,12 @@ LAST_SIZE = style.SMALL - 7  # a weight with no room at those sizes, rather than
 ALONG = tuple(np.linspace(0.8, 0.2, 16))  # where a weight may stand on its edge: near the node it feeds first
 ALONG_ANY = tuple(sorted(np.linspace(0.12, 0.88, 39), key=lambda t: abs(t - 0.7)))  # for a weight placed alone
 LABEL_GAP = 0.035  # half the least room between two weights, or a weight and a node or label
+
+
+def kept_picture(scene: StepScene, data: dict) -> dict[str, list]:
+    """The final picture of a network step (its plan's ``data``, as the planner hands it on to the step that keeps
+    it), laid out as that step laid it out, for ``scene`` to start from: by part (:meth:`NetworkScene.picture`)."""
+    painter = NetworkScene.__new__(NetworkScene)  # only its layout: no camera, nothing played
+    painter.step = dataclasses.replace(scene.step, data=data)
+    painter.theme = scene.theme
+    return painter.picture()

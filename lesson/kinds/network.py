@@ -11,6 +11,7 @@ network's own (the math core's network, :func:`lesson.computed.network`, gives `
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from typing import Annotated, Any, Literal
@@ -28,6 +29,8 @@ from lesson.hints import one_of
 from lesson.script.computations import parameter_index
 from lesson.kinds.cues import cue_problem
 from lesson.kinds.cues import narration_cues
+from lesson.kinds.table import panel
+from lesson.record import DRAWN, Record
 
 SHOWABLE = ("weights", "names", "activations", "biases")
 TARGETS = ("node", "edge", "weight", "bias", "parameter", "path")
@@ -458,3 +461,53 @@ KINDS = (
              "any network, node by node: the example's values travel through it; weights, names, activations, biases and "
              "highlights (of nodes, edges, weights, biases, named parameters) on request", check=check, code=("lesson.kinds.cues",), needs_network=True),
 )
+
+
+KEPT_PICTURE = "scenes.network:kept_picture"  # lays out a kept network's picture in the scene of the step that keeps it
+KEPT_CODE = ("scenes.network", "lesson.kinds.network")  # what draws and plans it: part of that step's code
+
+
+def final_screen(lesson: Any, index: int, ctx: Context) -> dict:
+    """The picture network step ``index`` leaves on screen, as plain data for the step after it that keeps it
+    (``transition: keep``): its network with the last example's values (when it shows values), every value
+    written on it (those it kept from the step before included) and the highlights still picked out; nothing left to
+    happen.
+    The numbers it draws are recorded in ``ctx`` (they are drawn again by the step that keeps them); its equations
+    are not (they are gone)."""
+    step = lesson.steps[index]
+    scratch = dataclasses.replace(ctx, record=Record())
+    data = build(step, scratch)
+    if step.beside is not None:
+        data["beside"] = panel(step.beside, scratch)
+    if data.get("passes"):  # several examples: the last one's values stay
+        last = data["passes"][-1]
+        data["inputs"], data["raw"] = last["inputs"], last["raw"]
+        for layer, done in zip(data["layers"], last["layers"]):
+            for node, value in zip(layer["nodes"], done["nodes"]):
+                node["value"] = value["value"]
+    writes = [{**w, "cues": []} for w in data["writes"]]
+    if step.transition == "keep" and index > 0:
+        writes += final_screen(lesson, index - 1, ctx)["writes"]
+    # the numbers of the picture are drawn again by the step that keeps it: recorded there (its equations are gone)
+    drawn = [w["text"] for w in writes]
+    if data["values"]:
+        drawn += [t for i in data["inputs"] for t in (i["scaled"], i["raw"])]
+        drawn += [node["value"] for layer in data["layers"] for node in layer["nodes"]]
+    for n in scratch.record.numbers:
+        if n.how == DRAWN and any(n.text.replace("-", MINUS) in text for text in drawn):
+            ctx.record.number(n.quantity, n.text, n.how, n.spec)
+    last = [e["group"] for e in data["events"] if e["kind"] == "highlight"][-1:]  # the group still picked out at the end
+    out = {k: v for k, v in data.items() if k not in ("passes", "events", "kept")}
+    return {**out, "highlights": [data["highlights"][g] for g in last], "events": [], "writes": writes}
+
+
+def kept(lesson: Any, index: int, data: dict, ctx: Context) -> dict:
+    """Step ``index``'s data with what it keeps of the step before's screen (``transition: keep``): ``kept`` (the
+    step before's title and final picture, :func:`final_screen`), and, when this step draws the network itself, the
+    values written on the network before, kept in their places (after this step's own written values)."""
+    screen = final_screen(lesson, index - 1, ctx)
+    scratch = dataclasses.replace(ctx, record=Record())
+    out = {**data, "kept": {"title": scratch.fill(lesson.steps[index - 1].title), "data": screen, "picture": KEPT_PICTURE}}
+    if lesson.steps[index].kind == "network":
+        out["writes"] = [*data["writes"], *({**w, "kept": True} for w in screen["writes"])]
+    return out
