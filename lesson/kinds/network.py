@@ -498,7 +498,7 @@ def final_screen(lesson: Any, index: int, ctx: Context) -> dict:
             ctx.record.number(n.quantity, n.text, n.how, n.spec)
     last = [e["group"] for e in data["events"] if e["kind"] == "highlight"][-1:]  # the group still picked out at the end
     out = {k: v for k, v in data.items() if k not in ("passes", "events", "kept")}
-    return {**out, "highlights": [data["highlights"][g] for g in last], "events": [], "writes": writes}
+    return {**out, "highlights": [{**data["highlights"][g], "cues": []} for g in last], "events": [], "writes": writes}
 
 
 def kept(lesson: Any, index: int, data: dict, ctx: Context) -> dict:
