@@ -14,7 +14,6 @@ from lesson.check import parse_lesson  # noqa: E402
 from lesson.plan import build_plan  # noqa: E402
 from scenes import base, style  # noqa: E402
 from scenes.base import KEPT_WIDTH, PANEL_GAP, StepScene  # noqa: E402
-from scenes.network import NetworkScene  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 BACKPROP = ROOT / "lessons" / "cross_entropy_backprop.yaml"
