@@ -260,7 +260,8 @@ def _font_problems(lesson: Lesson) -> list[Finding]:
         # Pango would draw the text in some other font without a word, beside formulas in Nimbus Sans
         out.append(Finding(("theme", "font"), f"the font {lesson.theme.font!r} is not installed"
                     + one_of(lesson.theme.font, families, "installed fonts")))
-    drawn: list[tuple[Path_, str | None]] = [(("title",), lesson.title), (("subtitle",), lesson.subtitle), (("author",), lesson.author)]
+    drawn: list[tuple[Path_, str | None]] = [(("title",), lesson.title), (("subtitle",), lesson.subtitle), (("author",), lesson.author),
+                                               (("next",), lesson.next)]
     if lesson.network is not None:
         for k, i in enumerate(lesson.network.inputs):
             drawn += [(("network", "inputs", k, "label"), i.label), (("network", "inputs", k, "unit"), i.unit)]

@@ -206,6 +206,8 @@ def _step_plan(ctx: Context, index: int, step: Any, codes: dict[str, str]) -> St
         data = {**data, "beside": panel(step.beside, ctx)}
     if step.transition == "keep" and index > 0 and ctx.lesson.steps[index - 1].kind == "network":  # the step before's screen stays: its picture is part of this step's plan
         data = network.kept(ctx.lesson, index, data, ctx)
+    if index == len(ctx.lesson.steps) - 1:  # the last step ends on the closing card
+        data = {**data, "closing": closing(ctx)}
     title = ctx.fill(step.title)
     modules = kind.code_modules()
     if "kept" in data:  # the kept picture is drawn by the network's code too: a change in it draws this step again
@@ -233,3 +235,10 @@ def _step_plan(ctx: Context, index: int, step: Any, codes: dict[str, str]) -> St
         code_modules=modules,
         code=code,
     )
+
+
+def closing(ctx: Context) -> dict:
+    """The closing card the last step ends on, after its last word: the lesson's title and, when the script says what
+    comes next (``next:``), that."""
+    lesson = ctx.lesson
+    return {"heading": lesson.title, "next": ctx.words()("next", what=lesson.next) if lesson.next else ""}

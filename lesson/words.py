@@ -84,6 +84,8 @@ TABLES: dict[str, dict[str, str]] = {
         # cross_entropy
         "cross_entropy": "cross-entropy",
         "observed_probability": "probability of the observed class",
+        # the closing card
+        "next": "Next: {what}",
     },
 }
 
@@ -93,6 +95,7 @@ COMMON_SLOTS = ("example",)  # filled in every entry (but example_noun itself)
 # the slots each entry's builder fills (besides COMMON_SLOTS)
 SLOTS: dict[str, tuple[str, ...]] = {
     "prediction": ("label",),
+    "next": ("what",),
     "raw_output_for": ("label",),
     "example_at": ("value",),
     "start": ("letter", "accuracy"),

@@ -46,7 +46,8 @@ from scenes.typesetting import READABLE, LRM, Typesetting  # noqa: F401  (READAB
 NOT_FINITE = re.compile(r"(?i)(?<![a-z])(inf|infinity|nan)(?![a-z])")
 # the parts of a step's data that are words, not numbers: the author's (a summary point may say "infinite"),
 # and the names of placeholders (a class may be called "nan")
-NOT_NUMBERS = frozenset({"heading", "subtitle", "author", "points", "label", "unit", "name", "activation", "cues", "words"})
+NOT_NUMBERS = frozenset({"heading", "subtitle", "author", "points", "label", "unit", "name", "activation", "cues", "words",
+                         "next"})
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class Area:
         return np.array([(self.left + self.right) / 2, (self.top + self.bottom) / 2, 0.0])
 PANEL_WIDTH = 4.1  # the side panel's width (a third of the content width), and the gap before it
 PANEL_GAP = 0.35
+CLOSING_HOLD = 2.0  # seconds the closing card stays before the video ends
 KEPT_WIDTH = 6.2  # the panel a network kept from the step before moves into (wider than a panel of values: it is a picture)
 
 
@@ -214,6 +216,23 @@ class StepScene(Typesetting, Captions, Timeline, Scene):
             self.play(FadeIn(head, shift=0.2 * UP), FadeIn(side), run_time=style.QUICK)
         self.draw()
         self.hold_to_end()
+        if self.step.data.get("closing"):
+            self.close(self.step.data["closing"])
+
+    def close(self, card: dict) -> None:
+        """After the lesson's last word: the closing card (the lesson's title, and what comes next when the script
+        says), held for a short pause before the video ends."""
+        title = self.fit(self.lines(card["heading"], style.TITLE, max_lines=3, weight="BOLD"), style.CONTENT_WIDTH)
+        parts = [title]
+        if card.get("next"):
+            parts.append(self.fit(self.lines(card["next"], style.BODY, max_lines=2, color=self.theme.muted), style.CONTENT_WIDTH))
+        rule = Line(ORIGIN, title.width * RIGHT, color=ManimColor(self.theme.accent)).set_stroke(width=4)
+        group = VGroup(title, rule, *parts[1:]).arrange(DOWN, buff=0.4)
+        self.fit(group, style.CONTENT_WIDTH, style.TOP - style.CONTENT_BOTTOM)
+        group.move_to([0, (style.TOP + style.CONTENT_BOTTOM) / 2, 0])
+        shown = [m for m in self.mobjects if m is not self.caption_slot]
+        self.play(*(FadeOut(m) for m in shown), FadeIn(group, shift=0.2 * UP), run_time=style.NORMAL)
+        self.hold(CLOSING_HOLD)
 
     def keep(self, head: VGroup, side: VGroup | None) -> None:
         """Begin on the step before's last picture (``data["kept"]``: its title and its network's final picture, plain

@@ -162,3 +162,15 @@ def test_the_script_reads_keep_as_an_option_of_every_step():
     lesson = parse_lesson(BACKPROP.read_text())
     assert [s.transition for s in lesson.steps].count("keep") == 1
     assert next(s for s in lesson.steps if s.id == "chain").transition == "keep"
+
+
+def test_the_last_step_ends_on_a_closing_card_with_the_title_and_what_comes_next_when_the_script_says():
+    plan = plan_text((ROOT / "lessons" / "argmax_softmax.yaml").read_text())
+    *rest, last = plan.steps
+    assert last.data["closing"] == {"heading": "ArgMax and SoftMax", "next": "Next: Activation functions"}
+    assert not any("closing" in s.data for s in rest)
+    # without next: the title alone; the words table's entry may be replaced by the script's words:
+    text = BACKPROP.read_text().replace("next: Wide Residual Networks\n", "")
+    assert plan_text(text).steps[-1].data["closing"] == {"heading": "Cross-entropy and backpropagation", "next": ""}
+    text = BACKPROP.read_text().replace("language: en\n", "language: en\nwords: {next: \"Up next: {what}\"}\n")
+    assert plan_text(text).steps[-1].data["closing"]["next"] == "Up next: Wide Residual Networks"

@@ -12,6 +12,7 @@ from drawn import _items, draw_plan_step, plan_of  # noqa: E402
 
 from lesson.check import parse_lesson  # noqa: E402
 from lesson.plan import build_plan  # noqa: E402
+from lesson.timing import Hold, Play, StepTiming  # noqa: E402
 from scenes import base, style  # noqa: E402
 from scenes.base import KEPT_WIDTH, PANEL_GAP, StepScene  # noqa: E402
 
@@ -158,3 +159,21 @@ def test_a_network_that_keeps_the_network_before_it_takes_it_into_its_own_layout
     # the example's values of the step before are gone (this step shows the structure and its biases)
     values = {n["value"] for layer in plan.steps[1].data["layers"] for n in layer["nodes"]}
     assert not values & {i.string for i in after.final}
+
+
+def test_the_last_step_fades_to_the_closing_card_after_the_last_word_and_holds_it(scenes):
+
+    plan = plan_of(ROOT / "lessons" / "argmax_softmax.yaml")
+    timing = StepTiming(0.3, 6.0, 0.6)
+    drawing = draw_plan_step(plan, plan.steps[-1], timing=timing)
+    assert drawing.layout_problems == []
+    (scene,) = scenes
+    # at the end: the title and what comes next, nothing of the step itself (its heading, its formulas) is left
+    assert sorted(i.string for i in drawing.final) == ["ArgMax and SoftMax", "Next: Activation functions"]
+    assert any(plan.steps[-1].title == i.string for i in drawing.seen[-2])  # the step was on screen before it
+    # the timeline: the hold to the end of the voice, then the card's fade, then a hold of the card
+    *_, end, fade, card = scene.timeline
+    assert isinstance(end, Hold) and end.wait.kind == "end"
+    assert isinstance(fade, Play) and isinstance(card, Hold) and card.wait.kind == "for" and card.wait.seconds == base.CLOSING_HOLD
+    # the card begins after the last word and the pause: the step lasts that long, and then the card's time
+    assert scene.time >= timing.min_seconds + base.CLOSING_HOLD
