@@ -494,7 +494,8 @@ def final_screen(lesson: Any, index: int, ctx: Context) -> dict:
         drawn += [t for i in data["inputs"] for t in (i["scaled"], i["raw"])]
         drawn += [node["value"] for layer in data["layers"] for node in layer["nodes"]]
     for n in scratch.record.numbers:
-        if n.how == DRAWN and any(n.text.replace("-", MINUS) in text for text in drawn):
+        number = re.compile(rf"(?<![\d.{MINUS}]){re.escape(n.text.replace('-', MINUS))}(?![\d])")  # the whole number, not a digit of one
+        if n.how == DRAWN and any(number.search(text) for text in drawn):
             ctx.record.number(n.quantity, n.text, n.how, n.spec)
     last = [e["group"] for e in data["events"] if e["kind"] == "highlight"][-1:]  # the group still picked out at the end
     out = {k: v for k, v in data.items() if k not in ("passes", "events", "kept")}
