@@ -84,6 +84,10 @@ TABLES: dict[str, dict[str, str]] = {
         # cross_entropy
         "cross_entropy": "cross-entropy",
         "observed_probability": "probability of the observed class",
+        # node
+        "node_sum": "weighted sum",
+        "node_activation": "activation",
+        "node_bias": "bias {bias}",
         # the closing card
         "next": "Next: {what}",
     },
@@ -96,6 +100,7 @@ COMMON_SLOTS = ("example",)  # filled in every entry (but example_noun itself)
 SLOTS: dict[str, tuple[str, ...]] = {
     "prediction": ("label",),
     "next": ("what",),
+    "node_bias": ("bias",),
     "raw_output_for": ("label",),
     "example_at": ("value",),
     "start": ("letter", "accuracy"),

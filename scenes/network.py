@@ -15,11 +15,14 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
+    Arc,
+    Arrow,
     BackgroundRectangle,
     Circle,
     Create,
     FadeIn,
     FadeOut,
+    GrowArrow,
     GrowFromCenter,
     LaggedStart,
     Line,
@@ -28,6 +31,7 @@ from manim import (
     ReplacementTransform,
     TransformFromCopy,
     VGroup,
+    VMobject,
     )
 
 from scenes import style
@@ -658,3 +662,73 @@ def kept_picture(scene: StepScene, data: dict) -> dict[str, list]:
     painter.step = dataclasses.replace(scene.step, data=data)
     painter.theme = scene.theme
     return painter.picture()
+
+
+class NodeScene(StepScene):
+    """One node drawn large, as two stages: the nodes that feed it on the left with the weights on their edges, the
+    node split into its weighted sum (Σ, with its bias) and its activation, and its output leaving on the right. At
+    the sum's cue the inputs flow along their edges into the sum; at the activation's cue the sum passes through the
+    activation and out."""
+
+    def draw(self) -> None:
+        d = self.step.data
+        area = self.area
+        accent, muted, text_color = (ManimColor(c) for c in (self.theme.accent, self.theme.muted, self.theme.text))
+        radius = 1.35
+        centre = np.array([area.center[0] + 1.2, area.center[1] + 0.3, 0.0])
+        body = Circle(radius=radius, color=ManimColor(d["output_color"]) if d["output_color"] else muted, stroke_width=4)
+        body.move_to(centre)
+        divider = Line(centre + radius * UP, centre + radius * DOWN).set_stroke(muted, width=2)
+        halves = [self.half(centre, radius, -1), self.half(centre, radius, 1)]
+        sigma = self.text("Σ", style.HEADING).move_to(centre + 0.5 * radius * LEFT)
+        act = self.fit(self.text(d["activation"], style.LABEL), 0.8 * radius, 0.6 * radius).move_to(centre + 0.5 * radius * RIGHT)
+        sum_label = self.text(d["sum_label"], style.SMALL, color=self.theme.muted)
+        act_label = self.text(d["activation_label"], style.SMALL, color=self.theme.muted)
+        sum_label.next_to(body, DOWN, buff=0.25).align_to(body, RIGHT).shift((radius + 0.1) * LEFT)
+        sum_label.move_to([centre[0] - 0.55 * radius - 0.3, sum_label.get_center()[1], 0])
+        act_label.move_to([centre[0] + 0.55 * radius + 0.3, sum_label.get_center()[1], 0]).align_to(sum_label, UP)
+        bias = self.text(d["bias_label"], style.SMALL, color=self.theme.text).next_to(sum_label, DOWN, buff=0.15)
+        name = self.text(d["name"], style.LABEL, color=self.theme.accent).next_to(body, UP, buff=0.2) if d["name"] else None
+        # the nodes that feed it, one column on the left, and an edge from each into the sum
+        n = len(d["inputs"])
+        x_in = area.left + 0.35 + max(self.text(t, style.LABEL).width for t in d["inputs"]) + 0.3 + 0.3
+        gap = min(1.5, (area.height - 1.0) / max(n - 1, 1))
+        ys = [centre[1] + (n - 1) / 2 * gap - i * gap for i in range(n)]
+        feeders = [Circle(radius=0.3, color=muted, stroke_width=3).move_to([x_in, y, 0]) for y in ys]
+        labels = [self.text(t, style.LABEL).next_to(c, LEFT, buff=0.25) for t, c in zip(d["inputs"], feeders)]
+        edges = [Line(c.get_right(), body.point_at_angle(np.pi + (k - (n - 1) / 2) * 0.35), stroke_width=2.5, color=muted)
+                 for k, c in enumerate(feeders)]
+        weights = [self.weight(w, e) for w, e in zip(d["weights"], edges)]
+        out_end = centre + (radius + 1.6) * RIGHT
+        arrow = Arrow(centre + radius * RIGHT, out_end, buff=0.05, stroke_width=4, color=accent, max_tip_length_to_length_ratio=0.2)
+        picture = VGroup(*halves, *feeders, *labels, *edges, *weights, body, divider, sigma, act, sum_label, act_label, bias,
+                         *([name] if name else []), arrow)
+        self.fit(picture, area.width, area.height)
+        self.play(LaggedStart(*(GrowFromCenter(c) for c in feeders), GrowFromCenter(body), lag_ratio=0.15),
+                  *(FadeIn(m) for m in labels), run_time=style.NORMAL)
+        self.play(*(Create(e) for e in edges), FadeIn(divider), FadeIn(sigma), FadeIn(act),
+                  *([FadeIn(name)] if name else []), run_time=style.NORMAL)
+        # the weighted sum: each input flows along its edge, through its weight, into Σ, and the bias joins
+        self.cue(*d["sum_cues"], ahead=style.QUICK)
+        self.play(*(FadeIn(w) for w in weights), *(ShowPassingFlash(e.copy().set_stroke(accent, width=7), time_width=0.6) for e in edges),
+                  halves[0].animate.set_fill(accent, opacity=0.25), FadeIn(sum_label), FadeIn(bias), run_time=style.NORMAL)
+        # the activation: the sum passes into the function, and the node's output leaves
+        self.cue(*d["activation_cues"], ahead=style.QUICK)
+        self.play(halves[0].animate.set_fill(accent, opacity=0.0), halves[1].animate.set_fill(accent, opacity=0.25),
+                  FadeIn(act_label), GrowArrow(arrow), run_time=style.NORMAL)
+
+    def half(self, centre: np.ndarray, radius: float, side: int) -> VMobject:
+        """The left (−1) or right (+1) half of the node, filled when its stage is at work."""
+        start = np.pi / 2 if side < 0 else -np.pi / 2
+        arc = Arc(radius=radius * 0.97, start_angle=start, angle=np.pi, arc_center=centre)
+        shape = VMobject().set_points_as_corners([arc.get_end(), arc.get_start()])
+        shape.append_points(arc.points)
+        shape.set_stroke(width=0).set_fill(ManimColor(self.theme.accent), opacity=0.0)
+        self.add(shape)
+        return shape
+
+    def weight(self, text: str, edge: Line) -> VGroup:
+        """A weight on its edge, a third of the way from the node that feeds it."""
+        label = self.text(text, style.SMALL, color=self.theme.text)
+        patch = BackgroundRectangle(label, color=ManimColor(self.theme.background), fill_opacity=0.85, buff=0.05)
+        return VGroup(patch, label).move_to(edge.point_from_proportion(0.4))

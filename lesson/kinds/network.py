@@ -456,10 +456,67 @@ def _build(step: Any, ctx: Context, prefix: str, first: bool = True) -> dict:
     }
 
 
+# ---------------------------------------------------------------- one node, drawn large
+
+
+class NodeStep(StepBase):
+    kind: Literal["node"]
+    node: str = Field(max_length=60, description="the node to draw: hidden.<layer>.<node> or output.<class>")
+    sum_cue: str | None = Field(None, max_length=80, description="when the weighted sum is worked: its inputs flow in along "
+                                "their weights into the sum (a placeholder spoken or sentence.N; default: sentence.1)")
+    activation_cue: str | None = Field(None, max_length=80, description="when the activation turns the sum into the node's "
+                                       "output (default: sentence.2, else with the sum)")
+
+
+def check_node(step: NodeStep, ctx: Context) -> list[Finding]:
+    out: list[Finding] = []
+    try:
+        column, _ = parse_node(step.node, ctx.lesson)
+    except ValueError as exc:
+        return [Finding(("node",), str(exc))]
+    if column == 0:
+        out.append(Finding(("node",), f"{step.node!r} is an input: it adds nothing up; name a node of a hidden layer or an output"))
+    for name in ("sum_cue", "activation_cue"):
+        cue = getattr(step, name)
+        if cue is not None and (why := cue_problem(cue, step.narration, ctx.placeholder_kinds)):
+            out.append(Finding((name,), why))
+    return out
+
+
+def build_node(step: NodeStep, ctx: Context) -> dict:
+    """The node and what feeds it: the nodes below it (labels), the weights on its edges and its bias as typed, the
+    name of its activation, and the cues of its two stages."""
+    lesson, say = ctx.lesson, ctx.words()
+    column, n = parse_node(step.node, lesson)
+    layer = lesson.network.layers[column - 1]
+    below = [i.label for i in lesson.network.inputs] if column == 1 else [
+        name or f"{i + 1}" for i, name in enumerate(_columns(lesson)[column - 1])]
+    cues = narration_cues(step.narration)
+    sum_cue = step.sum_cue or "sentence.1"
+    act_cue = step.activation_cue or ("sentence.2" if "sentence.2" in cues else sum_cue)
+    names = _columns(lesson)[column]
+    return {
+        "inputs": below,
+        "weights": [short(w) for w in layer.weights[n]],
+        "bias": short(layer.bias[n]),
+        "name": names[n] if names[n] else "",
+        "output_color": lesson.network.classes[n].color if column == len(lesson.network.layers) else "",
+        "activation": say(f"activation_{layer.activation}"),
+        "sum_label": say("node_sum"),
+        "activation_label": say("node_activation"),
+        "bias_label": say("node_bias", bias=short(layer.bias[n])),
+        "sum_cues": [sum_cue],
+        "activation_cues": [act_cue],
+    }
+
+
 KINDS = (
     StepKind("network", NetworkStep, build, "scenes.network:NetworkScene",
              "any network, node by node: the example's values travel through it; weights, names, activations, biases and "
              "highlights (of nodes, edges, weights, biases, named parameters) on request", check=check, code=("lesson.kinds.cues",), needs_network=True),
+    StepKind("node", NodeStep, build_node, "scenes.network:NodeScene",
+             "one node of the network drawn large: the nodes that feed it, the weights on its edges, its weighted sum "
+             "and its activation, each stage lit at its cue", check=check_node, code=("lesson.kinds.cues",), needs_network=True),
 )
 
 
