@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from lesson.cachekeys import drawing_key
+from lesson.render.cachekeys import drawing_key
 from lesson.check import parse_lesson
-from lesson.errors import LessonError
+from lesson.base.errors import LessonError
 from lesson.plan import build_plan
-from lesson.timing import StepTiming
+from lesson.base.timing import StepTiming
 
 ROOT = Path(__file__).resolve().parents[1]
 BACKPROP = ROOT / "lessons" / "cross_entropy_backprop.yaml"

@@ -12,7 +12,7 @@ from drawn import _items, draw_plan_step, plan_of  # noqa: E402
 
 from lesson.check import parse_lesson  # noqa: E402
 from lesson.plan import build_plan  # noqa: E402
-from lesson.timing import Hold, Play, StepTiming  # noqa: E402
+from lesson.base.timing import Hold, Play, StepTiming  # noqa: E402
 from scenes import base, style  # noqa: E402
 from scenes.base import KEPT_WIDTH, PANEL_GAP, StepScene  # noqa: E402
 
