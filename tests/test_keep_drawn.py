@@ -165,7 +165,7 @@ def test_the_last_step_fades_to_the_closing_card_after_the_last_word_and_holds_i
 
     plan = plan_of(ROOT / "lessons" / "argmax_softmax.yaml")
     timing = StepTiming(0.3, 6.0, 0.6)
-    drawing = draw_plan_step(plan, plan.steps[-1], timing=timing)
+    drawing = draw_plan_step(plan, plan.steps[-1], timing=timing, closing=True)
     assert drawing.layout_problems == []
     (scene,) = scenes
     # at the end: the title and what comes next, nothing of the step itself (its heading, its formulas) is left
