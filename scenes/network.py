@@ -680,7 +680,7 @@ class NodeScene(StepScene):
         body.move_to(centre)
         divider = Line(centre + radius * UP, centre + radius * DOWN).set_stroke(muted, width=2)
         halves = [self.half(centre, radius, -1), self.half(centre, radius, 1)]
-        sigma = self.text("Σ", style.HEADING).move_to(centre + 0.5 * radius * LEFT)
+        sigma = self.text(d["sigma"], style.HEADING).move_to(centre + 0.5 * radius * LEFT)
         act = self.fit(self.text(d["activation"], style.LABEL), 0.8 * radius, 0.6 * radius).move_to(centre + 0.5 * radius * RIGHT)
         sum_label = self.text(d["sum_label"], style.SMALL, color=self.theme.muted)
         act_label = self.text(d["activation_label"], style.SMALL, color=self.theme.muted)

@@ -86,6 +86,7 @@ TABLES: dict[str, dict[str, str]] = {
         "observed_probability": "probability of the observed class",
         # node
         "node_sum": "weighted sum",
+        "node_sigma": "Σ",
         "node_activation": "activation",
         "node_bias": "bias {bias}",
         # the closing card

@@ -503,6 +503,7 @@ def build_node(step: NodeStep, ctx: Context) -> dict:
         "output_color": lesson.network.classes[n].color if column == len(lesson.network.layers) else "",
         "activation": say(f"activation_{layer.activation}"),
         "sum_label": say("node_sum"),
+        "sigma": say("node_sigma"),
         "activation_label": say("node_activation"),
         "bias_label": say("node_bias", bias=short(layer.bias[n])),
         "sum_cues": [sum_cue],
