@@ -1,0 +1,163 @@
+"""Slides (lesson/kinds/slide.py, scenes/slide.py): a value moving continuously on a plot, every dot and number on
+screen following it. The plan's samples are checked against arithmetic done here (numpy / math, not the math core),
+and the scene's frames against the plan: in every frame of a leg each readout is one of the plan's texts for that
+leg, the dots lie on their curves, and the x a readout shows is within one sample of where its dot is."""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lesson.check import check_lesson
+from lesson.errors import LessonError
+
+ROOT = Path(__file__).resolve().parents[1]
+CROSS_ENTROPY = ROOT / "lessons" / "cross_entropy.yaml"
+ARGMAX = ROOT / "lessons" / "argmax_softmax.yaml"
+MINUS = "\u2212"
+NEG_LOG = re.compile(r"^−log\(([\d.]+)\) (=|≈) ([\d.]+)$")
+
+
+def rounded(v: float, d: int) -> str:
+    """A person's rounding (half away from zero) of what the float means, with a real minus."""
+    q = Decimal(f"{v:.15g}").quantize(Decimal(1).scaleb(-d), rounding=ROUND_HALF_UP)
+    return str(abs(q) if q == 0 else q).replace("-", MINUS)
+
+
+def number(text: str) -> float:
+    return float(text.replace(MINUS, "-"))
+
+
+def places(text: str) -> int:
+    return len(text.partition(".")[2])
+
+
+def step_of(checked, step_id: str):
+    return next(s for s in checked.plan.steps if s.id == step_id)
+
+
+@pytest.fixture(scope="module")
+def cross_entropy():
+    return check_lesson(CROSS_ENTROPY)
+
+
+@pytest.fixture(scope="module")
+def argmax():
+    return check_lesson(ARGMAX)
+
+
+# ---------------------------------------------------------------- the plan's samples
+
+
+@pytest.mark.unit
+def test_p_slides_up_to_0_98_then_down_to_0_05_with_every_equation_true_at_its_digits(cross_entropy):
+    values = cross_entropy.numbers.values()
+    step = step_of(cross_entropy, "curve")
+    slide = step.data["slide"]
+    (flower3,) = [p["label"] for p in step.data["points"] if p["name"] == "flower 3"]
+    legs = slide["legs"]
+    assert [leg["cues"] for leg in legs] == [["sentence.4"], ["sentence.5"]] and [leg["seconds"] for leg in legs] == [3.0, 4.0]
+    texts = [[s["texts"][0][0] for s in leg["samples"]] for leg in legs]
+    # each leg starts where x is and ends at its stop: flower 3's p as the lesson shows it, 0.98, 0.05
+    assert texts[0][0] == flower3
+    assert NEG_LOG.fullmatch(texts[0][-1]).group(1) == "0.98" == NEG_LOG.fullmatch(texts[1][0]).group(1)
+    assert NEG_LOG.fullmatch(texts[1][-1]).group(1) == "0.05"
+    for leg, shown in zip(legs, texts):
+        xs = []
+        for sample, text in zip(leg["samples"], shown):
+            x_text, relation, y_text = NEG_LOG.fullmatch(text).groups()
+            x = values["example.third.p_observed"] if text == flower3 else float(x_text)
+            assert y_text == rounded(-math.log(x), places(y_text)), text
+            assert relation == ("=" if Decimal(y_text) == Decimal(f"{-math.log(x):.15g}") else "≈"), text
+            assert 0 <= sample["at"] <= 1
+            xs.append(x)
+        assert len(xs) >= 10 and all(np.diff(xs) * np.sign(xs[-1] - xs[0]) > 0)  # one way, no sample twice
+        ats = [s["at"] for s in leg["samples"]]
+        assert ats[0] == 0 and ats[-1] == 1 and all(np.diff(ats) > 0)
+        # the share of the leg at a sample is how far x has gone: x moves at an even pace
+        assert np.allclose(ats, (np.array(xs) - xs[0]) / (xs[-1] - xs[0]))
+        (path,) = leg["paths"]
+        share, px, py = np.array(path).T
+        assert np.allclose(py, -np.log(px), rtol=0, atol=1e-12) and np.allclose(share, (px - xs[0]) / (xs[-1] - xs[0]))
+        assert (px[0], px[-1]) == (xs[0], xs[-1])
+    # the lesson's own value is recorded as drawn in its one form; the samples between are not lesson quantities
+    drawn = {q: t for q, t, how, _ in step.numbers}
+    assert drawn["example.third.p_observed"] == flower3.split("(")[1].split(")")[0]
+
+
+@pytest.mark.unit
+def test_the_setosa_value_slides_up_through_the_threshold_argmax_jumping_and_softmax_gliding(argmax):
+    values = argmax.numbers.values()
+    step = step_of(argmax, "argmax_gradient")
+    raw = [values[f"raw.{c}"] for c in ("setosa", "versicolor", "virginica")]
+    t, z = values["threshold.setosa"], raw[0]
+    others = sum(math.exp(v) for v in raw[1:])
+    legs = step.data["slide"]["legs"]
+    assert [leg["cues"] for leg in legs] == [["sentence.2"], ["threshold.setosa"]]
+    forms = {q: text for q, text, _, _ in step.numbers}
+    seen_argmax = set()
+    for leg in legs:
+        for sample in leg["samples"]:
+            (x_line, argmax_line), (softmax_line,) = sample["texts"]
+            x_text = x_line.removeprefix("raw output ")
+            x = z if x_text == forms["raw.setosa"] else t if x_text == forms["threshold.setosa"] else number(x_text)
+            p_text = softmax_line.removeprefix("SoftMax ")
+            assert p_text == rounded(math.exp(x) / (math.exp(x) + others), places(forms["softmax.setosa"])), sample
+            assert argmax_line == ("ArgMax 1" if x >= t else "ArgMax 0"), sample  # at the tie, the first class's 1
+            seen_argmax.add(argmax_line)
+        argmax_path, softmax_path = (np.array(p) for p in leg["paths"])
+        assert np.allclose(softmax_path[:, 2], np.exp(softmax_path[:, 1]) / (np.exp(softmax_path[:, 1]) + others), atol=1e-12)
+        below = argmax_path[:, 1] < t
+        assert set(argmax_path[below, 2]) <= {0.0} and set(argmax_path[argmax_path[:, 1] > t, 2]) <= {1.0}
+    assert seen_argmax == {"ArgMax 0", "ArgMax 1"}
+    # it starts left of the threshold, reaches it at the end of the first leg and the example's value at the end
+    first, last = legs[0]["samples"], legs[1]["samples"]
+    assert number(first[0]["texts"][0][0].removeprefix("raw output ")) < t
+    assert first[-1]["texts"][0][0] == "raw output " + forms["threshold.setosa"] == last[0]["texts"][0][0]
+    assert last[-1]["texts"] == [["raw output " + forms["raw.setosa"], "ArgMax " + forms["argmax.setosa"]],
+                                 ["SoftMax " + forms["softmax.setosa"]]]
+
+
+# ---------------------------------------------------------------- bad slides, at their place
+
+
+def problem(old: str, new: str) -> str:
+    text = CROSS_ENTROPY.read_text()
+    assert old in text
+    try:
+        check_lesson_text(text.replace(old, new))
+    except LessonError as exc:
+        return str(exc)
+    raise AssertionError("no problem found")
+
+
+def check_lesson_text(text: str):
+    from lesson.check import check_text
+
+    return check_text(text, str(CROSS_ENTROPY), CROSS_ENTROPY.parent)
+
+
+def line_of(text: str, needle: str) -> int:
+    return text[: text.index(needle)].count("\n") + 1
+
+
+@pytest.mark.unit
+def test_a_slide_past_the_axes_an_unknown_value_or_a_curve_not_drawn_is_reported_at_its_place():
+    text = CROSS_ENTROPY.read_text()
+    stop = "        - {to: 0.05, cue: sentence.5, seconds: 4}"
+    line = line_of(text, stop)
+    message = problem(stop, "        - {to: 1.5, cue: sentence.5, seconds: 4}")
+    assert f"cross_entropy.yaml:{line}:" in message and "slide" in message and "outside the x range" in message
+    message = problem(stop, "        - {to: example.fourth.p_observed, cue: sentence.5}")
+    assert f"cross_entropy.yaml:{line}:16: unknown placeholder 'example.fourth.p_observed'" in message
+    message = problem(stop, "        - {to: 0.05, cue: sentence.9}")
+    assert f"cross_entropy.yaml:{line}:27: cue: 'sentence.9': the narration has 5 sentences" in message
+    message = problem("      start: example.third.p_observed\n", "      start: example.third.p_observed\n      curves: [sigmoid]\n")
+    assert f"cross_entropy.yaml:{line_of(text, '      stops:')}:16:" in message and "'sigmoid' is not one of the plot's curves" in message
+    message = problem(stop, "        - {to: 0.05, cue: sentence.5, seconds: 20}")
+    assert f"cross_entropy.yaml:{line}:" in message and "seconds" in message and "8" in message
