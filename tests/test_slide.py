@@ -161,3 +161,30 @@ def test_a_slide_past_the_axes_an_unknown_value_or_a_curve_not_drawn_is_reported
     assert f"cross_entropy.yaml:{line_of(text, '      stops:')}:16:" in message and "'sigmoid' is not one of the plot's curves" in message
     message = problem(stop, "        - {to: 0.05, cue: sentence.5, seconds: 20}")
     assert f"cross_entropy.yaml:{line}:" in message and "seconds" in message and "8" in message
+
+
+@pytest.mark.unit
+def test_one_slide_over_two_curves_carries_a_dot_and_a_true_equation_for_each_every_x_at_the_same_digits():
+    example = ROOT / "lessons" / "examples" / "plot.yaml"
+    text = example.read_text()
+    old = "      - {curve: softplus, x: raw.cloudy, label: cloudy}\n"
+    assert old in text
+    text = text.replace(old, old + "    slide: {start: -2, stops: [{to: 2.5, cue: sentence.3, seconds: 4}], curves: [relu, softplus]}\n", 1)
+    from lesson.check import check_text
+
+    step = check_text(text, str(example), example.parent).plan.steps[0]
+    slide = step.data["slide"]
+    assert [r["color"] for r in slide["riders"]] == [c["color"] for c in step.data["curves"]]
+    (leg,) = slide["legs"]
+    equation = re.compile(r"^(ReLU|softplus)\(([−\d.]+)\) (=|≈) ([−\d.]+)$")
+    first, last = leg["samples"][0]["texts"], leg["samples"][-1]["texts"]
+    assert first == [["ReLU(−2.00) = 0.00"], ["softplus(−2.00) ≈ 0.13"]] and last == [["ReLU(2.50) = 2.50"], ["softplus(2.50) ≈ 2.58"]]
+    for sample in leg["samples"][1:-1]:
+        (relu,), (softplus,) = sample["texts"]
+        fn, x_text, relation, y_text = equation.fullmatch(relu).groups()
+        x = number(x_text)
+        assert (fn, relation, y_text) == ("ReLU", "=", rounded(max(x, 0.0), 2)) and places(x_text) == 2
+        fn, x2_text, relation, y_text = equation.fullmatch(softplus).groups()
+        assert (fn, x2_text, relation, y_text) == ("softplus", x_text, "≈", rounded(math.log1p(math.exp(x)), 2))
+    relu_path, softplus_path = (np.array(p) for p in leg["paths"])
+    assert np.allclose(relu_path[:, 2], np.maximum(relu_path[:, 1], 0)) and np.allclose(softplus_path[:, 2], np.log1p(np.exp(softplus_path[:, 1])))
