@@ -5,7 +5,7 @@
 
 Each lesson (default: the five of issue 24) is rendered as an author does, ``lesson render`` in a new process (into
 ``--out``/<lesson id>/, with a cache there, so that a second run only measures), timed, and measured with
-:mod:`lesson.stillness` (2 samples a second, grey, 160 px wide; a still is samples no pixel of which moves by more
+:mod:`lesson.package.stillness` (2 samples a second, grey, 160 px wide; a still is samples no pixel of which moves by more
 than 8 of 255; stills of 2 s or more): its still share, its longest still, and every still of ``--long`` seconds or
 more with the step (chapter) it starts in. The target of issue 24: longest ≤ 8 s, share ≤ 0.40.
 """
@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT)]
 
-from lesson.stillness import Stills, measure  # noqa: E402
+from lesson.package.stillness import Stills, measure  # noqa: E402
 
 LESSONS = ("argmax_softmax", "cross_entropy", "cross_entropy_backprop", "activation_functions", "wide_resnet")
 LONGEST, SHARE = 8.0, 0.40  # issue 24's targets

@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from lesson.audio import loudness
-from lesson.build import build
-from lesson.narrate import narrate
-from lesson.numbers import compute
+from lesson.narration.audio import loudness
+from lesson.package.build import build
+from lesson.narration.narrate import narrate
+from lesson.numbers.compute import compute
 from lesson.plan import build_plan
-from lesson.qualities import QUALITIES
+from lesson.base.qualities import QUALITIES
 from lesson.check import load_lesson
 from media import background, chapters_of, decoded_audio, frame_at, keyframe_times, parse_cues, probe, top_level_atoms
 
@@ -90,7 +90,7 @@ def test_keyframes_at_most_two_seconds_apart(default_render):
 
 
 def test_the_default_lesson_is_never_still_for_more_than_8_s_nor_for_more_than_40_percent(default_render):
-    from test_stillness import lively  # the measure and its target (lesson/stillness.py, docs/benchmarks.md)
+    from test_stillness import lively  # the measure and its target (lesson/package/stillness.py, docs/benchmarks.md)
 
     _, out, _ = default_render
     assert lively(out) == []

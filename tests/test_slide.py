@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from lesson.check import check_lesson
-from lesson.errors import LessonError
+from lesson.base.errors import LessonError
 
 ROOT = Path(__file__).resolve().parents[1]
 CROSS_ENTROPY = ROOT / "lessons" / "cross_entropy.yaml"

@@ -1,4 +1,4 @@
-"""The still measure (lesson/stillness.py): samples 2 a second, grey, 160 px; a change is a pixel moving by more than 8 of
+"""The still measure (lesson/package/stillness.py): samples 2 a second, grey, 160 px; a change is a pixel moving by more than 8 of
 255; stills of 2 s or more. On pictures made here (unit) and on videos encoded here with known still stretches (render)."""
 
 import subprocess
@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lesson.stillness import Stretch, grey_samples, measure, still_stretches
+from lesson.package.stillness import Stretch, grey_samples, measure, still_stretches
 
 FPS = 10  # of the videos made here
 W, H = 320, 180
@@ -123,7 +123,7 @@ def lively(video: Path) -> list[str]:
 
 def render_low(script: Path, tmp: Path) -> Path:
     """The lesson at -q low with its own voice, as `lesson render -q low` makes it."""
-    from lesson.build import build
+    from lesson.package.build import build
     from lesson.check import check_lesson
 
     checked = check_lesson(script)

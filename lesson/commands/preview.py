@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from lesson.cachedir import default_cache_dir
+from lesson.base.cachedir import default_cache_dir
 from lesson.commands.common import ALLOW_OUTSIDE, QUALITY_HELP, user_errors
-from lesson.errors import UsageError
-from lesson.outdir import check_folder
+from lesson.base.errors import UsageError
+from lesson.package.outdir import check_folder
 
 
 @click.command()

@@ -23,7 +23,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from lesson import digits
+from lesson.base import digits
 from lesson.script.parts import Strict
 
 PATH_POINTS = 90  # per leg: the dots' way, dense enough to lie on the drawn curve
