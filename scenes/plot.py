@@ -243,7 +243,8 @@ class PlotScene(StepScene):
             self.place_box(panel)
             ride[0].settle(panel)
             self.cue(*spec["legs"][0]["cues"], ahead=style.QUICK)
-            self.play(*(FadeIn(d, scale=2) for d in ride[0].dots), FadeIn(panel), run_time=style.QUICK)
+            self.play(*(Create(t) for t in ride[0].tangents), *(FadeIn(d, scale=2) for d in ride[0].dots), FadeIn(panel),
+                      run_time=style.QUICK)  # the tangents first: the dots are drawn over them
         else:
             self.cue(*spec["legs"][i]["cues"])
         ride[0].run(i)

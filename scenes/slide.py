@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
-from manim import LEFT, Dot, ManimColor, Rectangle, Text, ValueTracker, VGroup, linear
+from manim import LEFT, Dot, Line, ManimColor, Rectangle, Text, ValueTracker, VGroup, linear
 
 from scenes import style
 from scenes.align import sit
@@ -49,11 +49,18 @@ class Ride:
         self.legs = spec["legs"]
         self.at = at
         self.share = ValueTracker(0.0)
+        self.index = 0
         self.leg = self.legs[0]
         self.paths: list[list[np.ndarray]] = [[np.array([[p[0], *at(p[1], p[2])] for p in path]) for path in leg["paths"]]
                                               for leg in self.legs]
         self.current = self.paths[0]
         self.dots = [Dot(place_on(path, 0.0), radius=0.11, color=c) for path, c in zip(self.current, colors)]
+        # a tangent per dot, if the plan gives them: its two ends at each point of the path
+        self.ends = [[np.array([[t[0], *at(t[1], t[2]), *at(t[3], t[4])] for t in ends]) for ends in leg["tangents"]]
+                     if leg.get("tangents") else None for leg in self.legs]
+        white = ManimColor(scene.theme.text)
+        self.tangents = [Line(*np.split(place_on(ends, 0.0), 2), color=white, stroke_width=2.5)
+                         for ends in self.ends[0]] if self.ends[0] else []
         self.lines = [max(len(s["texts"][r]) for leg in self.legs for s in leg["samples"]) for r in range(len(colors))]
         # every text a sample shows, set once: (rider, line, string) -> its Text
         self.texts: dict[tuple[int, int, str], Text] = {}
@@ -92,6 +99,8 @@ class Ride:
         self.show()
         for dot, path in zip(self.dots, range(len(self.dots))):
             dot.add_updater(lambda m, r=path: m.move_to(place_on(self.current[r], self.share.get_value())))
+        for r, line in enumerate(self.tangents):
+            line.add_updater(lambda m, r=r: m.put_start_and_end_on(*np.split(place_on(self.ends[self.index][r], self.share.get_value()), 2)))
         box.add_updater(lambda _m: self.show())
 
     def show(self) -> None:
@@ -112,10 +121,11 @@ class Ride:
         """Leg ``i``: the value goes from the leg's start to its end at an even pace."""
         leg = self.leg = self.legs[i]
         self.current = self.paths[i]
+        self.index = i
         self.share.set_value(0.0)
         self.scene.play(self.share.animate.set_value(1.0), run_time=leg["seconds"], rate_func=linear)
 
     def stop(self) -> None:
         """After the last leg: the dots and readouts stay as they are, without updaters."""
-        for m in [*self.dots, self.box]:
+        for m in [*self.dots, *self.tangents, self.box]:
             m.clear_updaters()

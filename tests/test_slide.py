@@ -188,3 +188,26 @@ def test_one_slide_over_two_curves_carries_a_dot_and_a_true_equation_for_each_ev
         assert (fn, x2_text, relation, y_text) == ("softplus", x_text, "≈", rounded(math.log1p(math.exp(x)), 2))
     relu_path, softplus_path = (np.array(p) for p in leg["paths"])
     assert np.allclose(relu_path[:, 2], np.maximum(relu_path[:, 1], 0)) and np.allclose(softplus_path[:, 2], np.log1p(np.exp(softplus_path[:, 1])))
+
+
+@pytest.mark.unit
+def test_tangents_ride_with_their_dots_each_slope_read_out_true_at_its_digits(cross_entropy):
+    step = step_of(cross_entropy, "compare")
+    (leg,) = step.data["slide"]["legs"]
+    slopes = {"−log": lambda x: -1 / x, "SR": lambda x: -2 * (1 - x)}
+    slope = re.compile(r"^\(?(−log|SR)\)?′\(([\d.]+)\) (=|≈) (−[\d.]+)$")
+    for sample in leg["samples"]:
+        for lines in sample["texts"]:
+            (_, derivative) = lines
+            fn, x_text, relation, text = slope.fullmatch(derivative).groups()
+            exact = slopes[fn](float(x_text))
+            assert text == rounded(exact, places(text)), derivative
+            # "=" only where the slope is exactly what is written ("≈" is true of any rounding)
+            assert relation == "≈" or Decimal(text.replace(MINUS, "-")) == Decimal(f"{exact:.15g}"), derivative
+    assert leg["samples"][3]["texts"][1][1].startswith("SR′(") and any(
+        "=" in s["texts"][1][1] for s in leg["samples"])  # −2(1 − x) at a round x is often exact: written "="
+    for path, ends, fn in zip(leg["paths"], leg["tangents"], ("−log", "SR")):
+        for (share, x, y), (share2, ax, ay, bx, by) in zip(path, ends):
+            assert share == share2 and ax < x < bx or math.isclose(ax, x) or math.isclose(bx, x)
+            k = slopes[fn](x)  # both ends on the line through the dot with the curve's slope there
+            assert math.isclose(ay, y + k * (ax - x), abs_tol=1e-9) and math.isclose(by, y + k * (bx - x), abs_tol=1e-9)

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import numpy as np
-from manim import Dot, ValueTracker
+from manim import Dot, Line, ValueTracker
 
 import drawn
 from lesson.check import check_lesson
@@ -31,9 +31,13 @@ def frames_of(script: Path, step_id: str) -> tuple[drawn.Drawing, list[dict]]:
             return
         (x0, x1), (y0, y1) = scene.step.data["x_axis"]["range"], scene.step.data["y_axis"]["range"]
         a, b = scene.at(x0, y0), scene.at(x1, y1)
-        where = [((d.get_x() - a[0]) / (b[0] - a[0]) * (x1 - x0) + x0, (d.get_y() - a[1]) / (b[1] - a[1]) * (y1 - y0) + y0)
-                 for d in dots]
-        frames.append({"share": trackers[0].get_value(), "texts": {i.string for i in drawn.items(scene)}, "dots": where})
+        def plot(p) -> tuple[float, float]:
+            return (p[0] - a[0]) / (b[0] - a[0]) * (x1 - x0) + x0, (p[1] - a[1]) / (b[1] - a[1]) * (y1 - y0) + y0
+
+        lines = [m for m in scene.mobjects if isinstance(m, Line) and m.updaters]
+        frames.append({"share": trackers[0].get_value(), "texts": {i.string for i in drawn.items(scene)},
+                       "dots": [plot(d.get_center()) for d in dots],
+                       "tangents": [(plot(m.get_start()), plot(m.get_end())) for m in lines]})
 
     return drawn.draw(script, step_id, on_frame=note), frames
 
@@ -100,3 +104,19 @@ def test_the_setosa_slide_shows_argmax_jumping_at_the_threshold_and_softmax_on_i
             seen |= readouts
     assert {"ArgMax 0", "ArgMax 1"} <= seen and len([s for s in seen if s.startswith("SoftMax ")]) >= 15
     assert {line for lines in plan_legs[-1]["samples"][-1]["texts"] for line in lines} <= set(drawing.texts())
+
+
+def test_riding_tangents_touch_their_curves_at_their_dots_in_every_frame():
+    drawing, frames = frames_of(ROOT / "lessons" / "cross_entropy.yaml", "compare")
+    assert drawing.layout_problems == []
+    slopes = (lambda x: -1 / x, lambda x: -2 * (1 - x))  # −log p and the squared residual (1 − p)²
+    curves = (lambda x: -math.log(x), lambda x: (1 - x) ** 2)
+    (leg,) = legs_of(frames)
+    assert len(leg) >= 40
+    for f in leg:
+        assert len(f["tangents"]) == 2
+        for (x, y), ((ax, ay), (bx, by)), slope, curve in zip(f["dots"], f["tangents"], slopes, curves):
+            assert abs(y - curve(x)) < 0.01  # the dot on its curve
+            k = (by - ay) / (bx - ax)
+            assert abs(k - slope(x)) < 0.03 * max(1.0, abs(slope(x)))  # the line has the curve's slope where the dot is
+            assert abs(ay + k * (x - ax) - y) < 0.01  # and passes through the dot

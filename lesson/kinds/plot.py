@@ -123,6 +123,7 @@ class Slide(Strict):
     stops: list[SlideStop] = Field(min_length=1, max_length=slide.MAX_LEGS, description="where x goes, leg by leg")
     curves: list[FunctionName] = Field(default=[], max_length=limits.PLOT_CURVES,
                                        description="the curves a dot rides (default: the first)")
+    tangents: bool = Field(False, description="each dot carries its curve's tangent, and its readout the slope there")
 
 
 class PlotStep(StepBase):
@@ -504,16 +505,34 @@ def _slide(step: PlotStep, ctx: Context, curves: dict[str, Curve], colors: dict[
     results: dict[str, int] = {}  # a curve's results at the decimals its equation at the start shows (else the lesson's)
 
     def readout(fn: str, x: float, where: Where) -> list[str]:
-        if x in lesson_values:  # a value of the lesson: its equation as the points show it (recorded)
-            text = point_equation(ctx, fn, symbols[fn], x, lesson_values[x], where)[0]
+        if x in lesson_values:  # a value of the lesson: its equation (and slope) as the points show it (recorded)
+            if spec.tangents:
+                text, slope_text, _, _ = slope_equation(ctx, fn, symbols[fn], x, lesson_values[x], where)
+            else:
+                text, slope_text = point_equation(ctx, fn, symbols[fn], x, lesson_values[x], where)[0], ""
             results.setdefault(fn, decimals_of(text.rpartition(" ")[2]))
-            return [text]
+            return [text, slope_text] if slope_text else [text]
         try:
             shown = truth.show(EXPRESSIONS[fn], {"z": x}, value(fn, x), ctx.decimals, padded=("z",), floors={"z": places},
                                result_places=results.get(fn, ctx.decimals))
+            slope = derivative(fn, x)
         except (MathError, truth.TruthError) as exc:
             raise PlanError(-1, f"{SYMBOLS[fn]} at {x:g}: {exc}", where) from None
-        return [f"{symbols[fn]}({_plain(shown.operands[0].text)}) {shown.relation} {_plain(shown.result)}"]
+        x_text = _plain(shown.operands[0].text)
+        lines = [f"{symbols[fn]}({x_text}) {shown.relation} {_plain(shown.result)}"]
+        if spec.tangents:  # x is exact at its digits: the slope's text is its value rounded ("=" only when that is exact)
+            text = digits.fixed(slope, ctx.decimals)
+            relation = truth.EQUALS if Decimal(text) == digits.decimal(slope) else truth.APPROX
+            lines.append(f"{_derivative_symbol(symbols[fn])}({x_text}) {relation} {_plain(text)}")
+        return lines
+
+    def tangents(fn: str, path: list[list[float]]) -> list[list[float]]:
+        """The tangent's two ends at each point of a dot's path (cut at the plot's edges, as the tangent option's)."""
+        out = []
+        for share, px, py in path:
+            (ax, ay), (bx, by) = tangent_line(px, py, derivative(fn, px), x_range, y_range)
+            out.append([share, ax, ay, bx, by])
+        return out
 
     x = value_of(spec.start, ctx, ("slide", "start"))
     legs = []
@@ -530,10 +549,12 @@ def _slide(step: PlotStep, ctx: Context, curves: dict[str, Curve], colors: dict[
             for v, y in zip((x, end), ys):
                 _inside(stop.to if v == end else spec.start, v, y, x_range, y_range, "the slide", where, ctx.decimals)
         xs = slide.grid(x, end, places, slide.most_samples(stop.seconds))
+        paths = [slide.path(x, end, lambda v, fn=fn: value(fn, v)) for fn in fns]
         legs.append({
             "cues": [stop.cue] if stop.cue else [],
             "seconds": stop.seconds,
-            "paths": [slide.path(x, end, lambda v, fn=fn: value(fn, v)) for fn in fns],
+            "paths": paths,
+            "tangents": [tangents(fn, path) for fn, path in zip(fns, paths)] if spec.tangents else None,
             "samples": [{"at": at, "texts": [readout(fn, v, where) for fn in fns]}
                         for at, v in zip(slide.sample_shares(x, end, xs), xs)],
         })
