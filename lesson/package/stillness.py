@@ -95,7 +95,7 @@ def grey_samples(video: Path, rate: float = RATE, width: int = WIDTH) -> np.ndar
     w, h, _ = _probe(video)
     height = max(1, round(width * h / w))
     out = subprocess.run(["ffmpeg", "-v", "error", "-i", str(video), "-an", "-sn",
-                          "-vf", f"fps={rate},scale={width}:{height}:flags=area,format=gray",
+                          "-vf", f"fps={rate},scale={width}:{height},format=gray",  # FFmpeg's own scaler (bicubic)
                           "-f", "rawvideo", "-pix_fmt", "gray", "-"],
                          capture_output=True, check=True).stdout
     return np.frombuffer(out, dtype=np.uint8).reshape(-1, height, width)
