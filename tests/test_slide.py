@@ -98,7 +98,9 @@ def test_the_setosa_value_slides_up_through_the_threshold_argmax_jumping_and_sof
     t, z = values["threshold.setosa"], raw[0]
     others = sum(math.exp(v) for v in raw[1:])
     legs = step.data["slide"]["legs"]
-    assert [leg["cues"] for leg in legs] == [["sentence.2"], ["threshold.setosa"]]
+    # up to the threshold from "slide the setosa value", on to the example's value at the threshold, and back down over
+    # both flat pieces from the sentence that says they are flat
+    assert [leg["cues"] for leg in legs] == [["sentence.2"], ["threshold.setosa"], ["sentence.4"]]
     forms = {q: text for q, text, _, _ in step.numbers}
     seen_argmax = set()
     for leg in legs:
@@ -116,11 +118,14 @@ def test_the_setosa_value_slides_up_through_the_threshold_argmax_jumping_and_sof
         assert set(argmax_path[below, 2]) <= {0.0} and set(argmax_path[argmax_path[:, 1] > t, 2]) <= {1.0}
     assert seen_argmax == {"ArgMax 0", "ArgMax 1"}
     # it starts left of the threshold, reaches it at the end of the first leg and the example's value at the end
-    first, last = legs[0]["samples"], legs[1]["samples"]
+    first, second, back = legs[0]["samples"], legs[1]["samples"], legs[2]["samples"]
     assert number(first[0]["texts"][0][0].removeprefix("raw output ")) < t
-    assert first[-1]["texts"][0][0] == "raw output " + forms["threshold.setosa"] == last[0]["texts"][0][0]
-    assert last[-1]["texts"] == [["raw output " + forms["raw.setosa"], "ArgMax " + forms["argmax.setosa"]],
-                                 ["SoftMax " + forms["softmax.setosa"]]]
+    assert first[-1]["texts"][0][0] == "raw output " + forms["threshold.setosa"] == second[0]["texts"][0][0]
+    assert second[-1]["texts"] == [["raw output " + forms["raw.setosa"], "ArgMax " + forms["argmax.setosa"]],
+                                   ["SoftMax " + forms["softmax.setosa"]]] == back[0]["texts"]
+    assert back[-1]["texts"] == first[0]["texts"]
+    down = np.array(legs[2]["paths"][0])  # coming down, ArgMax drops from 1 to 0 at the threshold
+    assert list(down[np.isclose(down[:, 1], t), 2]) == [1.0, 0.0]
 
 
 # ---------------------------------------------------------------- bad slides, at their place

@@ -88,7 +88,7 @@ def test_the_setosa_slide_shows_argmax_jumping_at_the_threshold_and_softmax_on_i
     others = sum(math.exp(v) for v in raw[1:])
     plan_legs = drawing.step.data["slide"]["legs"]
     legs = legs_of(frames)
-    assert len(legs) == 2
+    assert len(legs) == 3
     seen = set()
     for leg, plan in zip(legs, plan_legs):
         planned = {line for s in plan["samples"] for lines in s["texts"] for line in lines}

@@ -231,15 +231,17 @@ def _argmax_gradient(step: Any, ctx: Context) -> dict:
         "line": plot_kind.tangent_line(z, value, 0.0, x_range, y_range), "cues": after[:1],
     }
     data["walk"] = None
-    _argmax_slide(step, ctx, data, k, x_range, cues)
+    _argmax_slide(step, ctx, data, k, x_range, cues, after[0] if after else None)
     data["beside"] = side_panel(w("others_fixed"),
                                 [{"label": _label(c), "value": ctx.number(f"raw.{c.name}"), "color": c.color} for j, c in enumerate(classes) if j != k])
     return data
 
 
-def _argmax_slide(step: Any, ctx: Context, data: dict, k: int, x_range: tuple[float, float], cues: dict[str, int]) -> None:
+def _argmax_slide(step: Any, ctx: Context, data: dict, k: int, x_range: tuple[float, float], cues: dict[str, int],
+                  flat: str | None) -> None:
     """Class k's raw output slides up from the left of the plot to the threshold (from the sentence that says to slide
-    it, the second) and on to the example's value (when the voice names the threshold): a dot rides ArgMax's steps,
+    it, the second) and on to the example's value (when the voice names the threshold), then, from cue ``flat`` (the
+    sentence that brings the flat tangent) back down to where it started: a dot rides ArgMax's steps,
     which jump at the threshold, and another SoftMax's curve, which glides; both outputs are read out as they go, each
     value the math core's (:func:`mathcore.argmax_onehot`, :func:`mathcore.softmax`) for the raw outputs with z_k
     there, at the lesson's form of its quantity (:mod:`lesson.kinds.slide`)."""
@@ -278,8 +280,11 @@ def _argmax_slide(step: Any, ctx: Context, data: dict, k: int, x_range: tuple[fl
         return [[f"{w('raw_output')} {x_text}", f"{w('argmax')} {a_text}"], [f"{w('softmax')} {p_text}"]]
 
     second = "sentence.2" if "sentence.2" in cues else "sentence.1"
+    route = [(start, t, second, 5.0), (t, z, f"threshold.{name}", 3.0)]
+    if flat:  # and back down over both flat pieces as the voice says they are flat (with the tangent at the example)
+        route.append((z, start, flat, 4.0))
     legs = []
-    for a, b, cue, seconds in ((start, t, second, 5.0), (t, z, f"threshold.{name}", 3.0)):
+    for a, b, cue, seconds in route:
         values = slide.grid(a, b, places, slide.most_samples(seconds))
         legs.append({
             "cues": [cue], "seconds": seconds,
@@ -420,7 +425,7 @@ KINDS = (
     StepKind("argmax", ArgmaxStep, _argmax, COMPOSITE, "ArgMax turns the raw outputs into 1 and 0s", code=PARTS_CODE),
     StepKind("argmax_gradient", ArgmaxGradientStep, _argmax_gradient, "scenes.plot:PlotScene",
              "ArgMax as a step function of one raw output beside SoftMax's curve, the raw output sliding up through the "
-             "threshold: ArgMax jumps, SoftMax glides; ArgMax's slope is 0", check=_of_class,
+             "threshold and back: ArgMax jumps, SoftMax glides; ArgMax's slope is 0", check=_of_class,
              code=("lesson.kinds.plot", "lesson.kinds.slide", "scenes.slide")),
     StepKind("softmax", SoftmaxStep, _softmax, COMPOSITE, "SoftMax worked out: e^z, their sum, and each quotient",
              code=PARTS_CODE),
