@@ -16,19 +16,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("lesson", "scenes", "mathcore")
 
-# the imports of project modules deferred into functions: only those that load an optional or heavy dependency
-# (importing module, imported module); the commands are loaded by name (lesson.cli.COMMANDS), not by an import
-DEFERRED = {
-    # the voices: piper-tts is an optional extra, espeak-ng a library loaded only when asked for
-    ("lesson.speech.engines", "lesson.speech.espeak_engine"), ("lesson.speech.engines", "lesson.speech.piper_engine"),
-    # Dask (the cluster extra), loaded when --cluster is given
-    ("lesson.commands.common", "lesson.render.cluster"), ("lesson.commands.render", "lesson.render.cluster"),
-    ("lesson.commands.course", "lesson.render.cluster"),
-    # Manim, loaded by a worker as it starts (a heavy dependency the main process never needs)
-    ("lesson.render.workers", "lesson.manim"), ("lesson.render.workers", "lesson.manim.adapter"),
-    # lesson preview: the page's server needs the preview extra (Starlette), loaded when the preview starts
-    ("lesson.commands.preview", "lesson.preview.session"), ("lesson.preview.session", "lesson.preview.server"),
-}
+# the imports of project modules deferred into functions: none. An optional or heavy dependency (Manim, Dask, the
+# voices' libraries, Starlette) is imported inside the project module that uses it, when it is used.
+DEFERRED: set[tuple[str, str]] = set()
 
 
 # the floors, bottom first: each a name and the modules on it (a package's name stands for all its modules, unless

@@ -13,6 +13,7 @@ import click
 
 from lesson.base import qualities
 from lesson.base.errors import LessonError, UsageError
+from lesson.render.cluster import connect
 
 F = TypeVar("F", bound=Callable[..., Any])
 QUALITY_HELP = {name: qualities.label(name) for name in qualities.NAMES}  # the presets: name -> "480p15"
@@ -68,8 +69,6 @@ def cluster_executor(spec: str | None, console) -> Iterator[Any]:
     if spec is None:
         yield None
         return
-    from lesson.render.cluster import connect
-
     executor = connect(spec)  # a malformed spec, no extra, no scheduler: UsageError, exit 2
     try:
         console.print(executor.describe(), highlight=False, soft_wrap=True)

@@ -37,6 +37,7 @@ from lesson.numbers.datasets import BUILTIN
 from lesson.base.errors import LessonError, Problem, UsageError
 from lesson.narration.narrate import Narrator
 from lesson.package.manifest import equations, relations_spoken
+from lesson.preview.server import make_app
 from lesson.preview.still import frame_png
 from lesson.base.qualities import QUALITIES
 from lesson.script.yamlsource import read_yaml
@@ -422,7 +423,6 @@ def run(file: Path, *, port: int, quality: str, jobs: int, cache_dir: Path, voic
         import watchfiles
     except ImportError:
         raise UsageError("lesson preview needs the preview extra: pip install -e '.[preview]' (./dev.sh setup installs it)") from None
-    from lesson.preview.server import make_app
 
     sock = _listen(port)
     port = sock.getsockname()[1]

@@ -15,6 +15,7 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 
+from lesson.manim import adapter as manim_adapter
 from lesson.manim.texsandbox import TEX_SANDBOX
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
@@ -23,8 +24,6 @@ inherited_fds: set[int] = set()  # the main process's descriptors a worker must 
 
 def start_pool(workers: int) -> ProcessPoolExecutor:
     """Fork ``workers`` worker processes now."""
-    from lesson.manim import adapter as manim_adapter
-
     manim_adapter.check()  # here, before the fork: a version mismatch is told once, not by every worker
     ctx = multiprocessing.get_context("fork")
     pool = ProcessPoolExecutor(
@@ -79,7 +78,5 @@ def start_worker(parent: int | None = None, forked_by_main_thread: bool = True) 
             pass
     os.environ.update(TEX_SANDBOX)
     import manim  # noqa: F401
-
-    from lesson.manim import adapter as manim_adapter
 
     manim_adapter.install()
