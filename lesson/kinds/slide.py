@@ -12,6 +12,7 @@ The data (``"slide"`` in a plot's data)::
     {"riders": [{"color": "#..."}],                       # one dot per rider
      "legs": [{"cues": ["sentence.2"], "seconds": 2.5,
                "paths": [[[share, x, y], ...], ...],      # per rider, share 0 → 1 along the leg
+               "tangents": [[[share, x0, y0, x1, y1], ...], ...] or None,   # per rider, its tangent's ends on the path
                "samples": [{"at": share, "texts": [["line", ...], ...]}, ...]}]}   # per rider, its readout's lines
 """
 
@@ -23,8 +24,6 @@ from typing import Annotated
 
 from pydantic import Field
 
-from lesson.base import digits
-from lesson.script.parts import Strict
 
 PATH_POINTS = 90  # per leg: the dots' way, dense enough to lie on the drawn curve
 SAMPLES_PER_SECOND = 12  # readouts per second of a leg, at most (each is a text, set once)
@@ -32,14 +31,6 @@ MIN_SECONDS, MAX_SECONDS, SECONDS = 1.0, 8.0, 2.5
 MAX_LEGS = 4
 
 Seconds = Annotated[float, Field(ge=MIN_SECONDS, le=MAX_SECONDS, description="how long the leg takes (seconds)")]
-
-
-class SlideStop(Strict):
-    """Where a slide's value goes next, and when it starts going there."""
-
-    to: float | str = Field(description="a number, or a placeholder whose value it slides to")
-    cue: str | None = Field(None, description="a placeholder name or sentence.N: the leg starts when the voice gets there")
-    seconds: Seconds = SECONDS
 
 
 def grid(start: float, end: float, places: int, most: int) -> list[float]:
@@ -62,11 +53,6 @@ def grid(start: float, end: float, places: int, most: int) -> list[float]:
         inner.append(float(v))
         v += step
     return [start, *(inner if start < end else inner[::-1]), end]
-
-
-def exact_at(value: float, places: int) -> bool:
-    """Whether ``value`` reads exactly at ``places`` decimals."""
-    return Decimal(digits.fixed(value, places).replace("\u2212", "-")) == digits.decimal(value)
 
 
 def path(start: float, end: float, y: Callable[[float], float], jumps: Sequence[tuple[float, float, float]] = (),
