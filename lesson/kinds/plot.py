@@ -7,6 +7,7 @@ equations, the tangent's slope) is text made here, each equation checked by the 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from decimal import Decimal
@@ -488,6 +489,22 @@ def build_curves(step: PlotStep, ctx: Context) -> dict:
     }
 
 
+@functools.lru_cache(maxsize=8192)  # the planner plans a lesson several times (its forms' fixed point): sampled once
+def _sample_lines(fn: str, symbol: str, x: float, decimals: int, places: int, result_places: int, slope: bool) -> tuple[str, ...]:
+    """A slide's readout at x (exact at its digits): the function's equation by the truth rule, and, with ``slope``, the
+    slope there rounded ("=" only when that is exact)."""
+    shown = truth.show(EXPRESSIONS[fn], {"z": x}, value(fn, x), decimals, padded=("z",), floors={"z": places},
+                       result_places=result_places)
+    x_text = _plain(shown.operands[0].text)
+    lines = [f"{symbol}({x_text}) {shown.relation} {_plain(shown.result)}"]
+    if slope:
+        at = derivative(fn, x)
+        text = digits.fixed(at, decimals)
+        relation = truth.EQUALS if Decimal(text) == digits.decimal(at) else truth.APPROX
+        lines.append(f"{_derivative_symbol(symbol)}({x_text}) {relation} {_plain(text)}")
+    return tuple(lines)
+
+
 def _slide(step: PlotStep, ctx: Context, curves: dict[str, Curve], colors: dict[str, str], x_range: Sequence[float],
            y_range: Sequence[float]) -> dict:
     """The slide's legs (:mod:`lesson.kinds.slide`): each dot's way along its curve and, at samples of x, its
@@ -513,18 +530,9 @@ def _slide(step: PlotStep, ctx: Context, curves: dict[str, Curve], colors: dict[
             results.setdefault(fn, decimals_of(text.rpartition(" ")[2]))
             return [text, slope_text] if slope_text else [text]
         try:
-            shown = truth.show(EXPRESSIONS[fn], {"z": x}, value(fn, x), ctx.decimals, padded=("z",), floors={"z": places},
-                               result_places=results.get(fn, ctx.decimals))
-            slope = derivative(fn, x)
+            return list(_sample_lines(fn, symbols[fn], x, ctx.decimals, places, results.get(fn, ctx.decimals), spec.tangents))
         except (MathError, truth.TruthError) as exc:
             raise PlanError(-1, f"{SYMBOLS[fn]} at {x:g}: {exc}", where) from None
-        x_text = _plain(shown.operands[0].text)
-        lines = [f"{symbols[fn]}({x_text}) {shown.relation} {_plain(shown.result)}"]
-        if spec.tangents:  # x is exact at its digits: the slope's text is its value rounded ("=" only when that is exact)
-            text = digits.fixed(slope, ctx.decimals)
-            relation = truth.EQUALS if Decimal(text) == digits.decimal(slope) else truth.APPROX
-            lines.append(f"{_derivative_symbol(symbols[fn])}({x_text}) {relation} {_plain(text)}")
-        return lines
 
     def tangents(fn: str, path: list[list[float]]) -> list[list[float]]:
         """The tangent's two ends at each point of a dot's path (cut at the plot's edges, as the tangent option's)."""
