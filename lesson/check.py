@@ -163,6 +163,7 @@ def _cross_checks(lesson: Lesson, folder: Path, allow_outside: bool) -> list[Fin
                 out.append(Finding((*at, "beside", "each_class"), f"{step.beside.each_class!r} is not a per-class value{one_of(step.beside.each_class, families, 'per-class values')}"))
         if step.beside is not None and not step.beside.rows and step.beside.each_class is None:
             out.append(Finding((*at, "beside"), "a panel needs rows or each_class"))
+        out += _keep_problems(lesson, s)
         if kind.check is not None:
             context = kinds.Context(lesson, None, lesson.display.decimals, {}, folder, known)
             for found in kind.check(step, context):
@@ -189,6 +190,26 @@ def _cross_checks(lesson: Lesson, folder: Path, allow_outside: bool) -> list[Fin
         if step.id and ids.count(step.id) > 1:
             out.append(Finding(("steps", s, "id"), f"step id {step.id!r} is used twice"))
     return out
+
+
+def _keep_problems(lesson: Lesson, s: int) -> list[Finding]:
+    """``transition: keep`` needs a network step's screen just before it, and room for the network."""
+    step = lesson.steps[s]
+    if step.transition != "keep":
+        return []
+    at = ("steps", s, "transition")
+    if s == 0:
+        return [Finding(at, "the first step has no step before it whose screen it could keep; leave transition: keep out")]
+    before = lesson.steps[s - 1]
+    if before.kind != "network":
+        return [Finding(at, f"keep continues from a network step's screen (the network stays and moves into place), and "
+                            f"the step before is a {before.kind!r} step; leave transition: keep out, or keep after a network step")]
+    if step.kind == "title":
+        return [Finding(at, "a title card begins on a screen of its own; leave transition: keep out")]
+    if step.kind != "network" and step.beside is not None:
+        return [Finding(("steps", s, "beside"), "the network kept from the step before stands where the panel would: "
+                                                 "leave beside: out, or transition: keep")]
+    return []
 
 
 def _char_of(step: Any, where: tuple[Any, ...], char: int) -> tuple[str, int]:
@@ -243,7 +264,8 @@ def _font_problems(lesson: Lesson) -> list[Finding]:
         # Pango would draw the text in some other font without a word, beside formulas in Nimbus Sans
         out.append(Finding(("theme", "font"), f"the font {lesson.theme.font!r} is not installed"
                     + one_of(lesson.theme.font, families, "installed fonts")))
-    drawn: list[tuple[Path_, str | None]] = [(("title",), lesson.title), (("subtitle",), lesson.subtitle), (("author",), lesson.author)]
+    drawn: list[tuple[Path_, str | None]] = [(("title",), lesson.title), (("subtitle",), lesson.subtitle), (("author",), lesson.author),
+                                               (("next",), lesson.next)]
     if lesson.network is not None:
         for k, i in enumerate(lesson.network.inputs):
             drawn += [(("network", "inputs", k, "label"), i.label), (("network", "inputs", k, "unit"), i.unit)]

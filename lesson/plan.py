@@ -17,11 +17,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from lesson.base import coherence, relations
+from lesson.base.codehash import code_hash, module_files
 
 from lesson import kinds
 from lesson.base.digits import fixed
 from lesson.kinds import Context
 from lesson.kinds.cues import sentence_cues
+from lesson.kinds import network
 from lesson.kinds.table import panel
 from lesson.numbers.compute import LessonNumbers, compute
 from lesson.script.model import Lesson
@@ -204,7 +206,17 @@ def _step_plan(ctx: Context, index: int, step: Any, codes: dict[str, str]) -> St
         raise PlanError(index, exc.message, exc.where) from None
     if step.beside is not None:
         data = {**data, "beside": panel(step.beside, ctx)}
+    if step.transition == "keep" and index > 0 and ctx.lesson.steps[index - 1].kind == "network":  # the step before's screen stays: its picture is part of this step's plan
+        data = network.kept(ctx.lesson, index, data, ctx)
+    if index == len(ctx.lesson.steps) - 1:  # the last step ends on the closing card
+        data = {**data, "closing": closing(ctx)}
     title = ctx.fill(step.title)
+    modules = kind.code_modules()
+    if "kept" in data:  # the kept picture is drawn by the network's code too: a change in it draws this step again
+        modules = tuple(dict.fromkeys((*modules, *network.KEPT_CODE)))
+        code = code_hash(module_files(modules))
+    else:
+        code = codes[kind.name] if kind.name in codes else codes.setdefault(kind.name, kind.code_version())
     return StepPlan(
         index=index,
         kind=step.kind,
@@ -222,6 +234,13 @@ def _step_plan(ctx: Context, index: int, step: Any, codes: dict[str, str]) -> St
         drawn_words=tuple(sorted(ctx.record.words)),
         relations=tuple(r for r in stated if r[3]),
         scene=kind.scene,
-        code_modules=kind.code_modules(),
-        code=codes[kind.name] if kind.name in codes else codes.setdefault(kind.name, kind.code_version()),
+        code_modules=modules,
+        code=code,
     )
+
+
+def closing(ctx: Context) -> dict:
+    """The closing card the last step ends on, after its last word: the lesson's title and, when the script says what
+    comes next (``next:``), that."""
+    lesson = ctx.lesson
+    return {"heading": lesson.title, "next": ctx.words()("next", what=lesson.next) if lesson.next else ""}

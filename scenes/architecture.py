@@ -14,17 +14,22 @@ from manim import (
     UP,
     Arrow,
     Circle,
+    Create,
+    Dot,
     FadeIn,
     FadeOut,
     FadeTransform,
     GrowFromCenter,
+    Indicate,
     LaggedStart,
     Line,
     ManimColor,
+    MoveAlongPath,
     Rectangle,
     RoundedRectangle,
     Transform,
     VGroup,
+    VMobject,
 )
 
 from scenes import style
@@ -314,3 +319,83 @@ class ArchitectureScene(StepScene):
         self.play(FadeIn(heading), LaggedStart(*(FadeIn(b, shift=0.1 * DOWN) for b in boxes), lag_ratio=0.25), run_time=style.NORMAL)
         self.play(FadeIn(links), FadeIn(plus), run_time=style.QUICK)
         self.play(*(FadeIn(p) for p in parts[3:]), run_time=style.NORMAL)
+
+
+class ResidualBlockScene(StepScene):
+    """One residual block as a block: its input at the top, the layers of its main path F one under another, the +
+    that adds their result to the input, and the output below it; the shortcut runs from the input round the layers
+    into the +, and at its cue the input travels along it. Notes stand beside the block, each at its cue."""
+
+    def draw(self) -> None:
+        d = self.step.data
+        area = self.area
+        accent, muted, text_color = (ManimColor(c) for c in (self.theme.accent, self.theme.muted, self.theme.text))
+        size = style.BODY
+        top = self.text(d["input"], size + 4, color=self.theme.text)
+        boxes = VGroup()
+        for layer in d["layers"]:
+            t = self.text(layer, size)
+            box = RoundedRectangle(corner_radius=0.1, width=max(t.width + 0.5, 2.4), height=t.height + 0.35)
+            box.set_stroke(text_color, width=2).set_fill(accent, opacity=0.18)
+            boxes.add(VGroup(box, t.move_to(box)))
+        boxes.arrange(DOWN, buff=0.45)
+        width = max(b.width for b in boxes)
+        for b in boxes:  # one column of boxes of one width
+            b[0].stretch_to_fit_width(width)
+            b[1].move_to(b[0])
+        plus = VGroup(Circle(radius=0.24).set_stroke(accent, width=3),
+                      Line(0.15 * LEFT, 0.15 * RIGHT).set_stroke(accent, width=3),
+                      Line(0.15 * DOWN, 0.15 * UP).set_stroke(accent, width=3))
+        bottom = self.text(d["output"], size + 4, color=self.theme.text)
+        column = VGroup(top, boxes, plus, bottom).arrange(DOWN, buff=0.7)
+        arrow = dict(buff=0.06, stroke_width=3, max_tip_length_to_length_ratio=0.35, color=muted)
+        into_first = Arrow(top.get_bottom(), boxes[0].get_top(), **arrow)
+        links = VGroup(*(Arrow(a.get_bottom(), b.get_top(), **arrow) for a, b in zip(boxes[:-1], boxes[1:])))
+        into_plus = Arrow(boxes[-1].get_bottom(), plus.get_top(), **arrow)
+        out_arrow = Arrow(plus.get_bottom(), bottom.get_top(), **arrow)
+        # F: a bracket along the layers, its name on its left
+        bracket = Line(boxes.get_corner(UP + LEFT) + 0.25 * LEFT, boxes.get_corner(DOWN + LEFT) + 0.25 * LEFT).set_stroke(muted, width=3)
+        ticks = VGroup(*(Line(p, p + 0.12 * RIGHT).set_stroke(muted, width=3) for p in (bracket.get_start(), bracket.get_end())))
+        f_label = self.text(d["correction"], size, color=self.theme.muted).next_to(bracket, LEFT, buff=0.2)
+        # the shortcut: from between the input and the first layer, round the layers' right side, into the +
+        y0 = (top.get_bottom()[1] + boxes.get_top()[1]) / 2
+        side = boxes.get_right()[0] + 0.9
+        cx = boxes.get_center()[0]
+        route = VMobject().set_points_as_corners([[cx, y0, 0], [side, y0, 0], [side, plus.get_center()[1], 0], plus.get_right()])
+        route.set_stroke(accent, width=3)
+        tip = Arrow([side, plus.get_center()[1], 0], plus.get_right(), buff=0.0, stroke_width=3, tip_length=0.18,
+                    max_tip_length_to_length_ratio=0.6, color=accent)
+        s_label = self.text(d["shortcut"], size, color=self.theme.accent).next_to([side, (y0 + plus.get_center()[1]) / 2, 0], RIGHT, buff=0.15)
+        block = VGroup(column, into_first, links, into_plus, out_arrow, bracket, ticks, f_label, route, tip, s_label)
+        notes = VGroup(*(self.note(n["text"]) for n in d["notes"]))
+        if len(notes):
+            notes.arrange(DOWN, buff=0.45, aligned_edge=LEFT)
+            room = area.width * 0.5
+            self.fit(block, room, area.height - 0.1)
+            block.move_to([area.left + room / 2, area.center[1], 0])
+            self.fit(notes, area.width - room - 0.6, area.height - 0.2)
+            notes.move_to([area.left + room + 0.6 + notes.width / 2, area.center[1], 0])
+        else:
+            self.fit(block, area.width, area.height - 0.1)
+            block.move_to(area.center)
+        # the input and the sum first, then F's layers one after another, then the input round them
+        self.play(FadeIn(top, shift=0.2 * DOWN), FadeIn(plus), FadeIn(bottom), Create(out_arrow), run_time=style.NORMAL)
+        self.cue(*d["layers_cues"], ahead=style.NORMAL)
+        self.play(Create(into_first), LaggedStart(*(FadeIn(b, shift=0.15 * DOWN) for b in boxes), lag_ratio=0.35),
+                  Create(links), Create(into_plus), run_time=style.NORMAL)
+        self.play(Create(bracket), Create(ticks), FadeIn(f_label, shift=0.15 * RIGHT), run_time=style.QUICK)
+        self.cue(*d["shortcut_cues"], ahead=style.SLOW)
+        carried = top.copy().set_color(accent).scale(0.8).move_to(route.get_start())
+        self.play(Create(route), MoveAlongPath(carried, route), run_time=style.SLOW)  # the input, unchanged, past the layers
+        self.play(FadeIn(tip), FadeIn(s_label), FadeOut(carried, scale=0.5), Indicate(plus, color=accent), run_time=style.QUICK)
+        for row, note in zip(notes, d["notes"]):
+            if note["cues"]:
+                self.cue(*note["cues"], ahead=style.QUICK)
+            self.play(FadeIn(row, shift=0.3 * RIGHT), run_time=style.NORMAL)
+
+    def note(self, s: str) -> VGroup:
+        """A bullet and its text (up to two lines)."""
+        lines = self.lines(s, style.BODY, max_lines=2, width=6.0)
+        body = lines.arrange(DOWN, buff=0.12, aligned_edge=LEFT) if len(lines) > 1 else lines
+        dot = Dot(radius=0.08, color=ManimColor(self.theme.accent)).next_to(body[0], LEFT, buff=0.3)
+        return VGroup(dot, body)

@@ -7,6 +7,7 @@ Its other jobs are mixins of their own: setting text and formulas (:mod:`scenes.
 from __future__ import annotations
 
 import functools
+import importlib
 import math
 import re
 from dataclasses import dataclass
@@ -25,7 +26,9 @@ from manim import (
     Line,
     ManimColor,
     Mobject,
+    ReplacementTransform,
     Scene,
+    Transform,
     VGroup,
     Write,
 )
@@ -43,7 +46,8 @@ from scenes.typesetting import READABLE, LRM, Typesetting  # noqa: F401  (READAB
 NOT_FINITE = re.compile(r"(?i)(?<![a-z])(inf|infinity|nan)(?![a-z])")
 # the parts of a step's data that are words, not numbers: the author's (a summary point may say "infinite"),
 # and the names of placeholders (a class may be called "nan")
-NOT_NUMBERS = frozenset({"heading", "subtitle", "author", "points", "label", "unit", "name", "activation", "cues", "words"})
+NOT_NUMBERS = frozenset({"heading", "subtitle", "author", "points", "label", "unit", "name", "activation", "cues", "words",
+                         "next"})
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,8 @@ class Area:
         return np.array([(self.left + self.right) / 2, (self.top + self.bottom) / 2, 0.0])
 PANEL_WIDTH = 4.1  # the side panel's width (a third of the content width), and the gap before it
 PANEL_GAP = 0.35
+CLOSING_HOLD = 2.0  # seconds the closing card stays before the video ends
+KEPT_WIDTH = 6.2  # the panel a network kept from the step before moves into (wider than a panel of values: it is a picture)
 
 
 class LayoutError(AssertionError):
@@ -112,6 +118,8 @@ class StepScene(Typesetting, Captions, Timeline, Scene):
 
     step: StepPlan
     theme: Style
+    continues_network = False  # a scene that draws the network itself takes a kept network into its own layout
+    kept_parts: dict | None = None  # the kept network's picture, by part, for such a scene's draw()
 
     def __init__(self, step: StepPlan, theme: Style, timing: StepTiming, *, strict_layout: bool = False, **kwargs: Any):
         check_numbers(step)
@@ -125,8 +133,8 @@ class StepScene(Typesetting, Captions, Timeline, Scene):
         super().__init__(**kwargs)
 
     # ------------------------------------------------------------ chrome
-    def heading(self) -> VGroup:
-        title = self.text(self.step.title, style.HEADING)
+    def heading(self, title_text: str | None = None) -> VGroup:
+        title = self.text(self.step.title if title_text is None else title_text, style.HEADING)
         if title.width > style.CONTENT_WIDTH:
             title.scale_to_fit_width(style.CONTENT_WIDTH)
         title.to_corner(UL, buff=0.45)
@@ -138,12 +146,15 @@ class StepScene(Typesetting, Captions, Timeline, Scene):
     def area(self) -> Area:
         """Where :meth:`draw` puts the step's content (narrower when a side panel is kept, see :meth:`panel`)."""
         right = style.RIGHT - (PANEL_WIDTH + PANEL_GAP if self.step.data.get("beside") else 0.0)
+        if self.step.data.get("kept") and not self.continues_network:  # the network kept from the step before
+            right = style.RIGHT - (KEPT_WIDTH + PANEL_GAP)
         return Area(style.LEFT, right, style.CONTENT_TOP, style.CONTENT_BOTTOM)
 
-    def panel(self) -> VGroup | None:
+    def panel(self, spec: dict | None = None) -> VGroup | None:
         """The side panel (``data["beside"]``: a heading and rows of label and value, all text from the plan), kept
-        on the right while the step works something out beside it; None when the step has none."""
-        spec = self.step.data.get("beside")
+        on the right while the step works something out beside it; None when the step has none. ``spec``: another
+        step's panel (the step before's, which a step that keeps its screen starts from)."""
+        spec = self.step.data.get("beside") if spec is None else spec
         if not spec:
             return None
         rows = VGroup()
@@ -197,12 +208,60 @@ class StepScene(Typesetting, Captions, Timeline, Scene):
         manim_adapter.typeset_together(functools.partial(self.math, *parts) for parts in formulas)
         head = self.heading()
         side = self.panel()
-        if side is None:
+        if self.step.data.get("kept"):
+            self.keep(head, side)
+        elif side is None:
             self.play(FadeIn(head, shift=0.2 * UP), run_time=style.QUICK)
         else:
             self.play(FadeIn(head, shift=0.2 * UP), FadeIn(side), run_time=style.QUICK)
         self.draw()
         self.hold_to_end()
+        if self.step.data.get("closing"):
+            self.close(self.step.data["closing"])
+
+    def close(self, card: dict) -> None:
+        """After the lesson's last word: the closing card (the lesson's title, and what comes next when the script
+        says), held for a short pause before the video ends."""
+        title = self.fit(self.lines(card["heading"], style.TITLE, max_lines=3, weight="BOLD"), style.CONTENT_WIDTH)
+        parts = [title]
+        if card.get("next"):
+            parts.append(self.fit(self.lines(card["next"], style.BODY, max_lines=2, color=self.theme.muted), style.CONTENT_WIDTH))
+        rule = Line(ORIGIN, title.width * RIGHT, color=ManimColor(self.theme.accent)).set_stroke(width=4)
+        group = VGroup(title, rule, *parts[1:]).arrange(DOWN, buff=0.4)
+        self.fit(group, style.CONTENT_WIDTH, style.TOP - style.CONTENT_BOTTOM)
+        group.move_to([0, (style.TOP + style.CONTENT_BOTTOM) / 2, 0])
+        shown = [m for m in self.mobjects if m is not self.caption_slot]
+        self.play(*(FadeOut(m) for m in shown), FadeIn(group, shift=0.2 * UP), run_time=style.NORMAL)
+        self.hold(CLOSING_HOLD)
+
+    def keep(self, head: VGroup, side: VGroup | None) -> None:
+        """Begin on the step before's last picture (``data["kept"]``: its title and its network's final picture, plain
+        data from the plan) and move what stays into place: the heading becomes this step's, the step before's panel
+        goes, and the network moves into a panel on the right, or, in a step that draws the network itself, stays for
+        :meth:`draw` to move into its own layout (``kept_parts``)."""
+        kept = self.step.data["kept"]
+        # the kept picture is laid out by the scene that drew it ("module:function", named by the plan: that scene
+        # builds on this module)
+        module, _, name = kept["picture"].partition(":")
+        parts = getattr(importlib.import_module(module), name)(self, kept["data"])
+        old_head, old_side = self.heading(kept["title"]), self.panel(kept["data"].get("beside"))
+        order = ("edges", "nodes", "in_labels", "out_labels", "extras", "values", "written")  # as the step drew them
+        self.add(old_head, *([old_side] if old_side is not None else []), *(m for part in order for m in parts[part]))
+        anims = [ReplacementTransform(old_head, head)]
+        anims += [FadeOut(old_side)] if old_side is not None else []
+        anims += [FadeIn(side)] if side is not None else []
+        if self.continues_network:
+            self.kept_parts = parts
+        else:
+            picture = VGroup(*(m for part in order for m in parts[part]))
+            target = picture.copy()
+            self.fit(target, KEPT_WIDTH - 0.2, style.CONTENT_HEIGHT - 0.2)
+            target.move_to([style.RIGHT - KEPT_WIDTH / 2, (style.CONTENT_TOP + style.CONTENT_BOTTOM) / 2, 0])
+            frame = Line(UP, DOWN, color=ManimColor(self.theme.muted)).set_stroke(width=2, opacity=0.6)
+            frame.scale_to_fit_height(style.CONTENT_HEIGHT - 0.1).move_to(
+                [style.RIGHT - KEPT_WIDTH - PANEL_GAP / 2, (style.CONTENT_TOP + style.CONTENT_BOTTOM) / 2, 0])
+            anims += [Transform(picture, target), FadeIn(frame)]
+        self.play(*anims, run_time=style.NORMAL)
 
     def draw(self) -> None:  # pragma: no cover - every step kind overrides it
         raise NotImplementedError

@@ -7,24 +7,31 @@ or biases at cues of the narration, in the order of the plan's ``events``. Every
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 from manim import (
     DOWN,
     LEFT,
     RIGHT,
     UP,
+    Arc,
+    Arrow,
     BackgroundRectangle,
     Circle,
     Create,
     FadeIn,
     FadeOut,
+    GrowArrow,
     GrowFromCenter,
     LaggedStart,
     Line,
     ManimColor,
     ShowPassingFlash,
+    ReplacementTransform,
     TransformFromCopy,
     VGroup,
+    VMobject,
     )
 
 from scenes import style
@@ -50,6 +57,7 @@ def column(n: int, x: float, top: float = NET_TOP, bottom: float = NET_BOTTOM, m
 
 
 class NetworkScene(StepScene):
+    continues_network = True
     def events(self) -> list[dict]:
         """What happens after the network is drawn: the plan's events, or else (with values) the inputs, then each
         node's sum in turn."""
@@ -66,13 +74,54 @@ class NetworkScene(StepScene):
     def draw(self) -> None:
         data = self.step.data
         inputs, layers = data["inputs"], data["layers"]
+        events = self.events()
+        extras = self.lay_out()
+        nodes, edges, in_labels, out_labels = self.nodes, self.edges, self.in_labels, self.out_labels
+        kept = [m for w, m in zip(self.writes, self.written_labels) if w.get("kept")]
+        if self.kept_parts is not None:  # the network before stays: it moves into this step's layout
+            self.play(*self.continue_network(self.kept_parts, extras, kept), run_time=style.NORMAL)
+            self.bring_to_front(*(n for col in nodes for n in col), *kept)
+        else:
+            all_edges = VGroup(*(e for layer in edges for row in layer for e in row))
+            self.play(
+                LaggedStart(*(GrowFromCenter(n) for col in nodes for n in col), lag_ratio=0.08),
+                Create(all_edges, lag_ratio=0.02),
+                run_time=style.SLOW,
+            )
+            self.bring_to_front(*(n for col in nodes for n in col))
+            self.play(FadeIn(in_labels, shift=0.2 * RIGHT), FadeIn(out_labels, shift=0.2 * LEFT), run_time=style.NORMAL)
+            if len(extras):
+                self.play(FadeIn(extras), run_time=style.NORMAL)
+            if kept:
+                self.play(*(FadeIn(m) for m in kept), run_time=style.QUICK)
+        shown = self.run(events, inputs, layers, self.out_values)
+        for other in data.get("passes", []):  # more examples, one after another: the last one's values make way
+            raws = [self.text(f"{spec['raw']} {spec['unit']}".strip(), style.SMALL, color=self.theme.muted) for spec in other["inputs"]]
+            for new, label in zip(raws, in_labels):
+                new.move_to(label[1]).align_to(label[1], RIGHT)
+            self.cue(*(c for spec in other["inputs"] for c in spec["cues"]), ahead=style.QUICK)  # the last one's values stay till then
+            self.play(*(FadeOut(m) for m in shown), *(FadeOut(label[1]) for label in in_labels), *(FadeIn(new) for new in raws),
+                      run_time=style.QUICK)
+            for label, new in zip(in_labels, raws):  # the new raw value is the label's second line from now on
+                label.remove(label[1])
+                label.add(new)
+            outs = [self.text(spec["value"], style.LABEL, color=self.theme.classes[n].color) for n, spec in enumerate(other["layers"][-1]["nodes"])]
+            shown = self.run(other["events"], other["inputs"], other["layers"], outs, quick=True)
+        self.wait(style.BEAT)
+
+    def lay_out(self) -> VGroup:
+        """Everything the network needs placed, from the plan (nodes, edges, labels, the weights, names, biases and
+        activations asked for, the written values); kept on ``self``. Returns the extras (names, weights, ...) to show."""
+        data = self.step.data
+        inputs, layers = data["inputs"], data["layers"]
         values = data.get("values", True)
         show = data.get("show", {})
-        events = self.events()
         self.groups = data.get("highlights", [])
         # the biases are placed if they are drawn, or one of them is picked out (then it is written only while it is)
         self.biases_shown = bool(show.get("biases"))
-        biases_wanted = self.biases_shown or any("bias" in item for g in self.groups for item in g["items"])
+        biases_wanted = self.biases_shown or any("bias" in item or (item.get("path") or {}).get("bias") is not None
+                                                 for g in self.groups for item in g["items"])
+        self.writes = data.get("writes", [])
         top = NET_TOP - (NAME_ROOM if show.get("names") else 0.0)
         bottom = ((NET_BOTTOM if values else STRUCTURE_BOTTOM) + (ACTIVATION_ROOM if show.get("activations") else 0.0)
                   + (BIAS_ROOM if biases_wanted else 0.0))
@@ -89,8 +138,11 @@ class NetworkScene(StepScene):
         names = [[self.label(n["name"]) if show.get("names") and n["name"] else None for n in l["nodes"]] for l in layers[:-1]]
         self.bias_labels = [[self.label(n["bias_label"], color=self.theme.text) for n in l["nodes"]] for l in layers] if biases_wanted else []
         sizes = [len(inputs)] + [len(l["nodes"]) for l in layers]
+        # the values written onto the network: made now, so that those beside the outputs get their room
+        self.written_labels = [self.label(w["text"], style.SMALL, color=self.theme.accent) for w in self.writes]
+        beside_outputs = [m for w, m in zip(self.writes, self.written_labels) if "node" in w and w["node"][0] == len(layers)]
         xs, columns = self.columns(sizes, inside, in_labels, out_labels, out_values, top, bottom, names, wide=bool(show.get("weights")),
-                                   below=self.bias_labels)
+                                   below=self.bias_labels, after=beside_outputs)
         nodes = []
         for k, (centres, r) in enumerate(columns):
             is_out = k == len(columns) - 1
@@ -114,32 +166,61 @@ class NetworkScene(StepScene):
         for node, label in zip(nodes[-1], out_labels):
             label.next_to(node, RIGHT, buff=0.25)
         extras = self.extras(layers, show, names, in_labels, out_labels)
-        all_edges = VGroup(*(e for layer in edges for row in layer for e in row))
-        self.play(
-            LaggedStart(*(GrowFromCenter(n) for col in nodes for n in col), lag_ratio=0.08),
-            Create(all_edges, lag_ratio=0.02),
-            run_time=style.SLOW,
-        )
-        self.bring_to_front(*(n for col in nodes for n in col))
-        self.play(FadeIn(in_labels, shift=0.2 * RIGHT), FadeIn(out_labels, shift=0.2 * LEFT), run_time=style.NORMAL)
-        if len(extras):
-            self.play(FadeIn(extras), run_time=style.NORMAL)
+        self.out_labels, self.in_labels, self.columns_drawn, self.out_values = out_labels, in_labels, columns, out_values
+        self.place_written(out_values)
         self.lit: list[tuple[str, object]] = []
-        self.columns_drawn, self.out_labels = columns, out_labels
-        shown = self.run(events, inputs, layers, out_values)
-        for other in data.get("passes", []):  # more examples, one after another: the last one's values make way
-            raws = [self.text(f"{spec['raw']} {spec['unit']}".strip(), style.SMALL, color=self.theme.muted) for spec in other["inputs"]]
-            for new, label in zip(raws, in_labels):
-                new.move_to(label[1]).align_to(label[1], RIGHT)
-            self.cue(*(c for spec in other["inputs"] for c in spec["cues"]), ahead=style.QUICK)  # the last one's values stay till then
-            self.play(*(FadeOut(m) for m in shown), *(FadeOut(label[1]) for label in in_labels), *(FadeIn(new) for new in raws),
-                      run_time=style.QUICK)
-            for label, new in zip(in_labels, raws):  # the new raw value is the label's second line from now on
-                label.remove(label[1])
-                label.add(new)
-            outs = [self.text(spec["value"], style.LABEL, color=self.theme.classes[n].color) for n, spec in enumerate(other["layers"][-1]["nodes"])]
-            shown = self.run(other["events"], other["inputs"], other["layers"], outs, quick=True)
-        self.wait(style.BEAT)
+        self.factors: list = []
+        self.written_shown = [m for w, m in zip(self.writes, self.written_labels) if w.get("kept")]
+        return extras
+
+    def picture(self) -> dict[str, list]:
+        """The network as its step leaves it, laid out (:meth:`lay_out`) and not animated: its structure and labels, the
+        extras shown, the example's values (when it shows values) and every value written onto it; by part."""
+        data = self.step.data
+        extras = self.lay_out()
+        values: list = []
+        if data.get("values", True):
+            for k, (col, specs) in enumerate(zip(self.nodes, [data["inputs"], *(l["nodes"] for l in data["layers"][:-1])])):
+                r = self.columns_drawn[k][1]
+                values += [self.fit(self.text(spec["scaled" if k == 0 else "value"], style.SMALL), INNER_WIDTH * r, INNER_HEIGHT * r)
+                           .move_to(node) for node, spec in zip(col, specs)]
+            for n, target in enumerate(self.out_values):
+                target.next_to(self.out_labels[n], RIGHT, buff=0.3)
+                target.align_to(self.out_labels[0], LEFT).shift((self.out_labels.width + 0.3) * RIGHT)
+                values.append(target)
+        self.written_shown = list(self.written_labels)
+        lit = []
+        for group in self.groups:  # the group still picked out at the step's end, as it is left
+            lit, factors = self.lit_items(group)
+            extras.add(*factors)
+        for kind, m in lit:
+            if kind == "node":
+                m.set_stroke(ManimColor(self.theme.accent), width=7)
+            elif kind == "edge":
+                m.set_stroke(ManimColor(self.theme.accent), width=6)
+            else:
+                m[1].set_color(ManimColor(self.theme.accent))
+                if not self.written(kind):
+                    extras.add(m)
+        return {"nodes": [n for col in self.nodes for n in col], "edges": [e for layer in self.edges for row in layer for e in row],
+                "in_labels": list(self.in_labels), "out_labels": list(self.out_labels), "extras": [extras] if len(extras) else [],
+                "values": values, "written": list(self.written_labels)}
+
+    def continue_network(self, old: dict[str, list], extras: VGroup, kept: list) -> list:
+        """The network the step before left on screen (``old``, by part) moving into this step's layout: each node,
+        edge and label to its new place, the values written on it to theirs; what this step does not show (the
+        example's values, extras it does not draw) goes, what it adds comes."""
+        anims: list = []
+        new = {"nodes": [n for col in self.nodes for n in col], "edges": [e for layer in self.edges for row in layer for e in row],
+               "in_labels": list(self.in_labels), "out_labels": list(self.out_labels), "written": kept}
+        for part, targets in new.items():
+            for a, b in zip(old[part], targets):
+                anims.append(ReplacementTransform(a, b))
+            anims += [FadeOut(a) for a in old[part][len(targets):]] + [FadeIn(b) for b in targets[len(old[part]):]]
+        anims += [FadeOut(m) for m in old["values"] + old["extras"]]
+        if len(extras):
+            anims.append(FadeIn(extras))
+        return anims
 
     def run(self, events: list[dict], inputs: list[dict], layers: list[dict], out_values: list, quick: bool = False) -> list:
         """One example through the network, event by event; the values it left in the nodes and beside the outputs.
@@ -150,6 +231,11 @@ class NetworkScene(StepScene):
         for event in events:
             if event["kind"] == "highlight":
                 self.highlight(self.groups[event["group"]])
+            elif event["kind"] == "write":  # a value written onto the network, to stay
+                written = self.writes[event["index"]]
+                self.cue(*written["cues"], ahead=style.QUICK)
+                self.play(FadeIn(self.written_labels[event["index"]], scale=1.3), run_time=style.QUICK)
+                self.written_shown.append(self.written_labels[event["index"]])
             elif event["kind"] == "inputs":
                 # the example's inputs appear in the input nodes
                 r = columns[0][1]
@@ -219,6 +305,25 @@ class NetworkScene(StepScene):
         if self.weights_shown:
             out.add(*self.weight_labels.values())
         return out
+
+    def place_written(self, out_values: list) -> None:
+        """Each written value at its place: an output's after its label (and its value, when the example's values
+        are shown), another node's above it, an edge's at its middle."""
+        last = len(self.nodes) - 1
+        right = max([m.get_right()[0] for m in self.out_labels]) if len(self.out_labels) else 0.0
+        value_width = max((v.width for v in out_values), default=0.0)
+        for w, label in zip(self.writes, self.written_labels):
+            if "node" in w:
+                col, n = w["node"]
+                node = self.nodes[col][n]
+                if col == last:
+                    x = right + 0.3 + (value_width + 0.3 if out_values else 0.0)
+                    label.move_to([x + label.width / 2, node.get_center()[1], 0])
+                else:
+                    label.next_to(node, UP, buff=0.06)
+            else:
+                col, a, b = w["edge"]
+                label.move_to(self.edges[col - 1][b][a].get_center())
 
     def place_weights(self, layers: list[dict], obstacles: list) -> dict[tuple[int, int, int], VGroup]:
         """A label for every weight, on its own edge. The weights into one node stand at one fraction of the way
@@ -321,21 +426,7 @@ class NetworkScene(StepScene):
         """Pick out the group's nodes, edges and weights at its cue; what the group before picked out and this one
         does not goes back to normal."""
         accent, muted = ManimColor(self.theme.accent), ManimColor(self.theme.muted)
-        lit: list[tuple[str, object]] = []
-        for item in group["items"]:
-            if "node" in item:
-                col, n = item["node"]
-                lit.append(("node", self.nodes[col][n]))
-                continue
-            if "bias" in item:
-                col, n = item["bias"]
-                lit.append(("bias", self.bias_labels[col - 1][n]))
-                continue
-            col, a, b = item.get("edge") or item["weight"]
-            lit.append(("edge", self.edges[col - 1][b][a]))
-            if "weight" in item:
-                lit.append(("weight", self.weight_labels[(col, a, b)]))
-        lit = list(dict.fromkeys(lit))
+        lit, factors = self.lit_items(group)
         anims = []
         for kind, m in self.lit:  # the group before, as it was
             if (kind, m) in lit:
@@ -360,7 +451,9 @@ class NetworkScene(StepScene):
             else:  # a weight or bias written only while it is picked out
                 m[1].set_color(accent)
                 anims.append(FadeIn(m))
-        self.lit = lit
+        for old in getattr(self, "factors", []):  # the path before's factors go
+            anims.append(FadeOut(old))
+        self.lit, self.factors = lit, factors
         self.cue(*group["cues"], ahead=style.QUICK)
         self.bring_to_front(*(m for kind, m in lit if kind == "edge"))
         if self.weights_shown:  # the edges picked out pass under the weights
@@ -369,6 +462,79 @@ class NetworkScene(StepScene):
             self.bring_to_front(*(b for col in self.bias_labels for b in col))
         if anims:
             self.play(*anims, run_time=style.QUICK)
+        if factors:  # along the path, one link after another: the chain's factors in the order they multiply
+            self.play(LaggedStart(*(FadeIn(f, shift=0.1 * UP) for f in factors), lag_ratio=0.6), run_time=style.NORMAL)
+
+    def lit_items(self, group: dict) -> tuple[list[tuple[str, object]], list]:
+        """What a group of highlights picks out, as (kind, mobject), and the factors its paths write at their links."""
+        lit: list[tuple[str, object]] = []
+        factors: list = []  # a path's factors, link by link, written as the path is lit
+        taken: list = []
+        for item in group["items"]:
+            if "path" in item:
+                links = self.path_links(item["path"])
+                for (kind, m), text in zip(links, [*item["path"]["factors"], *[None] * len(links)]):
+                    lit.append((kind, m))
+                    if text is not None:
+                        factors.append(self.factor_label(text, kind, m, taken))
+                lit += [("node", self.nodes[c][n]) for c, n in item["path"]["nodes"]]
+                continue
+            if "node" in item:
+                col, n = item["node"]
+                lit.append(("node", self.nodes[col][n]))
+                continue
+            if "bias" in item:
+                col, n = item["bias"]
+                lit.append(("bias", self.bias_labels[col - 1][n]))
+                continue
+            col, a, b = item.get("edge") or item["weight"]
+            lit.append(("edge", self.edges[col - 1][b][a]))
+            if "weight" in item:
+                lit.append(("weight", self.weight_labels[(col, a, b)]))
+        return list(dict.fromkeys(lit)), factors
+
+    def path_links(self, path: dict) -> list[tuple[str, object]]:
+        """The links of a path, in its order: from its bias (the bias's label) to its first node, then the edge
+        between each node and the next."""
+        out: list[tuple[str, object]] = []
+        if path.get("bias") is not None:
+            col, n = path["bias"]
+            out.append(("bias", self.bias_labels[col - 1][n]))
+        for (c1, n1), (c2, n2) in zip(path["nodes"], path["nodes"][1:]):
+            (lo, a), (hi, b) = sorted([(c1, n1), (c2, n2)])
+            out.append(("edge", self.edges[hi - 1][b][a]))
+        return out
+
+    def factor_label(self, text: str, kind: str, link: object, taken: list) -> VGroup:
+        """A factor of the chain rule written at its link: left of its bias, or just above (else below) its edge,
+        where it covers no node, label, weight or factor already written (nearest the edge's middle)."""
+        label = self.label(text, style.SMALL, color=self.theme.accent)
+        if kind == "bias":
+            label.next_to(link, LEFT, buff=0.12)
+            taken.append(_box(label, LABEL_GAP))
+            return label
+        edge: Line = link  # type: ignore[assignment]
+        obstacles = [_box(m, LABEL_GAP) for m in self.on_network()] + taken
+        start, end = edge.get_start(), edge.get_end()
+        for t in sorted(np.linspace(0.15, 0.85, 15), key=lambda t: abs(t - 0.5)):
+            for side in (UP, DOWN):
+                label.move_to(start + t * (end - start)).shift((label.height / 2 + 0.06) * side)
+                if not any(_overlaps(_box(label, LABEL_GAP), o) for o in obstacles):
+                    taken.append(_box(label, LABEL_GAP))
+                    return label
+        label.move_to(edge.get_center())  # no free place: on the edge (the layout check says where it collides)
+        taken.append(_box(label, LABEL_GAP))
+        return label
+
+    def on_network(self) -> list:
+        """What is written on and around the network now, for a new label to keep clear of."""
+        out = [m for col in self.nodes for m in col] + list(self.out_labels) + list(self.in_labels)
+        if self.weights_shown:
+            out += list(self.weight_labels.values())
+        if self.biases_shown:
+            out += [b for col in self.bias_labels for b in col]
+        out += self.written_shown
+        return out
 
     def written(self, kind: str) -> bool:
         """Whether a weight's or a bias's label is on screen all along (else only while it is picked out)."""
@@ -379,7 +545,7 @@ class NetworkScene(StepScene):
     def columns(
         self, sizes: list[int], inside: list[list[str]], in_labels: VGroup, out_labels: VGroup, out_values: list,
         top: float = NET_TOP, bottom: float = NET_BOTTOM, names: list[list] | None = None, wide: bool = False,
-        below: list[list] | None = None,
+        below: list[list] | None = None, after: list | None = None,
     ) -> tuple[list[float], list[tuple[list[np.ndarray], float]]]:
         """Where the node columns go and how large their nodes are.
 
@@ -414,12 +580,15 @@ class NetworkScene(StepScene):
                 columns[k] = (centres, min(r, room / 2))
         value_width = max((v.width for v in out_values), default=0.0)
         value_gap = 0.3 if out_values else 0.0
+        if after:  # values written after the outputs' labels (and values) keep their room too
+            value_width += max(m.width for m in after) + (0.3 if out_values else 0.0)
+            value_gap = 0.3
         min_span = MIN_COLUMN_GAP * (len(xs) - 1)
         fixed = 0.25 + columns[0][1] + columns[-1][1] + 0.25 + value_gap  # gaps and the nodes' halves beside the labels
         labels = in_labels.width + out_labels.width + value_width
         if labels + fixed + min_span > area.width:  # the labels are too wide even for a narrow network
             factor = (area.width - fixed - min_span) / labels
-            for m in [*in_labels, *out_labels, *out_values]:
+            for m in [*in_labels, *out_labels, *out_values, *(after or [])]:
                 m.scale(factor)
             value_width *= factor
         lo = area.left + in_labels.width + 0.25 + columns[0][1]  # where the first and the last column may stand
@@ -484,3 +653,82 @@ LAST_SIZE = style.SMALL - 7  # a weight with no room at those sizes, rather than
 ALONG = tuple(np.linspace(0.8, 0.2, 16))  # where a weight may stand on its edge: near the node it feeds first
 ALONG_ANY = tuple(sorted(np.linspace(0.12, 0.88, 39), key=lambda t: abs(t - 0.7)))  # for a weight placed alone
 LABEL_GAP = 0.035  # half the least room between two weights, or a weight and a node or label
+
+
+def kept_picture(scene: StepScene, data: dict) -> dict[str, list]:
+    """The final picture of a network step (its plan's ``data``, as the planner hands it on to the step that keeps
+    it), laid out as that step laid it out, for ``scene`` to start from: by part (:meth:`NetworkScene.picture`)."""
+    painter = NetworkScene.__new__(NetworkScene)  # only its layout: no camera, nothing played
+    painter.step = dataclasses.replace(scene.step, data=data)
+    painter.theme = scene.theme
+    return painter.picture()
+
+
+class NodeScene(StepScene):
+    """One node drawn large, as two stages: the nodes that feed it on the left with the weights on their edges, the
+    node split into its weighted sum (Σ, with its bias) and its activation, and its output leaving on the right. At
+    the sum's cue the inputs flow along their edges into the sum; at the activation's cue the sum passes through the
+    activation and out."""
+
+    def draw(self) -> None:
+        d = self.step.data
+        area = self.area
+        accent, muted, text_color = (ManimColor(c) for c in (self.theme.accent, self.theme.muted, self.theme.text))
+        radius = 1.35
+        centre = np.array([area.center[0] + 1.2, area.center[1] + 0.3, 0.0])
+        body = Circle(radius=radius, color=ManimColor(d["output_color"]) if d["output_color"] else muted, stroke_width=4)
+        body.move_to(centre)
+        divider = Line(centre + radius * UP, centre + radius * DOWN).set_stroke(muted, width=2)
+        halves = [self.half(centre, radius, -1), self.half(centre, radius, 1)]
+        sigma = self.text(d["sigma"], style.HEADING).move_to(centre + 0.5 * radius * LEFT)
+        act = self.fit(self.text(d["activation"], style.LABEL), 0.8 * radius, 0.6 * radius).move_to(centre + 0.5 * radius * RIGHT)
+        sum_label = self.text(d["sum_label"], style.SMALL, color=self.theme.muted)
+        act_label = self.text(d["activation_label"], style.SMALL, color=self.theme.muted)
+        sum_label.next_to(body, DOWN, buff=0.25).align_to(body, RIGHT).shift((radius + 0.1) * LEFT)
+        sum_label.move_to([centre[0] - 0.55 * radius - 0.3, sum_label.get_center()[1], 0])
+        act_label.move_to([centre[0] + 0.55 * radius + 0.3, sum_label.get_center()[1], 0]).align_to(sum_label, UP)
+        bias = self.text(d["bias_label"], style.SMALL, color=self.theme.text).next_to(sum_label, DOWN, buff=0.15)
+        name = self.text(d["name"], style.LABEL, color=self.theme.accent).next_to(body, UP, buff=0.2) if d["name"] else None
+        # the nodes that feed it, one column on the left, and an edge from each into the sum
+        n = len(d["inputs"])
+        x_in = area.left + 0.35 + max(self.text(t, style.LABEL).width for t in d["inputs"]) + 0.3 + 0.3
+        gap = min(1.5, (area.height - 1.0) / max(n - 1, 1))
+        ys = [centre[1] + (n - 1) / 2 * gap - i * gap for i in range(n)]
+        feeders = [Circle(radius=0.3, color=muted, stroke_width=3).move_to([x_in, y, 0]) for y in ys]
+        labels = [self.text(t, style.LABEL).next_to(c, LEFT, buff=0.25) for t, c in zip(d["inputs"], feeders)]
+        edges = [Line(c.get_right(), body.point_at_angle(np.pi + (k - (n - 1) / 2) * 0.35), stroke_width=2.5, color=muted)
+                 for k, c in enumerate(feeders)]
+        weights = [self.weight(w, e) for w, e in zip(d["weights"], edges)]
+        out_end = centre + (radius + 1.6) * RIGHT
+        arrow = Arrow(centre + radius * RIGHT, out_end, buff=0.05, stroke_width=4, color=accent, max_tip_length_to_length_ratio=0.2)
+        picture = VGroup(*halves, *feeders, *labels, *edges, *weights, body, divider, sigma, act, sum_label, act_label, bias,
+                         *([name] if name else []), arrow)
+        self.fit(picture, area.width, area.height)
+        self.play(LaggedStart(*(GrowFromCenter(c) for c in feeders), GrowFromCenter(body), lag_ratio=0.15),
+                  *(FadeIn(m) for m in labels), run_time=style.NORMAL)
+        self.play(*(Create(e) for e in edges), FadeIn(divider), FadeIn(sigma), FadeIn(act),
+                  *([FadeIn(name)] if name else []), run_time=style.NORMAL)
+        # the weighted sum: each input flows along its edge, through its weight, into Σ, and the bias joins
+        self.cue(*d["sum_cues"], ahead=style.QUICK)
+        self.play(*(FadeIn(w) for w in weights), *(ShowPassingFlash(e.copy().set_stroke(accent, width=7), time_width=0.6) for e in edges),
+                  halves[0].animate.set_fill(accent, opacity=0.25), FadeIn(sum_label), FadeIn(bias), run_time=style.NORMAL)
+        # the activation: the sum passes into the function, and the node's output leaves
+        self.cue(*d["activation_cues"], ahead=style.QUICK)
+        self.play(halves[0].animate.set_fill(accent, opacity=0.0), halves[1].animate.set_fill(accent, opacity=0.25),
+                  FadeIn(act_label), GrowArrow(arrow), run_time=style.NORMAL)
+
+    def half(self, centre: np.ndarray, radius: float, side: int) -> VMobject:
+        """The left (−1) or right (+1) half of the node, filled when its stage is at work."""
+        start = np.pi / 2 if side < 0 else -np.pi / 2
+        arc = Arc(radius=radius * 0.97, start_angle=start, angle=np.pi, arc_center=centre)
+        shape = VMobject().set_points_as_corners([arc.get_end(), arc.get_start()])
+        shape.append_points(arc.points)
+        shape.set_stroke(width=0).set_fill(ManimColor(self.theme.accent), opacity=0.0)
+        self.add(shape)
+        return shape
+
+    def weight(self, text: str, edge: Line) -> VGroup:
+        """A weight on its edge, a third of the way from the node that feeds it."""
+        label = self.text(text, style.SMALL, color=self.theme.text)
+        patch = BackgroundRectangle(label, color=ManimColor(self.theme.background), fill_opacity=0.85, buff=0.05)
+        return VGroup(patch, label).move_to(edge.point_from_proportion(0.4))

@@ -36,3 +36,5 @@ class TitleScene(StepScene):
         if len(dots):  # one dot per class; a lesson without a network has none
             self.play(LaggedStart(*(FadeIn(d, scale=0.5) for d in dots), lag_ratio=0.25), run_time=style.NORMAL)
         self.hold_to_end()
+        if data.get("closing"):  # a lesson of one title card ends on its closing card too
+            self.close(data["closing"])

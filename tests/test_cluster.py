@@ -180,7 +180,9 @@ def local_course(tmp_path_factory):
     base = tmp_path_factory.mktemp("local")
     run = course_build(base / "out", base / "cache", "-j", "2")
     assert run.wait() == 0, run.text
-    assert drawings(base / "cache") == 3  # tiny_second's "scores" is tiny_first's picture, laid out for its narration
+    # two steps a lesson, none shared: "scores" is the same picture in both, but as each lesson's last step it ends on
+    # that lesson's closing card (its own title)
+    assert drawings(base / "cache") == 4
     return tree(base / "out")
 
 
@@ -194,10 +196,10 @@ def test_a_course_on_a_real_scheduler_is_byte_identical_to_the_local_render_and_
     assert [lesson["id"] for lesson in manifest["lessons"]] == ["tiny_first", "tiny_second"]
     drawn = drawn_in_lessons(run)
     print(run.text)
-    # the lessons are built at once; their "scores" steps are one step (the same picture and narration): one task
+    # the lessons are built at once; their "scores" steps end on their own lessons' closing cards: four tasks
     assert sorted((lesson, step) for lesson, step, _ in drawn) == [
         ("tiny_first", "intro"), ("tiny_first", "scores"), ("tiny_second", "intro"), ("tiny_second", "scores")]
-    assert drawings(tmp_path / "cache") == 3 and len(list((tmp_path / "cache" / "sections").glob("*.mp4"))) == 3
+    assert drawings(tmp_path / "cache") == 4 and len(list((tmp_path / "cache" / "sections").glob("*.mp4"))) == 4
     assert {worker for _, _, worker in drawn} == set(dask_cluster.workers)  # both workers drew
 
 
@@ -207,7 +209,10 @@ def test_one_picture_in_two_lessons_built_at_once_is_drawn_once_and_laid_out_for
         (tmp_path / name).write_text((HERE / name).read_text())
     second = (HERE / "tiny_second.yaml").read_text()
     assert "  words_per_minute: 240\n" in second
-    # read slower: tiny_second's "scores" step is tiny_first's picture with other timing (another step key, one drawing)
+    # read slower: tiny_second's "scores" step is tiny_first's picture with other timing (another step key, one drawing);
+    # as the last step it ends on the closing card, which shows the lesson's title: here the same as tiny_first's
+    assert "title: The larger score\n" in second
+    second = second.replace("title: The larger score\n", "title: Raw scores\n", 1)
     (tmp_path / "tiny_second.yaml").write_text(second.replace("  words_per_minute: 240\n", "  words_per_minute: 200\n"))
     cache = tmp_path / "cache"
     run = Run(["course", "build", str(tmp_path / "course.yaml"), "-q", "low", "-o", str(tmp_path / "out"), "--cache-dir", str(cache),

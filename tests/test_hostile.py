@@ -27,7 +27,7 @@ from lesson.check import check_lesson
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = (ROOT / "lessons" / "argmax_softmax.yaml").read_text(encoding="utf-8")
-NETWORK_NARRATION_LINE = 75  # the first line of the network step's narration block
+NETWORK_NARRATION_LINE = DEFAULT[:DEFAULT.index("      Here is a small network")].count("\n")  # the network step's narration: >- line
 ARGMAX_NARRATION = """      ArgMax is the simple fix. The largest raw output becomes one and every other output becomes zero.
       The class with the one is the prediction, so this flower is called {prediction}."""
 
@@ -83,7 +83,7 @@ REJECTED = {
     "long_number_in_narration": (edited(ARGMAX_NARRATION, "      ArgMax is 1" + "9" * 50 + " fix."), "1999", "a number of 51 digits"),
     "blank_label": (edited("label: Setosa,", "label: '  ',"), "'  '", "it is empty"),
     "label_too_long": (edited("label: Setosa,", "label: '\\input /etc/passwd',"), "'\\input", "at most 16 characters"),
-    "unclosed_bracket": (edited("seeds: [1, 4]", "seeds: [1, 4"), "display:", "the list opened with '[' (line 50, column 10) is not closed"),
+    "unclosed_bracket": (edited("seeds: [1, 4]", "seeds: [1, 4"), "display:", f"the list opened with '[' (line {DEFAULT[:DEFAULT.index('seeds: [1, 4]')].count(chr(10)) + 1}, column 10) is not closed"),
     "unclosed_quote": (edited("title: ArgMax and SoftMax\n", 'title: "ArgMax and SoftMax\n'), "{name: versicolor", "the quote at line 8, column 8 is never closed"),
     "tab_indent": (edited("  decimals: 2", "\tdecimals: 2"), "\tdecimals", "indent with spaces, never tabs"),
     "bool_as_label": (edited("label: Setosa,", "label: yes,"), "yes,", "write text here"),
@@ -318,7 +318,7 @@ def test_strange_but_valid_scripts_pass_check_and_plan(name, tmp_path):
         "tiny_range": edited("range: [0.1, 2.5]", "range: [0.1, 0.100001]"),
     }[name]
     checked = check_lesson(write(tmp_path, text))
-    assert len(checked.plan.steps) == 11
+    assert len(checked.plan.steps) == DEFAULT.count("\n  - kind: ")  # every step of the script planned
     for step in checked.plan.steps:
         assert "inf" not in step.narration and "nan" not in step.narration
 

@@ -12,6 +12,7 @@ from drawn import draw, draw_plan_step, item, parts, person, plan_of  # noqa: E4
 
 from lesson import kinds  # noqa: E402
 from scenes import style  # noqa: E402
+from scenes.base import KEPT_WIDTH, PANEL_GAP  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT / "lessons" / "argmax_softmax.yaml"
@@ -90,8 +91,11 @@ def test_the_general_formula_is_shown_in_symbols_only(drawings):
     drawing = drawings["softmax_formula"]
     (formula,) = [i for i in drawing.final if i.kind == "tex"]
     assert "\\sum_{j=1}^{3}" in formula.string and "e^{ z_{i} }" in formula.string
-    assert [i.string for i in drawing.final if i.kind == "text"][1:] == [
+    # left of the network kept from the step before (in its panel on the right)
+    panel = style.RIGHT - KEPT_WIDTH - PANEL_GAP / 2
+    assert [i.string for i in drawing.final if i.kind == "text" and i.right < panel][1:] == [
         "i: the class we look at", "j: runs over all 3 classes", "z: the raw outputs"]
+    assert {"Setosa", "p = 0.6871"} <= {i.string for i in drawing.final if i.left > panel}
 
 
 def test_the_derivatives_keep_the_softmax_values_beside_them(drawings):

@@ -84,6 +84,13 @@ TABLES: dict[str, dict[str, str]] = {
         # cross_entropy
         "cross_entropy": "cross-entropy",
         "observed_probability": "probability of the observed class",
+        # node
+        "node_sum": "weighted sum",
+        "node_sigma": "Σ",
+        "node_activation": "activation",
+        "node_bias": "bias {bias}",
+        # the closing card
+        "next": "Next: {what}",
     },
 }
 
@@ -93,6 +100,8 @@ COMMON_SLOTS = ("example",)  # filled in every entry (but example_noun itself)
 # the slots each entry's builder fills (besides COMMON_SLOTS)
 SLOTS: dict[str, tuple[str, ...]] = {
     "prediction": ("label",),
+    "next": ("what",),
+    "node_bias": ("bias",),
     "raw_output_for": ("label",),
     "example_at": ("value",),
     "start": ("letter", "accuracy"),

@@ -25,7 +25,7 @@ from lesson.script import architectures as archs
 from lesson.kinds import Context, StepKind
 from lesson.kinds.cues import cue_problem, narration_cues, sentences
 from lesson.script import limits
-from lesson.script.parts import Identifier, StepBase
+from lesson.script.parts import Identifier, StepBase, Strict, template
 from lesson.base.shown import PlanError
 from lesson.base.hints import one_of
 from mathcore.architecture import BatchNorm2d, Conv2d, ReLU
@@ -192,8 +192,62 @@ def build(step: ArchitectureStep, ctx: Context) -> dict:
     }
 
 
+# ---------------------------------------------------------------- one residual block, drawn as a block
+
+
+class BlockNote(Strict):
+    """A short note written beside the block at a cue."""
+
+    text: template(limits.POINT_CHARS)  # type: ignore[valid-type]
+    cue: str | None = Field(None, max_length=80, description="when: a placeholder spoken or sentence.N (default: at the start)")
+
+
+class ResidualBlockStep(StepBase):
+    kind: Literal["residual_block"]
+    layers: list[template(limits.CELL_CHARS)] = Field(  # type: ignore[valid-type]
+        min_length=1, max_length=6, description="the layers of the block's main path F, top to bottom, e.g. 'BN, ReLU, conv 3×3'")
+    input: template(limits.CELL_CHARS) = Field("x", description="the block's input, written above it")  # type: ignore[valid-type]
+    correction: template(limits.CELL_CHARS) = Field("F(x)", description="what the main path computes, written beside it")  # type: ignore[valid-type]
+    output: template(limits.CELL_CHARS) = Field("x + F(x)", description="the block's output, written below the +")  # type: ignore[valid-type]
+    shortcut: template(limits.CELL_CHARS) = Field("x", description="written on the shortcut: what it carries past the layers")  # type: ignore[valid-type]
+    layers_cue: str | None = Field(None, max_length=80, description="when the main path's layers appear (default: sentence.2, else at once)")
+    shortcut_cue: str | None = Field(None, max_length=80, description="when the shortcut carries the input round them (default: as layers_cue)")
+    notes: list[BlockNote] = Field([], max_length=4, description="short notes beside the block, each at its cue")
+
+
+def check_block(step: ResidualBlockStep, ctx: Context) -> list[Finding]:
+    out: list[Finding] = []
+    for name in ("layers_cue", "shortcut_cue"):
+        cue = getattr(step, name)
+        if cue is not None and (why := cue_problem(cue, step.narration, ctx.placeholder_kinds)):
+            out.append(Finding((name,), why))
+    for i, note in enumerate(step.notes):
+        if note.cue is not None and (why := cue_problem(note.cue, step.narration, ctx.placeholder_kinds)):
+            out.append(Finding(("notes", i, "cue"), f"note {i + 1}: {why}"))
+    return out
+
+
+def build_block(step: ResidualBlockStep, ctx: Context) -> dict:
+    """The block's texts (every number in them at its form) and when each part appears."""
+    layers_cue = step.layers_cue or _default_cue(step.narration)
+    shortcut_cue = step.shortcut_cue or layers_cue
+    return {
+        "input": ctx.fill(step.input),
+        "layers": [ctx.fill(t) for t in step.layers],
+        "correction": ctx.fill(step.correction),
+        "output": ctx.fill(step.output),
+        "shortcut": ctx.fill(step.shortcut),
+        "layers_cues": [layers_cue] if layers_cue else [],
+        "shortcut_cues": [shortcut_cue] if shortcut_cue else [],
+        "notes": [{"text": ctx.fill(n.text), "cues": [n.cue] if n.cue else []} for n in step.notes],
+    }
+
+
 KINDS = (
     StepKind("architecture", ArchitectureStep, build, "scenes.architecture:ArchitectureScene",
              "a network of architectures: as blocks as wide as their filters, with shapes and counts; a block opened, or the network widened",
              check=check, code=("lesson.script.architectures", "lesson.kinds.cues", "mathcore.architecture")),
+    StepKind("residual_block", ResidualBlockStep, build_block, "scenes.architecture:ResidualBlockScene",
+             "one residual block drawn as a block: its input, the layers of its main path F, the shortcut round them and the + "
+             "that joins them, with notes beside it", check=check_block, code=("lesson.kinds.cues",)),
 )

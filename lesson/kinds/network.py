@@ -11,6 +11,7 @@ network's own (the math core's network, :func:`lesson.numbers.computed.network`,
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from typing import Annotated, Any, Literal
@@ -21,19 +22,23 @@ from lesson.base.errors import Finding
 from lesson.base import truth
 from lesson.kinds import Context, StepKind
 from lesson.script import limits
-from lesson.script.parts import StepBase, Strict
+from lesson.script.parts import StepBase, Strict, template
 from lesson.base.shown import MINUS, short
 from lesson.script.names import hidden_node_keys
 from lesson.base.hints import one_of
 from lesson.script.computations import parameter_index
 from lesson.kinds.cues import cue_problem
 from lesson.kinds.cues import narration_cues
+from lesson.kinds.table import panel
+from lesson.base.record import DRAWN, Record
 
 SHOWABLE = ("weights", "names", "activations", "biases")
-TARGETS = ("node", "edge", "weight", "bias", "parameter")
+TARGETS = ("node", "edge", "weight", "bias", "parameter", "path")
 
 NODE_HELP = "input.<input>, hidden.<layer>.<node> or output.<class> (a name or a number from 1)"
 EDGE = re.compile(r"\s*(\S+?)\s*->\s*(\S+?)\s*")
+PATH_HELP = ("'<node> -> <node> -> ...', each node in the column next to the one before (it may start at a bias by its "
+             "name in parameters:), e.g. 'b3 -> output.setosa' or 'input.dosage -> hidden.1.top -> output.efficacy'")
 WEIGHT = re.compile(r"w\[(\d+)\]\[(\d+)\]\[(\d+)\]")
 
 
@@ -45,9 +50,28 @@ class Highlight(Strict):
     weight: str | None = Field(None, max_length=30, description="w[layer][row][column], counted from 1 as in the script")
     bias: str | None = Field(None, max_length=60, description="the bias of a node: hidden.<layer>.<node> or output.<class>")
     parameter: str | None = Field(None, max_length=40, description="a weight or bias by its name in parameters:")
+    path: str | None = Field(
+        None, max_length=300,
+        description="a path through the network, '<node> -> <node> -> ...' (it may start at a bias by its name in parameters:), "
+                    "lit link by link",
+    )
+    factors: list[template(limits.CELL_CHARS)] | None = Field(  # type: ignore[valid-type]
+        None, min_length=1, max_length=8,
+        description="with path: one text per link of the path, written at its edge as the path is lit (a chain rule's factors)",
+    )
     cue: str | None = Field(
         None, max_length=80, description="when: a placeholder spoken in the narration or sentence.N (default: at the start)"
     )
+
+
+class Written(Strict):
+    """A value written onto the network at a cue, kept there to the end of the step (and into the next one that keeps
+    this step's screen): beside a node (an output's after its label) or on an edge."""
+
+    node: str | None = Field(None, max_length=60, description="input.<input>, hidden.<layer>.<node> or output.<class>")
+    edge: str | None = Field(None, max_length=120, description="'<node> -> <node>' between neighbouring columns")
+    text: template(limits.CELL_CHARS) = Field(description="what is written, usually a placeholder: 'p = {softmax.setosa}'")  # type: ignore[valid-type]
+    cue: str | None = Field(None, max_length=80, description="when: a placeholder spoken in the narration or sentence.N (default: at the start)")
 
 
 class NetworkStep(StepBase):
@@ -57,7 +81,8 @@ class NetworkStep(StepBase):
         [], max_length=4,
         description="also draw: weights (on the edges), names (of hidden nodes), activations (under each layer), biases (under each node)",
     )
-    highlight: list[Highlight] = Field([], max_length=12, description="nodes, edges, weights, biases or parameters picked out at cues")
+    highlight: list[Highlight] = Field([], max_length=12, description="nodes, edges, weights, biases, parameters or paths picked out at cues")
+    write: list[Written] = Field([], max_length=12, description="values written onto the network (beside a node, on an edge) at cues, kept")
     examples: list[Annotated[str, Field(max_length=limits.KEY_CHARS)]] | None = Field(
         None, min_length=1, max_length=8,
         description="examples of examples: that go through the network one after another (instead of the lesson's example); "
@@ -120,6 +145,39 @@ def parse_edge(text: str, lesson: Any) -> tuple[int, int, int]:
     return b_col, a, b
 
 
+def parse_path(text: str, lesson: Any) -> dict:
+    """``'<node> -> <node> -> ...'`` as {"nodes": [[column, node], ...], "bias": [column, node] or None}: each node in
+    the column next to the one before, all one way (forward or back); the first may be a bias by its name in
+    ``parameters:`` (then the path starts at that bias, under the node that follows it). ValueError otherwise."""
+    parts = [p.strip() for p in text.split("->")]
+    if len(parts) < 2 or not all(parts):
+        raise ValueError(f"{text!r} is not a path; write {PATH_HELP}")
+    bias = None
+    if parts[0] in lesson.parameters:
+        target = parse_parameter(parts[0], lesson)
+        if "bias" not in target:
+            raise ValueError(f"{text!r}: a path may start at a bias, and {parts[0]!r} is a weight (name the nodes its edge joins)")
+        bias = list(target["bias"])
+        parts = parts[1:]
+    nodes = [list(parse_node(p, lesson)) for p in parts]
+    if bias is not None and nodes[0] != bias:
+        raise ValueError(f"{text!r}: the bias {text.split('->')[0].strip()!r} belongs to another node than {parts[0]!r}; "
+                         "a path from a bias goes on to its own node")
+    steps = [b[0] - a[0] for a, b in zip(nodes, nodes[1:])]
+    for (a, b), step, (pa, pb) in zip(zip(nodes, nodes[1:]), steps, zip(parts, parts[1:])):
+        if abs(step) != 1:
+            raise ValueError(f"{text!r} is not a path in the network: {pa} and {pb} are not in neighbouring columns")
+    if len(set(steps)) > 1:
+        raise ValueError(f"{text!r} is not a path in the network: it turns back; a path goes one way, from the inputs "
+                         "towards the outputs or back")
+    return {"nodes": nodes, "bias": bias}
+
+
+def path_links(path: dict) -> int:
+    """How many links a parsed path has: between its nodes, and from its bias to the first."""
+    return len(path["nodes"]) - 1 + (path["bias"] is not None)
+
+
 def parse_weight(text: str, lesson: Any) -> tuple[int, int, int]:
     """``w[L][R][C]``: layer L's weight in row R, column C of the script (from 1): the edge into node R of layer L
     from node C below it. As (column of the edge's end, start node index, end node index)."""
@@ -160,6 +218,8 @@ def parse_parameter(name: str, lesson: Any) -> dict:
 
 
 def _target(h: Highlight, lesson: Any) -> dict:
+    if h.path is not None:
+        return {"path": parse_path(h.path, lesson)}
     if h.node is not None:
         return {"node": list(parse_node(h.node, lesson))}
     if h.edge is not None:
@@ -170,6 +230,10 @@ def _target(h: Highlight, lesson: Any) -> dict:
         return parse_parameter(h.parameter, lesson)
     assert h.weight is not None
     return {"weight": list(parse_weight(h.weight, lesson))}
+
+
+def _written_at(w: Written, lesson: Any) -> dict:
+    return {"node": list(parse_node(w.node, lesson))} if w.node is not None else {"edge": list(parse_edge(w.edge or "", lesson))}
 
 
 def _bias_names(lesson: Any) -> dict[tuple[int, int], str]:
@@ -193,11 +257,30 @@ def check(step: Any, ctx: Context) -> list[Finding]:
             out.append(Finding(("highlight", i), f"highlight {i + 1}: {why}"))
             continue
         try:
-            _target(h, lesson)
+            target = _target(h, lesson)
         except ValueError as exc:
             out.append(Finding(("highlight", i, given[0]), f"highlight {i + 1}: {exc}"))
+        else:
+            if h.factors is not None and "path" not in target:
+                out.append(Finding(("highlight", i, "factors"), f"highlight {i + 1}: factors are written on a path's links; "
+                                   "give path: or leave factors out"))
+            elif h.factors is not None and len(h.factors) != path_links(target["path"]):
+                n = path_links(target["path"])
+                out.append(Finding(("highlight", i, "factors"), f"highlight {i + 1}: the path has {n} link{'s' if n != 1 else ''}, "
+                                   f"so write {n} factor{'s' if n != 1 else ''} (one per link), not {len(h.factors)}"))
         if h.cue is not None and (why := cue_problem(h.cue, step.narration, ctx.placeholder_kinds)):
             out.append(Finding(("highlight", i, "cue"), f"highlight {i + 1}: {why}"))
+    for i, w in enumerate(step.write):
+        given = [k for k in ("node", "edge") if getattr(w, k) is not None]
+        if len(given) != 1:
+            out.append(Finding(("write", i), f"write {i + 1}: give node or edge (one of them), where the text is written"))
+            continue
+        try:
+            _written_at(w, lesson)
+        except ValueError as exc:
+            out.append(Finding(("write", i, given[0]), f"write {i + 1}: {exc}"))
+        if w.cue is not None and (why := cue_problem(w.cue, step.narration, ctx.placeholder_kinds)):
+            out.append(Finding(("write", i, "cue"), f"write {i + 1}: {why}"))
     for i, e in enumerate(step.examples or []):
         if e not in lesson.examples:
             out.append(Finding(("examples", i), f"unknown example {e!r}{one_of(e, lesson.examples, 'examples')}"))
@@ -253,9 +336,11 @@ def _predicted_cues(nums: Any, n: int) -> list[str]:
     return [f"predicted.{nums.classes[n]}", *(["predicted"] if len(nums.classes) == 1 else [])]
 
 
-def _events(layers: list[dict], inputs: list[dict], groups: list[dict], cues: dict[str, int], values: bool) -> list[dict]:
+def _events(layers: list[dict], inputs: list[dict], groups: list[dict], cues: dict[str, int], values: bool,
+            writes: Sequence[dict] = ()) -> list[dict]:
     """The order in which the scene shows things: the example's inputs, each node's sum in turn, and each group of
-    highlights where its cue falls among them (before the first of them that is not spoken earlier)."""
+    highlights and each written value where its cue falls among them (before the first of them that is not spoken
+    earlier)."""
     flow: list[tuple[int, dict]] = []
     if values:
         at = -1
@@ -272,6 +357,8 @@ def _events(layers: list[dict], inputs: list[dict], groups: list[dict], cues: di
                 flow.append((when(node["cues"]), {"kind": "node", "layer": k, "node": n}))
     marks = [(cues.get(g["cues"][0], -1) if g["cues"] else -1, {"kind": "highlight", "group": g_index})
              for g_index, g in enumerate(groups)]
+    marks += [(cues.get(w["cues"][0], -1) if w["cues"] else -1, {"kind": "write", "index": w_index})
+              for w_index, w in enumerate(writes)]
     marks.sort(key=lambda m: m[0])
     out: list[dict] = []
     for position, event in flow:
@@ -349,8 +436,13 @@ def _build(step: Any, ctx: Context, prefix: str, first: bool = True) -> dict:
     by_cue: dict[str, dict] = {}
     for h in step.highlight if first else ():
         group = by_cue.setdefault(h.cue or "", {"cues": [h.cue] if h.cue else [], "items": []})
-        group["items"].append(_target(h, ctx.lesson))
+        item = _target(h, ctx.lesson)
+        if "path" in item:  # each link's factor, written at its edge as the path is lit
+            item["path"]["factors"] = [ctx.fill(f) for f in h.factors] if h.factors else []
+        group["items"].append(item)
     groups = list(by_cue.values())
+    writes = [{**_written_at(w, ctx.lesson), "text": ctx.fill(w.text), "cues": [w.cue] if w.cue else []}
+              for w in (step.write if first else ())]
     cues = narration_cues(step.narration, values, d, ctx.forms, ctx.typed)
     return {
         "inputs": inputs,
@@ -359,7 +451,63 @@ def _build(step: Any, ctx: Context, prefix: str, first: bool = True) -> dict:
         "values": step.values,
         "show": {what: what in step.show for what in SHOWABLE},
         "highlights": groups,
-        "events": _events(layers, inputs, groups, cues, step.values),
+        "writes": writes,
+        "events": _events(layers, inputs, groups, cues, step.values, writes),
+    }
+
+
+# ---------------------------------------------------------------- one node, drawn large
+
+
+class NodeStep(StepBase):
+    kind: Literal["node"]
+    node: str = Field(max_length=60, description="the node to draw: hidden.<layer>.<node> or output.<class>")
+    sum_cue: str | None = Field(None, max_length=80, description="when the weighted sum is worked: its inputs flow in along "
+                                "their weights into the sum (a placeholder spoken or sentence.N; default: sentence.1)")
+    activation_cue: str | None = Field(None, max_length=80, description="when the activation turns the sum into the node's "
+                                       "output (default: sentence.2, else with the sum)")
+
+
+def check_node(step: NodeStep, ctx: Context) -> list[Finding]:
+    out: list[Finding] = []
+    try:
+        column, _ = parse_node(step.node, ctx.lesson)
+    except ValueError as exc:
+        return [Finding(("node",), str(exc))]
+    if column == 0:
+        out.append(Finding(("node",), f"{step.node!r} is an input: it adds nothing up; name a node of a hidden layer or an output"))
+    for name in ("sum_cue", "activation_cue"):
+        cue = getattr(step, name)
+        if cue is not None and (why := cue_problem(cue, step.narration, ctx.placeholder_kinds)):
+            out.append(Finding((name,), why))
+    return out
+
+
+def build_node(step: NodeStep, ctx: Context) -> dict:
+    """The node and what feeds it: the nodes below it (labels), the weights on its edges and its bias as typed, the
+    name of its activation, and the cues of its two stages."""
+    lesson, say = ctx.lesson, ctx.words()
+    column, n = parse_node(step.node, lesson)
+    layer = lesson.network.layers[column - 1]
+    below = [i.label for i in lesson.network.inputs] if column == 1 else [
+        name or f"{i + 1}" for i, name in enumerate(_columns(lesson)[column - 1])]
+    cues = narration_cues(step.narration)
+    sum_cue = step.sum_cue or "sentence.1"
+    act_cue = step.activation_cue or ("sentence.2" if "sentence.2" in cues else sum_cue)
+    names = _columns(lesson)[column]
+    return {
+        "inputs": below,
+        "weights": [short(w) for w in layer.weights[n]],
+        "bias": short(layer.bias[n]),
+        "name": names[n] if names[n] else "",
+        "output_color": lesson.network.classes[n].color if column == len(lesson.network.layers) else "",
+        "activation": say(f"activation_{layer.activation}"),
+        "sum_label": say("node_sum"),
+        "sigma": say("node_sigma"),
+        "activation_label": say("node_activation"),
+        "bias_label": say("node_bias", bias=short(layer.bias[n])),
+        "sum_cues": [sum_cue],
+        "activation_cues": [act_cue],
     }
 
 
@@ -367,4 +515,58 @@ KINDS = (
     StepKind("network", NetworkStep, build, "scenes.network:NetworkScene",
              "any network, node by node: the example's values travel through it; weights, names, activations, biases and "
              "highlights (of nodes, edges, weights, biases, named parameters) on request", check=check, code=("lesson.kinds.cues",), needs_network=True),
+    StepKind("node", NodeStep, build_node, "scenes.network:NodeScene",
+             "one node of the network drawn large: the nodes that feed it, the weights on its edges, its weighted sum "
+             "and its activation, each stage lit at its cue", check=check_node, code=("lesson.kinds.cues",), needs_network=True),
 )
+
+
+KEPT_PICTURE = "scenes.network:kept_picture"  # lays out a kept network's picture in the scene of the step that keeps it
+KEPT_CODE = ("scenes.network", "lesson.kinds.network")  # what draws and plans it: part of that step's code
+
+
+def final_screen(lesson: Any, index: int, ctx: Context) -> dict:
+    """The picture network step ``index`` leaves on screen, as plain data for the step after it that keeps it
+    (``transition: keep``): its network with the last example's values (when it shows values), every value
+    written on it (those it kept from the step before included) and the highlights still picked out; nothing left to
+    happen.
+    The numbers it draws are recorded in ``ctx`` (they are drawn again by the step that keeps them); its equations
+    are not (they are gone)."""
+    step = lesson.steps[index]
+    scratch = dataclasses.replace(ctx, record=Record())
+    data = build(step, scratch)
+    if step.beside is not None:
+        data["beside"] = panel(step.beside, scratch)
+    if data.get("passes"):  # several examples: the last one's values stay
+        last = data["passes"][-1]
+        data["inputs"], data["raw"] = last["inputs"], last["raw"]
+        for layer, done in zip(data["layers"], last["layers"]):
+            for node, value in zip(layer["nodes"], done["nodes"]):
+                node["value"] = value["value"]
+    writes = [{**w, "cues": []} for w in data["writes"]]
+    if step.transition == "keep" and index > 0:
+        writes += final_screen(lesson, index - 1, ctx)["writes"]
+    # the numbers of the picture are drawn again by the step that keeps it: recorded there (its equations are gone)
+    drawn = [w["text"] for w in writes]
+    if data["values"]:
+        drawn += [t for i in data["inputs"] for t in (i["scaled"], i["raw"])]
+        drawn += [node["value"] for layer in data["layers"] for node in layer["nodes"]]
+    for n in scratch.record.numbers:
+        number = re.compile(rf"(?<![\d.{MINUS}]){re.escape(n.text.replace('-', MINUS))}(?![\d])")  # the whole number, not a digit of one
+        if n.how == DRAWN and any(number.search(text) for text in drawn):
+            ctx.record.number(n.quantity, n.text, n.how, n.spec)
+    last = [e["group"] for e in data["events"] if e["kind"] == "highlight"][-1:]  # the group still picked out at the end
+    out = {k: v for k, v in data.items() if k not in ("passes", "events", "kept")}
+    return {**out, "highlights": [{**data["highlights"][g], "cues": []} for g in last], "events": [], "writes": writes}
+
+
+def kept(lesson: Any, index: int, data: dict, ctx: Context) -> dict:
+    """Step ``index``'s data with what it keeps of the step before's screen (``transition: keep``): ``kept`` (the
+    step before's title and final picture, :func:`final_screen`), and, when this step draws the network itself, the
+    values written on the network before, kept in their places (after this step's own written values)."""
+    screen = final_screen(lesson, index - 1, ctx)
+    scratch = dataclasses.replace(ctx, record=Record())
+    out = {**data, "kept": {"title": scratch.fill(lesson.steps[index - 1].title), "data": screen, "picture": KEPT_PICTURE}}
+    if lesson.steps[index].kind == "network":
+        out["writes"] = [*data["writes"], *({**w, "kept": True} for w in screen["writes"])]
+    return out

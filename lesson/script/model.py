@@ -207,6 +207,9 @@ class Lesson(Strict):
     title: Title
     subtitle: _text(200) | None = None
     author: _text(200) | None = None
+    next: _text(200) | None = Field(
+        None, description="what comes next, written on the closing card under the lesson's title (e.g. 'Cross-entropy')"
+    )
     language: Annotated[str, Field(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")] = "en"
     words: dict[Annotated[str, Field(max_length=limits.KEY_CHARS)], _text(limits.POINT_CHARS)] = Field(
         default_factory=dict,

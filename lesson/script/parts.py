@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
-from typing import Annotated, Any, get_args
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
@@ -131,5 +131,11 @@ class StepBase(Strict):
         description="a recording of this step's narration (WAV, FLAC, MP3, ...) inside the script's folder; it replaces the voice",
     )
     beside: Panel | None = Field(None, description="a panel of values kept on the right while the step works beside it")
+    transition: Literal["fade", "keep"] = Field(
+        "fade",
+        description="how the step begins: fade (on a screen of its own) or keep (it continues from the step before's screen, "
+                    "a network step's: the network stays, with the values written on it, and moves into place, into a "
+                    "panel on the right unless this step draws the network itself)",
+    )
 
 
