@@ -110,7 +110,7 @@ class NumberLineScene(StepScene):
         self.play(Create(line), FadeIn(band), run_time=style.NORMAL)
         if len(marks):
             self.play(FadeIn(marks), run_time=style.QUICK)
-        for spec, dot, stem, label in shown:
+        for spec, dot, stem, label in self.in_spoken_order(shown, lambda s: s[0]["cues"]):
             self.cue(*spec["cues"], ahead=style.QUICK)
             self.play(FadeIn(dot, scale=2), Create(stem), FadeIn(label, shift=0.15 * UP), run_time=style.QUICK)
         self.wait(style.BEAT)

@@ -30,12 +30,15 @@ class TextScene(StepScene):
         # a little above the middle of the area, as far as the area lets it
         y = min(max(area.center[1] + 0.3, area.bottom + 0.1 + block.height / 2), area.top - 0.1 - block.height / 2)
         block.move_to([area.center[0], y, 0])
-        if heading is not None:
-            self.play(FadeIn(heading, shift=0.2 * UP), run_time=style.NORMAL)
-        for row, cue in zip(rows, cues):
+        pending = [] if heading is None else [FadeIn(heading, shift=0.2 * UP)]
+        if pending and not (cues and self.cue_time(*cues[0]) is not None and self.cue_time(*cues[0]) < self.time + style.NORMAL):
+            self.play(*pending, run_time=style.NORMAL)  # time before the first point's word: the heading on its own
+            pending = []
+        for row, cue in zip(rows, cues):  # else the heading comes in with the first point, at its word
             if cue:
                 self.cue(*cue, ahead=style.QUICK)
-            self.play(FadeIn(row, shift=0.3 * RIGHT), run_time=style.NORMAL)
+            self.play(*pending, FadeIn(row, shift=0.3 * RIGHT), run_time=style.NORMAL)
+            pending = []
             self.wait(style.BEAT)
 
     def left_lines(self, s: str, size: int, width: float, **kw) -> VGroup:

@@ -22,7 +22,7 @@ from lesson.errors import Finding
 from lesson import truth
 from lesson.expr import Binary, Call, EvalError, Expr, Name, Number, ParseError, Unary, evaluate, names, parse, to_tex
 from lesson.kinds import Context, StepKind, Where
-from lesson.kinds.cues import cue_problems
+from lesson.kinds.cues import cue_problems, narration_cues
 from lesson.script import limits
 from lesson.script.parts import StepBase, Strict, template
 from lesson.shown import MINUS, PlanError
@@ -424,7 +424,8 @@ def build(step: Any, ctx: Context) -> dict:
         return default(name, stand_in=name in clashing)
 
     lines = []
-    for line, tree, s in zip(step.lines, trees, shown):
+    cue_of = _line_cues(step, trees)
+    for (line, tree, s), (line_cues, result_cues) in zip(zip(step.lines, trees, shown), cue_of):
         numeric = [[k, joined([(k, p)])] for k, p in numeric_parts(tree, s.texts())]
         if "".join(t for _, t in numeric) != s.tex:  # the parts must be the very formula the truth rule checked
             raise ValueError(f"the parts of {line.expr} do not make its formula {s.tex}")
@@ -439,8 +440,8 @@ def build(step: Any, ctx: Context) -> dict:
             "relation": s.relation,
             "result": s.result,
             "texts": {name: text.replace("-", MINUS) for name, text in s.texts().items()},  # each number as shown
-            "cues": [line.cue] if line.cue else [*used, *([line.result] if line.result else [])],
-            "result_cues": [line.result] if line.result else [],
+            "cues": line_cues,
+            "result_cues": result_cues,
         })
     most = limits.EQUATION_ROW_CHARS_BESIDE if step.beside is not None else limits.EQUATION_ROW_CHARS
     for i, (line, s) in enumerate(zip(lines, shown)):
@@ -452,6 +453,28 @@ def build(step: Any, ctx: Context) -> dict:
                             "split it over two lines or two steps (a define: entry can hold a partial sum)",
                             ("lines", i, "expr"))
     return {"lines": lines}
+
+
+def _line_cues(step: EquationStep, trees: list) -> list[tuple[list[str], list[str]]]:
+    """Each line's cues: when its numbers go in and when its result appears. A line's own ``cue``; else the first
+    of its placeholders the narration speaks after the line before went in (a name spoken earlier, for an earlier
+    line, is no moment for this one: the line follows the one before, at no word); the result at its name, when the
+    voice says it after the line's numbers went in."""
+    order = narration_cues(step.narration)
+    out: list[tuple[list[str], list[str]]] = []
+    last = -1
+    for line, tree in zip(step.lines, trees):
+        if line.cue:
+            cues = [line.cue]
+        else:
+            mine = [n for n in dict.fromkeys([*names(tree), *([line.result] if line.result else [])]) if order.get(n, -1) > last]
+            cues = sorted(mine, key=lambda n: order[n])[:1]
+        at = order.get(cues[0], last) if cues else last
+        last = at
+        result = [line.result] if line.result and order.get(line.result, -1) > at else []
+        last = max([last, *(order[n] for n in result)])
+        out.append((cues, result))
+    return out
 
 
 def tex_chars(tex: str) -> int:

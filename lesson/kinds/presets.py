@@ -156,7 +156,8 @@ def _points(step: Any, ctx: Context, texts: list[str], cues: list[list[str]] | N
 def _table(columns: list[str], rows: list[dict]) -> dict:
     """The table kind's data for rows already made (``cells`` as text, ``color``), drawn at once (no cues)."""
     full = [{"cells": r["cells"], "color": r.get("color"), "cue": None, "cell_cues": [[] for _ in r["cells"]]} for r in rows]
-    return {"columns": columns, "align": alignments([r["cells"] for r in full], len(columns)), "rows": full, "highlight": "none"}
+    return {"columns": columns, "align": alignments([r["cells"] for r in full], len(columns)), "rows": full, "highlight": "none",
+            "pointing": []}
 
 
 def _value(ctx: Context, name: str) -> str:
