@@ -3,7 +3,7 @@
     .venv/bin/python bench/check_bench.py [--repeat 3]
 
 Each script is built from lessons/cross_entropy_backprop.yaml and is accepted by `lesson check`, its work just
-under the whole-script budget (lesson/work.py, limits.WORK_SECONDS):
+under the whole-script budget (lesson/numbers/work.py, limits.WORK_SECONDS):
 
 - descents: 20 examples, 12 parameters, losses, gradients and sweeps, 12 descents of 1000 steps each, 12 define:
   entries with sums, and iris training that fills the budget up;
@@ -29,7 +29,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from lesson import work  # noqa: E402
+from lesson.numbers import work  # noqa: E402
 from lesson.script import limits  # noqa: E402
 from lesson.script.model import Lesson  # noqa: E402
 
@@ -64,7 +64,7 @@ def with_training(text: str, data: str, epochs: int, seeds: int) -> str:
 
 
 def estimate(text: str, rows: int) -> float:
-    """The budget's seconds for a script (lesson.work), read from the script itself."""
+    """The budget's seconds for a script (lesson.numbers.work), read from the script itself."""
     lesson = Lesson.model_validate(yaml.safe_load(text))
     spent = sum(item.seconds for item in work.items(lesson))
     if lesson.training is not None:

@@ -55,7 +55,7 @@ from typing import Any
 
 import yaml
 from lesson.course.load import looks_like_course  # a course file (lessons/course.yaml) is not a lesson script
-from lesson.errors import LessonError
+from lesson.base.errors import LessonError
 from lesson.plan import build_plan
 from lesson.check import load_lesson
 
@@ -1621,7 +1621,7 @@ def _worker_main(
         os.environ.pop("LESSON_DEBUG", None)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles ^C and stops the workers
     import lesson.cli  # noqa: F401 -- import before the memory limit
-    import lesson.numbers  # noqa: F401
+    import lesson.numbers.compute  # noqa: F401
     import lesson.plan  # noqa: F401
 
     seeds = load_seeds([Path(p) for p in seed_files])

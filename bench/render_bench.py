@@ -34,9 +34,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from lesson.build import build  # noqa: E402
-from lesson.narrate import narrate  # noqa: E402
-from lesson.numbers import compute  # noqa: E402
+from lesson.package.build import build  # noqa: E402
+from lesson.narration.narrate import narrate  # noqa: E402
+from lesson.numbers.compute import compute  # noqa: E402
 from lesson.plan import build_plan  # noqa: E402
 from lesson.check import load_lesson  # noqa: E402
 

@@ -15,15 +15,19 @@ from typing import Any
 
 import numpy as np
 
-from lesson import coherence, kinds, relations, trained, words
-from lesson.audio import recording_problem
-from lesson.computed import ComputeProblem
-from lesson.digits import fixed, whole_digits
-from lesson.errors import Finding, LessonError, Problem, one_line
-from lesson.fonts import font_package, installed_families, undrawable
-from lesson.hints import one_of
-from lesson.numbers import LessonNumbers, TrainingTooLong, compute
-from lesson.paths import script_file
+from lesson.base import coherence, relations, words
+
+from lesson import kinds
+
+from lesson.numbers import trained
+from lesson.narration.audio import recording_problem
+from lesson.numbers.computed import ComputeProblem
+from lesson.base.digits import fixed, whole_digits
+from lesson.base.errors import Finding, LessonError, Problem, one_line
+from lesson.base.fonts import font_package, installed_families, undrawable
+from lesson.base.hints import one_of
+from lesson.numbers.compute import LessonNumbers, TrainingTooLong, compute
+from lesson.base.paths import script_file
 from lesson.plan import Plan, PlanError, build_plan, forms_of, typed_names
 from lesson.script import checks, limits, load, placeholders
 from lesson.script import names as script_names
@@ -33,7 +37,7 @@ from lesson.script.texts import sized_templates, templates, word_problems
 from lesson.script.model import Lesson
 from lesson.script.yamlsource import Path_
 from lesson.script.placeholders import class_families
-from lesson.truth import scientific
+from lesson.base.truth import scientific
 from mathcore.errors import MathError
 
 __all__ = ["Checked", "check_lesson", "check_text", "contrast", "load_lesson", "number_rows", "parse_lesson", "read_script"]

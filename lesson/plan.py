@@ -16,19 +16,21 @@ from pathlib import Path
 from collections.abc import Mapping
 from typing import Any
 
-from lesson import coherence, kinds, relations
-from lesson.digits import fixed
+from lesson.base import coherence, relations
+
+from lesson import kinds
+from lesson.base.digits import fixed
 from lesson.kinds import Context
 from lesson.kinds.cues import sentence_cues
 from lesson.kinds.table import panel
-from lesson.numbers import LessonNumbers, compute
+from lesson.numbers.compute import LessonNumbers, compute
 from lesson.script.model import Lesson
-from lesson.record import SPOKEN
+from lesson.base.record import SPOKEN
 from lesson.script import names as script_names
 from lesson.script.placeholders import fill_spans, text_of
 from lesson.speech import normalize
-from lesson.plandata import ClassStyle, Plan, StepPlan, Style  # noqa: E402,F401  (the plan's types, shared with the scenes)
-from lesson.shown import (  # noqa: F401  (re-exported: the number texts every builder uses)
+from lesson.base.plandata import ClassStyle, Plan, StepPlan, Style  # noqa: E402,F401  (the plan's types, shared with the scenes)
+from lesson.base.shown import (  # noqa: F401  (re-exported: the number texts every builder uses)
     _SIGN,
     EXTRA_DECIMALS,
     MINUS,

@@ -30,8 +30,8 @@ from manim import (
     Write,
 )
 
-from lesson.plandata import StepPlan, Style
-from lesson.timing import Hold, Play, StepTiming
+from lesson.base.plandata import StepPlan, Style
+from lesson.base.timing import Hold, Play, StepTiming
 from lesson.manim import adapter as manim_adapter
 from scenes import layout, style
 from scenes.align import baseline, column

@@ -4,7 +4,7 @@ and its rule (the renderer lays it out by stream copy): a mixin of :class:`scene
 from __future__ import annotations
 
 from typing import Any
-from lesson.timing import Change, Hold, Play, Wait, after_hold
+from lesson.base.timing import Change, Hold, Play, Wait, after_hold
 from lesson.manim import adapter as manim_adapter
 from scenes import style
 

@@ -15,7 +15,7 @@ from manim import (
     VGroup,
 )
 
-from lesson import fonts
+from lesson.base import fonts
 from scenes import style
 
 LABEL_MARK = re.compile(r"\\lessonlabel\{(\d+)\}")  # where tex_label() puts a class label in a formula

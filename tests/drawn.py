@@ -16,9 +16,9 @@ from pathlib import Path
 from manim import MathTex, Text, tempconfig
 
 from lesson import kinds
-from lesson.plandata import StepPlan
+from lesson.base.plandata import StepPlan
 from lesson.check import check_lesson
-from lesson.timing import StepTiming
+from lesson.base.timing import StepTiming
 from scenes.base import LRM
 
 TIMING = StepTiming(0.3, 6.0, 0.6)
@@ -56,7 +56,7 @@ class Drawing:
     final: list[Item]  # what is on screen at the end of the step
     seen: list[list[Item]] = field(default_factory=list)  # what was on screen after each animation
     layout_problems: list[str] = field(default_factory=list)
-    changes: list = field(default_factory=list)  # the scene's changes tied to cues (lesson.timing.Change)
+    changes: list = field(default_factory=list)  # the scene's changes tied to cues (lesson.base.timing.Change)
 
     def strings(self, when: str = "final") -> list[str]:
         items = self.final if when == "final" else [i for snap in self.seen for i in snap]
@@ -181,7 +181,7 @@ def problem(script: Path, replace: str, by: str, filename: str, at: str | None =
 
 def broken_text(text: str, filename: str) -> str:
     """The loader's error message for ``text`` (which must have one)."""
-    from lesson.errors import LessonError
+    from lesson.base.errors import LessonError
     from lesson.check import parse_lesson
 
     try:
@@ -191,12 +191,12 @@ def broken_text(text: str, filename: str) -> str:
     raise AssertionError(f"{filename}: no error")
 
 
-# ---------------------------------------------------------------- numbers as a person writes them (not lesson.digits)
+# ---------------------------------------------------------------- numbers as a person writes them (not lesson.base.digits)
 
 
 def person(value: float, decimals: int = 2) -> str:
     """A person's rounding (half away from zero) of what the float means (15 significant digits), with a real minus
-    sign and never "−0.00": worked out here with Decimal, independently of the planner's lesson.digits."""
+    sign and never "−0.00": worked out here with Decimal, independently of the planner's lesson.base.digits."""
     from decimal import ROUND_HALF_UP, Decimal
 
     q = Decimal(f"{value:.15g}").quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)

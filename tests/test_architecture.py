@@ -45,11 +45,11 @@ def test_importing_mathcore_loads_neither_manim_nor_yaml_nor_click():
 
 @pytest.mark.scene
 def test_a_scene_imports_neither_the_model_nor_the_math_core_nor_the_planner():
-    """Scenes draw plain data (lesson.plandata): importing one, alone, in a fresh interpreter, loads no script model,
+    """Scenes draw plain data (lesson.base.plandata): importing one, alone, in a fresh interpreter, loads no script model,
     YAML, math core, planner or registry. Every registered kind's scene is checked."""
     from lesson import kinds
 
-    forbidden = ("pydantic", "yaml", "mathcore", "lesson.plan", "lesson.script", "lesson.numbers", "lesson.truth", "lesson.kinds", "lesson.shown")
+    forbidden = ("pydantic", "yaml", "mathcore", "lesson.plan", "lesson.script", "lesson.numbers.compute", "lesson.base.truth", "lesson.kinds", "lesson.base.shown")
     assert len(kinds.registry()) >= 11
     for kind in kinds.registry().values():
         module = kind.scene.split(":")[0]

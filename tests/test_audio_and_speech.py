@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from lesson import captions
-from lesson.audio import RATE, limit, loudness, normalise, peak_dbfs
+from lesson.narration import captions
+from lesson.narration.audio import RATE, limit, loudness, normalise, peak_dbfs
 from lesson.speech.engines import get_engine
 from lesson.speech.normalize import integer_words, number_words, spoken
 
@@ -122,7 +122,7 @@ def test_engines_speak_every_token_in_order(voice):
 def test_a_missing_voice_says_how_to_install_it(monkeypatch):
     import sys
 
-    from lesson.errors import LessonError
+    from lesson.base.errors import LessonError
 
     monkeypatch.setitem(sys.modules, "piper", None)  # as if piper-tts were not installed
     with pytest.raises(LessonError, match="dev.sh setup"):
@@ -132,7 +132,7 @@ def test_a_missing_voice_says_how_to_install_it(monkeypatch):
 def test_speech_encoded_alone_decodes_in_the_track_as_if_the_track_were_encoded_whole(tmp_path):
     import av
 
-    from lesson.audio import AAC_FRAME, aac_track, add_aac_stream, encode_aac
+    from lesson.narration.audio import AAC_FRAME, aac_track, add_aac_stream, encode_aac
 
     voice = get_engine("espeak")
     pieces = [voice.synthesize(["The", "raw", "output", "is", "one point four three."]).samples, voice.synthesize(["Then", "SoftMax."]).samples]
@@ -169,7 +169,7 @@ def test_k_weighting_is_the_recommendations_filter_and_the_limiter_its_running_e
     from scipy.ndimage import maximum_filter1d, uniform_filter1d
     from scipy.signal import sosfilt
 
-    from lesson.audio import K_WEIGHTING, k_weighted, moving_average, running_max
+    from lesson.narration.audio import K_WEIGHTING, k_weighted, moving_average, running_max
 
     x = np.random.default_rng(7).standard_normal(5 * RATE).astype(np.float32) * 0.2
     reference = sosfilt(K_WEIGHTING, x)  # the two biquads, run as an IIR filter

@@ -86,7 +86,7 @@ class DaskCluster:
                                 "--no-dashboard", "--death-timeout", "60", "--name", f"w{k}"], f"worker{k}") for k in range(workers)]
         self.client = Client(self.address, timeout=30)
         self.client.wait_for_workers(workers, timeout=90)
-        from lesson.executor import prepare_worker
+        from lesson.render.executor import prepare_worker
 
         self.client.run(prepare_worker)  # warm, as the long-running workers of a cluster are: Manim imported
         info = self.client.scheduler_info()["workers"]
@@ -292,25 +292,25 @@ def test_render_on_a_local_cluster_of_two_matches_the_local_workers(tmp_path):
 @pytest.mark.render
 def test_a_step_that_fails_in_the_lesson_is_reported_by_step_and_not_retried(dask_cluster, tmp_path):
     def break_layout():  # in each worker process: the title card "overlaps" something, and every draw is counted
-        import lesson.draw
+        import lesson.render.draw
         from scenes import layout
 
-        real_check, real_render = layout.check, lesson.draw.render_step
+        real_check, real_render = layout.check, lesson.render.draw.render_step
 
         def check(mobjects, **kw):
             found = real_check(mobjects, **kw)
             return found + ["text overlaps text: Text('ArgMax and SoftMax') and Text('a test')"] if mobjects else found
 
         def render_step(*args, **kw):
-            lesson.draw.draws = getattr(lesson.draw, "draws", 0) + 1
+            lesson.render.draw.draws = getattr(lesson.render.draw, "draws", 0) + 1
             return real_render(*args, **kw)
 
-        layout.check, lesson.draw.render_step = check, render_step
+        layout.check, lesson.render.draw.render_step = check, render_step
 
     def draws():
-        import lesson.draw
+        import lesson.render.draw
 
-        return getattr(lesson.draw, "draws", 0)
+        return getattr(lesson.render.draw, "draws", 0)
 
     dask_cluster.client.run(break_layout)
     out = tmp_path / "out"
@@ -398,7 +398,7 @@ def test_render_without_cluster_never_imports_dask(tmp_path):
         f"'--cache-dir', {str(tmp_path / 'cache')!r}]\n"
         "status = None\n"
         "try:\n    main()\nexcept SystemExit as e:\n    status = e.code\n"
-        "print('exit', status, sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed') or m == 'lesson.cluster'))\n"
+        "print('exit', status, sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert result.stdout.splitlines()[-1] == "exit 0 []", result.stdout + result.stderr
@@ -406,9 +406,9 @@ def test_render_without_cluster_never_imports_dask(tmp_path):
 
 
 def test_a_worker_with_other_drawing_code_refuses_the_step_and_draws_nothing(tmp_path):
-    from lesson.executor import StepJob, cluster_task
+    from lesson.render.executor import StepJob, cluster_task
     from lesson.check import check_lesson
-    from lesson.timing import StepTiming
+    from lesson.base.timing import StepTiming
 
     plan = check_lesson(HERE / "tiny_first.yaml").plan
     step = plan.steps[0]

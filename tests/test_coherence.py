@@ -16,9 +16,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lesson import coherence, relations
+from lesson.base import coherence, relations
 from lesson.check import check_text
-from lesson.errors import LessonError
+from lesson.base.errors import LessonError
 from lesson.course.load import looks_like_course
 from lesson.check import check_lesson
 from test_equations_manifest import rounds_to, value_of

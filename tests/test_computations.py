@@ -13,9 +13,9 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lesson import expr
+from lesson.base import expr
 from lesson.cli import cli
-from lesson.errors import LessonError
+from lesson.base.errors import LessonError
 from lesson.check import check_lesson, parse_lesson
 from lesson.check import check_text
 

@@ -11,7 +11,7 @@ import pytest
 
 from drawn import draw  # noqa: E402
 
-from lesson.errors import LessonError  # noqa: E402
+from lesson.base.errors import LessonError  # noqa: E402
 from lesson.check import parse_lesson  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -18,7 +18,7 @@ from lesson.cli import cli
 from lesson.course import packages
 from lesson.course.load import check_course, looks_like_course
 from lesson.course.page import Cue, parse_vtt, sentences
-from lesson.errors import LessonError
+from lesson.base.errors import LessonError
 
 ROOT = Path(__file__).resolve().parents[1]
 CP = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
@@ -304,7 +304,7 @@ HOSTILE = ["if p < 0.5 and q > 0.9 we stop.", "Ask R&D about x<y later.", "a -->
 
 
 def test_cue_text_is_escaped_in_webvtt_and_srt_and_reads_back_verbatim():
-    from lesson import captions
+    from lesson.narration import captions
 
     cues = [captions.Cue(float(i), i + 0.9, (text,)) for i, text in enumerate(HOSTILE)]
     chapters = [captions.Chapter(text, float(i), i + 0.9) for i, text in enumerate(HOSTILE)]
@@ -327,7 +327,7 @@ def test_cue_text_is_escaped_in_webvtt_and_srt_and_reads_back_verbatim():
 def test_transcript_markdown_carries_no_html_and_escapes_markdown():
     import html
 
-    from lesson import captions
+    from lesson.narration import captions
 
     text = "Say <script>alert(1)</script> & *not bold* [a link](javascript:x) `code` if p < 0.5."
     md = captions.transcript("T <i>", [captions.Chapter("# not a heading", 0.0, 1.0), captions.Chapter("1. not a list", 1.0, 2.0)],
@@ -370,7 +370,7 @@ def test_ffmpegs_srt_decoder_reads_the_srt_cues_as_the_authors_text(tmp_path):
     for a tag and '{\\...}' for a style code: through the word joiners it reads every cue as written, no tag, no code."""
     import subprocess
 
-    from lesson import captions
+    from lesson.narration import captions
 
     texts = [*HOSTILE, "a<b>c</b>d x<y> and {\\an8} stays"]
     (tmp_path / "h.srt").write_text(captions.srt([captions.Cue(float(i), i + 0.9, (t,)) for i, t in enumerate(texts)]), encoding="utf-8")

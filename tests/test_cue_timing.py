@@ -1,6 +1,6 @@
 """Every change at its word: for a step of each kind, drawn against its narration's timing, each change of the
 picture tied to a cue (a placeholder, sentence.N) starts within 0.3 s of the start of that word in the speech
-timing (the scene records when each began: ``scene.changes``, :class:`lesson.timing.Change`).
+timing (the scene records when each began: ``scene.changes``, :class:`lesson.base.timing.Change`).
 
 The timing is the project's own for the silent voice (``voice none``: the words at the script's pace), so each
 word has a start; a test draws the step's scene (no video encoded) and compares.
@@ -16,8 +16,8 @@ import pytest
 
 import drawn
 from lesson import kinds
-from lesson.narrate import narrate
-from lesson.timing import CHANGE_WITHIN, StepTiming
+from lesson.narration.narrate import narrate
+from lesson.base.timing import CHANGE_WITHIN, StepTiming
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = ROOT / "lessons"

@@ -1,4 +1,4 @@
-"""lesson.draw: what a drawn step keeps, so that it can be laid out again for any narration without Manim."""
+"""lesson.render.draw: what a drawn step keeps, so that it can be laid out again for any narration without Manim."""
 
 import json
 from pathlib import Path
@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from lesson.draw import render_step
-from lesson.mux import KEYFRAME_SECONDS
-from lesson.timing import StepTiming
+from lesson.render.draw import render_step
+from lesson.render.mux import KEYFRAME_SECONDS
+from lesson.base.timing import StepTiming
 from tests.drawn import plan_of
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,11 +8,11 @@ import av
 import numpy as np
 import pytest
 
-from lesson.narrate import Narrator
-from lesson.numbers import compute
+from lesson.narration.narrate import Narrator
+from lesson.numbers.compute import compute
 from lesson.plan import build_plan
-from lesson.draw import render_step
-from lesson.replay import assemble, drawing_ready
+from lesson.render.draw import render_step
+from lesson.render.replay import assemble, drawing_ready
 from lesson.check import load_lesson
 from lesson.speech import sentences
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from lesson import package
+from lesson.package import manifest as package
 from lesson.course.load import looks_like_course
 from lesson.check import check_lesson
 

@@ -21,9 +21,9 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from lesson import captions
+from lesson.narration import captions
 from lesson.cli import cli
-from lesson.qualities import QUALITIES
+from lesson.base.qualities import QUALITIES
 from media import background, frame_at, parse_cues, probe
 from scenes import layout
 
@@ -159,7 +159,7 @@ def test_burned_in_caption_cards_fit_the_bottom_band(tmp_path):
     from manim import tempconfig
 
     from lesson.plan import ClassStyle, StepPlan, Style
-    from lesson.timing import StepTiming
+    from lesson.base.timing import StepTiming
     from lesson.kinds import get
     from scenes import style
 

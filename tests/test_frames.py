@@ -1,4 +1,4 @@
-"""Frames handed to Manim's encoder without copies (lesson.manim.adapter's frame hand-off, lesson.frames's pool) give
+"""Frames handed to Manim's encoder without copies (lesson.manim.adapter's frame hand-off, lesson.manim.frames's pool) give
 the very clips stock Manim gives."""
 
 import multiprocessing
@@ -14,7 +14,7 @@ def _render(media: Path, fast: bool, queue) -> None:
     """Runs in a new interpreter: stock Manim must not be patched by an earlier render in the test process."""
     from manim import BLUE, ORANGE, RIGHT, UP, Circle, Create, FadeIn, Scene, Square, Text, tempconfig
 
-    from lesson import frames
+    from lesson.manim import frames
     from lesson.manim import adapter as manim_adapter
 
     if fast:
@@ -64,7 +64,7 @@ def test_handed_frames_encode_to_the_same_bytes_as_stock_manim(tmp_path):
 
 
 def test_pool_reuses_arrays_of_its_size():
-    from lesson.frames import FramePool
+    from lesson.manim.frames import FramePool
 
     pool = FramePool(64, 36, keep=2)
     a, b, c = pool.take(), pool.take(), pool.take()

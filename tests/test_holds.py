@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lesson.build import build
-from lesson.numbers import compute
+from lesson.package.build import build
+from lesson.numbers.compute import compute
 from lesson.plan import build_plan
 from lesson.check import load_lesson
-from lesson.timing import LEAD
+from lesson.base.timing import LEAD
 from media import background, decoded_audio, ffprobe, frame_at, keyframe_times, packet_times, parse_cues
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,7 +88,7 @@ def test_recorded_narration_sets_the_step_length_and_stays_in_sync(long_holds):
 
 
 def test_a_recording_that_is_not_audio_is_a_clear_error(tmp_path):
-    from lesson.errors import LessonError
+    from lesson.base.errors import LessonError
 
     text = (ROOT / "tests" / "fixtures" / "five_classes.yaml").read_text().split("\nsteps:")[0]
     (tmp_path / "take.wav").write_text("not audio at all")

@@ -18,10 +18,10 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lesson import digits
+from lesson.base import digits
 from drawn import parts
 from lesson.cli import cli
-from lesson.errors import LessonError
+from lesson.base.errors import LessonError
 from lesson.script import limits
 from lesson.check import check_lesson
 
@@ -166,7 +166,7 @@ def test_training_data_problems_are_found_by_check_at_training_data(name, tmp_pa
 
 
 def test_numbers_are_read_as_people_write_them():
-    from lesson.datasets import NUMBER
+    from lesson.numbers.datasets import NUMBER
 
     for text in ("1", "-0.25", "+.5", "1.", "2.5e3", "1E-7", " 1.5 "):
         assert NUMBER.fullmatch(text), text

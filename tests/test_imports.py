@@ -1,6 +1,6 @@
-"""The house's floors: imports of the project's own modules, inside functions too, form no cycle; and the imports
-deferred into functions are exactly the known ones (a list that only shrinks: a new one, or one hoisted without
-updating it, fails here).
+"""The house's floors: imports of the project's own modules, inside functions too, form no cycle, and run only down
+the floors of :data:`FLOORS` (or along one floor); and the imports deferred into functions are exactly the known ones
+(a list that only shrinks: a new one, or one hoisted without updating it, fails here).
 
 Imports under ``if TYPE_CHECKING:`` never run and are left out. An import of a package counts as an import of its
 ``__init__``; ``from package import module`` as one of both.
@@ -11,22 +11,52 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("lesson", "scenes", "mathcore")
 
-# the imports of project modules deferred into functions: only those that load an optional or heavy dependency
-# (importing module, imported module); the commands are loaded by name (lesson.cli.COMMANDS), not by an import
-DEFERRED = {
-    # the voices: piper-tts is an optional extra, espeak-ng a library loaded only when asked for
-    ("lesson.speech.engines", "lesson.speech.espeak_engine"), ("lesson.speech.engines", "lesson.speech.piper_engine"),
-    # Dask (the cluster extra), loaded when --cluster is given
-    ("lesson.commands.common", "lesson.cluster"), ("lesson.commands.render", "lesson.cluster"),
-    ("lesson.commands.course", "lesson.cluster"),
-    # Manim, loaded by a worker as it starts (a heavy dependency the main process never needs)
-    ("lesson.workers", "lesson.manim"), ("lesson.workers", "lesson.manim.adapter"),
-    # lesson preview: the page's server needs the preview extra (Starlette), loaded when the preview starts
-    ("lesson.commands.preview", "lesson.preview.session"), ("lesson.preview.session", "lesson.preview.server"),
-}
+# the imports of project modules deferred into functions: none. An optional or heavy dependency (Manim, Dask, the
+# voices' libraries, Starlette) is imported inside the project module that uses it, when it is used.
+DEFERRED: set[tuple[str, str]] = set()
+
+
+# the floors, bottom first: each a name and the modules on it (a package's name stands for all its modules, unless
+# one of them is placed on another floor by its own name). A module imports from its own floor and the floors below.
+FLOORS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("the math core", ("mathcore",)),
+    ("shared helpers", ("lesson", "lesson.base")),
+    ("the voices' engines and the Manim boundary", ("lesson.speech", "lesson.manim")),
+    ("the scenes: plain data drawn", ("scenes",)),
+    # the words a script is made of; the step kinds use them, and the script's model is made of the kinds' options
+    ("the script's parts", ("lesson.script", "lesson.script.limits", "lesson.script.parts", "lesson.script.placeholders",
+                            "lesson.script.computations", "lesson.script.architectures", "lesson.script.names",
+                            "lesson.script.yamlsource")),
+    ("step kinds", ("lesson.kinds",)),
+    ("the script's model and loader", ("lesson.script.model", "lesson.script.load", "lesson.script.messages",
+                                       "lesson.script.texts", "lesson.script.checks")),
+    ("numbers", ("lesson.numbers",)),
+    ("plan", ("lesson.plan",)),
+    ("narration", ("lesson.narration",)),
+    ("lesson check", ("lesson.check",)),  # a step's own recording is read as the narration reads it
+    ("render", ("lesson.render",)),
+    ("package", ("lesson.package",)),
+    ("course", ("lesson.course",)),
+    ("preview", ("lesson.preview",)),
+    ("the command line", ("lesson.commands", "lesson.cli", "lesson.__main__")),
+)
+
+
+def floor_of(module: str) -> int:
+    """The floor of ``module``: that of the longest name in :data:`FLOORS` that it is or lies in."""
+    best, floor = -1, -1
+    for number, (_, names) in enumerate(FLOORS):
+        for name in names:
+            if (module == name or module.startswith(name + ".")) and len(name) > best:
+                best, floor = len(name), number
+    if floor < 0:
+        raise LookupError(f"{module} is on no floor: add it to FLOORS")
+    return floor
 
 
 def modules() -> dict[str, Path]:
@@ -125,6 +155,24 @@ def test_the_deferred_imports_of_project_modules_are_the_known_ones():
     _, deferred = imports()
     assert deferred - DEFERRED == set(), "a new import inside a function: hoist it, or fix the layer it points up to"
     assert DEFERRED - deferred == set(), "an import hoisted: take it off DEFERRED"
+
+
+def test_every_import_runs_down_the_floors_or_along_one():
+    edges, _ = imports()
+    upward = sorted(f"{m} ({FLOORS[floor_of(m)][0]}) imports {t} ({FLOORS[floor_of(t)][0]})"
+                    for m, targets in edges.items() for t in targets if floor_of(t) > floor_of(m))
+    assert upward == []
+
+
+def test_every_module_is_on_a_floor_and_a_floor_is_found_by_its_longest_name():
+    for m in modules():
+        floor_of(m)  # a LookupError names a module on no floor
+    assert FLOORS[floor_of("lesson.script.model")][0] == "the script's model and loader"
+    assert FLOORS[floor_of("lesson.script.parts")][0] == "the script's parts"
+    assert FLOORS[floor_of("lesson.script")][0] == "the script's parts"
+    assert FLOORS[floor_of("lesson.base.truth")][0] == "shared helpers"
+    with pytest.raises(LookupError):
+        floor_of("lessonx")  # a name's prefix is no package of it
 
 
 def test_the_tool_sees_a_cycle_and_a_deferred_import():

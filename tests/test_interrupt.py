@@ -44,7 +44,7 @@ def test_killed_render_leaves_no_partial_output_and_resumes(tmp_path):
 
 def test_work_files_of_killed_renders_are_removed_once_they_are_old(tmp_path):
     from lesson.plan import Style
-    from lesson.render import StepRenderer
+    from lesson.render.steps import StepRenderer
 
     old_work, live_work = tmp_path / "sections" / "lesson-softmax-abc", tmp_path / "sections" / "lesson-title-def"
     old_drawing = tmp_path / "drawings" / ".draw-xyz"

@@ -12,9 +12,9 @@ import pytest
 
 from drawn import draw, draw_plan_step, plan_of  # noqa: E402
 
-from lesson import architectures  # noqa: E402
-from lesson.errors import LessonError  # noqa: E402
-from lesson.numbers import compute  # noqa: E402
+from lesson.script import architectures  # noqa: E402
+from lesson.base.errors import LessonError  # noqa: E402
+from lesson.numbers.compute import compute  # noqa: E402
 from lesson.check import parse_lesson  # noqa: E402
 from lesson.script.names import kinds
 from lesson.script.placeholders import fill
@@ -208,7 +208,7 @@ def test_the_diagram_writes_each_stage_with_its_shape_and_its_count():
 
 
 def test_a_groups_count_appears_when_its_value_is_spoken(monkeypatch):
-    from lesson.timing import StepTiming
+    from lesson.base.timing import StepTiming
 
     plan = plan_of(LESSON)
     step = next(s for s in plan.steps if s.id == "diagram")

@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from drawn import draw, located  # noqa: E402
 
 from lesson.cli import cli  # noqa: E402
-from lesson.errors import LessonError  # noqa: E402
-from lesson.expr import names, parse, to_tex  # noqa: E402
+from lesson.base.errors import LessonError  # noqa: E402
+from lesson.base.expr import names, parse, to_tex  # noqa: E402
 from lesson.kinds.equation import joined, numeric_parts, symbol_problem, symbol_tex, symbolic_parts  # noqa: E402
 from lesson.check import check_text, parse_lesson  # noqa: E402
 from scenes import style  # noqa: E402

@@ -8,7 +8,7 @@ import pytest
 from drawn import draw
 
 from lesson.check import check_lesson, check_text
-from lesson.errors import LessonError
+from lesson.base.errors import LessonError
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "lessons" / "examples" / "fitted_curve.yaml"

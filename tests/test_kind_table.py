@@ -9,10 +9,10 @@ import drawn  # noqa: E402
 from drawn import person  # noqa: E402
 from drawn import draw, draw_plan_step, plan_of  # noqa: E402
 
-from lesson import digits  # noqa: E402
-from lesson.numbers import compute  # noqa: E402
+from lesson.base import digits  # noqa: E402
+from lesson.numbers.compute import compute  # noqa: E402
 from lesson.check import parse_lesson  # noqa: E402
-from lesson.timing import StepTiming  # noqa: E402
+from lesson.base.timing import StepTiming  # noqa: E402
 from scenes import style  # noqa: E402
 from scenes.table import TableScene  # noqa: E402
 

@@ -10,10 +10,10 @@ import pytest
 from drawn import draw, draw_plan_step, plan_of  # noqa: E402
 
 from lesson import kinds  # noqa: E402
-from lesson.errors import LessonError  # noqa: E402
+from lesson.base.errors import LessonError  # noqa: E402
 from lesson.kinds.text import default_cues  # noqa: E402
 from lesson.check import parse_lesson  # noqa: E402
-from lesson.timing import StepTiming  # noqa: E402
+from lesson.base.timing import StepTiming  # noqa: E402
 from scenes import style  # noqa: E402
 from scenes.text import TextScene  # noqa: E402
 

@@ -5,7 +5,7 @@ warning when two training seeds show the same SoftMax values."""
 import pytest
 
 from lesson.check import check_lesson
-from lesson.errors import LessonError
+from lesson.base.errors import LessonError
 
 ROWS = [("Adelie", 39.1, 18.7), ("Adelie", 39.5, 17.4), ("Gentoo", 46.1, 13.2), ("Gentoo", 50.0, 16.3),
         ("Adelie", 38.6, 21.2), ("Gentoo", 48.7, 14.1), ("Gentoo", 47.6, 14.5)]

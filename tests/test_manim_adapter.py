@@ -68,11 +68,11 @@ CHILD = textwrap.dedent("""
     after = snapshot()
     changed = sorted(name for name in before if after[name] is not before[name])
 
-    from lesson.numbers import compute
+    from lesson.numbers.compute import compute
     from lesson.plan import build_plan
-    from lesson.render import StepRenderer
+    from lesson.render.steps import StepRenderer
     from lesson.check import load_lesson
-    from lesson.timing import StepTiming
+    from lesson.base.timing import StepTiming
 
     script = Path("lessons/argmax_softmax.yaml")
     lesson = load_lesson(script)

@@ -54,7 +54,7 @@ def test_the_scene_shows_the_examples_one_after_another():
 def test_examples_need_values_and_known_names():
     text = LESSON.read_text().replace("    examples: [low, mid, high]", "    examples: [low, middle]\n    values: false")
     from lesson.check import check_text
-    from lesson.errors import LessonError
+    from lesson.base.errors import LessonError
 
     with pytest.raises(LessonError) as caught:
         check_text(text, "b.yaml", LESSON.parent)

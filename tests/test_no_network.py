@@ -8,8 +8,8 @@ import pytest
 from drawn import draw  # noqa: E402
 
 from lesson import kinds  # noqa: E402
-from lesson.errors import LessonError  # noqa: E402
-from lesson.numbers import compute  # noqa: E402
+from lesson.base.errors import LessonError  # noqa: E402
+from lesson.numbers.compute import compute  # noqa: E402
 from lesson.script import names
 from lesson.check import parse_lesson  # noqa: E402
 

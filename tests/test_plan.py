@@ -100,7 +100,7 @@ def test_cues_point_at_the_token_where_each_value_is_spoken(plan):
 
 
 def test_a_side_panel_draws_negative_values_with_a_minus_sign_in_written_rows_and_class_rows():
-    from lesson.numbers import compute
+    from lesson.numbers.compute import compute
     from lesson.kinds import Context
     from lesson.kinds.table import panel
     from lesson.script.parts import Panel
@@ -120,7 +120,7 @@ def test_a_side_panel_shows_a_named_examples_values_one_row_per_class():
 
     from lesson.plan import forms_of
 
-    from lesson.errors import LessonError
+    from lesson.base.errors import LessonError
     from lesson.check import check_text
 
     part7 = ROOT / "lessons" / "cross_entropy_backprop.yaml"

@@ -52,7 +52,7 @@ def test_two_renders_into_one_folder_at_once_both_succeed(tmp_path):
 
 
 def test_a_render_waits_for_the_folder_lock_says_so_once_then_renders(tmp_path):
-    from lesson.outdir import output_lock
+    from lesson.package.outdir import output_lock
 
     out, cache = tmp_path / "out", tmp_path / "cache"
     out.mkdir()
@@ -75,14 +75,14 @@ def test_a_render_waits_for_the_folder_lock_says_so_once_then_renders(tmp_path):
 
 def test_renders_into_two_folders_sharing_one_cache_at_once(tmp_path):
     """Both draw the same steps into one cache at once: LaTeX, text pictures, drawings and sections never collide."""
-    from lesson.narrate import narrate
-    from lesson.numbers import compute
+    from lesson.narration.narrate import narrate
+    from lesson.numbers.compute import compute
     from lesson.plan import build_plan
     from lesson.check import load_lesson
 
     cache = tmp_path / "cache"
     lesson = load_lesson(LESSON)
-    # the silent narration first: both renders then only read the speech cache (lesson/narrate.py writes its
+    # the silent narration first: both renders then only read the speech cache (lesson/narration/narrate.py writes its
     # temporary files without a pid, which is not what this test is about)
     narrate(build_plan(lesson, LESSON.parent, compute(lesson, LESSON.parent)), "none", 150, cache)
     outs = [tmp_path / "a", tmp_path / "b"]
@@ -260,7 +260,7 @@ def typeset(body: str, work: Path, env: dict) -> tuple[int, str]:
 
 
 def test_tex_sandbox_settings_stop_reading_writing_and_running_outside_the_work_folder(tmp_path):
-    from lesson.texsandbox import TEX_SANDBOX
+    from lesson.manim.texsandbox import TEX_SANDBOX
 
     token = secrets.token_hex(8)
     secret = tmp_path / "secret.tex"
@@ -303,7 +303,7 @@ def _formula_in_worker(tex_dir: str, body: str) -> tuple[dict, str]:
     """In a render worker: its TeX settings, and what Manim's MathTex (as a scene makes it) does with ``body``."""
     from manim import MathTex, tempconfig
 
-    from lesson.texsandbox import TEX_SANDBOX
+    from lesson.manim.texsandbox import TEX_SANDBOX
     from scenes.style import SANS_MATH
 
     env = {k: os.environ.get(k) for k in TEX_SANDBOX}
@@ -317,8 +317,8 @@ def _formula_in_worker(tex_dir: str, body: str) -> tuple[dict, str]:
 
 def test_render_workers_run_tex_sandboxed(tmp_path):
     from lesson.plan import Style
-    from lesson.render import StepRenderer
-    from lesson.texsandbox import TEX_SANDBOX
+    from lesson.render.steps import StepRenderer
+    from lesson.manim.texsandbox import TEX_SANDBOX
 
     style = Style("#000000", "#ffffff", "#888888", "#ff0000", "Sans", ())
     renderer = StepRenderer(style, "low", jobs=1, cache_dir=tmp_path / "cache")

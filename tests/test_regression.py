@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from lesson.check import check_lesson, check_text
-from lesson.errors import LessonError
+from lesson.base.errors import LessonError
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from lesson.audio import loudness
-from lesson.build import build
-from lesson.narrate import narrate
-from lesson.numbers import compute
+from lesson.narration.audio import loudness
+from lesson.package.build import build
+from lesson.narration.narrate import narrate
+from lesson.numbers.compute import compute
 from lesson.plan import build_plan
-from lesson.qualities import QUALITIES
+from lesson.base.qualities import QUALITIES
 from lesson.check import load_lesson
 from media import background, chapters_of, decoded_audio, frame_at, keyframe_times, parse_cues, probe, top_level_atoms
 

@@ -10,11 +10,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_the_quality_presets_are_one_list_that_imports_nothing_heavy():
-    code = "import sys, lesson.qualities; print(sorted(m for m in ('manim', 'pydantic', 'yaml', 'click', 'av') if m in sys.modules))"
+    code = "import sys, lesson.base.qualities; print(sorted(m for m in ('manim', 'pydantic', 'yaml', 'click', 'av') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "[]"
 
-    from lesson import qualities
+    from lesson.base import qualities
     from lesson.commands.render import render
     from lesson.script import model
 
@@ -80,13 +80,14 @@ def test_only_the_adapter_reads_or_writes_a_scenes_renderer_and_file_writer():
 
 
 def test_the_drawing_key_covers_every_module_that_changes_pixels(monkeypatch):
-    from lesson import codehash, kinds
+    from lesson.base import codehash
 
-    listed = [ROOT / "lesson" / name for name in codehash.PIXEL_CODE]
+    from lesson import kinds
+    listed = codehash.module_files(codehash.PIXEL_CODE)
     assert all(p.is_file() for p in listed)
     # the modules that draw a step, patch Manim, encode or lay out its clips are all listed
-    for name in ("draw.py", "manim/adapter.py", "frames.py", "mux.py", "replay.py", "timing.py"):
-        assert name in codehash.PIXEL_CODE
+    for path in ("render/draw.py", "manim/adapter.py", "manim/frames.py", "render/mux.py", "render/replay.py", "base/timing.py"):
+        assert ROOT / "lesson" / path in listed
     before = kinds.get("softmax").code_version()
     real = Path.read_bytes
     for path in listed:
@@ -104,11 +105,11 @@ def test_a_render_worker_imports_no_model_parser_math_core_or_planner():
 
     scenes = sorted({k.scene.partition(":")[0] for k in kinds.registry().values() if k.source == "built in"})
     program = ("import sys, importlib\n"
-               "import lesson.render, lesson.executor, lesson.draw, lesson.workers\n"
+               "import lesson.render.steps, lesson.render.executor, lesson.render.draw, lesson.render.workers\n"
                f"for m in {scenes!r}:\n    importlib.import_module(m)\n"
                "print('\\n'.join(sorted(sys.modules)))\n")
     loaded = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True, cwd=ROOT).stdout.split()
     assert "manim" in loaded and "scenes.network" in loaded  # what a worker does load
-    forbidden = ("pydantic", "yaml", "mathcore", "lesson.kinds", "lesson.plan", "lesson.truth", "lesson.numbers",
+    forbidden = ("pydantic", "yaml", "mathcore", "lesson.kinds", "lesson.plan", "lesson.base.truth", "lesson.numbers.compute",
                  "lesson.check", "lesson.script.model")
     assert [m for m in loaded if any(m == f or m.startswith(f + ".") for f in forbidden)] == []

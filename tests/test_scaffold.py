@@ -49,8 +49,8 @@ def test_a_new_kind_is_written_listed_documented_and_its_tests_pass(tmp_path):
 
 
 def test_a_kind_name_that_is_not_a_name_writes_nothing(tmp_path):
-    from lesson.errors import UsageError
-    from lesson.scaffold import new_kind
+    from lesson.base.errors import UsageError
+    from lesson.commands.scaffold import new_kind
 
     tree = _copy(tmp_path / "src")
     before = sorted(p.relative_to(tree) for p in tree.rglob("*"))

@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from lesson.cli import cli
-from lesson.errors import LessonError
-from lesson.numbers import compute
+from lesson.base.errors import LessonError
+from lesson.numbers.compute import compute
 from lesson.check import load_lesson, parse_lesson
 from lesson.script.names import names
 from lesson.script.placeholders import fill
@@ -222,7 +222,7 @@ def test_clean_empties_the_cache(tmp_path):
 
 
 def test_a_mistake_found_by_two_checks_is_reported_once():
-    from lesson.errors import Problem
+    from lesson.base.errors import Problem
 
     twice = [Problem("a.yaml", 51, 16, "at most 24 characters"), Problem("a.yaml", 3, 1, "other"), Problem("a.yaml", 51, 16, "at most 24 characters")]
     assert [str(p) for p in LessonError(twice).problems] == ["a.yaml:3:1: other", "a.yaml:51:16: at most 24 characters"]

@@ -16,10 +16,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from lesson.errors import UsageError
+from lesson.base.errors import UsageError
 from lesson.preview.session import _watch_filter, step_lines
 from lesson.preview.still import frame_at
-from lesson.timing import StepTiming
+from lesson.base.timing import StepTiming
 
 LESSON = Path(__file__).parent / "course_fixtures" / "tiny_first.yaml"  # two silent steps, -q low
 

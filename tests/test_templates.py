@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from lesson.errors import LessonError
+from lesson.base.errors import LessonError
 from lesson.script import limits
 from lesson.check import parse_lesson
 

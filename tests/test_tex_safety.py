@@ -17,10 +17,10 @@ from manim import MathTex, Text, VGroup, tempconfig
 
 import scenes.base as base
 import scenes.typesetting as typesetting
-from lesson.numbers import compute
+from lesson.numbers.compute import compute
 from lesson.plan import ClassStyle, StepPlan, Style, build_plan
 from lesson.check import load_lesson
-from lesson.timing import StepTiming
+from lesson.base.timing import StepTiming
 from lesson.kinds import get as kind_named
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -10,7 +10,7 @@ from manim import tempconfig
 from drawn import draw
 from lesson import kinds
 from lesson.check import check_lesson
-from lesson.timing import StepTiming
+from lesson.base.timing import StepTiming
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSON = """\

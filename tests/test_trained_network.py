@@ -8,7 +8,7 @@ import pytest
 
 import mathcore
 from lesson.check import check_text
-from lesson.errors import LessonError
+from lesson.base.errors import LessonError
 
 ROOT = Path(__file__).resolve().parents[1]
 IRIS = np.genfromtxt(ROOT / "lesson" / "data" / "iris.csv", delimiter=",", names=True, dtype=None, encoding="utf-8")

@@ -1,4 +1,4 @@
-"""lesson.truth: one rule shows every equation truthfully, checked with exact arithmetic of its own."""
+"""lesson.base.truth: one rule shows every equation truthfully, checked with exact arithmetic of its own."""
 
 import math
 from decimal import Decimal
@@ -10,11 +10,11 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from lesson import digits
-from lesson.expr import Call, Name, Number, Unary, evaluate, names, parse
+from lesson.base import digits
+from lesson.base.expr import Call, Name, Number, Unary, evaluate, names, parse
 from lesson.check import check_lesson
 from drawn import parts
-from lesson.truth import (
+from lesson.base.truth import (
     APPROX,
     EQUALS,
     TruthError,
@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 MINUS = "\u2212"
 
 
-# ---------------------------------------------------------------- an exact reader, independent of lesson.truth
+# ---------------------------------------------------------------- an exact reader, independent of lesson.base.truth
 
 
 def _float_fn(fn: str, x: float) -> float:
@@ -174,7 +174,7 @@ def test_every_record_holds_for_the_numbers_it_shows(problem_, d):
     rec = attempt(text, values, d, exact=exact)
     assume(rec is not None)  # no precision up to d + 4 works: a TruthError (tested on its own below)
 
-    # a reader with only the text: lesson.truth's own check, and an exact one of this test's
+    # a reader with only the text: lesson.base.truth's own check, and an exact one of this test's
     assert verify(rec.expression, rec.relation, rec.result)
     value, no_floats = exact_value(parse(rec.expression))
     assert person_round(value, d) == result_number(rec.result)

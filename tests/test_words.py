@@ -1,4 +1,4 @@
-"""The words a scene draws come from the script or from the language's table (lesson.words), never from the scene.
+"""The words a scene draws come from the script or from the language's table (lesson.base.words), never from the scene.
 
 A scene's source holds no word: what it hands to Pango (``self.text``, ``self.lines``, ``Text``) is data from the
 plan, and its formulas hold no ``\\text{}``. The script's ``words:`` replaces any entry of the table (the example's
@@ -15,8 +15,8 @@ import pytest
 
 from drawn import draw, parts  # noqa: E402
 
-from lesson import words  # noqa: E402
-from lesson.errors import LessonError  # noqa: E402
+from lesson.base import words  # noqa: E402
+from lesson.base.errors import LessonError  # noqa: E402
 from lesson.check import parse_lesson  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,7 +68,7 @@ def scene_sources() -> dict[str, ast.AST]:
 
 def test_no_scene_hands_pango_a_word_of_its_own():
     found = [f"{name}:{line}: {s!r}" for name, tree in scene_sources().items() for line, s in words_drawn(tree) if (name, s) not in ALLOWED]
-    assert found == [], "words belong in lesson/words.py or the script, not in a scene"
+    assert found == [], "words belong in lesson/base/words.py or the script, not in a scene"
 
 
 def test_the_check_sees_literal_words_in_every_form():
@@ -175,7 +175,7 @@ def test_lesson_words_lists_every_key_with_its_text_in_the_language_asked():
     from click.testing import CliRunner
 
     from lesson.cli import cli
-    from lesson.words import table
+    from lesson.base.words import table
 
     result = CliRunner().invoke(cli, ["words"])
     assert result.exit_code == 0, result.output

@@ -10,7 +10,7 @@ import click
 from lesson.check import check_lesson
 from lesson.commands.common import ALLOW_OUTSIDE, user_errors
 from lesson.course.load import check_course, looks_like_course
-from lesson.errors import LessonError, UsageError
+from lesson.base.errors import LessonError, UsageError
 
 
 @click.command()

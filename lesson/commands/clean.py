@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from lesson.cachedir import default_cache_dir
+from lesson.base.cachedir import default_cache_dir
 from lesson.commands.common import user_errors
-from lesson.errors import UsageError
+from lesson.base.errors import UsageError
 
 
 @click.command()

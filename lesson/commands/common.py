@@ -11,8 +11,9 @@ from typing import Any, TypeVar
 
 import click
 
-from lesson import qualities
-from lesson.errors import LessonError, UsageError
+from lesson.base import qualities
+from lesson.base.errors import LessonError, UsageError
+from lesson.render.cluster import connect
 
 F = TypeVar("F", bound=Callable[..., Any])
 QUALITY_HELP = {name: qualities.label(name) for name in qualities.NAMES}  # the presets: name -> "480p15"
@@ -64,12 +65,10 @@ CLUSTER = click.option(
 @contextmanager
 def cluster_executor(spec: str | None, console) -> Iterator[Any]:
     """None without --cluster (local worker processes; Dask is not imported), else a connected
-    :class:`lesson.cluster.DaskExecutor`, disconnected (a local cluster stopped) at the end whatever happens."""
+    :class:`lesson.render.cluster.DaskExecutor`, disconnected (a local cluster stopped) at the end whatever happens."""
     if spec is None:
         yield None
         return
-    from lesson.cluster import connect
-
     executor = connect(spec)  # a malformed spec, no extra, no scheduler: UsageError, exit 2
     try:
         console.print(executor.describe(), highlight=False, soft_wrap=True)

@@ -12,11 +12,12 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from lesson.cachedir import default_cache_dir
+from lesson.base.cachedir import default_cache_dir
+from lesson.render.cluster import parse
 from lesson.commands.common import ALLOW_OUTSIDE, CLUSTER, QUALITY_HELP, cluster_executor, user_errors
 from lesson.course.build import build_course
 from lesson.course.load import check_course
-from lesson.outdir import check_folder
+from lesson.package.outdir import check_folder
 
 
 @click.group()
@@ -43,8 +44,6 @@ def course_build(file: Path, quality: str | None, out_dir: Path, jobs: int | Non
     check_folder(cache_dir or default_cache_dir(), "--cache-dir")
     check_folder(out_dir, "-o")
     if cluster is not None:
-        from lesson.cluster import parse
-
         parse(cluster)
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     checked = check_course(file, allow_outside=allow_outside)

@@ -7,7 +7,9 @@ import sys
 
 import click
 
-from lesson import kinds, scaffold
+from lesson import kinds
+
+from lesson.commands import scaffold
 from lesson.commands.common import user_errors
 
 

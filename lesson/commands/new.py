@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from lesson.commands.common import user_errors
-from lesson.errors import LessonError, UsageError
+from lesson.base.errors import LessonError, UsageError
 
 
 @click.command()

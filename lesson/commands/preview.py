@@ -7,10 +7,11 @@ from pathlib import Path
 
 import click
 
-from lesson.cachedir import default_cache_dir
+from lesson.base.cachedir import default_cache_dir
 from lesson.commands.common import ALLOW_OUTSIDE, QUALITY_HELP, user_errors
-from lesson.errors import UsageError
-from lesson.outdir import check_folder
+from lesson.base.errors import UsageError
+from lesson.package.outdir import check_folder
+from lesson.preview.session import run
 
 
 @click.command()
@@ -25,8 +26,6 @@ from lesson.outdir import check_folder
 def preview(file: Path, port: int, quality: str, jobs: int | None, cache_dir: Path | None, voice: str | None, allow_outside: bool) -> None:
     """Render FILE (a lesson or a course) at a preview quality and show it on a page at http://127.0.0.1:PORT/,
     rendered again (only the changed steps) each time the script or a file it uses is saved. Ctrl-C stops it."""
-    from lesson.preview.session import run
-
     check_folder(cache_dir or default_cache_dir(), "--cache-dir")
     if not file.is_file():
         raise UsageError(f"{file}: no such file")

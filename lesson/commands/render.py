@@ -12,12 +12,13 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from lesson.build import build
-from lesson.cachedir import default_cache_dir
+from lesson.package.build import build
+from lesson.base.cachedir import default_cache_dir
 from lesson.check import check_lesson
+from lesson.render.cluster import parse
 from lesson.commands.common import ALLOW_OUTSIDE, CLUSTER, QUALITY_HELP, cluster_executor, user_errors
-from lesson.errors import UsageError
-from lesson.outdir import check_folder
+from lesson.base.errors import UsageError
+from lesson.package.outdir import check_folder
 
 
 @click.command()
@@ -54,8 +55,6 @@ def render(
     check_folder(cache_dir or default_cache_dir(), "--cache-dir")  # before any work: a folder that cannot be written
     check_folder(out_dir, "-o")  # is misuse (exit 2)
     if cluster is not None:
-        from lesson.cluster import parse
-
         parse(cluster)  # a malformed --cluster is misuse too, told before the script is read
     # SIGTERM stops a render as Ctrl-C does: the workers are stopped, no partial file is left, the lock is let go
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from lesson.scaffold import schema_document
+from lesson.commands.scaffold import schema_document
 from lesson.script.model import Lesson
 
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from lesson.cachedir import default_cache_dir
+from lesson.base.cachedir import default_cache_dir
 from lesson.commands.common import ALLOW_OUTSIDE, QUALITY_HELP, user_errors
-from lesson.outdir import check_folder
+from lesson.package.outdir import check_folder
 from lesson.preview.still import still as take_still
 
 

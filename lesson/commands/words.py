@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from lesson.words import table
+from lesson.base.words import table
 
 
 @click.command("words")

@@ -6,7 +6,7 @@
     DIR/<course id>/<course id>.cmi5.zip     cmi5: cmi5.xml, an assignable unit per lesson
     DIR/<course id>/course.json              the manifest: lessons, files with SHA-256, durations, build keys
 
-Every file is written under a hidden name and renamed into place (:mod:`lesson.atomic`), the manifest last: a
+Every file is written under a hidden name and renamed into place (:mod:`lesson.base.atomic`), the manifest last: a
 build that fails or is killed leaves the previous course whole, and the next build does the work again. A course
 whose build key (the course file, every lesson's build key, the options and this package's code) matches the
 manifest, with every file listed there in place and unchanged, is not written again.
@@ -20,13 +20,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from lesson.build import build
-from lesson import atomic, package
+from lesson.package.build import build
+from lesson.base import atomic
+from lesson.package import manifest as package
 from lesson.course import packages
 from lesson.course.load import Course, CourseLesson
 from lesson.course.page import STATIC, STATIC_FILES, LessonPage, course_html
-from lesson.outdir import check_folder, output_lock
-from lesson.errors import LessonError
+from lesson.package.outdir import check_folder, output_lock
+from lesson.base.errors import LessonError
 
 MANIFEST = "course.json"
 LESSONS_AT_ONCE = 16  # on a cluster: lessons built at once (their steps in flight together, so that many workers help)
@@ -39,7 +40,7 @@ SHIPPED = (".mp4", ".vtt", ".chapters.vtt", ".srt", ".transcript.md", ".poster.p
 class CourseResult:
     folder: Path
     files: tuple[Path, ...]
-    lessons: tuple[tuple[str, object], ...]  # (lesson id, lesson.build.BuildResult)
+    lessons: tuple[tuple[str, object], ...]  # (lesson id, lesson.package.build.BuildResult)
     written: bool  # False: the course was up to date, nothing was written
 
 
@@ -55,7 +56,7 @@ def build_course(
     on_lesson: Callable[[CourseLesson, int], None] | None = None,
     on_step: Callable | None = None,
     on_start: Callable | None = None,
-    executor=None,  # lesson.executor.Executor shared by every lesson (a Dask cluster, --cluster); None: local workers
+    executor=None,  # lesson.render.executor.Executor shared by every lesson (a Dask cluster, --cluster); None: local workers
 ) -> CourseResult:
     """Render every lesson of ``course`` that is not up to date into ``out_dir/<course id>/``, then the course's files."""
 

@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from lesson.check import Checked, check_lesson, read_script
-from lesson.errors import LessonError, Problem, UsageError, one_line
+from lesson.base.errors import LessonError, Problem, UsageError, one_line
 from lesson.script import limits
 from lesson.script.yamlsource import MAX_BYTES, Located, read_yaml
-from lesson.hints import one_of
-from lesson.paths import script_file
+from lesson.base.hints import one_of
+from lesson.base.paths import script_file
 
 ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 LANGUAGE = re.compile(r"^[a-z]{2}(-[A-Z]{2})?$")

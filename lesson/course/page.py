@@ -64,7 +64,7 @@ def _seconds(text: str) -> float:
 
 
 def parse_vtt(text: str) -> list[Cue]:
-    """The cues of a WebVTT file (as :mod:`lesson.captions` writes them: an id line, a timing line, text lines)."""
+    """The cues of a WebVTT file (as :mod:`lesson.narration.captions` writes them: an id line, a timing line, text lines)."""
     cues = []
     for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip()):
         lines = block.split("\n")

@@ -23,20 +23,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from lesson.errors import Finding
-from lesson import truth
-from lesson.codehash import code_hash, module_files
-from lesson.coherence import same_value
-from lesson import words as lesson_words
-from lesson.expr import Expr
-from lesson.record import DRAWN, Record, decimals_of
-from lesson.truth import MAX_DECIMALS
+from lesson.base.errors import Finding
+from lesson.base import truth
+from lesson.base.codehash import code_hash, module_files
+from lesson.base.coherence import same_value
+from lesson.base import words as lesson_words
+from lesson.base.expr import Expr
+from lesson.base.record import DRAWN, Record, decimals_of
+from lesson.base.truth import MAX_DECIMALS
 from lesson.script.parts import StepBase
 from lesson.script.placeholders import fill_spans
-from lesson.shown import _SIGN, MINUS, PlanError
+from lesson.base.shown import _SIGN, MINUS, PlanError
 
 if TYPE_CHECKING:
-    from lesson.numbers import LessonNumbers
+    from lesson.numbers.compute import LessonNumbers
     from lesson.script.model import Lesson
 
 ENTRY_POINTS = "lesson.step_kinds"
@@ -64,7 +64,7 @@ Where = tuple[str | int, ...]
 class Context:
     """What a plan builder or a check may read: the lesson, its numbers, the precision, the placeholder values; and
     how a builder writes numbers, equations and words so that each quantity has one form in the lesson (``forms``)
-    and the step's :class:`~lesson.record.Record` holds everything it shows."""
+    and the step's :class:`~lesson.base.record.Record` holds everything it shows."""
 
     lesson: Lesson
     numbers: LessonNumbers | None  # None in a check that runs before the math core (structure only)
@@ -114,7 +114,7 @@ class Context:
     def show_all(self, equations: Sequence[tuple[Expr | str, float | None]], result_names: Sequence[str | None] = (), *,
                  exact: Collection[str] = (), percent: bool = False, values: Mapping[str, float] | None = None
                  ) -> tuple[truth.Shown, ...]:
-        """Several equations on one screen (:func:`lesson.truth.show_all`), each recorded."""
+        """Several equations on one screen (:func:`lesson.base.truth.show_all`), each recorded."""
         names = [*result_names, *[None] * len(equations)][: len(equations)]
         # a result not named is still the lesson's quantity when it has one's value (−log p is the cross-entropy)
         names = [n or (self.quantity_of(float(r)) if r is not None else None) for n, (_, r) in zip(names, equations)]
@@ -141,7 +141,7 @@ class Context:
 
     def chain(self, stages: Sequence[Expr | str], result: float | None = None, *, result_name: str | None = None,
               exact: Collection[str] = (), values: Mapping[str, float] | None = None) -> truth.Chain:
-        """``a ≈ b ≈ c`` (:func:`lesson.truth.chain`), every stage recorded."""
+        """``a ≈ b ≈ c`` (:func:`lesson.base.truth.chain`), every stage recorded."""
         out = truth.chain(stages, values if values is not None else self.values, self.decimals, result=result,  # type: ignore[arg-type]
                           exact={*exact, *self.typed}, floors=self.forms,
                           result_places=self.places(result_name) if result_name else None)
@@ -157,7 +157,7 @@ class Context:
 @dataclass(frozen=True)
 class StepKind:
     """One kind of step. ``build(step, ctx)`` returns the scene's data: plain JSON-like values, every number as
-    text made by :mod:`lesson.shown`. ``check(step, ctx)`` returns ``(where, message)`` problems that need the
+    text made by :mod:`lesson.base.shown`. ``check(step, ctx)`` returns ``(where, message)`` problems that need the
     whole lesson (a class name that must exist); the model itself checks everything local."""
 
     name: str
@@ -176,7 +176,7 @@ class StepKind:
         return getattr(importlib.import_module(module), name)
 
     def code_version(self) -> str:
-        """The hash of the code that draws this kind (:func:`lesson.codehash.code_hash`), as the planner writes it."""
+        """The hash of the code that draws this kind (:func:`lesson.base.codehash.code_hash`), as the planner writes it."""
         return code_hash(self.code_files())
 
     def code_modules(self) -> tuple[str, ...]:

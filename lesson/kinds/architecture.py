@@ -20,14 +20,14 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from lesson.errors import Finding
-from lesson import architectures as archs
+from lesson.base.errors import Finding
+from lesson.script import architectures as archs
 from lesson.kinds import Context, StepKind
 from lesson.kinds.cues import cue_problem, narration_cues, sentences
 from lesson.script import limits
 from lesson.script.parts import Identifier, StepBase
-from lesson.shown import PlanError
-from lesson.hints import one_of
+from lesson.base.shown import PlanError
+from lesson.base.hints import one_of
 from mathcore.architecture import BatchNorm2d, Conv2d, ReLU
 
 
@@ -195,5 +195,5 @@ def build(step: ArchitectureStep, ctx: Context) -> dict:
 KINDS = (
     StepKind("architecture", ArchitectureStep, build, "scenes.architecture:ArchitectureScene",
              "a network of architectures: as blocks as wide as their filters, with shapes and counts; a block opened, or the network widened",
-             check=check, code=("lesson.architectures", "lesson.kinds.cues", "mathcore.architecture")),
+             check=check, code=("lesson.script.architectures", "lesson.kinds.cues", "mathcore.architecture")),
 )

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import math
 
-from lesson import truth
+from lesson.base import truth
 from lesson.kinds import Where
 from lesson.script import limits
-from lesson.shown import MINUS, PlanError, fmt
+from lesson.base.shown import MINUS, PlanError, fmt
 
 PALETTE = ("#4fa3e0", "#f08a4b", "#9b6ee8", "#5cc98a")  # curves after the first (which takes the theme's accent)
 

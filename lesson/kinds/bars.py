@@ -11,11 +11,11 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from lesson.errors import Finding
+from lesson.base.errors import Finding
 from lesson.kinds import Context, StepKind
 from lesson.kinds.table import FamilyEntry, _class_template, _family, _text, check_families
 from lesson.script.parts import Finite, StepBase
-from lesson.shown import PlanError, short
+from lesson.base.shown import PlanError, short
 
 
 class BarsStep(StepBase):

@@ -12,8 +12,8 @@ import string
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from lesson.errors import Finding
-from lesson.hints import one_of
+from lesson.base.errors import Finding
+from lesson.base.hints import one_of
 from lesson.script.placeholders import text_of
 from lesson.speech import normalize
 

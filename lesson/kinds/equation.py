@@ -1,7 +1,7 @@
 """``equation``: lines built from expressions over placeholders, shown in symbols, then with the numbers in, then
-the result; every line is true at the digits shown (:mod:`lesson.truth`, one precision for all the lines).
+the result; every line is true at the digits shown (:mod:`lesson.base.truth`, one precision for all the lines).
 
-An expression is written in :mod:`lesson.expr`'s grammar with placeholder names (``softmax.apple * (1 -
+An expression is written in :mod:`lesson.base.expr`'s grammar with placeholder names (``softmax.apple * (1 -
 softmax.apple)``). Each line is cut into formula *parts* keyed by where they sit in the expression's tree, once
 with symbols and once with numbers: the scene moves each symbol's part onto the number's part with the same key.
 The TeX of the parts is made here, from the tree, the shown numbers and symbols from a small safe grammar (or the
@@ -18,14 +18,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field
 
-from lesson.errors import Finding
-from lesson import truth
-from lesson.expr import Binary, Call, EvalError, Expr, Name, Number, ParseError, Unary, evaluate, names, parse, to_tex
+from lesson.base.errors import Finding
+from lesson.base import truth
+from lesson.base.expr import Binary, Call, EvalError, Expr, Name, Number, ParseError, Unary, evaluate, names, parse, to_tex
 from lesson.kinds import Context, StepKind, Where
 from lesson.kinds.cues import cue_problems, narration_cues
 from lesson.script import limits
 from lesson.script.parts import StepBase, Strict, template
-from lesson.shown import MINUS, PlanError
+from lesson.base.shown import MINUS, PlanError
 
 EXPR_CHARS = limits.EXPR_CHARS
 SYMBOL_CHARS = limits.SYMBOL_CHARS
@@ -272,7 +272,7 @@ Part = tuple[str, Pieces]  # (key, pieces): the key says where in the tree the p
 
 
 class _Parts:
-    """:func:`lesson.expr.to_tex`, written as parts: the same TeX (checked), cut where a name's text begins and ends.
+    """:func:`lesson.base.expr.to_tex`, written as parts: the same TeX (checked), cut where a name's text begins and ends.
 
     ``leaf(name, first, key)`` gives a name's parts; ``stand_in(name)`` the tree that binds as the name's text does
     (a number, a negative number, a symbol), which decides the parentheses as in ``to_tex``."""
@@ -337,7 +337,7 @@ class _Parts:
 
 
 def numeric_parts(tree: Expr, texts: Mapping[str, str]) -> list[Part]:
-    """The expression with the shown numbers (``texts``: name → number as :mod:`lesson.truth` shows it)."""
+    """The expression with the shown numbers (``texts``: name → number as :mod:`lesson.base.truth` shows it)."""
     trees = {n: parse(t) for n, t in texts.items()}
 
     def leaf(name: str, first: bool, key: str) -> list[Part]:

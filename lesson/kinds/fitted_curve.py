@@ -17,9 +17,9 @@ from pydantic import Field, model_validator
 
 from mathcore import Dense, MathError, Network
 from mathcore.curves import fitted
-from lesson.errors import Finding
-from lesson import truth
-from lesson.hints import one_of
+from lesson.base.errors import Finding
+from lesson.base import truth
+from lesson.base.hints import one_of
 from lesson.kinds import Context, StepKind
 from lesson.kinds.cues import narration_cues, sentences
 from lesson.kinds.axes import PALETTE, axis, readable
@@ -28,7 +28,7 @@ from lesson.kinds.sweep_plot import clip
 from lesson.script import limits
 from lesson.script.parts import Finite, Identifier, StepBase, Strict, template
 from lesson.script.placeholders import fill
-from lesson.shown import MINUS, PlanError
+from lesson.base.shown import MINUS, PlanError
 
 SAMPLES = 161
 SHOWS = ("parts", "sum", "curve", "points", "residuals")

@@ -19,10 +19,10 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import Field
 
-from lesson.coherence import same_value
-from lesson.errors import Finding
+from lesson.base.coherence import same_value
+from lesson.base.errors import Finding
 from lesson.kinds.cues import SENTENCE, narration_cues
-from lesson.shown import PlanError
+from lesson.base.shown import PlanError
 
 # every thing a kind of the project can light; each kind draws some of them
 HIGHLIGHTS = ("row", "cell", "node", "edge", "path", "point", "bar", "value", "term")

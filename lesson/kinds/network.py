@@ -6,7 +6,7 @@ biases picked out at a cue of the narration. Nodes and weights are named as in p
 :func:`parse_node`, :func:`parse_weight`); a weight or bias may also be named by its name in ``parameters:``.
 
 The weights and biases drawn are the ones the lesson computes with: a parameter's ``value:`` replaces the
-network's own (the math core's network, :func:`lesson.computed.network`, gives ``ctx.numbers``).
+network's own (the math core's network, :func:`lesson.numbers.computed.network`, gives ``ctx.numbers``).
 """
 
 from __future__ import annotations
@@ -17,14 +17,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from lesson.errors import Finding
-from lesson import truth
+from lesson.base.errors import Finding
+from lesson.base import truth
 from lesson.kinds import Context, StepKind
 from lesson.script import limits
 from lesson.script.parts import StepBase, Strict
-from lesson.shown import MINUS, short
+from lesson.base.shown import MINUS, short
 from lesson.script.names import hidden_node_keys
-from lesson.hints import one_of
+from lesson.base.hints import one_of
 from lesson.script.computations import parameter_index
 from lesson.kinds.cues import cue_problem
 from lesson.kinds.cues import narration_cues

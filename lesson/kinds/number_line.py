@@ -6,14 +6,14 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from lesson.errors import Finding
+from lesson.base.errors import Finding
 from lesson.kinds import Context, StepKind
 from lesson.kinds.cues import cue_problems
 from lesson.kinds.plot import Cue, NumberOrName, check_value, value_of
 from lesson.script import limits
 from lesson.script.parts import Color, Family, Finite, StepBase, Strict, template
-from lesson.shown import PlanError, short
-from lesson.hints import one_of
+from lesson.base.shown import PlanError, short
+from lesson.base.hints import one_of
 from lesson.script.placeholders import class_families
 
 MAX_VALUES = limits.LINE_VALUES

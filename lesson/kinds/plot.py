@@ -2,7 +2,7 @@
 
 Every curve is sampled here, by the math core (``mathcore.functions``); every number drawn (ticks, the points'
 equations, the tangent's slope) is text made here, each equation checked by the general truth rule
-(:mod:`lesson.truth`). The scene only maps the given coordinates onto its axes.
+(:mod:`lesson.base.truth`). The scene only maps the given coordinates onto its axes.
 """
 
 from __future__ import annotations
@@ -14,26 +14,26 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
-from lesson.errors import Finding
-from lesson import digits, truth
+from lesson.base.errors import Finding
+from lesson.base import digits, truth
 from lesson.kinds import Context, StepKind, Where
 from lesson.kinds.axes import PALETTE, axis
 from lesson.kinds.sweep_plot import sweep_build, sweep_check  # a sweep's curve and a descent's walk
 from lesson.script import limits
 from lesson.script.parts import Color, Finite, StepBase, Strict, _finite, template
-from lesson.shown import EXTRA_DECIMALS, MINUS, PlanError, fmt, short
+from lesson.base.shown import EXTRA_DECIMALS, MINUS, PlanError, fmt, short
 from mathcore.errors import MathError
 from mathcore.functions import FUNCTIONS, derivative, sample, value
-from lesson.hints import did_you_mean
+from lesson.base.hints import did_you_mean
 from lesson.kinds.cues import cue_problems
 
 FUNCTION_NAMES = tuple(FUNCTIONS)
 FunctionName = Literal[FUNCTION_NAMES]  # type: ignore[valid-type]
 
-# how each function is written in an equation on screen (the notation lesson.expr.to_tex uses too)
+# how each function is written in an equation on screen (the notation lesson.base.expr.to_tex uses too)
 SYMBOLS = {"relu": "ReLU", "softplus": "softplus", "sigmoid": "σ", "identity": "id", "exp": "exp", "neg_log": MINUS + "log",
            "squared_residual": "SR"}
-# the same function as lesson.truth reads it
+# the same function as lesson.base.truth reads it
 EXPRESSIONS = {name: {"neg_log": "-log(z)", "squared_residual": "(1 - z)^2"}.get(name, f"{name}(z)") for name in FUNCTION_NAMES}
 # functions whose derivative is exactly what the math core says at any shown number (0 or 1)
 EXACT_SLOPES = ("relu", "identity")
@@ -473,5 +473,5 @@ KINDS = (
     StepKind("plot", PlotStep, build, "scenes.plot:PlotScene",
              "axes with named functions (ReLU, σ, softplus, exp, −log…): marked points with their values, a tangent, a walk; "
              "or a sweep of a loss with gradient descent walking down it",
-             check=_check, code=("lesson.kinds.sweep_plot", "lesson.kinds.axes", "lesson.computed")),
+             check=_check, code=("lesson.kinds.sweep_plot", "lesson.kinds.axes", "lesson.numbers.computed")),
 )

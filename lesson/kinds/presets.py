@@ -4,7 +4,7 @@ Each preset is only a plan builder: it fills in the options of generic parts (``
 ``equation``, ``bars``, ``plot``, ``text``) from the lesson, lets their own builders make the plan data, and has
 them drawn by the generic scenes, several at once through ``scenes.composite`` (each part in a region of the
 frame) or with a side panel (``beside``). No preset has a scene of its own; every shown computation goes through
-the equation kind, so through the one general truth rule (:mod:`lesson.truth`).
+the equation kind, so through the one general truth rule (:mod:`lesson.base.truth`).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from lesson.errors import Finding
-from lesson.expr import Binary, Call, Name
+from lesson.base.errors import Finding
+from lesson.base.expr import Binary, Call, Name
 from lesson.kinds import Context, StepKind
 from lesson.kinds import equation as eq
 from lesson.kinds import plot as plot_kind
@@ -28,8 +28,8 @@ from lesson.kinds.table import side_panel
 from lesson.kinds.text import point_cues, text_data
 from lesson.script import limits
 from lesson.script.parts import StepBase, template
-from lesson.shown import MINUS
-from lesson.hints import one_of
+from lesson.base.shown import MINUS
+from lesson.base.hints import one_of
 from lesson.kinds.table import alignments
 
 COMPOSITE = "scenes.composite:CompositeScene"
@@ -137,7 +137,7 @@ def _screen(*parts: dict, cues: list[str] | None = None) -> dict:
 
 def _equation(step: Any, ctx: Context, lines: list[dict], symbols: dict[str, str] | None = None) -> dict:
     """The equation kind's data for these lines (its options as a script would write them): every line is
-    checked by the general truth rule at one precision for all (:func:`lesson.truth.show_all`)."""
+    checked by the general truth rule at one precision for all (:func:`lesson.base.truth.show_all`)."""
     model = eq.EquationStep.model_construct(
         kind="equation", id=None, audio=None, beside=None, symbols=symbols or {},
         lines=[eq.EquationLine(**line) for line in lines], **_common(step),

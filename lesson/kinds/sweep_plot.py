@@ -1,6 +1,6 @@
 """The ``plot`` kind's curve from a sweep (``sweeps:``) and the walk of a gradient descent (``descents:``) down it.
 
-The points of the curve and of the walk are the math core's (computed in :mod:`lesson.computed`); this module
+The points of the curve and of the walk are the math core's (computed in :mod:`lesson.numbers.computed`); this module
 only cuts them to the axes and writes their texts. The data has the same shape as a plot of named functions, so
 the plot scene draws both alike.
 """
@@ -10,13 +10,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from lesson.errors import Finding
-from lesson import digits
+from lesson.base.errors import Finding
+from lesson.base import digits
 from lesson.kinds import Context
-from lesson.record import IN_TURN
+from lesson.base.record import IN_TURN
 from lesson.kinds.axes import PALETTE, axis, readable
-from lesson.shown import MINUS, PlanError
-from lesson.hints import one_of
+from lesson.base.shown import MINUS, PlanError
+from lesson.base.hints import one_of
 
 MAX_STOPS = 8  # stops of a walk drawn one after another (a longer descent shows its first ones and its last)
 

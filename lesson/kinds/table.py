@@ -13,15 +13,15 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from lesson.errors import Finding
+from lesson.base.errors import Finding
 from lesson.kinds import Context, StepKind, Where
 from lesson.kinds import highlights
 from lesson.kinds.cues import cue_problems
 from lesson.script import limits
 from lesson.script.parts import Strict, StepBase, template
 from lesson.script.placeholders import class_families, fields
-from lesson.shown import MINUS, PlanError
-from lesson.hints import one_of
+from lesson.base.shown import MINUS, PlanError
+from lesson.base.hints import one_of
 from lesson.script.placeholders import problems
 
 CAN_HIGHLIGHT = ("row", "cell")

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field
 
-from lesson.errors import Finding
+from lesson.base.errors import Finding
 from lesson.kinds import Context, StepKind
 from lesson.kinds.cues import cue_problem, narration_cues, sentences
 from lesson.script import limits

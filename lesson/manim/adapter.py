@@ -2,13 +2,13 @@
 
 Three sets of patches, made by :func:`install` in each process that draws steps (the render's workers):
 
-- **the frame hand-off** (see :mod:`lesson.frames`): ``CairoRenderer.update_frame`` and ``CairoRenderer.render``
+- **the frame hand-off** (see :mod:`lesson.manim.frames`): ``CairoRenderer.update_frame`` and ``CairoRenderer.render``
   make the camera draw into an array from a pool and hand that very array to the encoder;
   ``VideoSegmentEncoder.write_frame`` wraps it as a video frame without a copy and gives it back to the pool.
   Stock Manim copies every frame twice more on its way to the encoder; the clips are the same bytes.
 - **LaTeX and text pictures shared between processes**: the render's workers keep one folder of formulas
   (``tex_dir``) and one of text pictures (``text_dir``) in the cache, shared by every step and every render.
-  ``tex_mobject.tex_to_svg_file`` typesets a formula in a private folder, sandboxed (:mod:`lesson.texsandbox`),
+  ``tex_mobject.tex_to_svg_file`` typesets a formula in a private folder, sandboxed (:mod:`lesson.manim.texsandbox`),
   and renames its SVG into the shared folder whole; ``manimpango.text2svg`` and ``MarkupUtils.text2svg`` write
   under a temporary name renamed into place; ``PangoUtils.remove_last_M`` rewrites a picture only when that
   changes it, the same way; ``SVGMobject.generate_mobject`` parses its edited copy of an SVG from memory instead
@@ -47,9 +47,9 @@ from pathlib import Path
 
 import numpy as np
 
-from lesson.atomic import replacing
-from lesson.texsandbox import TEX_SANDBOX
-from lesson.frames import pool
+from lesson.base.atomic import replacing
+from lesson.manim.texsandbox import TEX_SANDBOX
+from lesson.manim.frames import pool
 
 WRITTEN_FOR = {"manim": "0.22.0", "manimpango": "0.7.1"}  # the versions whose internals the patches below rely on
 
@@ -201,7 +201,7 @@ def video_encoder(scene):
 
 
 def _install_frame_handoff() -> None:
-    """The camera draws into an array from :func:`lesson.frames.pool`, which goes to the encoder uncopied."""
+    """The camera draws into an array from :func:`lesson.manim.frames.pool`, which goes to the encoder uncopied."""
     import av
     from manim.renderer.cairo_renderer import CairoRenderer
     from manim.scene.video_segment_encoder import VideoSegmentEncoder

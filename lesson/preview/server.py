@@ -10,6 +10,8 @@
 Nothing else is answered (404), nothing is written, and a request whose ``Host`` is not the address this server
 listens on (127.0.0.1:PORT or localhost:PORT) is refused with 421, so that a web page elsewhere cannot reach it
 through a DNS name it points at 127.0.0.1 (DNS rebinding).
+
+Starlette (the preview extra) is imported when the app is made, so that the preview's other modules load without it.
 """
 
 from __future__ import annotations
@@ -19,12 +21,9 @@ import threading
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response, StreamingResponse
-from starlette.routing import Route
-
 if TYPE_CHECKING:
+    from starlette.requests import Request
+
     from lesson.preview.session import Session
 
 STATIC = {"preview.js": "text/javascript; charset=utf-8", "preview.css": "text/css; charset=utf-8"}
@@ -54,6 +53,8 @@ class LoopbackOnly:
             if scope["type"] == "websocket":  # none is served; refused before the app sees it all the same
                 await send({"type": "websocket.close", "code": 1008})
                 return
+            from starlette.responses import PlainTextResponse
+
             await PlainTextResponse("refused: this preview answers only requests for its own loopback address", 421)(scope, receive, send)
             return
 
@@ -86,6 +87,10 @@ class Hub:
 
 
 def make_app(session: "Session", port: int):
+    from starlette.applications import Starlette
+    from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response, StreamingResponse
+    from starlette.routing import Route
+
     hub = Hub()
     session.listeners.append(hub.publish)  # None when the session closes: every event stream ends, the server stops at once
 

@@ -3,7 +3,7 @@ and render it again whenever the script or a file it uses is saved.
 
 On a save the script is checked first (:mod:`lesson.check`, :mod:`lesson.course.load`). A broken script changes
 nothing but the page's list of errors (``FILE:LINE:COL: message``), shown over the last good video. A valid one is
-built (:func:`lesson.build.build`): the step cache re-renders only what changed, and the new files are kept as a
+built (:func:`lesson.package.build.build`): the step cache re-renders only what changed, and the new files are kept as a
 numbered *version* (hard links, so the next build, which replaces its files, never changes a version the page is
 playing). The page learns of each change by server-sent events (:mod:`lesson.preview.server`) and reloads the
 video at the start of the first step that changed.
@@ -30,15 +30,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lesson.build import build
+from lesson.package.build import build
 from lesson.check import Checked, check_lesson, number_rows
 from lesson.course.load import check_course, looks_like_course
-from lesson.datasets import BUILTIN
-from lesson.errors import LessonError, Problem, UsageError
-from lesson.narrate import Narrator
-from lesson.package import equations, relations_spoken
+from lesson.numbers.datasets import BUILTIN
+from lesson.base.errors import LessonError, Problem, UsageError
+from lesson.narration.narrate import Narrator
+from lesson.package.manifest import equations, relations_spoken
+from lesson.preview.server import make_app
 from lesson.preview.still import frame_png
-from lesson.qualities import QUALITIES
+from lesson.base.qualities import QUALITIES
 from lesson.script.yamlsource import read_yaml
 from lesson.speech import sentences
 
@@ -422,7 +423,6 @@ def run(file: Path, *, port: int, quality: str, jobs: int, cache_dir: Path, voic
         import watchfiles
     except ImportError:
         raise UsageError("lesson preview needs the preview extra: pip install -e '.[preview]' (./dev.sh setup installs it)") from None
-    from lesson.preview.server import make_app
 
     sock = _listen(port)
     port = sock.getsockname()[1]

@@ -2,7 +2,7 @@
 
 The moment is the step's last frame, the moment the voice speaks a cue (a placeholder such as ``softmax.setosa``, or
 ``sentence.N``, the start of the step's N-th sentence), or a time in seconds from the step's start. The step is
-found the way a render finds it (:class:`lesson.render.StepRenderer`): its video from the cache, else its drawing
+found the way a render finds it (:class:`lesson.render.steps.StepRenderer`): its video from the cache, else its drawing
 laid out for the narration's timing (no Manim), else drawn by a worker; the frame is then decoded from that one
 step's video, so a cached step answers without drawing anything.
 """
@@ -14,15 +14,15 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from lesson.cachedir import default_cache_dir
+from lesson.base.cachedir import default_cache_dir
 from lesson.check import check_lesson
-from lesson.errors import UsageError
-from lesson.narrate import Narrator
+from lesson.base.errors import UsageError
+from lesson.narration.narrate import Narrator
 from lesson.plan import Plan, StepPlan
-from lesson.qualities import QUALITIES
-from lesson import package
-from lesson.render import StepRenderer, StepResult
-from lesson.timing import StepTiming
+from lesson.base.qualities import QUALITIES
+from lesson.package import manifest as package
+from lesson.render.steps import StepRenderer, StepResult
+from lesson.base.timing import StepTiming
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from lesson.errors import Finding
-from lesson import expr
-from lesson.hints import one_of
+from lesson.base.errors import Finding
+from lesson.base import expr
+from lesson.base.hints import one_of
 from lesson.script import computations, names
 from lesson.script.computations import Where
 

@@ -4,7 +4,7 @@ sweeps, gradient descent and derived values (``parameters:``, ``data:``, ``examp
 
 The models (validated by pydantic), the checks that need the whole script (names that must exist, at
 FILE:LINE:COL) and the placeholder names they add are here; the numbers are computed by
-:mod:`lesson.computed` with the math core.
+:mod:`lesson.numbers.computed` with the math core.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from lesson import expr
+from lesson.base import expr
 from lesson.script import limits
 from lesson.script.parts import Finite, Identifier, NodeName, Strict, Weight
-from lesson.hints import one_of
+from lesson.base.hints import one_of
 
 if TYPE_CHECKING:
     from lesson.script.model import Lesson

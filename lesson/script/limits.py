@@ -7,7 +7,7 @@ handle: these numbers are that contract. ``lessons/README.md`` documents them
 
 from __future__ import annotations
 
-from lesson import digits
+from lesson.base import digits
 
 # the script file
 SCRIPT_BYTES = 1_000_000  # a lesson script is much smaller
@@ -73,7 +73,7 @@ DATA_FIELD_CHARS = 100
 DATA_VALUE_MAX = NUMBER_MAX
 
 # the whole script: the seconds of computing it may ask for, summed over training, sweeps, descents and define:
-# (lesson.work estimates them before computing, so that `lesson check` of any accepted script takes a few seconds)
+# (lesson.numbers.work estimates them before computing, so that `lesson check` of any accepted script takes a few seconds)
 WORK_SECONDS = 2.0
 
 # a course file (lesson/course/): the lesson scripts it names
@@ -82,14 +82,14 @@ COURSE_LESSONS = 100
 # computations (lesson.script.computations): several examples, losses, gradients, sweeps, gradient descent
 EXAMPLES_MAX = 20  # named examples
 COMPUTED_MAX = 12  # entries of each of parameters, losses, gradients, sweeps, descents
-DEFINE_MAX = 100  # entries of define: (each is costed by the work budget, lesson.work)
+DEFINE_MAX = 100  # entries of define: (each is costed by the work budget, lesson.numbers.work)
 DESCENT_PARAMETERS = 4  # parameters one gradient descent moves at once
 DESCENT_STEPS_MAX = 1000  # steps of one gradient descent
 LEARNING_RATE_MAX = 100  # a descent's learning rate
 DESCENT_LISTED = 10  # steps of a descent with their own placeholders (then .last)
 SWEEP_SAMPLES = 121  # values of the parameter a sweep computes the loss at
 
-# architectures: (lesson.architectures): networks described by their sizes
+# architectures: (lesson.script.architectures): networks described by their sizes
 ARCHITECTURES_MAX = 12  # networks in one lesson
 ARCH_DEPTH_MAX = 100  # a WRN's depth d = 6N + 4
 ARCH_WIDTH_MAX = 16  # a WRN's widening factor k

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from lesson.errors import Finding, LessonError, Problem, UsageError, one_line
+from lesson.base.errors import Finding, LessonError, Problem, UsageError, one_line
 from lesson.script import names as script_names
 from lesson.script import placeholders
 from lesson.script.model import Lesson

@@ -7,8 +7,8 @@ from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
-from lesson.errors import Problem, one_line
-from lesson.hints import did_you_mean, one_of
+from lesson.base.errors import Problem, one_line
+from lesson.base.hints import did_you_mean, one_of
 from lesson.script import model as m
 from lesson.script.model import STEP_KINDS
 from lesson.script.yamlsource import Located, Path_

@@ -13,8 +13,9 @@ from typing import Annotated, Literal, Union
 from pydantic import Field, model_validator
 
 import mathcore
-from lesson import kinds, qualities
-from lesson.architectures import Architectures
+from lesson import kinds
+from lesson.base import qualities
+from lesson.script.architectures import Architectures
 from lesson.script import limits
 from lesson.script.parts import (  # noqa: F401  (re-exported: the names a script's model is made of)
     Color,
@@ -41,7 +42,7 @@ from lesson.script.computations import (  # noqa: E402  (the computations' secti
     SweepSpec,
 )
 
-QUALITIES = qualities.NAMES  # one list of the presets: lesson.qualities
+QUALITIES = qualities.NAMES  # one list of the presets: lesson.base.qualities
 ACTIVATION_NAMES = tuple(mathcore.ACTIVATIONS)  # one list: the math core's
 
 
@@ -209,7 +210,7 @@ class Lesson(Strict):
     language: Annotated[str, Field(pattern=r"^[a-z]{2}(-[A-Z]{2})?$")] = "en"
     words: dict[Annotated[str, Field(max_length=limits.KEY_CHARS)], _text(limits.POINT_CHARS)] = Field(
         default_factory=dict,
-        description="the built-in scenes' words, by key (see lesson/words.py), e.g. {example_noun: fruit}",
+        description="the built-in scenes' words, by key (see lesson/base/words.py), e.g. {example_noun: fruit}",
     )
     network: NetworkSpec | None = Field(
         None, description="the classifier network the lesson explains; a lesson about something else (an architecture) leaves it out"
@@ -231,7 +232,7 @@ class Lesson(Strict):
                                                     description="gradient descent on one parameter or several at once")
     define: dict[Identifier, Definition] = Field(default_factory=dict, max_length=limits.DEFINE_MAX,
                                                  description="derived values: arithmetic over placeholders, e.g. 'b3 - slope'")
-    architectures: Architectures | None = None  # networks described by their sizes (lesson.architectures)
+    architectures: Architectures | None = None  # networks described by their sizes (lesson.script.architectures)
     display: Display = Display()
     theme: Theme = Theme()
     video: Video = Video()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from lesson import architectures
+from lesson.script import architectures
 from lesson.script import computations
 from lesson.script.placeholders import Kind
 

@@ -1,6 +1,6 @@
 """Placeholders such as ``{softmax.setosa}`` or ``{raw.versicolor:+.2f}`` in narration and on-screen text.
 
-Which names a script has is :mod:`lesson.script.names`; values come from the math core (see ``lesson.numbers``).
+Which names a script has is :mod:`lesson.script.names`; values come from the math core (see ``lesson.numbers.compute``).
 This module reads placeholders in a text, checks their formats and fills them in. A placeholder without a format
 uses the lesson's display precision.
 """
@@ -12,8 +12,8 @@ import string
 from collections.abc import Collection, Mapping
 from typing import Any, Literal
 
-from lesson.digits import NUMBER_FORMAT, fixed, fixed_at_least, format_number, typed
-from lesson import architectures
+from lesson.base.digits import NUMBER_FORMAT, fixed, fixed_at_least, format_number, typed
+from lesson.script import architectures
 from lesson.script import limits
 
 _FORMATTER = string.Formatter()

@@ -14,7 +14,7 @@ import threading
 
 import numpy as np
 
-from lesson.errors import LessonError
+from lesson.base.errors import LessonError
 from lesson.speech import RATE, Speech, resample
 
 INSTALL = "sudo apt-get install --no-install-recommends espeak-ng"

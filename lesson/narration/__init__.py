@@ -1,0 +1,1 @@
+"""The voice of a plan: the spoken narration, its audio track and its captions."""

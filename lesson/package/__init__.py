@@ -1,0 +1,1 @@
+"""From a plan to the course package: the build, the output folder and the manifest."""
