@@ -47,7 +47,7 @@ class Marker:
         return rect.move_to([(left + right) / 2, (top + bottom) / 2, 0])
 
     def light(self, names: tuple[str, ...] | list[str], box: tuple[float, float, float, float], key: Any = None,
-              run_time: float = style.QUICK) -> None:
+              run_time: float = style.POINT) -> None:
         """At the cue ``names`` (the voice's word), move the marker onto ``box`` (left, right, top, bottom); nothing
         when it is there already (``key``: what the box is, to know)."""
         if key is not None and key == self.at:

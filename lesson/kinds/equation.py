@@ -22,6 +22,7 @@ from lesson.base.errors import Finding
 from lesson.base import truth
 from lesson.base.expr import Binary, Call, EvalError, Expr, Name, Number, ParseError, Unary, evaluate, names, parse, to_tex
 from lesson.kinds import Context, StepKind, Where
+from lesson.kinds import highlights
 from lesson.kinds.cues import cue_problems, narration_cues
 from lesson.script import limits
 from lesson.script.parts import StepBase, Strict, template
@@ -127,6 +128,9 @@ class EquationLine(Strict):
     )
 
 
+CAN_HIGHLIGHT = ("term",)  # a number the voice names once it is on screen: boxed at that word
+
+
 class EquationStep(StepBase):
     kind: Literal["equation"]
     lines: list[EquationLine] = Field(min_length=1, max_length=MAX_LINES)
@@ -134,6 +138,7 @@ class EquationStep(StepBase):
         default_factory=dict, max_length=MAX_SYMBOLS,
         description="how a placeholder is written in symbols, e.g. {softmax.apple: p_1} (default: p, z, x... with an index)",
     )
+    highlight: highlights.Highlight = highlights.option("term", CAN_HIGHLIGHT)
 
 
 # ---------------------------------------------------------------- the check (before the math core)
@@ -157,7 +162,7 @@ def _name_problem(name: str, known: Mapping[str, str]) -> str | None:
 
 def check(step: Any, ctx: Context) -> list[tuple[Where, str] | tuple[Where, str, int]]:
     known = ctx.placeholder_kinds
-    out: list[tuple[Where, str] | tuple[Where, str, int]] = []
+    out: list[tuple[Where, str] | tuple[Where, str, int]] = list(highlights.check(step, "equation", CAN_HIGHLIGHT))
     used: set[str] = set()
     names_known = True  # every line read, every name in them known: only then is an unused symbol a mistake
     for i, line in enumerate(step.lines):
@@ -443,6 +448,7 @@ def build(step: Any, ctx: Context) -> dict:
             "cues": line_cues,
             "result_cues": result_cues,
         })
+    pointing = _terms_named(step, ctx, trees, shown, lines)
     most = limits.EQUATION_ROW_CHARS_BESIDE if step.beside is not None else limits.EQUATION_ROW_CHARS
     for i, (line, s) in enumerate(zip(lines, shown)):
         head = tex_chars(joined([("", tuple(line["lhs"]))]) + "=" + joined([(k, tuple(p)) for k, p in line["symbolic"]]))
@@ -452,7 +458,25 @@ def build(step: Any, ctx: Context) -> dict:
                             f"characters and a row holds {most}{' beside a panel' if step.beside is not None else ''}; "
                             "split it over two lines or two steps (a define: entry can hold a partial sum)",
                             ("lines", i, "expr"))
-    return {"lines": lines}
+    return {"lines": lines, "pointing": pointing}
+
+
+def _terms_named(step: EquationStep, ctx: Context, trees: list, shown: Sequence[Any], lines: list[dict]) -> list[list]:
+    """``[cue, line, part]`` for each placeholder the narration speaks, at no line's cue, whose number a line shows
+    (a number part's key, or "=" for the line's result): the scene boxes that number at that word, if its line is in
+    by then (:mod:`lesson.kinds.highlights`)."""
+    if getattr(step, "highlight", "term") == "none":
+        return []
+    targets: list[tuple[tuple[int, str], list[str]]] = []
+    for i, (line, tree, s) in enumerate(zip(step.lines, trees, shown)):
+        texts = s.texts()
+        trees_ = {n: parse(t) for n, t in texts.items()}
+        marked = _Parts(lambda name, first, key: [(key, ("\0" + name,))], trees_.__getitem__).parts(tree)
+        targets += [((i, key), [pieces[0][1:]]) for key, pieces in marked if pieces and str(pieces[0]).startswith("\0")]
+        if line.result:
+            targets.append(((i, "="), [line.result]))
+    used = {c for line in lines for c in (*line["cues"], *line["result_cues"])}
+    return [[name, i, key] for name, (i, key) in highlights.pointing(step, ctx, targets) if name not in used]
 
 
 def _line_cues(step: EquationStep, trees: list) -> list[tuple[list[str], list[str]]]:

@@ -346,7 +346,13 @@ def _cross_entropy(step: Any, ctx: Context) -> dict:
     """Cross-entropy of the observed class as an equation (true at its digits) over the curve −log p, with the
     example's point on it."""
     w = ctx.words()
-    equation = _equation(step, ctx, [{"expr": "-log(p_observed)", "result": "cross_entropy"}])
+    # the point appears as the voice names p; the equation's numbers go in as it names the cross-entropy (the two
+    # parts are drawn one after the other, so each has a word of its own: lesson.kinds.highlights)
+    spoken = narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
+    line = {"expr": "-log(p_observed)", "result": "cross_entropy"}
+    if "p_observed" in spoken and "cross_entropy" in spoken:
+        line["cue"] = "cross_entropy"
+    equation = _equation(step, ctx, [line])
     equation["lines"][0]["label"] = w("cross_entropy")
     curve = plot_kind.PlotStep(
         kind="plot", curves=[plot_kind.Curve(function="neg_log")], points=[plot_kind.PlotPoint(x="p_observed")],
@@ -354,7 +360,7 @@ def _cross_entropy(step: Any, ctx: Context) -> dict:
     )
     plot = plot_kind.build(curve, ctx)
     plot["x_axis"]["label"] = w("observed_probability")
-    return _composite(_screen(_part("equation", equation, (0.0, 1.0, 0.0, 0.22)), _part("plot", plot, (0.03, 0.97, 0.24, 1.0))))
+    return _composite(_screen(_part("plot", plot, (0.03, 0.97, 0.24, 1.0)), _part("equation", equation, (0.0, 1.0, 0.0, 0.22))))
 
 
 KINDS = (
