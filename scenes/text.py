@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UP, Dot, FadeIn, ManimColor, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Dot, FadeIn, LaggedStart, ManimColor, VGroup
 
 from scenes import style
 from scenes.base import StepScene
+from scenes.highlight import Marker, bounds
 
 POINT_SIZE = style.BODY + 6
 HEADING_SIZE = style.HEADING
 BULLET_GAP = 0.35
+LATE = 0.1  # a point whose value the voice names is boxed only if that word began at most this long ago
 
 
 class TextScene(StepScene):
@@ -34,12 +36,29 @@ class TextScene(StepScene):
         if pending and not (cues and self.cue_time(*cues[0]) is not None and self.cue_time(*cues[0]) < self.time + style.NORMAL):
             self.play(*pending, run_time=style.NORMAL)  # time before the first point's word: the heading on its own
             pending = []
-        for row, cue in zip(rows, cues):  # else the heading comes in with the first point, at its word
+        # each point at its cue (else the heading comes in with the first point, at its word); between them, a point
+        # on screen whose value the voice names (the plan's pointing: cue, point) is boxed at that word
+        first: dict[str, int] = {}
+        for name, token in self.step.cues:
+            first[name] = min(token, first.get(name, token))
+        pointing = sorted((p for p in data.get("pointing", []) if p[0] in first), key=lambda p: first[p[0]])
+        marker = Marker(self)
+        for i, (row, cue) in enumerate(zip(rows, cues)):
+            if i and cue and cue == cues[i - 1]:  # came in with the point above, at the same word
+                continue
+            together = [rows[j] for j in range(i, len(rows)) if j == i or (cue and cues[j] == cue)]
             if cue:
                 self.cue(*cue, ahead=style.QUICK)
-            self.play(*pending, FadeIn(row, shift=0.3 * RIGHT), run_time=style.NORMAL)
+            self.play(*pending, LaggedStart(*(FadeIn(r, shift=0.3 * RIGHT) for r in together), lag_ratio=0.3),
+                      run_time=style.NORMAL * (1 + 0.3 * (len(together) - 1)))
             pending = []
             self.wait(style.BEAT)
+            later = [first[c] for nxt in cues[i + 1:] for c in nxt if c in first]
+            while pointing and (not later or first[pointing[0][0]] < min(later)):
+                name, k = pointing.pop(0)
+                word = self.timing.cue_time(name)
+                if k < i + len(together) and word is not None and word >= self.time - LATE:  # on screen, its word to come
+                    marker.light((name,), bounds(rows[k][1], pad=0.1), key=k)
 
     def left_lines(self, s: str, size: int, width: float, **kw) -> VGroup:
         """``s`` broken into up to two lines that fit ``width`` (see :meth:`lines`), aligned on the left."""

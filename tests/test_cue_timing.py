@@ -35,18 +35,19 @@ CASES = {
     "table (rows)": ("wide_resnet.yaml", "paper"),
     "bars": ("examples/bars.yaml", "softmax"),
     "equation": ("examples/equation.yaml", "hidden"),
-    "network": ("examples/network.yaml", "values"),
+    "network": ("argmax_softmax.yaml", "network"),
     "architecture": ("wide_resnet.yaml", "widen"),
     "fitted_curve": ("examples/fitted_curve.yaml", "fitted_curve"),
     "argmax": ("argmax_softmax.yaml", "argmax"),
     "argmax_gradient": ("argmax_softmax.yaml", "argmax_gradient"),
     "softmax": ("argmax_softmax.yaml", "softmax"),
     "softmax_properties": ("argmax_softmax.yaml", "properties"),
+    "softmax_formula": ("argmax_softmax.yaml", "formula"),
     "softmax_derivatives": ("argmax_softmax.yaml", "derivatives"),
     "cross_entropy": ("argmax_softmax.yaml", "next"),
 }
-# kinds whose steps tie nothing to a word: the title card, and the SoftMax formula in general (no numbers)
-UNTIMED = {"title", "softmax_formula"}
+# the kind whose steps tie nothing to a word: the title card
+UNTIMED = {"title"}
 
 
 @functools.cache

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import drawn
-from lesson.check import check_lesson
+from lesson.base.errors import LessonError
+from lesson.check import check_lesson, parse_lesson
 
 ROOT = Path(__file__).resolve().parents[1]
-TABLE = ROOT / "lessons" / "examples" / "table.yaml"
+EXAMPLES = ROOT / "lessons" / "examples"
+TABLE = EXAMPLES / "table.yaml"
 CROSS = ROOT / "lessons" / "cross_entropy.yaml"
 WIDE = ROOT / "lessons" / "wide_resnet.yaml"
 
@@ -18,9 +19,41 @@ def _step(script: Path, step_id: str):
     return next(s for s in check_lesson(script).plan.steps if s.id == step_id)
 
 
+def _error(text: str, filename: str) -> str:
+    try:
+        parse_lesson(text, filename)
+    except LessonError as exc:
+        return str(exc)
+    raise AssertionError("no error")
+
+
+def _at(text: str, needle: str, offset: int = 0) -> str:
+    """LINE:COL of ``needle`` in ``text`` (1-based), ``offset`` characters into it."""
+    at = text.index(needle) + offset
+    return f"{text.count(chr(10), 0, at) + 1}:{at - (text.rfind(chr(10), 0, at) + 1) + 1}"
+
+
 def test_a_highlight_a_table_cannot_draw_is_an_error_at_it():
-    text, message = drawn.broken(TABLE, "highlight: cell", "highlight: bar", "table.yaml")
-    assert f"{drawn.at('table.yaml', text, 'highlight: bar', 'bar')}: a table step cannot highlight a bar: it highlights row or cell (or none)" in message
+    text = TABLE.read_text().replace("highlight: cell", "highlight: bar")
+    message = _error(text, "table.yaml")
+    at = _at(text, "highlight: bar", len("highlight: "))
+    assert f"table.yaml:{at}: a table step cannot highlight a bar: it highlights row or cell (or none)" in message
+
+
+def test_every_kind_with_the_option_says_what_it_can_highlight():
+    # the same shape everywhere; each kind refuses what it cannot draw, at the option's value
+    cases = [("bars.yaml", "values: softmax", "highlight: cell", "a bars step cannot highlight a cell: it highlights bar (or none)"),
+             ("equation.yaml", "symbols: {input.sweetness: s, input.length: l}", "highlight: row",
+              "an equation step cannot highlight a row: it highlights term (or none)"),
+             ("number_line.yaml", "band: [0, 1]", "highlight: bar", "a number_line step cannot highlight a bar: it highlights value (or none)"),
+             ("text.yaml", "heading: \"The forecast", "highlight: edge", "a text step cannot highlight an edge: it highlights point (or none)"),
+             ("plot.yaml", "x_label: weighted sum", "highlight: node", "a plot step cannot highlight a node: it highlights point (or none)")]
+    for name, old, option, said in cases:
+        text = (EXAMPLES / name).read_text()
+        assert old in text, (name, old)
+        text = text.replace(old, f"{option}\n    {old}", 1)
+        message = _error(text, name)
+        assert f"{name}:{_at(text, option, len('highlight: '))}: {said}" in message, message
 
 
 def test_a_highlight_that_lights_nothing_is_an_error_at_it(tmp_path):
@@ -32,14 +65,11 @@ def test_a_highlight_that_lights_nothing_is_an_error_at_it(tmp_path):
     assert old in text
     edited = text.replace(old, "      For each flower the network gives three probabilities.\n")
     message = _check_message(tmp_path, edited)
-    line, col = drawn.located(edited, "highlight: cell")
-    assert f"cross_entropy.yaml:{line}:{col + len('highlight: ')}: " in message
+    assert f"cross_entropy.yaml:{_at(edited, 'highlight: cell', len('highlight: '))}: " in message
     assert "highlight: cell lights nothing: the narration names none of the values this table step draws" in message
 
 
 def _check_message(tmp_path: Path, text: str) -> str:
-    from lesson.base.errors import LessonError
-
     script = tmp_path / "cross_entropy.yaml"
     script.write_text(text)
     try:
@@ -63,3 +93,13 @@ def test_a_row_is_named_by_a_number_of_its_family():
     assert at["rep.resnet1001.millions"] == (2, None) and at["rep.resnet1001.c10"] == (2, 2)
     names = [name for name, _, _ in step.data["pointing"]]
     assert names.index("rep.resnet1001.millions") < names.index("rep.resnet1001.c10")
+
+
+def test_the_voice_points_at_numbers_already_on_screen():
+    # "Raw scores: rain {raw.rain}, dry {raw.dry}" comes in at raw.rain; the voice names raw.dry after it
+    text = next(s for s in check_lesson(EXAMPLES / "text.yaml").plan.steps if s.id == "today")
+    assert text.data["pointing"] == [["raw.dry", 2]]
+    # the sweet node's line goes in at the sweetness; the voice then names the length, shown in that line
+    equation = next(s for s in check_lesson(EXAMPLES / "equation.yaml").plan.steps if s.id == "hidden")
+    assert [p[:2] for p in equation.data["pointing"]] == [["input.length", 0]]
+    assert [line["cues"] for line in equation.data["lines"]] == [["input.sweetness"], ["hidden.1.long"]]

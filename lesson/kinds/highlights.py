@@ -43,8 +43,12 @@ def check(step: Any, kind: str, can: Sequence[str]) -> list[Finding]:
     wanted = getattr(step, "highlight", "none")
     if wanted == "none" or wanted in can:
         return []
-    return [Finding(("highlight",), f"a {kind} step cannot highlight a {wanted}: it highlights "
+    return [Finding(("highlight",), f"{_a(kind)} step cannot highlight {_a(wanted)}: it highlights "
                                     f"{' or '.join(can)} (or none)")]
+
+
+def _a(word: str) -> str:
+    return f"{'an' if word[0] in 'aeiou' else 'a'} {word}"
 
 
 def asked(step: Any) -> bool:

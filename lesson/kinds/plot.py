@@ -16,7 +16,7 @@ from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, mo
 
 from lesson.base.errors import Finding
 from lesson.base import digits, truth
-from lesson.kinds import Context, StepKind, Where
+from lesson.kinds import Context, StepKind, Where, highlights
 from lesson.kinds.axes import PALETTE, axis
 from lesson.kinds.sweep_plot import sweep_build, sweep_check  # a sweep's curve and a descent's walk
 from lesson.script import limits
@@ -106,6 +106,9 @@ class SweepCurve(Strict):
     color: Color | None = None
 
 
+CAN_HIGHLIGHT = ("point",)  # a point appears at the first word that names it: its x, or the quantity its y is
+
+
 class PlotStep(StepBase):
     kind: Literal["plot"]
     curves: list[Curve] = Field(default=[], max_length=limits.PLOT_CURVES)
@@ -118,6 +121,7 @@ class PlotStep(StepBase):
         None, min_length=2, max_length=MAX_WALK, description="x values a dot walks through along the first curve"
     )
     walk_cue: Cue | None = Field(None, description="when the walk starts (default: after the points and the tangent)")
+    highlight: highlights.Highlight = highlights.option("point", CAN_HIGHLIGHT)
     x: tuple[Finite, Finite] | None = Field(None, description="[low, high] of the x axis (default: from the points)")
     y: tuple[Finite, Finite] | None = Field(None, description="[low, high] of the y axis (default: from the curves)")
     x_label: template(limits.CELL_CHARS) | None = None
@@ -160,7 +164,7 @@ def check_cue(cue: str | None, where: Where, step: Any, ctx: Context) -> list[Fi
 
 
 def _check(step: PlotStep, ctx: Context) -> list[Finding]:
-    out: list[Finding] = []
+    out: list[Finding] = highlights.check(step, "plot", CAN_HIGHLIGHT)
     if step.sweep is not None:  # said at what cannot go with the sweep
         for field in ("curves", "points", "tangent", "walk"):
             if getattr(step, field):
@@ -390,6 +394,7 @@ def build_curves(step: PlotStep, ctx: Context) -> dict:
         })
 
     points = []
+    names: list[list[str]] = []
     for i, p in enumerate(step.points):
         fn = p.curve or first
         where = ("points", i, "x")
@@ -401,6 +406,12 @@ def build_curves(step: PlotStep, ctx: Context) -> dict:
             "name": ctx.fill(p.label) if p.label else "",
             "cues": cues_of(p.x, p.cue),
         })
+        # what names the point: its x, and the lesson's quantity its y is (ReLU of the sum is the hidden node)
+        names.append([*([p.x] if isinstance(p.x, str) else []), *([q] if (q := ctx.quantity_of(y)) is not None else [])])
+    if step.highlight != "none":  # a point without a cue of its own appears at the first word that names it
+        for name, i in highlights.pointing(step, ctx, list(enumerate(names))):
+            if step.points[i].cue is None:  # the scene waits for the first of its cues the voice says
+                points[i]["cues"] = list(dict.fromkeys([*points[i]["cues"], name]))
 
     tangent = None
     if step.tangent is not None:

@@ -263,10 +263,10 @@ def _softmax_properties(step: Any, ctx: Context) -> dict:
     rows = [{"cells": [_label(classes[c]), _value(ctx, f"raw.{classes[c].name}"), _value(ctx, f"softmax.{classes[c].name}")],
              "color": classes[c].color} for c in order]
     table = _table([w("class"), w("raw_output"), w("softmax")], rows)
-    # the first property as the narration begins, the others with its second sentence (if it has one)
+    # the first property right after the table, the others with its second sentence (if it has one)
     second = "sentence.2" if "sentence.2" in narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed) else "sentence.1"
     keeps = _points(step, ctx, [w("same_order"), w("between_0_and_1"), w("add_up_to_one")],
-                    [["sentence.1"], [second], []])
+                    [[], [second], []])  # the first right after the table: the voice has begun by then
     # the sum in the table's order, so that each term sits in the order the viewer just read the values
     total = _equation(step, ctx, [{"expr": " + ".join(f"softmax.{classes[c].name}" for c in order), "result": "softmax_sum"}])
     total["rows"] = 2  # the numbers under the symbols: in its half of the frame one row would be small
@@ -301,6 +301,8 @@ def _softmax_formula(step: Any, ctx: Context) -> dict:
     line = {"label": "", "lhs": ["\\mathrm{softmax}(z)_{i}"], "symbolic": [[k, list(p)] for k, p in parts],
             "numeric": [], "substitution": "=", "relation": "=", "result": "", "cues": [], "result_cues": []}
     notes = _points(step, ctx, [w("i_meaning"), w("j_meaning", n=n), w("z_meaning")])
+    # the formula comes first; a note due at the first sentence follows it at once (its word is past by then)
+    notes["cues"] = [[] if cue == ["sentence.1"] else cue for cue in notes["cues"]]
     return _composite(_screen(_part("equation", {"lines": [line]}, (0.0, 1.0, 0.0, 0.45)),
                               _part("text", notes, (0.1, 0.9, 0.47, 1.0))))
 
