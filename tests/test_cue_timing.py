@@ -102,3 +102,11 @@ def test_each_line_of_an_equation_goes_in_at_a_word_of_its_own():
     drawing, timing = _drawn("examples/equation.yaml", "hidden")
     words = [c.word(timing) for c in drawing.changes]
     assert None not in words and words == sorted(words) and len(set(words)) == len(words)
+
+
+def test_the_voice_points_at_values_already_on_screen_at_their_words():
+    # text: "dry" is named after its point came in with "rain"; an equation's length after its line went in with the
+    # sweetness; a fitted curve's point when its observed value is named
+    assert "raw.dry" in _changes_at("examples/text.yaml", "today")
+    assert _changes_at("examples/equation.yaml", "hidden") == ["input.sweetness", "input.length", "hidden.1.sweet", "hidden.1.long"]
+    assert "example.fair.observed" in _changes_at("examples/fitted_curve.yaml", "fitted_curve")

@@ -47,7 +47,8 @@ def test_every_kind_with_the_option_says_what_it_can_highlight():
               "an equation step cannot highlight a row: it highlights term (or none)"),
              ("number_line.yaml", "band: [0, 1]", "highlight: bar", "a number_line step cannot highlight a bar: it highlights value (or none)"),
              ("text.yaml", "heading: \"The forecast", "highlight: edge", "a text step cannot highlight an edge: it highlights point (or none)"),
-             ("plot.yaml", "x_label: weighted sum", "highlight: node", "a plot step cannot highlight a node: it highlights point (or none)")]
+             ("plot.yaml", "x_label: weighted sum", "highlight: node", "a plot step cannot highlight a node: it highlights point (or none)"),
+             ("fitted_curve.yaml", "stages:", "highlight: term", "a fitted_curve step cannot highlight a term: it highlights point (or none)")]
     for name, old, option, said in cases:
         text = (EXAMPLES / name).read_text()
         assert old in text, (name, old)
