@@ -257,16 +257,15 @@ class PlotScene(StepScene):
         for stop, leg in zip(stops[1:], legs):
             # a stop the voice names waits for its word; the stops between go by briskly, so that the walk is
             # there when the voice names where it ends (a walk behind the voice reads the old value as the new)
-            named = bool(stop["cues"])
-            if named:
-                self.cue(*stop["cues"], ahead=style.NORMAL)
+            if stop["cues"]:
+                self.cue(*stop["cues"], ahead=style.QUICK)
             trail = Dot(dot.get_center(), radius=0.07, color=color).set_opacity(0.6)
             path = VMobject().set_points_as_corners([self.at(x, y) for x, y in leg] if len(leg) > 1 else [self.at(*leg[0])] * 2)
             self.add(trail)
             self.bring_to_front(dot)
-            self.play(FadeOut(label), MoveAlongPath(dot, path), run_time=style.NORMAL if named else style.QUICK)
+            self.play(FadeOut(label), MoveAlongPath(dot, path), run_time=style.QUICK)
             label = self.walk_label(stop["label"], dot.get_center(), base)
-            self.play(FadeIn(label), run_time=style.QUICK if named else style.QUICK / 2)
+            self.play(FadeIn(label), run_time=style.QUICK / 2)
 
     def walk_label(self, s: str, anchor: np.ndarray, taken: list[Box]) -> VGroup:
         words = self.text(s, style.SMALL)

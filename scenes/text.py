@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from manim import DOWN, LEFT, RIGHT, UP, Dot, FadeIn, LaggedStart, ManimColor, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Dot, FadeIn, ManimColor, VGroup
 
 from scenes import style
 from scenes.base import StepScene
@@ -44,20 +44,16 @@ class TextScene(StepScene):
         pointing = sorted((p for p in data.get("pointing", []) if p[0] in first), key=lambda p: first[p[0]])
         marker = Marker(self)
         for i, (row, cue) in enumerate(zip(rows, cues)):
-            if i and cue and cue == cues[i - 1]:  # came in with the point above, at the same word
-                continue
-            together = [rows[j] for j in range(i, len(rows)) if j == i or (cue and cues[j] == cue)]
-            if cue:
+            if cue and not (i and cue == cues[i - 1]):  # a point due at the word of the one above follows it
                 self.cue(*cue, ahead=style.QUICK)
-            self.play(*pending, LaggedStart(*(FadeIn(r, shift=0.3 * RIGHT) for r in together), lag_ratio=0.3),
-                      run_time=style.NORMAL * (1 + 0.3 * (len(together) - 1)))
+            self.play(*pending, FadeIn(row, shift=0.3 * RIGHT), run_time=style.NORMAL)
             pending = []
             self.wait(style.BEAT)
             later = [first[c] for nxt in cues[i + 1:] for c in nxt if c in first]
             while pointing and (not later or first[pointing[0][0]] < min(later)):
                 name, k = pointing.pop(0)
                 word = self.timing.cue_time(name)
-                if k < i + len(together) and word is not None and word >= self.time - LATE:  # on screen, its word to come
+                if k <= i and word is not None and word >= self.time - LATE:  # on screen, and its word still to come
                     marker.light((name,), bounds(rows[k][1], pad=0.1), key=k)
 
     def left_lines(self, s: str, size: int, width: float, **kw) -> VGroup:
