@@ -93,7 +93,7 @@ case "$cmd" in
         [ $# -gt 0 ] && exec .venv/bin/python -m pytest "$@"  # options given: pytest with them, nothing else
         # lint and types first, then the fast tier (fails in about a minute), then every other tier
         log "ruff check"; .venv/bin/ruff check .
-        log "mypy (the math core and the plain-data modules)"; .venv/bin/mypy
+        log "mypy (the math core and the shared helpers, lesson/base)"; .venv/bin/mypy
         log "the fast tier (pytest -m unit)"; .venv/bin/python -m pytest -m unit -q
         log "scenes, renders, the browser and the fuzzer"; exec .venv/bin/python -m pytest -m "not unit" ;;
     *) echo "usage: ./dev.sh {render|test|setup} [options]" >&2; exit 2 ;;

@@ -569,6 +569,8 @@ def _ascii(node: Expr, first: bool) -> str:
         else:
             text = "-" + _ascii(node.operand, False)
         return text if first else f"({text})"
+    if isinstance(node, Sum):
+        return f"sum({node.prefix}.*)"
     left, right = node.left, node.right
     lt = f"({_ascii(left, True)})" if _needs_parens(left, node.op, "left") else _ascii(left, first)
     rt = f"({_ascii(right, True)})" if _needs_parens(right, node.op, "right") else _ascii(right, False)
@@ -628,6 +630,8 @@ def _tex(node: Expr, first: bool, mul: str, frac: bool) -> str:
         inner = _paren(_tex(node.operand, True, mul, frac)) if p < _PREC_POWER else _tex(node.operand, False, mul, frac)
         text = "-" + inner
         return text if first else _paren(text)
+    if isinstance(node, Sum):
+        raise EvalError(f"sum({node.prefix}.*) must be written out first (expand_sums)")
     if node.op == "/" and frac:
         return rf"\frac{{{_tex(node.left, True, mul, frac)}}}{{{_tex(node.right, True, mul, frac)}}}"
     if node.op == "^":

@@ -249,16 +249,13 @@ def judged(relation: Relation, text_of: Callable[[str, str], str]) -> tuple[str,
     def said(o: Operand) -> str | None:
         return _plain(text_of(o[1], o[2]) if o[0] == "placeholder" else o[1])
 
-    texts = [said(o) for o in relation.operands]
-    result = said(relation.result)
-    every = [*texts, result]
-    if any(t is None for t in every):
+    spoken = [said(o) for o in (*relation.operands, relation.result)]
+    every = [t for t in spoken if t is not None]
+    if len(every) < len(spoken):
         return "", "", ""
-    percent = {t.endswith("%") for t in every}  # type: ignore[union-attr]
-    if len(percent) > 1:
+    if len({t.endswith("%") for t in every}) > 1:
         return "", "", ""
-    texts = [t.rstrip("%") for t in texts]  # type: ignore[union-attr]
-    result = result.rstrip("%")  # type: ignore[union-attr]
+    *texts, result = [t.rstrip("%") for t in every]
     expression = relation.expression
     for k, t in enumerate(texts):
         expression = expression.replace("({" + str(k) + "})", f"({t})")  # already in parentheses: a function's argument

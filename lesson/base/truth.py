@@ -54,6 +54,7 @@ from lesson.base.expr import (
     Expr,
     Name,
     Number,
+    Sum,
     ParseError,
     Unary,
     evaluate,
@@ -235,6 +236,8 @@ def _walk(node: Expr, texts: Mapping[str, str], floats: list[bool]) -> Decimal:
             return _EXACT_POINTS[(node.fn, x)]
         floats.append(True)
         return _from_float(FLOAT_FUNCTIONS[node.fn](_to_float(x)))
+    if isinstance(node, Sum):
+        raise EvalError(f"sum({node.prefix}.*) must be written out first (expand_sums)")
     a = _walk(node.left, texts, floats)
     b = _walk(node.right, texts, floats)
     if node.op in ARITHMETIC:

@@ -163,11 +163,11 @@ def template_problem(key: str, text: str) -> tuple[str, str] | None:
     return None
 
 
-def problems(lesson: Lesson) -> list[tuple[tuple[Any, ...], str, bool, str]]:
-    """The script's ``words:`` checked: known keys, known slots, characters an installed font can draw. Each problem
-    is (path in the script, message, at the key, text to point at), as the loader's checks report them."""
+def problems(lesson: Lesson) -> list[Finding]:
+    """The script's ``words:`` checked: known keys, known slots, characters an installed font can draw, each problem
+    a :class:`Finding` at its place in the script (at the key, or at the text it points at)."""
     known = list(table(lesson.language))
-    out: list[tuple[tuple[Any, ...], str, bool, str]] = []
+    out: list[Finding] = []
     for key, text in lesson.words.items():
         where = ("words", key)
         if key not in known:
