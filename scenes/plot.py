@@ -6,7 +6,8 @@ the scene only maps the given coordinates onto the axes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from manim import (
@@ -30,6 +31,7 @@ from manim import (
 
 from scenes import style
 from scenes.base import StepScene
+from scenes.slide import Ride
 
 GAP = 0.14  # between a tick and its number, an axis and its label
 LABEL_BUFF = 0.18  # between a dot and its label
@@ -189,25 +191,83 @@ class PlotScene(StepScene):
             self.play(Create(curves, lag_ratio=0.3), *([FadeIn(legend)] if legend else []), run_time=style.SLOW)
 
     def follow(self) -> None:
-        """What the voice brings in: the marked points, the tangent and the walk, each at its cue."""
+        """What the voice brings in: the marked points, the tangent, the walk and the slide, each at its cue (the slide
+        before the first of the others the voice reaches after it)."""
         data = self.step.data
-        at = self.at
-        for p in data["points"]:
-            self.cue(*p["cues"], ahead=style.QUICK)
-            dot, label = self.mark(p["x"], p["y"], p["color"], [p["name"], p["label"]])
-            self.play(FadeIn(dot, scale=2), FadeIn(label, shift=0.1 * UP), run_time=style.QUICK)
-
+        events: list[tuple[list[str], Callable[[], None]]] = [(p["cues"], functools.partial(self.point, p)) for p in data["points"]]
         if data["tangent"]:
-            t = data["tangent"]
-            self.cue(*t["cues"], ahead=style.NORMAL)
-            (ax, ay), (bx, by) = t["line"]
-            line = Line(at(ax, ay), at(bx, by), color=ManimColor(self.theme.text), stroke_width=3)
-            dot, label = self.mark(t["x"], t["y"], t["color"], [t["label"], " ".join(s for s in (t["name"], t["slope_text"]) if s)])
-            self.play(FadeIn(dot, scale=2), FadeIn(label, shift=0.1 * UP), Create(line), run_time=style.NORMAL)
-
+            events.append((data["tangent"]["cues"], functools.partial(self.tangent, data["tangent"])))
         if data["walk"]:
-            self.walk(data["walk"])
+            events.append((data["walk"]["cues"], functools.partial(self.walk, data["walk"])))
+        spec = data.get("slide")
+        if spec:  # each leg before the first of the others the voice reaches after the leg's cue (a leg without one: next)
+            ride: list[Ride] = []
+            after = 0
+            for i, leg in enumerate(spec["legs"]):
+                starts = self.spoken_at(leg["cues"])
+                if starts is not None or i == 0:
+                    later = [j for j, (cues, _) in enumerate(events) if j >= after and starts is not None
+                             and (self.spoken_at(cues) or -1) > starts]
+                    after = later[0] if later else len(events)
+                events.insert(after, (leg["cues"], functools.partial(self.slide_leg, spec, i, ride)))
+                after += 1
+        for _, event in events:
+            event()
         self.wait(style.BEAT)
+
+    def spoken_at(self, cues: Sequence[str]) -> int | None:
+        """The narration's token where the first of ``cues`` is spoken (None: none is)."""
+        found = [token for name, token in self.step.cues if name in cues]
+        return min(found) if found else None
+
+    def point(self, p: dict) -> None:
+        self.cue(*p["cues"], ahead=style.QUICK)
+        dot, label = self.mark(p["x"], p["y"], p["color"], [p["name"], p["label"]])
+        self.play(FadeIn(dot, scale=2), FadeIn(label, shift=0.1 * UP), run_time=style.QUICK)
+
+    def tangent(self, t: dict) -> None:
+        at = self.at
+        self.cue(*t["cues"], ahead=style.NORMAL)
+        (ax, ay), (bx, by) = t["line"]
+        line = Line(at(ax, ay), at(bx, by), color=ManimColor(self.theme.text), stroke_width=3)
+        dot, label = self.mark(t["x"], t["y"], t["color"], [t["label"], " ".join(s for s in (t["name"], t["slope_text"]) if s)])
+        self.play(FadeIn(dot, scale=2), FadeIn(label, shift=0.1 * UP), Create(line), run_time=style.NORMAL)
+
+    def slide_leg(self, spec: dict, i: int, ride: list[Ride]) -> None:
+        """Leg ``i`` of a slide, from its cue: dots riding their curves while x slides; their readouts, in a box of
+        their own, show in every frame the texts of the plan's sample nearest to that moment (:mod:`scenes.slide`).
+        The first leg brings the dots and the box in; after the last they stay, still."""
+        if i == 0:
+            ride.append(Ride(self, spec, [ManimColor(r["color"]) for r in spec["riders"]], self.at))
+            panel = ride[0].readout_box()
+            self.place_box(panel)
+            ride[0].settle(panel)
+            self.cue(*spec["legs"][0]["cues"], ahead=style.QUICK)
+            self.play(*(Create(t) for t in ride[0].tangents), *(FadeIn(d, scale=2) for d in ride[0].dots), FadeIn(panel),
+                      run_time=style.QUICK)  # the tangents first: the dots are drawn over them
+        else:
+            self.cue(*spec["legs"][i]["cues"])
+        ride[0].run(i)
+        if i == len(spec["legs"]) - 1:
+            ride[0].stop()
+
+    def place_box(self, m: Mobject) -> None:
+        """Put ``m`` in the corner of the plot that overlaps nothing placed and covers the fewest curve points."""
+        left, right, bottom, top = self.plot_box
+        w, h = m.width, m.height
+        corners = [(left + 0.25 + w / 2, top - h / 2), (right - 0.1 - w / 2, top - h / 2),
+                   (right - 0.1 - w / 2, bottom + 0.2 + h / 2), (left + 0.25 + w / 2, bottom + 0.2 + h / 2)]
+        pts = self.curve_points
+
+        def cost(centre: tuple[float, float]) -> float:
+            x, y = centre
+            b = (x - w / 2, x + w / 2, y - h / 2, y + h / 2)
+            covered = int(np.sum((np.abs(pts[:, 0] - x) < w / 2 + 0.1) & (np.abs(pts[:, 1] - y) < h / 2 + 0.1))) if len(pts) else 0
+            return 1000 * sum(boxes_overlap(b, t) for t in self.taken) + covered
+
+        x, y = min(corners, key=cost)
+        m.move_to([x, y, 0])
+        self.taken.append(box(m, 0.06))
 
     def legend(self, curves: list[dict]) -> VGroup | None:
         """The curves' names in their colours, in the corner of the plot the curves leave most empty."""

@@ -89,6 +89,10 @@ def _parts(m) -> bool:
     return formula_parts(m)
 
 
+def items(scene) -> list[Item]:
+    return _items(scene)
+
+
 def _items(scene) -> list[Item]:
     out: list[Item] = []
     for top in scene.mobjects:
@@ -109,7 +113,7 @@ def plan_of(script: Path):
     return check_lesson(script).plan
 
 
-def draw_plan_step(plan, step: StepPlan, *, timing: StepTiming = TIMING) -> Drawing:
+def draw_plan_step(plan, step: StepPlan, *, timing: StepTiming = TIMING, on_frame=None) -> Drawing:
     scene_type = kinds.get(step.kind).scene_class()
     with tempfile.TemporaryDirectory() as tmp:
         settings = {
@@ -127,15 +131,24 @@ def draw_plan_step(plan, step: StepPlan, *, timing: StepTiming = TIMING) -> Draw
                 snaps.append(_items(scene))
 
             scene.play = recording_play
+            if on_frame is not None:  # called with the scene after each frame of an animation is worked out
+                update_to_time = scene.update_to_time
+
+                def recording_update(t):
+                    update_to_time(t)
+                    on_frame(scene)
+
+                scene.update_to_time = recording_update
             scene.render()
             return Drawing(step, _items(scene), snaps, list(scene.layout_problems), list(scene.changes))
 
 
-def draw(script: Path, step_id: str, *, timing: StepTiming = TIMING) -> Drawing:
-    """Plan ``script`` and draw its step ``step_id`` (an id, or a kind: its first step of that kind)."""
+def draw(script: Path, step_id: str, *, timing: StepTiming = TIMING, on_frame=None) -> Drawing:
+    """Plan ``script`` and draw its step ``step_id`` (an id, or a kind: its first step of that kind); ``on_frame``, if
+    given, is called with the scene after each frame of an animation is worked out."""
     plan = plan_of(script)
     step = next((s for s in plan.steps if s.id == step_id), None) or next(s for s in plan.steps if s.kind == step_id)
-    return draw_plan_step(plan, step, timing=timing)
+    return draw_plan_step(plan, step, timing=timing, on_frame=on_frame)
 
 
 def parts(data: dict, kind: str) -> list[dict]:

@@ -239,5 +239,6 @@ def _points_named(step: Any, ctx: Context, examples: list[str], x_name: str, out
 
 KINDS = (StepKind("fitted_curve", FittedCurveStep, build, "scenes.fitted_curve:FittedCurveScene",
                   "the network's output against one input: the fitted curve, the data and residuals; how the hidden nodes' scaled curves add and shift into it",
-                  check=_check, code=("lesson.kinds.plot", "lesson.kinds.axes", "lesson.kinds.sweep_plot", "scenes.plot", "mathcore.curves"),
+                  check=_check, code=("lesson.kinds.plot", "lesson.kinds.axes", "lesson.kinds.sweep_plot", "scenes.plot", "mathcore.curves",
+                        "lesson.kinds.slide", "scenes.slide"),
                   needs_network=True),)

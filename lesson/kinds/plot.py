@@ -7,6 +7,7 @@ equations, the tangent's slope) is text made here, each equation checked by the 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from decimal import Decimal
@@ -17,7 +18,9 @@ from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, mo
 from lesson.base.errors import Finding
 from lesson.base import digits, truth
 from lesson.kinds import Context, StepKind, Where, highlights
+from lesson.kinds import slide
 from lesson.kinds.axes import PALETTE, axis
+from lesson.base.record import decimals_of
 from lesson.kinds.sweep_plot import sweep_build, sweep_check  # a sweep's curve and a descent's walk
 from lesson.script import limits
 from lesson.script.parts import Color, Finite, StepBase, Strict, _finite, template
@@ -106,6 +109,24 @@ class SweepCurve(Strict):
     color: Color | None = None
 
 
+class SlideStop(Strict):
+    """Where a slide's value goes next, and when it starts going there."""
+
+    to: NumberOrName
+    cue: Cue | None = Field(None, description="when this leg starts (default: as soon as the one before ends)")
+    seconds: slide.Seconds = slide.SECONDS
+
+
+class Slide(Strict):
+    """The value x slides along the x axis, a dot rides each named curve, and each dot's equation follows it."""
+
+    start: NumberOrName = Field(description="where x starts: a number or a placeholder")
+    stops: list[SlideStop] = Field(min_length=1, max_length=slide.MAX_LEGS, description="where x goes, leg by leg")
+    curves: list[FunctionName] = Field(default=[], max_length=limits.PLOT_CURVES,
+                                       description="the curves a dot rides (default: the first)")
+    tangents: bool = Field(False, description="each dot carries its curve's tangent, and its readout the slope there")
+
+
 CAN_HIGHLIGHT = ("point",)  # a point appears at the first word that names it: its x, or the quantity its y is
 
 
@@ -121,6 +142,8 @@ class PlotStep(StepBase):
         None, min_length=2, max_length=MAX_WALK, description="x values a dot walks through along the first curve"
     )
     walk_cue: Cue | None = Field(None, description="when the walk starts (default: after the points and the tangent)")
+    slide: Slide | None = Field(None, description="x slides from start through its stops, a dot and its equation following "
+                                "each curve in every frame")
     highlight: highlights.Highlight = highlights.option("point", CAN_HIGHLIGHT)
     x: tuple[Finite, Finite] | None = Field(None, description="[low, high] of the x axis (default: from the points)")
     y: tuple[Finite, Finite] | None = Field(None, description="[low, high] of the y axis (default: from the curves)")
@@ -166,7 +189,7 @@ def check_cue(cue: str | None, where: Where, step: Any, ctx: Context) -> list[Fi
 def _check(step: PlotStep, ctx: Context) -> list[Finding]:
     out: list[Finding] = highlights.check(step, "plot", CAN_HIGHLIGHT)
     if step.sweep is not None:  # said at what cannot go with the sweep
-        for field in ("curves", "points", "tangent", "walk"):
+        for field in ("curves", "points", "tangent", "walk", "slide"):
             if getattr(step, field):
                 out.append(Finding((field,), f"a plot of a sweep takes no {field}: curves, points, a tangent and a walk go with "
                                       "named functions; a sweep's curve takes a descent (descent: NAME) that walks down it"))
@@ -188,6 +211,14 @@ def _check(step: PlotStep, ctx: Context) -> list[Finding]:
     out += check_cue(step.walk_cue, ("walk_cue",), step, ctx)
     if step.walk_cue is not None and not step.walk and step.descent is None:
         out.append(Finding(("walk_cue",), "there is no walk to start: add walk: [x1, x2, ...]"))
+    if step.slide is not None:
+        out += check_value(step.slide.start, ("slide", "start"), ctx)
+        for i, c in enumerate(step.slide.curves):
+            if c not in drawn:
+                out.append(Finding(("slide", "curves", i), f"{c!r} is not one of the plot's curves ({', '.join(drawn)})"))
+        for i, stop in enumerate(step.slide.stops):
+            out += check_value(stop.to, ("slide", "stops", i, "to"), ctx)
+            out += check_cue(stop.cue, ("slide", "stops", i, "cue"), step, ctx)
     out += sweep_check(step, ctx)
     if "neg_log" in drawn and step.x is not None and step.x[0] <= 0:
         out.append(Finding(("x",), f"−log is defined for positive numbers only: the x range must start above 0, not at {step.x[0]:g}"))
@@ -368,7 +399,9 @@ def build_curves(step: PlotStep, ctx: Context) -> dict:
     if step.tangent is not None:
         marks.append((("tangent", "x"), step.tangent.curve or first, value_of(step.tangent.x, ctx, ("tangent", "x"))))
     walk = [value_of(v, ctx, ("walk", i)) for i, v in enumerate(step.walk or ())]
-    xs = [x for _, _, x in marks] + walk
+    slid = [value_of(step.slide.start, ctx, ("slide", "start")),
+            *(value_of(t.to, ctx, ("slide", "stops", i, "to")) for i, t in enumerate(step.slide.stops))] if step.slide else []
+    xs = [x for _, _, x in marks] + walk + slid
     x_range = auto_x(step, xs)
     for where, fn, x in [*marks, *((("walk", i), first, x) for i, x in enumerate(walk))]:
         if fn == "neg_log" and x <= 0:
@@ -463,7 +496,89 @@ def build_curves(step: PlotStep, ctx: Context) -> dict:
         "points": points,
         "tangent": tangent,
         "walk": walk_data,
+        "slide": _slide(step, ctx, curves, colors, x_range, y_range) if step.slide else None,
     }
+
+
+@functools.lru_cache(maxsize=8192)  # the planner plans a lesson several times (its forms' fixed point): sampled once
+def _sample_lines(fn: str, symbol: str, x: float, decimals: int, places: int, result_places: int, slope: bool) -> tuple[str, ...]:
+    """A slide's readout at x (exact at its digits): the function's equation by the truth rule, and, with ``slope``, the
+    slope there rounded ("=" only when that is exact)."""
+    shown = truth.show(EXPRESSIONS[fn], {"z": x}, value(fn, x), decimals, padded=("z",), floors={"z": places},
+                       result_places=result_places)
+    x_text = _plain(shown.operands[0].text)
+    lines = [f"{symbol}({x_text}) {shown.relation} {_plain(shown.result)}"]
+    if slope:
+        at = derivative(fn, x)
+        text = digits.fixed(at, decimals)
+        relation = truth.EQUALS if Decimal(text) == digits.decimal(at) else truth.APPROX
+        lines.append(f"{_derivative_symbol(symbol)}({x_text}) {relation} {_plain(text)}")
+    return tuple(lines)
+
+
+def _slide(step: PlotStep, ctx: Context, curves: dict[str, Curve], colors: dict[str, str], x_range: Sequence[float],
+           y_range: Sequence[float]) -> dict:
+    """The slide's legs (:mod:`lesson.kinds.slide`): each dot's way along its curve and, at samples of x, its
+    equation: at a value of the lesson (a placeholder) as the lesson shows it, elsewhere at x's form in the lesson
+    with x exact there (a round value between), true at its digits by the truth rule."""
+    spec = step.slide
+    assert spec is not None
+    fns = list(dict.fromkeys(spec.curves)) or [step.curves[0].function]
+    symbols = {fn: _fn_symbol(curves[fn], ctx) for fn in fns}
+    named = {spec.start, *(t.to for t in spec.stops)}
+    # x's form: the start's (a placeholder's form, or the decimals a typed number needs), at least the lesson's
+    places = max(ctx.decimals, *(ctx.places(v) if isinstance(v, str) else len(digits.typed(v).partition('.')[2]) for v in named))
+    lesson_values = {value_of(v, ctx, ("slide",)): v for v in named if isinstance(v, str)}
+
+    results: dict[str, int] = {}  # a curve's results at the decimals its equation at the start shows (else the lesson's)
+
+    def readout(fn: str, x: float, where: Where) -> list[str]:
+        if x in lesson_values:  # a value of the lesson: its equation (and slope) as the points show it (recorded)
+            if spec.tangents:
+                text, slope_text, _, _ = slope_equation(ctx, fn, symbols[fn], x, lesson_values[x], where)
+            else:
+                text, slope_text = point_equation(ctx, fn, symbols[fn], x, lesson_values[x], where)[0], ""
+            results.setdefault(fn, decimals_of(text.rpartition(" ")[2]))
+            return [text, slope_text] if slope_text else [text]
+        try:
+            return list(_sample_lines(fn, symbols[fn], x, ctx.decimals, places, results.get(fn, ctx.decimals), spec.tangents))
+        except (MathError, truth.TruthError) as exc:
+            raise PlanError(-1, f"{SYMBOLS[fn]} at {x:g}: {exc}", where) from None
+
+    def tangents(fn: str, path: list[list[float]]) -> list[list[float]]:
+        """The tangent's two ends at each point of a dot's path (cut at the plot's edges, as the tangent option's)."""
+        out = []
+        for share, px, py in path:
+            (ax, ay), (bx, by) = tangent_line(px, py, derivative(fn, px), x_range, y_range)
+            out.append([share, ax, ay, bx, by])
+        return out
+
+    x = value_of(spec.start, ctx, ("slide", "start"))
+    legs = []
+    for i, stop in enumerate(spec.stops):
+        where: Where = ("slide", "stops", i, "to")
+        end = value_of(stop.to, ctx, where)
+        for fn in fns:
+            if fn == "neg_log" and min(x, end) <= 0:
+                raise PlanError(-1, f"−log is defined for positive numbers only, not at x = {fmt(min(x, end), ctx.decimals)}", where)
+            try:
+                ys = [value(fn, v) for v in (x, end)]
+            except MathError as exc:
+                raise PlanError(-1, str(exc), where) from None
+            for v, y in zip((x, end), ys):
+                _inside(stop.to if v == end else spec.start, v, y, x_range, y_range, "the slide", where, ctx.decimals)
+        xs = slide.grid(x, end, places, slide.most_samples(stop.seconds))
+        paths = [slide.path(x, end, lambda v, fn=fn: value(fn, v)) for fn in fns]
+        legs.append({
+            "cues": [stop.cue] if stop.cue else [],
+            "seconds": stop.seconds,
+            "paths": paths,
+            "tangents": [tangents(fn, path) for fn, path in zip(fns, paths)] if spec.tangents else None,
+            "samples": [{"at": at, "texts": [readout(fn, v, where) for fn in fns]}
+                        for at, v in zip(slide.sample_shares(x, end, xs), xs)],
+        })
+        x = end
+    return {"riders": [{"color": colors[fn]} for fn in fns], "legs": legs}
 
 
 def tangent_line(x: float, y: float, slope: float, x_range: Sequence[float], y_range: Sequence[float]) -> list[list[float]]:
@@ -484,5 +599,6 @@ KINDS = (
     StepKind("plot", PlotStep, build, "scenes.plot:PlotScene",
              "axes with named functions (ReLU, σ, softplus, exp, −log…): marked points with their values, a tangent, a walk; "
              "or a sweep of a loss with gradient descent walking down it",
-             check=_check, code=("lesson.kinds.sweep_plot", "lesson.kinds.axes", "lesson.numbers.computed")),
+             check=_check, code=("lesson.kinds.sweep_plot", "lesson.kinds.axes", "lesson.numbers.computed", "lesson.kinds.slide",
+                                 "scenes.slide")),
 )

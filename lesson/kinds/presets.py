@@ -25,6 +25,11 @@ from lesson.kinds.cues import narration_cues
 from lesson.kinds.number_line import NumberLineStep
 from lesson.kinds.number_line import build as build_number_line
 from lesson.kinds.table import side_panel
+from lesson.kinds import slide
+from lesson.kinds.axes import PALETTE
+from lesson.base import digits
+import mathcore
+import numpy as np
 from lesson.kinds.text import point_cues, text_data
 from lesson.script import limits
 from lesson.script.parts import StepBase, template
@@ -38,7 +43,7 @@ COMPOSITE = "scenes.composite:CompositeScene"
 PARTS_CODE = (
     "scenes.bars", "scenes.equation", "scenes.number_line", "scenes.plot", "scenes.table", "scenes.text",
     "lesson.kinds.bars", "lesson.kinds.equation", "lesson.kinds.number_line", "lesson.kinds.plot",
-    "lesson.kinds.table", "lesson.kinds.text", "lesson.kinds.cues",
+    "lesson.kinds.table", "lesson.kinds.text", "lesson.kinds.cues", "lesson.kinds.slide", "scenes.slide",
 )
 
 
@@ -227,9 +232,67 @@ def _argmax_gradient(step: Any, ctx: Context) -> dict:
         "line": plot_kind.tangent_line(z, value, 0.0, x_range, y_range), "cues": after[:1],
     }
     data["walk"] = None
+    _argmax_slide(step, ctx, data, k, x_range, cues, after[0] if after else None)
     data["beside"] = side_panel(w("others_fixed"),
                                 [{"label": _label(c), "value": ctx.number(f"raw.{c.name}"), "color": c.color} for j, c in enumerate(classes) if j != k])
     return data
+
+
+def _argmax_slide(step: Any, ctx: Context, data: dict, k: int, x_range: tuple[float, float], cues: dict[str, int],
+                  flat: str | None) -> None:
+    """Class k's raw output slides up from the left of the plot to the threshold (from the sentence that says to slide
+    it, the second) and on to the example's value (when the voice names the threshold), then, from cue ``flat`` (the
+    sentence that brings the flat tangent) back down to where it started: a dot rides ArgMax's steps,
+    which jump at the threshold, and another SoftMax's curve, which glides; both outputs are read out as they go, each
+    value the math core's (:func:`mathcore.argmax_onehot`, :func:`mathcore.softmax`) for the raw outputs with z_k
+    there, at the lesson's form of its quantity (:mod:`lesson.kinds.slide`)."""
+    nums = ctx.numbers
+    assert nums is not None
+    classes = _classes(ctx)
+    name = classes[k].name
+    w = ctx.words()
+    z, t = nums.raw[k], nums.thresholds[k]
+    raw = np.array(nums.raw, dtype=float)
+
+    def outputs(v: float) -> tuple[float, float]:
+        vec = raw.copy()
+        vec[k] = v
+        return float(mathcore.argmax_onehot(vec)[k]), float(mathcore.softmax(vec)[k])
+
+    color = classes[k].color
+    glide = next((c for c in PALETTE if c not in {color, *(c.color for c in classes)}), ctx.lesson.theme.accent)
+    data["curves"][0]["name"] = w("argmax")
+    xs = [x_range[0] + (x_range[1] - x_range[0]) * i / (plot_kind.SAMPLES - 1) for i in range(plot_kind.SAMPLES)]
+    data["curves"].append({"name": w("softmax"), "color": glide, "segments": [[[x, outputs(x)[1]] for x in xs]]})
+    if t >= z or not (x_range[0] < t < x_range[1]):  # the example is not past the threshold: nothing jumps on the way to it
+        return
+    places = ctx.places(f"raw.{name}")
+    start = float(digits.rounded(x_range[0] + 0.1 * (x_range[1] - x_range[0]), places))
+    lesson_texts = {t: (ctx.number(f"threshold.{name}"), None, None),
+                    z: (ctx.number(f"raw.{name}"), ctx.number(f"argmax.{name}"), ctx.number(f"softmax.{name}"))}
+    soft_places = ctx.places(f"softmax.{name}")
+
+    def readout(v: float) -> list[list[str]]:
+        a, p = outputs(v)
+        x_text, a_text, p_text = lesson_texts.get(v, (None, None, None))
+        x_text = x_text or digits.fixed(v, places).replace("-", MINUS)
+        a_text = a_text or digits.fixed(a, 0)
+        p_text = p_text or digits.fixed(p, soft_places)
+        return [[f"{w('raw_output')} {x_text}", f"{w('argmax')} {a_text}"], [f"{w('softmax')} {p_text}"]]
+
+    second = "sentence.2" if "sentence.2" in cues else "sentence.1"
+    route = [(start, t, second, 5.0), (t, z, f"threshold.{name}", 3.0)]
+    if flat:  # and back down over both flat pieces as the voice says they are flat (with the tangent at the example)
+        route.append((z, start, flat, 4.0))
+    legs = []
+    for a, b, cue, seconds in route:
+        values = slide.grid(a, b, places, slide.most_samples(seconds))
+        legs.append({
+            "cues": [cue], "seconds": seconds,
+            "paths": [slide.path(a, b, lambda v: outputs(v)[0], [(t, 0.0, 1.0)]), slide.path(a, b, lambda v: outputs(v)[1])],
+            "samples": [{"at": at, "texts": readout(v)} for at, v in zip(slide.sample_shares(a, b, values), values)],
+        })
+    data["slide"] = {"riders": [{"color": color}, {"color": glide}], "legs": legs}
 
 
 def _softmax(step: Any, ctx: Context) -> dict:
@@ -370,7 +433,9 @@ KINDS = (
              "the raw outputs on a number line, outside 0..1", code=("lesson.kinds.number_line",)),
     StepKind("argmax", ArgmaxStep, _argmax, COMPOSITE, "ArgMax turns the raw outputs into 1 and 0s", code=PARTS_CODE),
     StepKind("argmax_gradient", ArgmaxGradientStep, _argmax_gradient, "scenes.plot:PlotScene",
-             "ArgMax as a step function of one raw output: its slope is 0", check=_of_class, code=("lesson.kinds.plot",)),
+             "ArgMax as a step function of one raw output beside SoftMax's curve, the raw output sliding up through the "
+             "threshold and back: ArgMax jumps, SoftMax glides; ArgMax's slope is 0", check=_of_class,
+             code=("lesson.kinds.plot", "lesson.kinds.slide", "scenes.slide")),
     StepKind("softmax", SoftmaxStep, _softmax, COMPOSITE, "SoftMax worked out: e^z, their sum, and each quotient",
              code=PARTS_CODE),
     StepKind("softmax_properties", SoftmaxPropertiesStep, _softmax_properties, COMPOSITE,
