@@ -116,6 +116,8 @@ def leader(anchor: np.ndarray, label: Mobject, color: str) -> Line:
 
 
 class PlotScene(StepScene):
+    brisk = False  # the event being drawn is followed by another at the same word (follow)
+
     def draw(self) -> None:
         self.lead()
         self.follow()
@@ -199,6 +201,8 @@ class PlotScene(StepScene):
             events.append((data["tangent"]["cues"], functools.partial(self.tangent, data["tangent"])))
         if data["walk"]:
             events.append((data["walk"]["cues"], functools.partial(self.walk, data["walk"])))
+        # in the order the voice names them (a tangent named before a point comes first); those it never names first
+        events.sort(key=lambda e: -1 if self.spoken_at(e[0]) is None else self.spoken_at(e[0]))
         spec = data.get("slide")
         if spec:  # each leg before the first of the others the voice reaches after the leg's cue (a leg without one: next)
             ride: list[Ride] = []
@@ -211,8 +215,11 @@ class PlotScene(StepScene):
                     after = later[0] if later else len(events)
                 events.insert(after, (leg["cues"], functools.partial(self.slide_leg, spec, i, ride)))
                 after += 1
-        for _, event in events:
+        for k, (cues, event) in enumerate(events):
+            # an event followed by another at the same word comes in briskly, so that the other starts at that word too
+            self.brisk = bool(cues) and k + 1 < len(events) and events[k + 1][0] == cues
             event()
+        self.brisk = False
         self.wait(style.BEAT)
 
     def spoken_at(self, cues: Sequence[str]) -> int | None:
@@ -223,7 +230,7 @@ class PlotScene(StepScene):
     def point(self, p: dict) -> None:
         self.cue(*p["cues"], ahead=style.QUICK)
         dot, label = self.mark(p["x"], p["y"], p["color"], [p["name"], p["label"]])
-        self.play(FadeIn(dot, scale=2), FadeIn(label, shift=0.1 * UP), run_time=style.QUICK)
+        self.play(FadeIn(dot, scale=2), FadeIn(label, shift=0.1 * UP), run_time=style.POINT if self.brisk else style.QUICK)
 
     def tangent(self, t: dict) -> None:
         at = self.at
@@ -231,7 +238,7 @@ class PlotScene(StepScene):
         (ax, ay), (bx, by) = t["line"]
         line = Line(at(ax, ay), at(bx, by), color=ManimColor(self.theme.text), stroke_width=3)
         dot, label = self.mark(t["x"], t["y"], t["color"], [t["label"], " ".join(s for s in (t["name"], t["slope_text"]) if s)])
-        self.play(FadeIn(dot, scale=2), FadeIn(label, shift=0.1 * UP), Create(line), run_time=style.NORMAL)
+        self.play(FadeIn(dot, scale=2), FadeIn(label, shift=0.1 * UP), Create(line), run_time=style.POINT if self.brisk else style.NORMAL)
 
     def slide_leg(self, spec: dict, i: int, ride: list[Ride]) -> None:
         """Leg ``i`` of a slide, from its cue: dots riding their curves while x slides; their readouts, in a box of

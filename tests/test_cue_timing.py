@@ -28,6 +28,7 @@ CASES = {
     "summary": ("argmax_softmax.yaml", "summary"),
     "plot": ("examples/plot.yaml", "slope"),
     "plot (sweep, descent)": ("backprop_b3.yaml", "walk"),
+    "plot (tangent named first)": ("cross_entropy.yaml", "compare"),
     "number_line": ("examples/number_line.yaml", "probabilities"),
     "raw_outputs": ("argmax_softmax.yaml", "raw_outputs"),
     "table": ("examples/table.yaml", "hidden"),
