@@ -6,6 +6,7 @@ from manim import LEFT, RIGHT, DashedLine, AnimationGroup, FadeIn, GrowFromEdge,
 
 from scenes import layout, style
 from scenes.base import StepScene
+from scenes.highlight import Marker, bounds
 from scenes.align import sit
 
 PLOT_WIDTH = 8.0  # the axis at most this long
@@ -83,9 +84,18 @@ class BarsScene(StepScene):
         silent = [i for i in range(n) if when(i) is None]
         if silent:
             self.play(*(self.grow(*grown[i], bars[i]["value"]) for i in silent), run_time=style.NORMAL)
-        for i in sorted((i for i in range(n) if when(i) is not None), key=when):
-            self.cue(*bars[i]["cues"], ahead=style.NORMAL)
-            self.play(self.grow(*grown[i], bars[i]["value"]), run_time=style.NORMAL)
+        # each bar grows at its first word; a bar the voice names again later is boxed at that word (the plan's
+        # pointing: cue, bar), in the order the narration speaks them
+        events: list[tuple[int, str, int]] = [(t, "", i) for i in range(n) if (t := when(i)) is not None]
+        events += [(first[name], name, i) for name, i in d.get("pointing", []) if name in first]
+        marker = Marker(self)
+        for _, name, i in sorted(events):
+            if not name:
+                self.cue(*bars[i]["cues"], ahead=style.NORMAL)
+                self.play(self.grow(*grown[i], bars[i]["value"]), run_time=style.NORMAL)
+            else:
+                bar, value = grown[i]
+                marker.light((name,), bounds(labels[i], bar, *([value] if value is not None else []), pad=0.08), key=i)
 
     @staticmethod
     def grow(bar: Rectangle, value: Mobject | None, v: float) -> AnimationGroup:

@@ -129,6 +129,7 @@ class StepScene(Typesetting, Captions, Timeline, Scene):
         self.strict_layout = strict_layout
         self.layout_problems: list[str] = []
         self.timeline: list[Play | Hold] = []
+        self.changes = []  # each change tied to a cue and when it began (scenes.timeline)
         self.replayable = True  # False when the holds cannot be worked out again from their rules (burned-in captions)
         super().__init__(**kwargs)
 
@@ -208,12 +209,13 @@ class StepScene(Typesetting, Captions, Timeline, Scene):
         manim_adapter.typeset_together(functools.partial(self.math, *parts) for parts in formulas)
         head = self.heading()
         side = self.panel()
+        # quick enough that a change at the narration's first word (timing.LEAD into the step) starts at that word
         if self.step.data.get("kept"):
             self.keep(head, side)
         elif side is None:
-            self.play(FadeIn(head, shift=0.2 * UP), run_time=style.QUICK)
+            self.play(FadeIn(head, shift=0.2 * UP), run_time=style.HEADING_IN)
         else:
-            self.play(FadeIn(head, shift=0.2 * UP), FadeIn(side), run_time=style.QUICK)
+            self.play(FadeIn(head, shift=0.2 * UP), FadeIn(side), run_time=style.HEADING_IN)
         self.draw()
         self.hold_to_end()
         if self.step.data.get("closing"):

@@ -8,12 +8,13 @@ exactly on it: the symbols, the relation, the numbers, the result, so that each 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from manim import DOWN, LEFT, RIGHT, UP, FadeIn, MathTex, ReplacementTransform, Text, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, FadeIn, MathTex, Mobject, ReplacementTransform, Text, VGroup
 
 from scenes import style
 from scenes.base import READABLE, StepScene
+from scenes.highlight import Marker, bounds
 
 RELATIONS = {"=": "=", "\u2248": "\\approx"}
 ROW_GAP = 0.55  # between lines, at least ...
@@ -23,6 +24,7 @@ GROW = 1.3  # a short block of formulas is set up to this much larger, so that i
 SPLIT_GAP = 0.25  # between a line's symbols and its numbers when they take two rows
 LABEL_GAP = 0.45  # between the labels' column and the formulas
 SPLIT_GAIN = 1.1  # a line takes two rows when that makes it at least this much larger
+LATE = 0.1  # a number the voice names is boxed only if its word began at most this long ago (else: no late change)
 
 
 @dataclass
@@ -35,6 +37,7 @@ class Row:
     rel1: VGroup
     num: VGroup
     tail: VGroup
+    terms: dict[str, Mobject] = field(default_factory=dict)  # once its numbers are in: each number part's key -> it
 
 
 class EquationScene(StepScene):
@@ -114,8 +117,7 @@ class EquationScene(StepScene):
         if self.step.data.get("rows") in (1, 2):  # the plan knows how the lines go: no other layout to try and drop
             factor, block, rows = self.layout(split=self.step.data["rows"] == 2)
             block.scale(factor).move_to(self.area.center)
-            for line, row in zip(self.step.data["lines"], rows):
-                self.line(line, row, factor)
+            self.lines_in_turn(rows, factor)
             return
         factor, block, rows = self.layout(split=False)
         if factor < 1.0:  # shrunk to fit on one row: the numbers go under the symbols if that is larger
@@ -123,8 +125,37 @@ class EquationScene(StepScene):
             if factor2 > factor * SPLIT_GAIN or factor < READABLE <= factor2:
                 factor, block, rows = factor2, block2, rows2
         block.scale(factor).move_to(self.area.center)
-        for line, row in zip(self.step.data["lines"], rows):
+        self.lines_in_turn(rows, factor)
+
+    def lines_in_turn(self, rows: list[Row], factor: float) -> None:
+        """Each line at its cues; between them, each number on screen that the voice names (the plan's
+        ``pointing``: cue, line, part) boxed at that word (``scenes.highlight``)."""
+        lines = self.step.data["lines"]
+        self.first: dict[str, int] = {}
+        for name, token in self.step.cues:
+            self.first[name] = min(token, self.first.get(name, token))
+        self.pointing = sorted((p for p in self.step.data.get("pointing", []) if p[0] in self.first), key=lambda p: self.first[p[0]])
+        self.marker = Marker(self)
+        self.rows_in: list[Row] = []
+        for i, (line, row) in enumerate(zip(lines, rows)):
+            self.rows_in.append(row)
             self.line(line, row, factor)
+            self.point_before([c for nxt in lines[i + 1:] for c in nxt["cues"]])
+
+    def point_before(self, cues: list[str]) -> None:
+        """Box each number the voice names before the first of ``cues`` is spoken (all that are left, if none is):
+        a number on screen whose word is still to come."""
+        first = getattr(self, "first", None)
+        if first is None:  # drawn as a part that does not follow the voice
+            return
+        later = [first[c] for c in cues if c in first]
+        until = min(later) if later else None
+        while self.pointing and (until is None or first[self.pointing[0][0]] < until):
+            name, k, key = self.pointing.pop(0)
+            term = self.rows_in[k].terms.get(key) if k < len(self.rows_in) else None
+            word = self.timing.cue_time(name)
+            if term is not None and word is not None and word >= self.time - LATE:  # on screen, its word to come
+                self.marker.light((name,), bounds(term, pad=0.08), key=(k, key))
 
     def placed(self, m: MathTex, where: VGroup, factor: float) -> MathTex:
         """``m`` (the same parts as ``where``) scaled like the layout and put exactly where its parts are."""
@@ -144,6 +175,8 @@ class EquationScene(StepScene):
         rel1, num, tail = row.rel1, row.num, row.tail
         tail[-1].set_color(line.get("color") or self.theme.accent)
 
+        row.terms.update({key: part for (key, _), part in zip(line["numeric"], num)})
+        row.terms["="] = tail[-1]
         if line.get("at_once"):  # the line whole, at its cue (a line like the one before it, worked out already)
             self.cue(*line["cues"], *line["result_cues"], ahead=style.NORMAL)
             self.play(*shown, FadeIn(rel1), FadeIn(num), FadeIn(tail), run_time=style.NORMAL)
@@ -161,6 +194,8 @@ class EquationScene(StepScene):
             else:  # a part the symbols do not have (a bracket around a negative number) fades in where it stands
                 start.submobjects[j].set_opacity(0)
         self.play(FadeIn(rel1), ReplacementTransform(start, num), run_time=style.NORMAL)
+        if line["result_cues"]:  # a number the voice names before the result: boxed at its word
+            self.point_before(line["result_cues"])
         self.cue(*line["result_cues"], ahead=style.QUICK)
         self.play(FadeIn(tail, shift=0.2 * LEFT), run_time=style.QUICK)
         self.wait(style.BEAT)

@@ -8,7 +8,10 @@ import numpy as np
 from manim import Create, DashedLine, DashedVMobject, Dot, FadeIn, ManimColor, VGroup, VMobject
 
 from scenes import style
+from scenes.highlight import Marker, bounds
 from scenes.plot import PlotScene, dense
+
+LATE = 0.1  # a point the voice names is boxed only if that word began at most this long ago
 
 
 class FittedCurveScene(PlotScene):
@@ -22,7 +25,12 @@ class FittedCurveScene(PlotScene):
         legend = self.legend(named)
         rows = list(legend) if legend is not None else []
         k = 0
-        for stage in stages:
+        first: dict[str, int] = {}
+        for name, token in self.step.cues:
+            first[name] = min(token, first.get(name, token))
+        pointing = sorted((p for p in self.step.data.get("pointing", []) if p[0] in first), key=lambda p: first[p[0]])
+        marker, drawn = Marker(self), None
+        for i, stage in enumerate(stages):
             if stage["cues"]:
                 self.cue(*stage["cues"], ahead=style.QUICK)
             shown = []
@@ -43,4 +51,12 @@ class FittedCurveScene(PlotScene):
                 shown.append(Create(segs))
             if shown:
                 self.play(*shown, run_time=style.NORMAL)
+            drawn = dots if len(dots) else drawn
+            # an example's point the voice names, once the points are drawn: boxed at that word, till the next stage
+            later = [first[c] for nxt in stages[i + 1:] for c in nxt["cues"] if c in first]
+            while pointing and (not later or first[pointing[0][0]] < min(later)):
+                name, j = pointing.pop(0)
+                word = self.timing.cue_time(name)
+                if drawn is not None and word is not None and word >= self.time - LATE:
+                    marker.light((name,), bounds(drawn[j], pad=0.12), key=j)
         self.wait(style.BEAT)

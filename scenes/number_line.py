@@ -10,6 +10,8 @@ from manim import DOWN, UP, Create, Dot, FadeIn, Line, ManimColor, Rectangle, VG
 
 from scenes import style
 from scenes.base import StepScene
+from scenes.highlight import Marker
+from scenes.highlight import bounds as around
 from scenes.plot import Box, box, boxes_overlap, inside
 
 PAD = 0.15  # around a label: two labels are at least twice this apart
@@ -110,9 +112,25 @@ class NumberLineScene(StepScene):
         self.play(Create(line), FadeIn(band), run_time=style.NORMAL)
         if len(marks):
             self.play(FadeIn(marks), run_time=style.QUICK)
-        for spec, dot, stem, label in shown:
-            self.cue(*spec["cues"], ahead=style.QUICK)
-            self.play(FadeIn(dot, scale=2), Create(stem), FadeIn(label, shift=0.15 * UP), run_time=style.QUICK)
+        # each value at its first word, in the order the voice names them; a value named again later (the plan's
+        # pointing: cue, value) boxed at that word
+        first: dict[str, int] = {}
+        for name, token in self.step.cues:
+            first[name] = min(token, first.get(name, token))
+        index = {id(spec): i for i, spec in enumerate(data["values"])}
+        events: list[tuple[int, int, str, int]] = []
+        for k, (spec, *_) in enumerate(self.in_spoken_order(shown, lambda s: s[0]["cues"])):
+            events.append((min((first[c] for c in spec["cues"] if c in first), default=-1), k, "", index[id(spec)]))
+        events += [(first[name], len(shown), name, i) for name, i in data.get("pointing", []) if name in first]
+        by_value = {index[id(item[0])]: item for item in shown}
+        marker = Marker(self)
+        for _, _, name, i in sorted(events):
+            spec, dot, stem, label = by_value[i]
+            if not name:
+                self.cue(*spec["cues"], ahead=style.QUICK)
+                self.play(FadeIn(dot, scale=2), Create(stem), FadeIn(label, shift=0.15 * UP), run_time=style.QUICK)
+            else:
+                marker.light((name,), around(dot, label, pad=0.08), key=i)
         self.wait(style.BEAT)
 
     @staticmethod

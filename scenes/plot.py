@@ -116,6 +116,8 @@ def leader(anchor: np.ndarray, label: Mobject, color: str) -> Line:
 
 
 class PlotScene(StepScene):
+    brisk = False  # the event being drawn is followed by another at the same word (follow)
+
     def draw(self) -> None:
         self.lead()
         self.follow()
@@ -199,6 +201,8 @@ class PlotScene(StepScene):
             events.append((data["tangent"]["cues"], functools.partial(self.tangent, data["tangent"])))
         if data["walk"]:
             events.append((data["walk"]["cues"], functools.partial(self.walk, data["walk"])))
+        # in the order the voice names them (a tangent named before a point comes first); those it never names first
+        events.sort(key=lambda e: -1 if self.spoken_at(e[0]) is None else self.spoken_at(e[0]))
         spec = data.get("slide")
         if spec:  # each leg before the first of the others the voice reaches after the leg's cue (a leg without one: next)
             ride: list[Ride] = []
@@ -211,8 +215,11 @@ class PlotScene(StepScene):
                     after = later[0] if later else len(events)
                 events.insert(after, (leg["cues"], functools.partial(self.slide_leg, spec, i, ride)))
                 after += 1
-        for _, event in events:
+        for k, (cues, event) in enumerate(events):
+            # an event followed by another at the same word comes in briskly, so that the other starts at that word too
+            self.brisk = bool(cues) and k + 1 < len(events) and events[k + 1][0] == cues
             event()
+        self.brisk = False
         self.wait(style.BEAT)
 
     def spoken_at(self, cues: Sequence[str]) -> int | None:
@@ -223,7 +230,7 @@ class PlotScene(StepScene):
     def point(self, p: dict) -> None:
         self.cue(*p["cues"], ahead=style.QUICK)
         dot, label = self.mark(p["x"], p["y"], p["color"], [p["name"], p["label"]])
-        self.play(FadeIn(dot, scale=2), FadeIn(label, shift=0.1 * UP), run_time=style.QUICK)
+        self.play(FadeIn(dot, scale=2), FadeIn(label, shift=0.1 * UP), run_time=style.POINT if self.brisk else style.QUICK)
 
     def tangent(self, t: dict) -> None:
         at = self.at
@@ -231,7 +238,7 @@ class PlotScene(StepScene):
         (ax, ay), (bx, by) = t["line"]
         line = Line(at(ax, ay), at(bx, by), color=ManimColor(self.theme.text), stroke_width=3)
         dot, label = self.mark(t["x"], t["y"], t["color"], [t["label"], " ".join(s for s in (t["name"], t["slope_text"]) if s)])
-        self.play(FadeIn(dot, scale=2), FadeIn(label, shift=0.1 * UP), Create(line), run_time=style.NORMAL)
+        self.play(FadeIn(dot, scale=2), FadeIn(label, shift=0.1 * UP), Create(line), run_time=style.POINT if self.brisk else style.NORMAL)
 
     def slide_leg(self, spec: dict, i: int, ride: list[Ride]) -> None:
         """Leg ``i`` of a slide, from its cue: dots riding their curves while x slides; their readouts, in a box of
@@ -315,17 +322,17 @@ class PlotScene(StepScene):
         label = self.walk_label(stops[0]["label"], dot.get_center(), base)
         self.play(FadeIn(dot, scale=2), FadeIn(label), run_time=style.QUICK)
         for stop, leg in zip(stops[1:], legs):
+            # a stop the voice names waits for its word; the stops between go by briskly, so that the walk is
+            # there when the voice names where it ends (a walk behind the voice reads the old value as the new)
             if stop["cues"]:
-                self.cue(*stop["cues"], ahead=style.NORMAL)
-            else:
-                self.wait(style.BEAT)
+                self.cue(*stop["cues"], ahead=style.QUICK)
             trail = Dot(dot.get_center(), radius=0.07, color=color).set_opacity(0.6)
             path = VMobject().set_points_as_corners([self.at(x, y) for x, y in leg] if len(leg) > 1 else [self.at(*leg[0])] * 2)
             self.add(trail)
             self.bring_to_front(dot)
-            self.play(FadeOut(label), MoveAlongPath(dot, path), run_time=style.NORMAL)
+            self.play(FadeOut(label), MoveAlongPath(dot, path), run_time=style.QUICK)
             label = self.walk_label(stop["label"], dot.get_center(), base)
-            self.play(FadeIn(label), run_time=style.QUICK)
+            self.play(FadeIn(label), run_time=style.QUICK / 2)
 
     def walk_label(self, s: str, anchor: np.ndarray, taken: list[Box]) -> VGroup:
         words = self.text(s, style.SMALL)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from manim import LEFT, RIGHT, FadeIn, LaggedStart, Line, ManimColor, Mobject, RoundedRectangle, Transform, VGroup
+from manim import LEFT, RIGHT, FadeIn, LaggedStart, Line, ManimColor, Mobject, VGroup
 
 from scenes import style
 from scenes.align import column, sit
 from scenes.base import StepScene
+from scenes.highlight import Marker
 
 COLUMN_GAP = 0.8  # between columns, before the table is scaled to its place
 PITCH = 2.0  # from one row's middle to the next, in heights of a digit, at least
@@ -19,7 +20,12 @@ RULE_GAP = 0.3  # between the headings' row and the first row, besides the pitch
 
 
 class TableScene(StepScene):
-    highlight: RoundedRectangle | None = None  # the box that lights a row or a cell, once the first cue comes
+    marker: Marker | None = None  # what lights a row or a cell, once the table follows the voice
+
+    @property
+    def highlight(self) -> Mobject | None:
+        """The box that lights a row or a cell, once the first cue comes."""
+        return self.marker.mobject if self.marker is not None else None
 
     def draw(self) -> None:
         d = self.step.data
@@ -89,44 +95,32 @@ class TableScene(StepScene):
         return widths
 
     def targets(self, cells: bool) -> dict[str, tuple[int, int | None]]:
-        """Cue name -> what it lights up: (row, None) for a row, (row, column) for a cell."""
+        """Cue name -> what it lights up: (row, None) for a row, (row, column) for a cell. A row's own cue (a
+        placeholder, sentence.N) lights the whole row, and only it lights that row; every other value the voice
+        names lights its cell (``highlight: cell``) or its row, as the plan points them (``data["pointing"]``)."""
+        rows = self.step.data["rows"]
         out: dict[str, tuple[int, int | None]] = {}
-        for r, row in enumerate(self.step.data["rows"]):
-            if row["cue"] is not None:  # the row's own cue (a placeholder, sentence.N) lights the whole row, only then
+        for r, row in enumerate(rows):
+            if row["cue"] is not None:
                 out.setdefault(row["cue"], (r, None))
-            else:
-                for k, cues in enumerate(row["cell_cues"]):
-                    for name in cues:
-                        out.setdefault(name, (r, k if cells else None))
+        for name, r, k in self.step.data["pointing"]:
+            if rows[r]["cue"] is None:
+                out.setdefault(name, (r, k if cells else None))
         return out
 
-    def box(self, target: tuple[int, int | None]) -> RoundedRectangle:
+    def box(self, target: tuple[int, int | None]) -> tuple[float, float, float, float]:
+        """left, right, top, bottom of the box that lights a row (as wide as the table) or a cell."""
         r, k = target
         if k is None:
             left, right = self.rule.get_left()[0], self.rule.get_right()[0]
         else:
             left, right = self.cells[r][k].get_left()[0] - PAD, self.cells[r][k].get_right()[0] + PAD
-        accent = ManimColor(self.theme.accent)
-        rect = RoundedRectangle(corner_radius=0.08, width=right - left, height=self.box_height, stroke_color=accent,
-                                stroke_width=2.5, fill_color=accent, fill_opacity=0.16)
-        return rect.move_to([(left + right) / 2, self.middles[r], 0])
+        return left, right, self.middles[r] + self.box_height / 2, self.middles[r] - self.box_height / 2
 
     def light_up(self, cells: bool) -> None:
         """Follow the narration: at each cue whose target is not the one lit, move the box there."""
         targets = self.targets(cells)
-        order: list[str] = []
+        marker = self.marker = Marker(self)
         for name, _ in sorted(self.step.cues, key=lambda cue: cue[1]):  # in the order the narration speaks them
-            if name in targets and name not in order:
-                order.append(name)
-        lit = None
-        for name in order:
-            if targets[name] == lit:
-                continue
-            rect = self.box(targets[name])
-            self.cue(name, ahead=style.QUICK)
-            if self.highlight is None:  # added behind the texts, unseen; Transform (not an introducer) keeps it there
-                self.highlight = rect.copy().set_fill(opacity=0).set_stroke(opacity=0)
-                self.add(self.highlight)
-                self.bring_to_back(self.highlight)
-            self.play(Transform(self.highlight, rect), run_time=style.QUICK)
-            lit = targets[name]
+            if name in targets:
+                marker.light((name,), self.box(targets[name]), key=targets[name])

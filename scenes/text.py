@@ -6,10 +6,12 @@ from manim import DOWN, LEFT, RIGHT, UP, Dot, FadeIn, ManimColor, VGroup
 
 from scenes import style
 from scenes.base import StepScene
+from scenes.highlight import Marker, bounds
 
 POINT_SIZE = style.BODY + 6
 HEADING_SIZE = style.HEADING
 BULLET_GAP = 0.35
+LATE = 0.1  # a point whose value the voice names is boxed only if that word began at most this long ago
 
 
 class TextScene(StepScene):
@@ -30,13 +32,29 @@ class TextScene(StepScene):
         # a little above the middle of the area, as far as the area lets it
         y = min(max(area.center[1] + 0.3, area.bottom + 0.1 + block.height / 2), area.top - 0.1 - block.height / 2)
         block.move_to([area.center[0], y, 0])
-        if heading is not None:
-            self.play(FadeIn(heading, shift=0.2 * UP), run_time=style.NORMAL)
-        for row, cue in zip(rows, cues):
-            if cue:
+        pending = [] if heading is None else [FadeIn(heading, shift=0.2 * UP)]
+        if pending and not (cues and self.cue_time(*cues[0]) is not None and self.cue_time(*cues[0]) < self.time + style.NORMAL):
+            self.play(*pending, run_time=style.NORMAL)  # time before the first point's word: the heading on its own
+            pending = []
+        # each point at its cue (else the heading comes in with the first point, at its word); between them, a point
+        # on screen whose value the voice names (the plan's pointing: cue, point) is boxed at that word
+        first: dict[str, int] = {}
+        for name, token in self.step.cues:
+            first[name] = min(token, first.get(name, token))
+        pointing = sorted((p for p in data.get("pointing", []) if p[0] in first), key=lambda p: first[p[0]])
+        marker = Marker(self)
+        for i, (row, cue) in enumerate(zip(rows, cues)):
+            if cue and not (i and cue == cues[i - 1]):  # a point due at the word of the one above follows it
                 self.cue(*cue, ahead=style.QUICK)
-            self.play(FadeIn(row, shift=0.3 * RIGHT), run_time=style.NORMAL)
+            self.play(*pending, FadeIn(row, shift=0.3 * RIGHT), run_time=style.NORMAL)
+            pending = []
             self.wait(style.BEAT)
+            later = [first[c] for nxt in cues[i + 1:] for c in nxt if c in first]
+            while pointing and (not later or first[pointing[0][0]] < min(later)):
+                name, k = pointing.pop(0)
+                word = self.timing.cue_time(name)
+                if k <= i and word is not None and word >= self.time - LATE:  # on screen, and its word still to come
+                    marker.light((name,), bounds(rows[k][1], pad=0.1), key=k)
 
     def left_lines(self, s: str, size: int, width: float, **kw) -> VGroup:
         """``s`` broken into up to two lines that fit ``width`` (see :meth:`lines`), aligned on the left."""

@@ -4,13 +4,16 @@ and its rule (the renderer lays it out by stream copy): a mixin of :class:`scene
 from __future__ import annotations
 
 from typing import Any
-from lesson.base.timing import Hold, Play, Wait, after_hold
+from lesson.base.timing import Change, Hold, Play, Wait, after_hold
 from lesson.manim import adapter as manim_adapter
 from scenes import style
 
 
 class Timeline:
     """Timing that follows the voice: :meth:`cue` holds until a placeholder is spoken."""
+
+    changes: list[Change]  # every change tied to a cue: its cue's names and when it began (plain data, for tests)
+    _cue_names: tuple[str, ...] = ()  # the cue the next animation follows, if any
 
     @property
     def fps(self) -> int:
@@ -29,15 +32,33 @@ class Timeline:
         self.hold(duration)
 
     def cue(self, *names: str, ahead: float = 0.0) -> None:
-        """Hold until the voice reaches one of these placeholders (no wait if it is not spoken, or already past).
+        """Hold until the voice reaches one of these placeholders (no wait if it is not spoken, or already past); the
+        next animation is the change tied to it, and its start is recorded (``self.changes``).
 
-        ``ahead``: the length of the animations that lead up to the number, so that it lands as it is spoken.
+        The change starts at the word: :data:`style.CUE_LEAD` before it, and ``ahead`` (the length of the animation
+        that leads up to the number) may start it earlier, but never more than :data:`style.CHANGE_LEAD` before the
+        word, so that what changes is what the voice names (the animation ends a little after the word).
         """
-        self.hold_for(Wait("cue", style.CUE_LEAD + ahead, tuple(names)))
+        self.hold_for(Wait("cue", min(style.CUE_LEAD + max(0.0, ahead), style.CHANGE_LEAD), tuple(names)))
+        self._cue_names = tuple(names)
 
     def hold_to_end(self) -> None:
         """Hold until the voice and the script's pause are over, and for at least a beat after the last animation."""
         self.hold_for(Wait("end", style.BEAT))
+
+    def in_spoken_order(self, items: list, cues_of: Any) -> list:
+        """``items`` in the order the narration first speaks their cues (``cues_of(item)``: its cue names); those it
+        never speaks first, in their own order. A scene shows its things in this order, so that each waits for its
+        own word and none waits behind a thing named later."""
+        first: dict[str, int] = {}
+        for name, token in self.step.cues:
+            first[name] = min(token, first.get(name, token))
+
+        def when(item: Any) -> int:
+            found = [first[c] for c in cues_of(item) if c in first]
+            return min(found) if found else -1
+
+        return sorted(items, key=when)  # sorted() is stable: equal keys keep their order
 
     def cue_time(self, *names: str) -> float | None:
         """When the narration speaks the first of these placeholders, in seconds from the step's start."""
@@ -66,6 +87,9 @@ class Timeline:
 
     def play(self, *args: Any, **kwargs: Any) -> None:
         t0 = self.time
+        names, self._cue_names = self._cue_names, ()
+        if names:  # the first animation after a cue is the change tied to it
+            self.changes.append(Change(names, t0))
         super().play(*args, **kwargs)
         self.timeline.append(Play(manim_adapter.plays(self) - 1, self.time - t0))
         self.check_layout()

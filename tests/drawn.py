@@ -57,6 +57,7 @@ class Drawing:
     final: list[Item]  # what is on screen at the end of the step
     seen: list[list[Item]] = field(default_factory=list)  # what was on screen after each animation
     layout_problems: list[str] = field(default_factory=list)
+    changes: list = field(default_factory=list)  # the scene's changes tied to cues (lesson.base.timing.Change)
 
     def strings(self, when: str = "final") -> list[str]:
         items = self.final if when == "final" else [i for snap in self.seen for i in snap]
@@ -145,7 +146,7 @@ def draw_plan_step(plan, step: StepPlan, *, timing: StepTiming = TIMING, closing
 
                 scene.update_to_time = recording_update
             scene.render()
-            return Drawing(step, _items(scene), snaps, list(scene.layout_problems))
+            return Drawing(step, _items(scene), snaps, list(scene.layout_problems), list(scene.changes))
 
 
 def draw(script: Path, step_id: str, *, timing: StepTiming = TIMING, on_frame=None) -> Drawing:

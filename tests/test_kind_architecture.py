@@ -228,7 +228,8 @@ def test_a_groups_count_appears_when_its_value_is_spoken(monkeypatch):
     drawing = draw_plan_step(plan, step, timing=StepTiming(0.3, max(times.values()) + 1, 0.6, cues=tuple(times.items())))
     assert drawing.layout_problems == []
     first = next(t for t, strings in seen if "7.0 M" in strings)
-    assert times["arch.wrn28_10.group2.params"] - style.CUE_LEAD - 0.1 <= first <= times["arch.wrn28_10.group2.params"]
+    # it starts coming in (a QUICK fade) at most CHANGE_LEAD before the voice says it
+    assert times["arch.wrn28_10.group2.params"] - style.CHANGE_LEAD - 0.1 <= first - style.QUICK <= times["arch.wrn28_10.group2.params"]
     assert not any("7.0 M" in strings for t, strings in seen if t < first)
 
 

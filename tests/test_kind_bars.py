@@ -84,8 +84,8 @@ def test_each_bar_grows_as_the_voice_speaks_its_value(monkeypatch, numbers):
     for c, name in enumerate(NAMES):
         value = person(numbers.raw[c])
         first = next(k for k, (_, strings) in enumerate(shown) if value in strings)
-        # the bar and its value land as the voice reaches the value (a cue's lead before it), not earlier, and stay
-        assert cues[f"raw.{name}"] - style.CUE_LEAD - 0.1 <= shown[first][0] <= cues[f"raw.{name}"]
+        # the bar starts growing as the voice reaches the value (at most CHANGE_LEAD before it), not earlier, and stays
+        assert cues[f"raw.{name}"] - style.CHANGE_LEAD - 0.1 <= shown[first][0] - style.NORMAL <= cues[f"raw.{name}"]
         assert all(value in strings for _, strings in shown[first:])
 
 

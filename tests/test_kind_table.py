@@ -111,8 +111,8 @@ def test_a_class_row_lights_up_when_its_value_is_spoken(monkeypatch):
     moves = [(t, row_in(box)) for t, box in boxes[3:]]
     assert [label for _, label in moves] == ["Sunny", "Cloudy", "Rainy"]  # one move per row, in the narration's order
     for (t, label), name in zip(moves, ("raw.sunny", "raw.cloudy", "raw.rainy")):
-        # lit as the voice reaches the row's first value: the box lands a cue's lead before it, not earlier
-        assert cues[name] - style.CUE_LEAD - 0.1 <= t <= cues[name]
+        # lit as the voice reaches the row's first value: the box starts moving at most CHANGE_LEAD before it
+        assert cues[name] - style.CHANGE_LEAD - 0.1 <= t - style.POINT <= cues[name]
 
 
 def test_a_cell_lights_up_then_a_whole_row_at_its_sentence(monkeypatch):
@@ -130,7 +130,7 @@ def test_a_cell_lights_up_then_a_whole_row_at_its_sentence(monkeypatch):
         assert x - w / 2 > wet[0].right  # not the row's name
     x, y, w, h = shown[2]  # the prediction's row, whole, at the third sentence
     assert all(x - w / 2 < i.left and i.right < x + w / 2 and y - h / 2 < i.y < y + h / 2 for i in prediction)
-    assert boxes[-1][0] >= cues["sentence.3"] - style.CUE_LEAD - 0.1
+    assert cues["sentence.3"] - style.CHANGE_LEAD - 0.1 <= boxes[-1][0] - style.POINT <= cues["sentence.3"]
 
 
 def test_written_rows_and_class_rows_fit_beside_a_panel_with_five_classes(tmp_path):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 LEAD = 0.3  # seconds of picture at the start of each step before the voice begins
+CHANGE_WITHIN = 0.3  # a change tied to a cue starts at most this far from the start of its word (either side)
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,20 @@ def after_hold(time: float, frames: int, fps: int) -> float:
 class Play:
     index: int  # the Manim animation's number within the scene
     seconds: float = 0.0  # how far it moved the step's clock
+
+
+@dataclass(frozen=True)
+class Change:
+    """A change of the picture tied to a cue of the narration, as the scene made it: the cue's names (the change
+    waits for the first of them the voice speaks) and when the change began, in seconds from the step's start.
+    Plain data, so that a test (or a tool) can compare it with the word's start in the speech timing."""
+
+    names: tuple[str, ...]
+    start: float
+
+    def word(self, timing: StepTiming) -> float | None:
+        """When the voice starts the word this change is tied to (None: the narration does not speak it)."""
+        return timing.cue_time(*self.names)
 
 
 @dataclass(frozen=True, eq=False)

@@ -12,10 +12,13 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from lesson.base.errors import Finding
-from lesson.kinds import Context, StepKind
+from lesson.kinds import Context, StepKind, highlights
 from lesson.kinds.table import FamilyEntry, _class_template, _family, _text, check_families
 from lesson.script.parts import Finite, StepBase
 from lesson.base.shown import PlanError, short
+
+
+CAN_HIGHLIGHT = ("bar",)  # a bar the voice names again (by another name of its value) is boxed at that word
 
 
 class BarsStep(StepBase):
@@ -26,6 +29,7 @@ class BarsStep(StepBase):
         None, min_length=2, max_length=2, description="[low, high] of the axis, with 0 inside (default: from the values)"
     )
     label_values: bool = Field(True, description="write each bar's value beside it")
+    highlight: highlights.Highlight = highlights.option("bar", CAN_HIGHLIGHT)
 
     @field_validator("scale")
     @classmethod
@@ -36,7 +40,7 @@ class BarsStep(StepBase):
 
 
 def _check(step: BarsStep, ctx: Context) -> list[Finding]:
-    return check_families([(("values",), step.values)], ctx, True)
+    return highlights.check(step, "bars", CAN_HIGHLIGHT) + check_families([(("values",), step.values)], ctx, True)
 
 
 def nice_scale(values: list[float]) -> tuple[float, float]:
@@ -82,7 +86,18 @@ def build(step: BarsStep, ctx: Context) -> dict:
         for k in order
     ]
     ticks = [{"at": t, "text": short(t)} for t in dict.fromkeys((0.0, low, high))]
-    return {"bars": bars, "scale": [low, high], "ticks": ticks, "label_values": step.label_values}
+    # the voice names a bar by its value's name, or by another name of that value (p_observed is softmax.<observed>):
+    # the bar grows at the first of them; each later one boxes the bar at its word
+    pointing: list[list] = []
+    if step.highlight != "none":
+        named: dict[int, list[str]] = {}
+        for name, i in highlights.pointing(step, ctx, [(i, bar["cues"]) for i, bar in enumerate(bars)]):
+            named.setdefault(i, []).append(name)
+        for i, names in named.items():
+            bars[i]["cues"] = list(dict.fromkeys([*names[:1], *bars[i]["cues"]]))
+            pointing += [[name, i] for name in names[1:]]
+        highlights.nothing_lit(step, "bars", pointing + [n for names in named.values() for n in names])
+    return {"bars": bars, "scale": [low, high], "ticks": ticks, "label_values": step.label_values, "pointing": pointing}
 
 
 KINDS = (

@@ -22,7 +22,8 @@ from lesson.base.errors import Finding
 from lesson.base import truth
 from lesson.base.expr import Binary, Call, EvalError, Expr, Name, Number, ParseError, Unary, evaluate, names, parse, to_tex
 from lesson.kinds import Context, StepKind, Where
-from lesson.kinds.cues import cue_problems
+from lesson.kinds import highlights
+from lesson.kinds.cues import cue_problems, narration_cues
 from lesson.script import limits
 from lesson.script.parts import StepBase, Strict, template
 from lesson.base.shown import MINUS, PlanError
@@ -127,6 +128,9 @@ class EquationLine(Strict):
     )
 
 
+CAN_HIGHLIGHT = ("term",)  # a number the voice names once it is on screen: boxed at that word
+
+
 class EquationStep(StepBase):
     kind: Literal["equation"]
     lines: list[EquationLine] = Field(min_length=1, max_length=MAX_LINES)
@@ -134,6 +138,7 @@ class EquationStep(StepBase):
         default_factory=dict, max_length=MAX_SYMBOLS,
         description="how a placeholder is written in symbols, e.g. {softmax.apple: p_1} (default: p, z, x... with an index)",
     )
+    highlight: highlights.Highlight = highlights.option("term", CAN_HIGHLIGHT)
 
 
 # ---------------------------------------------------------------- the check (before the math core)
@@ -157,7 +162,7 @@ def _name_problem(name: str, known: Mapping[str, str]) -> str | None:
 
 def check(step: Any, ctx: Context) -> list[tuple[Where, str] | tuple[Where, str, int]]:
     known = ctx.placeholder_kinds
-    out: list[tuple[Where, str] | tuple[Where, str, int]] = []
+    out: list[tuple[Where, str] | tuple[Where, str, int]] = list(highlights.check(step, "equation", CAN_HIGHLIGHT))
     used: set[str] = set()
     names_known = True  # every line read, every name in them known: only then is an unused symbol a mistake
     for i, line in enumerate(step.lines):
@@ -424,7 +429,8 @@ def build(step: Any, ctx: Context) -> dict:
         return default(name, stand_in=name in clashing)
 
     lines = []
-    for line, tree, s in zip(step.lines, trees, shown):
+    cue_of = _line_cues(step, trees)
+    for (line, tree, s), (line_cues, result_cues) in zip(zip(step.lines, trees, shown), cue_of):
         numeric = [[k, joined([(k, p)])] for k, p in numeric_parts(tree, s.texts())]
         if "".join(t for _, t in numeric) != s.tex:  # the parts must be the very formula the truth rule checked
             raise ValueError(f"the parts of {line.expr} do not make its formula {s.tex}")
@@ -439,9 +445,10 @@ def build(step: Any, ctx: Context) -> dict:
             "relation": s.relation,
             "result": s.result,
             "texts": {name: text.replace("-", MINUS) for name, text in s.texts().items()},  # each number as shown
-            "cues": [line.cue] if line.cue else [*used, *([line.result] if line.result else [])],
-            "result_cues": [line.result] if line.result else [],
+            "cues": line_cues,
+            "result_cues": result_cues,
         })
+    pointing = _terms_named(step, ctx, trees, shown, lines)
     most = limits.EQUATION_ROW_CHARS_BESIDE if step.beside is not None else limits.EQUATION_ROW_CHARS
     for i, (line, s) in enumerate(zip(lines, shown)):
         head = tex_chars(joined([("", tuple(line["lhs"]))]) + "=" + joined([(k, tuple(p)) for k, p in line["symbolic"]]))
@@ -451,7 +458,47 @@ def build(step: Any, ctx: Context) -> dict:
                             f"characters and a row holds {most}{' beside a panel' if step.beside is not None else ''}; "
                             "split it over two lines or two steps (a define: entry can hold a partial sum)",
                             ("lines", i, "expr"))
-    return {"lines": lines}
+    return {"lines": lines, "pointing": pointing}
+
+
+def _terms_named(step: EquationStep, ctx: Context, trees: list, shown: Sequence[Any], lines: list[dict]) -> list[list]:
+    """``[cue, line, part]`` for each placeholder the narration speaks, at no line's cue, whose number a line shows
+    (a number part's key, or "=" for the line's result): the scene boxes that number at that word, if its line is in
+    by then (:mod:`lesson.kinds.highlights`)."""
+    if getattr(step, "highlight", "term") == "none":
+        return []
+    targets: list[tuple[tuple[int, str], list[str]]] = []
+    for i, (line, tree, s) in enumerate(zip(step.lines, trees, shown)):
+        texts = s.texts()
+        trees_ = {n: parse(t) for n, t in texts.items()}
+        marked = _Parts(lambda name, first, key: [(key, ("\0" + name,))], trees_.__getitem__).parts(tree)
+        targets += [((i, key), [pieces[0][1:]]) for key, pieces in marked if pieces and str(pieces[0]).startswith("\0")]
+        if line.result:
+            targets.append(((i, "="), [line.result]))
+    used = {c for line in lines for c in (*line["cues"], *line["result_cues"])}
+    return [[name, i, key] for name, (i, key) in highlights.pointing(step, ctx, targets) if name not in used]
+
+
+def _line_cues(step: EquationStep, trees: list) -> list[tuple[list[str], list[str]]]:
+    """Each line's cues: when its numbers go in and when its result appears. A line's own ``cue``; else the first
+    of its placeholders the narration speaks after the line before went in (a name spoken earlier, for an earlier
+    line, is no moment for this one: the line follows the one before, at no word); the result at its name, when the
+    voice says it after the line's numbers went in."""
+    order = narration_cues(step.narration)
+    out: list[tuple[list[str], list[str]]] = []
+    last = -1
+    for line, tree in zip(step.lines, trees):
+        if line.cue:
+            cues = [line.cue]
+        else:
+            mine = [n for n in dict.fromkeys([*names(tree), *([line.result] if line.result else [])]) if order.get(n, -1) > last]
+            cues = sorted(mine, key=lambda n: order[n])[:1]
+        at = order.get(cues[0], last) if cues else last
+        last = at
+        result = [line.result] if line.result and order.get(line.result, -1) > at else []
+        last = max([last, *(order[n] for n in result)])
+        out.append((cues, result))
+    return out
 
 
 def tex_chars(tex: str) -> int:

@@ -20,7 +20,7 @@ from mathcore.curves import fitted
 from lesson.base.errors import Finding
 from lesson.base import truth
 from lesson.base.hints import one_of
-from lesson.kinds import Context, StepKind
+from lesson.kinds import Context, StepKind, highlights
 from lesson.kinds.cues import narration_cues, sentences
 from lesson.kinds.axes import PALETTE, axis, readable
 from lesson.kinds.plot import Cue, NumberOrName, check_cue, check_value, value_of
@@ -44,6 +44,9 @@ class FitStage(Strict):
     cue: Cue | None = Field(None, description="when it appears (default: one after another, with the sentences)")
 
 
+CAN_HIGHLIGHT = ("point",)  # an example's point the voice names (its input, observed, predicted value) once drawn
+
+
 class FittedCurveStep(StepBase):
     kind: Literal["fitted_curve"]
     input: Identifier | None = Field(None, description="the input along the x axis (default: the first); the others stay at the example's values")
@@ -55,6 +58,7 @@ class FittedCurveStep(StepBase):
                                               description="the examples drawn as points (default: all of examples:)")
     stages: list[FitStage] = Field(default_factory=lambda: [FitStage(show="curve"), FitStage(show="points")], min_length=1, max_length=6)
     x_label: template(limits.CELL_CHARS) | None = None
+    highlight: highlights.Highlight = highlights.option("point", CAN_HIGHLIGHT)
     y_label: template(limits.CELL_CHARS) | None = None
 
     @model_validator(mode="after")
@@ -70,7 +74,7 @@ class FittedCurveStep(StepBase):
 
 
 def _check(step: FittedCurveStep, ctx: Context) -> list[Finding]:
-    out: list[Finding] = []
+    out: list[Finding] = highlights.check(step, "fitted_curve", CAN_HIGHLIGHT)
     net = ctx.lesson.network
     if net is None:
         return out
@@ -216,7 +220,21 @@ def build(step: FittedCurveStep, ctx: Context) -> dict:
         "tangent": None,
         "walk": None,
         "stages": stages,
+        "pointing": _points_named(step, ctx, names, spec.inputs[k].name, spec.classes[o].name) if points else [],
     }
+
+
+def _points_named(step: Any, ctx: Context, examples: list[str], x_name: str, output: str) -> list[list]:
+    """``[cue, example's index]`` for each value of an example the voice names (its input, observed or predicted
+    value, its residual; by name or by value): the scene boxes its point at that word, once the points are drawn."""
+    if step.highlight == "none":
+        return []
+    values = ctx.values
+    targets = [(j, [n for n in (f"example.{e}.raw_input.{x_name}", f"example.{e}.observed.{output}",
+                                f"example.{e}.observed", f"example.{e}.predicted.{output}", f"example.{e}.predicted",
+                                f"example.{e}.residual.{output}", f"example.{e}.residual") if n in values])
+               for j, e in enumerate(examples)]
+    return [[name, j] for name, j in highlights.pointing(step, ctx, targets)]
 
 
 KINDS = (StepKind("fitted_curve", FittedCurveStep, build, "scenes.fitted_curve:FittedCurveScene",

@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from lesson.base.errors import Finding
-from lesson.kinds import Context, StepKind
+from lesson.kinds import Context, StepKind, highlights
 from lesson.kinds.cues import cue_problems
 from lesson.kinds.plot import Cue, NumberOrName, check_value, value_of
 from lesson.script import limits
@@ -27,6 +27,9 @@ class LineValue(Strict):
     cue: Cue | None = Field(None, description="when it appears (default: when its placeholder is spoken)")
 
 
+CAN_HIGHLIGHT = ("value",)  # a value the voice names again (by another name of it) is boxed at that word
+
+
 class NumberLineStep(StepBase):
     kind: Literal["number_line"]
     values: list[LineValue] = Field(default=[], max_length=MAX_VALUES)
@@ -36,6 +39,7 @@ class NumberLineStep(StepBase):
     marks: list[Finite] = Field(default=[], max_length=MAX_MARKS, description="reference ticks, e.g. [0, 1]")
     band: tuple[Finite, Finite] | None = Field(None, description="[low, high] of a stretch of the line to shade, e.g. [0, 1]")
     range: tuple[Finite, Finite] | None = Field(None, description="[low, high] of the line (default: around the values and marks)")
+    highlight: highlights.Highlight = highlights.option("value", CAN_HIGHLIGHT)
 
     @field_validator("range", "band")
     @classmethod
@@ -52,8 +56,7 @@ class NumberLineStep(StepBase):
 
 
 def _check(step: NumberLineStep, ctx: Context) -> list[Finding]:
-
-    out: list[Finding] = []
+    out: list[Finding] = highlights.check(step, "number_line", CAN_HIGHLIGHT)
     if step.each_class is not None:
         families = class_families(ctx.placeholder_kinds, [c.name for c in ctx.classes])
         if step.each_class not in families:
@@ -82,6 +85,7 @@ def build(step: NumberLineStep, ctx: Context) -> dict:
             "name": ctx.fill(v.label) if v.label else "",
             "color": v.color or ctx.lesson.theme.accent,
             "cues": [v.cue] if v.cue else ([v.value] if isinstance(v.value, str) else []),
+            "names": [v.value] if isinstance(v.value, str) else [],
             "where": list(where),
         })
     if step.each_class is not None:
@@ -89,7 +93,7 @@ def build(step: NumberLineStep, ctx: Context) -> dict:
             name = f"{step.each_class}.{c.name}"
             entries.append({
                 "x": float(ctx.values[name]), "label": _text(name, ctx), "name": c.label or c.name, "color": c.color,
-                "cues": [name], "where": ["each_class"],
+                "cues": [name], "names": [name], "where": ["each_class"],
             })
     marks = [[float(m), short(m)] for m in step.marks]
     xs = [e["x"] for e in entries] + [m for m, _ in marks] + list(step.band or ())
@@ -109,7 +113,24 @@ def build(step: NumberLineStep, ctx: Context) -> dict:
         lo, hi = lo - 0.12 * span, hi + 0.12 * span
     for e in entries:
         del e["where"]
-    return {"range": [lo, hi], "marks": marks, "values": entries, "band": list(step.band) if step.band else None}
+    # a value appears at the first word that names it (its placeholder, or another name of its value); each later
+    # one boxes it at that word. A value with its own cue appears at that cue
+    pointing: list[list] = []
+    if step.highlight != "none":
+        named: dict[int, list[str]] = {}
+        for name, i in highlights.pointing(step, ctx, [(i, e["names"]) for i, e in enumerate(entries)]):
+            named.setdefault(i, []).append(name)
+        for i, names in named.items():
+            own = [v for v in step.values[i:i + 1] if v.cue] if i < len(step.values) else []
+            if not own:
+                entries[i]["cues"] = list(dict.fromkeys([*names[:1], *entries[i]["cues"]]))
+                names = names[1:]
+            pointing += [[name, i] for name in names if name not in entries[i]["cues"]]
+        highlights.nothing_lit(step, "number_line", pointing + [n for names in named.values() for n in names])
+    for e in entries:
+        del e["names"]
+    return {"range": [lo, hi], "marks": marks, "values": entries, "band": list(step.band) if step.band else None,
+            "pointing": pointing}
 
 
 KINDS = (

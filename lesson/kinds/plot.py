@@ -17,7 +17,7 @@ from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, mo
 
 from lesson.base.errors import Finding
 from lesson.base import digits, truth
-from lesson.kinds import Context, StepKind, Where
+from lesson.kinds import Context, StepKind, Where, highlights
 from lesson.kinds import slide
 from lesson.kinds.axes import PALETTE, axis
 from lesson.base.record import decimals_of
@@ -127,6 +127,9 @@ class Slide(Strict):
     tangents: bool = Field(False, description="each dot carries its curve's tangent, and its readout the slope there")
 
 
+CAN_HIGHLIGHT = ("point",)  # a point appears at the first word that names it: its x, or the quantity its y is
+
+
 class PlotStep(StepBase):
     kind: Literal["plot"]
     curves: list[Curve] = Field(default=[], max_length=limits.PLOT_CURVES)
@@ -141,6 +144,7 @@ class PlotStep(StepBase):
     walk_cue: Cue | None = Field(None, description="when the walk starts (default: after the points and the tangent)")
     slide: Slide | None = Field(None, description="x slides from start through its stops, a dot and its equation following "
                                 "each curve in every frame")
+    highlight: highlights.Highlight = highlights.option("point", CAN_HIGHLIGHT)
     x: tuple[Finite, Finite] | None = Field(None, description="[low, high] of the x axis (default: from the points)")
     y: tuple[Finite, Finite] | None = Field(None, description="[low, high] of the y axis (default: from the curves)")
     x_label: template(limits.CELL_CHARS) | None = None
@@ -183,7 +187,7 @@ def check_cue(cue: str | None, where: Where, step: Any, ctx: Context) -> list[Fi
 
 
 def _check(step: PlotStep, ctx: Context) -> list[Finding]:
-    out: list[Finding] = []
+    out: list[Finding] = highlights.check(step, "plot", CAN_HIGHLIGHT)
     if step.sweep is not None:  # said at what cannot go with the sweep
         for field in ("curves", "points", "tangent", "walk", "slide"):
             if getattr(step, field):
@@ -423,6 +427,7 @@ def build_curves(step: PlotStep, ctx: Context) -> dict:
         })
 
     points = []
+    names: list[list[str]] = []
     for i, p in enumerate(step.points):
         fn = p.curve or first
         where = ("points", i, "x")
@@ -434,6 +439,12 @@ def build_curves(step: PlotStep, ctx: Context) -> dict:
             "name": ctx.fill(p.label) if p.label else "",
             "cues": cues_of(p.x, p.cue),
         })
+        # what names the point: its x, and the lesson's quantity its y is (ReLU of the sum is the hidden node)
+        names.append([*([p.x] if isinstance(p.x, str) else []), *([q] if (q := ctx.quantity_of(y)) is not None else [])])
+    if step.highlight != "none":  # a point without a cue of its own appears at the first word that names it
+        for name, i in highlights.pointing(step, ctx, list(enumerate(names))):
+            if step.points[i].cue is None:  # the scene waits for the first of its cues the voice says
+                points[i]["cues"] = list(dict.fromkeys([*points[i]["cues"], name]))
 
     tangent = None
     if step.tangent is not None:

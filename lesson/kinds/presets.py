@@ -161,7 +161,8 @@ def _points(step: Any, ctx: Context, texts: list[str], cues: list[list[str]] | N
 def _table(columns: list[str], rows: list[dict]) -> dict:
     """The table kind's data for rows already made (``cells`` as text, ``color``), drawn at once (no cues)."""
     full = [{"cells": r["cells"], "color": r.get("color"), "cue": None, "cell_cues": [[] for _ in r["cells"]]} for r in rows]
-    return {"columns": columns, "align": alignments([r["cells"] for r in full], len(columns)), "rows": full, "highlight": "none"}
+    return {"columns": columns, "align": alignments([r["cells"] for r in full], len(columns)), "rows": full, "highlight": "none",
+            "pointing": []}
 
 
 def _value(ctx: Context, name: str) -> str:
@@ -325,10 +326,10 @@ def _softmax_properties(step: Any, ctx: Context) -> dict:
     rows = [{"cells": [_label(classes[c]), _value(ctx, f"raw.{classes[c].name}"), _value(ctx, f"softmax.{classes[c].name}")],
              "color": classes[c].color} for c in order]
     table = _table([w("class"), w("raw_output"), w("softmax")], rows)
-    # the first property as the narration begins, the others with its second sentence (if it has one)
+    # the first property right after the table, the others with its second sentence (if it has one)
     second = "sentence.2" if "sentence.2" in narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed) else "sentence.1"
     keeps = _points(step, ctx, [w("same_order"), w("between_0_and_1"), w("add_up_to_one")],
-                    [["sentence.1"], [second], []])
+                    [[], [second], []])  # the first right after the table: the voice has begun by then
     # the sum in the table's order, so that each term sits in the order the viewer just read the values
     total = _equation(step, ctx, [{"expr": " + ".join(f"softmax.{classes[c].name}" for c in order), "result": "softmax_sum"}])
     total["rows"] = 2  # the numbers under the symbols: in its half of the frame one row would be small
@@ -363,6 +364,8 @@ def _softmax_formula(step: Any, ctx: Context) -> dict:
     line = {"label": "", "lhs": ["\\mathrm{softmax}(z)_{i}"], "symbolic": [[k, list(p)] for k, p in parts],
             "numeric": [], "substitution": "=", "relation": "=", "result": "", "cues": [], "result_cues": []}
     notes = _points(step, ctx, [w("i_meaning"), w("j_meaning", n=n), w("z_meaning")])
+    # the formula comes first; a note due at the first sentence follows it at once (its word is past by then)
+    notes["cues"] = [[] if cue == ["sentence.1"] else cue for cue in notes["cues"]]
     return _composite(_screen(_part("equation", {"lines": [line]}, (0.0, 1.0, 0.0, 0.45)),
                               _part("text", notes, (0.1, 0.9, 0.47, 1.0))))
 
@@ -408,7 +411,13 @@ def _cross_entropy(step: Any, ctx: Context) -> dict:
     """Cross-entropy of the observed class as an equation (true at its digits) over the curve −log p, with the
     example's point on it."""
     w = ctx.words()
-    equation = _equation(step, ctx, [{"expr": "-log(p_observed)", "result": "cross_entropy"}])
+    # the point appears as the voice names p; the equation's numbers go in as it names the cross-entropy (the two
+    # parts are drawn one after the other, so each has a word of its own: lesson.kinds.highlights)
+    spoken = narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
+    line = {"expr": "-log(p_observed)", "result": "cross_entropy"}
+    if "p_observed" in spoken and "cross_entropy" in spoken:
+        line["cue"] = "cross_entropy"
+    equation = _equation(step, ctx, [line])
     equation["lines"][0]["label"] = w("cross_entropy")
     curve = plot_kind.PlotStep(
         kind="plot", curves=[plot_kind.Curve(function="neg_log")], points=[plot_kind.PlotPoint(x="p_observed")],
@@ -416,7 +425,7 @@ def _cross_entropy(step: Any, ctx: Context) -> dict:
     )
     plot = plot_kind.build(curve, ctx)
     plot["x_axis"]["label"] = w("observed_probability")
-    return _composite(_screen(_part("equation", equation, (0.0, 1.0, 0.0, 0.22)), _part("plot", plot, (0.03, 0.97, 0.24, 1.0))))
+    return _composite(_screen(_part("plot", plot, (0.03, 0.97, 0.24, 1.0)), _part("equation", equation, (0.0, 1.0, 0.0, 0.22))))
 
 
 KINDS = (

@@ -15,6 +15,7 @@ from lesson.base import digits
 from lesson.kinds import Context
 from lesson.base.record import IN_TURN
 from lesson.kinds.axes import PALETTE, axis, readable
+from lesson.kinds import highlights
 from lesson.base.shown import MINUS, PlanError
 from lesson.base.hints import one_of
 
@@ -144,7 +145,12 @@ def sweep_build(step: Any, ctx: Context) -> dict:
             y_name_k = f"{step.descent}.final_loss" if last else f"{step.descent}.{k + 1}.loss"
             rx, tx = _stop_text(ctx, x_name, x) if x_name in listed else _shown(x, d)
             ry, ty = _stop_text(ctx, y_name_k, y) if y_name_k in listed else _shown(y, d)
-            out_stops.append({"x": x, "y": y, "label": f"{walk.by} {rx} {tx}, {y_name} {ry} {ty}", "cues": []})
+            out_stops.append({"x": x, "y": y, "label": f"{walk.by} {rx} {tx}, {y_name} {ry} {ty}", "cues": [],
+                              "names": [x_name, y_name_k]})
+        # a stop the voice names (by its names, or by its value: "we start at b3 = −2.00" names the first) waits
+        # for that word: b3 has reached its final value as the voice says so
+        for name, k in highlights.pointing(step, ctx, [(k, stop.pop("names")) for k, stop in enumerate(out_stops)]):
+            out_stops[k]["cues"].append(name)
         walk_data = {"color": next((c for c in PALETTE if c not in used), ctx.lesson.theme.text), "stops": out_stops,
                      "legs": legs, "cues": [step.walk_cue] if step.walk_cue else []}
     return {

@@ -15,6 +15,7 @@ from pydantic import Field
 
 from lesson.base.errors import Finding
 from lesson.kinds import Context, StepKind, Where
+from lesson.kinds import highlights
 from lesson.kinds.cues import cue_problems
 from lesson.script import limits
 from lesson.script.parts import Strict, StepBase, template
@@ -23,6 +24,7 @@ from lesson.base.shown import MINUS, PlanError
 from lesson.base.hints import one_of
 from lesson.script.placeholders import problems
 
+CAN_HIGHLIGHT = ("row", "cell")
 COLUMNS_MAX = limits.TABLE_COLUMNS
 ROWS_MAX = limits.TABLE_ROWS
 # a cell that reads as a number (is lined up on the right): 0.69, −1.23, 12%, < 0.01, 1,234, 36.5 M, 1.68 G
@@ -65,9 +67,7 @@ class TableStep(StepBase):
         "argmax, ...; 'raw:+.2f' gives a format), drawn in the class's colour",
     )
     rows: list[TableRow] = Field(default=[], max_length=ROWS_MAX, description="rows written out, after the class rows")
-    highlight: Literal["row", "cell", "none"] = Field(
-        "row", description="what lights up as the voice speaks a value: its row, its cell, or nothing"
-    )
+    highlight: highlights.Highlight = highlights.option("row", CAN_HIGHLIGHT)
 
 
 def _family(entry: str) -> tuple[str, str]:
@@ -103,7 +103,7 @@ def check_families(entries: list[tuple[Where, str]], ctx: Context, numbers_only:
 
 
 def _check(step: TableStep, ctx: Context) -> list[Finding]:
-    out: list[Finding] = []
+    out: list[Finding] = highlights.check(step, "table", CAN_HIGHLIGHT)
     n = len(step.columns)
     if step.each_class is None and not step.rows:
         out.append(Finding((), "a table needs rows, each_class, or both"))
@@ -157,7 +157,25 @@ def build(step: TableStep, ctx: Context) -> dict:
         "align": alignments([row["cells"] for row in rows], len(step.columns)),
         "rows": rows,
         "highlight": step.highlight,
+        "pointing": _pointing(step, ctx, rows),
     }
+
+
+def _pointing(step: TableStep, ctx: Context, rows: list[dict]) -> list[list]:
+    """``[cue, row, column or None]`` for each placeholder the narration speaks that the table shows, in the order
+    it speaks them: its cell (by name or by value, ``lesson.kinds.highlights.pointing``), else its row (a name of
+    the same family as the row's cells). A row with a ``cue`` of its own is lit whole at it (the scene)."""
+    if step.highlight == "none":
+        return []
+    cells = highlights.pointing(step, ctx, [((r, k), names) for r, row in enumerate(rows) for k, names in enumerate(row["cell_cues"])])
+    whole = highlights.pointing(step, ctx, [(r, [n for names in row["cell_cues"] for n in names]) for r, row in enumerate(rows)],
+                               family=True)
+    at = {name: [name, r, k] for name, (r, k) in cells}
+    for name, r in whole:
+        at.setdefault(name, [name, r, None])
+    out = [at[name] for name in highlights.spoken(step) if name in at]
+    highlights.nothing_lit(step, "table", out + [row["cue"] for row in rows if row["cue"]])
+    return out
 
 
 

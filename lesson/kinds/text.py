@@ -15,9 +15,10 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field
 
 from lesson.base.errors import Finding
-from lesson.kinds import Context, StepKind
+from lesson.kinds import Context, StepKind, highlights
 from lesson.kinds.cues import cue_problem, narration_cues, sentences
 from lesson.script import limits
+from lesson.script.placeholders import fields
 from lesson.script.parts import StepBase, Strict, template
 
 
@@ -38,6 +39,9 @@ def _as_point(value: Any) -> Any:
 PointOrText = Annotated[Point, BeforeValidator(_as_point, json_schema_input_type=template(limits.POINT_CHARS) | Point)]
 
 
+CAN_HIGHLIGHT = ("point",)  # a point on screen whose value the voice names: boxed at that word
+
+
 class TextStep(StepBase):
     kind: Literal["text"]
     heading: template(limits.TITLE_CHARS) | None = Field(
@@ -46,6 +50,7 @@ class TextStep(StepBase):
     points: list[PointOrText] = Field(
         min_length=1, max_length=limits.TEXT_POINTS, description=f"1 to {limits.TEXT_POINTS} short lines, shown top to bottom as they are spoken"
     )
+    highlight: highlights.Highlight = highlights.option("point", CAN_HIGHLIGHT)
 
 
 # ---------------------------------------------------------------- when each point appears
@@ -88,10 +93,18 @@ def text_data(heading: str | None, texts: Sequence[str], ats: Sequence[str | Non
     def drawn(text: str) -> str:
         return ctx.fill(text)
 
+    chosen = point_cues(ats, cues)
+    # a value the voice names that a point on screen shows (by name or value), after that point came in: boxed then
+    pointing: list[list] = []
+    if getattr(step, "highlight", "point") != "none":
+        named = highlights.pointing(step, ctx, [(i, [n for n, _ in fields(t)]) for i, t in enumerate(texts)])
+        appear = [cues.get(c, -1) if c else -1 for c in chosen]
+        pointing = [[name, i] for name, i in named if cues.get(name, -1) > appear[i]]
     return {
         "heading": drawn(heading) if heading else "",
         "points": [drawn(t) for t in texts],
-        "cues": [[c] if c else [] for c in point_cues(ats, cues)],
+        "cues": [[c] if c else [] for c in chosen],
+        "pointing": pointing,
     }
 
 
@@ -102,7 +115,7 @@ def build(step: Any, ctx: Context) -> dict:
 
 def check(step: Any, ctx: Context) -> list[Finding]:
     """Each ``at`` is a cue of this narration, and the points are reached from top to bottom."""
-    out: list[Finding] = []
+    out: list[Finding] = highlights.check(step, "text", CAN_HIGHLIGHT) if hasattr(step, "highlight") else []
     _, ats = _parts(step)
     for i, at in enumerate(ats):
         if at is not None and (why := cue_problem(at, step.narration, ctx.placeholder_kinds)):

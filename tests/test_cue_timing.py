@@ -1,0 +1,113 @@
+"""Every change at its word: for a step of each kind, drawn against its narration's timing, each change of the
+picture tied to a cue (a placeholder, sentence.N) starts within 0.3 s of the start of that word in the speech
+timing (the scene records when each began: ``scene.changes``, :class:`lesson.base.timing.Change`).
+
+The timing is the project's own for the silent voice (``voice none``: the words at the script's pace), so each
+word has a start; a test draws the step's scene (no video encoded) and compares.
+"""
+
+from __future__ import annotations
+
+import functools
+import tempfile
+from pathlib import Path
+
+import pytest
+
+import drawn
+from lesson import kinds
+from lesson.narration.narrate import narrate
+from lesson.base.timing import CHANGE_WITHIN, StepTiming
+
+ROOT = Path(__file__).resolve().parent.parent
+LESSONS = ROOT / "lessons"
+
+# kind -> a step of that kind with cues (script, step id); plot twice: its functions and its sweep with a descent
+CASES = {
+    "text": ("examples/text.yaml", "today"),
+    "summary": ("argmax_softmax.yaml", "summary"),
+    "plot": ("examples/plot.yaml", "slope"),
+    "plot (sweep, descent)": ("backprop_b3.yaml", "walk"),
+    "plot (tangent named first)": ("cross_entropy.yaml", "compare"),
+    "number_line": ("examples/number_line.yaml", "probabilities"),
+    "raw_outputs": ("argmax_softmax.yaml", "raw_outputs"),
+    "table": ("examples/table.yaml", "hidden"),
+    "table (cell)": ("cross_entropy.yaml", "probabilities"),
+    "table (rows)": ("wide_resnet.yaml", "paper"),
+    "bars": ("examples/bars.yaml", "softmax"),
+    "equation": ("examples/equation.yaml", "hidden"),
+    "network": ("argmax_softmax.yaml", "network"),
+    "architecture": ("wide_resnet.yaml", "widen"),
+    "fitted_curve": ("examples/fitted_curve.yaml", "fitted_curve"),
+    "argmax": ("argmax_softmax.yaml", "argmax"),
+    "argmax_gradient": ("argmax_softmax.yaml", "argmax_gradient"),
+    "softmax": ("argmax_softmax.yaml", "softmax"),
+    "softmax_properties": ("argmax_softmax.yaml", "properties"),
+    "softmax_formula": ("argmax_softmax.yaml", "formula"),
+    "softmax_derivatives": ("argmax_softmax.yaml", "derivatives"),
+    "cross_entropy": ("argmax_softmax.yaml", "next"),
+}
+# the kind whose steps tie nothing to a word: the title card
+UNTIMED = {"title"}
+
+
+@functools.cache
+def _planned(script: str):
+    plan = drawn.plan_of(LESSONS / script)
+    with tempfile.TemporaryDirectory() as tmp:
+        timings = {i: n.timing for i, n in narrate(plan, "none", 150, Path(tmp)).items()}
+    return plan, timings
+
+
+def _drawn(script: str, step_id: str) -> tuple[drawn.Drawing, StepTiming]:
+    plan, timings = _planned(script)
+    step = next(s for s in plan.steps if s.id == step_id)
+    return drawn.draw_plan_step(plan, step, timing=timings[step.index]), timings[step.index]
+
+
+def test_every_kind_has_a_timing_case():
+    covered = {kinds.get(key.split(" ")[0]).name for key in CASES}
+    assert set(kinds.registry()) - UNTIMED - covered == set()
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_each_change_starts_at_its_word(case):
+    script, step_id = CASES[case]
+    drawing, timing = _drawn(script, step_id)
+    assert drawing.step.kind == case.split(" ")[0]
+    timed = [(c, c.word(timing)) for c in drawing.changes if c.word(timing) is not None]
+    assert timed, f"{case}: no change tied to a spoken word"
+    late_or_early = [f"{c.names[0]}: change at {c.start:.2f}s, word at {w:.2f}s" for c, w in timed
+                     if abs(c.start - w) > CHANGE_WITHIN]
+    assert late_or_early == []
+
+
+def _changes_at(script: str, step_id: str) -> list[str]:
+    """The cue of each change of the step, in order."""
+    drawing, _ = _drawn(script, step_id)
+    return [c.names[0] for c in drawing.changes]
+
+
+def test_a_cell_highlight_moves_to_each_cell_the_voice_names():
+    # the narration names each flower's p of its observed class; the table draws them as softmax.<class> cells
+    assert _changes_at("cross_entropy.yaml", "probabilities") == [
+        "example.first.p_observed", "example.second.p_observed", "example.third.p_observed"]
+
+
+def test_a_row_lights_at_the_first_number_that_names_it():
+    # "ResNet-1001 has 10.2 million parameters ... and an error of 4.92 percent": lit at the parameters, not the error
+    assert _changes_at("wide_resnet.yaml", "paper") == ["rep.resnet1001.millions", "arch.wrn16_8.params", "rep.wrn28_10.c10"]
+
+
+def test_each_line_of_an_equation_goes_in_at_a_word_of_its_own():
+    drawing, timing = _drawn("examples/equation.yaml", "hidden")
+    words = [c.word(timing) for c in drawing.changes]
+    assert None not in words and words == sorted(words) and len(set(words)) == len(words)
+
+
+def test_the_voice_points_at_values_already_on_screen_at_their_words():
+    # text: "dry" is named after its point came in with "rain"; an equation's length after its line went in with the
+    # sweetness; a fitted curve's point when its observed value is named
+    assert "raw.dry" in _changes_at("examples/text.yaml", "today")
+    assert _changes_at("examples/equation.yaml", "hidden") == ["input.sweetness", "input.length", "hidden.1.sweet", "hidden.1.long"]
+    assert "example.fair.observed" in _changes_at("examples/fitted_curve.yaml", "fitted_curve")
