@@ -38,6 +38,8 @@ CASES = {
     "equation": ("examples/equation.yaml", "hidden"),
     "network": ("argmax_softmax.yaml", "network"),
     "architecture": ("wide_resnet.yaml", "widen"),
+    "residual_block": ("wide_resnet.yaml", "residual"),
+    "node": ("activation_functions.yaml", "node"),
     "fitted_curve": ("examples/fitted_curve.yaml", "fitted_curve"),
     "argmax": ("argmax_softmax.yaml", "argmax"),
     "argmax_gradient": ("argmax_softmax.yaml", "argmax_gradient"),

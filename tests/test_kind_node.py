@@ -52,7 +52,7 @@ def test_the_node_is_drawn_with_its_inputs_weights_and_bias_and_its_two_stages_l
     data = step.data
     assert data["inputs"] == ["Hours studied", "Hours slept"] and data["weights"] == ["1.5", f"{M}2"]
     assert data["bias_label"] == f"bias {M}0.2" and data["activation"] == "ReLU" and data["name"] == "a"
-    assert data["sum_cues"] == ["sentence.1"] and data["activation_cues"] == ["sentence.2"]
+    assert data["sum_cues"] == ["sentence.2"] and data["activation_cues"] == ["sentence.3"]
     drawing = draw_plan_step(plan, step)
     assert drawing.layout_problems == []
     final = {i.string: i for i in drawing.final}
@@ -78,7 +78,7 @@ def test_the_node_is_drawn_with_its_inputs_weights_and_bias_and_its_two_stages_l
 @pytest.mark.parametrize("old, new, needle, words", [
     ("    node: hidden.1.a\n", "    node: input.studied\n", "input.studied", r"'input\.studied' is an input: it adds nothing up"),
     ("    node: hidden.1.a\n", "    node: hidden.1.z\n", "hidden.1.z", r"no node 'z'"),
-    ("    node: hidden.1.a\n", "    node: hidden.1.a\n    activation_cue: sentence.8\n", "sentence.8", r"the narration has 3 sentences"),
+    ("    activation_cue: sentence.3\n", "    activation_cue: sentence.8\n", "sentence.8", r"the narration has 4 sentences"),
 ])
 def test_a_bad_option_is_reported_at_its_place(old, new, needle, words):
     text = ACT.read_text()

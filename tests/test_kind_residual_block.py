@@ -36,8 +36,8 @@ def test_the_block_its_shortcut_and_its_notes_are_drawn_in_order(scenes):
     plan = plan_of(WRN)
     step = next(s for s in plan.steps if s.id == "residual")
     assert step.data["layers"] == ["BN, ReLU, conv 3×3", "BN, ReLU, conv 3×3"]
-    assert step.data["layers_cues"] == ["sentence.2"] and step.data["shortcut_cues"] == ["sentence.2"]
-    assert [n["cues"] for n in step.data["notes"]] == [["sentence.3"], ["sentence.4"]]
+    assert step.data["layers_cues"] == ["sentence.2"] and step.data["shortcut_cues"] == ["sentence.3"]
+    assert [n["cues"] for n in step.data["notes"]] == [["sentence.4"], ["sentence.5"]]
     drawing = draw_plan_step(plan, step)
     assert drawing.layout_problems == []
     final = {i.string: i for i in drawing.final}
@@ -88,8 +88,8 @@ def test_the_input_travels_along_the_shortcut_from_the_input_to_the_plus(scenes,
 
 
 @pytest.mark.parametrize("old, new, needle, words", [
-    ("cue: sentence.3}", "cue: sentence.9}", "sentence.9", r"note 1: cue: 'sentence\.9': the narration has 4 sentences"),
-    ("    shortcut: x\n", "    shortcut: x\n    shortcut_cue: sentence.7\n", "sentence.7", r"cue: 'sentence\.7': the narration has 4 sentences"),
+    ("cue: sentence.4}", "cue: sentence.9}", "sentence.9", r"note 1: cue: 'sentence\.9': the narration has 5 sentences"),
+    ("    shortcut_cue: sentence.3\n", "    shortcut_cue: sentence.7\n", "sentence.7", r"cue: 'sentence\.7': the narration has 5 sentences"),
     ('    layers: ["BN, ReLU, conv 3×3", "BN, ReLU, conv 3×3"]\n', "    layers: []\n", "[]", r"at least 1"),
 ])
 def test_a_bad_option_is_reported_at_its_place(old, new, needle, words):
