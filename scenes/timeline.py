@@ -40,7 +40,8 @@ class Timeline:
         word, so that what changes is what the voice names (the animation ends a little after the word).
         """
         self.hold_for(Wait("cue", min(style.CUE_LEAD + max(0.0, ahead), style.CHANGE_LEAD), tuple(names)))
-        self._cue_names = tuple(names)
+        # one change claims a word: a second change at the word of the change before follows it (not tied to it)
+        self._cue_names = () if self.changes and self.changes[-1].names == tuple(names) else tuple(names)
 
     def hold_to_end(self) -> None:
         """Hold until the voice and the script's pause are over, and for at least a beat after the last animation."""
