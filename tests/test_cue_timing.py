@@ -41,7 +41,6 @@ CASES = {
     "residual_block": ("wide_resnet.yaml", "residual"),
     "node": ("activation_functions.yaml", "node"),
     "fitted_curve": ("examples/fitted_curve.yaml", "fitted_curve"),
-    "residual_block": ("wide_resnet.yaml", "residual"),
     "argmax": ("argmax_softmax.yaml", "argmax"),
     "argmax_gradient": ("argmax_softmax.yaml", "argmax_gradient"),
     "softmax": ("argmax_softmax.yaml", "softmax"),
@@ -52,9 +51,6 @@ CASES = {
 }
 # the kind whose steps tie nothing to a word: the title card
 UNTIMED = {"title"}
-# kinds not yet held to the rule, each with why (to fix): the node kind draws its node for 2 s before the stage it
-# ties to the narration's first sentence (activation_functions 'node': +2.2 s)
-NOT_YET = {"node"}
 
 
 @functools.cache
@@ -73,7 +69,7 @@ def _drawn(script: str, step_id: str) -> tuple[drawn.Drawing, StepTiming]:
 
 def test_every_kind_has_a_timing_case():
     covered = {kinds.get(key.split(" ")[0]).name for key in CASES}
-    assert set(kinds.registry()) - UNTIMED - NOT_YET - covered == set()
+    assert set(kinds.registry()) - UNTIMED - covered == set()
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
