@@ -13,7 +13,6 @@ more with the step (chapter) it starts in. The target of issue 24: longest ≤ 8
 from __future__ import annotations
 
 import argparse
-import json
 import subprocess
 import sys
 import tempfile
@@ -23,21 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT)]
 
-from lesson.package.stillness import Stills, measure  # noqa: E402
+from lesson.package.stillness import LONGEST, SHARE, Stills, chapter_at, chapters, measure  # noqa: E402
 
 LESSONS = ("argmax_softmax", "cross_entropy", "cross_entropy_backprop", "activation_functions", "wide_resnet")
-LONGEST, SHARE = 8.0, 0.40  # issue 24's targets
 
-
-def chapters(video: Path) -> list[tuple[float, str]]:
-    out = subprocess.run(["ffprobe", "-v", "error", "-show_chapters", "-of", "json", str(video)],
-                         capture_output=True, text=True, check=True).stdout
-    return [(float(c["start_time"]), c.get("tags", {}).get("title", "")) for c in json.loads(out)["chapters"]]
-
-
-def chapter_at(marks: list[tuple[float, str]], t: float) -> str:
-    found = [title for start, title in marks if start <= t + 1e-6]
-    return found[-1] if found else ""
 
 
 def render(script: Path, out: Path, quality: str, jobs: int) -> tuple[Path, float]:

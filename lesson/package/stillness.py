@@ -21,6 +21,7 @@ RATE = 2  # samples a second
 WIDTH = 160  # pixels across a sample
 THRESHOLD = 8  # of 255: a pixel that changes by more than this between two samples is a change
 SHORTEST = 2.0  # seconds: a still shorter than this is not counted
+LONGEST, SHARE = 8.0, 0.40  # issue 24's target for a shipped lesson: no still longer (seconds), no larger share
 
 
 @dataclass(frozen=True)
@@ -89,10 +90,10 @@ def _probe(video: Path) -> tuple[int, int, float]:
     return int(stream["width"]), int(stream["height"]), float(found["format"]["duration"])
 
 
-def grey_samples(video: Path, rate: float = RATE, width: int = WIDTH) -> np.ndarray:
+def grey_samples(video: Path, rate: float = RATE, width: int = WIDTH, size: tuple[int, int] | None = None) -> np.ndarray:
     """The video at ``rate`` frames a second, grey, ``width`` pixels wide (the height keeps the picture's shape):
-    an array (samples, height, width) of uint8."""
-    w, h, _ = _probe(video)
+    an array (samples, height, width) of uint8. ``size``: the video's width and height, if already probed."""
+    w, h = size or _probe(video)[:2]
     height = max(1, round(width * h / w))
     out = subprocess.run(["ffmpeg", "-v", "error", "-i", str(video), "-an", "-sn",
                           "-vf", f"fps={rate},scale={width}:{height},format=gray",  # FFmpeg's own scaler (bicubic)
@@ -103,5 +104,18 @@ def grey_samples(video: Path, rate: float = RATE, width: int = WIDTH) -> np.ndar
 
 def measure(video: Path) -> Stills:
     """The still stretches of a video file and its duration (the measure above)."""
-    duration = _probe(video)[2]
-    return Stills(duration, still_stretches(grey_samples(video)))
+    w, h, duration = _probe(video)
+    return Stills(duration, still_stretches(grey_samples(video, size=(w, h))))
+
+
+def chapters(video: Path) -> list[tuple[float, str]]:
+    """The video's chapters: (start in seconds, title), in order."""
+    out = subprocess.run(["ffprobe", "-v", "error", "-show_chapters", "-of", "json", str(video)],
+                         capture_output=True, text=True, check=True).stdout
+    return [(float(c["start_time"]), c.get("tags", {}).get("title", "")) for c in json.loads(out)["chapters"]]
+
+
+def chapter_at(marks: list[tuple[float, str]], t: float) -> str:
+    """The title of the chapter (of ``marks``, from :func:`chapters`) that second ``t`` lies in."""
+    found = [title for start, title in marks if start <= t + 1e-6]
+    return found[-1] if found else ""
