@@ -201,9 +201,10 @@ def _keep_problems(lesson: Lesson, s: int) -> list[Finding]:
     if s == 0:
         return [Finding(at, "the first step has no step before it whose screen it could keep; leave transition: keep out")]
     before = lesson.steps[s - 1]
-    if before.kind != "network":
-        return [Finding(at, f"keep continues from a network step's screen (the network stays and moves into place), and "
-                            f"the step before is a {before.kind!r} step; leave transition: keep out, or keep after a network step")]
+    if kinds.get(before.kind).keeps is None:
+        leave = " or ".join(f"a {k.name}" for k in kinds.registry().values() if k.keeps is not None)
+        return [Finding(at, f"keep continues from {leave} step's screen (the network stays and moves into place), and "
+                            f"the step before is a {before.kind!r} step; leave transition: keep out, or keep after {leave} step")]
     if step.kind == "title":
         return [Finding(at, "a title card begins on a screen of its own; leave transition: keep out")]
     if step.kind != "network" and step.beside is not None:

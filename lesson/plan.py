@@ -23,7 +23,6 @@ from lesson import kinds
 from lesson.base.digits import fixed
 from lesson.kinds import Context
 from lesson.kinds.cues import sentence_cues
-from lesson.kinds import network
 from lesson.kinds.table import panel
 from lesson.numbers.compute import LessonNumbers, compute
 from lesson.script.model import Lesson
@@ -206,14 +205,16 @@ def _step_plan(ctx: Context, index: int, step: Any, codes: dict[str, str]) -> St
         raise PlanError(index, exc.message, exc.where) from None
     if step.beside is not None:
         data = {**data, "beside": panel(step.beside, ctx)}
-    if step.transition == "keep" and index > 0 and ctx.lesson.steps[index - 1].kind == "network":  # the step before's screen stays: its picture is part of this step's plan
-        data = network.kept(ctx.lesson, index, data, ctx)
+    before = kinds.get(ctx.lesson.steps[index - 1].kind) if index > 0 else None
+    keeping = step.transition == "keep" and before is not None and before.keeps is not None
+    if keeping:  # the step before's screen stays: its picture is part of this step's plan
+        data = before.keeps(ctx.lesson, index, data, ctx)
     if index == len(ctx.lesson.steps) - 1:  # the last step ends on the closing card
         data = {**data, "closing": closing(ctx)}
     title = ctx.fill(step.title)
     modules = kind.code_modules()
-    if "kept" in data:  # the kept picture is drawn by the network's code too: a change in it draws this step again
-        modules = tuple(dict.fromkeys((*modules, *network.KEPT_CODE)))
+    if keeping:  # the kept picture is drawn by the step before's code too: a change in it draws this step again
+        modules = tuple(dict.fromkeys((*modules, *before.keeps_code)))
         code = code_hash(module_files(modules))
     else:
         code = codes[kind.name] if kind.name in codes else codes.setdefault(kind.name, kind.code_version())

@@ -169,6 +169,11 @@ class StepKind:
     check: Callable[[Any, Context], list[Finding]] | None = None
     code: tuple[str, ...] = ()  # more modules whose source is part of the cache key (the scene's and the builder's are)
     needs_network: bool = False  # it draws the lesson's network or its classes: a script without network: may not use it
+    # what a step of this kind leaves on screen for the next step, when that one says ``transition: keep``:
+    # keeps(lesson, index of the keeping step, its data, ctx) -> its data with "kept" (the picture, plain data, and
+    # "picture": the "module:function" that lays it out in the keeping step's scene); None: no step keeps its screen
+    keeps: Callable[[Any, int, dict, Context], dict] | None = None
+    keeps_code: tuple[str, ...] = ()  # the modules that plan and draw that picture: part of the keeping step's code
     source: str = "built in"  # the package that brought it
 
     def scene_class(self) -> type:

@@ -511,18 +511,11 @@ def build_node(step: NodeStep, ctx: Context) -> dict:
     }
 
 
-KINDS = (
-    StepKind("network", NetworkStep, build, "scenes.network:NetworkScene",
-             "any network, node by node: the example's values travel through it; weights, names, activations, biases and "
-             "highlights (of nodes, edges, weights, biases, named parameters) on request", check=check, code=("lesson.kinds.cues",), needs_network=True),
-    StepKind("node", NodeStep, build_node, "scenes.network:NodeScene",
-             "one node of the network drawn large: the nodes that feed it, the weights on its edges, its weighted sum "
-             "and its activation, each stage lit at its cue", check=check_node, code=("lesson.kinds.cues",), needs_network=True),
-)
-
-
 KEPT_PICTURE = "scenes.network:kept_picture"  # lays out a kept network's picture in the scene of the step that keeps it
 KEPT_CODE = ("scenes.network", "lesson.kinds.network")  # what draws and plans it: part of that step's code
+
+
+
 
 
 def final_screen(lesson: Any, index: int, ctx: Context) -> dict:
@@ -570,3 +563,14 @@ def kept(lesson: Any, index: int, data: dict, ctx: Context) -> dict:
     if lesson.steps[index].kind == "network":
         out["writes"] = [*data["writes"], *({**w, "kept": True} for w in screen["writes"])]
     return out
+
+
+KINDS = (
+    StepKind("network", NetworkStep, build, "scenes.network:NetworkScene",
+             "any network, node by node: the example's values travel through it; weights, names, activations, biases and "
+             "highlights (of nodes, edges, weights, biases, named parameters) on request", check=check, code=("lesson.kinds.cues",), needs_network=True,
+             keeps=kept, keeps_code=KEPT_CODE),
+    StepKind("node", NodeStep, build_node, "scenes.network:NodeScene",
+             "one node of the network drawn large: the nodes that feed it, the weights on its edges, its weighted sum "
+             "and its activation, each stage lit at its cue", check=check_node, code=("lesson.kinds.cues",), needs_network=True),
+)
