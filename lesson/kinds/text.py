@@ -88,7 +88,7 @@ def text_data(heading: str | None, texts: Sequence[str], ats: Sequence[str | Non
     """The text scene's data: the heading and points filled in (a minus sign before a number as a minus), and the
     cue of each point (a list of names)."""
     d, values = ctx.decimals, ctx.values
-    cues = narration_cues(step.narration, values, d, ctx.forms, ctx.typed)
+    cues = narration_cues(step.narration, values, d, ctx.forms, ctx.typed, words=[a for a in ats if a])
 
     def drawn(text: str) -> str:
         return ctx.fill(text)
@@ -122,7 +122,7 @@ def check(step: Any, ctx: Context) -> list[Finding]:
             out.append(Finding(("points", i, "cue"), why))
     if out:
         return out
-    cues = narration_cues(step.narration)
+    cues = narration_cues(step.narration, words=[a for a in ats if a])
     chosen = point_cues(ats, cues)
     for i in range(1, len(ats)):
         before = max(cues.get(c, -1) for c in chosen[:i])
