@@ -62,3 +62,10 @@ class Marker:
             self.scene.bring_to_back(self.mobject)
         self.scene.play(Transform(self.mobject, target), run_time=run_time)
         self.at = key
+
+    def off(self, run_time: float = style.POINT) -> None:
+        """Take the marker away (what it lit is no longer what the voice is on); it comes back at its next cue."""
+        if self.mobject is None or self.at is None:
+            return
+        self.scene.play(self.mobject.animate.set_fill(opacity=0).set_stroke(opacity=0), run_time=run_time)
+        self.at = None

@@ -118,9 +118,23 @@ class TableScene(StepScene):
         return left, right, self.middles[r] + self.box_height / 2, self.middles[r] - self.box_height / 2
 
     def light_up(self, cells: bool) -> None:
-        """Follow the narration: at each cue whose target is not the one lit, move the box there."""
+        """Follow the narration: at each cue whose target is not the one lit, move the box there. With rows lit, a
+        second marker, a line, moves under the cell the voice names inside the lit row (a row named by a number
+        that no cell shows has none: the line goes until the voice names a cell)."""
         targets = self.targets(cells)
         marker = self.marker = Marker(self)
+        named = {name: (r, k) for name, r, k in self.step.data["pointing"] if k is not None}
+        underline = Marker(self, "underline") if not cells and named else None
         for name, _ in sorted(self.step.cues, key=lambda cue: cue[1]):  # in the order the narration speaks them
             if name in targets:
                 marker.light((name,), self.box(targets[name]), key=targets[name])
+                if underline is not None and named.get(name) is None and underline.at is not None and underline.at[0] != targets[name][0]:
+                    underline.off()
+            if underline is not None and name in named:
+                underline.light((name,), self.cell_line(named[name]), key=named[name])
+
+    def cell_line(self, target: tuple[int, int]) -> tuple[float, float, float, float]:
+        """left, right, top, bottom of the line under a cell's text (inside the row's box)."""
+        r, k = target
+        cell = self.cells[r][k]
+        return cell.get_left()[0] - 0.04, cell.get_right()[0] + 0.04, cell.get_top()[1], cell.get_bottom()[1] - 0.07
