@@ -225,6 +225,8 @@ class ArchitectureScene(StepScene):
         what = key[0]
         made = self.made[self.state]
         half = 0.46 * self.pitch * self.factor
+        if what == "name":
+            return bounds(made["name"], pad=0.1)
         if what in ("layers", "plus", "shortcut"):
             parts = {"plus": [self.block_parts["plus"]], "shortcut": self.block_parts["shortcut"]}.get(what)
             if parts is None:
@@ -301,7 +303,11 @@ class ArchitectureScene(StepScene):
         d = self.step.data
         self.cue(*d["widen_cues"])
         k_label = self.made[0]["k"]
-        self.play(FadeIn(k_label), run_time=style.QUICK)
+        away = []
+        if self.marker.mobject is not None and self.marker.at is not None:  # it lit a value of k = 1, which changes now
+            away.append(self.marker.mobject.animate.set_fill(opacity=0).set_stroke(opacity=0))
+            self.marker.at = None
+        self.play(FadeIn(k_label), *away, run_time=style.QUICK)
         current = self.made[0]
         last = len(states) - 1
         for s in range(1, len(states)):
@@ -388,11 +394,20 @@ class ArchitectureScene(StepScene):
         anims = [FadeOut(m) for m in fading]
         anims.append(opened.animate.set_stroke(accent, width=3.5))
         # quickly, so that the marker can follow the voice through the layers it names next
+        if self.marker.mobject is not None and self.marker.at is not None:  # what it lit is no longer what the voice is on
+            anims.append(self.marker.mobject.animate.set_fill(opacity=0).set_stroke(opacity=0))
+            self.marker.at = None
         self.play(*anims, FadeIn(heading), LaggedStart(*(FadeIn(b, shift=0.1 * DOWN) for b in boxes), lag_ratio=0.25),
                   run_time=style.NORMAL)
         self.play(FadeIn(links), FadeIn(plus), *(FadeIn(p) for p in parts[3:]), run_time=style.QUICK)
         self.opened = True
-        self.block_parts = {"boxes": boxes, "plus": plus, "shortcut": [path] + ([label] if label is not None else [])}
+        # the shortcut is lit by its run down the side and its label (its start runs behind the layers)
+        self.block_parts = {"boxes": boxes, "plus": plus, "shortcut": [path[1]] + ([label] if label is not None else [])}
+
+
+def _token(step, cues: list[str]) -> int:
+    """The token where the voice first reaches one of ``cues`` (-1: none, at once)."""
+    return min((token for cue, token in step.cues if cue in cues), default=-1)
 
 
 class ResidualBlockScene(StepScene):
@@ -452,20 +467,51 @@ class ResidualBlockScene(StepScene):
         else:
             self.fit(block, area.width, area.height - 0.1)
             block.move_to(area.center)
-        # the input and the sum first, then F's layers one after another, then the input round them
+        # the input and the sum first, then F's layers one after another, then the input round them, the notes; the
+        # marker moves to each part the voice names (data["pointing"]), in the order the voice reaches them
         self.play(FadeIn(top, shift=0.2 * DOWN), FadeIn(plus), FadeIn(bottom), Create(out_arrow), run_time=style.NORMAL)
-        self.cue(*d["layers_cues"], ahead=style.NORMAL)
-        self.play(Create(into_first), LaggedStart(*(FadeIn(b, shift=0.15 * DOWN) for b in boxes), lag_ratio=0.35),
-                  Create(links), Create(into_plus), run_time=style.NORMAL)
-        self.play(Create(bracket), Create(ticks), FadeIn(f_label, shift=0.15 * RIGHT), run_time=style.QUICK)
-        self.cue(*d["shortcut_cues"], ahead=style.SLOW)
-        carried = top.copy().set_color(accent).scale(0.8).move_to(route.get_start())
-        self.play(Create(route), MoveAlongPath(carried, route), run_time=style.SLOW)  # the input, unchanged, past the layers
-        self.play(FadeIn(tip), FadeIn(s_label), FadeOut(carried, scale=0.5), Indicate(plus, color=accent), run_time=style.QUICK)
-        for row, note in zip(notes, d["notes"]):
+
+        def layers_in() -> None:
+            self.cue(*d["layers_cues"], ahead=style.NORMAL)
+            self.play(Create(into_first), LaggedStart(*(FadeIn(b, shift=0.15 * DOWN) for b in boxes), lag_ratio=0.35),
+                      Create(links), Create(into_plus), run_time=style.NORMAL)
+            self.play(Create(bracket), Create(ticks), FadeIn(f_label, shift=0.15 * RIGHT), run_time=style.QUICK)
+
+        def shortcut_in() -> None:
+            self.cue(*d["shortcut_cues"], ahead=style.SLOW)
+            carried = top.copy().set_color(accent).scale(0.8).move_to(route.get_start())
+            self.play(Create(route), MoveAlongPath(carried, route), run_time=style.SLOW)  # the input, unchanged, past the layers
+            self.play(FadeIn(tip), FadeIn(s_label), FadeOut(carried, scale=0.5), Indicate(plus, color=accent), run_time=style.QUICK)
+
+        def note_in(row: VGroup, note: dict) -> None:
             if note["cues"]:
                 self.cue(*note["cues"], ahead=style.QUICK)
             self.play(FadeIn(row, shift=0.3 * RIGHT), run_time=style.NORMAL)
+
+        side_line = Line([side, y0, 0], [side, plus.get_center()[1], 0])  # the shortcut's run (not drawn: its box)
+        parts = {"input": [top], "correction": [bracket, f_label], "shortcut": [side_line, s_label], "plus": [plus],
+                 "output": [bottom]}
+        marker = Marker(self)
+
+        def box(key: list) -> tuple[float, float, float, float]:
+            if key[0] == "layers":
+                return bounds(*boxes[key[1]:key[2] + 1], pad=0.1)
+            if key[0] == "note":
+                return bounds(notes[key[1]], pad=0.1)
+            return bounds(*parts[key[0]], pad=0.1)
+
+        events: list[tuple[int, int, int, Callable[[], None]]] = []
+        last = _token(self.step, d["shortcut_cues"])
+        events.append((_token(self.step, d["layers_cues"]), 0, 0, layers_in))
+        events.append((last, 0, 1, shortcut_in))
+        for row, note in zip(notes, d["notes"]):  # a note without a cue follows the one before it
+            last = _token(self.step, note["cues"]) if note["cues"] else last
+            events.append((last, 0, len(events), lambda row=row, note=note: note_in(row, note)))
+        for cue, key in d.get("pointing", []):
+            events.append((_token(self.step, [cue]), 1, len(events),
+                           lambda cue=cue, key=key: marker.light((cue,), box(key), key=tuple(key))))
+        for *_, run in sorted(events, key=lambda e: e[:3]):
+            run()
 
     def note(self, s: str) -> VGroup:
         """A bullet and its text (up to two lines)."""

@@ -16,8 +16,8 @@ between spread evenly over that stretch of the narration.
 ``highlight: row`` (default) or ``cell`` points at what the voice names: a placeholder of a stage drawn in the
 diagram lights its row (or its cell: the shape for ``.size``/``.channels``/``.shape``, the count for ``.params``,
 ``.mult_adds``), a total the total's row (or cell), each at its word. ``point:`` points at a part the voice names
-without a number, at a cue the author gives (``sentence.2:batch normalisation``): a row (``conv1``, ``group2``,
-``total``, ...) or a part of the opened block (``layer.1``, ``layers.4-6``, ``plus``, ``shortcut``).
+without a number, at a cue the author gives (``sentence.2:batch normalisation``): the network's name (``name``), a
+row (``input``, ``conv1``, ``group2``, ``total``, ...) or a part of the opened block (``layer.1``, ``layers.4-6``, ``plus``, ``shortcut``).
 
 Every text, count and width comes from here (the math core's counts); the scene only draws them.
 """
@@ -41,10 +41,14 @@ from mathcore.architecture import BatchNorm2d, Conv2d, ReLU
 
 CAN_HIGHLIGHT = ("row", "cell")
 ROWS = ("input", *archs.STAGES, "total")  # the diagram's rows a point may name
-PART = re.compile(r"(?:(input|conv1|group[123]|head|total)|layer\.([0-9]+)|layers\.([0-9]+)-([0-9]+)|(plus)|(shortcut))")
-PART_HELP = "a row (input, conv1, group1, group2, group3, head, total) or a part of the opened block (layer.N, layers.N-M, plus, shortcut)"
+PART = re.compile(r"(?:(name|input|conv1|group[123]|head|total)|layer\.([0-9]+)|layers\.([0-9]+)-([0-9]+)|(plus)|(shortcut))")
+PART_HELP = "the network's name, a row (input, conv1, group1, group2, group3, head, total) or a part of the opened block (layer.N, layers.N-M, plus, shortcut)"
 # which column shows a stage's placeholder (the shape column shows the maps' side and the filters too)
 COLUMN_OF = {"size": "shape", "shape": "shape", "channels": "shape", "params": "params", "mult_adds": "mult_adds"}
+
+
+BLOCK_PART = re.compile(r"(input|correction|shortcut|plus|output)|layers|layer\.([0-9]+)|note\.([0-9]+)")
+BLOCK_PART_HELP = "input, layers, layer.N, correction, shortcut, plus, output or note.N"
 
 
 class ArchPoint(Strict):
@@ -274,7 +278,7 @@ def _pointing(step: ArchitectureStep, ctx: Context, spec: archs.ArchitectureSpec
               widen_cue: str | None, until: str | None, block_cue: str | None) -> list[list]:
     """``[cue, target, state]`` in the order the voice reaches them: each placeholder the narration speaks that the
     diagram draws (its row, or its cell: ``["row", i]``, ``["cell", i, column]``, ``["total", column or None]``,
-    ``i`` the stage's row from conv1 = 0), and each ``point`` (a row, ``["input"]``, or a part of the opened block:
+    ``i`` the stage's row from conv1 = 0), and each ``point`` (a row, ``["input"]``, ``["name"]``, or a part of the opened block:
     ``["layers", first, last]`` from 0, ``["plus"]``, ``["shortcut"]``). ``state``: the widening's state whose texts
     it names (0 before the widening, the last after it; None: any). A value of a state the screen does not show at
     that word (a count of k = 10 named while k = 1 is drawn) is not pointed at."""
@@ -308,7 +312,8 @@ def _pointing(step: ArchitectureStep, ctx: Context, spec: archs.ArchitectureSpec
         if m is None or p.cue not in spoken:
             continue
         if m.group(1) is not None:
-            key = ["input"] if m.group(1) == "input" else ["total", None] if m.group(1) == "total" else ["row", archs.STAGES.index(m.group(1))]
+            row = m.group(1)
+            key = [row] if row in ("name", "input") else ["total", None] if row == "total" else ["row", archs.STAGES.index(row)]
         elif m.group(2) is not None:
             key = ["layers", int(m.group(2)) - 1, int(m.group(2)) - 1]
         elif m.group(3) is not None:
@@ -344,6 +349,8 @@ class ResidualBlockStep(StepBase):
     layers_cue: str | None = Field(None, max_length=80, description="when the main path's layers appear (default: sentence.2, else at once)")
     shortcut_cue: str | None = Field(None, max_length=80, description="when the shortcut carries the input round them (default: as layers_cue)")
     notes: list[BlockNote] = Field([], max_length=4, description="short notes beside the block, each at its cue")
+    point: list[ArchPoint] = Field([], max_length=10, description="parts pointed at as the voice names them: {at, cue}, "
+                                   "at: " + BLOCK_PART_HELP)
 
 
 def check_block(step: ResidualBlockStep, ctx: Context) -> list[Finding]:
@@ -355,14 +362,58 @@ def check_block(step: ResidualBlockStep, ctx: Context) -> list[Finding]:
     for i, note in enumerate(step.notes):
         if note.cue is not None and (why := cue_problem(note.cue, step.narration, ctx.placeholder_kinds)):
             out.append(Finding(("notes", i, "cue"), f"note {i + 1}: {why}"))
+    return out + _check_block_points(step, ctx)
+
+
+def _check_block_points(step: ResidualBlockStep, ctx: Context) -> list[Finding]:
+    out: list[Finding] = []
+    for i, p in enumerate(step.point):
+        m = BLOCK_PART.fullmatch(p.at)
+        if m is None:
+            out.append(Finding(("point", i, "at"), f"cannot point at {p.at!r}: give {BLOCK_PART_HELP}"))
+        elif m.group(2) is not None and not 1 <= int(m.group(2)) <= len(step.layers):
+            out.append(Finding(("point", i, "at"), f"{p.at!r}: the block has layers 1 to {len(step.layers)}"))
+        elif m.group(3) is not None and not 1 <= int(m.group(3)) <= len(step.notes):
+            n = len(step.notes)
+            out.append(Finding(("point", i, "at"), f"{p.at!r}: the step has {n} note{'s' if n != 1 else ''}" + (f" (note.1 to note.{n})" if n else "")))
+        if why := cue_problem(p.cue, step.narration, ctx.placeholder_kinds):
+            out.append(Finding(("point", i, "cue"), why))
     return out
+
+
+def _block_pointing(step: ResidualBlockStep, spoken: dict[str, int], layers_cue: str | None, shortcut_cue: str | None) -> list[list]:
+    """``[cue, part]`` for each ``point`` in the order the voice reaches them (part: ``["input"]``, ``["layers", first,
+    last]`` from 0, ``["correction"]``, ``["shortcut"]``, ``["plus"]``, ``["output"]``, ``["note", i]``); a part
+    pointed at before it is drawn is a plan error at the point."""
+    out = []
+    for i, p in enumerate(step.point):
+        m = BLOCK_PART.fullmatch(p.at)
+        if m is None or p.cue not in spoken:
+            continue
+        if m.group(2) is not None:
+            key, appears = ["layers", int(m.group(2)) - 1, int(m.group(2)) - 1], layers_cue
+        elif m.group(3) is not None:
+            key, appears = ["note", int(m.group(3)) - 1], step.notes[int(m.group(3)) - 1].cue
+        elif p.at == "layers":
+            key, appears = ["layers", 0, len(step.layers) - 1], layers_cue
+        else:
+            key = [p.at]
+            appears = {"correction": layers_cue, "shortcut": shortcut_cue}.get(p.at)
+        if appears is not None and spoken[p.cue] < spoken.get(appears, -1):
+            raise PlanError(-1, f"point {i + 1} names {p.at!r} at {p.cue}, before it is drawn (at {appears})", ("point", i, "cue"))
+        out.append((spoken[p.cue], i, [p.cue, key]))
+    return [entry for *_, entry in sorted(out)]
 
 
 def build_block(step: ResidualBlockStep, ctx: Context) -> dict:
     """The block's texts (every number in them at its form) and when each part appears."""
     layers_cue = step.layers_cue or _default_cue(step.narration)
     shortcut_cue = step.shortcut_cue or layers_cue
+    spoken = narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed,
+                            words=[p.cue for p in step.point] + [c for c in (layers_cue, shortcut_cue) if c]
+                            + [n.cue for n in step.notes if n.cue])
     return {
+        "pointing": _block_pointing(step, spoken, layers_cue, shortcut_cue),
         "input": ctx.fill(step.input),
         "layers": [ctx.fill(t) for t in step.layers],
         "correction": ctx.fill(step.correction),
