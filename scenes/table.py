@@ -60,7 +60,7 @@ class TableScene(StepScene):
         table = VGroup(corners, marks, head_row, rule, body)
         factor = min(GROW, WIDTH * area.width / table.width, area.height / table.height)
         table.scale(factor).move_to(area.center)
-        self.cells, self.rule = cells, rule
+        self.cells, self.rule, self.heads = cells, rule, heads
         self.middles = [m.get_y() for m in marks]
         self.box_height = 0.92 * pitch * factor
         rows_in = LaggedStart(*(FadeIn(r, shift=0.1 * RIGHT) for r in body), lag_ratio=0.25)
@@ -125,13 +125,24 @@ class TableScene(StepScene):
         marker = self.marker = Marker(self)
         named = {name: (r, k) for name, r, k in self.step.data["pointing"] if k is not None}
         underline = Marker(self, "underline") if not cells and named else None
+        columns = {name: k for name, k in self.step.data.get("columns_pointing", [])}
         for name, _ in sorted(self.step.cues, key=lambda cue: cue[1]):  # in the order the narration speaks them
+            if name in columns:  # a column the voice names (point: column.N), from its heading to its last row
+                marker.light((name,), self.column_box(columns[name]), key=("column", columns[name]))
+                if underline is not None:
+                    underline.off()
             if name in targets:
                 marker.light((name,), self.box(targets[name]), key=targets[name])
                 if underline is not None and named.get(name) is None and underline.at is not None and underline.at[0] != targets[name][0]:
                     underline.off()
             if underline is not None and name in named:
                 underline.light((name,), self.cell_line(named[name]), key=named[name])
+
+    def column_box(self, k: int) -> tuple[float, float, float, float]:
+        """left, right, top, bottom of the box round a column: its heading and every cell."""
+        ms = [m for m in (self.heads[k], *(row[k] for row in self.cells)) if m.width > 0]
+        left, right = min(m.get_left()[0] for m in ms) - PAD, max(m.get_right()[0] for m in ms) + PAD
+        return left, right, self.heads[k].get_top()[1] + PAD, self.middles[-1] - self.box_height / 2
 
     def cell_line(self, target: tuple[int, int]) -> tuple[float, float, float, float]:
         """left, right, top, bottom of the line under a cell's text (inside the row's box)."""

@@ -51,13 +51,6 @@ BLOCK_PART = re.compile(r"(input|correction|shortcut|plus|output)|layers|layer\.
 BLOCK_PART_HELP = "input, layers, layer.N, correction, shortcut, plus, output or note.N"
 
 
-class ArchPoint(Strict):
-    """A part of the diagram the voice names without a number, pointed at at a cue."""
-
-    at: str = Field(max_length=20, description=PART_HELP)
-    cue: str = Field(max_length=80, description="when: a placeholder spoken, sentence.N or sentence.N:words (where sentence N says them)")
-
-
 class ArchitectureStep(StepBase):
     kind: Literal["architecture"]
     arch: Identifier = Field(description="the network to draw: a name from the architectures: section")
@@ -78,7 +71,7 @@ class ArchitectureStep(StepBase):
         None, max_length=80, description="when the last step of the widening lands (default: the sentence that first "
         "speaks a value of the widened network); the steps between are spread evenly")
     highlight: highlights.Highlight = highlights.option("row", CAN_HIGHLIGHT)
-    point: list[ArchPoint] = Field([], max_length=10, description="parts pointed at as the voice names them: {at, cue}")
+    point: list[highlights.Point] = highlights.points(PART_HELP)
 
 
 # ---------------------------------------------------------------- counts as text
@@ -349,8 +342,7 @@ class ResidualBlockStep(StepBase):
     layers_cue: str | None = Field(None, max_length=80, description="when the main path's layers appear (default: sentence.2, else at once)")
     shortcut_cue: str | None = Field(None, max_length=80, description="when the shortcut carries the input round them (default: as layers_cue)")
     notes: list[BlockNote] = Field([], max_length=4, description="short notes beside the block, each at its cue")
-    point: list[ArchPoint] = Field([], max_length=10, description="parts pointed at as the voice names them: {at, cue}, "
-                                   "at: " + BLOCK_PART_HELP)
+    point: list[highlights.Point] = highlights.points(BLOCK_PART_HELP)
 
 
 def check_block(step: ResidualBlockStep, ctx: Context) -> list[Finding]:
