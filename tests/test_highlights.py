@@ -128,7 +128,8 @@ def test_a_widening_points_at_the_thin_networks_counts_before_it_and_the_wide_on
     assert widen.data["pointing"] == [["arch.wrn28_1.params", ["total", "params"], 0],
                                       ["arch.wrn28_1.mult_adds", ["total", "mult_adds"], 0],
                                       ["arch.wrn28_10.params", ["total", "params"], 9],
-                                      ["arch.wrn28_10.mult_adds", ["total", "mult_adds"], 9]]
+                                      ["arch.wrn28_10.mult_adds", ["total", "mult_adds"], 9],
+                                      ["sentence.5:depth stays 28", ["name"], None]]
 
 
 def test_the_opened_block_is_pointed_at_part_by_part_at_the_words_that_name_them():
@@ -192,3 +193,47 @@ def test_an_architecture_highlight_that_lights_nothing_is_an_error_at_it(tmp_pat
         raise AssertionError("no error")
     assert f"wide_resnet.yaml:{_at(edited, 'highlight: cell', len('highlight: '))}: " in message
     assert "highlight: cell lights nothing: the narration names none of the values this architecture step draws" in message
+
+
+def test_a_word_cue_is_where_its_sentence_first_says_its_words():
+    from lesson.kinds.cues import word_at
+
+    tokens = "The shortcut joins the result with a plus. So the shortcut is a one by one convolution, Plus more.".split()
+    assert word_at("sentence.1:plus", tokens) == 7  # "plus." (the punctuation round a word aside)
+    assert word_at("sentence.2:shortcut", tokens) == 10  # the second sentence's, not the first's
+    assert word_at("sentence.2:one by one", tokens) == 13 and word_at("sentence.2:PLUS", tokens) == 17
+    assert word_at("sentence.1:one by one", tokens) is None and word_at("sentence.3:plus", tokens) is None
+
+
+def test_a_table_points_at_a_column_it_has_at_a_cue_and_nothing_else():
+    paper = _step(WIDE, "paper")
+    assert paper.data["columns_pointing"] == [["sentence.1:not computed here", 2], ["sentence.1:number of parameters", 1]]
+    text = WIDE.read_text()
+    old = '{at: column.2, cue: "sentence.1:number of parameters"}'
+    assert old in text
+    edited = text.replace(old, '{at: column.5, cue: "sentence.1:number of parameters"}')
+    assert (f"wide_resnet.yaml:{_at(edited, 'column.5')}: cannot point at 'column.5': a table points at column.1 to column.4"
+            in _wide_error(edited))
+
+
+def test_a_residual_block_points_at_its_parts_and_not_at_one_before_it_is_drawn(tmp_path):
+    residual = _step(WIDE, "residual")
+    assert [key for _, key in residual.data["pointing"]] == [["plus"], ["input"], ["layers", 0, 1], ["shortcut"],
+                                                              ["correction"], ["layers", 0, 1], ["note", 1]]
+    text = WIDE.read_text()
+    old = '{at: plus, cue: "sentence.1:adds"}'
+    assert old in text
+    edited = text.replace(old, '{at: note.3, cue: "sentence.1:adds"}')
+    assert f"wide_resnet.yaml:{_at(edited, 'note.3')}: 'note.3': the step has 2 notes (note.1 to note.2)" in _wide_error(edited)
+    # the layers come in at sentence 2: pointing at them in sentence 1 would point at nothing on screen
+    edited = text.replace(old, '{at: layer.2, cue: "sentence.1:adds"}')
+    script = tmp_path / "wide_resnet.yaml"
+    script.write_text(edited)
+    try:
+        check_lesson(script)
+    except LessonError as exc:
+        message = str(exc)
+    else:
+        raise AssertionError("no error")
+    assert "point 1 names 'layer.2' at sentence.1:adds, before it is drawn (at sentence.2)" in message
+    assert f"wide_resnet.yaml:{_at(edited, 'sentence.1:adds', -1)}" in message
