@@ -488,7 +488,9 @@ class ResidualBlockScene(StepScene):
                 self.cue(*note["cues"], ahead=style.QUICK)
             self.play(FadeIn(row, shift=0.3 * RIGHT), run_time=style.NORMAL)
 
-        side_line = Line([side, y0, 0], [side, plus.get_center()[1], 0])  # the shortcut's run (not drawn: its box)
+        # the shortcut's run down the side, where the route is now (the block was scaled into place; not drawn: its box)
+        run_x = route.get_right()[0]
+        side_line = Line([run_x, route.get_top()[1], 0], [run_x, route.get_bottom()[1], 0])
         parts = {"input": [top], "correction": [bracket, f_label], "shortcut": [side_line, s_label], "plus": [plus],
                  "output": [bottom]}
         marker = Marker(self)
