@@ -126,7 +126,12 @@ class TableScene(StepScene):
         named = {name: (r, k) for name, r, k in self.step.data["pointing"] if k is not None}
         underline = Marker(self, "underline") if not cells and named else None
         columns = {name: k for name, k in self.step.data.get("columns_pointing", [])}
-        for name, _ in sorted(self.step.cues, key=lambda cue: cue[1]):  # in the order the narration speaks them
+        first: dict[str, int] = {}
+        for name, token in self.step.cues:
+            first[name] = min(token, first.get(name, token))
+        # in the order the narration first speaks them (a word is waited for at its first time: a value named again
+        # later is not lit again, which would be lit at once, at the word before, instead of at its own)
+        for name, _ in sorted(first.items(), key=lambda cue: cue[1]):
             if name in columns:  # a column the voice names (point: column.N), from its heading to its last row
                 marker.light((name,), self.column_box(columns[name]), key=("column", columns[name]))
                 if underline is not None:
@@ -136,7 +141,8 @@ class TableScene(StepScene):
                 if underline is not None and named.get(name) is None and underline.at is not None and underline.at[0] != targets[name][0]:
                     underline.off()
             if underline is not None and name in named:
-                underline.light((name,), self.cell_line(named[name]), key=named[name])
+                same_row = underline.at is None or underline.at[0] == named[name][0]
+                underline.light((name,), self.cell_line(named[name]), key=named[name], slide=same_row)
 
     def column_box(self, k: int) -> tuple[float, float, float, float]:
         """left, right, top, bottom of the box round a column: its heading and every cell."""

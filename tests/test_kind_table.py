@@ -347,3 +347,24 @@ def test_with_rows_lit_a_line_moves_under_each_cell_the_voice_names_in_the_lit_r
         (cell,) = [i for i in drawing.final if i.string == text]
         assert left <= cell.left and cell.right <= right and right - left < cell.width + 0.2  # as wide as the cell
         assert cell.bottom - 0.15 < y < cell.bottom  # just under it
+
+
+def test_a_value_named_again_is_not_lit_again_at_the_word_before_it(tmp_path):
+    # "... {softmax.sunny}. ... Sunny's {softmax.sunny} is the smallest": the voice names sunny's SoftMax a second time
+    # after the other rows; waiting for a word waits for its first time, so lighting it again would jump back to the
+    # sunny row at once, at the word before (while the voice is still on rainy): it is lit at its first time only
+    from lesson.base.timing import CHANGE_WITHIN
+    from lesson.narration.narrate import narrate
+
+    text = EXAMPLE.read_text()
+    old = "and the largest share, {softmax.rainy}.\n"
+    assert old in text
+    script = tmp_path / "table.yaml"
+    script.write_text(text.replace(old, old + "      Sunny's {softmax.sunny} is the smallest share.\n"))
+    plan = plan_of(script)
+    step = next(s for s in plan.steps if s.id == "classes")
+    timing = narrate(plan, "none", 150, tmp_path)[step.index].timing
+    drawing = draw_plan_step(plan, step, timing=timing)
+    assert [c.names[0] for c in drawing.changes] == ["raw.sunny", "softmax.sunny", "raw.cloudy", "softmax.cloudy",
+                                                     "raw.rainy", "softmax.rainy"]
+    assert all(abs(c.start - c.word(timing)) <= CHANGE_WITHIN for c in drawing.changes)

@@ -109,7 +109,7 @@ TODAY = {
     "cross_entropy": (9.0, 0.58),
     "cross_entropy_backprop": (11.5, 0.58),
     "activation_functions": (7.0, 0.58),
-    "wide_resnet": (16.0, 0.75),
+    "wide_resnet": (12.0, 0.53),
 }
 MARGIN = (1.5, 0.05)
 
