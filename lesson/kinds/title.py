@@ -17,7 +17,6 @@ from lesson.base.errors import Finding
 from lesson.kinds import Context, StepKind
 from lesson.kinds.cues import narration_cues
 from lesson.kinds.text import PointOrText, point_cues, point_order_problems, point_problems
-from lesson.script import limits
 from lesson.script.parts import StepBase
 
 TITLE_POINTS = 3  # below the title, the subtitle and the author, three short lines fit the card
