@@ -104,8 +104,9 @@ def test_a_row_lights_at_the_words_that_name_it_and_a_line_moves_to_each_cell_na
     # "The thin pre-activation ResNet with 1001 layers has 10.2 million parameters ... and an error of 4.92 percent":
     # the row is lit at the words of its cue (sentence.2:1001 layers), and the error's cell underlined at its word
     # (so is each cell the voice names inside the lit row); 10.2 million is no cell's value (the cell says 10.2 M)
+    # (before them, the columns the first sentence names: the errors, then the parameters the rows are sorted by)
     assert _changes_at("wide_resnet.yaml", "paper") == [
-        "sentence.2:1001 layers", "rep.resnet1001.c10", "sentence.3:16 layers", "arch.wrn16_8.params", "rep.wrn16_8.c10",
+        "sentence.1:not computed here", "sentence.1:number of parameters", "sentence.2:1001 layers", "rep.resnet1001.c10", "sentence.3:16 layers", "arch.wrn16_8.params", "rep.wrn16_8.c10",
         "sentence.5:28 layers", "rep.wrn28_10.c10", "arch.wrn28_10.params"]
 
 
