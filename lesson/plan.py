@@ -22,7 +22,7 @@ from lesson.base.codehash import code_hash, module_files
 from lesson import kinds
 from lesson.base.digits import fixed
 from lesson.kinds import Context
-from lesson.kinds.cues import sentence_cues
+from lesson.kinds.cues import sentence_cues, word_cues
 from lesson.kinds.table import panel
 from lesson.numbers.compute import LessonNumbers, compute
 from lesson.script.model import Lesson
@@ -211,6 +211,7 @@ def _step_plan(ctx: Context, index: int, step: Any, codes: dict[str, str]) -> St
         data = before.keeps(ctx.lesson, index, data, ctx)
     if index == len(ctx.lesson.steps) - 1:  # the last step ends on the closing card
         data = {**data, "closing": closing(ctx)}
+    cues += word_cues(data, [t for t, _ in toks])  # the words the step's data waits for (sentence.N:words)
     title = ctx.fill(step.title)
     modules = kind.code_modules()
     if keeping:  # the kept picture is drawn by the step before's code too (and what that step kept beside it, by

@@ -7,6 +7,8 @@ widened one k at a time, the blocks growing and every text replaced by the plan'
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from manim import (
     DOWN,
     LEFT,
@@ -24,6 +26,7 @@ from manim import (
     LaggedStart,
     Line,
     ManimColor,
+    Mobject,
     MoveAlongPath,
     Rectangle,
     RoundedRectangle,
@@ -32,9 +35,11 @@ from manim import (
     VMobject,
 )
 
+from lesson.base.timing import Wait
 from scenes import style
 from scenes.base import StepScene
 from scenes.align import sit
+from scenes.highlight import Marker, bounds
 
 PITCH = 0.6  # the least from one row's middle to the next (more when the area is taller than the rows need)
 MAX_PITCH = 0.85  # the most
@@ -176,19 +181,79 @@ class ArchitectureScene(StepScene):
             if total_now and shown_counts:
                 parts += [FadeIn(rule), FadeIn(total_label), *(FadeIn(first[f"total_{k}"]) for k in shown_counts)]
             self.play(*parts, run_time=style.QUICK)
-        order = sorted(waiting, key=lambda i: min(self._cue_at(c) for c in rows[i]["cues"]))
-        for i in order:
-            self.cue(*rows[i]["cues"], ahead=style.QUICK)
-            if shown_counts:
-                self.play(*(FadeIn(first[k][i], shift=0.1 * LEFT) for k in shown_counts),
-                          self.blocks[i].animate.set_stroke(ManimColor(self.theme.accent), width=3), run_time=style.QUICK)
-        if not total_now and shown_counts:
-            self.cue(*d["total_cues"], ahead=style.QUICK)
-            self.play(FadeIn(rule), FadeIn(total_label), *(FadeIn(first[f"total_{k}"]) for k in shown_counts), run_time=style.QUICK)
+        # what happens at a word, in the order the voice reaches it: a row's counts, the total, the widening, the
+        # block opening, and the marker moving to what the voice names (after what appears at the same word)
+        self.labels, self.input_label, self.total_label, self.heads = labels, input_label, total_label, heads
+        self.columns, self.shown_counts, self.state, self.opened = columns, shown_counts, 0, False
+        self.marker = Marker(self)
+        events: list[tuple[int, int, int, Callable[[], None]]] = []
+
+        def at(cues: list[str], priority: int, run: Callable[[], None]) -> None:
+            token = min((self._cue_at(c) for c in cues), default=-1)
+            events.append((token, priority, len(events), run))
+
+        if shown_counts:
+            for i in waiting:
+                at(rows[i]["cues"], 0, lambda i=i: self.reveal_row(i))
+            if not total_now:
+                at(d["total_cues"], 0, lambda: self.reveal_total(rule, total_label))
         if len(states) > 1:
-            self.widen(states, columns, shown_counts)
+            at(d["widen_cues"], 0, lambda: self.widen(states, columns, shown_counts))
         if self.block_open:
-            self.open_block(d["block"], shown_counts, columns)
+            at(d["block_cues"], 0, lambda: self.open_block(d["block"], shown_counts, columns))
+        for cue, key, _ in d["pointing"]:
+            at([cue], 1, lambda cue=cue, key=key: self.marker.light((cue,), self.box_of(key), key=tuple(key)))
+        for *_, run in sorted(events, key=lambda e: e[:3]):
+            run()
+
+    def reveal_row(self, i: int) -> None:
+        """A stage's counts, at the word that speaks them."""
+        first = self.made[0]
+        self.cue(*self.step.data["rows"][i]["cues"], ahead=style.QUICK)
+        self.play(*(FadeIn(first[k][i], shift=0.1 * LEFT) for k in self.shown_counts),
+                  self.blocks[i].animate.set_stroke(ManimColor(self.theme.accent), width=3), run_time=style.QUICK)
+
+    def reveal_total(self, rule: Line, total_label: Mobject) -> None:
+        first = self.made[0]
+        self.cue(*self.step.data["total_cues"], ahead=style.QUICK)
+        self.play(FadeIn(rule), FadeIn(total_label), *(FadeIn(first[f"total_{k}"]) for k in self.shown_counts), run_time=style.QUICK)
+
+    # ------------------------------------------------------------ what the marker lights
+    def box_of(self, key: list) -> tuple[float, float, float, float]:
+        """left, right, top, bottom of what a pointing key names (``lesson.kinds.architecture._pointing``): a row, a
+        cell of the texts shown now, the total, the input, or a part of the opened block."""
+        what = key[0]
+        made = self.made[self.state]
+        half = 0.46 * self.pitch * self.factor
+        if what == "name":
+            return bounds(made["name"], pad=0.1)
+        if what in ("layers", "plus", "shortcut"):
+            parts = {"plus": [self.block_parts["plus"]], "shortcut": self.block_parts["shortcut"]}.get(what)
+            if parts is None:
+                parts = list(self.block_parts["boxes"][key[1]:key[2] + 1])
+            return bounds(*parts, pad=0.08)
+        if what == "row":
+            y = self.blocks[key[1]].get_center()[1]
+        elif what == "cell":
+            y = self.blocks[key[1]].get_center()[1]
+        elif what == "input":
+            y = self.input_label.get_center()[1]
+        else:  # the total
+            y = self.total_label.get_center()[1]
+        if what == "cell" or (what == "total" and key[1] is not None):
+            m = made[key[2]][key[1]] if what == "cell" else made[f"total_{key[1]}"]
+            return m.get_left()[0] - 0.1, m.get_right()[0] + 0.1, y + half, y - half
+        return self.row_left(), self.row_right(), y + half, y - half
+
+    def row_left(self) -> float:
+        return min(m.get_left()[0] for m in [*self.labels, self.input_label, self.total_label]) - 0.1
+
+    def row_right(self) -> float:
+        """The right end of a row's box: past the last column still drawn (the counts go when a block opens)."""
+        visible = [k for k in self.columns if not (self.opened and k in self.shown_counts)]
+        if visible:
+            return max(self.heads[k].get_right()[0] for k in visible) + 0.1
+        return max(b.get_right()[0] for b in self.blocks) + 0.1
 
     # ------------------------------------------------------------ parts
     def _texts(self, state: dict) -> dict:
@@ -238,9 +303,21 @@ class ArchitectureScene(StepScene):
         d = self.step.data
         self.cue(*d["widen_cues"])
         k_label = self.made[0]["k"]
-        self.play(FadeIn(k_label), run_time=style.QUICK)
+        away = []
+        if self.marker.mobject is not None and self.marker.at is not None:  # it lit a value of k = 1, which changes now
+            away.append(self.marker.mobject.animate.set_fill(opacity=0).set_stroke(opacity=0))
+            self.marker.at = None
+        self.play(FadeIn(k_label), *away, run_time=style.QUICK)
         current = self.made[0]
+        last = len(states) - 1
         for s in range(1, len(states)):
+            # one step of k at a time: the first at the widening's word, the last at widen_until's, those between
+            # spread evenly over the narration between them (no wait when the voice is already past)
+            if d["widen_until"] and d["widen_cues"] and s > 1:
+                if s == last:
+                    self.cue(*d["widen_until"])
+                else:
+                    self.hold_for(Wait("share", (s - 1) / (last - 1), (d["widen_cues"][0], d["widen_until"][0])))
             nxt = self.made[s]
             label = nxt["k"]
             # numbers cross-fade in place (a glyph morphing into another reads as neither); the blocks stretch
@@ -256,6 +333,7 @@ class ArchitectureScene(StepScene):
                 anims.append(FadeTransform(current[f"total_{key}"], nxt[f"total_{key}"], stretch=False))
             self.play(*anims, run_time=WIDEN_STEP)
             current, k_label = nxt, label
+            self.state = s
 
     def open_block(self, spec: dict, shown: list[str], columns: list[str]) -> None:
         """The first block of a group beside the diagram: its layers top to bottom, the shortcut, and the +."""
@@ -312,13 +390,24 @@ class ArchitectureScene(StepScene):
             left = self.block_center_x + self.block_w * self.factor / 2 + 1.0
         self.fit(panel, area.right - left, area.height)
         panel.move_to([(left + area.right) / 2, area.center[1], 0])
-        marker = self.blocks[row]
+        opened = self.blocks[row]
         anims = [FadeOut(m) for m in fading]
-        anims.append(marker.animate.set_stroke(accent, width=3.5))
-        self.play(*anims, run_time=style.QUICK)
-        self.play(FadeIn(heading), LaggedStart(*(FadeIn(b, shift=0.1 * DOWN) for b in boxes), lag_ratio=0.25), run_time=style.NORMAL)
-        self.play(FadeIn(links), FadeIn(plus), run_time=style.QUICK)
-        self.play(*(FadeIn(p) for p in parts[3:]), run_time=style.NORMAL)
+        anims.append(opened.animate.set_stroke(accent, width=3.5))
+        # quickly, so that the marker can follow the voice through the layers it names next
+        if self.marker.mobject is not None and self.marker.at is not None:  # what it lit is no longer what the voice is on
+            anims.append(self.marker.mobject.animate.set_fill(opacity=0).set_stroke(opacity=0))
+            self.marker.at = None
+        self.play(*anims, FadeIn(heading), LaggedStart(*(FadeIn(b, shift=0.1 * DOWN) for b in boxes), lag_ratio=0.25),
+                  run_time=style.NORMAL)
+        self.play(FadeIn(links), FadeIn(plus), *(FadeIn(p) for p in parts[3:]), run_time=style.QUICK)
+        self.opened = True
+        # the shortcut is lit by its run down the side and its label (its start runs behind the layers)
+        self.block_parts = {"boxes": boxes, "plus": plus, "shortcut": [path[1]] + ([label] if label is not None else [])}
+
+
+def _token(step, cues: list[str]) -> int:
+    """The token where the voice first reaches one of ``cues`` (-1: none, at once)."""
+    return min((token for cue, token in step.cues if cue in cues), default=-1)
 
 
 class ResidualBlockScene(StepScene):
@@ -378,20 +467,53 @@ class ResidualBlockScene(StepScene):
         else:
             self.fit(block, area.width, area.height - 0.1)
             block.move_to(area.center)
-        # the input and the sum first, then F's layers one after another, then the input round them
+        # the input and the sum first, then F's layers one after another, then the input round them, the notes; the
+        # marker moves to each part the voice names (data["pointing"]), in the order the voice reaches them
         self.play(FadeIn(top, shift=0.2 * DOWN), FadeIn(plus), FadeIn(bottom), Create(out_arrow), run_time=style.NORMAL)
-        self.cue(*d["layers_cues"], ahead=style.NORMAL)
-        self.play(Create(into_first), LaggedStart(*(FadeIn(b, shift=0.15 * DOWN) for b in boxes), lag_ratio=0.35),
-                  Create(links), Create(into_plus), run_time=style.NORMAL)
-        self.play(Create(bracket), Create(ticks), FadeIn(f_label, shift=0.15 * RIGHT), run_time=style.QUICK)
-        self.cue(*d["shortcut_cues"], ahead=style.SLOW)
-        carried = top.copy().set_color(accent).scale(0.8).move_to(route.get_start())
-        self.play(Create(route), MoveAlongPath(carried, route), run_time=style.SLOW)  # the input, unchanged, past the layers
-        self.play(FadeIn(tip), FadeIn(s_label), FadeOut(carried, scale=0.5), Indicate(plus, color=accent), run_time=style.QUICK)
-        for row, note in zip(notes, d["notes"]):
+
+        def layers_in() -> None:
+            self.cue(*d["layers_cues"], ahead=style.NORMAL)
+            self.play(Create(into_first), LaggedStart(*(FadeIn(b, shift=0.15 * DOWN) for b in boxes), lag_ratio=0.35),
+                      Create(links), Create(into_plus), run_time=style.NORMAL)
+            self.play(Create(bracket), Create(ticks), FadeIn(f_label, shift=0.15 * RIGHT), run_time=style.QUICK)
+
+        def shortcut_in() -> None:
+            self.cue(*d["shortcut_cues"], ahead=style.SLOW)
+            carried = top.copy().set_color(accent).scale(0.8).move_to(route.get_start())
+            self.play(Create(route), MoveAlongPath(carried, route), run_time=style.SLOW)  # the input, unchanged, past the layers
+            self.play(FadeIn(tip), FadeIn(s_label), FadeOut(carried, scale=0.5), Indicate(plus, color=accent), run_time=style.QUICK)
+
+        def note_in(row: VGroup, note: dict) -> None:
             if note["cues"]:
                 self.cue(*note["cues"], ahead=style.QUICK)
             self.play(FadeIn(row, shift=0.3 * RIGHT), run_time=style.NORMAL)
+
+        # the shortcut's run down the side, where the route is now (the block was scaled into place; not drawn: its box)
+        run_x = route.get_right()[0]
+        side_line = Line([run_x, route.get_top()[1], 0], [run_x, route.get_bottom()[1], 0])
+        parts = {"input": [top], "correction": [bracket, f_label], "shortcut": [side_line, s_label], "plus": [plus],
+                 "output": [bottom]}
+        marker = Marker(self)
+
+        def box(key: list) -> tuple[float, float, float, float]:
+            if key[0] == "layers":
+                return bounds(*boxes[key[1]:key[2] + 1], pad=0.1)
+            if key[0] == "note":
+                return bounds(notes[key[1]], pad=0.1)
+            return bounds(*parts[key[0]], pad=0.1)
+
+        events: list[tuple[int, int, int, Callable[[], None]]] = []
+        last = _token(self.step, d["shortcut_cues"])
+        events.append((_token(self.step, d["layers_cues"]), 0, 0, layers_in))
+        events.append((last, 0, 1, shortcut_in))
+        for row, note in zip(notes, d["notes"]):  # a note without a cue follows the one before it
+            last = _token(self.step, note["cues"]) if note["cues"] else last
+            events.append((last, 0, len(events), lambda row=row, note=note: note_in(row, note)))
+        for cue, key in d.get("pointing", []):
+            events.append((_token(self.step, [cue]), 1, len(events),
+                           lambda cue=cue, key=key: marker.light((cue,), box(key), key=tuple(key))))
+        for *_, run in sorted(events, key=lambda e: e[:3]):
+            run()
 
     def note(self, s: str) -> VGroup:
         """A bullet and its text (up to two lines)."""

@@ -47,13 +47,18 @@ class Marker:
         return rect.move_to([(left + right) / 2, (top + bottom) / 2, 0])
 
     def light(self, names: tuple[str, ...] | list[str], box: tuple[float, float, float, float], key: Any = None,
-              run_time: float = style.POINT) -> None:
+              run_time: float = style.POINT, slide: bool = True) -> None:
         """At the cue ``names`` (the voice's word), move the marker onto ``box`` (left, right, top, bottom); nothing
-        when it is there already (``key``: what the box is, to know)."""
+        when it is there already (``key``: what the box is, to know). ``slide=False``: it leaves where it was at once
+        and comes in at the box (a line under a number moving to another row would cross the numbers between)."""
         if key is not None and key == self.at:
             return
         target = self.shape_for(box)
         self.scene.cue(*names)
+        if self.mobject is not None and not slide:
+            self.mobject.become(target.copy().set_fill(opacity=0).set_stroke(opacity=0))
+            if self.shape == "underline":
+                self.mobject.shift(0.05 * DOWN)
         if self.mobject is None:  # added behind everything, unseen; Transform (not an introducer) keeps it there
             self.mobject = target.copy().set_fill(opacity=0).set_stroke(opacity=0)
             if self.shape == "underline":
@@ -62,3 +67,10 @@ class Marker:
             self.scene.bring_to_back(self.mobject)
         self.scene.play(Transform(self.mobject, target), run_time=run_time)
         self.at = key
+
+    def off(self, run_time: float = style.POINT) -> None:
+        """Take the marker away (what it lit is no longer what the voice is on); it comes back at its next cue."""
+        if self.mobject is None or self.at is None:
+            return
+        self.scene.play(self.mobject.animate.set_fill(opacity=0).set_stroke(opacity=0), run_time=run_time)
+        self.at = None

@@ -95,6 +95,7 @@ class TableScene(StepScene):
         head_row, body = laid.head_row, laid.body
         self.cells, rule = laid.cells, laid.rule
         self.rule = rule
+        self.heads = list(head_row)  # a column the voice names is boxed from its heading down
         self.middles, self.box_height = laid.middles, laid.box_height
         rows_in = LaggedStart(*(FadeIn(r, shift=0.1 * RIGHT) for r in body), lag_ratio=0.25)
         if d["highlight"] == "none":  # nothing to follow: the whole table comes in at once
@@ -151,9 +152,40 @@ class TableScene(StepScene):
         return left, right, self.middles[r] + self.box_height / 2, self.middles[r] - self.box_height / 2
 
     def light_up(self, cells: bool) -> None:
-        """Follow the narration: at each cue whose target is not the one lit, move the box there."""
+        """Follow the narration: at each cue whose target is not the one lit, move the box there. With rows lit, a
+        second marker, a line, moves under the cell the voice names inside the lit row (a row named by a number
+        that no cell shows has none: the line goes until the voice names a cell)."""
         targets = self.targets(cells)
         marker = self.marker = Marker(self)
-        for name, _ in sorted(self.step.cues, key=lambda cue: cue[1]):  # in the order the narration speaks them
+        named = {name: (r, k) for name, r, k in self.step.data["pointing"] if k is not None}
+        underline = Marker(self, "underline") if not cells and named else None
+        columns = {name: k for name, k in self.step.data.get("columns_pointing", [])}
+        first: dict[str, int] = {}
+        for name, token in self.step.cues:
+            first[name] = min(token, first.get(name, token))
+        # in the order the narration first speaks them (a word is waited for at its first time: a value named again
+        # later is not lit again, which would be lit at once, at the word before, instead of at its own)
+        for name, _ in sorted(first.items(), key=lambda cue: cue[1]):
+            if name in columns:  # a column the voice names (point: column.N), from its heading to its last row
+                marker.light((name,), self.column_box(columns[name]), key=("column", columns[name]))
+                if underline is not None:
+                    underline.off()
             if name in targets:
                 marker.light((name,), self.box(targets[name]), key=targets[name])
+                if underline is not None and named.get(name) is None and underline.at is not None and underline.at[0] != targets[name][0]:
+                    underline.off()
+            if underline is not None and name in named:
+                same_row = underline.at is None or underline.at[0] == named[name][0]
+                underline.light((name,), self.cell_line(named[name]), key=named[name], slide=same_row)
+
+    def column_box(self, k: int) -> tuple[float, float, float, float]:
+        """left, right, top, bottom of the box round a column: its heading and every cell."""
+        ms = [m for m in (self.heads[k], *(row[k] for row in self.cells)) if m.width > 0]
+        left, right = min(m.get_left()[0] for m in ms) - PAD, max(m.get_right()[0] for m in ms) + PAD
+        return left, right, self.heads[k].get_top()[1] + PAD, self.middles[-1] - self.box_height / 2
+
+    def cell_line(self, target: tuple[int, int]) -> tuple[float, float, float, float]:
+        """left, right, top, bottom of the line under a cell's text (inside the row's box)."""
+        r, k = target
+        cell = self.cells[r][k]
+        return cell.get_left()[0] - 0.04, cell.get_right()[0] + 0.04, cell.get_top()[1], cell.get_bottom()[1] - 0.07

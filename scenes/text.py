@@ -43,18 +43,28 @@ class TextScene(StepScene):
             first[name] = min(token, first.get(name, token))
         pointing = sorted((p for p in data.get("pointing", []) if p[0] in first), key=lambda p: first[p[0]])
         marker = Marker(self)
+        shown = -1  # the points on screen: 0 to shown (the heading, -1, once it is in)
+
+        def catch_up(until: int | None) -> None:
+            """Light what the voice names before token ``until`` (None: to the end) that is on screen."""
+            while pointing and (until is None or first[pointing[0][0]] < until):
+                name, k = pointing.pop(0)
+                word = self.timing.cue_time(name)
+                on = (heading is not None and not pending) if k == -1 else k <= shown
+                if on and word is not None and word >= self.time - LATE:  # on screen, and its word still to come
+                    marker.light((name,), bounds(heading if k == -1 else rows[k][1], pad=0.1), key=k)
+
         for i, (row, cue) in enumerate(zip(rows, cues)):
             if cue and not (i and cue == cues[i - 1]):  # a point due at the word of the one above follows it
+                if any(c in first for c in cue):
+                    catch_up(min(first[c] for c in cue if c in first))
                 self.cue(*cue, ahead=style.QUICK)
             self.play(*pending, FadeIn(row, shift=0.3 * RIGHT), run_time=style.NORMAL)
             pending = []
+            shown = i
             self.wait(style.BEAT)
             later = [first[c] for nxt in cues[i + 1:] for c in nxt if c in first]
-            while pointing and (not later or first[pointing[0][0]] < min(later)):
-                name, k = pointing.pop(0)
-                word = self.timing.cue_time(name)
-                if k <= i and word is not None and word >= self.time - LATE:  # on screen, and its word still to come
-                    marker.light((name,), bounds(rows[k][1], pad=0.1), key=k)
+            catch_up(min(later) if later else None)
 
     def left_lines(self, s: str, size: int, width: float, **kw) -> VGroup:
         return left_lines(self, s, size, width, **kw)

@@ -38,6 +38,9 @@ CASES = {
     "equation": ("examples/equation.yaml", "hidden"),
     "network": ("argmax_softmax.yaml", "network"),
     "architecture": ("wide_resnet.yaml", "widen"),
+    "architecture (cells)": ("wide_resnet.yaml", "diagram"),
+    "architecture (block, word cues)": ("wide_resnet.yaml", "block"),
+    "text (word cues)": ("wide_resnet.yaml", "naming"),
     "residual_block": ("wide_resnet.yaml", "residual"),
     "node": ("activation_functions.yaml", "node"),
     "fitted_curve": ("examples/fitted_curve.yaml", "fitted_curve"),
@@ -97,9 +100,46 @@ def test_a_cell_highlight_moves_to_each_cell_the_voice_names():
         "example.first.p_observed", "example.second.p_observed", "example.third.p_observed"]
 
 
-def test_a_row_lights_at_the_first_number_that_names_it():
-    # "ResNet-1001 has 10.2 million parameters ... and an error of 4.92 percent": lit at the parameters, not the error
-    assert _changes_at("wide_resnet.yaml", "paper") == ["rep.resnet1001.millions", "arch.wrn16_8.params", "rep.wrn28_10.c10"]
+def test_a_row_lights_at_the_words_that_name_it_and_a_line_moves_to_each_cell_named_in_it():
+    # "The thin pre-activation ResNet with 1001 layers has 10.2 million parameters ... and an error of 4.92 percent":
+    # the row is lit at the words of its cue (sentence.2:1001 layers), and the error's cell underlined at its word
+    # (so is each cell the voice names inside the lit row); 10.2 million is no cell's value (the cell says 10.2 M)
+    # (before them, the columns the first sentence names: the errors, then the parameters the rows are sorted by)
+    assert _changes_at("wide_resnet.yaml", "paper") == [
+        "sentence.1:not computed here", "sentence.1:number of parameters", "sentence.2:1001 layers", "rep.resnet1001.c10", "sentence.3:16 layers", "arch.wrn16_8.params", "rep.wrn16_8.c10",
+        "sentence.5:28 layers", "rep.wrn28_10.c10", "arch.wrn28_10.params"]
+
+
+def test_an_opened_block_is_pointed_at_part_by_part_at_the_words_that_name_them():
+    # "batch normalisation, ReLU and a three by three convolution, then the same again. The shortcut joins the
+    # result with a plus ...": each change at its word (test_each_change_starts_at_its_word), in this order
+    assert _changes_at("wide_resnet.yaml", "block") == [
+        "sentence.1:top", "sentence.1:bottom", "sentence.2", "sentence.2:batch normalisation", "sentence.2:ReLU",
+        "sentence.2:three by three", "sentence.2:same again", "sentence.3:shortcut", "sentence.3:plus",
+        "sentence.4:maps shrink", "sentence.4:one by one"]
+
+
+def test_the_widening_goes_one_k_at_a_time_from_its_word_to_the_word_it_lands_at(monkeypatch):
+    from scenes.architecture import WIDEN_STEP, ArchitectureScene
+
+    starts: list[float] = []
+    play = ArchitectureScene.play
+
+    def recording(self, *args, **kwargs):
+        if kwargs.get("run_time") == WIDEN_STEP:
+            starts.append(self.time)
+        play(self, *args, **kwargs)
+
+    monkeypatch.setattr(ArchitectureScene, "play", recording)
+    drawing, timing = _drawn("wide_resnet.yaml", "widen")
+    begin, land = timing.cue_time("sentence.2"), timing.cue_time("sentence.4")
+    assert len(starts) == 9 and land - begin > 9 * WIDEN_STEP  # k = 1 -> 10, with room between the steps
+    # the first step right after k = 1 is written at the widening's word, the last at the word it lands at, and the
+    # steps between at even shares of the narration between them (to a frame)
+    assert abs(starts[-1] - land) <= CHANGE_WITHIN
+    for s in range(1, 8):
+        assert starts[s] == pytest.approx(begin + s / 8 * (land - begin), abs=0.1), s
+    assert all(b - a >= WIDEN_STEP for a, b in zip(starts, starts[1:]))
 
 
 def test_each_line_of_an_equation_goes_in_at_a_word_of_its_own():

@@ -104,3 +104,136 @@ def test_the_voice_points_at_numbers_already_on_screen():
     equation = next(s for s in check_lesson(EXAMPLES / "equation.yaml").plan.steps if s.id == "hidden")
     assert [p[:2] for p in equation.data["pointing"]] == [["input.length", 0]]
     assert [line["cues"] for line in equation.data["lines"]] == [["input.sweetness"], ["hidden.1.long"]]
+
+
+# ---------------------------------------------------------------- the architecture kind and word cues
+
+
+def test_an_architecture_points_at_the_row_or_cell_of_each_value_the_voice_names():
+    diagram = _step(WIDE, "diagram")
+    at = {name: key for name, key, _ in diagram.data["pointing"]}
+    # highlight: cell: the maps' side in the shape column, a count in the count column, the total's count
+    assert at["arch.wrn28_10.group2.size"] == ["cell", 2, "shape"] and at["arch.wrn28_10.group2.params"] == ["cell", 2, "params"]
+    assert at["arch.wrn28_10.conv1.channels"] == ["cell", 0, "shape"] and at["arch.wrn28_10.params"] == ["total", "params"]
+    # and the parts the voice names without a number, at the words the script gives
+    assert at["sentence.2:colour image"] == ["input"] and at["sentence.3:first group"] == ["row", 1]
+    names = [name for name, _, _ in diagram.data["pointing"]]
+    assert names.index("sentence.3:first group") < names.index("arch.wrn28_10.group1.params")
+
+
+def test_a_widening_points_at_the_thin_networks_counts_before_it_and_the_wide_ones_after():
+    widen = _step(WIDE, "widen")
+    assert widen.data["widen_cues"] == ["sentence.2"] and widen.data["widen_until"] == ["sentence.4"]
+    # state 0 (k = 1) before the widening starts, the last state (k = 10) after it lands: never a value not drawn
+    assert widen.data["pointing"] == [["arch.wrn28_1.params", ["total", "params"], 0],
+                                      ["arch.wrn28_1.mult_adds", ["total", "mult_adds"], 0],
+                                      ["arch.wrn28_10.params", ["total", "params"], 9],
+                                      ["arch.wrn28_10.mult_adds", ["total", "mult_adds"], 9],
+                                      ["sentence.5:depth stays 28", ["name"], None]]
+
+
+def test_the_opened_block_is_pointed_at_part_by_part_at_the_words_that_name_them():
+    block = _step(WIDE, "block")
+    assert [key for _, key, _ in block.data["pointing"]] == [
+        ["row", 0], ["row", 4], ["layers", 0, 0], ["layers", 1, 1], ["layers", 2, 2], ["layers", 3, 5],
+        ["shortcut"], ["plus"], ["row", 2], ["shortcut"]]
+    # each word cue is a cue of the step, at the token where the sentence says it
+    tokens = {name: i for name, i in block.cues}
+    assert block.tokens[tokens["sentence.2:batch normalisation"]] == "batch"
+    assert block.tokens[tokens["sentence.4:one by one"]:tokens["sentence.4:one by one"] + 3] == ("one", "by", "one")
+    assert block.tokens[tokens["sentence.3:plus"]] == "plus."
+
+
+def _wide_error(text: str) -> str:
+    return _error(text, "wide_resnet.yaml")
+
+
+def test_an_architecture_highlight_it_cannot_draw_is_an_error_at_it():
+    text = WIDE.read_text()
+    old = "    mult_adds: true\n    highlight: cell\n"
+    assert old in text
+    edited = text.replace(old, "    mult_adds: true\n    highlight: bar\n")
+    message = _wide_error(edited)
+    assert (f"wide_resnet.yaml:{_at(edited, 'highlight: bar', len('highlight: '))}: an architecture step cannot highlight "
+            "a bar: it highlights row or cell (or none)") in message
+
+
+def test_a_point_at_a_part_that_is_not_drawn_or_a_word_not_said_is_an_error_at_it():
+    text = WIDE.read_text()
+    cases = [('{at: layers.4-6, cue: "sentence.2:same again"}', '{at: layers.4-7, cue: "sentence.2:same again"}',
+              "layers.4-7", 0, "layer 7: the opened block has layers 1 to 6"),
+             ('{at: input, cue: "sentence.2:colour image"}', '{at: block, cue: "sentence.2:colour image"}',
+              "at: block", len("at: "), "cannot point at 'block': give the network's name, a row (input, conv1, group1, group2, group3, head, total)"),
+             ('{at: group1, cue: "sentence.3:first group"}', '{at: plus, cue: "sentence.3:first group"}',
+              "at: plus, cue: \"sentence.3:first", len("at: "), "'plus' is a part of an opened block, and this step opens none"),
+             ('{at: plus, cue: "sentence.3:plus"}', '{at: plus, cue: "sentence.3:minus"}',
+              '"sentence.3:minus"', 0, "cue: 'sentence.3:minus': sentence 3 does not say 'minus' (it says: 'The shortcut joins the result with a plus.')"),
+             ('{at: plus, cue: "sentence.3:plus"}', '{at: plus, cue: "sentence.9:plus"}',
+              '"sentence.9:plus"', 0, "cue: 'sentence.9:plus': the narration has 4 sentences (sentence.1 to sentence.4)")]
+    for old, new, needle, offset, said in cases:
+        assert old in text, old
+        edited = text.replace(old, new, 1)
+        message = _wide_error(edited)
+        assert f"wide_resnet.yaml:{_at(edited, needle, offset)}: {said}" in message, message
+
+
+def test_an_architecture_highlight_that_lights_nothing_is_an_error_at_it(tmp_path):
+    # the opened block's step speaks no placeholder of the diagram: highlight: cell without points lights nothing
+    text = WIDE.read_text()
+    start = text.index("    point:\n      - {at: conv1")
+    end = text.index("    narration:", start)
+    edited = text[:start] + "    highlight: cell\n" + text[end:]
+    script = tmp_path / "wide_resnet.yaml"
+    script.write_text(edited)
+    try:
+        check_lesson(script)
+    except LessonError as exc:
+        message = str(exc)
+    else:
+        raise AssertionError("no error")
+    assert f"wide_resnet.yaml:{_at(edited, 'highlight: cell', len('highlight: '))}: " in message
+    assert "highlight: cell lights nothing: the narration names none of the values this architecture step draws" in message
+
+
+def test_a_word_cue_is_where_its_sentence_first_says_its_words():
+    from lesson.kinds.cues import word_at
+
+    tokens = "The shortcut joins the result with a plus. So the shortcut is a one by one convolution, Plus more.".split()
+    assert word_at("sentence.1:plus", tokens) == 7  # "plus." (the punctuation round a word aside)
+    assert word_at("sentence.2:shortcut", tokens) == 10  # the second sentence's, not the first's
+    assert word_at("sentence.2:one by one", tokens) == 13 and word_at("sentence.2:PLUS", tokens) == 17
+    assert word_at("sentence.1:one by one", tokens) is None and word_at("sentence.3:plus", tokens) is None
+
+
+def test_a_table_points_at_a_column_it_has_at_a_cue_and_nothing_else():
+    paper = _step(WIDE, "paper")
+    assert paper.data["columns_pointing"] == [["sentence.1:not computed here", 2], ["sentence.1:number of parameters", 1]]
+    text = WIDE.read_text()
+    old = '{at: column.2, cue: "sentence.1:number of parameters"}'
+    assert old in text
+    edited = text.replace(old, '{at: column.5, cue: "sentence.1:number of parameters"}')
+    assert (f"wide_resnet.yaml:{_at(edited, 'column.5')}: cannot point at 'column.5': a table points at column.1 to column.4"
+            in _wide_error(edited))
+
+
+def test_a_residual_block_points_at_its_parts_and_not_at_one_before_it_is_drawn(tmp_path):
+    residual = _step(WIDE, "residual")
+    assert [key for _, key in residual.data["pointing"]] == [["plus"], ["input"], ["layers", 0, 1], ["shortcut"],
+                                                              ["correction"], ["layers", 0, 1], ["note", 1]]
+    text = WIDE.read_text()
+    old = '{at: plus, cue: "sentence.1:adds"}'
+    assert old in text
+    edited = text.replace(old, '{at: note.3, cue: "sentence.1:adds"}')
+    assert f"wide_resnet.yaml:{_at(edited, 'note.3')}: 'note.3': the step has 2 notes (note.1 to note.2)" in _wide_error(edited)
+    # the layers come in at sentence 2: pointing at them in sentence 1 would point at nothing on screen
+    edited = text.replace(old, '{at: layer.2, cue: "sentence.1:adds"}')
+    script = tmp_path / "wide_resnet.yaml"
+    script.write_text(edited)
+    try:
+        check_lesson(script)
+    except LessonError as exc:
+        message = str(exc)
+    else:
+        raise AssertionError("no error")
+    assert "point 1 names 'layer.2' at sentence.1:adds, before it is drawn (at sentence.2)" in message
+    assert f"wide_resnet.yaml:{_at(edited, 'sentence.1:adds', -1)}" in message

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 
@@ -78,14 +79,17 @@ def test_the_table_lies_inside_the_area_and_numbers_line_up_on_the_right():
 
 def lit(script: Path, step_id: str, cues: dict[str, float], monkeypatch):
     """Draw a step with the voice speaking ``cues`` (name -> seconds), recording after each animation the time and
-    the highlight box (centre x, centre y, width, height), or None before it appears."""
+    the highlight box (centre x, centre y, width, height), or None before it appears; an animation after which the box
+    is where it was (the line under a cell moving inside the lit row) is not recorded."""
     boxes: list[tuple[float, tuple[float, float, float, float] | None]] = []
     play = TableScene.play
 
     def recording(self, *args, **kwargs):
         play(self, *args, **kwargs)
         box = self.highlight
-        boxes.append((self.time, None if box is None else (*box.get_center()[:2], box.width, box.height)))
+        now = None if box is None else (*box.get_center()[:2], box.width, box.height)
+        if now is None or not boxes or boxes[-1][1] is None or not np.allclose(now, boxes[-1][1]):
+            boxes.append((self.time, now))
 
     monkeypatch.setattr(TableScene, "play", recording)
     timing = StepTiming(0.3, max(cues.values()) + 1.0, 0.6, cues=tuple(cues.items()))
@@ -315,3 +319,52 @@ def test_a_side_panel_sets_label_and_value_on_one_baseline_and_numbers_on_their_
     assert len(point) == 2 and abs(point[0] - point[1]) < 1e-6  # on their decimal points
     assert abs(rows[0][1].submobjects[-1].get_right()[0] - point[0]) < 1e-6  # the 3 stands left of them
     assert min(v.get_left()[0] for _, v in rows) > max(lab.get_right()[0] for lab, _ in rows)  # after the longest label
+
+
+def test_with_rows_lit_a_line_moves_under_each_cell_the_voice_names_in_the_lit_row(monkeypatch):
+    from scenes.highlight import Marker
+
+    lines: list[tuple[tuple, tuple[float, float, float]]] = []  # (cell, (left, right, y)) of the line after each move
+    light = Marker.light
+
+    def recording(self, names, box, key=None, **kwargs):
+        light(self, names, box, key=key, **kwargs)
+        if self.shape == "underline":
+            m = self.mobject
+            lines.append((key, (m.get_left()[0], m.get_right()[0], m.get_center()[1])))
+
+    monkeypatch.setattr(Marker, "light", recording)
+    wide = Path(__file__).resolve().parents[1] / "lessons" / "wide_resnet.yaml"
+    plan = plan_of(wide)
+    step = next(s for s in plan.steps if s.id == "paper")
+    drawing = draw_plan_step(plan, step)
+    assert drawing.layout_problems == []
+    # the errors and the parameter counts the voice names, each in the row lit at that moment
+    assert [key for key, _ in lines] == [(2, 2), (3, 1), (3, 2), (4, 2), (4, 1)]
+    cells = {"4.92%": (2, 2), "11.0 M": (3, 1), "4.27%": (3, 2), "4.00%": (4, 2), "36.5 M": (4, 1)}
+    for key, (left, right, y) in lines:
+        (text,) = [t for t, k in cells.items() if k == key]
+        (cell,) = [i for i in drawing.final if i.string == text]
+        assert left <= cell.left and cell.right <= right and right - left < cell.width + 0.2  # as wide as the cell
+        assert cell.bottom - 0.15 < y < cell.bottom  # just under it
+
+
+def test_a_value_named_again_is_not_lit_again_at_the_word_before_it(tmp_path):
+    # "... {softmax.sunny}. ... Sunny's {softmax.sunny} is the smallest": the voice names sunny's SoftMax a second time
+    # after the other rows; waiting for a word waits for its first time, so lighting it again would jump back to the
+    # sunny row at once, at the word before (while the voice is still on rainy): it is lit at its first time only
+    from lesson.base.timing import CHANGE_WITHIN
+    from lesson.narration.narrate import narrate
+
+    text = EXAMPLE.read_text()
+    old = "and the largest share, {softmax.rainy}.\n"
+    assert old in text
+    script = tmp_path / "table.yaml"
+    script.write_text(text.replace(old, old + "      Sunny's {softmax.sunny} is the smallest share.\n"))
+    plan = plan_of(script)
+    step = next(s for s in plan.steps if s.id == "classes")
+    timing = narrate(plan, "none", 150, tmp_path)[step.index].timing
+    drawing = draw_plan_step(plan, step, timing=timing)
+    assert [c.names[0] for c in drawing.changes] == ["raw.sunny", "softmax.sunny", "raw.cloudy", "softmax.cloudy",
+                                                     "raw.rainy", "softmax.rainy"]
+    assert all(abs(c.start - c.word(timing)) <= CHANGE_WITHIN for c in drawing.changes)

@@ -109,7 +109,9 @@ TODAY = {
     "cross_entropy": (9.0, 0.58),
     "cross_entropy_backprop": (11.5, 0.58),
     "activation_functions": (4.5, 0.46),
-    "wide_resnet": (16.0, 0.75),
+    # wide_resnet: 0.50-0.52 by bench/stills.py, 0.60 as this test renders it: a still is broken where a hold's repeated
+    # clip drifts one pixel by 9 of 255 at its keyframe, which falls differently from one render to the next
+    "wide_resnet": (6.5, 0.60),
 }
 MARGIN = (1.5, 0.05)
 

@@ -41,8 +41,10 @@ class Wait:
     """A hold as a scene asks for it, so that its length can be worked out again for other narration timing.
 
     ``for``: ``seconds`` long; ``cue``: until ``seconds`` before the voice speaks one of ``names``
-    (no hold if none is spoken or it is already past); ``end``: until the step has lasted its
-    ``min_seconds``, and at least ``seconds`` more.
+    (no hold if none is spoken or it is already past); ``share``: until ``seconds`` (a fraction, 0 to 1) of the way
+    from the first cue of ``names`` to the second (steps spread over a stretch of the narration; no hold if either is
+    not spoken or the moment is past); ``end``: until the step has lasted its ``min_seconds``, and at least
+    ``seconds`` more.
     """
 
     kind: str  # "for" | "cue" | "end"
@@ -58,6 +60,11 @@ class Wait:
             if t is None:
                 return 0
             length = t - self.seconds - time
+        elif self.kind == "share":
+            a, b = timing.cue_time(self.names[0]), timing.cue_time(self.names[1])
+            if a is None or b is None:
+                return 0
+            length = a + self.seconds * (b - a) - time
         elif self.kind == "end":
             length = max(timing.min_seconds, time + self.seconds) - time
         else:

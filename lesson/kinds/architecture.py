@@ -9,26 +9,46 @@ narration speaks one of its placeholders (``arch.<name>.group2.params``, ...), t
 ``block: group2`` expands the first residual block of that group at ``block_cue`` (default: the second
 sentence): BN, ReLU, conv, BN, ReLU, conv, and the shortcut joining with a +. ``widen_from: 1`` draws the
 network first with widening factor k = 1 and, at ``widen_cue`` (default: the second sentence), widens it one
-k at a time to the network's own k, the blocks growing and every count updating.
+k at a time to the network's own k, the blocks growing and every count updating: the first step at ``widen_cue``,
+the last at ``widen_until`` (default: the sentence that first speaks a value of the widened network), the steps
+between spread evenly over that stretch of the narration.
+
+``highlight: row`` (default) or ``cell`` points at what the voice names: a placeholder of a stage drawn in the
+diagram lights its row (or its cell: the shape for ``.size``/``.channels``/``.shape``, the count for ``.params``,
+``.mult_adds``), a total the total's row (or cell), each at its word. ``point:`` points at a part the voice names
+without a number, at a cue the author gives (``sentence.2:batch normalisation``): the network's name (``name``), a
+row (``input``, ``conv1``, ``group2``, ``total``, ...) or a part of the opened block (``layer.1``, ``layers.4-6``, ``plus``, ``shortcut``).
 
 Every text, count and width comes from here (the math core's counts); the scene only draws them.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import Field
 
 from lesson.base.errors import Finding
 from lesson.script import architectures as archs
-from lesson.kinds import Context, StepKind
-from lesson.kinds.cues import cue_problem, narration_cues, sentences
+from lesson.kinds import Context, StepKind, highlights
+from lesson.kinds.cues import SENTENCE, cue_problem, narration_cues, sentences
 from lesson.script import limits
 from lesson.script.parts import Identifier, StepBase, Strict, template
 from lesson.base.shown import PlanError
 from lesson.base.hints import one_of
 from mathcore.architecture import BatchNorm2d, Conv2d, ReLU
+
+CAN_HIGHLIGHT = ("row", "cell")
+ROWS = ("input", *archs.STAGES, "total")  # the diagram's rows a point may name
+PART = re.compile(r"(?:(name|input|conv1|group[123]|head|total)|layer\.([0-9]+)|layers\.([0-9]+)-([0-9]+)|(plus)|(shortcut))")
+PART_HELP = "the network's name, a row (input, conv1, group1, group2, group3, head, total) or a part of the opened block (layer.N, layers.N-M, plus, shortcut)"
+# which column shows a stage's placeholder (the shape column shows the maps' side and the filters too)
+COLUMN_OF = {"size": "shape", "shape": "shape", "channels": "shape", "params": "params", "mult_adds": "mult_adds"}
+
+
+BLOCK_PART = re.compile(r"(input|correction|shortcut|plus|output)|layers|layer\.([0-9]+)|note\.([0-9]+)")
+BLOCK_PART_HELP = "input, layers, layer.N, correction, shortcut, plus, output or note.N"
 
 
 class ArchitectureStep(StepBase):
@@ -47,6 +67,11 @@ class ArchitectureStep(StepBase):
         None, ge=1, le=limits.ARCH_WIDTH_MAX, description="start at this widening factor k and widen to the network's own k"
     )
     widen_cue: str | None = Field(None, max_length=80, description="when the widening starts (default: sentence.2)")
+    widen_until: str | None = Field(
+        None, max_length=80, description="when the last step of the widening lands (default: the sentence that first "
+        "speaks a value of the widened network); the steps between are spread evenly")
+    highlight: highlights.Highlight = highlights.option("row", CAN_HIGHLIGHT)
+    point: list[highlights.Point] = highlights.points(PART_HELP)
 
 
 # ---------------------------------------------------------------- counts as text
@@ -84,13 +109,30 @@ def check(step: ArchitectureStep, ctx: Context) -> list[Finding]:
         out.append(Finding(("widen_from",), f"widen_from must be below the network's widening factor k = {spec.width}; got {step.widen_from}"))
     if step.widen_from is not None and step.block is not None:
         out.append(Finding(("block",), "a step either widens the network or opens a block; give widen_from or block, not both"))
-    for name, cue, needs in (("block_cue", step.block_cue, step.block), ("widen_cue", step.widen_cue, step.widen_from)):
+    for name, cue, needs in (("block_cue", step.block_cue, step.block), ("widen_cue", step.widen_cue, step.widen_from),
+                             ("widen_until", step.widen_until, step.widen_from)):
         if cue is None:
             continue
         if needs is None:
             out.append(Finding((name,), f"{name} without {'block' if name == 'block_cue' else 'widen_from'} has nothing to time"))
         elif why := cue_problem(cue, step.narration, ctx.placeholder_kinds):
             out.append(Finding((name,), why))
+    out += highlights.check(step, "architecture", CAN_HIGHLIGHT)
+    layers = len(next(s for s in archs.of(spec).stages if s.name == step.block).layers[0].main) if step.block else 0
+    for i, p in enumerate(step.point):
+        m = PART.fullmatch(p.at)
+        if m is None:
+            out.append(Finding(("point", i, "at"), f"cannot point at {p.at!r}: give {PART_HELP}"))
+        elif m.group(1) is None and step.block is None:
+            out.append(Finding(("point", i, "at"), f"{p.at!r} is a part of an opened block, and this step opens none (block: group1, group2 or group3)"))
+        elif m.group(1) == "total" and step.counts == "none" and not step.mult_adds:
+            out.append(Finding(("point", i, "at"), "the diagram has no total to point at: it draws no counts (counts: none)"))
+        elif m.group(1) is None and (bad := [int(n) for n in (m.group(2), m.group(3), m.group(4)) if n is not None and not 1 <= int(n) <= layers]):
+            out.append(Finding(("point", i, "at"), f"layer {bad[0]}: the opened block has layers 1 to {layers}"))
+        elif m.group(3) is not None and int(m.group(3)) > int(m.group(4)):
+            out.append(Finding(("point", i, "at"), f"{p.at!r}: the first layer comes first (layers.{m.group(4)}-{m.group(3)})"))
+        if why := cue_problem(p.cue, step.narration, ctx.placeholder_kinds):
+            out.append(Finding(("point", i, "cue"), why))
     return out
 
 
@@ -177,6 +219,11 @@ def build(step: ArchitectureStep, ctx: Context) -> dict:
         })
     total_cues = [c for c in (f"arch.{name}.params", f"arch.{name}.mult_adds") if c in spoken]
     default = _default_cue(step.narration)
+    widen_cue = (step.widen_cue or default) if step.widen_from is not None else None
+    block_cue = (step.block_cue or default) if step.block is not None else None
+    words = [p.cue for p in step.point] + [c for c in (widen_cue, block_cue, step.widen_until) if c]
+    spoken = narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed, words=words)
+    until = _until(step, ctx, spec, ks, spoken, widen_cue)
     return {
         "input": {"label": say("arch_input"), "shape": archs.shape_text(archs.of(spec).input_shape)},
         "headings": {"shape": say("arch_output"), "params": say("arch_params"), "mult_adds": say("arch_mult_adds")},
@@ -186,10 +233,92 @@ def build(step: ArchitectureStep, ctx: Context) -> dict:
         "max_filters": max(r["filters"] for s in states for r in s["rows"]),
         "show": {"shapes": step.shapes, "params": step.counts != "none", "mult_adds": step.mult_adds},
         "total_cues": total_cues if step.widen_from is None else [],
-        "widen_cues": ([step.widen_cue or default] if (step.widen_cue or default) else []) if step.widen_from is not None else [],
+        "widen_cues": [widen_cue] if widen_cue else [],
+        "widen_until": [until] if until else [],
         "block": _block(spec, step.block, say) if step.block is not None else None,
-        "block_cues": ([step.block_cue or default] if (step.block_cue or default) else []) if step.block is not None else [],
+        "block_cues": [block_cue] if block_cue else [],
+        "highlight": step.highlight,
+        "pointing": _pointing(step, ctx, spec, ks, spoken, widen_cue, until, block_cue),
     }
+
+
+def _names(ctx: Context, spec: archs.ArchitectureSpec, k: int) -> list[str]:
+    """The networks of the script that are this diagram's at widening factor ``k`` (their placeholders name its texts)."""
+    return [n for n, s in (ctx.lesson.architectures or {}).items()
+            if (s.family, s.depth, s.width, s.classes) == (spec.family, spec.depth, k, spec.classes)]
+
+
+def _until(step: ArchitectureStep, ctx: Context, spec: archs.ArchitectureSpec, ks: list[int], spoken: dict[str, int],
+           widen_cue: str | None) -> str | None:
+    """When the widening's last step lands: ``widen_until``, else the start of the sentence that first speaks a value
+    of the widened network after the widening starts (that value itself when it is in the widening's own sentence)."""
+    if step.widen_from is None or widen_cue is None:
+        return None
+    if step.widen_until is not None:
+        return step.widen_until
+    start = spoken.get(widen_cue, -1)
+    last = [f"arch.{n}." for n in _names(ctx, spec, ks[-1])]
+    later = sorted((t, c) for c, t in spoken.items() if t > start and any(c.startswith(p) for p in last))
+    if not later:
+        return None
+    token, cue = later[0]
+    heads = sorted((t, c) for c, t in spoken.items() if SENTENCE.fullmatch(c) and t <= token)
+    sentence_token, sentence = heads[-1]
+    return sentence if sentence_token > start else cue
+
+
+def _pointing(step: ArchitectureStep, ctx: Context, spec: archs.ArchitectureSpec, ks: list[int], spoken: dict[str, int],
+              widen_cue: str | None, until: str | None, block_cue: str | None) -> list[list]:
+    """``[cue, target, state]`` in the order the voice reaches them: each placeholder the narration speaks that the
+    diagram draws (its row, or its cell: ``["row", i]``, ``["cell", i, column]``, ``["total", column or None]``,
+    ``i`` the stage's row from conv1 = 0), and each ``point`` (a row, ``["input"]``, ``["name"]``, or a part of the opened block:
+    ``["layers", first, last]`` from 0, ``["plus"]``, ``["shortcut"]``). ``state``: the widening's state whose texts
+    it names (0 before the widening, the last after it; None: any). A value of a state the screen does not show at
+    that word (a count of k = 10 named while k = 1 is drawn) is not pointed at."""
+    out: list[tuple[int, int, list]] = []
+    cell = step.highlight == "cell"
+    if step.highlight != "none":
+        counts = step.counts != "none" or step.mult_adds
+        shown = {"shape": step.shapes, "params": step.counts != "none", "mult_adds": step.mult_adds}
+        per_state = [(0, ks[0]), (len(ks) - 1, ks[-1])] if len(ks) > 1 else [(0, ks[0])]
+        for state, k in per_state:
+            names = _names(ctx, spec, k) if len(ks) > 1 else [step.arch]
+            targets: list[tuple[tuple, list[str]]] = []
+            for i, stage in enumerate(archs.STAGES):
+                for field, column in COLUMN_OF.items():
+                    key = ("cell", i, column) if cell and shown[column] else ("row", i)
+                    targets.append((key, [f"arch.{n}.{stage}.{field}" for n in names]))
+            if counts:
+                for field in ("params", "mult_adds"):
+                    key = ("total", field) if cell and shown[field] else ("total", None)
+                    targets.append((key, [f"arch.{n}.{field}" for n in names]))
+            for cue, key in highlights.pointing(step, ctx, targets):
+                token = spoken.get(cue, -1)
+                if len(ks) > 1 and widen_cue is not None:
+                    if state == 0 and token >= spoken.get(widen_cue, 0):
+                        continue
+                    if state > 0 and (until is None or token < spoken.get(until, 10**9)):
+                        continue
+                out.append((token, len(out), [cue, list(key), state if len(ks) > 1 else None]))
+    for p in step.point:
+        m = PART.fullmatch(p.at)
+        if m is None or p.cue not in spoken:
+            continue
+        if m.group(1) is not None:
+            row = m.group(1)
+            key = [row] if row in ("name", "input") else ["total", None] if row == "total" else ["row", archs.STAGES.index(row)]
+        elif m.group(2) is not None:
+            key = ["layers", int(m.group(2)) - 1, int(m.group(2)) - 1]
+        elif m.group(3) is not None:
+            key = ["layers", int(m.group(3)) - 1, int(m.group(4)) - 1]
+        else:
+            key = ["plus"] if m.group(5) else ["shortcut"]
+        if key[0] in ("layers", "plus", "shortcut") and block_cue is not None and spoken[p.cue] <= spoken.get(block_cue, -1):
+            raise PlanError(-1, f"point {p.at!r} at {p.cue} comes before the block opens ({block_cue}): point at it after", ("point",))
+        out.append((spoken[p.cue], len(out), [p.cue, key, None]))
+    found = [entry for _, _, entry in sorted(out)]
+    highlights.nothing_lit(step, "architecture", found)
+    return found
 
 
 # ---------------------------------------------------------------- one residual block, drawn as a block
@@ -213,6 +342,7 @@ class ResidualBlockStep(StepBase):
     layers_cue: str | None = Field(None, max_length=80, description="when the main path's layers appear (default: sentence.2, else at once)")
     shortcut_cue: str | None = Field(None, max_length=80, description="when the shortcut carries the input round them (default: as layers_cue)")
     notes: list[BlockNote] = Field([], max_length=4, description="short notes beside the block, each at its cue")
+    point: list[highlights.Point] = highlights.points(BLOCK_PART_HELP)
 
 
 def check_block(step: ResidualBlockStep, ctx: Context) -> list[Finding]:
@@ -224,14 +354,58 @@ def check_block(step: ResidualBlockStep, ctx: Context) -> list[Finding]:
     for i, note in enumerate(step.notes):
         if note.cue is not None and (why := cue_problem(note.cue, step.narration, ctx.placeholder_kinds)):
             out.append(Finding(("notes", i, "cue"), f"note {i + 1}: {why}"))
+    return out + _check_block_points(step, ctx)
+
+
+def _check_block_points(step: ResidualBlockStep, ctx: Context) -> list[Finding]:
+    out: list[Finding] = []
+    for i, p in enumerate(step.point):
+        m = BLOCK_PART.fullmatch(p.at)
+        if m is None:
+            out.append(Finding(("point", i, "at"), f"cannot point at {p.at!r}: give {BLOCK_PART_HELP}"))
+        elif m.group(2) is not None and not 1 <= int(m.group(2)) <= len(step.layers):
+            out.append(Finding(("point", i, "at"), f"{p.at!r}: the block has layers 1 to {len(step.layers)}"))
+        elif m.group(3) is not None and not 1 <= int(m.group(3)) <= len(step.notes):
+            n = len(step.notes)
+            out.append(Finding(("point", i, "at"), f"{p.at!r}: the step has {n} note{'s' if n != 1 else ''}" + (f" (note.1 to note.{n})" if n else "")))
+        if why := cue_problem(p.cue, step.narration, ctx.placeholder_kinds):
+            out.append(Finding(("point", i, "cue"), why))
     return out
+
+
+def _block_pointing(step: ResidualBlockStep, spoken: dict[str, int], layers_cue: str | None, shortcut_cue: str | None) -> list[list]:
+    """``[cue, part]`` for each ``point`` in the order the voice reaches them (part: ``["input"]``, ``["layers", first,
+    last]`` from 0, ``["correction"]``, ``["shortcut"]``, ``["plus"]``, ``["output"]``, ``["note", i]``); a part
+    pointed at before it is drawn is a plan error at the point."""
+    out = []
+    for i, p in enumerate(step.point):
+        m = BLOCK_PART.fullmatch(p.at)
+        if m is None or p.cue not in spoken:
+            continue
+        if m.group(2) is not None:
+            key, appears = ["layers", int(m.group(2)) - 1, int(m.group(2)) - 1], layers_cue
+        elif m.group(3) is not None:
+            key, appears = ["note", int(m.group(3)) - 1], step.notes[int(m.group(3)) - 1].cue
+        elif p.at == "layers":
+            key, appears = ["layers", 0, len(step.layers) - 1], layers_cue
+        else:
+            key = [p.at]
+            appears = {"correction": layers_cue, "shortcut": shortcut_cue}.get(p.at)
+        if appears is not None and spoken[p.cue] < spoken.get(appears, -1):
+            raise PlanError(-1, f"point {i + 1} names {p.at!r} at {p.cue}, before it is drawn (at {appears})", ("point", i, "cue"))
+        out.append((spoken[p.cue], i, [p.cue, key]))
+    return [entry for *_, entry in sorted(out)]
 
 
 def build_block(step: ResidualBlockStep, ctx: Context) -> dict:
     """The block's texts (every number in them at its form) and when each part appears."""
     layers_cue = step.layers_cue or _default_cue(step.narration)
     shortcut_cue = step.shortcut_cue or layers_cue
+    spoken = narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed,
+                            words=[p.cue for p in step.point] + [c for c in (layers_cue, shortcut_cue) if c]
+                            + [n.cue for n in step.notes if n.cue])
     return {
+        "pointing": _block_pointing(step, spoken, layers_cue, shortcut_cue),
         "input": ctx.fill(step.input),
         "layers": [ctx.fill(t) for t in step.layers],
         "correction": ctx.fill(step.correction),

@@ -1,7 +1,10 @@
 """When something appears: the cues of a step's narration, shared by the kinds that show things at a cue.
 
-A cue is a placeholder the narration speaks (``softmax.sunny``: the moment the voice says its value) or the
-start of a sentence (``sentence.3``), as the planner marks them (:func:`sentence_cues`).
+A cue is a placeholder the narration speaks (``softmax.sunny``: the moment the voice says its value), the
+start of a sentence (``sentence.3``), as the planner marks them (:func:`sentence_cues`), or a word of a sentence
+(``sentence.3:plus``, ``sentence.4:one by one``: the first place in that sentence where the voice says these
+words), for a thing the voice names without a number; the planner marks the word cues a step's data names
+(:func:`word_cues`).
 """
 
 from __future__ import annotations
@@ -18,7 +21,10 @@ from lesson.script.placeholders import text_of
 from lesson.speech import normalize
 
 SENTENCE = re.compile(r"sentence\.([0-9]+)")
-CUE_HELP = "a placeholder the narration speaks (without braces, e.g. softmax.sunny) or sentence.N"
+WORD = re.compile(r"sentence\.([0-9]+):[ ]*(\S.*)")  # sentence.3:plus, the words after the colon
+CUE_HELP = ("a placeholder the narration speaks (without braces, e.g. softmax.sunny), sentence.N, or sentence.N:words "
+            "(where sentence N says these words)")
+_EDGES = string.punctuation + "“”‘’«»–—…"
 
 
 def sentence_cues(tokens: list[str]) -> tuple[tuple[str, int], ...]:
@@ -31,10 +37,53 @@ def sentence_cues(tokens: list[str]) -> tuple[tuple[str, int], ...]:
     return tuple(out)
 
 
+def _bare(token: str) -> str:
+    return token.strip(_EDGES).casefold()
+
+
+def word_at(name: str, tokens: Sequence[str]) -> int | None:
+    """The token where the word cue ``name`` (``sentence.N:words``) is said: the first place inside sentence N where
+    the narration has these words one after another (case and the punctuation around a word aside); None if not."""
+    m = WORD.fullmatch(name)
+    if m is None:
+        return None
+    starts = dict(sentence_cues(list(tokens)))
+    n = int(m.group(1))
+    if f"sentence.{n}" not in starts:
+        return None
+    start, end = starts[f"sentence.{n}"], starts.get(f"sentence.{n + 1}", len(tokens))
+    words = [_bare(w) for w in m.group(2).split()]
+    for i in range(start, end - len(words) + 1):
+        if all(_bare(tokens[i + k]) == w for k, w in enumerate(words)):
+            return i
+    return None
+
+
+def word_cues(data: Any, tokens: Sequence[str]) -> tuple[tuple[str, int], ...]:
+    """Every word cue a step's data names (any string in it that is one, once), with the token where it is said: the
+    planner adds them to the step's cues, so that any kind can take ``sentence.N:words`` where it takes a cue."""
+    found: dict[str, int] = {}
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            if value not in found and WORD.fullmatch(value) and (at := word_at(value, tokens)) is not None:
+                found[value] = at
+        elif isinstance(value, Mapping):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, (list, tuple)):
+            for v in value:
+                walk(v)
+
+    walk(data)
+    return tuple(found.items())
+
+
 def narration_cues(narration: str, values: Mapping[str, Any] | None = None, decimals: int = 2,
-                   forms: Mapping[str, int] | None = None, typed: Collection[str] = ()) -> dict[str, int]:
-    """Every cue of ``narration`` with the token where it is first reached: each placeholder it speaks, and
-    ``sentence.N`` for the start of its N-th sentence.
+                   forms: Mapping[str, int] | None = None, typed: Collection[str] = (),
+                   words: Collection[str] = ()) -> dict[str, int]:
+    """Every cue of ``narration`` with the token where it is first reached: each placeholder it speaks,
+    ``sentence.N`` for the start of its N-th sentence, and each word cue of ``words`` it says.
 
     With ``values`` the narration is filled in first, as the planner does (so the token numbers are the plan's);
     without, the raw narration is read (``lesson check``, before the math core), each placeholder one token.
@@ -62,6 +111,9 @@ def narration_cues(narration: str, values: Mapping[str, Any] | None = None, deci
         out.setdefault(name, bisect.bisect_right(starts, start) - 1)
     for name, index in sentence_cues([t for t, _ in tokens]):
         out.setdefault(name, index)
+    for name in words:
+        if (at := word_at(name, [t for t, _ in tokens])) is not None:
+            out.setdefault(name, at)
     return out
 
 
@@ -79,6 +131,16 @@ def cue_problem(at: str, narration: str, known: Mapping[str, str] | Sequence[str
         if 1 <= int(m.group(1)) <= n:
             return None
         return f"cue: {at!r}: the narration has {n} sentence{'s' if n != 1 else ''} (sentence.1 to sentence.{n})"
+    if m := WORD.fullmatch(at):
+        k = int(m.group(1))
+        if not 1 <= k <= n:
+            return f"cue: {at!r}: the narration has {n} sentence{'s' if n != 1 else ''} (sentence.1 to sentence.{n})"
+        tokens = [t for t, _ in normalize.tokens(narration)]
+        if word_at(at, tokens) is not None:
+            return None
+        starts = dict(sentence_cues(tokens))
+        said = " ".join(tokens[starts[f"sentence.{k}"]:starts.get(f"sentence.{k + 1}", len(tokens))])
+        return f"cue: {at!r}: sentence {k} does not say {m.group(2)!r} (it says: {said!r})"
     if at.startswith("{") and at.endswith("}") and at[1:-1].split(":")[0] in known:
         return f"cue: write the placeholder's name without braces: {at[1:-1].split(':')[0]!r}"
     if at in known:

@@ -23,6 +23,20 @@ from lesson.base.coherence import same_value
 from lesson.base.errors import Finding
 from lesson.kinds.cues import SENTENCE, narration_cues
 from lesson.base.shown import PlanError
+from lesson.script.parts import Strict
+
+class Point(Strict):
+    """A part of a step the voice names without a number (a row, a column, a layer, the +), pointed at at a cue: the
+    ``point:`` option, one shape for every kind that takes it; what ``at`` may name is the kind's."""
+
+    at: str = Field(max_length=20, description="the part: what the kind can point at (its option's description says)")
+    cue: str = Field(max_length=80, description="when: a placeholder spoken, sentence.N or sentence.N:words (where sentence N says them)")
+
+
+def points(parts: str) -> Any:
+    """The ``point`` field of a kind's options (``parts``: what ``at`` may name, for its description)."""
+    return Field([], max_length=10, description=f"parts pointed at as the voice names them, {{at, cue}}; at: {parts}")
+
 
 # every thing a kind of the project can light; each kind draws some of them
 HIGHLIGHTS = ("row", "cell", "node", "edge", "path", "point", "bar", "value", "term")

@@ -30,6 +30,7 @@ from lesson.base.hints import one_of
 from lesson.script.placeholders import problems
 
 CAN_HIGHLIGHT = ("row", "cell")
+COLUMN = re.compile(r"column\.([0-9]+)")
 COLUMNS_MAX = limits.TABLE_COLUMNS
 ROWS_MAX = limits.TABLE_ROWS
 # a cell that reads as a number (is lined up on the right): 0.69, −1.23, 12%, < 0.01, 1,234, 36.5 M, 1.68 G
@@ -73,6 +74,7 @@ class TableStep(StepBase):
     )
     rows: list[TableRow] = Field(default=[], max_length=ROWS_MAX, description="rows written out, after the class rows")
     highlight: highlights.Highlight = highlights.option("row", CAN_HIGHLIGHT)
+    point: list[highlights.Point] = highlights.points("column.N (a column, from 1), e.g. when the voice says what it holds")
 
 
 def _family(entry: str) -> tuple[str, str]:
@@ -123,6 +125,13 @@ def _check(step: TableStep, ctx: Context) -> list[Finding]:
         if len(row.cells) != n:
             out.append(Finding(("rows", r, "cells"), f"row {r + 1} has {len(row.cells)} cell(s) but the table has {n} column(s)"))
         out += cue_problems(row.cue, ("rows", r, "cue"), step, ctx)
+    for i, p in enumerate(step.point):
+        m = COLUMN.fullmatch(p.at)
+        if m is None or not 1 <= int(m.group(1)) <= n:
+            out.append(Finding(("point", i, "at"), f"cannot point at {p.at!r}: a table points at column.1 to column.{n}"))
+        out += cue_problems(p.cue, ("point", i, "cue"), step, ctx)
+    if step.point and step.highlight == "none":
+        out.append(Finding(("point",), "point: with highlight: none: nothing would point (write highlight: row or cell)"))
     return out
 
 
@@ -163,6 +172,7 @@ def build(step: TableStep, ctx: Context) -> dict:
         "rows": rows,
         "highlight": step.highlight,
         "pointing": _pointing(step, ctx, rows),
+        "columns_pointing": [[p.cue, int(COLUMN.fullmatch(p.at).group(1)) - 1] for p in step.point],  # type: ignore[union-attr]
     }
 
 

@@ -9,6 +9,7 @@ follow each other a beat apart).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, Literal
 
@@ -20,6 +21,7 @@ from lesson.kinds.cues import cue_problem, narration_cues, sentences
 from lesson.script import limits
 from lesson.script.placeholders import fields
 from lesson.script.parts import StepBase, Strict, template
+from lesson.base.shown import PlanError
 
 
 
@@ -51,6 +53,10 @@ class TextStep(StepBase):
         min_length=1, max_length=limits.TEXT_POINTS, description=f"1 to {limits.TEXT_POINTS} short lines, shown top to bottom as they are spoken"
     )
     highlight: highlights.Highlight = highlights.option("point", CAN_HIGHLIGHT)
+    point: list[highlights.Point] = highlights.points("heading, or point.N (a point, from 1) once it is on screen")
+
+
+POINT_AT = re.compile(r"heading|point\.([0-9]+)")
 
 
 # ---------------------------------------------------------------- when each point appears
@@ -88,18 +94,30 @@ def text_data(heading: str | None, texts: Sequence[str], ats: Sequence[str | Non
     """The text scene's data: the heading and points filled in (a minus sign before a number as a minus), and the
     cue of each point (a list of names)."""
     d, values = ctx.decimals, ctx.values
-    cues = narration_cues(step.narration, values, d, ctx.forms, ctx.typed)
+    cues = narration_cues(step.narration, values, d, ctx.forms, ctx.typed,
+                          words=[a for a in ats if a] + [p.cue for p in getattr(step, "point", [])])
 
     def drawn(text: str) -> str:
         return ctx.fill(text)
 
     chosen = point_cues(ats, cues)
-    # a value the voice names that a point on screen shows (by name or value), after that point came in: boxed then
+    # a value the voice names that a point on screen shows (by name or value), after that point came in: boxed then;
+    # and each part the script points at (point:, the heading being -1), once it is on screen
     pointing: list[list] = []
+    appear = [cues.get(c, -1) if c else -1 for c in chosen]
     if getattr(step, "highlight", "point") != "none":
         named = highlights.pointing(step, ctx, [(i, [n for n, _ in fields(t)]) for i, t in enumerate(texts)])
-        appear = [cues.get(c, -1) if c else -1 for c in chosen]
         pointing = [[name, i] for name, i in named if cues.get(name, -1) > appear[i]]
+    for j, p in enumerate(getattr(step, "point", [])):
+        m = POINT_AT.fullmatch(p.at)
+        k = -1 if m is None or m.group(1) is None else int(m.group(1)) - 1
+        if p.cue not in cues or not -1 <= k < len(texts):
+            continue
+        if k >= 0 and cues[p.cue] <= appear[k]:
+            raise PlanError(-1, f"point {j + 1} names point {k + 1} at {p.cue}, before it is on screen (at {chosen[k] or 'the start'})",
+                            ("point", j, "cue"))
+        pointing.append([p.cue, k])
+    pointing.sort(key=lambda entry: cues.get(entry[0], -1))
     return {
         "heading": drawn(heading) if heading else "",
         "points": [drawn(t) for t in texts],
@@ -119,10 +137,24 @@ def point_problems(ats: Sequence[str | None], step: Any, ctx: Context, where: st
             if at is not None and (why := cue_problem(at, step.narration, ctx.placeholder_kinds))]
 
 
+def pointed_problems(step: Any, ctx: Context, n: int) -> list[Finding]:
+    """Each ``point:`` (what the box moves to at a cue) that names no part of the step, or whose cue is not one."""
+    out: list[Finding] = []
+    for j, p in enumerate(getattr(step, "point", [])):
+        m = POINT_AT.fullmatch(p.at)
+        if m is None or (m.group(1) is not None and not 1 <= int(m.group(1)) <= n):
+            out.append(Finding(("point", j, "at"), f"cannot point at {p.at!r}: a text step points at heading or point.1 to point.{n}"))
+        elif m.group(1) is None and not step.heading:
+            out.append(Finding(("point", j, "at"), "the step has no heading to point at"))
+        if why := cue_problem(p.cue, step.narration, ctx.placeholder_kinds):
+            out.append(Finding(("point", j, "cue"), why))
+    return out
+
+
 def point_order_problems(ats: Sequence[str | None], step: Any, where: str = "points") -> list[Finding]:
     """A point whose ``cue`` comes before the cue of a point above it: points appear from top to bottom."""
     out: list[Finding] = []
-    cues = narration_cues(step.narration)
+    cues = narration_cues(step.narration, words=[a for a in ats if a])
     chosen = point_cues(ats, cues)
     for i in range(1, len(ats)):
         before = max(cues.get(c, -1) for c in chosen[:i])
@@ -137,7 +169,7 @@ def check(step: Any, ctx: Context) -> list[Finding]:
     """Each ``cue`` is a cue of this narration, and the points are reached from top to bottom."""
     out: list[Finding] = highlights.check(step, "text", CAN_HIGHLIGHT) if hasattr(step, "highlight") else []
     _, ats = _parts(step)
-    out += point_problems(ats, step, ctx)
+    out += point_problems(ats, step, ctx) + pointed_problems(step, ctx, len(ats))
     return out or point_order_problems(ats, step)
 
 
