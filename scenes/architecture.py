@@ -8,6 +8,7 @@ widened one k at a time, the blocks growing and every text replaced by the plan'
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from manim import (
     DOWN,
@@ -80,7 +81,7 @@ class ArchitectureScene(StepScene):
         size = self.size
 
         # every text of every state is made first: columns are as wide as their widest text in any state
-        self.made = [self._texts(s) for s in states]
+        self.made = self._texts(states)
         labels = [self.text(r["label"], size, color=self.theme.muted) for r in d["rows"]]
         input_label = self.text(d["input"]["label"], size, color=self.theme.muted)
         total_label = self.text(d["total"], size, color=self.theme.muted)
@@ -256,18 +257,31 @@ class ArchitectureScene(StepScene):
         return max(b.get_right()[0] for b in self.blocks) + 0.1
 
     # ------------------------------------------------------------ parts
-    def _texts(self, state: dict) -> dict:
+    def _texts(self, states: list[dict]) -> list[dict]:
+        """Every text of every state (a widening's states differ in their digits: set together, see
+        :meth:`texts_alike`), each state's its own."""
         size = self.size
-        made = {
-            "name": self.text(state["name"], size + 4, color=self.theme.accent),
-            "k": self.text(state["k"], size + 4, color=self.theme.accent),
-            "shape": [self.text(r["shape"], size) for r in state["rows"]],
-            "params": [self.text(r["params"], size) for r in state["rows"]],
-            "mult_adds": [self.text(r["mult_adds"], size) for r in state["rows"]],
-            "total_params": self.text(state["params"], size, color=self.theme.accent),
-            "total_mult_adds": self.text(state["mult_adds"], size, color=self.theme.accent),
-        }
-        return made
+        rows = self.texts_alike([r[key] for s in states for r in s["rows"] for key in ("shape", "params", "mult_adds")], size)
+        big = self.texts_alike([s[key] for s in states for key in ("name", "k")], size + 4, self.theme.accent)
+        totals = self.texts_alike([s[key] for s in states for key in ("params", "mult_adds")], size, self.theme.accent)
+        given: set[int] = set()
+
+        def one(made: dict, key: str) -> Any:  # each text once; a string shown twice, a copy the second time
+            text = made[key]
+            if id(text) in given:
+                return text.copy()
+            given.add(id(text))
+            return text
+
+        return [{
+            "name": one(big, state["name"]),
+            "k": one(big, state["k"]),
+            "shape": [one(rows, r["shape"]) for r in state["rows"]],
+            "params": [one(rows, r["params"]) for r in state["rows"]],
+            "mult_adds": [one(rows, r["mult_adds"]) for r in state["rows"]],
+            "total_params": one(totals, state["params"]),
+            "total_mult_adds": one(totals, state["mult_adds"]),
+        } for state in states]
 
     def _widths(self, d: dict, states: list[dict], columns: list[str], block_w: float) -> tuple[float, float]:
         """The diagram's width at the text size ``self.size``: the part that does not grow with the text (the
@@ -275,7 +289,7 @@ class ArchitectureScene(StepScene):
         size = self.size
 
         def widest(strings: list[str]) -> float:
-            return max((self.text(t, size).width for t in dict.fromkeys(strings) if t), default=0.0)
+            return max((t.width for t in self.texts_alike([t for t in strings if t], size).values()), default=0.0)
 
         label_w = widest([r["label"] for r in d["rows"]] + [d["input"]["label"], d["total"]])
         repeat_w = widest([r["repeat"] for r in d["rows"]])

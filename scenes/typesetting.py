@@ -59,6 +59,19 @@ _DIGIT_GLYPHS: dict[tuple, dict[str, Any] | None] = {}
 _BEARING: dict[tuple[int, str], float] = {}  # (size, digit): its ink's start past its advance box's start, relative
 
 
+def _copy_without_glyphs(text: Text) -> Text:
+    """A copy of ``text`` whose glyphs are still to be put in (``submobjects``: as many Nones): Manim copies a mobject
+    whole, glyphs and all, and the glyphs are most of its cost."""
+    glyphs = text.submobjects
+    text.submobjects = []
+    try:
+        made = text.copy()
+    finally:
+        text.submobjects = glyphs
+    made.submobjects = [None] * len(glyphs)
+    return made
+
+
 def _one_glyph_a_char(s: str, text: Text) -> bool:
     """Whether ``text`` (set from ``s``) has one glyph for each character that is not a space (no ligature)."""
     return len(text.submobjects) == sum(1 for ch in s if not ch.isspace())
@@ -125,14 +138,15 @@ class Typesetting:
                 out[s] = self.text(s, size, color)
                 shapes.setdefault(shape, (s, out[s]))
                 continue
-            made = first[1].copy()
+            made = _copy_without_glyphs(first[1])
             made.original_text = made.text = s
             index = [i for i, ch in enumerate(first[0]) if not ch.isspace()]
             for k, i in enumerate(index):
                 was, want = first[0][i], s[i]
+                old = first[1].submobjects[k]
                 if was == want:
+                    made.submobjects[k] = old.copy()
                     continue
-                old = made.submobjects[k]
                 glyph = glyphs[want].copy().match_style(old)
                 # the new digit's advance box is the old one's (one advance for every digit): its ink starts its own
                 # side bearing past it, on the same baseline
