@@ -160,10 +160,23 @@ def test_the_default_lesson_network_keeps_its_options_off():
     step = next(s for s in plan.steps if s.kind == "network")
     data = step.data
     assert data["values"] is True and data["show"] == {"weights": False, "names": False, "activations": False, "biases": False}
-    assert data["highlights"] == []
-    assert data["events"] == [{"kind": "inputs"}] + [
-        {"kind": "node", "layer": k, "node": n} for k, layer in enumerate(data["layers"]) for n in range(len(layer["nodes"]))
-    ]
+    # the voice walks through the network: the inputs lit at its second sentence, the hidden layer at its fourth, the
+    # outputs at its fifth
+    assert [(g["cues"], g["items"]) for g in data["highlights"]] == [
+        (["sentence.2"], [{"node": [0, 0]}, {"node": [0, 1]}]),
+        (["sentence.4"], [{"node": [1, 0]}, {"node": [1, 1]}]),
+        (["sentence.5"], [{"node": [2, 0]}, {"node": [2, 1]}, {"node": [2, 2]}])]
+    # each input's value at its word, then its raw value at its own ("that is 0.10 and 4.40 centimetres"); the first
+    # hidden node's and the first output's sums come in at the start of the sentence that describes them ("Each
+    # hidden node adds up ...", "The output layer then gives ..."), their values at their words
+    node = {"kind": "node", "layer": 0, "node": 0}
+    assert data["events"] == [
+        {"kind": "highlight", "group": 0}, {"kind": "input", "index": 0}, {"kind": "input", "index": 1},
+        {"kind": "raw_input", "index": 0}, {"kind": "raw_input", "index": 1},
+        {"kind": "highlight", "group": 1}, {**node, "lead": ["sentence.4"]}, {**node, "node": 1},
+        {"kind": "highlight", "group": 2}, {"kind": "node", "layer": 1, "node": 0, "lead": ["sentence.5"]},
+        {"kind": "node", "layer": 1, "node": 1}, {"kind": "node", "layer": 1, "node": 2}]
+    assert [i["raw_cues"] for i in data["inputs"]] == [["raw_input.petal_width"], ["raw_input.sepal_width"]]
     assert [layer["activation_name"] for layer in data["layers"]] == ["ReLU", "identity"]
     drawing = draw(DEFAULT, "network")
     assert drawing.layout_problems == []
