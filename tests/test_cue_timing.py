@@ -37,6 +37,8 @@ CASES = {
     "bars": ("examples/bars.yaml", "softmax"),
     "equation": ("examples/equation.yaml", "hidden"),
     "network": ("argmax_softmax.yaml", "network"),
+    "network (b3 and what it moves)": ("cross_entropy_backprop.yaml", "bias"),
+    "plot (a point on a sweep)": ("cross_entropy_backprop.yaml", "sweep"),
     "architecture": ("wide_resnet.yaml", "widen"),
     "residual_block": ("wide_resnet.yaml", "residual"),
     "node": ("activation_functions.yaml", "node"),

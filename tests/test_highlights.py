@@ -104,3 +104,28 @@ def test_the_voice_points_at_numbers_already_on_screen():
     equation = next(s for s in check_lesson(EXAMPLES / "equation.yaml").plan.steps if s.id == "hidden")
     assert [p[:2] for p in equation.data["pointing"]] == [["input.length", 0]]
     assert [line["cues"] for line in equation.data["lines"]] == [["input.sweetness"], ["hidden.1.long"]]
+
+
+BACKPROP = ROOT / "lessons" / "cross_entropy_backprop.yaml"
+
+
+def test_a_point_on_a_sweeps_curve_sits_at_the_parameters_value_and_appears_as_the_voice_names_it():
+    # "At b3 = −2 the total is 2.67": the point at b3 on the curve of the total, named by either
+    (point,) = _step(BACKPROP, "sweep").data["points"]
+    assert (point["x"], point["cues"], point["label"]) == (-2.0, ["b3", "total"], "b3 = \u22122, total \u2248 2.67")
+    assert round(point["y"], 2) == 2.67
+
+
+def test_a_point_of_a_sweeps_plot_elsewhere_than_the_parameters_value_is_an_error_at_it():
+    text = BACKPROP.read_text()
+    assert "points: [{x: b3}]" in text
+    edited = text.replace("points: [{x: b3}]", "points: [{x: total}]")
+    message = _error(edited, "cross_entropy_backprop.yaml")
+    assert (f"cross_entropy_backprop.yaml:{_at(edited, 'x: total', len('x: '))}: a point of a sweep's plot sits at the swept "
+            "parameter's value: write x: b3, not 'total'") in message
+
+
+def test_the_network_lights_what_the_voice_says_moves_with_the_bias():
+    # "With it, every SoftMax value changes": b3 and the three outputs, at that sentence
+    (*_, last) = _step(BACKPROP, "bias").data["highlights"]
+    assert last == {"cues": ["sentence.4"], "items": [{"bias": [2, 0]}, {"node": [2, 0]}, {"node": [2, 1]}, {"node": [2, 2]}]}
