@@ -293,9 +293,12 @@ class NetworkScene(StepScene):
                     self.play(FadeIn(VGroup(*eq[1:])), TransformFromCopy(eq[-1], target), run_time=style.NORMAL)
                     self.remove(*eq)
                     self.add(eq)
-                else:  # the sum and the value in the node at the word
+                elif any(name in spec["cues"] for name, _ in self.step.cues):  # the sum and the value in the node at the word
                     self.cue(*spec["cues"], ahead=style.QUICK)
                     self.play(*flash, *gone, FadeIn(eq, shift=0.15 * UP), FadeIn(target, scale=1.2), run_time=style.NORMAL)
+                else:  # a value the voice does not name: worked out in turn, the sum, then its value moving into the node
+                    self.play(*flash, *gone, FadeIn(eq, shift=0.15 * UP), run_time=style.NORMAL)
+                    self.play(TransformFromCopy(eq[-1], target), run_time=style.NORMAL)
                 equation = eq
         if equation is not None:  # the last sum goes: the network is left with its values
             self.play(FadeOut(equation), run_time=style.QUICK)

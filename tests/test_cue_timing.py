@@ -124,3 +124,8 @@ def test_the_network_shows_each_value_at_its_word_and_a_sum_where_the_voice_star
     assert _changes_at("argmax_softmax.yaml", "network") == [
         "sentence.2", "input.petal_width", "input.sepal_width", "raw_input.petal_width", "raw_input.sepal_width",
         "sentence.4", "hidden.1.1", "hidden.1.2", "sentence.5", "raw.setosa", "raw.versicolor", "raw.virginica"]
+
+
+def test_argmax_points_at_each_raw_output_the_voice_names_and_lights_the_predicted_row_at_the_prediction():
+    # "The largest raw output, 1.43, becomes one ... −0.44 and 0.23 both give zero ... this flower is called Setosa"
+    assert _changes_at("argmax_softmax.yaml", "argmax") == ["raw.setosa", "raw.versicolor", "raw.virginica", "prediction"]

@@ -17,6 +17,7 @@ from pydantic import Field
 from lesson.base.errors import Finding
 from lesson.base.expr import Binary, Call, Name
 from lesson.kinds import Context, StepKind
+from lesson.kinds import highlights
 from lesson.kinds import equation as eq
 from lesson.kinds import plot as plot_kind
 from lesson.kinds.bars import BarsStep
@@ -192,8 +193,14 @@ def _argmax(step: Any, ctx: Context) -> dict:
     rows = [{"cells": [_label(c), _value(ctx, f"raw.{c.name}"), _value(ctx, f"argmax.{c.name}")], "color": c.color}
             for c in _classes(ctx)]
     table = _table([w("class"), w("raw_output"), w("argmax")], rows)
-    table["highlight"] = "row"
-    table["rows"][nums.prediction]["cue"] = "prediction"
+    # the voice points: a raw output or an ArgMax value it names lights its cell, the prediction its row
+    classes = _classes(ctx)
+    cells = [((r, k), [f"{family}.{c.name}"]) for r, c in enumerate(classes) for k, family in ((1, "raw"), (2, "argmax"))]
+    named = highlights.pointing(step, ctx, cells)
+    table["highlight"] = "cell" if named else "row"
+    table["pointing"] = [[name, r, k] for name, (r, k) in named] + [["prediction", nums.prediction, None]]
+    if not named:
+        table["rows"][nums.prediction]["cue"] = "prediction"
     verdict = _points(step, ctx, [w("prediction", label=_label(_classes(ctx)[nums.prediction]))], [["prediction"]])
     return _composite(_screen(_part("table", table, (0.05, 0.95, 0.0, 0.78)), _part("text", verdict, (0.1, 0.9, 0.8, 1.0))))
 
