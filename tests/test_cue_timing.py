@@ -129,3 +129,9 @@ def test_the_network_shows_each_value_at_its_word_and_a_sum_where_the_voice_star
 def test_argmax_points_at_each_raw_output_the_voice_names_and_lights_the_predicted_row_at_the_prediction():
     # "The largest raw output, 1.43, becomes one ... −0.44 and 0.23 both give zero ... this flower is called Setosa"
     assert _changes_at("argmax_softmax.yaml", "argmax") == ["raw.setosa", "raw.versicolor", "raw.virginica", "prediction"]
+
+
+def test_the_first_derivative_comes_in_as_the_voice_starts_describing_it_and_its_numbers_at_their_word():
+    # "The derivative of the setosa probability with respect to its own raw output is p times one minus p, about 0.22"
+    assert _changes_at("argmax_softmax.yaml", "derivatives") == [
+        "sentence.2", "jacobian.setosa.setosa", "jacobian.setosa.versicolor", "jacobian.setosa.virginica"]

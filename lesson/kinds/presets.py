@@ -391,9 +391,12 @@ def _softmax_derivatives(step: Any, ctx: Context) -> dict:
         lines.append({"expr": expr, "result": f"jacobian.{classes[k].name}.{c.name}"})
     equation = _equation(step, ctx, lines)
     equation["rows"] = 2  # the numbers under the symbols: one line would not fit beside the panel
+    spoken = narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
     for j, (c, line) in enumerate(zip(classes, equation["lines"])):
         line["color"] = c.color
         line["at_once"] = j >= 3  # many classes: after three lines worked out, the others appear whole
+        if j == 0:  # the first line's symbols as the voice starts describing them (a later line's follow the line before)
+            line["head_cues"] = _sentence_of(spoken, line["cues"])
     w = ctx.words()
     shown_zero = any(_shows_zero(line["result"]) for line in equation["lines"])
     verdict = _points(step, ctx, [w("none_exactly_zero" if shown_zero else "none_zero")], [[]])
@@ -408,6 +411,14 @@ def _shows_zero(text: str) -> bool:
         return float(text.replace(MINUS, "-")) == 0
     except ValueError:
         return False
+
+
+def _sentence_of(spoken: dict[str, int], cues: list[str]) -> list[str]:
+    """``[sentence.N]``, the sentence in which the voice says the first of ``cues``, when it starts before that word
+    (the voice describes what it then names); else ``[]``."""
+    word = min((spoken[c] for c in cues if c in spoken), default=None)
+    opening = sorted((at, name) for name, at in spoken.items() if name.startswith("sentence.") and word is not None and at < word)
+    return [opening[-1][1]] if opening else []
 
 
 def _summary(step: Any, ctx: Context) -> dict:
