@@ -283,22 +283,23 @@ class NetworkScene(StepScene):
                     self.play(*flash, FadeIn(target, scale=1.2), run_time=style.QUICK)
                     continue
                 eq = self.node_equation(spec, layer)
-                gone = [FadeOut(equation)] if equation is not None else []
+                # the sum before goes in the first third, the new one comes in after it (never two over each other)
+                gone = [FadeOut(equation, rate_func=_first_third)] if equation is not None else []
+                after = {"rate_func": _after_a_third} if equation is not None else {}
                 if event.get("lead"):
                     # the voice describes the sum before it names its value: the inputs flow along the edges into
                     # the weighted sum at the sentence's start; its result, and the value into the node, at the word
                     self.cue(*event["lead"], ahead=style.QUICK)
-                    self.play(*flash, *gone, FadeIn(eq[0], shift=0.15 * UP), run_time=style.NORMAL)
+                    self.play(*flash, *gone, FadeIn(eq[0], shift=0.15 * UP, **after), run_time=style.NORMAL)
                     self.cue(*spec["cues"], ahead=style.QUICK)
                     self.play(FadeIn(VGroup(*eq[1:])), TransformFromCopy(eq[-1], target), run_time=style.NORMAL)
                     self.remove(*eq)
                     self.add(eq)
                 elif any(name in spec["cues"] for name, _ in self.step.cues):  # the sum and the value in the node at the word
                     self.cue(*spec["cues"], ahead=style.QUICK)
-                    self.play(*flash, *gone, FadeIn(eq, shift=0.15 * UP), FadeIn(target, scale=1.2), run_time=style.NORMAL)
-                else:  # a value the voice does not name: worked out in turn, the sum, then its value moving into the node
-                    self.play(*flash, *gone, FadeIn(eq, shift=0.15 * UP), run_time=style.NORMAL)
-                    self.play(TransformFromCopy(eq[-1], target), run_time=style.NORMAL)
+                    self.play(*flash, *gone, FadeIn(eq, shift=0.15 * UP, **after), FadeIn(target, scale=1.2), run_time=style.NORMAL)
+                else:  # a value the voice does not name: its sum and value in turn, briskly (the next value has a word)
+                    self.play(*flash, *gone, FadeIn(eq, shift=0.15 * UP, **after), FadeIn(target, scale=1.2), run_time=style.QUICK)
                 equation = eq
         if equation is not None:  # the last sum goes: the network is left with its values
             self.play(FadeOut(equation), run_time=style.QUICK)
@@ -673,6 +674,14 @@ def _box(m, pad: float) -> tuple[float, float, float, float]:
 
 def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
     return min(a[1], b[1]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[2], b[2])
+
+
+def _first_third(t: float) -> float:
+    return min(1.0, 3.0 * t)
+
+
+def _after_a_third(t: float) -> float:
+    return max(0.0, (t - 1 / 3) * 1.5)
 
 
 REL = {"=": "=", "\u2248": "\\approx"}

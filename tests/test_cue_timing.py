@@ -38,6 +38,7 @@ CASES = {
     "equation": ("examples/equation.yaml", "hidden"),
     "network": ("argmax_softmax.yaml", "network"),
     "network (b3 and what it moves)": ("cross_entropy_backprop.yaml", "bias"),
+    "network (hidden values never named)": ("cross_entropy.yaml", "network"),
     "plot (a point on a sweep)": ("cross_entropy_backprop.yaml", "sweep"),
     "architecture": ("wide_resnet.yaml", "widen"),
     "residual_block": ("wide_resnet.yaml", "residual"),
