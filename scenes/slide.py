@@ -64,12 +64,18 @@ class Ride:
         self.lines = [max(len(s["texts"][r]) for leg in self.legs for s in leg["samples"]) for r in range(len(colors))]
         # every text a sample shows, set once: (rider, line, string) -> its Text
         self.texts: dict[tuple[int, int, str], Text] = {}
-        for leg in self.legs:
-            for s in leg["samples"]:
-                for r, lines in enumerate(s["texts"]):
-                    for i, line in enumerate(lines):
-                        if (r, i, line) not in self.texts:
-                            self.texts[(r, i, line)] = scene.text(line, style.SMALL, color=colors[r].to_hex())
+        for r, color in enumerate(colors):
+            wanted = [(i, line) for leg in self.legs for s in leg["samples"] for i, line in enumerate(s["texts"][r])]
+            made = scene.texts_alike([line for _, line in wanted], style.SMALL, color.to_hex())
+            used: set[int] = set()
+            for i, line in wanted:
+                if (r, i, line) in self.texts:
+                    continue
+                text = made[line]
+                if id(text) in used:  # a text sits on one line of the box: the same string on two lines is two texts
+                    text = text.copy()
+                used.add(id(text))
+                self.texts[(r, i, line)] = text
         self.slots = [[VGroup() for _ in range(n)] for n in self.lines]
         self.digit = scene.text("0", style.SMALL).height
 

@@ -57,13 +57,21 @@ class TextScene(StepScene):
                     marker.light((name,), bounds(rows[k][1], pad=0.1), key=k)
 
     def left_lines(self, s: str, size: int, width: float, **kw) -> VGroup:
-        """``s`` broken into up to two lines that fit ``width`` (see :meth:`lines`), aligned on the left."""
-        lines = self.lines(s, size, max_lines=2, width=width, **kw)
-        return lines.arrange(DOWN, buff=0.25 * size / 48, aligned_edge=LEFT) if len(lines) > 1 else lines
+        return left_lines(self, s, size, width, **kw)
 
     def point(self, s: str, width: float) -> VGroup:
-        """A bullet and the point's text beside its first line."""
-        body = self.left_lines(s, POINT_SIZE, width)
-        dot = Dot(radius=0.09, color=ManimColor(self.theme.accent))
-        dot.next_to(body[0], LEFT, buff=BULLET_GAP)
-        return VGroup(dot, body)
+        return bullet(self, s, width)
+
+
+def left_lines(scene: StepScene, s: str, size: int, width: float, **kw) -> VGroup:
+    """``s`` broken into up to two lines that fit ``width`` (see :meth:`StepScene.lines`), aligned on the left."""
+    lines = scene.lines(s, size, max_lines=2, width=width, **kw)
+    return lines.arrange(DOWN, buff=0.25 * size / 48, aligned_edge=LEFT) if len(lines) > 1 else lines
+
+
+def bullet(scene: StepScene, s: str, width: float, size: int = POINT_SIZE) -> VGroup:
+    """A bullet and the point's text beside its first line."""
+    body = left_lines(scene, s, size, width)
+    dot = Dot(radius=0.09 * size / POINT_SIZE, color=ManimColor(scene.theme.accent))
+    dot.next_to(body[0], LEFT, buff=BULLET_GAP * size / POINT_SIZE)
+    return VGroup(dot, body)

@@ -1,11 +1,15 @@
-"""Title card: the lesson's title, subtitle and author, with a row of class-coloured dots."""
+"""Title card: the lesson's title, subtitle and author, with a row of class-coloured dots, and the points of the
+lesson, each coming in under them at its word."""
 
 from __future__ import annotations
 
-from manim import DOWN, UP, Circle, FadeIn, LaggedStart, VGroup, Write
+from manim import DOWN, LEFT, RIGHT, UP, Circle, FadeIn, LaggedStart, VGroup, Write
 
 from scenes import style
 from scenes.base import StepScene
+from scenes.text import bullet
+
+POINT_SIZE = style.BODY
 
 
 class TitleScene(StepScene):
@@ -26,15 +30,33 @@ class TitleScene(StepScene):
             *(Circle(radius=0.16, color=self.class_color(i), fill_opacity=1) for i in range(self.n_classes))
         ).arrange(buff=0.35)
         dots.next_to(parts[-1], DOWN, buff=0.6)
-        card = VGroup(*parts, dots) if len(dots) else VGroup(*parts)
+        shown = VGroup(*parts, dots) if len(dots) else VGroup(*parts)
+        texts = data.get("points", [])
+        points = VGroup(*(bullet(self, t, style.CONTENT_WIDTH - 1.0, POINT_SIZE) for t in texts))
+        if texts:  # the points, top to bottom, under the card, their block centred
+            points.arrange(DOWN, buff=0.3, aligned_edge=LEFT).next_to(shown, DOWN, buff=0.6)
+            card = VGroup(shown, points)
+            card.move_to([0, (style.TOP + style.CONTENT_BOTTOM) / 2, 0])
+        else:
+            card = shown
         if card.get_bottom()[1] < style.CONTENT_BOTTOM:  # a long title: the card moves up, and shrinks if it must
             self.fit(card, style.CONTENT_WIDTH, style.TOP - style.CONTENT_BOTTOM)
             card.move_to([0, (style.TOP + style.CONTENT_BOTTOM) / 2, 0])
+        cues = data.get("cues", [[] for _ in texts])
+        # a point due with the first sentence comes in with the title; the others at their words
+        first = [p for p, cue in zip(points, cues) if not cue or cue == ["sentence.1"]]
+        later = [(p, cue) for p, cue in zip(points, cues) if cue and cue != ["sentence.1"]]
         self.play(Write(title), run_time=style.SLOW)
-        if len(parts) > 1:  # the subtitle and the author
-            self.play(*(FadeIn(p, shift=0.2 * UP) for p in parts[1:]), run_time=style.NORMAL)
+        rest = [*parts[1:], *first]
+        if rest:  # the subtitle, the author, and points of the first sentence
+            self.play(*(FadeIn(p, shift=0.2 * UP) for p in rest), run_time=style.NORMAL)
         if len(dots):  # one dot per class; a lesson without a network has none
             self.play(LaggedStart(*(FadeIn(d, scale=0.5) for d in dots), lag_ratio=0.25), run_time=style.NORMAL)
+        for i, (point, cue) in enumerate(later):
+            if not (i and cue == later[i - 1][1]):  # a point due at the word of the one before follows it
+                self.cue(*cue, ahead=style.QUICK)
+            self.play(FadeIn(point, shift=0.3 * RIGHT), run_time=style.NORMAL)
+            self.wait(style.BEAT)
         self.hold_to_end()
         if data.get("closing"):  # a lesson of one title card ends on its closing card too
             self.close(data["closing"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from typing import Any
 
 from manim import (
@@ -28,6 +29,39 @@ _LABEL_METRICS: dict[tuple[str, str], tuple[float, float, float]] = {}
 # the steps a worker draws share many), and a copy costs a twentieth of setting a text (reading Pango's picture)
 _TEXTS: dict[tuple, Text] = {}
 KEPT_TEXTS = 512  # at most (then forgotten all at once): a few tens of MB, however long the course
+DIGITS = "0123456789"
+
+
+def _de_bruijn(n: int = 10) -> str:
+    """Every pair of the digits 0 to n - 1 once, as one string of n * n + 1 digits (a de Bruijn sequence)."""
+    a = [0] * (2 * n)
+    out: list[int] = []
+
+    def db(t: int, p: int) -> None:
+        if t > 2:
+            if 2 % p == 0:
+                out.extend(a[1:p + 1])
+            return
+        a[t] = a[t - p]
+        db(t + 1, p)
+        for j in range(a[t - p] + 1, n):
+            a[t] = j
+            db(t + 1, t)
+
+    db(1, 1)
+    return "".join(map(str, out + out[:1]))
+
+
+DIGIT_PAIRS = _de_bruijn()
+_DIGIT = re.compile("[0-9]")
+# per (font, size): each digit's glyph as Pango sets it, or None if the font's digits cannot be swapped in place
+_DIGIT_GLYPHS: dict[tuple, dict[str, Any] | None] = {}
+_BEARING: dict[tuple[int, str], float] = {}  # (size, digit): its ink's start past its advance box's start, relative
+
+
+def _one_glyph_a_char(s: str, text: Text) -> bool:
+    """Whether ``text`` (set from ``s``) has one glyph for each character that is not a space (no ligature)."""
+    return len(text.submobjects) == sum(1 for ch in s if not ch.isspace())
 
 
 def _balanced(words: list[str], n: int) -> list[str]:
@@ -71,6 +105,67 @@ class Typesetting:
                 _TEXTS.clear()
             made = _TEXTS[key] = Text(s, font=self.theme.font, font_size=size, color=fill, **kw)
         return made.copy()  # the one kept is never drawn, moved or coloured
+
+    def texts_alike(self, strings: Iterable[str], size: int = style.BODY, color: str | None = None) -> dict[str, Text]:
+        """Each of ``strings`` as :meth:`text` sets it, made quickly when many differ only in their digits (a slide's
+        readouts, a widening's counts: hundreds of texts, each a Pango picture to read).
+
+        The first string of each shape (its digits all read as 0) is set by Pango; each other string of that shape is
+        a copy of it with the glyph of every digit that differs swapped for the glyph of the digit wanted, where Pango
+        puts it. That is the picture Pango makes only if the theme's font gives every digit one advance and kerns no
+        digit: :func:`_digit_glyphs` checks that once a process (for the font and size), and when it does not
+        hold every string is set on its own."""
+        out: dict[str, Text] = {}
+        glyphs = self._digit_glyphs(size, color)
+        shapes: dict[str, tuple[str, Text]] = {}
+        for s in dict.fromkeys(strings):
+            shape = _DIGIT.sub("0", s)
+            first = shapes.get(shape)
+            if glyphs is None or first is None or not _one_glyph_a_char(first[0], first[1]):
+                out[s] = self.text(s, size, color)
+                shapes.setdefault(shape, (s, out[s]))
+                continue
+            made = first[1].copy()
+            made.original_text = made.text = s
+            index = [i for i, ch in enumerate(first[0]) if not ch.isspace()]
+            for k, i in enumerate(index):
+                was, want = first[0][i], s[i]
+                if was == want:
+                    continue
+                old = made.submobjects[k]
+                glyph = glyphs[want].copy().match_style(old)
+                # the new digit's advance box is the old one's (one advance for every digit): its ink starts its own
+                # side bearing past it, on the same baseline
+                left = old.get_left()[0] - _BEARING[(size, was)] + _BEARING[(size, want)]
+                bottom = old.get_bottom()[1] - glyphs[was].get_bottom()[1] + glyphs[want].get_bottom()[1]
+                glyph.shift([left - glyph.get_left()[0], bottom - glyph.get_bottom()[1], 0])
+                made.submobjects[k] = glyph
+            out[s] = made
+        return out
+
+    def _digit_glyphs(self, size: int, color: str | None) -> dict[str, Any] | None:
+        """The glyph of each digit at ``size`` in the theme's font, or None when the font's digits do not all have one
+        advance or some pair of digits is kerned (then a digit cannot be swapped in place).
+
+        Read from one text of :data:`DIGIT_PAIRS` (every pair of digits once): with one advance and no kerning, the
+        k-th glyph starts at k advances plus its digit's side bearing, for every k; the side bearings go into
+        :data:`_BEARING`."""
+        key = (self.theme.font, size)
+        if key not in _DIGIT_GLYPHS:
+            pairs = self.text(DIGIT_PAIRS, size, color)
+            found: dict[str, Any] | None = None
+            if len(pairs.submobjects) == len(DIGIT_PAIRS):
+                lefts = [g.get_left()[0] for g in pairs.submobjects]
+                seen = {d: DIGIT_PAIRS.index(d) for d in DIGITS}
+                first, last = seen["0"], DIGIT_PAIRS.rindex("0")
+                advance = (lefts[last] - lefts[first]) / (last - first)
+                bearing = {d: lefts[k] - k * advance for d, k in seen.items()}
+                tolerance = 1e-6 * max(1.0, abs(advance) * len(DIGIT_PAIRS))
+                if all(abs(lefts[k] - k * advance - bearing[d]) < tolerance for k, d in enumerate(DIGIT_PAIRS)):
+                    _BEARING.update({(size, d): b for d, b in bearing.items()})
+                    found = {d: pairs.submobjects[k] for d, k in seen.items()}
+            _DIGIT_GLYPHS[key] = found
+        return _DIGIT_GLYPHS[key]
 
     def require_fonts(self, s: str) -> None:
         """Raise a clear error, naming the step and a font package, if no installed font can draw part of ``s``

@@ -108,7 +108,7 @@ TODAY = {
     "argmax_softmax": (11.0, 0.57),
     "cross_entropy": (9.0, 0.58),
     "cross_entropy_backprop": (11.5, 0.58),
-    "activation_functions": (7.0, 0.58),
+    "activation_functions": (4.5, 0.46),
     "wide_resnet": (16.0, 0.75),
 }
 MARGIN = (1.5, 0.05)

@@ -113,24 +113,32 @@ def build(step: Any, ctx: Context) -> dict:
     return text_data(step.heading, texts, ats, step, ctx)
 
 
-def check(step: Any, ctx: Context) -> list[Finding]:
-    """Each ``at`` is a cue of this narration, and the points are reached from top to bottom."""
-    out: list[Finding] = highlights.check(step, "text", CAN_HIGHLIGHT) if hasattr(step, "highlight") else []
-    _, ats = _parts(step)
-    for i, at in enumerate(ats):
-        if at is not None and (why := cue_problem(at, step.narration, ctx.placeholder_kinds)):
-            out.append(Finding(("points", i, "cue"), why))
-    if out:
-        return out
+def point_problems(ats: Sequence[str | None], step: Any, ctx: Context, where: str = "points") -> list[Finding]:
+    """Each point's ``cue`` that is not a cue of this narration."""
+    return [Finding((where, i, "cue"), why) for i, at in enumerate(ats)
+            if at is not None and (why := cue_problem(at, step.narration, ctx.placeholder_kinds))]
+
+
+def point_order_problems(ats: Sequence[str | None], step: Any, where: str = "points") -> list[Finding]:
+    """A point whose ``cue`` comes before the cue of a point above it: points appear from top to bottom."""
+    out: list[Finding] = []
     cues = narration_cues(step.narration)
     chosen = point_cues(ats, cues)
     for i in range(1, len(ats)):
         before = max(cues.get(c, -1) for c in chosen[:i])
         if ats[i] is not None and cues[ats[i]] < before:
             j = max(range(i), key=lambda k: cues.get(chosen[k], -1))
-            out.append(Finding(("points", i, "cue"), f"cue: point {i + 1} would appear at {ats[i]}, before point {j + 1} above it "
+            out.append(Finding((where, i, "cue"), f"cue: point {i + 1} would appear at {ats[i]}, before point {j + 1} above it "
                         f"({chosen[j]}); points appear from top to bottom, so give them cues in the order they are spoken"))
     return out
+
+
+def check(step: Any, ctx: Context) -> list[Finding]:
+    """Each ``cue`` is a cue of this narration, and the points are reached from top to bottom."""
+    out: list[Finding] = highlights.check(step, "text", CAN_HIGHLIGHT) if hasattr(step, "highlight") else []
+    _, ats = _parts(step)
+    out += point_problems(ats, step, ctx)
+    return out or point_order_problems(ats, step)
 
 
 KINDS = (

@@ -1,20 +1,50 @@
-"""``title``: the lesson's title card (its heading, subtitle and author come from the script)."""
+"""``title``: the lesson's title card (its heading, subtitle and author come from the script).
+
+A title card may also carry up to three short ``points``: what the lesson will do, each shown under the title as
+the voice says it, so that the card follows the introduction instead of holding still under it. A point appears at
+its ``cue`` (a placeholder spoken, or ``sentence.N``), by default as a text step's points do
+(:mod:`lesson.kinds.text`: point i at sentence i + 1 when the narration has more sentences than points); a point
+at ``sentence.1`` comes in with the title.
+"""
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
+from pydantic import Field
+
+from lesson.base.errors import Finding
 from lesson.kinds import Context, StepKind
+from lesson.kinds.cues import narration_cues
+from lesson.kinds.text import PointOrText, point_cues, point_order_problems, point_problems
 from lesson.script.parts import StepBase
+
+TITLE_POINTS = 3  # below the title, the subtitle and the author, three short lines fit the card
 
 
 class TitleStep(StepBase):
     kind: Literal["title"]
+    points: list[PointOrText] = Field(
+        [], max_length=TITLE_POINTS,
+        description=f"up to {TITLE_POINTS} short lines under the title, each shown as it is spoken (what the lesson will do)",
+    )
 
 
 def build(step: Any, ctx: Context) -> dict:
     lesson = ctx.lesson
-    return {"heading": lesson.title, "subtitle": lesson.subtitle or "", "author": lesson.author or ""}
+    texts = [p.text for p in step.points]
+    cues = narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
+    chosen = point_cues([p.cue for p in step.points], cues)
+    return {"heading": lesson.title, "subtitle": lesson.subtitle or "", "author": lesson.author or "",
+            "points": [ctx.fill(t) for t in texts], "cues": [[c] if c else [] for c in chosen]}
 
 
-KINDS = (StepKind("title", TitleStep, build, "scenes.title:TitleScene", "the lesson's title, subtitle and author"),)
+def check(step: Any, ctx: Context) -> list[Finding]:
+    """Each point's ``cue`` is a cue of this narration, and the points are reached from top to bottom."""
+    ats = [p.cue for p in step.points]
+    return point_problems(ats, step, ctx) or point_order_problems(ats, step)
+
+
+KINDS = (StepKind("title", TitleStep, build, "scenes.title:TitleScene",
+                  "the lesson's title, subtitle and author, and up to three points shown as they are spoken", check=check,
+                  code=("lesson.kinds.cues", "lesson.kinds.text")),)
