@@ -126,6 +126,7 @@ def test_a_point_of_a_sweeps_plot_elsewhere_than_the_parameters_value_is_an_erro
 
 
 def test_the_network_lights_what_the_voice_says_moves_with_the_bias():
-    # "With it, every SoftMax value changes": b3 and the three outputs, at that sentence
+    # "Changing b3 moves the raw output for setosa up or down, and with it every SoftMax value": b3 and the three
+    # outputs, at that sentence
     (*_, last) = _step(BACKPROP, "bias").data["highlights"]
-    assert last == {"cues": ["sentence.4"], "items": [{"bias": [2, 0]}, {"node": [2, 0]}, {"node": [2, 1]}, {"node": [2, 2]}]}
+    assert last == {"cues": ["sentence.3"], "items": [{"bias": [2, 0]}, {"node": [2, 0]}, {"node": [2, 1]}, {"node": [2, 2]}]}
