@@ -193,7 +193,8 @@ def _cross_checks(lesson: Lesson, folder: Path, allow_outside: bool) -> list[Fin
 
 
 def _keep_problems(lesson: Lesson, s: int) -> list[Finding]:
-    """``transition: keep`` needs a network step's screen just before it, and room for the network."""
+    """``transition: keep`` needs the screen of a step that can be kept (a network, a table) just before it, and room
+    for what stays."""
     step = lesson.steps[s]
     if step.transition != "keep":
         return []
@@ -203,12 +204,12 @@ def _keep_problems(lesson: Lesson, s: int) -> list[Finding]:
     before = lesson.steps[s - 1]
     if kinds.get(before.kind).keeps is None:
         leave = " or ".join(f"a {k.name}" for k in kinds.registry().values() if k.keeps is not None)
-        return [Finding(at, f"keep continues from {leave} step's screen (the network stays and moves into place), and "
+        return [Finding(at, f"keep continues from {leave} step's screen (what it drew stays and moves into place), and "
                             f"the step before is a {before.kind!r} step; leave transition: keep out, or keep after {leave} step")]
     if step.kind == "title":
         return [Finding(at, "a title card begins on a screen of its own; leave transition: keep out")]
     if step.kind != "network" and step.beside is not None:
-        return [Finding(("steps", s, "beside"), "the network kept from the step before stands where the panel would: "
+        return [Finding(("steps", s, "beside"), "what is kept from the step before stands where the panel would: "
                                                  "leave beside: out, or transition: keep")]
     return []
 

@@ -213,8 +213,13 @@ def _step_plan(ctx: Context, index: int, step: Any, codes: dict[str, str]) -> St
         data = {**data, "closing": closing(ctx)}
     title = ctx.fill(step.title)
     modules = kind.code_modules()
-    if keeping:  # the kept picture is drawn by the step before's code too: a change in it draws this step again
-        modules = tuple(dict.fromkeys((*modules, *before.keeps_code)))
+    if keeping:  # the kept picture is drawn by the step before's code too (and what that step kept beside it, by
+        # its own): a change in any of it draws this step again
+        kept, nested = data["kept"], []
+        while kept is not None:
+            nested.append(kinds.get(ctx.lesson.steps[index - 1 - len(nested)].kind).keeps_code)
+            kept = kept["data"].get("kept")
+        modules = tuple(dict.fromkeys((*modules, *(m for code in nested for m in code))))
         code = code_hash(module_files(modules))
     else:
         code = codes[kind.name] if kind.name in codes else codes.setdefault(kind.name, kind.code_version())

@@ -74,6 +74,8 @@ class Area:
 PANEL_WIDTH = 4.1  # the side panel's width (a third of the content width), and the gap before it
 PANEL_GAP = 0.35
 CLOSING_HOLD = 2.0  # seconds the closing card stays before the video ends
+# a kept network's parts, in the order its step drew them (a kept picture of another kind: in its own order)
+KEPT_ORDER = ("edges", "nodes", "in_labels", "out_labels", "extras", "values", "written")
 KEPT_WIDTH = 6.2  # the panel a network kept from the step before moves into (wider than a panel of values: it is a picture)
 
 
@@ -128,6 +130,8 @@ class StepScene(Typesetting, Captions, Timeline, Scene):
         self.timing = timing
         self.strict_layout = strict_layout
         self.layout_problems: list[str] = []
+        # values of a kept picture that this step uses, by name: each flies from there to where it is used
+        self.kept_values: dict[str, Mobject] = {}
         self.timeline: list[Play | Hold] = []
         self.changes = []  # each change tied to a cue and when it began (scenes.timeline)
         self.replayable = True  # False when the holds cannot be worked out again from their rules (burned-in captions)
@@ -237,33 +241,45 @@ class StepScene(Typesetting, Captions, Timeline, Scene):
         self.hold(CLOSING_HOLD)
 
     def keep(self, head: VGroup, side: VGroup | None) -> None:
-        """Begin on the step before's last picture (``data["kept"]``: its title and its network's final picture, plain
-        data from the plan) and move what stays into place: the heading becomes this step's, the step before's panel
-        goes, and the network moves into a panel on the right, or, in a step that draws the network itself, stays for
-        :meth:`draw` to move into its own layout (``kept_parts``)."""
+        """Begin on the step before's last picture (``data["kept"]``: its title and its final picture, plain data from
+        the plan) and move what stays into place: the heading becomes this step's, the step before's panel goes (and
+        what it kept beside it), and the picture moves into a panel on the right, or, in a step that draws the network
+        itself, stays for :meth:`draw` to move into its own layout (``kept_parts``)."""
         kept = self.step.data["kept"]
-        # the kept picture is laid out by the scene that drew it ("module:function", named by the plan: that scene
-        # builds on this module)
-        module, _, name = kept["picture"].partition(":")
-        parts = getattr(importlib.import_module(module), name)(self, kept["data"])
+        parts = self.kept_picture(kept)
         old_head, old_side = self.heading(kept["title"]), self.panel(kept["data"].get("beside"))
-        order = ("edges", "nodes", "in_labels", "out_labels", "extras", "values", "written")  # as the step drew them
-        self.add(old_head, *([old_side] if old_side is not None else []), *(m for part in order for m in parts[part]))
+        old_kept = self.kept_picture(kept["data"]["kept"]) if kept["data"].get("kept") else None
+        names = [p for p in KEPT_ORDER if p in parts] + [p for p in parts if p not in KEPT_ORDER]
+        frame = Line(UP, DOWN, color=ManimColor(self.theme.muted)).set_stroke(width=2, opacity=0.6)
+        frame.scale_to_fit_height(style.CONTENT_HEIGHT - 0.1).move_to(
+            [style.RIGHT - KEPT_WIDTH - PANEL_GAP / 2, (style.CONTENT_TOP + style.CONTENT_BOTTOM) / 2, 0])
+        before = [old_head, *([old_side] if old_side is not None else [])]
         anims = [ReplacementTransform(old_head, head)]
         anims += [FadeOut(old_side)] if old_side is not None else []
+        if old_kept is not None:  # what the step before kept beside it, in its panel: it goes
+            gone = self.into_panel(VGroup(*(m for part in old_kept.values() for m in part)))
+            before += [gone, frame]
+            anims.append(FadeOut(gone))
+        self.add(*before, *(m for part in names for m in parts[part]))
         anims += [FadeIn(side)] if side is not None else []
         if self.continues_network:
             self.kept_parts = parts
         else:
-            picture = VGroup(*(m for part in order for m in parts[part]))
-            target = picture.copy()
-            self.fit(target, KEPT_WIDTH - 0.2, style.CONTENT_HEIGHT - 0.2)
-            target.move_to([style.RIGHT - KEPT_WIDTH / 2, (style.CONTENT_TOP + style.CONTENT_BOTTOM) / 2, 0])
-            frame = Line(UP, DOWN, color=ManimColor(self.theme.muted)).set_stroke(width=2, opacity=0.6)
-            frame.scale_to_fit_height(style.CONTENT_HEIGHT - 0.1).move_to(
-                [style.RIGHT - KEPT_WIDTH - PANEL_GAP / 2, (style.CONTENT_TOP + style.CONTENT_BOTTOM) / 2, 0])
-            anims += [Transform(picture, target), FadeIn(frame)]
+            picture = VGroup(*(m for part in names for m in parts[part]))
+            anims += [Transform(picture, self.into_panel(picture.copy()))]
+            anims += [] if old_kept is not None else [FadeIn(frame)]
         self.play(*anims, run_time=style.NORMAL)
+
+    def kept_picture(self, kept: dict) -> dict[str, list]:
+        """A kept picture's parts, laid out by the scene that drew it (``kept["picture"]``: "module:function", named
+        by the plan; that scene builds on this module), where that step had them."""
+        module, _, name = kept["picture"].partition(":")
+        return getattr(importlib.import_module(module), name)(self, kept["data"])
+
+    def into_panel(self, picture: Mobject) -> Mobject:
+        """``picture`` fitted into the panel on the right where a kept picture stands."""
+        self.fit(picture, KEPT_WIDTH - 0.2, style.CONTENT_HEIGHT - 0.2)
+        return picture.move_to([style.RIGHT - KEPT_WIDTH / 2, (style.CONTENT_TOP + style.CONTENT_BOTTOM) / 2, 0])
 
     def draw(self) -> None:  # pragma: no cover - every step kind overrides it
         raise NotImplementedError

@@ -185,12 +185,14 @@ class EquationScene(StepScene):
             self.cue(*line["head_cues"], ahead=style.QUICK)
         self.play(*shown, run_time=style.NORMAL)
         self.cue(*line["cues"], ahead=style.NORMAL)
-        # the numbers go in: each part of the symbols moves onto the part of the numbers in its place
+        # the numbers go in: each part of the symbols (or the kept value) moves onto the part of the numbers in its place
         offset = len(head_parts) - len(line["symbolic"])
         sources = {key: head[offset + j] for j, (key, _) in enumerate(line["symbolic"])}
         start = num.copy()
         for j, ((key, _), target) in enumerate(zip(line["numeric"], num)):
-            source = sources.get(key)
+            # a value of the picture kept from the step before flies from there; another goes from its symbol
+            kept = self.kept_values.get(line.get("names", {}).get(key, ""))
+            source = kept if kept is not None else sources.get(key)
             if source is not None and source.submobjects and target.submobjects:
                 start.submobjects[j] = source.copy()
             else:  # a part the symbols do not have (a bracket around a negative number) fades in where it stands

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from manim import LEFT, RIGHT, FadeIn, LaggedStart, Line, ManimColor, Mobject, VGroup
 
 from scenes import style
 from scenes.align import column, sit
-from scenes.base import StepScene
+from scenes.base import KEPT_WIDTH, PANEL_GAP, PANEL_WIDTH, Area, StepScene
 from scenes.highlight import Marker
 
 COLUMN_GAP = 0.8  # between columns, before the table is scaled to its place
@@ -19,6 +21,66 @@ WIDTH = 0.9  # of the area, at most
 RULE_GAP = 0.3  # between the headings' row and the first row, besides the pitch
 
 
+@dataclass
+class Laid:
+    """A table laid out in its area: the headings' row, the rule, the rows of cells, each row's middle, the height of
+    the box that lights a row."""
+
+    head_row: VGroup
+    rule: Line
+    body: VGroup
+    cells: list[list[Mobject]]
+    middles: list[float]
+    box_height: float
+
+
+def lay_out(scene: StepScene, d: dict, area: Area) -> Laid:
+    """The table of the plan's data ``d`` (its columns, rows and alignments), set by ``scene`` and laid out in
+    ``area`` as large as it may be; nothing is added to the scene."""
+    rows = d["rows"]
+    n = len(d["columns"])
+    size = style.BODY if len(rows) <= 5 else style.LABEL
+    heads = [scene.text(h, size, color=scene.theme.accent) for h in d["columns"]]
+    cells = [[scene.text(c, size, color=row["color"] or scene.theme.text) for c in row["cells"]] for row in rows]
+    digit = scene.text("0", size).height
+    widths = TableScene.set_columns(heads, cells, [row["cells"] for row in rows], d["align"])
+    pitch = max(PITCH * digit, max((m.height for r in cells for m in r), default=0.0) + 2 * PAD)
+    # few rows: spread them (up to MAX_PITCH) so that the table, as large as its width allows, fills the height
+    width = sum(widths) + COLUMN_GAP * (n - 1) + 2 * PAD
+    factor = min(GROW, WIDTH * area.width / width)
+    pitch = max(pitch, min(MAX_PITCH * digit, (FILL * area.height / factor - RULE_GAP) / (len(rows) + 1)))
+    # drawn from x = 0, y = 0 (the headings' middle), then scaled and moved into the area as one group;
+    # each column, set on its own from x = 0 (set_columns), moves to its place
+    lefts = [sum(widths[:k]) + COLUMN_GAP * k for k in range(n)]
+    total = lefts[-1] + widths[-1]
+    middles = [-(r + 1) * pitch - RULE_GAP for r in range(len(rows))]
+    for r, row_cells in enumerate([heads, *cells]):
+        for k, m in enumerate(row_cells):
+            m.shift(lefts[k] * RIGHT)
+            sit(m, 0.0 if r == 0 else middles[r - 1], digit)
+    rule = Line([-PAD, -pitch / 2 - 0.1, 0], [total + PAD, -pitch / 2 - 0.1, 0], color=ManimColor(scene.theme.muted))
+    rule.set_stroke(width=2)
+    # one invisible mark per row's middle (where its box goes), and the corners of the whole table
+    marks = VGroup(*(Line([0, y, 0], [total, y, 0]) for y in middles)).set_opacity(0)
+    corners = Line([-PAD, pitch / 2, 0], [total + PAD, middles[-1] - pitch / 2 if rows else -pitch, 0]).set_opacity(0)
+    head_row, body = VGroup(*heads), VGroup(*(VGroup(*r) for r in cells))
+    table = VGroup(corners, marks, head_row, rule, body)
+    factor = min(GROW, WIDTH * area.width / table.width, area.height / table.height)
+    table.scale(factor).move_to(area.center)
+    return Laid(head_row, rule, body, cells, [m.get_y() for m in marks], 0.92 * pitch * factor)
+
+
+def kept_picture(scene: StepScene, data: dict) -> dict[str, list]:
+    """The final picture of a table step (its plan's ``data``, as the planner hands it on to the step that keeps it),
+    laid out where that step had it, for ``scene`` to start from; each cell that shows a value the keeping step uses
+    (``data["kept_names"]``: row, column, names) is in ``scene.kept_values`` by those names, for the value to fly
+    from the table to where it is used."""
+    right = style.RIGHT - (KEPT_WIDTH + PANEL_GAP if data.get("kept") else PANEL_WIDTH + PANEL_GAP if data.get("beside") else 0.0)
+    laid = lay_out(scene, data, Area(style.LEFT, right, style.CONTENT_TOP, style.CONTENT_BOTTOM))
+    scene.kept_values = {name: laid.cells[r][k] for r, k, names in data.get("kept_names", []) for name in names}
+    return {"table": [laid.head_row, laid.rule, laid.body]}
+
+
 class TableScene(StepScene):
     marker: Marker | None = None  # what lights a row or a cell, once the table follows the voice
 
@@ -29,40 +91,11 @@ class TableScene(StepScene):
 
     def draw(self) -> None:
         d = self.step.data
-        rows = d["rows"]
-        n = len(d["columns"])
-        size = style.BODY if len(rows) <= 5 else style.LABEL
-        heads = [self.text(h, size, color=self.theme.accent) for h in d["columns"]]
-        cells = [[self.text(c, size, color=row["color"] or self.theme.text) for c in row["cells"]] for row in rows]
-        digit = self.text("0", size).height
-        widths = self.set_columns(heads, cells, [row["cells"] for row in rows], d["align"])
-        pitch = max(PITCH * digit, max((m.height for r in cells for m in r), default=0.0) + 2 * PAD)
-        area = self.area
-        # few rows: spread them (up to MAX_PITCH) so that the table, as large as its width allows, fills the height
-        width = sum(widths) + COLUMN_GAP * (n - 1) + 2 * PAD
-        factor = min(GROW, WIDTH * area.width / width)
-        pitch = max(pitch, min(MAX_PITCH * digit, (FILL * area.height / factor - RULE_GAP) / (len(rows) + 1)))
-        # drawn from x = 0, y = 0 (the headings' middle), then scaled and moved into the area as one group;
-        # each column, set on its own from x = 0 (set_columns), moves to its place
-        lefts = [sum(widths[:k]) + COLUMN_GAP * k for k in range(n)]
-        total = lefts[-1] + widths[-1]
-        middles = [-(r + 1) * pitch - RULE_GAP for r in range(len(rows))]
-        for r, row_cells in enumerate([heads, *cells]):
-            for k, m in enumerate(row_cells):
-                m.shift(lefts[k] * RIGHT)
-                sit(m, 0.0 if r == 0 else middles[r - 1], digit)
-        rule = Line([-PAD, -pitch / 2 - 0.1, 0], [total + PAD, -pitch / 2 - 0.1, 0], color=ManimColor(self.theme.muted))
-        rule.set_stroke(width=2)
-        # one invisible mark per row's middle (where its box goes), and the corners of the whole table
-        marks = VGroup(*(Line([0, y, 0], [total, y, 0]) for y in middles)).set_opacity(0)
-        corners = Line([-PAD, pitch / 2, 0], [total + PAD, middles[-1] - pitch / 2 if rows else -pitch, 0]).set_opacity(0)
-        head_row, body = VGroup(*heads), VGroup(*(VGroup(*r) for r in cells))
-        table = VGroup(corners, marks, head_row, rule, body)
-        factor = min(GROW, WIDTH * area.width / table.width, area.height / table.height)
-        table.scale(factor).move_to(area.center)
-        self.cells, self.rule = cells, rule
-        self.middles = [m.get_y() for m in marks]
-        self.box_height = 0.92 * pitch * factor
+        laid = lay_out(self, d, self.area)
+        head_row, body = laid.head_row, laid.body
+        self.cells, rule = laid.cells, laid.rule
+        self.rule = rule
+        self.middles, self.box_height = laid.middles, laid.box_height
         rows_in = LaggedStart(*(FadeIn(r, shift=0.1 * RIGHT) for r in body), lag_ratio=0.25)
         if d["highlight"] == "none":  # nothing to follow: the whole table comes in at once
             self.play(FadeIn(head_row), FadeIn(rule), rows_in, run_time=style.NORMAL)

@@ -124,7 +124,7 @@ def test_keep_from_a_network_into_a_network_keeps_the_written_values_in_place():
          r"the first step has no step before it whose screen it could keep"),
         # keep after a plot: only a network's screen is kept
         ("    id: path\n", "    id: path\n    transition: keep\n", "keep\n",
-         r"keep continues from a network step's screen .* the step before is a 'plot' step"),
+         r"keep continues from a table or a network step's screen .* the step before is a 'plot' step"),
         # a path that skips a column
         ('{path: "b3 -> output.setosa"', '{path: "input.petal_width -> output.setosa"', '"input.petal_width -> output.setosa"',
          r"highlight 1: 'input\.petal_width -> output\.setosa' is not a path in the network: input\.petal_width and "

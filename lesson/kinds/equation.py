@@ -359,6 +359,12 @@ def symbolic_parts(tree: Expr, symbol: Callable[[str], tuple[Pieces, str]]) -> l
     return _Parts(lambda name, first, key: [(key, symbol(name)[0])], lambda name: _STAND_IN[symbol(name)[1]]).parts(tree)
 
 
+def _leaf_names(tree: Expr) -> dict[str, str]:
+    """Each part key of ``tree`` that stands for a placeholder, and that placeholder's name."""
+    leaves = set(names(tree))
+    return {k: p[0] for k, p in symbolic_parts(tree, lambda name: ((name,), ATOM)) if len(p) == 1 and p[0] in leaves}
+
+
 def joined(parts: Sequence[Part]) -> str:
     return "".join(p for _, pieces in parts for p in pieces if isinstance(p, str))
 
@@ -445,6 +451,7 @@ def build(step: Any, ctx: Context) -> dict:
             "relation": s.relation,
             "result": s.result,
             "texts": {name: text.replace("-", MINUS) for name, text in s.texts().items()},  # each number as shown
+            "names": _leaf_names(tree),  # the placeholder each number part shows, by its key
             "cues": line_cues,
             "result_cues": result_cues,
         })

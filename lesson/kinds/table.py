@@ -8,6 +8,8 @@ both (the class rows first). A row lights up when the narration speaks one of it
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import re
 from typing import Annotated, Any, Literal
 
@@ -15,6 +17,9 @@ from pydantic import Field
 
 from lesson.base.errors import Finding
 from lesson.kinds import Context, StepKind, Where
+from lesson import kinds
+from lesson.base.coherence import same_value
+from lesson.base.record import DRAWN, Record
 from lesson.kinds import highlights
 from lesson.kinds.cues import cue_problems
 from lesson.script import limits
@@ -194,8 +199,59 @@ def side_panel(heading: str, rows: list[dict]) -> dict:
     how the values line up: on their decimal points when every one is a number (the table's rule), else from the left."""
     return {"heading": heading, "rows": rows, "align": alignments([[r["value"]] for r in rows], 1)[0] if rows else "left"}
 
+
+
+# ---------------------------------------------------------------- a table kept by the step after it
+
+KEPT_PICTURE = "scenes.table:kept_picture"  # lays out a kept table in the scene of the step that keeps it
+KEPT_CODE = ("scenes.table", "lesson.kinds.table")  # what draws and plans it: part of that step's code
+
+
+def final_screen(lesson: Any, index: int, ctx: Context) -> dict:
+    """The picture table step ``index`` leaves on screen, as plain data for the step after it that keeps it
+    (``transition: keep``): every row, nothing lit, and, in ``kept``, what it kept beside it from the step before
+    it (which goes as the next step begins). The numbers it draws are recorded in ``ctx``: the step that keeps it
+    draws them again."""
+    step = lesson.steps[index]
+    scratch = dataclasses.replace(ctx, record=Record())
+    data = build(step, scratch)
+    for n in scratch.record.numbers:
+        if n.how == DRAWN:
+            ctx.record.number(n.quantity, n.text, n.how, n.spec)
+    screen = {**data, "highlight": "none", "pointing": []}
+    before = kinds.get(lesson.steps[index - 1].kind) if index > 0 else None
+    if step.transition == "keep" and before is not None and before.keeps is not None:
+        screen["kept"] = before.keeps(lesson, index, {}, ctx)["kept"]
+    return screen
+
+
+def used_cells(step: Any, rows: list[dict], ctx: Context) -> list[list]:
+    """``[row, column, names]`` for each cell whose value step ``step`` (the one keeping the table) names in its
+    options or narration: by one of the cell's placeholders, or by another name of that very value."""
+    used = json.dumps(step.model_dump(mode="json"))
+    mentioned = {n for n in re.findall(r"[A-Za-z_][\w.]*", used) if n in ctx.values}
+    out: list[list] = []
+    for r, row in enumerate(rows):
+        for k, names in enumerate(row["cell_cues"]):
+            values = {same_value(ctx.values[n]) for n in names if isinstance(ctx.values.get(n), float)}
+            same = sorted(n for n in mentioned if n in names or (len(values) == 1 and isinstance(ctx.values[n], float)
+                                                               and same_value(ctx.values[n]) in values))
+            if same:
+                out.append([r, k, same])
+    return out
+
+
+def kept(lesson: Any, index: int, data: dict, ctx: Context) -> dict:
+    """Step ``index``'s data with the table of the step before kept (``transition: keep``): ``kept``, its title and
+    its final picture (:func:`final_screen`), with the cells whose values this step uses (:func:`used_cells`)."""
+    screen = final_screen(lesson, index - 1, ctx)
+    screen["kept_names"] = used_cells(lesson.steps[index], screen["rows"], ctx)
+    scratch = dataclasses.replace(ctx, record=Record())
+    return {**data, "kept": {"title": scratch.fill(lesson.steps[index - 1].title), "data": screen, "picture": KEPT_PICTURE}}
+
+
 KINDS = (
     StepKind("table", TableStep, build, "scenes.table:TableScene",
              "a table of values (written rows, or one row per class); a row lights up as its value is spoken",
-             check=_check),
+             check=_check, keeps=kept, keeps_code=KEPT_CODE),
 )
