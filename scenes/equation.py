@@ -181,6 +181,8 @@ class EquationScene(StepScene):
             self.cue(*line["cues"], *line["result_cues"], ahead=style.NORMAL)
             self.play(*shown, FadeIn(rel1), FadeIn(num), FadeIn(tail), run_time=style.NORMAL)
             return
+        if line.get("head_cues"):  # the symbols as the voice starts describing them (the numbers at their word)
+            self.cue(*line["head_cues"], ahead=style.QUICK)
         self.play(*shown, run_time=style.NORMAL)
         self.cue(*line["cues"], ahead=style.NORMAL)
         # the numbers go in: each part of the symbols (or the kept value) moves onto the part of the numbers in its place

@@ -89,7 +89,11 @@ class NetworkScene(StepScene):
                 run_time=style.SLOW,
             )
             self.bring_to_front(*(n for col in nodes for n in col))
-            self.play(FadeIn(in_labels, shift=0.2 * RIGHT), FadeIn(out_labels, shift=0.2 * LEFT), run_time=style.NORMAL)
+            # a raw value the voice says after its input's scaled one comes in at its word (event raw_input)
+            later = {i for e in events if e["kind"] == "raw_input" for i in [e["index"]]}
+            labels = [part for i, label in enumerate(in_labels) for part in (label[:1] if i in later else label)]
+            self.play(FadeIn(VGroup(*labels), shift=0.2 * RIGHT), FadeIn(out_labels, shift=0.2 * LEFT), run_time=style.QUICK)
+            self.raws_shown = {i for i in range(len(in_labels)) if i not in later}
             if len(extras):
                 self.play(FadeIn(extras), run_time=style.NORMAL)
             if kept:
@@ -228,6 +232,7 @@ class NetworkScene(StepScene):
         worked out for the first)."""
         columns, nodes, edges, out_labels = self.columns_drawn, self.nodes, self.edges, self.out_labels
         left: list = []
+        equation = None  # the node's weighted sum on show, until the next one's comes
         for event in events:
             if event["kind"] == "highlight":
                 self.highlight(self.groups[event["group"]])
@@ -244,6 +249,20 @@ class NetworkScene(StepScene):
                 self.cue(*(c for spec in inputs for c in spec["cues"]), ahead=style.NORMAL)
                 self.play(LaggedStart(*(FadeIn(v, shift=0.1 * UP) for v in shown), lag_ratio=0.3), run_time=style.NORMAL)
                 left += shown
+            elif event["kind"] == "input":  # one input's value appears in its node as the voice says it
+                i = event["index"]
+                r = columns[0][1]
+                value = self.fit(self.text(inputs[i]["scaled"], style.SMALL), INNER_WIDTH * r, INNER_HEIGHT * r).move_to(nodes[0][i])
+                self.cue(*inputs[i]["cues"], ahead=style.QUICK)
+                self.play(FadeIn(value, shift=0.1 * UP), run_time=style.QUICK)
+                left.append(value)
+            elif event["kind"] == "raw_input":  # its raw value (with its unit) under the input's label, at its word
+                i = event["index"]
+                if quick or i in getattr(self, "raws_shown", set(range(len(self.in_labels)))):
+                    continue  # shown already (an example after the first brings its raw values in with its inputs)
+                self.cue(*inputs[i]["raw_cues"], ahead=style.QUICK)
+                self.play(FadeIn(self.in_labels[i][1], shift=0.1 * UP), run_time=style.QUICK)
+                self.raws_shown.add(i)
             else:
                 k, n = event["layer"], event["node"]
                 layer, spec, node = layers[k], layers[k]["nodes"][n], nodes[k + 1][n]
@@ -264,11 +283,26 @@ class NetworkScene(StepScene):
                     self.play(*flash, FadeIn(target, scale=1.2), run_time=style.QUICK)
                     continue
                 eq = self.node_equation(spec, layer)
-                self.cue(*spec["cues"], ahead=2 * style.NORMAL)  # the equation, then its value moving into place
-                self.play(*flash, FadeIn(eq, shift=0.15 * UP), run_time=style.NORMAL)
-                # the inputs of this sum are the values in the nodes below: show them being picked up
-                self.play(TransformFromCopy(eq[-1], target), run_time=style.NORMAL)
-                self.play(FadeOut(eq), run_time=style.QUICK * 0.6)
+                # the sum before goes in the first third, the new one comes in after it (never two over each other)
+                gone = [FadeOut(equation, rate_func=_first_third)] if equation is not None else []
+                after = {"rate_func": _after_a_third} if equation is not None else {}
+                if event.get("lead"):
+                    # the voice describes the sum before it names its value: the inputs flow along the edges into
+                    # the weighted sum at the sentence's start; its result, and the value into the node, at the word
+                    self.cue(*event["lead"], ahead=style.QUICK)
+                    self.play(*flash, *gone, FadeIn(eq[0], shift=0.15 * UP, **after), run_time=style.NORMAL)
+                    self.cue(*spec["cues"], ahead=style.QUICK)
+                    self.play(FadeIn(VGroup(*eq[1:])), TransformFromCopy(eq[-1], target), run_time=style.NORMAL)
+                    self.remove(*eq)
+                    self.add(eq)
+                elif any(name in spec["cues"] for name, _ in self.step.cues):  # the sum and the value in the node at the word
+                    self.cue(*spec["cues"], ahead=style.QUICK)
+                    self.play(*flash, *gone, FadeIn(eq, shift=0.15 * UP, **after), FadeIn(target, scale=1.2), run_time=style.NORMAL)
+                else:  # a value the voice does not name: its sum and value in turn, briskly (the next value has a word)
+                    self.play(*flash, *gone, FadeIn(eq, shift=0.15 * UP, **after), FadeIn(target, scale=1.2), run_time=style.QUICK)
+                equation = eq
+        if equation is not None:  # the last sum goes: the network is left with its values
+            self.play(FadeOut(equation), run_time=style.QUICK)
         return left
 
     # ------------------------------------------------------------ what is drawn on request
@@ -640,6 +674,14 @@ def _box(m, pad: float) -> tuple[float, float, float, float]:
 
 def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
     return min(a[1], b[1]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[2], b[2])
+
+
+def _first_third(t: float) -> float:
+    return min(1.0, 3.0 * t)
+
+
+def _after_a_third(t: float) -> float:
+    return max(0.0, (t - 1 / 3) * 1.5)
 
 
 REL = {"=": "=", "\u2248": "\\approx"}

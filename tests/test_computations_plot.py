@@ -92,12 +92,15 @@ def test_a_descent_must_follow_the_sweep_it_walks_on():
     assert f"{PART7}:{line}:14: the descent follows total by b3 but the sweep draws example.first.softmax.setosa by b3" in message
 
 
-def test_points_on_a_sweeps_plot_are_an_error_at_the_points():
+def test_a_point_on_a_sweeps_plot_away_from_the_parameters_value_is_an_error_at_it():
+    # a sweep's curve is known at the parameter's value in the lesson (the loss there is the lesson's quantity): a point
+    # sits there or nowhere
     text = PART7.read_text().replace("    sweep: {name: curve, label: total cross-entropy}\n    descent: descent",
-                                     "    sweep: {name: curve, label: total cross-entropy}\n    descent: descent\n    points: [{x: b3}]", 1)
-    assert "points: [{x: b3}]" in text
-    line, message = error_at(text, "    points: [{x: b3}]")
-    assert f"{PART7}:{line}:13: a plot of a sweep takes no points: curves, points, a tangent and a walk go with named functions" in message
+                                     "    sweep: {name: curve, label: total cross-entropy}\n    descent: descent\n    points: [{x: 0.5}]", 1)
+    assert "points: [{x: 0.5}]" in text
+    line, message = error_at(text, "    points: [{x: 0.5}]")
+    assert (f"{PART7}:{line}:18: a point of a sweep's plot sits at the swept parameter's value: write x: b3, not 0.5"
+            in message)
 
 
 def test_a_step_across_the_minimum_hops_over_the_valley_and_a_step_down_follows_the_curve():

@@ -37,6 +37,9 @@ CASES = {
     "bars": ("examples/bars.yaml", "softmax"),
     "equation": ("examples/equation.yaml", "hidden"),
     "network": ("argmax_softmax.yaml", "network"),
+    "network (b3 and what it moves)": ("cross_entropy_backprop.yaml", "bias"),
+    "network (hidden values never named)": ("cross_entropy.yaml", "network"),
+    "plot (a point on a sweep)": ("cross_entropy_backprop.yaml", "sweep"),
     "architecture": ("wide_resnet.yaml", "widen"),
     "architecture (cells)": ("wide_resnet.yaml", "diagram"),
     "architecture (block, word cues)": ("wide_resnet.yaml", "block"),
@@ -154,3 +157,23 @@ def test_the_voice_points_at_values_already_on_screen_at_their_words():
     assert "raw.dry" in _changes_at("examples/text.yaml", "today")
     assert _changes_at("examples/equation.yaml", "hidden") == ["input.sweetness", "input.length", "hidden.1.sweet", "hidden.1.long"]
     assert "example.fair.observed" in _changes_at("examples/fitted_curve.yaml", "fitted_curve")
+
+
+def test_the_network_shows_each_value_at_its_word_and_a_sum_where_the_voice_starts_describing_it():
+    # the inputs lit at "It takes petal width and sepal width"; each scaled value, then each raw value, at its word;
+    # the hidden layer lit and the top node's sum begun at "Each hidden node adds up ...", its value at its word, the
+    # bottom node's at its own; the same for the outputs at "The output layer then gives ..."
+    assert _changes_at("argmax_softmax.yaml", "network") == [
+        "sentence.2", "input.petal_width", "input.sepal_width", "raw_input.petal_width", "raw_input.sepal_width",
+        "sentence.4", "hidden.1.1", "hidden.1.2", "sentence.5", "raw.setosa", "raw.versicolor", "raw.virginica"]
+
+
+def test_argmax_points_at_each_raw_output_the_voice_names_and_lights_the_predicted_row_at_the_prediction():
+    # "The largest raw output, 1.43, becomes one ... −0.44 and 0.23 both give zero ... this flower is called Setosa"
+    assert _changes_at("argmax_softmax.yaml", "argmax") == ["raw.setosa", "raw.versicolor", "raw.virginica", "prediction"]
+
+
+def test_the_first_derivative_comes_in_as_the_voice_starts_describing_it_and_its_numbers_at_their_word():
+    # "The derivative of the setosa probability with respect to its own raw output is p times one minus p, about 0.22"
+    assert _changes_at("argmax_softmax.yaml", "derivatives") == [
+        "sentence.2", "jacobian.setosa.setosa", "jacobian.setosa.versicolor", "jacobian.setosa.virginica"]

@@ -237,3 +237,29 @@ def test_a_residual_block_points_at_its_parts_and_not_at_one_before_it_is_drawn(
         raise AssertionError("no error")
     assert "point 1 names 'layer.2' at sentence.1:adds, before it is drawn (at sentence.2)" in message
     assert f"wide_resnet.yaml:{_at(edited, 'sentence.1:adds', -1)}" in message
+
+
+BACKPROP = ROOT / "lessons" / "cross_entropy_backprop.yaml"
+
+
+def test_a_point_on_a_sweeps_curve_sits_at_the_parameters_value_and_appears_as_the_voice_names_it():
+    # "At b3 = −2 the total is 2.67": the point at b3 on the curve of the total, named by either
+    (point,) = _step(BACKPROP, "sweep").data["points"]
+    assert (point["x"], point["cues"], point["label"]) == (-2.0, ["b3", "total"], "b3 = \u22122, total \u2248 2.67")
+    assert round(point["y"], 2) == 2.67
+
+
+def test_a_point_of_a_sweeps_plot_elsewhere_than_the_parameters_value_is_an_error_at_it():
+    text = BACKPROP.read_text()
+    assert "points: [{x: b3}]" in text
+    edited = text.replace("points: [{x: b3}]", "points: [{x: total}]")
+    message = _error(edited, "cross_entropy_backprop.yaml")
+    assert (f"cross_entropy_backprop.yaml:{_at(edited, 'x: total', len('x: '))}: a point of a sweep's plot sits at the swept "
+            "parameter's value: write x: b3, not 'total'") in message
+
+
+def test_the_network_lights_what_the_voice_says_moves_with_the_bias():
+    # "Changing b3 moves the raw output for setosa up or down, and with it every SoftMax value": b3 and the three
+    # outputs, at that sentence
+    (*_, last) = _step(BACKPROP, "bias").data["highlights"]
+    assert last == {"cues": ["sentence.3"], "items": [{"bias": [2, 0]}, {"node": [2, 0]}, {"node": [2, 1]}, {"node": [2, 2]}]}

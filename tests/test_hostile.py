@@ -28,7 +28,8 @@ from lesson.check import check_lesson
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = (ROOT / "lessons" / "argmax_softmax.yaml").read_text(encoding="utf-8")
 NETWORK_NARRATION_LINE = DEFAULT[:DEFAULT.index("      Here is a small network")].count("\n")  # the network step's narration: >- line
-ARGMAX_NARRATION = """      ArgMax is the simple fix. The largest raw output becomes one and every other output becomes zero.
+ARGMAX_NARRATION = """      ArgMax is the simple fix. The largest raw output, {raw.setosa}, becomes one,
+      and every other output becomes zero: {raw.versicolor} and {raw.virginica} both give zero.
       The class with the one is the prediction, so this flower is called {prediction}."""
 
 

@@ -174,3 +174,16 @@ def test_the_last_step_ends_on_a_closing_card_with_the_title_and_what_comes_next
     assert plan_text(text).steps[-1].data["closing"] == {"heading": "Cross-entropy and backpropagation", "next": ""}
     text = BACKPROP.read_text().replace("language: en\n", "language: en\nwords: {next: \"Up next: {what}\"}\n")
     assert plan_text(text).steps[-1].data["closing"]["next"] == "Up next: Wide Residual Networks"
+
+
+def test_the_drawing_key_follows_what_the_narration_speaks_and_in_what_order_not_where():
+    # a scene shows its things in the order the voice names them and waits for no word it never says: a drawing made
+    # for one order (or one set of spoken values) is not laid out again for another
+    import dataclasses
+
+    s = step(PLAN, "bias")
+    later = dataclasses.replace(s, cues=tuple((name, token + 5) for name, token in s.cues))  # reworded before them
+    swapped = dataclasses.replace(s, cues=tuple((name, -token) for name, token in s.cues))  # the other way round
+    fewer = dataclasses.replace(s, cues=s.cues[:-1])  # one word no longer spoken
+    assert _key(later) == _key(s)
+    assert _key(swapped) != _key(s) and _key(fewer) != _key(s)

@@ -160,10 +160,23 @@ def test_the_default_lesson_network_keeps_its_options_off():
     step = next(s for s in plan.steps if s.kind == "network")
     data = step.data
     assert data["values"] is True and data["show"] == {"weights": False, "names": False, "activations": False, "biases": False}
-    assert data["highlights"] == []
-    assert data["events"] == [{"kind": "inputs"}] + [
-        {"kind": "node", "layer": k, "node": n} for k, layer in enumerate(data["layers"]) for n in range(len(layer["nodes"]))
-    ]
+    # the voice walks through the network: the inputs lit at its second sentence, the hidden layer at its fourth, the
+    # outputs at its fifth
+    assert [(g["cues"], g["items"]) for g in data["highlights"]] == [
+        (["sentence.2"], [{"node": [0, 0]}, {"node": [0, 1]}]),
+        (["sentence.4"], [{"node": [1, 0]}, {"node": [1, 1]}]),
+        (["sentence.5"], [{"node": [2, 0]}, {"node": [2, 1]}, {"node": [2, 2]}])]
+    # each input's value at its word, then its raw value at its own ("that is 0.10 and 4.40 centimetres"); the first
+    # hidden node's and the first output's sums come in at the start of the sentence that describes them ("Each
+    # hidden node adds up ...", "The output layer then gives ..."), their values at their words
+    node = {"kind": "node", "layer": 0, "node": 0}
+    assert data["events"] == [
+        {"kind": "highlight", "group": 0}, {"kind": "input", "index": 0}, {"kind": "input", "index": 1},
+        {"kind": "raw_input", "index": 0}, {"kind": "raw_input", "index": 1},
+        {"kind": "highlight", "group": 1}, {**node, "lead": ["sentence.4"]}, {**node, "node": 1},
+        {"kind": "highlight", "group": 2}, {"kind": "node", "layer": 1, "node": 0, "lead": ["sentence.5"]},
+        {"kind": "node", "layer": 1, "node": 1}, {"kind": "node", "layer": 1, "node": 2}]
+    assert [i["raw_cues"] for i in data["inputs"]] == [["raw_input.petal_width"], ["raw_input.sepal_width"]]
     assert [layer["activation_name"] for layer in data["layers"]] == ["ReLU", "identity"]
     drawing = draw(DEFAULT, "network")
     assert drawing.layout_problems == []
@@ -356,10 +369,15 @@ def test_a_parameter_s_value_is_the_bias_drawn_and_it_is_picked_out_when_the_nar
         assert item.top < node.get_bottom()[1] and node.get_bottom()[1] - item.top < 0.2
     assert len(drawn[f"{M}2"]) == 1 and len(drawn[f"b3 = {M}2"]) == 1  # the side panel's b3: the same value, as typed
     # output.setosa at sentence.2; at {b3} the node stays picked out and b3's bias joins it
-    (t1, node1, bias1), (t2, node2, bias2) = seen
+    # at "Changing b3 moves the raw output ..., and with it every SoftMax value" (sentence.3) both stay, and the other
+    # outputs join them
+    (t1, node1, bias1), (t2, node2, bias2), (t3, node3, bias3) = seen
     assert when["sentence.2"] - 1.0 <= t1 <= when["sentence.2"] + style.QUICK and when["b3"] - 1.0 <= t2 <= when["b3"] + style.QUICK
+    assert when["sentence.3"] - 1.0 <= t3 <= when["sentence.3"] + style.QUICK
     assert node1 == (accent, 7) and bias1 != accent
     assert node2 == (accent, 7) and bias2 == accent
+    assert node3 == (accent, 7) and bias3 == accent
+    assert all(n.get_stroke_width() == 7 for n in scene.nodes[2])
 
 
 def test_the_narrow_network_beside_a_panel_keeps_its_weights_apart_and_off_other_edges(scenes):

@@ -28,7 +28,7 @@ from lesson.script.names import hidden_node_keys
 from lesson.base.hints import one_of
 from lesson.script.computations import parameter_index
 from lesson.kinds.cues import cue_problem
-from lesson.kinds.cues import narration_cues
+from lesson.kinds.cues import SENTENCE, narration_cues
 from lesson.kinds.table import panel
 from lesson.base.record import DRAWN, Record
 
@@ -338,28 +338,54 @@ def _predicted_cues(nums: Any, n: int) -> list[str]:
 
 def _events(layers: list[dict], inputs: list[dict], groups: list[dict], cues: dict[str, int], values: bool,
             writes: Sequence[dict] = ()) -> list[dict]:
-    """The order in which the scene shows things: the example's inputs, each node's sum in turn, and each group of
-    highlights and each written value where its cue falls among them (before the first of them that is not spoken
-    earlier)."""
+    """The order in which the scene shows things: each input's value as the voice says it (its raw value, under its
+    label, when the voice says that later), each node's sum in turn, and each group of highlights and each written
+    value where its cue falls among them (before the first of them that is not spoken earlier).
+
+    A node whose value is the first thing the voice names in its sentence has its weighted sum come in at the
+    sentence's start (``lead``: the voice is describing it), its result and value at the word."""
     flow: list[tuple[int, dict]] = []
     if values:
         at = -1
 
+        def first(names: list[str]) -> int | None:
+            spoken = [cues[n] for n in names if n in cues]
+            return min(spoken) if spoken else None
+
         def when(names: list[str]) -> int:
             nonlocal at
-            spoken = [cues[n] for n in names if n in cues]
-            at = max(at, min(spoken)) if spoken else at
+            spoken = first(names)
+            at = max(at, spoken) if spoken is not None else at
             return at
 
-        flow.append((when([c for spec in inputs for c in spec["cues"]]), {"kind": "inputs"}))
+        unspoken = len(inputs) + max(cues.values(), default=0) + 1
+        order = sorted(range(len(inputs)), key=lambda i: (p if (p := first(inputs[i]["cues"])) is not None else unspoken))
+        for i in order:
+            flow.append((when(inputs[i]["cues"]), {"kind": "input", "index": i}))
         for k, layer in enumerate(layers):
             for n, node in enumerate(layer["nodes"]):
                 flow.append((when(node["cues"]), {"kind": "node", "layer": k, "node": n}))
+        for i, spec in enumerate(inputs):  # a raw value the voice says after the input's scaled one comes in at its word
+            if spec["raw_cues"]:
+                flow.append((cues[spec["raw_cues"][0]], {"kind": "raw_input", "index": i}))
+        flow.sort(key=lambda f: f[0])  # stable: the nodes' order stays
     marks = [(cues.get(g["cues"][0], -1) if g["cues"] else -1, {"kind": "highlight", "group": g_index})
              for g_index, g in enumerate(groups)]
     marks += [(cues.get(w["cues"][0], -1) if w["cues"] else -1, {"kind": "write", "index": w_index})
               for w_index, w in enumerate(writes)]
     marks.sort(key=lambda m: m[0])
+    starts = sorted((index, name) for name, index in cues.items() if SENTENCE.fullmatch(name))
+    for position, event in flow:
+        if event["kind"] != "node":
+            continue
+        layer = layers[event["layer"]]
+        word = min((cues[c] for c in layer["nodes"][event["node"]]["cues"] if c in cues), default=None)
+        opening = [(s, name) for s, name in starts if word is not None and s <= word]
+        if word != position or not opening or opening[-1][0] == word:
+            continue
+        s, name = opening[-1]
+        if not any(s <= p < word for p, e in flow if e is not event) and not any(s < p < word for p, _ in marks):
+            event["lead"] = [name]
     out: list[dict] = []
     for position, event in flow:
         while marks and marks[0][0] <= position:
@@ -444,6 +470,9 @@ def _build(step: Any, ctx: Context, prefix: str, first: bool = True) -> dict:
     writes = [{**_written_at(w, ctx.lesson), "text": ctx.fill(w.text), "cues": [w.cue] if w.cue else []}
               for w in (step.write if first else ())]
     cues = narration_cues(step.narration, values, d, ctx.forms, ctx.typed)
+    for spec in inputs:  # the raw value comes in at its own word when the voice says it after the scaled one
+        scaled, raw = spec["cues"]
+        spec["raw_cues"] = [raw] if raw in cues and scaled in cues and cues[raw] > cues[scaled] else []
     return {
         "inputs": inputs,
         "layers": layers,

@@ -21,7 +21,7 @@ from lesson.kinds import Context, StepKind, Where, highlights
 from lesson.kinds import slide
 from lesson.kinds.axes import PALETTE, axis
 from lesson.base.record import decimals_of
-from lesson.kinds.sweep_plot import sweep_build, sweep_check  # a sweep's curve and a descent's walk
+from lesson.kinds.sweep_plot import sweep_build, sweep_check, sweep_points_check  # a sweep's curve and a descent's walk
 from lesson.script import limits
 from lesson.script.parts import Color, Finite, StepBase, Strict, _finite, template
 from lesson.base.shown import EXTRA_DECIMALS, MINUS, PlanError, fmt, short
@@ -189,10 +189,12 @@ def check_cue(cue: str | None, where: Where, step: Any, ctx: Context) -> list[Fi
 def _check(step: PlotStep, ctx: Context) -> list[Finding]:
     out: list[Finding] = highlights.check(step, "plot", CAN_HIGHLIGHT)
     if step.sweep is not None:  # said at what cannot go with the sweep
-        for field in ("curves", "points", "tangent", "walk", "slide"):
+        for field in ("curves", "tangent", "walk", "slide"):
             if getattr(step, field):
-                out.append(Finding((field,), f"a plot of a sweep takes no {field}: curves, points, a tangent and a walk go with "
-                                      "named functions; a sweep's curve takes a descent (descent: NAME) that walks down it"))
+                out.append(Finding((field,), f"a plot of a sweep takes no {field}: curves, a tangent and a walk go with "
+                                      "named functions; a sweep's curve takes a descent (descent: NAME) that walks down it, "
+                                      "and points at the parameter's value"))
+        out += sweep_points_check(step, ctx)
         if out:
             return out
     drawn = [c.function for c in step.curves]

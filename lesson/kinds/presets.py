@@ -17,6 +17,7 @@ from pydantic import Field
 from lesson.base.errors import Finding
 from lesson.base.expr import Binary, Call, Name
 from lesson.kinds import Context, StepKind
+from lesson.kinds import highlights
 from lesson.kinds import equation as eq
 from lesson.kinds import plot as plot_kind
 from lesson.kinds.bars import BarsStep
@@ -192,8 +193,14 @@ def _argmax(step: Any, ctx: Context) -> dict:
     rows = [{"cells": [_label(c), _value(ctx, f"raw.{c.name}"), _value(ctx, f"argmax.{c.name}")], "color": c.color}
             for c in _classes(ctx)]
     table = _table([w("class"), w("raw_output"), w("argmax")], rows)
-    table["highlight"] = "row"
-    table["rows"][nums.prediction]["cue"] = "prediction"
+    # the voice points: a raw output or an ArgMax value it names lights its cell, the prediction its row
+    classes = _classes(ctx)
+    cells = [((r, k), [f"{family}.{c.name}"]) for r, c in enumerate(classes) for k, family in ((1, "raw"), (2, "argmax"))]
+    named = highlights.pointing(step, ctx, cells)
+    table["highlight"] = "cell" if named else "row"
+    table["pointing"] = [[name, r, k] for name, (r, k) in named] + [["prediction", nums.prediction, None]]
+    if not named:
+        table["rows"][nums.prediction]["cue"] = "prediction"
     verdict = _points(step, ctx, [w("prediction", label=_label(_classes(ctx)[nums.prediction]))], [["prediction"]])
     return _composite(_screen(_part("table", table, (0.05, 0.95, 0.0, 0.78)), _part("text", verdict, (0.1, 0.9, 0.8, 1.0))))
 
@@ -384,9 +391,12 @@ def _softmax_derivatives(step: Any, ctx: Context) -> dict:
         lines.append({"expr": expr, "result": f"jacobian.{classes[k].name}.{c.name}"})
     equation = _equation(step, ctx, lines)
     equation["rows"] = 2  # the numbers under the symbols: one line would not fit beside the panel
+    spoken = narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
     for j, (c, line) in enumerate(zip(classes, equation["lines"])):
         line["color"] = c.color
         line["at_once"] = j >= 3  # many classes: after three lines worked out, the others appear whole
+        if j == 0:  # the first line's symbols as the voice starts describing them (a later line's follow the line before)
+            line["head_cues"] = _sentence_of(spoken, line["cues"])
     w = ctx.words()
     shown_zero = any(_shows_zero(line["result"]) for line in equation["lines"])
     verdict = _points(step, ctx, [w("none_exactly_zero" if shown_zero else "none_zero")], [[]])
@@ -401,6 +411,14 @@ def _shows_zero(text: str) -> bool:
         return float(text.replace(MINUS, "-")) == 0
     except ValueError:
         return False
+
+
+def _sentence_of(spoken: dict[str, int], cues: list[str]) -> list[str]:
+    """``[sentence.N]``, the sentence in which the voice says the first of ``cues``, when it starts before that word
+    (the voice describes what it then names); else ``[]``."""
+    word = min((spoken[c] for c in cues if c in spoken), default=None)
+    opening = sorted((at, name) for name, at in spoken.items() if name.startswith("sentence.") and word is not None and at < word)
+    return [opening[-1][1]] if opening else []
 
 
 def _summary(step: Any, ctx: Context) -> dict:

@@ -18,6 +18,7 @@ from lesson.kinds.axes import PALETTE, axis, readable
 from lesson.kinds import highlights
 from lesson.base.shown import MINUS, PlanError
 from lesson.base.hints import one_of
+from lesson.kinds.cues import cue_problem
 
 MAX_STOPS = 8  # stops of a walk drawn one after another (a longer descent shows its first ones and its last)
 
@@ -34,6 +35,40 @@ def sweep_check(step: Any, ctx: Context) -> list[Finding]:
             s, d = lesson.sweeps[step.sweep.name], lesson.descents[step.descent]
             if (s.of, s.by) != (d.of, d.by):
                 out.append(Finding(("descent",), f"the descent follows {d.of} by {d.by} but the sweep draws {s.of} by {s.by}"))
+    return out
+
+
+def sweep_points_check(step: Any, ctx: Context) -> list[Finding]:
+    """A point on a sweep's curve sits at the swept parameter's value in the lesson (``x: b3`` for a sweep by b3), where
+    the curve's value is the lesson's quantity the sweep is of: both are the math core's, shown at their forms."""
+    out: list[Finding] = []
+    sweep = ctx.lesson.sweeps.get(step.sweep.name) if step.sweep is not None else None
+    for i, p in enumerate(step.points):
+        if p.curve is not None:
+            out.append(Finding(("points", i, "curve"), "a point of a sweep's plot sits on the sweep's curve: leave curve out"))
+        if sweep is not None and p.x != sweep.by:
+            out.append(Finding(("points", i, "x"), f"a point of a sweep's plot sits at the swept parameter's value: write "
+                                                   f"x: {sweep.by}, not {p.x!r}"))
+        if p.cue is not None and (why := cue_problem(p.cue, step.narration, ctx.placeholder_kinds)):
+            out.append(Finding(("points", i, "cue"), why))
+    return out
+
+
+def _points(step: Any, ctx: Context, curve: Any, color: str, x_range: list[float], y_range: list[float]) -> list[dict]:
+    """The points on the sweep's curve at the parameter's value (its quantity and the loss's, at their forms), each
+    appearing at its cue, else at the first word that names its x or its y."""
+    of, by = curve.of, curve.by
+    x, y = float(ctx.values[by]), float(ctx.values[of])
+    if not (x_range[0] <= x <= x_range[1] and y_range[0] <= y <= y_range[1]):
+        raise PlanError(-1, f"the point at {by} = {x:.4g} ({of} {y:.4g}) lies outside the plot; widen x and y", ("points",))
+    y_name = ctx.fill(step.y_label) if step.y_label else of
+    rx, tx = _stop_text(ctx, by, x)
+    ry, ty = _stop_text(ctx, of, y)
+    out = [{"x": x, "y": y, "label": f"{by} {rx} {tx}, {y_name} {ry} {ty}", "color": color,
+            "name": ctx.fill(p.label) if p.label else "", "cues": [p.cue] if p.cue else []} for p in step.points]
+    for name, i in highlights.pointing(step, ctx, [(i, [by, of]) for i in range(len(out))]):
+        if step.points[i].cue is None:
+            out[i]["cues"] = list(dict.fromkeys([*out[i]["cues"], name]))
     return out
 
 
@@ -159,7 +194,7 @@ def sweep_build(step: Any, ctx: Context) -> dict:
         "y_axis": {**axis(*y_range, 4, ("y",), "y range"),
                    "label": ctx.fill(step.y_label) if step.y_label else curve.of},
         "curves": data_curves,
-        "points": [],
+        "points": _points(step, ctx, curve, color, x_range, y_range) if step.points else [],
         "tangent": None,
         "walk": walk_data,
     }

@@ -28,12 +28,23 @@ def drawing_key(step: StepPlan, style: Style, quality: str, timing: StepTiming, 
     """
     doc = {
         "step": {k: v for k, v in dataclasses.asdict(step).items() if k not in STEP_FIELDS_NOT_DRAWN},
+        "spoken_order": spoken_order(step),
         "style": dataclasses.asdict(style),
         "quality": QUALITIES[quality],
         "code": code,
         "timing": dataclasses.asdict(timing) if timing.captions else None,
     }
     return _digest(doc)
+
+
+def spoken_order(step: StepPlan) -> list[list[str]]:
+    """Which cues the narration speaks, and in what order (those at one word together): a scene shows its things in
+    this order (``in_spoken_order``) and waits for no word it never speaks, so its drawing depends on it; where in
+    the narration each is (rewording that keeps the order) does not."""
+    groups: dict[int, list[str]] = {}
+    for name, token in step.cues:
+        groups.setdefault(token, []).append(name)
+    return [sorted(groups[t]) for t in sorted(groups)]
 
 
 def step_key(step: StepPlan, style: Style, quality: str, timing: StepTiming, code: str) -> str:
