@@ -39,6 +39,7 @@ CASES = {
     "network": ("argmax_softmax.yaml", "network"),
     "network (b3 and what it moves)": ("cross_entropy_backprop.yaml", "bias"),
     "network (hidden values never named)": ("cross_entropy.yaml", "network"),
+    "network (a value written at a word)": ("cross_entropy_backprop.yaml", "path"),
     "plot (a point on a sweep)": ("cross_entropy_backprop.yaml", "sweep"),
     "architecture": ("wide_resnet.yaml", "widen"),
     "architecture (cells)": ("wide_resnet.yaml", "diagram"),

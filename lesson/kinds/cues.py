@@ -79,6 +79,26 @@ def word_cues(data: Any, tokens: Sequence[str]) -> tuple[tuple[str, int], ...]:
     return tuple(found.items())
 
 
+def named_words(step: Any) -> list[str]:
+    """Every word cue (``sentence.N:words``) the options of ``step`` name, once each, for :func:`narration_cues`'s
+    ``words`` (a kind that orders its cues at plan time must see them, or they would come first)."""
+    found: dict[str, None] = {}
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            if WORD.fullmatch(value):
+                found.setdefault(value)
+        elif isinstance(value, Mapping):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, (list, tuple)):
+            for v in value:
+                walk(v)
+
+    walk(step.model_dump(mode="json", exclude={"narration"}))
+    return list(found)
+
+
 def narration_cues(narration: str, values: Mapping[str, Any] | None = None, decimals: int = 2,
                    forms: Mapping[str, int] | None = None, typed: Collection[str] = (),
                    words: Collection[str] = ()) -> dict[str, int]:

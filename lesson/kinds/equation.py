@@ -23,7 +23,7 @@ from lesson.base import truth
 from lesson.base.expr import Binary, Call, EvalError, Expr, Name, Number, ParseError, Unary, evaluate, names, parse, to_tex
 from lesson.kinds import Context, StepKind, Where
 from lesson.kinds import highlights
-from lesson.kinds.cues import cue_problems, narration_cues
+from lesson.kinds.cues import cue_problems, narration_cues, named_words
 from lesson.script import limits
 from lesson.script.parts import StepBase, Strict, template
 from lesson.base.shown import MINUS, PlanError
@@ -491,7 +491,7 @@ def _line_cues(step: EquationStep, trees: list) -> list[tuple[list[str], list[st
     of its placeholders the narration speaks after the line before went in (a name spoken earlier, for an earlier
     line, is no moment for this one: the line follows the one before, at no word); the result at its name, when the
     voice says it after the line's numbers went in."""
-    order = narration_cues(step.narration)
+    order = narration_cues(step.narration, words=named_words(step))
     out: list[tuple[list[str], list[str]]] = []
     last = -1
     for line, tree in zip(step.lines, trees):

@@ -28,7 +28,7 @@ from lesson.script.names import hidden_node_keys
 from lesson.base.hints import one_of
 from lesson.script.computations import parameter_index
 from lesson.kinds.cues import cue_problem
-from lesson.kinds.cues import SENTENCE, narration_cues
+from lesson.kinds.cues import SENTENCE, narration_cues, named_words
 from lesson.kinds.table import panel
 from lesson.base.record import DRAWN, Record
 
@@ -469,7 +469,7 @@ def _build(step: Any, ctx: Context, prefix: str, first: bool = True) -> dict:
     groups = list(by_cue.values())
     writes = [{**_written_at(w, ctx.lesson), "text": ctx.fill(w.text), "cues": [w.cue] if w.cue else []}
               for w in (step.write if first else ())]
-    cues = narration_cues(step.narration, values, d, ctx.forms, ctx.typed)
+    cues = narration_cues(step.narration, values, d, ctx.forms, ctx.typed, words=named_words(step))
     for spec in inputs:  # the raw value comes in at its own word when the voice says it after the scaled one
         scaled, raw = spec["cues"]
         spec["raw_cues"] = [raw] if raw in cues and scaled in cues and cues[raw] > cues[scaled] else []
@@ -520,7 +520,7 @@ def build_node(step: NodeStep, ctx: Context) -> dict:
     layer = lesson.network.layers[column - 1]
     below = [i.label for i in lesson.network.inputs] if column == 1 else [
         name or f"{i + 1}" for i, name in enumerate(_columns(lesson)[column - 1])]
-    cues = narration_cues(step.narration)
+    cues = narration_cues(step.narration, words=named_words(step))
     sum_cue = step.sum_cue or "sentence.1"
     act_cue = step.activation_cue or ("sentence.2" if "sentence.2" in cues else sum_cue)
     names = _columns(lesson)[column]

@@ -15,7 +15,7 @@ from pydantic import Field
 
 from lesson.base.errors import Finding
 from lesson.kinds import Context, StepKind
-from lesson.kinds.cues import narration_cues
+from lesson.kinds.cues import narration_cues, named_words
 from lesson.kinds.text import PointOrText, point_cues, point_order_problems, point_problems
 from lesson.script.parts import StepBase
 
@@ -33,7 +33,7 @@ class TitleStep(StepBase):
 def build(step: Any, ctx: Context) -> dict:
     lesson = ctx.lesson
     texts = [p.text for p in step.points]
-    cues = narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
+    cues = narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed, words=named_words(step))
     chosen = point_cues([p.cue for p in step.points], cues)
     return {"heading": lesson.title, "subtitle": lesson.subtitle or "", "author": lesson.author or "",
             "points": [ctx.fill(t) for t in texts], "cues": [[c] if c else [] for c in chosen]}
