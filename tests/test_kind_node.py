@@ -78,7 +78,7 @@ def test_the_node_is_drawn_with_its_inputs_weights_and_bias_and_its_two_stages_l
 @pytest.mark.parametrize("old, new, needle, words", [
     ("    node: hidden.1.a\n", "    node: input.studied\n", "input.studied", r"'input\.studied' is an input: it adds nothing up"),
     ("    node: hidden.1.a\n", "    node: hidden.1.z\n", "hidden.1.z", r"no node 'z'"),
-    ("    activation_cue: sentence.3\n", "    activation_cue: sentence.8\n", "sentence.8", r"the narration has 4 sentences"),
+    ("    activation_cue: sentence.3\n", "    activation_cue: sentence.8\n", "sentence.8", r"the narration has 3 sentences"),
 ])
 def test_a_bad_option_is_reported_at_its_place(old, new, needle, words):
     text = ACT.read_text()
