@@ -127,7 +127,7 @@ def test_keep_from_a_network_into_a_network_keeps_the_written_values_in_place():
          r"keep continues from a table or a network step's screen .* the step before is a 'plot' step"),
         # a path that skips a column
         ('{path: "b3 -> output.setosa"', '{path: "input.petal_width -> output.setosa"', '"input.petal_width -> output.setosa"',
-         r"highlight 1: 'input\.petal_width -> output\.setosa' is not a path in the network: input\.petal_width and "
+         r"highlight 3: 'input\.petal_width -> output\.setosa' is not a path in the network: input\.petal_width and "
          r"output\.setosa are not in neighbouring columns"),
         # a path that turns back
         ('{path: "b3 -> output.setosa"', '{path: "input.1 -> hidden.1.1 -> input.2"', '"input.1 -> hidden.1.1 -> input.2"',
@@ -137,7 +137,7 @@ def test_keep_from_a_network_into_a_network_keeps_the_written_values_in_place():
          r"the bias 'b3' belongs to another node than 'output\.virginica'"),
         # one factor per link
         ('factors: ["× {slope.first.d_output.setosa:.0f}"]', 'factors: ["a", "b"]', '["a", "b"]',
-         r"highlight 1: the path has 1 link, so write 1 factor \(one per link\), not 2"),
+         r"highlight 3: the path has 1 link, so write 1 factor \(one per link\), not 2"),
         # a value written on an edge that is not one
         ('{node: output.setosa, text:', '{edge: "input.1 -> output.setosa", text:', '"input.1 -> output.setosa"',
          r"write 1: .*an edge joins a node to one in the next column"),
