@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 import string
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any
 
 from lesson.base.errors import Finding
@@ -59,44 +59,33 @@ def word_at(name: str, tokens: Sequence[str]) -> int | None:
     return None
 
 
+def _word_cues_in(data: Any) -> Iterator[str]:
+    """Every string in ``data`` (nested mappings, lists and tuples) that is a word cue, in order."""
+    if isinstance(data, str):
+        if WORD.fullmatch(data):
+            yield data
+    elif isinstance(data, Mapping):
+        for v in data.values():
+            yield from _word_cues_in(v)
+    elif isinstance(data, (list, tuple)):
+        for v in data:
+            yield from _word_cues_in(v)
+
+
 def word_cues(data: Any, tokens: Sequence[str]) -> tuple[tuple[str, int], ...]:
     """Every word cue a step's data names (any string in it that is one, once), with the token where it is said: the
     planner adds them to the step's cues, so that any kind can take ``sentence.N:words`` where it takes a cue."""
     found: dict[str, int] = {}
-
-    def walk(value: Any) -> None:
-        if isinstance(value, str):
-            if value not in found and WORD.fullmatch(value) and (at := word_at(value, tokens)) is not None:
-                found[value] = at
-        elif isinstance(value, Mapping):
-            for v in value.values():
-                walk(v)
-        elif isinstance(value, (list, tuple)):
-            for v in value:
-                walk(v)
-
-    walk(data)
+    for name in _word_cues_in(data):
+        if name not in found and (at := word_at(name, tokens)) is not None:
+            found[name] = at
     return tuple(found.items())
 
 
 def named_words(step: Any) -> list[str]:
     """Every word cue (``sentence.N:words``) the options of ``step`` name, once each, for :func:`narration_cues`'s
     ``words`` (a kind that orders its cues at plan time must see them, or they would come first)."""
-    found: dict[str, None] = {}
-
-    def walk(value: Any) -> None:
-        if isinstance(value, str):
-            if WORD.fullmatch(value):
-                found.setdefault(value)
-        elif isinstance(value, Mapping):
-            for v in value.values():
-                walk(v)
-        elif isinstance(value, (list, tuple)):
-            for v in value:
-                walk(v)
-
-    walk(step.model_dump(mode="json", exclude={"narration"}))
-    return list(found)
+    return list(dict.fromkeys(_word_cues_in(step.model_dump(mode="json", exclude={"narration"}))))
 
 
 def narration_cues(narration: str, values: Mapping[str, Any] | None = None, decimals: int = 2,
