@@ -73,9 +73,7 @@ class BarsScene(StepScene):
                 ticks.add(VGroup(t, mark))
         base = Line([x(low), top - n * pitch - 0.05, 0], [x(high), top - n * pitch - 0.05, 0], color=muted).set_stroke(width=1.5)
         self.play(FadeIn(VGroup(*labels)), FadeIn(axis), FadeIn(base), FadeIn(ticks), run_time=style.QUICK)
-        first: dict[str, int] = {}  # cue name -> the narration's token where it is first spoken
-        for name, token in self.step.cues:
-            first[name] = min(token, first.get(name, token))
+        first = self.first_words()  # cue name -> the narration's token where it is first spoken
 
         def when(i: int) -> int | None:
             found = [first[c] for c in bars[i]["cues"] if c in first]

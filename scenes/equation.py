@@ -24,7 +24,6 @@ GROW = 1.3  # a short block of formulas is set up to this much larger, so that i
 SPLIT_GAP = 0.25  # between a line's symbols and its numbers when they take two rows
 LABEL_GAP = 0.45  # between the labels' column and the formulas
 SPLIT_GAIN = 1.1  # a line takes two rows when that makes it at least this much larger
-LATE = 0.1  # a number the voice names is boxed only if its word began at most this long ago (else: no late change)
 
 
 @dataclass
@@ -131,9 +130,7 @@ class EquationScene(StepScene):
         """Each line at its cues; between them, each number on screen that the voice names (the plan's
         ``pointing``: cue, line, part) boxed at that word (``scenes.highlight``)."""
         lines = self.step.data["lines"]
-        self.first: dict[str, int] = {}
-        for name, token in self.step.cues:
-            self.first[name] = min(token, self.first.get(name, token))
+        self.first: dict[str, int] = self.first_words()
         self.pointing = sorted((p for p in self.step.data.get("pointing", []) if p[0] in self.first), key=lambda p: self.first[p[0]])
         self.marker = Marker(self)
         self.rows_in: list[Row] = []
@@ -153,8 +150,7 @@ class EquationScene(StepScene):
         while self.pointing and (until is None or first[self.pointing[0][0]] < until):
             name, k, key = self.pointing.pop(0)
             term = self.rows_in[k].terms.get(key) if k < len(self.rows_in) else None
-            word = self.timing.cue_time(name)
-            if term is not None and word is not None and word >= self.time - LATE:  # on screen, its word to come
+            if term is not None and self.still_to_come(name):  # on screen, its word to come
                 self.marker.light((name,), bounds(term, pad=0.08), key=(k, key))
 
     def placed(self, m: MathTex, where: VGroup, factor: float) -> MathTex:

@@ -11,7 +11,6 @@ from scenes import style
 from scenes.highlight import Marker, bounds
 from scenes.plot import PlotScene, dense
 
-LATE = 0.1  # a point the voice names is boxed only if that word began at most this long ago
 
 
 class FittedCurveScene(PlotScene):
@@ -25,9 +24,7 @@ class FittedCurveScene(PlotScene):
         legend = self.legend(named)
         rows = list(legend) if legend is not None else []
         k = 0
-        first: dict[str, int] = {}
-        for name, token in self.step.cues:
-            first[name] = min(token, first.get(name, token))
+        first = self.first_words()
         pointing = sorted((p for p in self.step.data.get("pointing", []) if p[0] in first), key=lambda p: first[p[0]])
         marker, drawn = Marker(self), None
         for i, stage in enumerate(stages):
@@ -56,7 +53,6 @@ class FittedCurveScene(PlotScene):
             later = [first[c] for nxt in stages[i + 1:] for c in nxt["cues"] if c in first]
             while pointing and (not later or first[pointing[0][0]] < min(later)):
                 name, j = pointing.pop(0)
-                word = self.timing.cue_time(name)
-                if drawn is not None and word is not None and word >= self.time - LATE:
+                if drawn is not None and self.still_to_come(name):
                     marker.light((name,), bounds(drawn[j], pad=0.12), key=j)
         self.wait(style.BEAT)

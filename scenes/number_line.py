@@ -114,9 +114,7 @@ class NumberLineScene(StepScene):
             self.play(FadeIn(marks), run_time=style.QUICK)
         # each value at its first word, in the order the voice names them; a value named again later (the plan's
         # pointing: cue, value) boxed at that word
-        first: dict[str, int] = {}
-        for name, token in self.step.cues:
-            first[name] = min(token, first.get(name, token))
+        first = self.first_words()
         index = {id(spec): i for i, spec in enumerate(data["values"])}
         events: list[tuple[int, int, str, int]] = []
         for k, (spec, *_) in enumerate(self.in_spoken_order(shown, lambda s: s[0]["cues"])):

@@ -57,4 +57,5 @@ BEAT = 0.4  # a short pause between animations
 POINT = 0.35  # a highlight moves to what the voice names (quick: another change may follow at the same word)
 HEADING_IN = 0.45  # a step's heading comes in (the voice starts 0.3 s into the step)
 CUE_LEAD = 0.15  # a change tied to a word starts this long before the voice says it
+LATE = 0.1  # a value on screen the voice names is pointed at only if its word began at most this long ago
 CHANGE_LEAD = 0.2  # ... and never more than this long before (lesson.base.timing.CHANGE_WITHIN: 0.3 s either side)

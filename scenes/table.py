@@ -160,9 +160,7 @@ class TableScene(StepScene):
         named = {name: (r, k) for name, r, k in self.step.data["pointing"] if k is not None}
         underline = Marker(self, "underline") if not cells and named else None
         columns = {name: k for name, k in self.step.data.get("columns_pointing", [])}
-        first: dict[str, int] = {}
-        for name, token in self.step.cues:
-            first[name] = min(token, first.get(name, token))
+        first = self.first_words()
         # in the order the narration first speaks them (a word is waited for at its first time: a value named again
         # later is not lit again, which would be lit at once, at the word before, instead of at its own)
         for name, _ in sorted(first.items(), key=lambda cue: cue[1]):

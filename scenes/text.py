@@ -11,7 +11,6 @@ from scenes.highlight import Marker, bounds
 POINT_SIZE = style.BODY + 6
 HEADING_SIZE = style.HEADING
 BULLET_GAP = 0.35
-LATE = 0.1  # a point whose value the voice names is boxed only if that word began at most this long ago
 
 
 class TextScene(StepScene):
@@ -38,9 +37,7 @@ class TextScene(StepScene):
             pending = []
         # each point at its cue (else the heading comes in with the first point, at its word); between them, a point
         # on screen whose value the voice names (the plan's pointing: cue, point) is boxed at that word
-        first: dict[str, int] = {}
-        for name, token in self.step.cues:
-            first[name] = min(token, first.get(name, token))
+        first = self.first_words()
         pointing = sorted((p for p in data.get("pointing", []) if p[0] in first), key=lambda p: first[p[0]])
         marker = Marker(self)
         shown = -1  # the points on screen: 0 to shown (the heading, -1, once it is in)
@@ -49,9 +46,8 @@ class TextScene(StepScene):
             """Light what the voice names before token ``until`` (None: to the end) that is on screen."""
             while pointing and (until is None or first[pointing[0][0]] < until):
                 name, k = pointing.pop(0)
-                word = self.timing.cue_time(name)
                 on = (heading is not None and not pending) if k == -1 else k <= shown
-                if on and word is not None and word >= self.time - LATE:  # on screen, and its word still to come
+                if on and self.still_to_come(name):  # on screen, and its word still to come
                     marker.light((name,), bounds(heading if k == -1 else rows[k][1], pad=0.1), key=k)
 
         for i, (row, cue) in enumerate(zip(rows, cues)):

@@ -51,15 +51,26 @@ class Timeline:
         """``items`` in the order the narration first speaks their cues (``cues_of(item)``: its cue names); those it
         never speaks first, in their own order. A scene shows its things in this order, so that each waits for its
         own word and none waits behind a thing named later."""
-        first: dict[str, int] = {}
-        for name, token in self.step.cues:
-            first[name] = min(token, first.get(name, token))
+        first = self.first_words()
 
         def when(item: Any) -> int:
             found = [first[c] for c in cues_of(item) if c in first]
             return min(found) if found else -1
 
         return sorted(items, key=when)  # sorted() is stable: equal keys keep their order
+
+    def first_words(self) -> dict[str, int]:
+        """Each cue of the step and the narration's token where the voice first reaches it."""
+        first: dict[str, int] = {}
+        for name, token in self.step.cues:
+            first[name] = min(token, first.get(name, token))
+        return first
+
+    def still_to_come(self, name: str) -> bool:
+        """Whether the voice says ``name`` now or later (its word began at most :data:`style.LATE` ago): a value on
+        screen is pointed at then, never late."""
+        word = self.timing.cue_time(name)
+        return word is not None and word >= self.time - style.LATE
 
     def cue_time(self, *names: str) -> float | None:
         """When the narration speaks the first of these placeholders, in seconds from the step's start."""

@@ -118,10 +118,11 @@ def narration_cues(narration: str, values: Mapping[str, Any] | None = None, deci
     out: dict[str, int] = {}
     for name, start in spans:
         out.setdefault(name, bisect.bisect_right(starts, start) - 1)
-    for name, index in sentence_cues([t for t, _ in tokens]):
+    said = [t for t, _ in tokens]
+    for name, index in sentence_cues(said):
         out.setdefault(name, index)
     for name in words:
-        if (at := word_at(name, [t for t, _ in tokens])) is not None:
+        if (at := word_at(name, said)) is not None:
             out.setdefault(name, at)
     return out
 
