@@ -72,6 +72,24 @@ def test_holds_are_exact_to_the_frame(long_holds):
     assert decode.returncode == 0 and decode.stderr == ""
 
 
+def test_a_hold_is_one_picture_to_the_last_bit(long_holds):
+    """The title step ends in a pause of 9.5 s: several repeats of a still's clip joined by stream copy. Every frame of it
+    decodes to the same pixels (x264 left alone codes a still's first frame coarser and sharpens it over the next
+    frames, so each repeat stepped back: a shimmer every keyframe)."""
+    import av
+
+    plan, result = long_holds
+    fps = 15
+    end = result.steps[0].video.frames
+    last = range(end - 6 * fps, end)  # the title step's last 6 s: its pause, after the title has come in
+    with av.open(str(result.video)) as src:
+        frames = [f.to_ndarray(format="rgb24") for i, f in enumerate(src.decode(video=0)) if i in last]
+    keyframes = [t for t in keyframe_times(result.video) if t * fps >= last.start]
+    assert len(frames) == len(last) and len(keyframes) >= 3  # the stretch spans several repeats
+    moved = [i for i, f in enumerate(frames) if not np.array_equal(f, frames[0])]
+    assert moved == []
+
+
 def test_recorded_narration_sets_the_step_length_and_stays_in_sync(long_holds):
     plan, result = long_holds
     first, second = result.steps

@@ -35,12 +35,21 @@ def encoder_options(fps: int) -> dict[str, str]:
 # as good (PSNR 0.05 dB lower, measured on the default lesson's stills at 1080p) and 3 % larger.
 STILL_X264_PARAMS = "subme=0"
 
+# Left to itself, x264 codes a still's first frame coarser and sharpens it over the next three frames (on a 1080p frame
+# of the default lesson, 269 pixels moved by up to 53 of 255). A hold repeats its clip, so every repeat stepped back
+# to the coarse picture: a faint shimmer every two seconds. The frames after the first are coded at the coarsest
+# quantiser, where no correction is worth its bits, so each is the first frame exactly (every block skipped); the first
+# frame keeps the rate control's quality (52.2 dB where the sharpened frame had 52.8) and the clip is 1 % smaller.
+STILL_LATER_FRAMES_QP = 51
 
-def still_options(options: dict[str, str], codec: str) -> dict[str, str]:
-    """``options`` of the animations' encoder as a still's clip is encoded (see :data:`STILL_X264_PARAMS`)."""
+
+def still_options(options: dict[str, str], codec: str, frames: int) -> dict[str, str]:
+    """``options`` of the animations' encoder as a still's clip of ``frames`` frames is encoded (see
+    :data:`STILL_X264_PARAMS`, :data:`STILL_LATER_FRAMES_QP`)."""
     if codec != "libx264":
         return options
-    params = ":".join(p for p in (options.get("x264-params"), STILL_X264_PARAMS) if p)
+    later = f"zones=1,{frames - 1},q={STILL_LATER_FRAMES_QP}" if frames > 1 else None
+    params = ":".join(p for p in (options.get("x264-params"), STILL_X264_PARAMS, later) if p)
     return {**options, "x264-params": params}
 
 
@@ -51,7 +60,7 @@ def encode_still(target: Path, pixels: np.ndarray, frames: int, spec: dict) -> N
 
     rate = Fraction(*spec["frame_rate"])
     with replacing(target) as tmp, av.open(str(tmp), "w", format=spec["container_format"]) as out:
-        options = still_options(dict(map(tuple, spec["options"])), spec["codec"])
+        options = still_options(dict(map(tuple, spec["options"])), spec["codec"], frames)
         stream = out.add_stream(spec["codec"], rate=rate, options=options)
         stream.pix_fmt = spec["pixel_format"]
         stream.width = spec["width"]
