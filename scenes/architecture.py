@@ -458,6 +458,11 @@ class ArchitectureScene(StepScene):
         self.block_parts = {"boxes": boxes, "plus": plus, "shortcut": [path[1]] + ([label] if label is not None else [])}
 
 
+def _window(start: float, length: float) -> Callable[[float], float]:
+    """A rate that is 0 until ``start``, rises to 1 over ``length`` and stays there (a part's change within a longer play)."""
+    return lambda t: min(1.0, max(0.0, (t - start) / length))
+
+
 def note(scene: StepScene, s: str, width: float) -> VGroup:
     """A note beside a diagram: a bullet and its text (up to two lines of ``width``)."""
     lines = scene.lines(s, style.BODY, max_lines=2, width=width)
@@ -544,6 +549,18 @@ class ResidualBlockScene(StepScene):
             self.play(Create(route), MoveAlongPath(carried, route), run_time=style.SLOW)  # the input, unchanged, past the layers
             self.play(FadeIn(tip), FadeIn(s_label), FadeOut(carried, scale=0.5), Indicate(plus, color=accent), run_time=style.QUICK)
 
+        def flow() -> None:  # the input runs down the main path, lighting each layer in turn: one after another
+            self.cue(*d["flow_cues"], ahead=style.QUICK)
+            points = [into_first.get_start(), *(b.get_center() for b in boxes), plus.get_center()]
+            path = VMobject().set_points_as_corners(points)
+            dot = Dot(radius=0.11, color=accent).move_to(points[0])
+            self.add(dot)
+            self.bring_to_back(dot)  # under the layers' names (their boxes' fill is faint: it shows through)
+            n = len(boxes)
+            lit = [b[0].animate(rate_func=_window((i + 0.5) / (n + 1), 1.0 / (n + 1))).set_stroke(accent, width=4) for i, b in enumerate(boxes)]
+            self.play(MoveAlongPath(dot, path, rate_func=lambda t: t), *lit, run_time=style.SLOW)
+            self.play(FadeOut(dot, scale=0.5), *(b[0].animate.set_stroke(text_color, width=2) for b in boxes), run_time=style.QUICK / 2)
+
         def note_in(row: VGroup, note: dict) -> None:
             if note["cues"]:
                 self.cue(*note["cues"], ahead=style.QUICK)
@@ -567,6 +584,8 @@ class ResidualBlockScene(StepScene):
         last = _token(self.step, d["shortcut_cues"])
         events.append((_token(self.step, d["layers_cues"]), 0, 0, layers_in))
         events.append((last, 0, 1, shortcut_in))
+        if d.get("flow_cues"):
+            events.append((_token(self.step, d["flow_cues"]), 0, 2, flow))
         for row, note in zip(notes, d["notes"]):  # a note without a cue follows the one before it
             last = _token(self.step, note["cues"]) if note["cues"] else last
             events.append((last, 0, len(events), lambda row=row, note=note: note_in(row, note)))

@@ -389,13 +389,15 @@ class ResidualBlockStep(StepBase):
     shortcut: template(limits.CELL_CHARS) = Field("x", description="written on the shortcut: what it carries past the layers")  # type: ignore[valid-type]
     layers_cue: str | None = Field(None, max_length=80, description="when the main path's layers appear (default: sentence.2, else at once)")
     shortcut_cue: str | None = Field(None, max_length=80, description="when the shortcut carries the input round them (default: as layers_cue)")
+    flow_cue: str | None = Field(None, max_length=80, description="when the input runs down the main path, through one layer "
+                                 "after another, into the + (after the layers appear; default: never)")
     notes: list[BlockNote] = Field([], max_length=4, description="short notes beside the block, each at its cue")
     point: list[highlights.Point] = highlights.points(BLOCK_PART_HELP)
 
 
 def check_block(step: ResidualBlockStep, ctx: Context) -> list[Finding]:
     out: list[Finding] = []
-    for name in ("layers_cue", "shortcut_cue"):
+    for name in ("layers_cue", "shortcut_cue", "flow_cue"):
         cue = getattr(step, name)
         if cue is not None and (why := cue_problem(cue, step.narration, ctx.placeholder_kinds)):
             out.append(Finding((name,), why))
@@ -450,8 +452,11 @@ def build_block(step: ResidualBlockStep, ctx: Context) -> dict:
     layers_cue = step.layers_cue or _default_cue(step.narration)
     shortcut_cue = step.shortcut_cue or layers_cue
     spoken = narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed,
-                            words=[p.cue for p in step.point] + [c for c in (layers_cue, shortcut_cue) if c]
+                            words=[p.cue for p in step.point] + [c for c in (layers_cue, shortcut_cue, step.flow_cue) if c]
                             + [n.cue for n in step.notes if n.cue])
+    if step.flow_cue is not None and step.flow_cue in spoken and spoken[step.flow_cue] <= spoken.get(layers_cue or "", -1):
+        raise PlanError(-1, f"flow_cue {step.flow_cue} comes before the layers appear ({layers_cue}): the input would run "
+                        "through nothing", ("flow_cue",))
     return {
         "pointing": _block_pointing(step, spoken, layers_cue, shortcut_cue),
         "input": ctx.fill(step.input),
@@ -461,6 +466,7 @@ def build_block(step: ResidualBlockStep, ctx: Context) -> dict:
         "shortcut": ctx.fill(step.shortcut),
         "layers_cues": [layers_cue] if layers_cue else [],
         "shortcut_cues": [shortcut_cue] if shortcut_cue else [],
+        "flow_cues": [step.flow_cue] if step.flow_cue else [],
         "notes": [{"text": ctx.fill(n.text), "cues": [n.cue] if n.cue else []} for n in step.notes],
     }
 
