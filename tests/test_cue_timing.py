@@ -127,7 +127,7 @@ def test_an_opened_block_is_pointed_at_part_by_part_at_the_words_that_name_them(
     assert _changes_at("wide_resnet.yaml", "block") == [
         "sentence.1:top", "sentence.1:bottom", "sentence.2", "sentence.2:batch normalisation", "sentence.2:ReLU",
         "sentence.2:three by three", "sentence.2:same again", "sentence.3:shortcut", "sentence.3:plus",
-        "sentence.4:filters changes", "sentence.4:maps shrink", "sentence.4:one by one"]
+        "sentence.4:this first block", "sentence.4:filters changes", "sentence.4:maps shrink", "sentence.4:one by one"]
 
 
 def test_the_widening_goes_one_k_at_a_time_from_its_word_to_the_word_it_lands_at(monkeypatch):

@@ -153,7 +153,7 @@ def test_the_opened_block_is_pointed_at_part_by_part_at_the_words_that_name_them
     block = _step(WIDE, "block")
     assert [key for _, key, _ in block.data["pointing"]] == [
         ["row", 0], ["row", 4], ["layers", 0, 0], ["layers", 1, 1], ["layers", 2, 2], ["layers", 3, 5],
-        ["shortcut"], ["plus"], ["layers", 2, 2], ["row", 2], ["shortcut"]]
+        ["shortcut"], ["plus"], ["layers", 0, 5], ["layers", 2, 2], ["row", 2], ["shortcut"]]
     # each word cue is a cue of the step, at the token where the sentence says it
     tokens = {name: i for name, i in block.cues}
     assert block.tokens[tokens["sentence.2:batch normalisation"]] == "batch"
