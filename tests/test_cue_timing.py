@@ -114,7 +114,8 @@ def test_a_row_lights_at_the_words_that_name_it_and_a_line_moves_to_each_cell_na
     # and the note it writes under the table at "also report"
     assert _changes_at("wide_resnet.yaml", "paper") == [
         "sentence.1:not computed here", "sentence.1:the networks are sorted", "sentence.1:number of parameters",
-        "sentence.2:thin pre-activation", "sentence.2:1001 layers", "sentence.2:million parameters", "rep.resnet1001.c10",
+        "sentence.2:thin pre-activation", "sentence.2:1001 layers", "sentence.2:million parameters", "sentence.2:an error of",
+        "rep.resnet1001.c10",
         "sentence.3:The wide network", "sentence.3:16 layers", "sentence.3:about as many", "arch.wrn16_8.params",
         "sentence.3:and reaches", "rep.wrn16_8.c10", "sentence.4:also report", "sentence.4:several times faster",
         "sentence.5:deeper and wider", "sentence.5:28 layers", "sentence.5:brings the error down", "rep.wrn28_10.c10",
