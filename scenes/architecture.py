@@ -247,7 +247,11 @@ class ArchitectureScene(StepScene):
         made = self.made[self.state]
         half = 0.46 * self.pitch * self.factor
         if what == "name":
-            return bounds(made["name"], pad=0.1)
+            name = made["name"]
+            span = self.step.data["states"][self.state].get("name_parts", {}).get(key[1]) if len(key) > 1 else None
+            if span is not None and len(name) == len(self.step.data["states"][self.state]["name"].replace(" ", "")):
+                return bounds(*name[span[0]:span[1]], pad=0.05)  # the depth's or k's digits in the name
+            return bounds(name, pad=0.1)
         if what == "note":
             return bounds(self.notes[key[1]], pad=0.1)
         if what in ("cells", "rows"):  # rows first to last of one column, or whole

@@ -144,7 +144,11 @@ def test_the_naming_step_points_at_the_parts_of_the_name_on_the_diagram_and_writ
     assert naming.data["notes"][2]["text"] == "four more layers: d = 6N + 4"
     at = {name: key for name, key, _ in naming.data["pointing"]}
     assert at["sentence.2:three groups"] == ["rows", 1, 3] and at["sentence.2:N blocks"] == ["cells", 1, 3, "repeat"]
-    assert at["sentence.2:The depth d"] == at["sentence.3:widening factor k"] == ["note", 0]
+    # the name's d and k, each in the name as the voice explains it: the 28 and the 10 of WRN-28-10
+    assert at["sentence.2:The depth d"] == at["sentence.4:depth 28"] == ["name", "depth"]
+    assert at["sentence.3:widening factor k"] == at["sentence.4:k = 10"] == ["name", "width"]
+    (state,) = naming.data["states"]
+    assert state["name"] == "WRN-28-10" and state["name_parts"] == {"depth": [4, 6], "width": [7, 9]}
     assert [at[f"sentence.3:{n} k"] for n in (16, 32, 64)] == [["cells", i, i, "shape"] for i in (1, 2, 3)]
     assert at["sentence.2:so d is"] == ["note", 2] and at["arch.wrn28_10.group3.channels"] == ["cell", 3, "shape"]
 
@@ -192,7 +196,7 @@ def test_a_point_at_a_part_that_is_not_drawn_or_a_word_not_said_is_an_error_at_i
     cases = [('{at: layers.4-6, cue: "sentence.2:same again"}', '{at: layers.4-7, cue: "sentence.2:same again"}',
               "layers.4-7", 0, "layer 7: the opened block has layers 1 to 6"),
              ('{at: input, cue: "sentence.2:colour image"}', '{at: block, cue: "sentence.2:colour image"}',
-              "at: block", len("at: "), "cannot point at 'block': give the network's name, a row (input, conv1, group1, group2, group3, head, total;"),
+              "at: block", len("at: "), "cannot point at 'block': give the network's name (name.depth, name.width: its d or its k), a row (input, conv1, group1, group2, group3, head, total;"),
              ('{at: input, cue: "sentence.2:colour image"}', '{at: conv1.repeat, cue: "sentence.2:colour image"}',
               "at: conv1.repeat", len("at: "), "'conv1.repeat': only a group has a \"× N\" (its blocks)"),
              ('{at: input, cue: "sentence.2:colour image"}', '{at: group2.mult_adds, cue: "sentence.2:colour image"}',

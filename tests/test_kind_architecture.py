@@ -328,3 +328,13 @@ def test_notes_stand_right_of_the_diagram_and_a_point_boxes_the_three_groups_cel
     left, right, top, bottom = scene.box_of(["cells", 1, 3, "repeat"])
     inside = [i.string for i in diagram if left <= i.left and i.right <= right and bottom <= i.bottom and i.top <= top]
     assert inside == [f"{TIMES} 4"] * 3
+
+
+def test_the_names_depth_and_width_are_found_among_its_glyphs():
+    from lesson.kinds.architecture import _name_parts
+
+    assert _name_parts("WRN-28-10", 28, 10) == {"depth": [4, 6], "width": [7, 9]}
+    assert _name_parts("WRN-16-8", 16, 8) == {"depth": [4, 6], "width": [7, 8]}
+    assert _name_parts("WRN-28-28", 28, 28) == {"depth": [4, 6], "width": [7, 9]}  # the same number: k's is the last
+    assert _name_parts("WRN 28-10", 28, 10) == {"depth": [3, 5], "width": [6, 8]}  # among the glyphs, no spaces
+    assert _name_parts("ResNet", 28, 10) == {}

@@ -43,8 +43,8 @@ CAN_HIGHLIGHT = ("row", "cell")
 ROWS = ("input", *archs.STAGES, "total")  # the diagram's rows a point may name
 PART = re.compile(r"(?:(name|input|conv1|group[123]|head|total)|layer\.([0-9]+)|layers\.([0-9]+)-([0-9]+)|(plus)|(shortcut))")
 # a stage's cell (its block, its "× N", its shape or a count), the three groups' rows or cells together, a note
-CELL = re.compile(r"(conv1|group[123]|groups|head)\.(block|repeat|shape|params|mult_adds)|(groups)|note\.([0-9]+)")
-PART_HELP = ("the network's name, a row (input, conv1, group1, group2, group3, head, total; groups: the three), a stage's cell "
+CELL = re.compile(r"(conv1|group[123]|groups|head)\.(block|repeat|shape|params|mult_adds)|(groups)|note\.([0-9]+)|name\.(depth|width)")
+PART_HELP = ("the network's name (name.depth, name.width: its d or its k), a row (input, conv1, group1, group2, group3, head, total; groups: the three), a stage's cell "
              "(group2.block, group2.repeat, group2.shape, group2.params, group2.mult_adds; groups.repeat: the three), a note "
              "(note.N) or a part of the opened block (layer.N, layers.N-M, plus, shortcut)")
 CELL_SHOWN = {"shape": "shapes", "params": "counts", "mult_adds": "mult_adds"}  # the option that draws a cell's column
@@ -166,6 +166,8 @@ def _check_cell(step: ArchitectureStep, i: int, m: re.Match) -> list[Finding]:
             return [Finding(where, f"{step.point[i].at!r}: the step has {n} note{'s' if n != 1 else ''}" + (f" (note.1 to note.{n})" if n else ""))]
         return []
     column = m.group(2)
+    if m.group(5) is not None:
+        return []
     if column == "repeat" and m.group(1) in ("conv1", "head"):
         return [Finding(where, f"{step.point[i].at!r}: only a group has a \"× N\" (its blocks)")]
     if column in CELL_SHOWN:
@@ -200,11 +202,27 @@ def _state(depth: int, k: int, classes: int, counts: str, say: Any) -> dict:
         })
     return {
         "name": net.name,
+        "name_parts": _name_parts(net.name, depth, k),
         "k": say("arch_widen", k=k),
         "rows": rows,
         "params": count_text(summary.params, counts if counts != "none" else "short"),
         "mult_adds": count_text(summary.mult_adds, "short"),
     }
+
+
+def _name_parts(name: str, depth: int, k: int) -> dict[str, list[int]]:
+    """Where the name writes the depth and the widening factor: ``[first, last + 1]`` among its characters that are not
+    spaces (the glyphs the scene draws), the depth's the first run of its digits, k's the last (WRN-28-10: 4-6, 7-9)."""
+    glyphs = name.replace(" ", "")
+    runs = [(m.start(), m.end(), m.group()) for m in re.finditer(r"[0-9]+", glyphs)]
+    out = {}
+    depth_run = next((r for r in runs if r[2] == str(depth)), None)
+    width_run = next((r for r in reversed(runs) if r[2] == str(k) and r is not depth_run), None)
+    if depth_run is not None:
+        out["depth"] = [depth_run[0], depth_run[1]]
+    if width_run is not None:
+        out["width"] = [width_run[0], width_run[1]]
+    return out
 
 
 def _block(spec: archs.ArchitectureSpec, group: str, say: Any) -> dict:
@@ -344,6 +362,11 @@ def _pointing(step: ArchitectureStep, ctx: Context, spec: archs.ArchitectureSpec
     for p in step.point:
         cell = CELL.fullmatch(p.at)
         if cell is not None and p.cue in spoken:
+            if cell.group(5) is not None:
+                if cell.group(5) not in _name_parts(archs.network(spec.depth, ks[-1], spec.classes).name, spec.depth, ks[-1]):
+                    raise PlanError(-1, f"point {p.at!r}: the network's name does not write its {cell.group(5)}", ("point",))
+                out.append((spoken[p.cue], len(out), [p.cue, ["name", cell.group(5)], None]))
+                continue
             if cell.group(4) is not None:
                 note = step.notes[int(cell.group(4)) - 1]
                 if note.cue is not None and spoken[p.cue] < spoken.get(note.cue, -1):

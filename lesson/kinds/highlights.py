@@ -44,7 +44,7 @@ class Note(Strict):
 
 def points(parts: str) -> Any:
     """The ``point`` field of a kind's options (``parts``: what ``at`` may name, for its description)."""
-    return Field([], max_length=12, description=f"parts pointed at as the voice names them, {{at, cue}}; at: {parts}")
+    return Field([], max_length=16, description=f"parts pointed at as the voice names them, {{at, cue}}; at: {parts}")
 
 
 # every thing a kind of the project can light; each kind draws some of them
