@@ -131,6 +131,7 @@ def test_a_widening_points_at_the_thin_networks_counts_before_it_and_the_wide_on
     assert widen.data["pointing"] == [["arch.wrn28_1.params", ["total", "params"], 0],
                                       ["arch.wrn28_1.mult_adds", ["total", "mult_adds"], 0],
                                       ["sentence.1:for one image", ["input"], None],
+                                      ["sentence.4:the network has", ["name"], None],
                                       ["arch.wrn28_10.params", ["total", "params"], 9],
                                       ["arch.wrn28_10.mult_adds", ["total", "mult_adds"], 9],
                                       ["sentence.5:depth stays 28", ["name"], None],
