@@ -22,7 +22,7 @@ from lesson.kinds import equation as eq
 from lesson.kinds import plot as plot_kind
 from lesson.kinds.bars import BarsStep
 from lesson.kinds.bars import build as build_bars
-from lesson.kinds.cues import narration_cues
+from lesson.kinds.cues import narration_cues, narration_tokens, sentence_cues, word_at
 from lesson.kinds.number_line import NumberLineStep
 from lesson.kinds.number_line import build as build_number_line
 from lesson.kinds.table import side_panel
@@ -31,7 +31,7 @@ from lesson.kinds.axes import PALETTE
 from lesson.base import digits
 import mathcore
 import numpy as np
-from lesson.kinds.text import point_cues, text_data
+from lesson.kinds.text import point_cues, point_words, side_by_side_option, side_by_side_problems, text_data
 from lesson.script import limits
 from lesson.script.parts import StepBase, template
 from lesson.base.shown import MINUS
@@ -82,6 +82,7 @@ class SoftmaxDerivativesStep(StepBase):
 class SummaryStep(StepBase):
     kind: Literal["summary"]
     points: list[template(limits.POINT_CHARS)] = Field(min_length=1, max_length=limits.SUMMARY_POINTS)
+    side_by_side: bool = side_by_side_option()
 
 
 class CrossEntropyStep(StepBase):
@@ -153,10 +154,12 @@ def _equation(step: Any, ctx: Context, lines: list[dict], symbols: dict[str, str
 
 def _points(step: Any, ctx: Context, texts: list[str], cues: list[list[str]] | None = None) -> dict:
     """The text kind's data: ``texts`` as points, at the narration's sentences (or at ``cues``)."""
+    spoken = narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
     if cues is None:  # the texts are finished words (a class label in them may hold braces): never filled in again
-        spoken = narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
         cues = [[c] if c else [] for c in point_cues([None] * len(texts), spoken)]
-    return {"heading": "", "points": list(texts), "cues": cues}
+    tokens = narration_tokens(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
+    words = point_words(texts, [c[0] if c else "" for c in cues], spoken, tokens)
+    return {"heading": "", "points": list(texts), "cues": cues, "words": words}
 
 
 def _table(columns: list[str], rows: list[dict]) -> dict:
@@ -333,8 +336,15 @@ def _softmax_properties(step: Any, ctx: Context) -> dict:
     rows = [{"cells": [_label(classes[c]), _value(ctx, f"raw.{classes[c].name}"), _value(ctx, f"softmax.{classes[c].name}")],
              "color": classes[c].color} for c in order]
     table = _table([w("class"), w("raw_output"), w("softmax")], rows)
+    # the voice names the largest raw output and the largest value: their cells in the top row (the largest) lit
+    tokens = narration_tokens(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
+    largest = [[cue, 0, k] for k, heading in ((1, w("raw_output")), (2, "value"))
+               if (cue := _said(f"largest {heading}", tokens))]
+    if largest:
+        table["highlight"], table["pointing"] = "cell", largest
     # the first property right after the table, the others with its second sentence (if it has one)
-    second = "sentence.2" if "sentence.2" in narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed) else "sentence.1"
+    spoken = narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
+    second = "sentence.2" if "sentence.2" in spoken else "sentence.1"
     keeps = _points(step, ctx, [w("same_order"), w("between_0_and_1"), w("add_up_to_one")],
                     [[], [second], []])  # the first right after the table: the voice has begun by then
     # the sum in the table's order, so that each term sits in the order the viewer just read the values
@@ -354,11 +364,31 @@ def _softmax_properties(step: Any, ctx: Context) -> dict:
     for t, run in enumerate(runs, start=1):
         bars = build_bars(BarsStep(kind="bars", values=f"trained.{t}.softmax", scale=[0, 1], **_common(step)), ctx)
         heading = w("start", letter=letters[t - 1], accuracy=ctx.fill(f"{{trained.{t}.accuracy:.0%}}"))
-        parts.append(_part("bars", bars, ((t - 1) * width + 0.02, t * width - 0.02, 0.0, 0.85), heading))
-    parts.append(_part("text", _points(step, ctx, [w("other_starts")], [[]]), (0.05, 0.95, 0.85, 1.0)))
+        part = _part("bars", bars, ((t - 1) * width + 0.02, t * width - 0.02, 0.0, 0.85), heading)
+        if f"trained.{t}.accuracy" in spoken:  # the heading says the network's accuracy: it comes in as the voice says it
+            part["heading_cue"] = f"trained.{t}.accuracy"
+        parts.append(part)
+    # what the networks show (the same example, other starts) with the sentence after the last of their values, if any
+    last = max((at for name, at in spoken.items() if name.startswith("trained.")), default=None)
+    after = sorted(at_name for at_name in ((at, name) for name, at in spoken.items() if name.startswith("sentence."))
+                   if last is not None and at_name[0] > last)
+    parts.append(_part("text", _points(step, ctx, [w("other_starts")], [[after[0][1]] if after else []]), (0.05, 0.95, 0.85, 1.0)))
     run_cues = [f"trained.1.{what}" for what in ("accuracy", "seed", "prediction")]
     run_cues += [f"trained.1.softmax.{c.name}" for c in classes]
-    return _composite(first, _screen(*parts, cues=run_cues))
+    # the networks come in as the voice starts talking about them: the sentence that first names one
+    opening = _sentence_of(spoken, [c for t in range(1, len(runs) + 1) for c in spoken if c.startswith(f"trained.{t}.")])
+    return _composite(first, _screen(*parts, cues=opening or run_cues))
+
+
+def _said(phrase: str, tokens: list[str]) -> str | None:
+    """``sentence.N:phrase``, the first sentence that says ``phrase`` (a word cue), or None if none does."""
+    for n in range(1, len(tokens) + 1):
+        cue = f"sentence.{n}:{phrase}"
+        if word_at(cue, tokens) is not None:
+            return cue
+        if f"sentence.{n + 1}" not in dict(sentence_cues(tokens)):
+            return None
+    return None
 
 
 def _softmax_formula(step: Any, ctx: Context) -> dict:
@@ -462,8 +492,8 @@ KINDS = (
              code=PARTS_CODE),
     StepKind("softmax_derivatives", SoftmaxDerivativesStep, _softmax_derivatives, COMPOSITE,
              "the derivatives of one SoftMax output", check=_of_class, code=PARTS_CODE),
-    StepKind("summary", SummaryStep, _summary, "scenes.text:TextScene", "the script's points, one after another",
-             code=("lesson.kinds.text",)),
+    StepKind("summary", SummaryStep, _summary, "scenes.text:TextScene", "the script's points, one after another (or side by side)",
+             check=lambda step, ctx: side_by_side_problems(step, len(step.points)), code=("lesson.kinds.text", "lesson.kinds.cues")),
     StepKind("cross_entropy", CrossEntropyStep, _cross_entropy, COMPOSITE,
              "cross-entropy of the observed class: −log p on its curve", check=_needs_label, code=PARTS_CODE),
 )
