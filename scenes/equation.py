@@ -179,7 +179,13 @@ class EquationScene(StepScene):
             return
         if line.get("head_cues"):  # the symbols as the voice starts describing them (the numbers at their word)
             self.cue(*line["head_cues"], ahead=style.QUICK)
-        self.play(*shown, run_time=style.NORMAL)
+        # the symbols in pieces, each from its part as the voice says it (head_split: cue, first part), or all at once
+        split = [(c, k) for c, k in line.get("head_split", []) if 0 < k < len(head)]
+        ends = [k for _, k in split] + [len(head)]
+        self.play(FadeIn(VGroup(*head[:ends[0]]) if split else head, shift=0.1 * UP), *shown[1:], run_time=style.NORMAL)
+        for (cue, k), end in zip(split, ends[1:]):
+            self.cue(cue, ahead=style.QUICK)
+            self.play(FadeIn(VGroup(*head[k:end]), shift=0.1 * UP), run_time=style.QUICK)
         self.cue(*line["cues"], ahead=style.NORMAL)
         # the numbers go in: each part of the symbols (or the kept value) moves onto the part of the numbers in its place
         offset = len(head_parts) - len(line["symbolic"])

@@ -120,9 +120,16 @@ class NumberLineScene(StepScene):
         for k, (spec, *_) in enumerate(self.in_spoken_order(shown, lambda s: s[0]["cues"])):
             events.append((min((first[c] for c in spec["cues"] if c in first), default=-1), k, "", index[id(spec)]))
         events += [(first[name], len(shown), name, i) for name, i in data.get("pointing", []) if name in first]
+        # the band or a mark the voice names (the plan's parts_pointing: cue, "band" or the mark's index)
+        events += [(first[name], len(shown) + 1, name, -1 - (len(marks) if what == "band" else 2 * what + 1))
+                   for name, what in data.get("parts_pointing", []) if name in first]
         by_value = {index[id(item[0])]: item for item in shown}
         marker = Marker(self)
         for _, _, name, i in sorted(events):
+            if i < 0:  # a part of the line: the band, or a mark's number (its tick with it)
+                part = band if -1 - i == len(marks) else VGroup(marks[-2 - i], marks[-1 - i])
+                marker.light((name,), around(part, pad=0.1), key=("part", i))
+                continue
             spec, dot, stem, label = by_value[i]
             if not name:
                 self.cue(*spec["cues"], ahead=style.QUICK)

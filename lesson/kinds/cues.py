@@ -237,15 +237,30 @@ def spoken_words(text: str, tokens: Sequence[str], start: int, end: int | None =
             runs[-1][1], runs[-1][3] = t, i
         else:
             runs.append([t, t, i, i])
-    starts = sentence_cues(list(tokens))
     out: list[list] = []
     for t0, t1, i0, i1 in runs:
-        n, first = max(((int(name.split(".")[1]), at) for name, at in starts if at <= t0), default=(1, 0))
-        last = next((at for name, at in starts if at > t0), len(tokens))
-        # the words said, and as many after them as make this the first place the sentence says them
-        for stop in range(t1 + 1, min(last, t1 + 4) + 1):
-            cue = f"sentence.{n}:" + " ".join(_bare(w) for w in tokens[t0:stop])
-            if all(_bare(w) for w in tokens[t0:stop]) and word_at(cue, tokens) == t0:
-                out.append([cue, i0, i1])
-                break
+        if (cue := cue_at(tokens, t0, t1)) is not None:
+            out.append([cue, i0, i1])
     return out
+
+
+def cue_at(tokens: Sequence[str], first: int, last: int | None = None) -> str | None:
+    """The word cue (``sentence.N:words``) of the narration's tokens ``first`` to ``last`` (default: the one token
+    ``first``): those words, and as many after them as make this the first place their sentence says them; None
+    when no cue reaches that place."""
+    last = first if last is None else last
+    starts = sentence_cues(list(tokens))
+    n = max((int(name.split(".")[1]) for name, at in starts if at <= first), default=1)
+    end = next((at for name, at in starts if at > first), len(tokens))
+    for stop in range(last + 1, min(end, last + 4) + 1):
+        cue = f"sentence.{n}:" + " ".join(_bare(w) for w in tokens[first:stop])
+        if all(_bare(w) for w in tokens[first:stop]) and word_at(cue, tokens) == first:
+            return cue
+    return None
+
+
+def next_word(tokens: Sequence[str], words: Collection[str], start: int, end: int | None = None) -> int | None:
+    """The first token from ``start`` to before ``end`` that is one of ``words`` (bare, case folded), or None."""
+    wanted = {w.casefold() for w in words}
+    return next((t for t in range(max(0, start), len(tokens) if end is None else min(end, len(tokens)))
+                 if _bare(tokens[t]) in wanted), None)

@@ -22,7 +22,7 @@ from lesson.kinds import equation as eq
 from lesson.kinds import plot as plot_kind
 from lesson.kinds.bars import BarsStep
 from lesson.kinds.bars import build as build_bars
-from lesson.kinds.cues import narration_cues, narration_tokens, sentence_cues, word_at
+from lesson.kinds.cues import cue_at, narration_cues, narration_tokens, next_word, sentence_cues, word_at
 from lesson.kinds.number_line import NumberLineStep
 from lesson.kinds.number_line import build as build_number_line
 from lesson.kinds.table import side_panel
@@ -35,6 +35,7 @@ from lesson.kinds.text import point_cues, point_words, side_by_side_option, side
 from lesson.script import limits
 from lesson.script.parts import StepBase, template
 from lesson.base.shown import MINUS
+from lesson.speech.normalize import number_words
 from lesson.base.hints import one_of
 from lesson.kinds.table import alignments
 
@@ -185,7 +186,34 @@ def _shown(data: dict, line: int, name: str) -> str:
 def _raw_outputs(step: Any, ctx: Context) -> dict:
     """The raw outputs on a number line, beside 0 and 1 and the stretch between them."""
     part = NumberLineStep(kind="number_line", each_class="raw", marks=[0, 1], band=(0, 1), **_common(step))
-    return build_number_line(part, ctx)
+    data = build_number_line(part, ctx)
+    spoken = narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
+    tokens = narration_tokens(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
+    if "sentence.1" not in spoken or "parts_pointing" not in data:
+        return data
+    # the outputs are all there as the voice begins on them ("these raw outputs"); each is boxed as the voice names
+    # it (its class, then its value), and 1, 0 and the stretch between them as it says "one", "zero", "between ..."
+    pointing = []
+    for i, (c, entry) in enumerate(zip(_classes(ctx), data["values"])):
+        names = [n for n in entry["cues"] if n in spoken]
+        entry["cues"] = ["sentence.1"]
+        after = min((spoken[n] for n in names), default=None)
+        sentence = _sentence_of(spoken, names)
+        said = next_word(tokens, {c.name, _label(c), f"{_label(c)}'s"}, spoken[sentence[0]] if sentence else 0, after)
+        if said is not None and (cue := cue_at(tokens, said)) is not None:
+            pointing.append([cue, i])
+        pointing += [[n, i] for n in names]
+    words = {m: number_words(text) for m, text in data["marks"]}
+    parts = []
+    for k, (m, _) in enumerate(data["marks"]):
+        said = next_word(tokens, {words[m]}, 0)
+        if said is not None and (cue := cue_at(tokens, said)) is not None:
+            parts.append([cue, k])
+    lo, hi = data["band"]
+    if (cue := _said(f"between {words.get(lo, '')} and {words.get(hi, '')}", tokens)) is not None:
+        parts.append([cue, "band"])
+    data["pointing"], data["parts_pointing"] = pointing, parts
+    return data
 
 
 def _argmax(step: Any, ctx: Context) -> dict:
@@ -408,7 +436,8 @@ def _softmax_formula(step: Any, ctx: Context) -> dict:
 
 
 def _softmax_derivatives(step: Any, ctx: Context) -> dict:
-    """∂p_k/∂z_j for every j as equations (true at their digits), the SoftMax values kept beside them, and the
+    """∂p_k/∂z_j for every j as equations (true at their digits) across the frame, each written as the voice says it
+    (its symbol as the voice names the class, the rest at the "is" that says it, its numbers at its value), and the
     verdict: none is zero (none *exactly* zero when one rounds to 0 on screen)."""
     nums = ctx.numbers
     assert nums is not None
@@ -420,19 +449,31 @@ def _softmax_derivatives(step: Any, ctx: Context) -> dict:
         expr = f"{pk} * (1 - {pk})" if j == k else f"-{pk} * softmax.{c.name}"
         lines.append({"expr": expr, "result": f"jacobian.{classes[k].name}.{c.name}"})
     equation = _equation(step, ctx, lines)
-    equation["rows"] = 2  # the numbers under the symbols: one line would not fit beside the panel
+    equation["rows"] = 1  # the numbers beside the symbols, the lines across the frame: one per class, large
     spoken = narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
+    tokens = narration_tokens(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
+    before = -1  # the token of the line before's number
     for j, (c, line) in enumerate(zip(classes, equation["lines"])):
         line["color"] = c.color
         line["at_once"] = j >= 3  # many classes: after three lines worked out, the others appear whole
-        if j == 0:  # the first line's symbols as the voice starts describing them (a later line's follow the line before)
+        word = min((spoken[n] for n in line["cues"] if n in spoken), default=None)
+        # each derivative written as it is spoken: its symbol as the voice names the class it is taken with respect
+        # to (the first line's: as its sentence starts, "the derivative of ..."), the rest at the "is" that says it
+        named = next_word(tokens, {c.name, _label(c)}, before + 1, word) if j != k else None
+        if named is not None and (cue := cue_at(tokens, named)) is not None:
+            line["head_cues"] = [cue]
+        elif j == 0:  # else the first line's symbols as the voice starts describing them (the others' after the line before)
             line["head_cues"] = _sentence_of(spoken, line["cues"])
+        start = named if named is not None else spoken.get(line["head_cues"][0], before) if line.get("head_cues") else before
+        said = next_word(tokens, {"is"}, start + 1, word) if word is not None and not line["at_once"] else None
+        if said is not None and (cue := cue_at(tokens, said)) is not None:
+            line["head_split"] = [[cue, 1]]  # the derivative's symbol first, then "=" and its expression
+        before = word if word is not None else before
     w = ctx.words()
     shown_zero = any(_shows_zero(line["result"]) for line in equation["lines"])
     verdict = _points(step, ctx, [w("none_exactly_zero" if shown_zero else "none_zero")], [[]])
     data = _composite(_screen(_part("equation", equation, (0.0, 1.0, 0.0, 0.78)), _part("text", verdict, (0.0, 1.0, 0.82, 1.0))))
-    data["beside"] = side_panel(w("softmax"), [{"label": _label(c), "value": _value(ctx, f"softmax.{c.name}"), "color": c.color} for c in classes])
-    return data
+    return data  # no side panel: the lines take the frame's width (each shows the SoftMax values it uses)
 
 
 def _shows_zero(text: str) -> bool:
