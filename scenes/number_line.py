@@ -126,6 +126,8 @@ class NumberLineScene(StepScene):
         by_value = {index[id(item[0])]: item for item in shown}
         marker = Marker(self)
         for _, _, name, i in sorted(events):
+            if name and not self.still_to_come(name):  # its word is past (the drawing was still coming in): never late
+                continue
             if i < 0:  # a part of the line: the band, or a mark's number (its tick with it)
                 part = band if -1 - i == len(marks) else VGroup(marks[-2 - i], marks[-1 - i])
                 marker.light((name,), around(part, pad=0.1), key=("part", i))

@@ -205,6 +205,11 @@ def stem(word: str) -> str:
     return word
 
 
+def content_stems(text: str) -> set[str]:
+    """The stems of the words of ``text`` that :func:`spoken_words` may name."""
+    return {c for c in map(_content, text.split()) if c}
+
+
 def _content(word: str) -> str:
     """The stem of a shown or spoken word worth pointing at, else ''."""
     bare = _bare(word)
@@ -213,13 +218,14 @@ def _content(word: str) -> str:
     return stem(bare)
 
 
-def spoken_words(text: str, tokens: Sequence[str], start: int, end: int | None = None) -> list[list]:
+def spoken_words(text: str, tokens: Sequence[str], start: int, end: int | None = None, ignore: Collection[str] = ()) -> list[list]:
     """The words of ``text`` (a point on screen, split at spaces) that the voice says from token ``start`` to before
     ``end``, each as ``[cue, first, last]``: the word cue (``sentence.N:words``) where it says them and the first and
     last word of ``text`` it names (words said one after another, as they stand in the text, are one). A word of the
-    text is named once, at the first place it is said; common words ("the", "with") are never named."""
+    text is named once, at the first place it is said; common words ("the", "with") are never named, nor the stems in
+    ``ignore`` (words that do not tell this text from others on screen)."""
     shown = text.split()
-    words = [_content(w) for w in shown]
+    words = [w if w not in ignore else "" for w in map(_content, shown)]
     end = len(tokens) if end is None else min(end, len(tokens))
     used: set[int] = set()
     said: list[tuple[int, int]] = []  # (token, word of text)
@@ -246,16 +252,19 @@ def spoken_words(text: str, tokens: Sequence[str], start: int, end: int | None =
 
 def cue_at(tokens: Sequence[str], first: int, last: int | None = None) -> str | None:
     """The word cue (``sentence.N:words``) of the narration's tokens ``first`` to ``last`` (default: the one token
-    ``first``): those words, and as many after them as make this the first place their sentence says them; None
-    when no cue reaches that place."""
+    ``first``): those words, and as many after them as make this the first place their sentence says them (else
+    begun a word or two before them: the cue is then that much early); None when no cue reaches that place."""
     last = first if last is None else last
     starts = sentence_cues(list(tokens))
     n = max((int(name.split(".")[1]) for name, at in starts if at <= first), default=1)
     end = next((at for name, at in starts if at > first), len(tokens))
-    for stop in range(last + 1, min(end, last + 4) + 1):
-        cue = f"sentence.{n}:" + " ".join(_bare(w) for w in tokens[first:stop])
-        if all(_bare(w) for w in tokens[first:stop]) and word_at(cue, tokens) == first:
-            return cue
+    begin = max((at for name, at in starts if at <= first), default=0)
+    # these words and a few after them; else (a word said twice in its sentence) from a word or two before them
+    for start in range(first, max(begin, first - 2) - 1, -1):
+        for stop in range(last + 1, min(end, last + 4) + 1):
+            cue = f"sentence.{n}:" + " ".join(_bare(w) for w in tokens[start:stop])
+            if all(_bare(w) for w in tokens[start:stop]) and word_at(cue, tokens) == start:
+                return cue
     return None
 
 

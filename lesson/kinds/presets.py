@@ -22,7 +22,7 @@ from lesson.kinds import equation as eq
 from lesson.kinds import plot as plot_kind
 from lesson.kinds.bars import BarsStep
 from lesson.kinds.bars import build as build_bars
-from lesson.kinds.cues import cue_at, narration_cues, narration_tokens, next_word, sentence_cues, word_at
+from lesson.kinds.cues import cue_at, narration_cues, narration_tokens, next_word, sentence_cues, spoken_words, word_at, content_stems
 from lesson.kinds.number_line import NumberLineStep
 from lesson.kinds.number_line import build as build_number_line
 from lesson.kinds.table import side_panel
@@ -155,7 +155,8 @@ def _equation(step: Any, ctx: Context, lines: list[dict], symbols: dict[str, str
 
 def _points(step: Any, ctx: Context, texts: list[str], cues: list[list[str]] | None = None) -> dict:
     """The text kind's data: ``texts`` as points, at the narration's sentences (or at ``cues``)."""
-    spoken = narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
+    spoken = narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed,
+                            words=[c for cue in cues or [] for c in cue])
     if cues is None:  # the texts are finished words (a class label in them may hold braces): never filled in again
         cues = [[c] if c else [] for c in point_cues([None] * len(texts), spoken)]
     tokens = narration_tokens(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
@@ -189,14 +190,14 @@ def _raw_outputs(step: Any, ctx: Context) -> dict:
     data = build_number_line(part, ctx)
     spoken = narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
     tokens = narration_tokens(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
-    if "sentence.1" not in spoken or "parts_pointing" not in data:
+    if "parts_pointing" not in data:
         return data
     # the outputs are all there as the voice begins on them ("these raw outputs"); each is boxed as the voice names
     # it (its class, then its value), and 1, 0 and the stretch between them as it says "one", "zero", "between ..."
     pointing = []
     for i, (c, entry) in enumerate(zip(_classes(ctx), data["values"])):
         names = [n for n in entry["cues"] if n in spoken]
-        entry["cues"] = ["sentence.1"]
+        entry["cues"] = []  # right after the line, as the voice begins
         after = min((spoken[n] for n in names), default=None)
         sentence = _sentence_of(spoken, names)
         said = next_word(tokens, {c.name, _label(c), f"{_label(c)}'s"}, spoken[sentence[0]] if sentence else 0, after)
@@ -230,10 +231,52 @@ def _argmax(step: Any, ctx: Context) -> dict:
     named = highlights.pointing(step, ctx, cells)
     table["highlight"] = "cell" if named else "row"
     table["pointing"] = [[name, r, k] for name, (r, k) in named] + [["prediction", nums.prediction, None]]
-    if not named:
+    if named:  # and each ArgMax value as the voice says it ("becomes one", "give zero", "the class with the one")
+        table["pointing"] += _argmax_words(step, ctx, table["pointing"])
+        table["pointing"].sort(key=lambda entry: word_at(entry[0], _tokens(step, ctx)) if ":" in entry[0] else -1)
+    else:
         table["rows"][nums.prediction]["cue"] = "prediction"
     verdict = _points(step, ctx, [w("prediction", label=_label(_classes(ctx)[nums.prediction]))], [["prediction"]])
     return _composite(_screen(_part("table", table, (0.05, 0.95, 0.0, 0.78)), _part("text", verdict, (0.1, 0.9, 0.8, 1.0))))
+
+
+def _tokens(step: Any, ctx: Context) -> list[str]:
+    return narration_tokens(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
+
+
+def _argmax_words(step: Any, ctx: Context, pointing: list[list]) -> list[list]:
+    """Word cues lighting the ArgMax cells as the voice says their values: a class's "one" or "zero" said after its
+    raw output and before the next class's; the predicted class's "one" said in the sentence that names the
+    prediction, before it; and the word "prediction" there, its row."""
+    nums = ctx.numbers
+    assert nums is not None
+    tokens = _tokens(step, ctx)
+    spoken = narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
+    classes = _classes(ctx)
+    raw = sorted((spoken[f"raw.{c.name}"], r) for r, c in enumerate(classes) if f"raw.{c.name}" in spoken)
+    out: list[list] = []
+    for i, (at, r) in enumerate(raw):
+        said = number_words(digits.fixed(float(nums.argmax[r]), 0))
+        end = raw[i + 1][0] if i + 1 < len(raw) else spoken.get(_next_sentence(spoken, at), len(tokens))
+        t = next_word(tokens, {said}, at + 1, end)
+        if t is not None and (cue := cue_at(tokens, t)) is not None:
+            out.append([cue, r, 2])
+    if "prediction" in spoken and (sentence := _sentence_of(spoken, ["prediction"])):
+        start, end = spoken[sentence[0]], spoken["prediction"]
+        t = next_word(tokens, {"one"}, start, end)
+        if t is not None and (cue := cue_at(tokens, t)) is not None:
+            out.append([cue, nums.prediction, 2])
+        word = ctx.words()("prediction", label="").split()[0].strip(":")
+        t = next_word(tokens, {word}, start, end)
+        if t is not None and (cue := cue_at(tokens, t)) is not None:
+            out.append([cue, nums.prediction, None])
+    return out
+
+
+def _next_sentence(spoken: dict[str, int], at: int) -> str:
+    """The ``sentence.N`` after token ``at`` (a name that is not a cue when there is none)."""
+    after = sorted((t, name) for name, t in spoken.items() if name.startswith("sentence.") and ":" not in name and t > at)
+    return after[0][1] if after else ""
 
 
 def _argmax_gradient(step: Any, ctx: Context) -> dict:
@@ -350,6 +393,18 @@ def _softmax(step: Any, ctx: Context) -> dict:
             for i, c in enumerate(classes)]
     rows.append({"cells": [w("sum"), "", _shown(equation, 0, "exp_sum")]})
     table = _table([w("class"), w("raw_output"), w("exp_column")], rows)
+    # the voice says what SoftMax does before it works anything out: the raw outputs' column as it says "raw output",
+    # the sum's row as it says "sum" (each the first time, before any number; the table is still coming in while the
+    # voice says "e to the power")
+    tokens = _tokens(step, ctx)
+    spoken = narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
+    first_number = min((at for name, at in spoken.items() if not name.startswith("sentence.")), default=len(tokens))
+    said = [(cue, k) for cue, k in ((_said(w("raw_output"), tokens), 1),)
+            if cue is not None and (word_at(cue, tokens) or 0) < first_number]
+    table["columns_pointing"] = [[cue, k] for cue, k in said]
+    t = next_word(tokens, {w("sum")}, 0, first_number)
+    if t is not None and (cue := cue_at(tokens, t)) is not None:
+        table["pointing"], table["highlight"] = [[cue, len(rows) - 1, None]], "row"
     return _composite(_screen(_part("table", table, (0.56, 1.0, 0.0, 0.85)), _part("equation", equation, (0.0, 0.54, 0.0, 1.0))))
 
 
@@ -366,8 +421,9 @@ def _softmax_properties(step: Any, ctx: Context) -> dict:
     table = _table([w("class"), w("raw_output"), w("softmax")], rows)
     # the voice names the largest raw output and the largest value: their cells in the top row (the largest) lit
     tokens = narration_tokens(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
-    largest = [[cue, 0, k] for k, heading in ((1, w("raw_output")), (2, "value"))
-               if (cue := _said(f"largest {heading}", tokens))]
+    # (the largest raw output only: the properties come in after the table's words, the first before the second
+    # sentence)
+    largest = [[cue, 0, k] for k, heading in ((1, w("raw_output")),) if (cue := _said(f"largest {heading}", tokens))]
     if largest:
         table["highlight"], table["pointing"] = "cell", largest
     # the first property right after the table, the others with its second sentence (if it has one)
@@ -428,9 +484,33 @@ def _softmax_formula(step: Any, ctx: Context) -> dict:
     parts = eq.symbolic_parts(tree, symbols.__getitem__)
     line = {"label": "", "lhs": ["\\mathrm{softmax}(z)_{i}"], "symbolic": [[k, list(p)] for k, p in parts],
             "numeric": [], "substitution": "=", "relation": "=", "result": "", "cues": [], "result_cues": []}
-    notes = _points(step, ctx, [w("i_meaning"), w("j_meaning", n=n), w("z_meaning")])
-    # the formula comes first; a note due at the first sentence follows it at once (its word is past by then)
-    notes["cues"] = [[] if cue == ["sentence.1"] else cue for cue in notes["cues"]]
+    tokens = narration_tokens(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
+    # the formula as the voice reads it: its left side first, "= e^z_i" at the "is" that says it, the sum under it
+    # at "divided" (each only if the first sentence says it, in that order)
+    spoken = narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
+    first_end = spoken.get("sentence.2", len(tokens))
+    split: list[list] = []
+    at = 0
+    for word, part in (("is", 1), ("divided", 1 + [k for k, _ in parts].index("r|") + 1 if any(k == "r|" for k, _ in parts) else 0)):
+        said = next_word(tokens, {word}, at, first_end)
+        if part and said is not None and (cue := cue_at(tokens, said)) is not None:
+            split.append([cue, part])
+            at = said + 1
+    if split:
+        line["head_split"] = split
+    texts = [w("i_meaning"), w("j_meaning", n=n), w("z_meaning")]
+    notes = _points(step, ctx, texts)
+    # each note as the voice first says its words after the formula is written (in that order, top to bottom); else
+    # the formula comes first and a note due at the first sentence follows it at once (its word is past by then)
+    stems = [content_stems(t) for t in texts]
+    shared = {x for i, a in enumerate(stems) for b in stems[i + 1:] for x in a & b}  # in two notes: tells neither
+    found = [spoken_words(t, tokens, at, ignore=shared) for t in texts]
+    found = [sorted(f, key=lambda entry: word_at(entry[0], tokens) or 0) for f in found]
+    if all(found):
+        order = sorted(range(len(texts)), key=lambda i: word_at(found[i][0][0], tokens) or 0)
+        notes = _points(step, ctx, [texts[i] for i in order], [[found[i][0][0]] for i in order])
+    else:
+        notes["cues"] = [[] if cue == ["sentence.1"] else cue for cue in notes["cues"]]
     return _composite(_screen(_part("equation", {"lines": [line]}, (0.0, 1.0, 0.0, 0.45)),
                               _part("text", notes, (0.1, 0.9, 0.47, 1.0))))
 
