@@ -161,11 +161,12 @@ def test_the_voice_points_at_values_already_on_screen_at_their_words():
 
 
 def test_the_network_shows_each_value_at_its_word_and_a_sum_where_the_voice_starts_describing_it():
-    # the inputs lit at "It takes petal width and sepal width"; each scaled value, then each raw value, at its word;
+    # each input lit as "It takes petal width and sepal width" names it; each scaled value, then each raw value, at its word;
     # the hidden layer lit and the top node's sum begun at "Each hidden node adds up ...", its value at its word, the
     # bottom node's at its own; the same for the outputs at "The output layer then gives ..."
     assert _changes_at("argmax_softmax.yaml", "network") == [
-        "sentence.2", "input.petal_width", "input.sepal_width", "raw_input.petal_width", "raw_input.sepal_width",
+        "sentence.2:petal width", "sentence.2:sepal width", "input.petal_width", "input.sepal_width", "raw_input.petal_width",
+        "raw_input.sepal_width",
         "sentence.4", "hidden.1.1", "hidden.1.2", "sentence.5", "raw.setosa", "raw.versicolor", "raw.virginica"]
 
 

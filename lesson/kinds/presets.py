@@ -273,6 +273,11 @@ def _argmax_words(step: Any, ctx: Context, pointing: list[list]) -> list[list]:
     return out
 
 
+def _tokens_bare(text: str) -> str:
+    """A number as the narration's tokens hold it, bare (as :func:`lesson.kinds.cues.next_word` compares them)."""
+    return text.strip().casefold()
+
+
 def _next_sentence(spoken: dict[str, int], at: int) -> str:
     """The ``sentence.N`` after token ``at`` (a name that is not a cue when there is none)."""
     after = sorted((t, name) for name, t in spoken.items() if name.startswith("sentence.") and ":" not in name and t > at)
@@ -588,6 +593,20 @@ def _cross_entropy(step: Any, ctx: Context) -> dict:
         line["cue"] = "cross_entropy"
     equation = _equation(step, ctx, [line])
     equation["lines"][0]["label"] = w("cross_entropy")
+    # written as it is said: its symbols as the sentence that says the cross-entropy's value begins ("Its
+    # cross-entropy is minus the log of that probability"), the rest of them at its "is"; the numbers as the voice says
+    # p again there ("minus the log of 0.6871"), the result at its value
+    tokens = _tokens(step, ctx)
+    eq_line = equation["lines"][0]
+    if "cross_entropy" in spoken and (sentence := _sentence_of(spoken, ["cross_entropy"])):
+        start, word = spoken[sentence[0]], spoken["cross_entropy"]
+        eq_line["head_cues"] = sentence
+        said = next_word(tokens, {"is"}, start, word)
+        if said is not None and (cue := cue_at(tokens, said)) is not None:
+            eq_line["head_split"] = [[cue, 1]]
+        again = next_word(tokens, {_tokens_bare(ctx.number("p_observed"))}, start, word)
+        if again is not None and again > spoken.get("p_observed", word) and (cue := cue_at(tokens, again)) is not None:
+            eq_line["cues"], eq_line["result_cues"] = [cue], ["cross_entropy"]
     curve = plot_kind.PlotStep(
         kind="plot", curves=[plot_kind.Curve(function="neg_log")], points=[plot_kind.PlotPoint(x="p_observed")],
         **_common(step),
