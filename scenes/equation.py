@@ -162,8 +162,8 @@ class EquationScene(StepScene):
             part.set_fill(opacity=0)
         self.play(*shown, run_time=style.NORMAL)
         for (cue, k), end in zip(split, ends[1:]):
-            self.cue(cue, ahead=style.QUICK)
-            self.play(*(part.animate.set_fill(opacity=1) for part in head[k:end]), run_time=style.QUICK)
+            self.cue(cue, ahead=style.POINT)
+            self.play(*(part.animate.set_fill(opacity=1) for part in head[k:end]), run_time=style.POINT)
 
     def placed(self, m: MathTex, where: VGroup, factor: float) -> MathTex:
         """``m`` (the same parts as ``where``) scaled like the layout and put exactly where its parts are."""

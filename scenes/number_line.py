@@ -109,9 +109,7 @@ class NumberLineScene(StepScene):
         everything = VGroup(line, band, marks, *(m for _, *ms in shown for m in ms))
         everything.shift((area.center[1] - everything.get_center()[1]) * UP)
 
-        self.play(Create(line), FadeIn(band), run_time=style.NORMAL)
-        if len(marks):
-            self.play(FadeIn(marks), run_time=style.QUICK)
+        self.play(Create(line), FadeIn(band), *([FadeIn(marks)] if len(marks) else []), run_time=style.NORMAL)
         # each value at its first word, in the order the voice names them; a value named again later (the plan's
         # pointing: cue, value) boxed at that word
         first = self.first_words()
@@ -124,6 +122,11 @@ class NumberLineScene(StepScene):
         events += [(first[name], len(shown) + 1, name, -1 - (len(marks) if what == "band" else 2 * what + 1))
                    for name, what in data.get("parts_pointing", []) if name in first]
         by_value = {index[id(item[0])]: item for item in shown}
+        silent = [by_value[i] for token, _, name, i in events if token < 0 and not name]
+        if silent:  # the values the voice does not bring in: all at once, with the line
+            self.play(*(a for _, dot, stem, label in silent
+                        for a in (FadeIn(dot, scale=2), Create(stem), FadeIn(label, shift=0.15 * UP))), run_time=style.QUICK)
+            events = [e for e in events if not (e[0] < 0 and not e[2])]
         marker = Marker(self)
         for _, _, name, i in sorted(events):
             if name and not self.still_to_come(name):  # its word is past (the drawing was still coming in): never late

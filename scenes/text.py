@@ -16,7 +16,7 @@ BULLET_GAP = 0.35
 CARD_GAP = 0.6  # between two cards side by side
 CARD_PAD = 0.45  # inside a card, around its text
 CARD_HEAD_SIZE = style.TITLE  # a card's head, as large as a title
-CARD_SIZE = style.BODY + 14  # the rest of it
+CARD_SIZE = style.BODY + 8  # the rest of it
 CARD_FILL = 0.8  # a card is at least this share of the area's height
 
 
@@ -27,13 +27,8 @@ class TextScene(StepScene):
         cues = data.get("cues") or [[] for _ in points]
         area = self.area
         if data.get("side_by_side"):  # each point a card, the cards in a row across the area
-            gap = CARD_GAP
-            rows = VGroup(*(card(self, p, (area.width - gap * (len(points) - 1)) / len(points), area.height - 0.3)
-                            for p in points))
-            tallest = max(r[0].height for r in rows)
-            for r in rows:  # the cards one height, their texts in the middle
-                r[0].stretch_to_fit_height(tallest).move_to(r[0].get_center())
-            rows.arrange(RIGHT, buff=gap, aligned_edge=UP)
+            rows = cards(self, points, (area.width - CARD_GAP * (len(points) - 1)) / len(points), area.height - 0.3)
+            rows.arrange(RIGHT, buff=CARD_GAP, aligned_edge=UP)
         else:
             rows = VGroup(*(self.point(p, area.width - 2 * BULLET_GAP) for p in points))
             rows.arrange(DOWN, buff=0.7 if len(points) <= 3 else 0.45, aligned_edge=LEFT)
@@ -69,7 +64,8 @@ class TextScene(StepScene):
                 if not (on and self.still_to_come(name)):  # on screen, and its word still to come
                     continue
                 if span:
-                    under.light((name,), bounds(*word_glyphs(rows[k][1], *span), pad=0.06), key=(k, *span), slide=False)
+                    under.light((name,), bounds(*word_glyphs(rows[k][1], *span), pad=0.06), key=(k, *span), slide=False,
+                                run_time=style.UNDERLINE)
                 else:
                     marker.light((name,), bounds(heading if k == -1 else rows[k][1], pad=0.1), key=k)
 
@@ -78,7 +74,7 @@ class TextScene(StepScene):
                 if any(c in first for c in cue):
                     catch_up(min(first[c] for c in cue if c in first))
                 self.cue(*cue, ahead=style.QUICK)
-            self.play(*pending, FadeIn(row, shift=0.3 * RIGHT), run_time=style.NORMAL)
+            self.play(*pending, FadeIn(row, shift=0.3 * RIGHT), run_time=style.QUICK)
             pending = []
             shown = i
             self.wait(style.BEAT)
@@ -106,27 +102,38 @@ def bullet(scene: StepScene, s: str, width: float, size: int = POINT_SIZE) -> VG
     return VGroup(dot, body)
 
 
-def card(scene: StepScene, s: str, width: float, height: float) -> VGroup:
-    """A point as a card (``VGroup(frame, VGroup(lines...))``): its head (the words before a colon, if it has one)
-    large in the accent colour, the rest under it, in a frame ``width`` wide; the lines in the order of the words."""
-    head, sep, body = s.partition(": ")
-    if not sep:
-        head, body = "", s
+def cards(scene: StepScene, texts: list[str], width: float, height: float) -> VGroup:
+    """Points as cards side by side, each ``VGroup(frame, VGroup(lines...))``: a point's head (the words before a colon,
+    if it has one) large in the accent colour, the rest under it, a clause (after "; ") on lines of its own. Every card's text is set at one scale (the largest at
+    which each fits its card), the cards are one height, and their texts start on one line, the block of the tallest
+    in the middle of its card; the lines are in the order of the words."""
     inner = width - 2 * CARD_PAD
-    parts = []
-    if head:
-        parts.append(scene.fit(scene.lines(head, CARD_HEAD_SIZE, max_lines=2, width=inner, color=scene.theme.accent,
-                                           disable_ligatures=True),
-                               inner, height / 3))
-    if body:
-        parts.append(scene.fit(scene.lines(body, CARD_SIZE, max_lines=4, width=inner, disable_ligatures=True), inner, height - 2 * CARD_PAD))
-    texts = VGroup(*parts).arrange(DOWN, buff=0.5)
-    scene.fit(texts, inner, height - 2 * CARD_PAD)
-    # a card fills most of the height it has: its text in the middle of it
-    frame = RoundedRectangle(corner_radius=0.2, width=width, height=max(texts.height + 2 * CARD_PAD, CARD_FILL * height),
-                             stroke_color=ManimColor(scene.theme.muted), stroke_width=2, fill_opacity=0)
-    texts.move_to(frame.get_center())
-    return VGroup(frame, VGroup(*(line for part in parts for line in part)))
+    blocks = []
+    for s in texts:
+        head, sep, body = s.partition(": ")
+        if not sep:
+            head, body = "", s
+        parts = []
+        if head:
+            parts.append(scene.lines(head, CARD_HEAD_SIZE, max_lines=2, width=inner, color=scene.theme.accent, disable_ligatures=True))
+        for clause in body.replace("; ", ";\n").splitlines():  # each clause of the rest on lines of its own
+            parts.append(scene.lines(clause, CARD_SIZE, max_lines=3, width=inner, disable_ligatures=True))
+        block = VGroup(*parts).arrange(DOWN, buff=0.2)
+        if head and len(parts) > 1:  # the head further from the rest than the clauses from each other
+            VGroup(*parts[1:]).shift(0.25 * DOWN)
+        blocks.append((parts, block))
+    factor = min(min(1.0, inner / max(b.width, 1e-6), (height - 2 * CARD_PAD) / max(b.height, 1e-6)) for _, b in blocks)
+    for _, b in blocks:
+        b.scale(factor)
+    tallest = max(b.height for _, b in blocks)
+    out = VGroup()
+    for parts, b in blocks:
+        frame = RoundedRectangle(corner_radius=0.2, width=width, height=max(tallest + 2 * CARD_PAD, CARD_FILL * height),
+                                 stroke_color=ManimColor(scene.theme.muted), stroke_width=2, fill_opacity=0)
+        top = frame.get_top()[1] - (frame.height - tallest) / 2
+        b.move_to([frame.get_center()[0], top - b.height / 2, 0])
+        out.add(VGroup(frame, VGroup(*(line for part in parts for line in part))))
+    return out
 
 
 def word_glyphs(body: VGroup, first: int, last: int) -> list:

@@ -161,22 +161,21 @@ def test_the_voice_points_at_values_already_on_screen_at_their_words():
 
 
 def test_the_network_shows_each_value_at_its_word_and_a_sum_where_the_voice_starts_describing_it():
-    # each input lit as "It takes petal width and sepal width" names it; each scaled value, then each raw value, at its word;
+    # the inputs lit at "It takes petal width and sepal width"; each scaled value, then each raw value, at its word;
     # the hidden layer lit and the top node's sum begun at "Each hidden node adds up ...", its value at its word, the
     # bottom node's at its own; the same for the outputs at "The output layer then gives ..."
     assert _changes_at("argmax_softmax.yaml", "network") == [
-        "sentence.2:petal width", "sentence.2:sepal width", "input.petal_width", "input.sepal_width", "raw_input.petal_width",
-        "raw_input.sepal_width",
+        "sentence.2", "input.petal_width", "input.sepal_width", "raw_input.petal_width", "raw_input.sepal_width",
         "sentence.4", "hidden.1.1", "hidden.1.2", "sentence.5", "raw.setosa", "raw.versicolor", "raw.virginica"]
 
 
 def test_argmax_points_at_each_raw_output_the_voice_names_and_lights_the_predicted_row_at_the_prediction():
     # "The largest raw output, 1.43, becomes one ... −0.44 and 0.23 both give zero ... this flower is called Setosa"
-    # and each ArgMax value as the voice says it: setosa's 1 at "becomes one", virginica's 0 at "give zero", setosa's 1
-    # again at "The class with the one", its row at "is the prediction" (the verdict comes in at the prediction)
+    # and each ArgMax value as the voice says it: setosa's 1 at "becomes one", virginica's 0 at "give zero"; the row at
+    # "is the prediction" (the verdict comes in at the prediction)
     assert _changes_at("argmax_softmax.yaml", "argmax") == [
-        "raw.setosa", "sentence.2:one", "raw.versicolor", "raw.virginica", "sentence.2:give zero", "sentence.3:one",
-        "sentence.3:prediction", "prediction"]
+        "raw.setosa", "sentence.2:one", "raw.versicolor", "raw.virginica", "sentence.2:give zero", "sentence.3:prediction",
+        "prediction"]
 
 
 def test_the_first_derivative_comes_in_as_the_voice_starts_describing_it_and_its_numbers_at_their_word():

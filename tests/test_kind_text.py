@@ -78,8 +78,8 @@ def test_each_point_appears_at_its_sentence_one_after_another(monkeypatch):
     assert shown == sorted(shown) and len(set(shown)) == len(shown)  # one after another, in order
     for n, point in zip(shown, IDEA):
         cue = when[f"sentence.{IDEA.index(point) + 2}"]
-        # the point fades in (style.NORMAL) ending just after its sentence begins: cued QUICK + CUE_LEAD ahead
-        assert cue - style.CUE_LEAD - style.QUICK - 0.1 <= times[n] - style.NORMAL <= cue, (point, times[n], cue)
+        # the point fades in (style.QUICK) from just before its sentence begins: cued QUICK + CUE_LEAD ahead
+        assert cue - style.CUE_LEAD - style.QUICK - 0.1 <= times[n] - style.QUICK <= cue, (point, times[n], cue)
 
 
 def test_points_cued_by_placeholders_appear_when_their_numbers_are_spoken(monkeypatch):
@@ -99,7 +99,7 @@ def test_points_cued_by_placeholders_appear_when_their_numbers_are_spoken(monkey
     drawing = draw_plan_step(plan, step, timing=StepTiming(0.3, 16.0, 0.6, cues=tuple(when.items())))
     for point, name in zip(TODAY, names):
         n = first_seen(drawing, point)
-        assert when[name] - style.CUE_LEAD - style.QUICK - 0.1 <= times[n] - style.NORMAL <= when[name]
+        assert when[name] - style.CUE_LEAD - style.QUICK - 0.1 <= times[n] - style.QUICK <= when[name]
 
 
 def test_default_cues_follow_the_sentences():
@@ -114,10 +114,13 @@ def test_the_summary_preset_is_drawn_by_the_text_scene():
     drawing = draw(DEFAULT, "summary")
     assert drawing.layout_problems == []
     drawn = texts(drawing)
-    first, second = drawn["SoftMax for training"], drawn["ArgMax for classifying new flowers"]
-    assert first.y > second.y and abs(first.left - second.left) < 0.01
+    # side by side: each point a card, its head ("SoftMax", "ArgMax") large over the rest, the two heads on one line
+    first, second = drawn["SoftMax"], drawn["ArgMax"]
+    assert abs(first.top - second.top) < 0.1 and abs(first.height - second.height) < 0.2 and first.right < second.left
     assert first_seen(drawing, first.string) < first_seen(drawing, second.string)
-    assert set(drawn) == {"Which one when", first.string, second.string}
+    assert {"Which one when", "SoftMax", "ArgMax"} <= set(drawn)
+    bodies = [t for t in drawn.values() if t.y < first.y - 0.2]
+    assert bodies and all(t.height < first.height for t in bodies)
 
 
 # ---------------------------------------------------------------- errors, at their place in the script

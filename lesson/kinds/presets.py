@@ -231,7 +231,7 @@ def _argmax(step: Any, ctx: Context) -> dict:
     named = highlights.pointing(step, ctx, cells)
     table["highlight"] = "cell" if named else "row"
     table["pointing"] = [[name, r, k] for name, (r, k) in named] + [["prediction", nums.prediction, None]]
-    if named:  # and each ArgMax value as the voice says it ("becomes one", "give zero", "the class with the one")
+    if named:  # and each ArgMax value as the voice says it ("becomes one", "give zero"), the row at "is the prediction"
         table["pointing"] += _argmax_words(step, ctx, table["pointing"])
         table["pointing"].sort(key=lambda entry: word_at(entry[0], _tokens(step, ctx)) if ":" in entry[0] else -1)
     else:
@@ -246,8 +246,8 @@ def _tokens(step: Any, ctx: Context) -> list[str]:
 
 def _argmax_words(step: Any, ctx: Context, pointing: list[list]) -> list[list]:
     """Word cues lighting the ArgMax cells as the voice says their values: a class's "one" or "zero" said after its
-    raw output and before the next class's; the predicted class's "one" said in the sentence that names the
-    prediction, before it; and the word "prediction" there, its row."""
+    raw output and before the next class's; and the word "prediction" said in the sentence that names the prediction,
+    before it: its row."""
     nums = ctx.numbers
     assert nums is not None
     tokens = _tokens(step, ctx)
@@ -263,9 +263,6 @@ def _argmax_words(step: Any, ctx: Context, pointing: list[list]) -> list[list]:
             out.append([cue, r, 2])
     if "prediction" in spoken and (sentence := _sentence_of(spoken, ["prediction"])):
         start, end = spoken[sentence[0]], spoken["prediction"]
-        t = next_word(tokens, {"one"}, start, end)
-        if t is not None and (cue := cue_at(tokens, t)) is not None:
-            out.append([cue, nums.prediction, 2])
         word = ctx.words()("prediction", label="").split()[0].strip(":")
         t = next_word(tokens, {word}, start, end)
         if t is not None and (cue := cue_at(tokens, t)) is not None:
