@@ -511,6 +511,7 @@ def _softmax_formula(step: Any, ctx: Context) -> dict:
     if all(found):
         order = sorted(range(len(texts)), key=lambda i: word_at(found[i][0][0], tokens) or 0)
         notes = _points(step, ctx, [texts[i] for i in order], [[found[i][0][0]] for i in order])
+        notes["words"] = [[] for _ in order]  # each comes in at its word: nothing more to point at in it
     else:
         notes["cues"] = [[] if cue == ["sentence.1"] else cue for cue in notes["cues"]]
     return _composite(_screen(_part("equation", {"lines": [line]}, (0.0, 1.0, 0.0, 0.45)),
