@@ -117,7 +117,9 @@ class NumberLineScene(StepScene):
         events: list[tuple[int, int, str, int]] = []
         for k, (spec, *_) in enumerate(self.in_spoken_order(shown, lambda s: s[0]["cues"])):
             events.append((min((first[c] for c in spec["cues"] if c in first), default=-1), k, "", index[id(spec)]))
-        events += [(first[name], len(shown), name, i) for name, i in data.get("pointing", []) if name in first]
+        # (an entry [cue, value, "name"] boxes the value's name alone, as the voice names its class before its value)
+        named_only = {name for name, *rest in data.get("pointing", []) if rest[1:] == ["name"]}
+        events += [(first[name], len(shown), name, i) for name, i, *_ in data.get("pointing", []) if name in first]
         # the band or a mark the voice names (the plan's parts_pointing: cue, "band" or the mark's index)
         events += [(first[name], len(shown) + 1, name, -1 - (len(marks) if what == "band" else 2 * what + 1))
                    for name, what in data.get("parts_pointing", []) if name in first]
@@ -139,6 +141,8 @@ class NumberLineScene(StepScene):
             if not name:
                 self.cue(*spec["cues"], ahead=style.QUICK)
                 self.play(FadeIn(dot, scale=2), Create(stem), FadeIn(label, shift=0.15 * UP), run_time=style.QUICK)
+            elif name in named_only and spec["name"]:
+                marker.light((name,), around(label[0], pad=0.08), key=("name", i))
             else:
                 marker.light((name,), around(dot, label, pad=0.08), key=i)
         self.wait(style.BEAT)

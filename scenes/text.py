@@ -74,7 +74,7 @@ class TextScene(StepScene):
                 if any(c in first for c in cue):
                     catch_up(min(first[c] for c in cue if c in first))
                 self.cue(*cue, ahead=style.QUICK)
-            self.play(*pending, FadeIn(row, shift=0.3 * RIGHT), run_time=style.QUICK)
+            self.play(*pending, FadeIn(row, shift=0.3 * RIGHT), run_time=style.NORMAL)
             pending = []
             shown = i
             self.wait(style.BEAT)

@@ -47,15 +47,12 @@ class TitleScene(StepScene):
         # a point due with the first sentence comes in with the title; the others at their words
         first = [p for p, cue in zip(points, cues) if not cue or cue == ["sentence.1"]]
         later = [(p, cue) for p, cue in zip(points, cues) if cue and cue != ["sentence.1"]]
-        self.play(Write(title), run_time=style.NORMAL)
+        self.play(Write(title), run_time=style.SLOW)
         rest = [*parts[1:], *first]
-        # the subtitle, the author, points of the first sentence, and one dot per class (a lesson without a network
-        # has none), together
-        shown_in = [FadeIn(p, shift=0.2 * UP) for p in rest]
-        if len(dots):
-            shown_in.append(LaggedStart(*(FadeIn(d, scale=0.5) for d in dots), lag_ratio=0.25))
-        if shown_in:
-            self.play(*shown_in, run_time=style.NORMAL)
+        if rest:  # the subtitle, the author, and points of the first sentence
+            self.play(*(FadeIn(p, shift=0.2 * UP) for p in rest), run_time=style.NORMAL)
+        if len(dots):  # one dot per class; a lesson without a network has none
+            self.play(LaggedStart(*(FadeIn(d, scale=0.5) for d in dots), lag_ratio=0.25), run_time=style.NORMAL)
         # each point's words underlined as the voice says them, while it is the newest point (the plan's words)
         spoken = self.first_words()
         said = sorted(([name, k, w0, w1] for k, words in enumerate(data.get("words") or []) for name, w0, w1 in words
@@ -74,7 +71,7 @@ class TitleScene(StepScene):
             if not (i and cue == later[i - 1][1]):  # a point due at the word of the one before follows it
                 catch_up(min((spoken[c] for c in cue if c in spoken), default=None))
                 self.cue(*cue, ahead=style.QUICK)
-            self.play(FadeIn(point, shift=0.3 * RIGHT), run_time=style.QUICK)
+            self.play(FadeIn(point, shift=0.3 * RIGHT), run_time=style.NORMAL)
             on.add(next(k for k, p in enumerate(points) if p is point))
             self.wait(style.BEAT)
         catch_up(None)

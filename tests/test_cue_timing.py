@@ -191,7 +191,8 @@ def test_the_general_formula_is_written_as_it_is_read_and_each_letter_explained_
     # "the SoftMax value for output i is e to the raw output i, divided by the sum ... Here i is the class we are
     # looking at, and j runs over all 3 classes"
     assert _changes_at("argmax_softmax.yaml", "formula") == [
-        "sentence.1:is", "sentence.1:divided", "sentence.1:output j", "sentence.2:looking", "sentence.2:runs"]
+        "sentence.1:is", "sentence.1:divided", "sentence.1:output j", "sentence.1:raw output j", "sentence.2:looking",
+        "sentence.2:runs", "sentence.2:classes"]
 
 
 def test_a_points_words_are_underlined_as_the_voice_says_them():

@@ -78,8 +78,8 @@ def test_each_point_appears_at_its_sentence_one_after_another(monkeypatch):
     assert shown == sorted(shown) and len(set(shown)) == len(shown)  # one after another, in order
     for n, point in zip(shown, IDEA):
         cue = when[f"sentence.{IDEA.index(point) + 2}"]
-        # the point fades in (style.QUICK) from just before its sentence begins: cued QUICK + CUE_LEAD ahead
-        assert cue - style.CUE_LEAD - style.QUICK - 0.1 <= times[n] - style.QUICK <= cue, (point, times[n], cue)
+        # the point fades in (style.NORMAL) ending just after its sentence begins: cued QUICK + CUE_LEAD ahead
+        assert cue - style.CUE_LEAD - style.QUICK - 0.1 <= times[n] - style.NORMAL <= cue, (point, times[n], cue)
 
 
 def test_points_cued_by_placeholders_appear_when_their_numbers_are_spoken(monkeypatch):
@@ -99,7 +99,7 @@ def test_points_cued_by_placeholders_appear_when_their_numbers_are_spoken(monkey
     drawing = draw_plan_step(plan, step, timing=StepTiming(0.3, 16.0, 0.6, cues=tuple(when.items())))
     for point, name in zip(TODAY, names):
         n = first_seen(drawing, point)
-        assert when[name] - style.CUE_LEAD - style.QUICK - 0.1 <= times[n] - style.QUICK <= when[name]
+        assert when[name] - style.CUE_LEAD - style.QUICK - 0.1 <= times[n] - style.NORMAL <= when[name]
 
 
 def test_default_cues_follow_the_sentences():

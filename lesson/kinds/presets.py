@@ -202,7 +202,7 @@ def _raw_outputs(step: Any, ctx: Context) -> dict:
         sentence = _sentence_of(spoken, names)
         said = next_word(tokens, {c.name, _label(c), f"{_label(c)}'s"}, spoken[sentence[0]] if sentence else 0, after)
         if said is not None and (cue := cue_at(tokens, said)) is not None:
-            pointing.append([cue, i])
+            pointing.append([cue, i, "name"])  # the class's name, then its value at its number
         pointing += [[n, i] for n in names]
     words = {m: number_words(text) for m, text in data["marks"]}
     parts = []
@@ -511,7 +511,6 @@ def _softmax_formula(step: Any, ctx: Context) -> dict:
     if all(found):
         order = sorted(range(len(texts)), key=lambda i: word_at(found[i][0][0], tokens) or 0)
         notes = _points(step, ctx, [texts[i] for i in order], [[found[i][0][0]] for i in order])
-        notes["words"] = [[] for _ in order]  # each comes in at its word: nothing more to point at in it
     else:
         notes["cues"] = [[] if cue == ["sentence.1"] else cue for cue in notes["cues"]]
     return _composite(_screen(_part("equation", {"lines": [line]}, (0.0, 1.0, 0.0, 0.45)),
