@@ -205,10 +205,10 @@ def test_a_points_words_are_underlined_as_the_voice_says_them():
 
 def test_a_number_line_points_at_each_value_mark_and_band_as_the_voice_names_them():
     # "Setosa has the largest value, but 1.43 is bigger than one and −0.44 is below zero. Only virginica's 0.23 lies
-    # between zero and one." (the values are there from the start)
+    # between zero and one." (the values are there from the start): a class's name boxed as it is said, then its value
     assert _changes_at("argmax_softmax.yaml", "raw_outputs") == [
-        "raw.setosa", "sentence.2:one", "raw.versicolor", "sentence.2:zero", "sentence.3:virginica's",
-        "sentence.3:between zero and one"]
+        "sentence.2:setosa", "raw.setosa", "sentence.2:one", "raw.versicolor", "sentence.2:zero", "sentence.3:virginica's",
+        "raw.virginica", "sentence.3:between zero and one"]
 
 
 def test_the_trained_networks_come_in_as_the_voice_starts_on_them_each_accuracy_at_its_number():
