@@ -17,6 +17,12 @@ MAX_PITCH = 1.3  # from one bar's middle to the next, at most (a few bars in a t
 
 class BarsScene(StepScene):
     def draw(self) -> None:
+        self.lead()
+        self.follow()
+
+    def lead(self) -> None:
+        """What waits for no cue: the labels, the axis and its numbers, and the bars whose value the voice never says
+        (drawn at once, also when the bars are one part of a screen whose other parts wait for the voice)."""
         d = self.step.data
         bars = d["bars"]
         low, high = d["scale"]
@@ -82,6 +88,20 @@ class BarsScene(StepScene):
         silent = [i for i in range(n) if when(i) is None]
         if silent:
             self.play(*(self.grow(*grown[i], bars[i]["value"]) for i in silent), run_time=style.NORMAL)
+        self.drawn_bars = (labels, grown)
+
+    def follow(self) -> None:
+        """Each bar the voice says grows at its word; a bar named again is boxed at that word."""
+        d = self.step.data
+        bars = d["bars"]
+        n = len(bars)
+        labels, grown = self.drawn_bars
+        first = self.first_words()
+
+        def when(i: int) -> int | None:
+            found = [first[c] for c in bars[i]["cues"] if c in first]
+            return min(found) if found else None
+
         # each bar grows at its first word; a bar the voice names again later is boxed at that word (the plan's
         # pointing: cue, bar), in the order the narration speaks them
         events: list[tuple[int, str, int]] = [(t, "", i) for i in range(n) if (t := when(i)) is not None]

@@ -3,7 +3,7 @@
 The plan gives ``screens``: each a list of ``parts``, every part a generic kind's name (``bars``, ``equation``,
 ``table``, ``number_line``, ``plot``, ``text``), that kind's plan data, its ``region`` (``[left, right, top,
 bottom]`` as fractions of the step's area, measured from its top-left corner) and an optional ``heading`` drawn
-above it. The parts of a screen are drawn one after another, each exactly as its own step would draw it (with its
+above it (at once, or as the voice reaches its ``heading_cue``, after every part's lead). The parts of a screen are drawn one after another, each exactly as its own step would draw it (with its
 own cues), inside its region; a part whose scene has a ``lead`` (what it draws before any cue: a plot's axes
 and curves) draws that first, with every heading, so that no part's picture waits for another part's cue. A
 screen after the first replaces the one before when the voice reaches its ``cues``. Nothing here knows what the
@@ -103,17 +103,24 @@ class CompositeScene(StepScene):
             else:
                 before = list(self.mobjects)
             drawn: list[Part] = []
+            later = []  # headings that wait for their word (heading_cue), in the parts' order
             for part in screen["parts"]:  # the headings, and what waits for no cue
                 area = self.region(part["region"])
                 if part.get("heading"):
                     head = self.text(part["heading"], style.LABEL, color=self.theme.accent)
                     self.fit(head, area.width, area.height / 4)
                     head.move_to([area.center[0], area.top - head.height / 2, 0])
-                    self.play(FadeIn(head, shift=0.1 * DOWN), run_time=style.QUICK)
+                    if part.get("heading_cue"):
+                        later.append((part["heading_cue"], head))
+                    else:
+                        self.play(FadeIn(head, shift=0.1 * DOWN), run_time=style.QUICK)
                     area = Area(area.left, area.right, head.get_bottom()[1] - HEADING_GAP, area.bottom)
                 drawn.append(Part(self, PARTS[part["kind"]], part["data"], area))
                 if drawn[-1].leads:
                     drawn[-1].lead()
+            for cue, head in later:  # a heading that says something the voice says: at its word
+                self.cue(cue, ahead=style.QUICK)
+                self.play(FadeIn(head, shift=0.1 * DOWN), run_time=style.QUICK)
             for p in drawn:  # then each part in turn, with its cues
                 if p.leads:
                     p.follow()

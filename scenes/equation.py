@@ -153,6 +153,18 @@ class EquationScene(StepScene):
             if term is not None and self.still_to_come(name):  # on screen, its word to come
                 self.marker.light((name,), bounds(term, pad=0.08), key=(k, key))
 
+    def show_head(self, line: dict, head: VGroup, shown: list) -> None:
+        """The line's symbols (``shown``: their animations), in pieces when the plan says (``head_split``: [cue, first
+        part]: the parts from there on come in as the voice says that word), else all at once."""
+        split = [(c, k) for c, k in line.get("head_split", []) if 0 < k < len(head)]
+        ends = [k for _, k in split] + [len(head)]
+        for part in head[ends[0]:]:  # the formula comes in whole (one text), its later pieces unseen until their word
+            part.set_fill(opacity=0)
+        self.play(*shown, run_time=style.NORMAL)
+        for (cue, k), end in zip(split, ends[1:]):
+            self.cue(cue, ahead=style.POINT)
+            self.play(*(part.animate.set_fill(opacity=1) for part in head[k:end]), run_time=style.POINT)
+
     def placed(self, m: MathTex, where: VGroup, factor: float) -> MathTex:
         """``m`` (the same parts as ``where``) scaled like the layout and put exactly where its parts are."""
         return m.scale(factor).move_to(where.get_center())
@@ -165,7 +177,7 @@ class EquationScene(StepScene):
         shown = [FadeIn(head, shift=0.1 * UP)] + ([FadeIn(row.label)] if row.label is not None else [])
         if not tail_parts:  # symbols only: shown at the line's cue
             self.cue(*line["cues"], ahead=style.NORMAL)
-            self.play(*shown, run_time=style.NORMAL)
+            self.show_head(line, head, shown)
             self.wait(style.BEAT)
             return
         rel1, num, tail = row.rel1, row.num, row.tail
@@ -179,7 +191,7 @@ class EquationScene(StepScene):
             return
         if line.get("head_cues"):  # the symbols as the voice starts describing them (the numbers at their word)
             self.cue(*line["head_cues"], ahead=style.QUICK)
-        self.play(*shown, run_time=style.NORMAL)
+        self.show_head(line, head, shown)
         self.cue(*line["cues"], ahead=style.NORMAL)
         # the numbers go in: each part of the symbols (or the kept value) moves onto the part of the numbers in its place
         offset = len(head_parts) - len(line["symbolic"])

@@ -109,9 +109,7 @@ class NumberLineScene(StepScene):
         everything = VGroup(line, band, marks, *(m for _, *ms in shown for m in ms))
         everything.shift((area.center[1] - everything.get_center()[1]) * UP)
 
-        self.play(Create(line), FadeIn(band), run_time=style.NORMAL)
-        if len(marks):
-            self.play(FadeIn(marks), run_time=style.QUICK)
+        self.play(Create(line), FadeIn(band), *([FadeIn(marks)] if len(marks) else []), run_time=style.NORMAL)
         # each value at its first word, in the order the voice names them; a value named again later (the plan's
         # pointing: cue, value) boxed at that word
         first = self.first_words()
@@ -119,14 +117,32 @@ class NumberLineScene(StepScene):
         events: list[tuple[int, int, str, int]] = []
         for k, (spec, *_) in enumerate(self.in_spoken_order(shown, lambda s: s[0]["cues"])):
             events.append((min((first[c] for c in spec["cues"] if c in first), default=-1), k, "", index[id(spec)]))
-        events += [(first[name], len(shown), name, i) for name, i in data.get("pointing", []) if name in first]
+        # (an entry [cue, value, "name"] boxes the value's name alone, as the voice names its class before its value)
+        named_only = {name for name, *rest in data.get("pointing", []) if rest[1:] == ["name"]}
+        events += [(first[name], len(shown), name, i) for name, i, *_ in data.get("pointing", []) if name in first]
+        # the band or a mark the voice names (the plan's parts_pointing: cue, "band" or the mark's index)
+        events += [(first[name], len(shown) + 1, name, -1 - (len(marks) if what == "band" else 2 * what + 1))
+                   for name, what in data.get("parts_pointing", []) if name in first]
         by_value = {index[id(item[0])]: item for item in shown}
+        silent = [by_value[i] for token, _, name, i in events if token < 0 and not name]
+        if silent:  # the values the voice does not bring in: all at once, with the line
+            self.play(*(a for _, dot, stem, label in silent
+                        for a in (FadeIn(dot, scale=2), Create(stem), FadeIn(label, shift=0.15 * UP))), run_time=style.QUICK)
+            events = [e for e in events if not (e[0] < 0 and not e[2])]
         marker = Marker(self)
         for _, _, name, i in sorted(events):
+            if name and not self.still_to_come(name):  # its word is past (the drawing was still coming in): never late
+                continue
+            if i < 0:  # a part of the line: the band, or a mark's number (its tick with it)
+                part = band if -1 - i == len(marks) else VGroup(marks[-2 - i], marks[-1 - i])
+                marker.light((name,), around(part, pad=0.1), key=("part", i))
+                continue
             spec, dot, stem, label = by_value[i]
             if not name:
                 self.cue(*spec["cues"], ahead=style.QUICK)
                 self.play(FadeIn(dot, scale=2), Create(stem), FadeIn(label, shift=0.15 * UP), run_time=style.QUICK)
+            elif name in named_only and spec["name"]:
+                marker.light((name,), around(label[0], pad=0.08), key=("name", i))
             else:
                 marker.light((name,), around(dot, label, pad=0.08), key=i)
         self.wait(style.BEAT)

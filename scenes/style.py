@@ -55,6 +55,7 @@ NORMAL = 1.0
 SLOW = 1.6
 BEAT = 0.4  # a short pause between animations
 POINT = 0.35  # a highlight moves to what the voice names (quick: another change may follow at the same word)
+UNDERLINE = 0.25  # a line comes in under the words of a point the voice says (it does not travel)
 HEADING_IN = 0.45  # a step's heading comes in (the voice starts 0.3 s into the step)
 CUE_LEAD = 0.15  # a change tied to a word starts this long before the voice says it
 LATE = 0.1  # a value on screen the voice names is pointed at only if its word began at most this long ago

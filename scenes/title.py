@@ -7,7 +7,8 @@ from manim import DOWN, LEFT, RIGHT, UP, Circle, FadeIn, LaggedStart, VGroup, Wr
 
 from scenes import style
 from scenes.base import StepScene
-from scenes.text import bullet
+from scenes.highlight import Marker, bounds
+from scenes.text import bullet, word_glyphs
 
 POINT_SIZE = style.BODY
 
@@ -52,11 +53,28 @@ class TitleScene(StepScene):
             self.play(*(FadeIn(p, shift=0.2 * UP) for p in rest), run_time=style.NORMAL)
         if len(dots):  # one dot per class; a lesson without a network has none
             self.play(LaggedStart(*(FadeIn(d, scale=0.5) for d in dots), lag_ratio=0.25), run_time=style.NORMAL)
+        # each point's words underlined as the voice says them, while it is the newest point (the plan's words)
+        spoken = self.first_words()
+        said = sorted(([name, k, w0, w1] for k, words in enumerate(data.get("words") or []) for name, w0, w1 in words
+                       if name in spoken), key=lambda e: spoken[e[0]])
+        under = Marker(self, "underline")
+        on: set[int] = {k for k, p in enumerate(points) if not any(p is q for q, _ in later)}
+
+        def catch_up(until: int | None) -> None:
+            while said and (until is None or spoken[said[0][0]] < until):
+                name, k, w0, w1 = said.pop(0)
+                if k in on and self.still_to_come(name):
+                    under.light((name,), bounds(*word_glyphs(points[k][1], w0, w1), pad=0.06), key=(k, w0, w1), slide=False,
+                               run_time=style.UNDERLINE)
+
         for i, (point, cue) in enumerate(later):
             if not (i and cue == later[i - 1][1]):  # a point due at the word of the one before follows it
+                catch_up(min((spoken[c] for c in cue if c in spoken), default=None))
                 self.cue(*cue, ahead=style.QUICK)
             self.play(FadeIn(point, shift=0.3 * RIGHT), run_time=style.NORMAL)
+            on.add(next(k for k, p in enumerate(points) if p is point))
             self.wait(style.BEAT)
+        catch_up(None)
         self.hold_to_end()
         if data.get("closing"):  # a lesson of one title card ends on its closing card too
             self.close(data["closing"])

@@ -179,10 +179,48 @@ def test_the_network_shows_each_value_at_its_word_and_a_sum_where_the_voice_star
 
 def test_argmax_points_at_each_raw_output_the_voice_names_and_lights_the_predicted_row_at_the_prediction():
     # "The largest raw output, 1.43, becomes one ... −0.44 and 0.23 both give zero ... this flower is called Setosa"
-    assert _changes_at("argmax_softmax.yaml", "argmax") == ["raw.setosa", "raw.versicolor", "raw.virginica", "prediction"]
+    # and each ArgMax value as the voice says it: setosa's 1 at "becomes one", virginica's 0 at "give zero"; the row at
+    # "is the prediction" (the verdict comes in at the prediction)
+    assert _changes_at("argmax_softmax.yaml", "argmax") == [
+        "raw.setosa", "sentence.2:one", "raw.versicolor", "raw.virginica", "sentence.2:give zero", "sentence.3:prediction",
+        "prediction"]
 
 
 def test_the_first_derivative_comes_in_as_the_voice_starts_describing_it_and_its_numbers_at_their_word():
-    # "The derivative of the setosa probability with respect to its own raw output is p times one minus p, about 0.22"
+    # "The derivative of the setosa probability with respect to its own raw output is p times one minus p, about 0.22":
+    # each derivative written as it is spoken, its symbol first ("with respect to versicolor"), its expression at the
+    # "is" that says it, its numbers at its value; the verdict's words as the voice says them
     assert _changes_at("argmax_softmax.yaml", "derivatives") == [
-        "sentence.2", "jacobian.setosa.setosa", "jacobian.setosa.versicolor", "jacobian.setosa.virginica"]
+        "sentence.2", "sentence.2:is", "jacobian.setosa.setosa", "sentence.3:versicolor", "sentence.3:is",
+        "jacobian.setosa.versicolor", "sentence.3:virginica", "jacobian.setosa.virginica", "sentence.4:gradient descent can use"]
+
+
+def test_the_general_formula_is_written_as_it_is_read_and_each_letter_explained_at_its_words():
+    # "the SoftMax value for output i is e to the raw output i, divided by the sum ... Here i is the class we are
+    # looking at, and j runs over all 3 classes"
+    assert _changes_at("argmax_softmax.yaml", "formula") == [
+        "sentence.1:is", "sentence.1:divided", "sentence.1:output j", "sentence.1:raw output j", "sentence.2:looking",
+        "sentence.2:runs", "sentence.2:classes"]
+
+
+def test_a_points_words_are_underlined_as_the_voice_says_them():
+    # "So we use SoftMax while training, because its derivatives let backpropagation work. We use ArgMax when we
+    # classify new flowers, because its answer is easy to read."
+    assert _changes_at("argmax_softmax.yaml", "summary") == [
+        "sentence.1", "sentence.1:training", "sentence.1:derivatives let backpropagation work", "sentence.2",
+        "sentence.2:classify new flowers", "sentence.2:answer is easy to read"]
+
+
+def test_a_number_line_points_at_each_value_mark_and_band_as_the_voice_names_them():
+    # "Setosa has the largest value, but 1.43 is bigger than one and −0.44 is below zero. Only virginica's 0.23 lies
+    # between zero and one." (the values are there from the start): a class's name boxed as it is said, then its value
+    assert _changes_at("argmax_softmax.yaml", "raw_outputs") == [
+        "sentence.2:setosa", "raw.setosa", "sentence.2:one", "raw.versicolor", "sentence.2:zero", "sentence.3:virginica's",
+        "raw.virginica", "sentence.3:between zero and one"]
+
+
+def test_the_trained_networks_come_in_as_the_voice_starts_on_them_each_accuracy_at_its_number():
+    changes = _changes_at("argmax_softmax.yaml", "properties")
+    assert changes[changes.index("sentence.4"):] == [
+        "sentence.4", "trained.1.accuracy", "trained.2.accuracy", "trained.1.softmax.setosa", "trained.2.softmax.setosa",
+        "sentence.5", "sentence.5:started"]

@@ -93,19 +93,25 @@ def test_the_general_formula_is_shown_in_symbols_only(drawings):
     assert "\\sum_{j=1}^{3}" in formula.string and "e^{ z_{i} }" in formula.string
     # left of the network kept from the step before (in its panel on the right)
     panel = style.RIGHT - KEPT_WIDTH - PANEL_GAP / 2
+    # the notes in the order the voice explains them ("... e to the raw output j. Here i is the class we are looking
+    # at, and j runs over all 3 classes")
     assert [i.string for i in drawing.final if i.kind == "text" and i.right < panel][1:] == [
-        "i: the class we look at", "j: runs over all 3 classes", "z: the raw outputs"]
+        "z: the raw outputs", "i: the class we look at", "j: runs over all 3 classes"]
     assert {"Setosa", "p = 0.6871"} <= {i.string for i in drawing.final if i.left > panel}
 
 
-def test_the_derivatives_keep_the_softmax_values_beside_them(drawings):
+def test_the_derivatives_take_the_frames_width_one_line_each_with_the_softmax_values_it_uses(drawings):
     drawing = drawings["softmax_derivatives"]
     results = [i.string for i in drawing.final if i.kind == "tex" and i.string.startswith("\\approx ")]
     assert results == ["\\approx 0.21", "\\approx -0.07", "\\approx -0.14"]
-    panel = [i for i in drawing.final if i.string in ("0.6871", "0.106", "0.207")]
-    assert len(panel) == 3
+    assert not [i for i in drawing.final if i.kind == "text" and i.string in ("0.6871", "0.106", "0.207")]  # no panel
     formulas = [i for i in drawing.final if i.kind == "tex"]
-    assert min(p.left for p in panel) > max(f.right for f in formulas)
+    assert max(f.right for f in formulas) - min(f.left for f in formulas) >= 0.75 * style.CONTENT_WIDTH
+    numbers = " ".join(f.string for f in formulas)
+    assert {"0.6871", "0.106", "0.207"} <= set(numbers.replace("(", " ").replace(")", " ").split())
+    # each line's numbers on its own row beside its symbols: three rows of formulas
+    rows = {round(f.y, 1) for f in formulas if f.string.startswith("\\approx ")}
+    assert len(rows) == 3
 
 
 def test_cross_entropy_is_an_equation_over_its_curve(drawings, plan):

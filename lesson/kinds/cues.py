@@ -97,6 +97,29 @@ def narration_cues(narration: str, values: Mapping[str, Any] | None = None, deci
     With ``values`` the narration is filled in first, as the planner does (so the token numbers are the plan's);
     without, the raw narration is read (``lesson check``, before the math core), each placeholder one token.
     """
+    tokens, spans = _filled(narration, values, decimals, forms, typed)
+    starts = [start for _, start in tokens]
+    out: dict[str, int] = {}
+    for name, start in spans:
+        out.setdefault(name, bisect.bisect_right(starts, start) - 1)
+    said = [t for t, _ in tokens]
+    for name, index in sentence_cues(said):
+        out.setdefault(name, index)
+    for name in words:
+        if (at := word_at(name, said)) is not None:
+            out.setdefault(name, at)
+    return out
+
+
+def narration_tokens(narration: str, values: Mapping[str, Any] | None = None, decimals: int = 2,
+                     forms: Mapping[str, int] | None = None, typed: Collection[str] = ()) -> list[str]:
+    """The narration's tokens as the planner counts them (filled in with ``values``, as :func:`narration_cues`)."""
+    return [t for t, _ in _filled(narration, values, decimals, forms, typed)[0]]
+
+
+def _filled(narration: str, values: Mapping[str, Any] | None, decimals: int, forms: Mapping[str, int] | None,
+            typed: Collection[str]) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """The filled-in narration's tokens (with their offsets) and each placeholder's offset in it."""
     parts: list[str] = []
     spans: list[tuple[str, int]] = []
     pos = 0
@@ -113,18 +136,7 @@ def narration_cues(narration: str, values: Mapping[str, Any] | None = None, deci
         parts.append(shown)
         spans.append((field, pos))
         pos += len(shown)
-    tokens = normalize.tokens("".join(parts))
-    starts = [start for _, start in tokens]
-    out: dict[str, int] = {}
-    for name, start in spans:
-        out.setdefault(name, bisect.bisect_right(starts, start) - 1)
-    said = [t for t, _ in tokens]
-    for name, index in sentence_cues(said):
-        out.setdefault(name, index)
-    for name in words:
-        if (at := word_at(name, said)) is not None:
-            out.setdefault(name, at)
-    return out
+    return normalize.tokens("".join(parts)), spans
 
 
 def sentences(cues: Mapping[str, int]) -> int:
@@ -168,3 +180,96 @@ def cue_problems(cue: str | None, where: tuple[str | int, ...], step: Any, ctx: 
         return []
     why = cue_problem(cue, step.narration, ctx.placeholder_kinds)
     return [Finding(where, why)] if why else []
+
+
+# ---------------------------------------------------------------- a shown text's words, as the voice says them
+
+# words too common to point at (the voice says "the" and "with" all the time): an English list; in any language a
+# word of fewer than three letters is never pointed at
+COMMON = frozenset("""the and for with that this those these from into are was were its our your their them they then
+than when what which who how all any can but not has have had also each every some very just about over like
+only here there where while because will would should could does did been being same such other others more most
+""".split())
+
+
+def stem(word: str) -> str:
+    """``word`` (bare, case folded) without a plural or verb ending, so that "probabilities" and "probability",
+    "classifying" and "classify", "trained" and "training" are one word."""
+    for ending, instead in (("ies", "y"), ("ing", ""), ("ed", "")):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[: -len(ending)] + instead
+    if word.endswith("es") and word[:-2].endswith(("s", "x", "z", "ch", "sh")) and len(word) > 4:
+        return word[:-2]
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def content_stems(text: str) -> set[str]:
+    """The stems of the words of ``text`` that :func:`spoken_words` may name."""
+    return {c for c in map(_content, text.split()) if c}
+
+
+def _content(word: str) -> str:
+    """The stem of a shown or spoken word worth pointing at, else ''."""
+    bare = _bare(word)
+    if len(bare) < 3 or bare in COMMON or not any(ch.isalpha() for ch in bare):
+        return ""
+    return stem(bare)
+
+
+def spoken_words(text: str, tokens: Sequence[str], start: int, end: int | None = None, ignore: Collection[str] = ()) -> list[list]:
+    """The words of ``text`` (a point on screen, split at spaces) that the voice says from token ``start`` to before
+    ``end``, each as ``[cue, first, last]``: the word cue (``sentence.N:words``) where it says them and the first and
+    last word of ``text`` it names (words said one after another, as they stand in the text, are one). A word of the
+    text is named once, at the first place it is said; common words ("the", "with") are never named, nor the stems in
+    ``ignore`` (words that do not tell this text from others on screen)."""
+    shown = text.split()
+    words = [w if w not in ignore else "" for w in map(_content, shown)]
+    end = len(tokens) if end is None else min(end, len(tokens))
+    used: set[int] = set()
+    said: list[tuple[int, int]] = []  # (token, word of text)
+    for t in range(max(0, start), end):
+        s = _content(tokens[t])
+        i = next((i for i, w in enumerate(words) if w and w == s and i not in used), None)
+        if i is not None:
+            used.add(i)
+            said.append((t, i))
+    runs: list[list[int]] = []  # [first token, last token, first word, last word]
+    for t, i in said:
+        gap = t - runs[-1][1] if runs else 0
+        if runs and 1 <= gap <= 2 and i - runs[-1][3] == gap and not shown[runs[-1][3]].endswith((":", ";", ".", "?", "!")) and (
+                gap == 1 or _bare(tokens[t - 1]) == _bare(shown[i - 1])):  # one after another (a common word between)
+            runs[-1][1], runs[-1][3] = t, i
+        else:
+            runs.append([t, t, i, i])
+    out: list[list] = []
+    for t0, t1, i0, i1 in runs:
+        if (cue := cue_at(tokens, t0, t1)) is not None:
+            out.append([cue, i0, i1])
+    return out
+
+
+def cue_at(tokens: Sequence[str], first: int, last: int | None = None) -> str | None:
+    """The word cue (``sentence.N:words``) of the narration's tokens ``first`` to ``last`` (default: the one token
+    ``first``): those words, and as many after them as make this the first place their sentence says them (else
+    begun a word or two before them: the cue is then that much early); None when no cue reaches that place."""
+    last = first if last is None else last
+    starts = sentence_cues(list(tokens))
+    n = max((int(name.split(".")[1]) for name, at in starts if at <= first), default=1)
+    end = next((at for name, at in starts if at > first), len(tokens))
+    begin = max((at for name, at in starts if at <= first), default=0)
+    # these words and a few after them; else (a word said twice in its sentence) from a word or two before them
+    for start in range(first, max(begin, first - 2) - 1, -1):
+        for stop in range(last + 1, min(end, last + 4) + 1):
+            cue = f"sentence.{n}:" + " ".join(_bare(w) for w in tokens[start:stop])
+            if all(_bare(w) for w in tokens[start:stop]) and word_at(cue, tokens) == start:
+                return cue
+    return None
+
+
+def next_word(tokens: Sequence[str], words: Collection[str], start: int, end: int | None = None) -> int | None:
+    """The first token from ``start`` to before ``end`` that is one of ``words`` (bare, case folded), or None."""
+    wanted = {w.casefold() for w in words}
+    return next((t for t in range(max(0, start), len(tokens) if end is None else min(end, len(tokens)))
+                 if _bare(tokens[t]) in wanted), None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
@@ -40,6 +41,7 @@ class NumberLineStep(StepBase):
     band: tuple[Finite, Finite] | None = Field(None, description="[low, high] of a stretch of the line to shade, e.g. [0, 1]")
     range: tuple[Finite, Finite] | None = Field(None, description="[low, high] of the line (default: around the values and marks)")
     highlight: highlights.Highlight = highlights.option("value", CAN_HIGHLIGHT)
+    point: list[highlights.Point] = highlights.points("band, or mark.N (a mark, from 1), e.g. as the voice says 'between 0 and 1'")
 
     @field_validator("range", "band")
     @classmethod
@@ -66,7 +68,28 @@ def _check(step: NumberLineStep, ctx: Context) -> list[Finding]:
     for i, v in enumerate(step.values):
         out += check_value(v.value, ("values", i, "value"), ctx)
         out += cue_problems(v.cue, ("values", i, "cue"), step, ctx)
+    for i, p in enumerate(step.point):
+        if (why := _cannot_point(p.at, step)) is not None:
+            out.append(Finding(("point", i, "at"), why))
+        out += cue_problems(p.cue, ("point", i, "cue"), step, ctx)
+    if step.point and step.highlight == "none":
+        out.append(Finding(("point",), "point: with highlight: none: nothing would point (write highlight: value)"))
     return out
+
+
+MARK = re.compile(r"mark\.([0-9]+)")
+
+
+def _cannot_point(at: str, step: NumberLineStep) -> str | None:
+    """Why a number line cannot point at ``at`` (None if it can): the band, if it has one, or one of its marks."""
+    n = len(step.marks)
+    if at == "band":
+        return None if step.band is not None else "cannot point at the band: the line has none (give it band: [low, high])"
+    m = MARK.fullmatch(at)
+    if m is not None and 1 <= int(m.group(1)) <= n:
+        return None
+    marks = f"mark.1 to mark.{n}" if n else "no mark (it has none)"
+    return f"cannot point at {at!r}: a number line points at band{' (if it has one)' if step.band is None else ''} or {marks}"
 
 
 def _text(name: str, ctx: Context) -> str:
@@ -129,8 +152,10 @@ def build(step: NumberLineStep, ctx: Context) -> dict:
         highlights.nothing_lit(step, "number_line", pointing + [n for names in named.values() for n in names])
     for e in entries:
         del e["names"]
+    # the band or a mark the voice names (point:): [cue, "band"] or [cue, mark index]
+    parts = [[p.cue, "band" if p.at == "band" else int(MARK.fullmatch(p.at).group(1)) - 1] for p in step.point]  # type: ignore[union-attr]
     return {"range": [lo, hi], "marks": marks, "values": entries, "band": list(step.band) if step.band else None,
-            "pointing": pointing}
+            "pointing": pointing, "parts_pointing": parts if step.highlight != "none" else []}
 
 
 KINDS = (

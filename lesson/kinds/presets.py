@@ -22,7 +22,7 @@ from lesson.kinds import equation as eq
 from lesson.kinds import plot as plot_kind
 from lesson.kinds.bars import BarsStep
 from lesson.kinds.bars import build as build_bars
-from lesson.kinds.cues import narration_cues
+from lesson.kinds.cues import cue_at, narration_cues, narration_tokens, next_word, sentence_cues, spoken_words, word_at, content_stems
 from lesson.kinds.number_line import NumberLineStep
 from lesson.kinds.number_line import build as build_number_line
 from lesson.kinds.table import side_panel
@@ -31,10 +31,11 @@ from lesson.kinds.axes import PALETTE
 from lesson.base import digits
 import mathcore
 import numpy as np
-from lesson.kinds.text import point_cues, text_data
+from lesson.kinds.text import point_cues, point_words, side_by_side_option, side_by_side_problems, text_data
 from lesson.script import limits
 from lesson.script.parts import StepBase, template
 from lesson.base.shown import MINUS
+from lesson.speech.normalize import number_words
 from lesson.base.hints import one_of
 from lesson.kinds.table import alignments
 
@@ -82,6 +83,7 @@ class SoftmaxDerivativesStep(StepBase):
 class SummaryStep(StepBase):
     kind: Literal["summary"]
     points: list[template(limits.POINT_CHARS)] = Field(min_length=1, max_length=limits.SUMMARY_POINTS)
+    side_by_side: bool = side_by_side_option()
 
 
 class CrossEntropyStep(StepBase):
@@ -153,10 +155,13 @@ def _equation(step: Any, ctx: Context, lines: list[dict], symbols: dict[str, str
 
 def _points(step: Any, ctx: Context, texts: list[str], cues: list[list[str]] | None = None) -> dict:
     """The text kind's data: ``texts`` as points, at the narration's sentences (or at ``cues``)."""
+    spoken = narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed,
+                            words=[c for cue in cues or [] for c in cue])
     if cues is None:  # the texts are finished words (a class label in them may hold braces): never filled in again
-        spoken = narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
         cues = [[c] if c else [] for c in point_cues([None] * len(texts), spoken)]
-    return {"heading": "", "points": list(texts), "cues": cues}
+    tokens = narration_tokens(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
+    words = point_words(texts, [c[0] if c else "" for c in cues], spoken, tokens)
+    return {"heading": "", "points": list(texts), "cues": cues, "words": words}
 
 
 def _table(columns: list[str], rows: list[dict]) -> dict:
@@ -182,7 +187,34 @@ def _shown(data: dict, line: int, name: str) -> str:
 def _raw_outputs(step: Any, ctx: Context) -> dict:
     """The raw outputs on a number line, beside 0 and 1 and the stretch between them."""
     part = NumberLineStep(kind="number_line", each_class="raw", marks=[0, 1], band=(0, 1), **_common(step))
-    return build_number_line(part, ctx)
+    data = build_number_line(part, ctx)
+    spoken = narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
+    tokens = narration_tokens(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
+    if "parts_pointing" not in data:
+        return data
+    # the outputs are all there as the voice begins on them ("these raw outputs"); each is boxed as the voice names
+    # it (its class, then its value), and 1, 0 and the stretch between them as it says "one", "zero", "between ..."
+    pointing = []
+    for i, (c, entry) in enumerate(zip(_classes(ctx), data["values"])):
+        names = [n for n in entry["cues"] if n in spoken]
+        entry["cues"] = []  # right after the line, as the voice begins
+        after = min((spoken[n] for n in names), default=None)
+        sentence = _sentence_of(spoken, names)
+        said = next_word(tokens, {c.name, _label(c), f"{_label(c)}'s"}, spoken[sentence[0]] if sentence else 0, after)
+        if said is not None and (cue := cue_at(tokens, said)) is not None:
+            pointing.append([cue, i, "name"])  # the class's name, then its value at its number
+        pointing += [[n, i] for n in names]
+    words = {m: number_words(text) for m, text in data["marks"]}
+    parts = []
+    for k, (m, _) in enumerate(data["marks"]):
+        said = next_word(tokens, {words[m]}, 0)
+        if said is not None and (cue := cue_at(tokens, said)) is not None:
+            parts.append([cue, k])
+    lo, hi = data["band"]
+    if (cue := _said(f"between {words.get(lo, '')} and {words.get(hi, '')}", tokens)) is not None:
+        parts.append([cue, "band"])
+    data["pointing"], data["parts_pointing"] = pointing, parts
+    return data
 
 
 def _argmax(step: Any, ctx: Context) -> dict:
@@ -199,10 +231,54 @@ def _argmax(step: Any, ctx: Context) -> dict:
     named = highlights.pointing(step, ctx, cells)
     table["highlight"] = "cell" if named else "row"
     table["pointing"] = [[name, r, k] for name, (r, k) in named] + [["prediction", nums.prediction, None]]
-    if not named:
+    if named:  # and each ArgMax value as the voice says it ("becomes one", "give zero"), the row at "is the prediction"
+        table["pointing"] += _argmax_words(step, ctx, table["pointing"])
+        table["pointing"].sort(key=lambda entry: word_at(entry[0], _tokens(step, ctx)) if ":" in entry[0] else -1)
+    else:
         table["rows"][nums.prediction]["cue"] = "prediction"
     verdict = _points(step, ctx, [w("prediction", label=_label(_classes(ctx)[nums.prediction]))], [["prediction"]])
     return _composite(_screen(_part("table", table, (0.05, 0.95, 0.0, 0.78)), _part("text", verdict, (0.1, 0.9, 0.8, 1.0))))
+
+
+def _tokens(step: Any, ctx: Context) -> list[str]:
+    return narration_tokens(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
+
+
+def _argmax_words(step: Any, ctx: Context, pointing: list[list]) -> list[list]:
+    """Word cues lighting the ArgMax cells as the voice says their values: a class's "one" or "zero" said after its
+    raw output and before the next class's; and the word "prediction" said in the sentence that names the prediction,
+    before it: its row."""
+    nums = ctx.numbers
+    assert nums is not None
+    tokens = _tokens(step, ctx)
+    spoken = narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
+    classes = _classes(ctx)
+    raw = sorted((spoken[f"raw.{c.name}"], r) for r, c in enumerate(classes) if f"raw.{c.name}" in spoken)
+    out: list[list] = []
+    for i, (at, r) in enumerate(raw):
+        said = number_words(digits.fixed(float(nums.argmax[r]), 0))
+        end = raw[i + 1][0] if i + 1 < len(raw) else spoken.get(_next_sentence(spoken, at), len(tokens))
+        t = next_word(tokens, {said}, at + 1, end)
+        if t is not None and (cue := cue_at(tokens, t)) is not None:
+            out.append([cue, r, 2])
+    if "prediction" in spoken and (sentence := _sentence_of(spoken, ["prediction"])):
+        start, end = spoken[sentence[0]], spoken["prediction"]
+        word = ctx.words()("prediction", label="").split()[0].strip(":")
+        t = next_word(tokens, {word}, start, end)
+        if t is not None and (cue := cue_at(tokens, t)) is not None:
+            out.append([cue, nums.prediction, None])
+    return out
+
+
+def _tokens_bare(text: str) -> str:
+    """A number as the narration's tokens hold it, bare (as :func:`lesson.kinds.cues.next_word` compares them)."""
+    return text.strip().casefold()
+
+
+def _next_sentence(spoken: dict[str, int], at: int) -> str:
+    """The ``sentence.N`` after token ``at`` (a name that is not a cue when there is none)."""
+    after = sorted((t, name) for name, t in spoken.items() if name.startswith("sentence.") and ":" not in name and t > at)
+    return after[0][1] if after else ""
 
 
 def _argmax_gradient(step: Any, ctx: Context) -> dict:
@@ -319,6 +395,18 @@ def _softmax(step: Any, ctx: Context) -> dict:
             for i, c in enumerate(classes)]
     rows.append({"cells": [w("sum"), "", _shown(equation, 0, "exp_sum")]})
     table = _table([w("class"), w("raw_output"), w("exp_column")], rows)
+    # the voice says what SoftMax does before it works anything out: the raw outputs' column as it says "raw output",
+    # the sum's row as it says "sum" (each the first time, before any number; the table is still coming in while the
+    # voice says "e to the power")
+    tokens = _tokens(step, ctx)
+    spoken = narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
+    first_number = min((at for name, at in spoken.items() if not name.startswith("sentence.")), default=len(tokens))
+    said = [(cue, k) for cue, k in ((_said(w("raw_output"), tokens), 1),)
+            if cue is not None and (word_at(cue, tokens) or 0) < first_number]
+    table["columns_pointing"] = [[cue, k] for cue, k in said]
+    t = next_word(tokens, {w("sum")}, 0, first_number)
+    if t is not None and (cue := cue_at(tokens, t)) is not None:
+        table["pointing"], table["highlight"] = [[cue, len(rows) - 1, None]], "row"
     return _composite(_screen(_part("table", table, (0.56, 1.0, 0.0, 0.85)), _part("equation", equation, (0.0, 0.54, 0.0, 1.0))))
 
 
@@ -333,8 +421,16 @@ def _softmax_properties(step: Any, ctx: Context) -> dict:
     rows = [{"cells": [_label(classes[c]), _value(ctx, f"raw.{classes[c].name}"), _value(ctx, f"softmax.{classes[c].name}")],
              "color": classes[c].color} for c in order]
     table = _table([w("class"), w("raw_output"), w("softmax")], rows)
+    # the voice names the largest raw output and the largest value: their cells in the top row (the largest) lit
+    tokens = narration_tokens(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
+    # (the largest raw output only: the properties come in after the table's words, the first before the second
+    # sentence)
+    largest = [[cue, 0, k] for k, heading in ((1, w("raw_output")),) if (cue := _said(f"largest {heading}", tokens))]
+    if largest:
+        table["highlight"], table["pointing"] = "cell", largest
     # the first property right after the table, the others with its second sentence (if it has one)
-    second = "sentence.2" if "sentence.2" in narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed) else "sentence.1"
+    spoken = narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
+    second = "sentence.2" if "sentence.2" in spoken else "sentence.1"
     keeps = _points(step, ctx, [w("same_order"), w("between_0_and_1"), w("add_up_to_one")],
                     [[], [second], []])  # the first right after the table: the voice has begun by then
     # the sum in the table's order, so that each term sits in the order the viewer just read the values
@@ -354,11 +450,31 @@ def _softmax_properties(step: Any, ctx: Context) -> dict:
     for t, run in enumerate(runs, start=1):
         bars = build_bars(BarsStep(kind="bars", values=f"trained.{t}.softmax", scale=[0, 1], **_common(step)), ctx)
         heading = w("start", letter=letters[t - 1], accuracy=ctx.fill(f"{{trained.{t}.accuracy:.0%}}"))
-        parts.append(_part("bars", bars, ((t - 1) * width + 0.02, t * width - 0.02, 0.0, 0.85), heading))
-    parts.append(_part("text", _points(step, ctx, [w("other_starts")], [[]]), (0.05, 0.95, 0.85, 1.0)))
+        part = _part("bars", bars, ((t - 1) * width + 0.02, t * width - 0.02, 0.0, 0.85), heading)
+        if f"trained.{t}.accuracy" in spoken:  # the heading says the network's accuracy: it comes in as the voice says it
+            part["heading_cue"] = f"trained.{t}.accuracy"
+        parts.append(part)
+    # what the networks show (the same example, other starts) with the sentence after the last of their values, if any
+    last = max((at for name, at in spoken.items() if name.startswith("trained.")), default=None)
+    after = sorted(at_name for at_name in ((at, name) for name, at in spoken.items() if name.startswith("sentence."))
+                   if last is not None and at_name[0] > last)
+    parts.append(_part("text", _points(step, ctx, [w("other_starts")], [[after[0][1]] if after else []]), (0.05, 0.95, 0.85, 1.0)))
     run_cues = [f"trained.1.{what}" for what in ("accuracy", "seed", "prediction")]
     run_cues += [f"trained.1.softmax.{c.name}" for c in classes]
-    return _composite(first, _screen(*parts, cues=run_cues))
+    # the networks come in as the voice starts talking about them: the sentence that first names one
+    opening = _sentence_of(spoken, [c for t in range(1, len(runs) + 1) for c in spoken if c.startswith(f"trained.{t}.")])
+    return _composite(first, _screen(*parts, cues=opening or run_cues))
+
+
+def _said(phrase: str, tokens: list[str]) -> str | None:
+    """``sentence.N:phrase``, the first sentence that says ``phrase`` (a word cue), or None if none does."""
+    for n in range(1, len(tokens) + 1):
+        cue = f"sentence.{n}:{phrase}"
+        if word_at(cue, tokens) is not None:
+            return cue
+        if f"sentence.{n + 1}" not in dict(sentence_cues(tokens)):
+            return None
+    return None
 
 
 def _softmax_formula(step: Any, ctx: Context) -> dict:
@@ -370,15 +486,40 @@ def _softmax_formula(step: Any, ctx: Context) -> dict:
     parts = eq.symbolic_parts(tree, symbols.__getitem__)
     line = {"label": "", "lhs": ["\\mathrm{softmax}(z)_{i}"], "symbolic": [[k, list(p)] for k, p in parts],
             "numeric": [], "substitution": "=", "relation": "=", "result": "", "cues": [], "result_cues": []}
-    notes = _points(step, ctx, [w("i_meaning"), w("j_meaning", n=n), w("z_meaning")])
-    # the formula comes first; a note due at the first sentence follows it at once (its word is past by then)
-    notes["cues"] = [[] if cue == ["sentence.1"] else cue for cue in notes["cues"]]
+    tokens = narration_tokens(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
+    # the formula as the voice reads it: its left side first, "= e^z_i" at the "is" that says it, the sum under it
+    # at "divided" (each only if the first sentence says it, in that order)
+    spoken = narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
+    first_end = spoken.get("sentence.2", len(tokens))
+    split: list[list] = []
+    at = 0
+    for word, part in (("is", 1), ("divided", 1 + [k for k, _ in parts].index("r|") + 1 if any(k == "r|" for k, _ in parts) else 0)):
+        said = next_word(tokens, {word}, at, first_end)
+        if part and said is not None and (cue := cue_at(tokens, said)) is not None:
+            split.append([cue, part])
+            at = said + 1
+    if split:
+        line["head_split"] = split
+    texts = [w("i_meaning"), w("j_meaning", n=n), w("z_meaning")]
+    notes = _points(step, ctx, texts)
+    # each note as the voice first says its words after the formula is written (in that order, top to bottom); else
+    # the formula comes first and a note due at the first sentence follows it at once (its word is past by then)
+    stems = [content_stems(t) for t in texts]
+    shared = {x for i, a in enumerate(stems) for b in stems[i + 1:] for x in a & b}  # in two notes: tells neither
+    found = [spoken_words(t, tokens, at, ignore=shared) for t in texts]
+    found = [sorted(f, key=lambda entry: word_at(entry[0], tokens) or 0) for f in found]
+    if all(found):
+        order = sorted(range(len(texts)), key=lambda i: word_at(found[i][0][0], tokens) or 0)
+        notes = _points(step, ctx, [texts[i] for i in order], [[found[i][0][0]] for i in order])
+    else:
+        notes["cues"] = [[] if cue == ["sentence.1"] else cue for cue in notes["cues"]]
     return _composite(_screen(_part("equation", {"lines": [line]}, (0.0, 1.0, 0.0, 0.45)),
                               _part("text", notes, (0.1, 0.9, 0.47, 1.0))))
 
 
 def _softmax_derivatives(step: Any, ctx: Context) -> dict:
-    """∂p_k/∂z_j for every j as equations (true at their digits), the SoftMax values kept beside them, and the
+    """∂p_k/∂z_j for every j as equations (true at their digits) across the frame, each written as the voice says it
+    (its symbol as the voice names the class, the rest at the "is" that says it, its numbers at its value), and the
     verdict: none is zero (none *exactly* zero when one rounds to 0 on screen)."""
     nums = ctx.numbers
     assert nums is not None
@@ -390,19 +531,31 @@ def _softmax_derivatives(step: Any, ctx: Context) -> dict:
         expr = f"{pk} * (1 - {pk})" if j == k else f"-{pk} * softmax.{c.name}"
         lines.append({"expr": expr, "result": f"jacobian.{classes[k].name}.{c.name}"})
     equation = _equation(step, ctx, lines)
-    equation["rows"] = 2  # the numbers under the symbols: one line would not fit beside the panel
+    equation["rows"] = 1  # the numbers beside the symbols, the lines across the frame: one per class, large
     spoken = narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
+    tokens = narration_tokens(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
+    before = -1  # the token of the line before's number
     for j, (c, line) in enumerate(zip(classes, equation["lines"])):
         line["color"] = c.color
         line["at_once"] = j >= 3  # many classes: after three lines worked out, the others appear whole
-        if j == 0:  # the first line's symbols as the voice starts describing them (a later line's follow the line before)
+        word = min((spoken[n] for n in line["cues"] if n in spoken), default=None)
+        # each derivative written as it is spoken: its symbol as the voice names the class it is taken with respect
+        # to (the first line's: as its sentence starts, "the derivative of ..."), the rest at the "is" that says it
+        named = next_word(tokens, {c.name, _label(c)}, before + 1, word) if j != k else None
+        if named is not None and (cue := cue_at(tokens, named)) is not None:
+            line["head_cues"] = [cue]
+        elif j == 0:  # else the first line's symbols as the voice starts describing them (the others' after the line before)
             line["head_cues"] = _sentence_of(spoken, line["cues"])
+        start = named if named is not None else spoken.get(line["head_cues"][0], before) if line.get("head_cues") else before
+        said = next_word(tokens, {"is"}, start + 1, word) if word is not None and not line["at_once"] else None
+        if said is not None and (cue := cue_at(tokens, said)) is not None:
+            line["head_split"] = [[cue, 1]]  # the derivative's symbol first, then "=" and its expression
+        before = word if word is not None else before
     w = ctx.words()
     shown_zero = any(_shows_zero(line["result"]) for line in equation["lines"])
     verdict = _points(step, ctx, [w("none_exactly_zero" if shown_zero else "none_zero")], [[]])
     data = _composite(_screen(_part("equation", equation, (0.0, 1.0, 0.0, 0.78)), _part("text", verdict, (0.0, 1.0, 0.82, 1.0))))
-    data["beside"] = side_panel(w("softmax"), [{"label": _label(c), "value": _value(ctx, f"softmax.{c.name}"), "color": c.color} for c in classes])
-    return data
+    return data  # no side panel: the lines take the frame's width (each shows the SoftMax values it uses)
 
 
 def _shows_zero(text: str) -> bool:
@@ -437,6 +590,20 @@ def _cross_entropy(step: Any, ctx: Context) -> dict:
         line["cue"] = "cross_entropy"
     equation = _equation(step, ctx, [line])
     equation["lines"][0]["label"] = w("cross_entropy")
+    # written as it is said: its symbols as the sentence that says the cross-entropy's value begins ("Its
+    # cross-entropy is minus the log of that probability"), the rest of them at its "is"; the numbers as the voice says
+    # p again there ("minus the log of 0.6871"), the result at its value
+    tokens = _tokens(step, ctx)
+    eq_line = equation["lines"][0]
+    if "cross_entropy" in spoken and (sentence := _sentence_of(spoken, ["cross_entropy"])):
+        start, word = spoken[sentence[0]], spoken["cross_entropy"]
+        eq_line["head_cues"] = sentence
+        said = next_word(tokens, {"is"}, start, word)
+        if said is not None and (cue := cue_at(tokens, said)) is not None:
+            eq_line["head_split"] = [[cue, 1]]
+        again = next_word(tokens, {_tokens_bare(ctx.number("p_observed"))}, start, word)
+        if again is not None and again > spoken.get("p_observed", word) and (cue := cue_at(tokens, again)) is not None:
+            eq_line["cues"], eq_line["result_cues"] = [cue], ["cross_entropy"]
     curve = plot_kind.PlotStep(
         kind="plot", curves=[plot_kind.Curve(function="neg_log")], points=[plot_kind.PlotPoint(x="p_observed")],
         **_common(step),
@@ -462,8 +629,8 @@ KINDS = (
              code=PARTS_CODE),
     StepKind("softmax_derivatives", SoftmaxDerivativesStep, _softmax_derivatives, COMPOSITE,
              "the derivatives of one SoftMax output", check=_of_class, code=PARTS_CODE),
-    StepKind("summary", SummaryStep, _summary, "scenes.text:TextScene", "the script's points, one after another",
-             code=("lesson.kinds.text",)),
+    StepKind("summary", SummaryStep, _summary, "scenes.text:TextScene", "the script's points, one after another (or side by side)",
+             check=lambda step, ctx: side_by_side_problems(step, len(step.points)), code=("lesson.kinds.text", "lesson.kinds.cues")),
     StepKind("cross_entropy", CrossEntropyStep, _cross_entropy, COMPOSITE,
              "cross-entropy of the observed class: −log p on its curve", check=_needs_label, code=PARTS_CODE),
 )

@@ -17,7 +17,7 @@ from pydantic import BeforeValidator, Field
 
 from lesson.base.errors import Finding
 from lesson.kinds import Context, StepKind, highlights
-from lesson.kinds.cues import cue_problem, narration_cues, sentences
+from lesson.kinds.cues import cue_problem, narration_cues, narration_tokens, sentences, spoken_words
 from lesson.script import limits
 from lesson.script.placeholders import fields
 from lesson.script.parts import StepBase, Strict, template
@@ -44,6 +44,22 @@ PointOrText = Annotated[Point, BeforeValidator(_as_point, json_schema_input_type
 CAN_HIGHLIGHT = ("point",)  # a point on screen whose value the voice names: boxed at that word
 
 
+SIDE_BY_SIDE = 3  # cards in a row across the frame: more would be too narrow to read
+
+
+def side_by_side_option() -> Any:
+    """The ``side_by_side`` field of the kinds that show points (text, summary)."""
+    return Field(False, description=f"the points as up to {SIDE_BY_SIDE} cards side by side (things to compare, e.g. which to use "
+                                    "when) instead of a list; a point written 'Head: rest' has its head drawn large")
+
+
+def side_by_side_problems(step: Any, n: int) -> list[Finding]:
+    """``side_by_side`` with more points than fit in a row."""
+    if getattr(step, "side_by_side", False) and n > SIDE_BY_SIDE:
+        return [Finding(("side_by_side",), f"side_by_side shows at most {SIDE_BY_SIDE} points as cards in a row; this step has {n}")]
+    return []
+
+
 class TextStep(StepBase):
     kind: Literal["text"]
     heading: template(limits.TITLE_CHARS) | None = Field(
@@ -52,6 +68,7 @@ class TextStep(StepBase):
     points: list[PointOrText] = Field(
         min_length=1, max_length=limits.TEXT_POINTS, description=f"1 to {limits.TEXT_POINTS} short lines, shown top to bottom as they are spoken"
     )
+    side_by_side: bool = side_by_side_option()
     highlight: highlights.Highlight = highlights.option("point", CAN_HIGHLIGHT)
     point: list[highlights.Point] = highlights.points("heading, or point.N (a point, from 1) once it is on screen")
 
@@ -83,6 +100,17 @@ def point_cues(ats: Sequence[str | None], cues: Mapping[str, int]) -> list[str]:
             cue = out[-1]
         out.append(cue)
         last = max(last, cues.get(cue, last))
+    return out
+
+
+def point_words(texts: Sequence[str], chosen: Sequence[str], cues: Mapping[str, int], tokens: Sequence[str]) -> list[list[list]]:
+    """For each point, its words that the voice says while it is the newest point on screen (from its cue to the
+    next point's), as :func:`lesson.kinds.cues.spoken_words` gives them: the scene points at each at its word."""
+    appear = [cues.get(c, 0) if c else 0 for c in chosen]
+    out = []
+    for i, text in enumerate(texts):
+        later = [a for a in appear[i + 1:] if a > appear[i]]
+        out.append(spoken_words(text, tokens, appear[i], min(later) if later else None))
     return out
 
 
@@ -118,11 +146,17 @@ def text_data(heading: str | None, texts: Sequence[str], ats: Sequence[str | Non
                             ("point", j, "cue"))
         pointing.append([p.cue, k])
     pointing.sort(key=lambda entry: cues.get(entry[0], -1))
+    points = [drawn(t) for t in texts]
+    words: list[list[list]] = [[] for _ in points]
+    if getattr(step, "highlight", "point") != "none":  # each point's words pointed at as the voice says them
+        words = point_words(points, chosen, cues, narration_tokens(step.narration, values, d, ctx.forms, ctx.typed))
     return {
         "heading": drawn(heading) if heading else "",
-        "points": [drawn(t) for t in texts],
+        "points": points,
         "cues": [[c] if c else [] for c in chosen],
         "pointing": pointing,
+        "words": words,
+        "side_by_side": bool(getattr(step, "side_by_side", False)),
     }
 
 
@@ -169,7 +203,7 @@ def check(step: Any, ctx: Context) -> list[Finding]:
     """Each ``cue`` is a cue of this narration, and the points are reached from top to bottom."""
     out: list[Finding] = highlights.check(step, "text", CAN_HIGHLIGHT) if hasattr(step, "highlight") else []
     _, ats = _parts(step)
-    out += point_problems(ats, step, ctx) + pointed_problems(step, ctx, len(ats))
+    out += point_problems(ats, step, ctx) + pointed_problems(step, ctx, len(ats)) + side_by_side_problems(step, len(ats))
     return out or point_order_problems(ats, step)
 
 

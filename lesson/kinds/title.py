@@ -15,8 +15,8 @@ from pydantic import Field
 
 from lesson.base.errors import Finding
 from lesson.kinds import Context, StepKind
-from lesson.kinds.cues import narration_cues, named_words
-from lesson.kinds.text import PointOrText, point_cues, point_order_problems, point_problems
+from lesson.kinds.cues import narration_cues, narration_tokens, named_words
+from lesson.kinds.text import PointOrText, point_cues, point_order_problems, point_problems, point_words
 from lesson.script.parts import StepBase
 
 TITLE_POINTS = 3  # below the title, the subtitle and the author, three short lines fit the card
@@ -35,8 +35,11 @@ def build(step: Any, ctx: Context) -> dict:
     texts = [p.text for p in step.points]
     cues = narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed, words=named_words(step))
     chosen = point_cues([p.cue for p in step.points], cues)
+    points = [ctx.fill(t) for t in texts]
+    tokens = narration_tokens(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
     return {"heading": lesson.title, "subtitle": lesson.subtitle or "", "author": lesson.author or "",
-            "points": [ctx.fill(t) for t in texts], "cues": [[c] if c else [] for c in chosen]}
+            "points": points, "cues": [[c] if c else [] for c in chosen],
+            "words": point_words(points, chosen, cues, tokens)}  # each point's words pointed at as they are said
 
 
 def check(step: Any, ctx: Context) -> list[Finding]:
@@ -47,4 +50,4 @@ def check(step: Any, ctx: Context) -> list[Finding]:
 
 KINDS = (StepKind("title", TitleStep, build, "scenes.title:TitleScene",
                   "the lesson's title, subtitle and author, and up to three points shown as they are spoken", check=check,
-                  code=("lesson.kinds.cues", "lesson.kinds.text")),)
+                  code=("lesson.kinds.cues", "lesson.kinds.text", "scenes.text")),)
