@@ -31,6 +31,7 @@ from manim import (
 
 from scenes import style
 from scenes.base import StepScene
+from scenes.highlight import Marker, bounds
 from scenes.slide import Ride
 
 GAP = 0.14  # between a tick and its number, an axis and its label
@@ -176,29 +177,62 @@ class PlotScene(StepScene):
 
         curves = VGroup()
         samples = []
-        for c in data["curves"]:
+        self.later: dict[int, VGroup] = {}  # the curves drawn when the voice gets to them (their cues)
+        for i, c in enumerate(data["curves"]):
+            drawn = VGroup()
             for seg in c["segments"]:
                 pts = [at(x, y) for x, y in seg]
                 samples.append(dense(pts))
-                curves.add(VMobject(color=ManimColor(c["color"]), stroke_width=5).set_points_as_corners(pts))
-        if data["tangent"]:  # drawn later, but known now: the points' labels keep off its line as off the curves
-            (ax, ay), (bx, by) = data["tangent"]["line"]
+                drawn.add(VMobject(color=ManimColor(c["color"]), stroke_width=5).set_points_as_corners(pts))
+            if c.get("cues"):
+                self.later[i] = drawn
+            else:
+                curves.add(*drawn)
+        for t in self.tangents():  # drawn later, but known now: the points' labels keep off their lines as off the curves
+            (ax, ay), (bx, by) = t["line"]
             samples.append(dense([at(ax, ay), at(bx, by)]))
         self.curve_points = np.vstack(samples) if samples else np.zeros((0, 2))
         self.plot_box: Box = (left, right, bottom, top)
         self.bounds: Box = (area.left, area.right, bottom + 0.05, area.top)
         self.taken: list[Box] = [box(m, 0.05) for m in [*numbers, *words]]
         legend = self.legend(data["curves"])
+        if legend is not None:  # a curve drawn later brings its name in with it
+            for i in self.later:
+                legend.remove(self.legend_rows[i])
         if len(curves):  # a scene that draws its curves later (fitted_curve) has none here
             self.play(Create(curves, lag_ratio=0.3), *([FadeIn(legend)] if legend else []), run_time=style.SLOW)
+        elif legend is not None and len(legend):
+            self.play(FadeIn(legend), run_time=style.QUICK)
+
+    def tangents(self) -> list[dict]:
+        """The plot's tangents (a plan of one tangent gives only ``tangent``)."""
+        data = self.step.data
+        return list(data.get("tangents") or ([data["tangent"]] if data.get("tangent") else []))
+
+    def draw_curve(self, i: int) -> None:
+        """Curve ``i``, drawn left to right from its cue, its name coming into the legend with it."""
+        c = self.step.data["curves"][i]
+        self.cue(*c["cues"])
+        row = self.legend_rows.get(i)
+        self.play(Create(self.later[i], lag_ratio=0.0), *([FadeIn(row)] if row is not None else []), run_time=c["seconds"])
 
     def follow(self) -> None:
         """What the voice brings in: the marked points, the tangent, the walk and the slide, each at its cue (the slide
         before the first of the others the voice reaches after it)."""
         data = self.step.data
         events: list[tuple[list[str], Callable[[], None]]] = [(p["cues"], functools.partial(self.point, p)) for p in data["points"]]
-        if data["tangent"]:
-            events.append((data["tangent"]["cues"], functools.partial(self.tangent, data["tangent"])))
+        self.marker = Marker(self, behind=False)
+        self.labels: dict[int, Mobject] = {}
+        for k, p in enumerate(data["points"]):  # a point already there is pointed at as the voice names it again
+            shown = self.spoken_at(p["cues"]) if p["cues"] else -1
+            for name in p.get("named", []):
+                said = self.spoken_at([name])
+                if said is not None and shown is not None and said > shown:
+                    events.append(([name], functools.partial(self.point_again, k, name)))
+        for t in self.tangents():
+            events.append((t["cues"], functools.partial(self.tangent, t)))
+        for i in self.later:
+            events.append((data["curves"][i]["cues"], functools.partial(self.draw_curve, i)))
         if data["walk"]:
             events.append((data["walk"]["cues"], functools.partial(self.walk, data["walk"])))
         # in the order the voice names them (a tangent named before a point comes first); those it never names first
@@ -230,7 +264,14 @@ class PlotScene(StepScene):
     def point(self, p: dict) -> None:
         self.cue(*p["cues"], ahead=style.QUICK)
         dot, label = self.mark(p["x"], p["y"], p["color"], [p["name"], p["label"]])
+        self.labels[self.step.data["points"].index(p)] = self.equation
         self.play(FadeIn(dot, scale=2), FadeIn(label, shift=0.1 * UP), run_time=style.POINT if self.brisk else style.QUICK)
+
+    def point_again(self, k: int, name: str) -> None:
+        """The marker onto point ``k``'s equation, at the word ``name`` that names it again."""
+        words = self.labels.get(k)
+        if words is not None:
+            self.marker.light([name], bounds(words, pad=0.08), key=k)
 
     def tangent(self, t: dict) -> None:
         at = self.at
@@ -279,10 +320,12 @@ class PlotScene(StepScene):
     def legend(self, curves: list[dict]) -> VGroup | None:
         """The curves' names in their colours, in the corner of the plot the curves leave most empty."""
         rows = VGroup()
-        for c in curves:
+        self.legend_rows: dict[int, VGroup] = {}
+        for i, c in enumerate(curves):
             if c["name"]:
                 swatch = Line(ORIGIN3, 0.45 * RIGHT, color=ManimColor(c["color"]), stroke_width=5)
-                rows.add(VGroup(swatch, self.text(c["name"], style.SMALL)).arrange(RIGHT, buff=0.15))
+                rows.add(row := VGroup(swatch, self.text(c["name"], style.SMALL)).arrange(RIGHT, buff=0.15))
+                self.legend_rows[i] = row
         if not len(rows):
             return None
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
@@ -305,11 +348,15 @@ class PlotScene(StepScene):
         dot = Dot(self.at(x, y), radius=0.09, color=ManimColor(color))
         texts = [self.text(s, style.SMALL, color=color if i == 0 and len(lines) > 1 else None) for i, s in enumerate(lines) if s]
         words = VGroup(*texts).arrange(DOWN, buff=0.08)
+        self.equation = texts[-1]  # what the voice names again: the equation (its last line)
         label = VGroup(BackgroundRectangle(words, color=ManimColor(self.theme.background), fill_opacity=0.85, buff=0.06), words)
         far = place(label, dot.get_center(), [*self.taken, box(dot, 0.02)], self.bounds, self.curve_points)
         self.taken.append(box(label, 0.06))
         if far:
-            label = VGroup(leader(dot.get_center(), label, self.theme.muted), label)
+            line = leader(dot.get_center(), label, self.theme.muted)
+            label = VGroup(line, label)
+            # later labels keep off the leader as off the curves
+            self.curve_points = np.vstack([self.curve_points, dense([line.get_start(), line.get_end()])])
         return dot, label
 
     def walk(self, spec: dict) -> None:

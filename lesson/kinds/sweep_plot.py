@@ -18,7 +18,7 @@ from lesson.kinds.axes import PALETTE, axis, readable
 from lesson.kinds import highlights
 from lesson.base.shown import MINUS, PlanError
 from lesson.base.hints import one_of
-from lesson.kinds.cues import cue_problem
+from lesson.kinds.cues import cue_problem, cue_problems
 
 MAX_STOPS = 8  # stops of a walk drawn one after another (a longer descent shows its first ones and its last)
 
@@ -28,6 +28,8 @@ def sweep_check(step: Any, ctx: Context) -> list[Finding]:
     lesson = ctx.lesson
     if step.sweep is not None and step.sweep.name not in lesson.sweeps:
         out.append(Finding(("sweep", "name"), f"unknown sweep {step.sweep.name!r}{one_of(step.sweep.name, lesson.sweeps, 'sweeps')}"))
+    if step.sweep is not None and step.sweep.cue is not None:
+        out += cue_problems(step.sweep.cue, ("sweep", "cue"), step, ctx)
     if step.descent is not None:
         if step.descent not in lesson.descents:
             out.append(Finding(("descent",), f"unknown descent {step.descent!r}{one_of(step.descent, lesson.descents, 'descents')}"))
@@ -65,10 +67,11 @@ def _points(step: Any, ctx: Context, curve: Any, color: str, x_range: list[float
     rx, tx = _stop_text(ctx, by, x)
     ry, ty = _stop_text(ctx, of, y)
     out = [{"x": x, "y": y, "label": f"{by} {rx} {tx}, {y_name} {ry} {ty}", "color": color,
-            "name": ctx.fill(p.label) if p.label else "", "cues": [p.cue] if p.cue else []} for p in step.points]
+            "name": ctx.fill(p.label) if p.label else "", "cues": [p.cue] if p.cue else [], "named": []} for p in step.points]
     for name, i in highlights.pointing(step, ctx, [(i, [by, of]) for i in range(len(out))]):
         if step.points[i].cue is None:
             out[i]["cues"] = list(dict.fromkeys([*out[i]["cues"], name]))
+        out[i]["named"].append(name)
     return out
 
 
@@ -152,7 +155,8 @@ def sweep_build(step: Any, ctx: Context) -> dict:
         y_range = readable(lo - pad if lo < 0 else lo, hi + pad, 4, ("y",), "y")
     color = step.sweep.color or ctx.lesson.theme.accent
     data_curves = [{"name": ctx.fill(step.sweep.label) if step.sweep.label else "", "color": color,
-                    "segments": clip(inside, y_range)}]
+                    "segments": clip(inside, y_range), "cues": [step.sweep.cue] if step.sweep.cue else [],
+                    "seconds": step.sweep.seconds}]
 
     walk_data = None
     if walk is not None:
@@ -196,5 +200,6 @@ def sweep_build(step: Any, ctx: Context) -> dict:
         "curves": data_curves,
         "points": _points(step, ctx, curve, color, x_range, y_range) if step.points else [],
         "tangent": None,
+        "tangents": [],
         "walk": walk_data,
     }
