@@ -25,6 +25,7 @@ from manim import (
     ManimColor,
     Mobject,
     MoveAlongPath,
+    Transform,
     VGroup,
     VMobject,
 )
@@ -188,8 +189,8 @@ class PlotScene(StepScene):
                 self.later[i] = drawn
             else:
                 curves.add(*drawn)
-        for t in self.tangents():  # drawn later, but known now: the points' labels keep off their lines as off the curves
-            (ax, ay), (bx, by) = t["line"]
+        lines = [t["line"] for t in self.tangents()] + [s["tangent"] for s in (data.get("walk") or {}).get("stops", []) if s.get("tangent")]
+        for (ax, ay), (bx, by) in lines:  # drawn later, but known now: the labels keep off these lines as off the curves
             samples.append(dense([at(ax, ay), at(bx, by)]))
         self.curve_points = np.vstack(samples) if samples else np.zeros((0, 2))
         self.plot_box: Box = (left, right, bottom, top)
@@ -367,7 +368,9 @@ class PlotScene(StepScene):
         base = list(self.taken)
         dot = Dot(self.at(stops[0]["x"], stops[0]["y"]), radius=0.11, color=color)
         label = self.walk_label(stops[0]["label"], dot.get_center(), base)
-        self.play(FadeIn(dot, scale=2), FadeIn(label), run_time=style.QUICK)
+        line = self.stop_tangent(stops[0])  # the slope the step is taken by, if the plan gives it
+        self.play(*([Create(line)] if line else []), FadeIn(dot, scale=2), FadeIn(label), run_time=style.QUICK)
+        self.bring_to_front(dot)
         for stop, leg in zip(stops[1:], legs):
             # a stop the voice names waits for its word; the stops between go by briskly, so that the walk is
             # there when the voice names where it ends (a walk behind the voice reads the old value as the new)
@@ -377,9 +380,17 @@ class PlotScene(StepScene):
             path = VMobject().set_points_as_corners([self.at(x, y) for x, y in leg] if len(leg) > 1 else [self.at(*leg[0])] * 2)
             self.add(trail)
             self.bring_to_front(dot)
-            self.play(FadeOut(label), MoveAlongPath(dot, path), run_time=style.QUICK)
+            follow = [Transform(line, to)] if line is not None and (to := self.stop_tangent(stop)) is not None else []
+            self.play(FadeOut(label), MoveAlongPath(dot, path), *follow, run_time=style.QUICK)
             label = self.walk_label(stop["label"], dot.get_center(), base)
             self.play(FadeIn(label), run_time=style.QUICK / 2)
+
+    def stop_tangent(self, stop: dict) -> Line | None:
+        """The tangent at a stop of the walk (None: the plan gives none)."""
+        if not stop.get("tangent"):
+            return None
+        (ax, ay), (bx, by) = stop["tangent"]
+        return Line(self.at(ax, ay), self.at(bx, by), color=ManimColor(self.theme.text), stroke_width=3)
 
     def walk_label(self, s: str, anchor: np.ndarray, taken: list[Box]) -> VGroup:
         words = self.text(s, style.SMALL)

@@ -186,6 +186,9 @@ def sweep_build(step: Any, ctx: Context) -> dict:
             ry, ty = _stop_text(ctx, y_name_k, y) if y_name_k in listed else _shown(y, d)
             out_stops.append({"x": x, "y": y, "label": f"{walk.by} {rx} {tx}, {y_name} {ry} {ty}", "cues": [],
                               "names": [x_name, y_name_k]})
+            if step.descent_tangent and walk.slopes:  # the slope the step is taken by, as the tangent there
+                from lesson.kinds.plot import tangent_line  # (plot imports this module)
+                out_stops[-1]["tangent"] = tangent_line(x, y, walk.slopes[k], x_range, y_range)
         # a stop the voice names (by its names, or by its value: "we start at b3 = −2.00" names the first) waits
         # for that word: b3 has reached its final value as the voice says so
         for name, k in highlights.pointing(step, ctx, [(k, stop.pop("names")) for k, stop in enumerate(out_stops)]):
