@@ -19,7 +19,7 @@ from lesson.base.errors import Finding
 from lesson.base import digits, truth
 from lesson.kinds import Context, StepKind, Where, highlights
 from lesson.kinds import slide
-from lesson.kinds.axes import PALETTE, axis
+from lesson.kinds.axes import PALETTE, axis, tangent_line  # noqa: F401 (tangent_line: also the presets')
 from lesson.base.record import decimals_of
 from lesson.kinds.sweep_plot import sweep_build, sweep_check, sweep_points_check  # a sweep's curve and a descent's walk
 from lesson.script import limits
@@ -602,19 +602,6 @@ def _slide(step: PlotStep, ctx: Context, curves: dict[str, Curve], colors: dict[
         })
         x = end
     return {"riders": [{"color": colors[fn]} for fn in fns], "legs": legs}
-
-
-def tangent_line(x: float, y: float, slope: float, x_range: Sequence[float], y_range: Sequence[float]) -> list[list[float]]:
-    """The two ends of the tangent through (x, y): a stretch of a third of the x range each way, cut at the plot's edges."""
-    reach = (x_range[1] - x_range[0]) / 3
-    lo, hi = max(x_range[0], x - reach), min(x_range[1], x + reach)
-    if slope > 0:
-        lo = max(lo, x + (y_range[0] - y) / slope)
-        hi = min(hi, x + (y_range[1] - y) / slope)
-    elif slope < 0:
-        lo = max(lo, x + (y_range[1] - y) / slope)
-        hi = min(hi, x + (y_range[0] - y) / slope)
-    return [[lo, y + slope * (lo - x)], [hi, y + slope * (hi - x)]]
 
 
 

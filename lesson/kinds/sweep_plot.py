@@ -14,7 +14,7 @@ from lesson.base.errors import Finding
 from lesson.base import digits
 from lesson.kinds import Context
 from lesson.base.record import IN_TURN
-from lesson.kinds.axes import PALETTE, axis, readable
+from lesson.kinds.axes import PALETTE, axis, readable, tangent_line
 from lesson.kinds import highlights
 from lesson.base.shown import MINUS, PlanError
 from lesson.base.hints import one_of
@@ -187,7 +187,6 @@ def sweep_build(step: Any, ctx: Context) -> dict:
             out_stops.append({"x": x, "y": y, "label": f"{walk.by} {rx} {tx}, {y_name} {ry} {ty}", "cues": [],
                               "names": [x_name, y_name_k]})
             if step.descent_tangent and walk.slopes:  # the slope the step is taken by, as the tangent there
-                from lesson.kinds.plot import tangent_line  # (plot imports this module)
                 out_stops[-1]["tangent"] = tangent_line(x, y, walk.slopes[k], x_range, y_range)
         # a stop the voice names (by its names, or by its value: "we start at b3 = −2.00" names the first) waits
         # for that word: b3 has reached its final value as the voice says so
