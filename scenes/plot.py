@@ -174,7 +174,7 @@ class PlotScene(StepScene):
         if y_label is not None:
             y_label.next_to(VGroup(*(m for _, m in y_ticks)) if y_ticks else axes[1], LEFT, buff=GAP).set_y((bottom + top) / 2)
             words.add(y_label)
-        self.play(Create(axes), FadeIn(numbers), FadeIn(words), run_time=style.NORMAL)
+        axes_in = [Create(axes), FadeIn(numbers), FadeIn(words)]
 
         curves = VGroup()
         samples = []
@@ -200,10 +200,13 @@ class PlotScene(StepScene):
         if legend is not None:  # a curve drawn later brings its name in with it
             for i in self.later:
                 legend.remove(self.legend_rows[i])
+        legend_in = [FadeIn(legend)] if legend is not None and len(legend) else []
+        if self.later:  # a curve waits for its word: the others come in with the axes, so that it is free to come early
+            self.play(*axes_in, *([Create(curves, lag_ratio=0.3)] if len(curves) else []), *legend_in, run_time=style.NORMAL)
+            return
+        self.play(*axes_in, run_time=style.NORMAL)
         if len(curves):  # a scene that draws its curves later (fitted_curve) has none here
-            self.play(Create(curves, lag_ratio=0.3), *([FadeIn(legend)] if legend else []), run_time=style.SLOW)
-        elif legend is not None and len(legend):
-            self.play(FadeIn(legend), run_time=style.QUICK)
+            self.play(Create(curves, lag_ratio=0.3), *legend_in, run_time=style.SLOW)
 
     def tangents(self) -> list[dict]:
         """The plot's tangents (a plan of one tangent gives only ``tangent``)."""

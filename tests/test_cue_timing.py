@@ -41,6 +41,8 @@ CASES = {
     "network (hidden values never named)": ("cross_entropy.yaml", "network"),
     "network (a value written at a word)": ("cross_entropy_backprop.yaml", "path"),
     "plot (a point on a sweep)": ("cross_entropy_backprop.yaml", "sweep"),
+    "plot (a curve at its word, points named again)": ("cross_entropy.yaml", "curve"),
+    "plot (a descent carrying its tangent)": ("cross_entropy_backprop.yaml", "one_step"),
     "architecture": ("wide_resnet.yaml", "widen"),
     "architecture (cells)": ("wide_resnet.yaml", "diagram"),
     "architecture (block, word cues)": ("wide_resnet.yaml", "block"),
@@ -178,3 +180,17 @@ def test_the_first_derivative_comes_in_as_the_voice_starts_describing_it_and_its
     # "The derivative of the setosa probability with respect to its own raw output is p times one minus p, about 0.22"
     assert _changes_at("argmax_softmax.yaml", "derivatives") == [
         "sentence.2", "jacobian.setosa.setosa", "jacobian.setosa.versicolor", "jacobian.setosa.virginica"]
+
+
+def test_a_plot_draws_a_curve_at_its_word_and_points_at_each_value_the_voice_names():
+    # "Here is minus log p against p ...": the curve drawn at "against p"; "At 0.568 the first flower costs 0.566":
+    # the point at its p, then a box on its equation at its loss; the same for the third flower
+    assert _changes_at("cross_entropy.yaml", "curve") == [
+        "sentence.1:against p", "example.first.p_observed", "total.first", "example.third.p_observed", "total.third",
+        "sentence.4", "sentence.5"]
+    # "The squared residual, one minus p, squared ...": its curve at those words; each loss at the bad prediction at
+    # its word, then each slope there (two tangents), then the slide
+    assert _changes_at("cross_entropy.yaml", "compare") == [
+        "sentence.1:one minus p", "bad_sr", "bad_ce", "bad_sr_slope", "bad_ce_slope", "sentence.4"]
+    # the sweep's curve drawn as the voice says how it is made; the point at b3, its total pointed at as it is said
+    assert _changes_at("cross_entropy_backprop.yaml", "sweep") == ["sentence.1:we can run", "b3", "total"]
