@@ -226,6 +226,7 @@ class PlotScene(StepScene):
         data = self.step.data
         events: list[tuple[list[str], Callable[[], None]]] = [(p["cues"], functools.partial(self.point, p)) for p in data["points"]]
         self.marker = Marker(self, behind=False)
+        self.still_tangents: list[Line] = []
         self.labels: dict[int, Mobject] = {}
         for k, p in enumerate(data["points"]):  # a point already there is pointed at as the voice names it again
             shown = self.spoken_at(p["cues"]) if p["cues"] else -1
@@ -284,6 +285,7 @@ class PlotScene(StepScene):
         line = Line(at(ax, ay), at(bx, by), color=ManimColor(self.theme.text), stroke_width=3)
         dot, label = self.mark(t["x"], t["y"], t["color"], [t["label"], " ".join(s for s in (t["name"], t["slope_text"]) if s)])
         self.play(FadeIn(dot, scale=2), FadeIn(label, shift=0.1 * UP), Create(line), run_time=style.POINT if self.brisk else style.NORMAL)
+        self.still_tangents.append(line)
 
     def slide_leg(self, spec: dict, i: int, ride: list[Ride]) -> None:
         """Leg ``i`` of a slide, from its cue: dots riding their curves while x slides; their readouts, in a box of
@@ -295,7 +297,9 @@ class PlotScene(StepScene):
             self.place_box(panel)
             ride[0].settle(panel)
             self.cue(*spec["legs"][0]["cues"], ahead=style.QUICK)
-            self.play(*(Create(t) for t in ride[0].tangents), *(FadeIn(d, scale=2) for d in ride[0].dots), FadeIn(panel),
+            # the riding tangents take over from those drawn at one x (their slopes stay written in the labels)
+            gone = [FadeOut(t) for t in self.still_tangents] if ride[0].tangents else []
+            self.play(*(Create(t) for t in ride[0].tangents), *(FadeIn(d, scale=2) for d in ride[0].dots), FadeIn(panel), *gone,
                       run_time=style.QUICK)  # the tangents first: the dots are drawn over them
         else:
             self.cue(*spec["legs"][i]["cues"])
