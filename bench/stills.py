@@ -35,14 +35,38 @@ def render(script: Path, out: Path, quality: str, jobs: int) -> tuple[Path, floa
     return out / f"{script.stem}.mp4", time.perf_counter() - started
 
 
+def spoken(video: Path) -> list[tuple[float, float, str]]:
+    """(start, end, text) of each caption cue of ``video`` (its .vtt beside it; none without one)."""
+    vtt = video.with_suffix(".vtt")
+    if not vtt.is_file():
+        return []
+
+    def seconds(clock: str) -> float:
+        h, m, s = clock.split(":")
+        return int(h) * 3600 + int(m) * 60 + float(s)
+
+    cues = []
+    for block in vtt.read_text().split("\n\n"):
+        lines = block.strip().splitlines()
+        timing = next((i for i, line in enumerate(lines) if " --> " in line), None)
+        if timing is not None:
+            start, end = lines[timing].split(" --> ")
+            cues.append((seconds(start), seconds(end.split()[0]), " ".join(lines[timing + 1:])))
+    return cues
+
+
 def report(name: str, video: Path, found: Stills, seconds: float | None, long: float) -> list[str]:
     verdict = "ok" if found.longest <= LONGEST and found.share <= SHARE else "over"
     took = f"{seconds:7.1f} s" if seconds is not None else "      -  "
     lines = [f"{name:24} {found.duration:7.1f} s {found.share:6.2f} {found.longest:7.1f} s {len(found.stretches):4d} {took}  {verdict}"]
     marks = chapters(video)
+    cues = spoken(video)
     for s in found.stretches:
         if s.length >= long:
             lines.append(f"    {s.length:5.1f} s still from {s.start:6.1f} s  ({chapter_at(marks, s.start)})")
+            said = " / ".join(text for start, end, text in cues if start < s.end and end > s.start)
+            if said:
+                lines.append(f"          voice: {said}")
     return lines
 
 
