@@ -134,7 +134,10 @@ class EquationScene(StepScene):
         self.first: dict[str, int] = self.first_words()
         # the numbers the voice names once they are on screen, and the symbols it describes (point:), in its order
         symbols = [[cue, k, ("symbol", key)] for cue, k, key in self.step.data.get("symbol_points", [])]
-        self.pointing = sorted((p for p in [*self.step.data.get("pointing", []), *symbols] if p[0] in self.first),
+        # and the rows of the side panel, by the values they show (on screen from the start: line -1)
+        taken = {p[0] for p in self.step.data.get("pointing", [])} | {c for line in lines for c in (*line["cues"], *line["result_cues"])}
+        beside = [[cue, -1, ("beside", r)] for cue, r in (self.step.data.get("beside") or {}).get("pointing", []) if cue not in taken]
+        self.pointing = sorted((p for p in [*self.step.data.get("pointing", []), *symbols, *beside] if p[0] in self.first),
                                key=lambda p: self.first[p[0]])
         self.marker = Marker(self)
         self.rows_in: list[Row] = []
@@ -156,7 +159,10 @@ class EquationScene(StepScene):
             if isinstance(key, tuple) and k >= len(self.rows_in):  # a symbol of a line still to come: once it is in
                 break
             self.pointing.pop(0)
-            term = self.rows_in[k].terms.get(key) if k < len(self.rows_in) else None
+            if k < 0:  # a row of the side panel
+                term = self.side_rows[key[1]] if key[1] < len(self.side_rows) else None
+            else:
+                term = self.rows_in[k].terms.get(key) if k < len(self.rows_in) else None
             if term is not None and self.still_to_come(name):  # on screen, its word to come
                 self.marker.light((name,), bounds(term, pad=0.08), key=(k, key))
 
