@@ -133,7 +133,8 @@ class EquationScene(StepScene):
         lines = self.step.data["lines"]
         self.first: dict[str, int] = self.first_words()
         # the numbers the voice names once they are on screen, and the symbols it describes (point:), in its order
-        symbols = [[cue, k, ("symbol", key)] for cue, k, key in self.step.data.get("symbol_points", [])]
+        # (a symbol several lines write: the latest of them on screen at its word; waits for the first of them)
+        symbols = [[cue, where[0][0], ("symbol", tuple(map(tuple, where)))] for cue, where in self.step.data.get("symbol_points", [])]
         # and the rows of the side panel, by the values they show (on screen from the start: line -1)
         taken = {p[0] for p in self.step.data.get("pointing", [])} | {c for line in lines for c in (*line["cues"], *line["result_cues"])}
         beside = [[cue, -1, ("beside", r)] for cue, r in (self.step.data.get("beside") or {}).get("pointing", []) if cue not in taken]
@@ -161,6 +162,9 @@ class EquationScene(StepScene):
             self.pointing.pop(0)
             if k < 0:  # a row of the side panel
                 term = self.side_rows[key[1]] if key[1] < len(self.side_rows) else None
+            elif key[0] == "symbol":  # the latest line on screen that writes it
+                i, part = [w for w in key[1] if w[0] < len(self.rows_in)][-1]
+                term = self.rows_in[i].terms.get(("symbol", part))
             else:
                 term = self.rows_in[k].terms.get(key) if k < len(self.rows_in) else None
             if term is not None and self.still_to_come(name):  # on screen, its word to come

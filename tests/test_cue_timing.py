@@ -36,6 +36,8 @@ CASES = {
     "table (rows)": ("wide_resnet.yaml", "paper"),
     "bars": ("examples/bars.yaml", "softmax"),
     "equation": ("examples/equation.yaml", "hidden"),
+    "equation (symbols pointed at, a side panel's rows)": ("cross_entropy_backprop.yaml", "step"),
+    "equation (symbols as the voice describes them)": ("cross_entropy.yaml", "each"),
     "network": ("argmax_softmax.yaml", "network"),
     "network (b3 and what it moves)": ("cross_entropy_backprop.yaml", "bias"),
     "network (hidden values never named)": ("cross_entropy.yaml", "network"),
@@ -194,3 +196,13 @@ def test_a_plot_draws_a_curve_at_its_word_and_points_at_each_value_the_voice_nam
         "sentence.1:one minus p", "bad_sr", "bad_ce", "bad_sr_slope", "bad_ce_slope", "sentence.4"]
     # the sweep's curve drawn as the voice says how it is made; the point at b3, its total pointed at as it is said
     assert _changes_at("cross_entropy_backprop.yaml", "sweep") == ["sentence.1:we can run", "b3", "total"]
+
+
+def test_an_equation_points_at_its_symbols_as_the_voice_describes_them_and_at_the_side_panel_rows_it_names():
+    # "the step size is the slope times the learning rate": g, then η; "The new b3 is the old one minus the step
+    # size": b_new, b, then s (in the second line, the latest on screen); "There the total is 2.14, down from 2.67":
+    # the side panel's rows
+    assert _changes_at("cross_entropy_backprop.yaml", "step") == [
+        "one_step.learning_rate", "sentence.2:the slope times", "sentence.2:times the learning rate", "one_step.1.step",
+        "sentence.3:new b3", "sentence.3:the old one", "sentence.3:minus the step size", "one_step.1.new_value",
+        "one_step.final_loss", "total"]

@@ -147,21 +147,23 @@ class EquationStep(StepBase):
 # ---------------------------------------------------------------- the check (before the math core)
 
 
-def _symbol_at(step: Any, at: str, trees: Sequence[Any]) -> tuple[int, str] | None:
-    """The first line that writes ``at`` as a symbol (a placeholder of its expression, its result, or a function it
-    applies) and the key of that symbol's part ("lhs": the result's symbol before the =)."""
+def _symbols_at(step: Any, at: str, trees: Sequence[Any]) -> list[list]:
+    """Each line that writes ``at`` as a symbol (a placeholder of its expression, its result, or a function it
+    applies), with the key of that symbol's part ("lhs": the result's symbol before the =): ``[[line, key], ...]``
+    (the scene points at the latest of them on screen at the word)."""
+    out: list[list] = []
     for i, (line, tree) in enumerate(zip(step.lines, trees)):
         if tree is None:
             continue
         if line.result == at:
-            return i, "lhs"
-        for key, name in _leaf_names(tree).items():
-            if name == at:
-                return i, key
-        for key, pieces in symbolic_parts(tree, lambda name: ((name,), ATOM)):
-            if key.endswith("f") and any(p in (at, "\\" + at) for p in pieces):
-                return i, key
-    return None
+            out.append([i, "lhs"])
+            continue
+        keys = [key for key, name in _leaf_names(tree).items() if name == at]
+        keys += [key for key, pieces in symbolic_parts(tree, lambda name: ((name,), ATOM))
+                 if key.endswith("f") and any(p in (at, "\\" + at) for p in pieces)]
+        if keys:
+            out.append([i, keys[0]])
+    return out
 
 
 
@@ -213,7 +215,7 @@ def check(step: Any, ctx: Context) -> list[tuple[Where, str] | tuple[Where, str,
     if names_known:
         trees = [parse(line.expr) for line in step.lines]
         for i, p in enumerate(step.point):
-            if _symbol_at(step, p.at, trees) is None:
+            if not _symbols_at(step, p.at, trees):
                 out.append(Finding(("point", i, "at"), f"no line writes {p.at!r}: point at a placeholder of a line, a line's "
                                                        "result, or a function a line applies (log, exp, ...)"))
             out += cue_problems(p.cue, ("point", i, "cue"), step, ctx)
@@ -492,7 +494,7 @@ def build(step: Any, ctx: Context) -> dict:
                             f"characters and a row holds {most}{' beside a panel' if step.beside is not None else ''}; "
                             "split it over two lines or two steps (a define: entry can hold a partial sum)",
                             ("lines", i, "expr"))
-    symbol_points = [[p.cue, *_symbol_at(step, p.at, trees)] for p in step.point]  # type: ignore[misc]
+    symbol_points = [[p.cue, _symbols_at(step, p.at, trees)] for p in step.point]
     return {"lines": lines, "pointing": pointing, "symbol_points": symbol_points}
 
 
