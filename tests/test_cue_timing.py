@@ -190,10 +190,14 @@ def test_a_plot_draws_a_curve_at_its_word_and_points_at_each_value_the_voice_nam
     assert _changes_at("cross_entropy.yaml", "curve") == [
         "sentence.1:against p", "example.first.p_observed", "total.first", "example.third.p_observed", "total.third",
         "sentence.4", "sentence.5"]
-    # "The squared residual, one minus p, squared ...": its curve at those words; each loss at the bad prediction at
-    # its word, then each slope there (two tangents), then the slide
+    # "The squared residual, one minus p, squared ...": its curve at those words; its point at the bad prediction,
+    # its loss pointed at as it is said; cross-entropy's at its words, its loss pointed at; each slope there; the slide
     assert _changes_at("cross_entropy.yaml", "compare") == [
-        "sentence.1:one minus p", "bad_sr", "bad_ce", "bad_sr_slope", "bad_ce_slope", "sentence.4"]
+        "sentence.1:one minus p", "bad_p", "bad_sr", "sentence.2:while cross-entropy", "bad_ce", "bad_sr_slope", "bad_ce_slope",
+        "sentence.4"]
+    # "To see how well the network fits ..., we add them up": L₁ at those words, the numbers at theirs, L at "this total"
+    assert _changes_at("cross_entropy.yaml", "total") == [
+        "sentence.1:add them up", "total.first", "total.second", "total.third", "total", "sentence.3:this total"]
     # the sweep's curve drawn as the voice says how it is made; the point at b3, its total pointed at as it is said
     assert _changes_at("cross_entropy_backprop.yaml", "sweep") == ["sentence.1:we can run", "b3", "total"]
 
