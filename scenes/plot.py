@@ -283,8 +283,21 @@ class PlotScene(StepScene):
         self.cue(*t["cues"], ahead=style.NORMAL)
         (ax, ay), (bx, by) = t["line"]
         line = Line(at(ax, ay), at(bx, by), color=ManimColor(self.theme.text), stroke_width=3)
-        dot, label = self.mark(t["x"], t["y"], t["color"], [t["label"], " ".join(s for s in (t["name"], t["slope_text"]) if s)])
-        self.play(FadeIn(dot, scale=2), FadeIn(label, shift=0.1 * UP), Create(line), run_time=style.POINT if self.brisk else style.NORMAL)
+        slope = " ".join(s for s in (t["name"], t["slope_text"]) if s)
+        shown = [k for k, p in enumerate(self.step.data["points"]) if k in self.labels and p["x"] == t["x"] and p["y"] == t["y"]]
+        if not t["label"] and shown:  # at a marked point: the slope written under the point's equation
+            words = self.text(slope, style.SMALL)
+            words.next_to(self.labels[shown[0]], DOWN, buff=0.08, aligned_edge=LEFT)
+            label = VGroup(BackgroundRectangle(words, color=ManimColor(self.theme.background), fill_opacity=0.85, buff=0.06), words)
+            self.taken.append(box(label, 0.06))
+            parts = [FadeIn(label, shift=0.1 * UP)]
+        else:
+            dot, label = self.mark(t["x"], t["y"], t["color"], [t["label"], slope])
+            parts = [FadeIn(dot, scale=2), FadeIn(label, shift=0.1 * UP)]
+        if self.marker.at is not None and self.marker.mobject is not None:  # the voice has moved on from what it boxed
+            parts.append(self.marker.mobject.animate.set_fill(opacity=0).set_stroke(opacity=0))
+            self.marker.at = None
+        self.play(*parts, Create(line), run_time=style.POINT if self.brisk else style.NORMAL)
         self.still_tangents.append(line)
 
     def slide_leg(self, spec: dict, i: int, ride: list[Ride]) -> None:
