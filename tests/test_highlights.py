@@ -3,6 +3,8 @@ highlight a kind cannot draw, or that lights nothing, is an error at `lesson che
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 from lesson.base.errors import LessonError
@@ -60,6 +62,10 @@ def test_every_kind_with_the_option_says_what_it_can_highlight():
 def test_a_highlight_that_lights_nothing_is_an_error_at_it(tmp_path):
     # the narration names none of the table's values: highlight: cell would draw nothing
     text = CROSS.read_text()
+    # the SoftMax table as a table of cells the voice names by their values (no row named by words, no column)
+    text = re.sub(r'\], cue: "sentence\.\d:[a-z ]+"\}', "]}", text)
+    text = re.sub(r"    highlight: row\n    point:\n(      - \{at: column.*\n)+", "    highlight: cell\n", text)
+    assert "    highlight: cell\n    narration: >-\n      SoftMax turns each flower's raw outputs" in text
     old = ("      For the first flower, a setosa, the network gives setosa {example.first.p_observed}.\n"
            "      The second flower is a virginica, and gets {example.second.p_observed} for virginica.\n"
            "      The third is a versicolor, and gets {example.third.p_observed} for versicolor.\n")
