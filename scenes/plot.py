@@ -389,9 +389,15 @@ class PlotScene(StepScene):
         dot = Dot(self.at(stops[0]["x"], stops[0]["y"]), radius=0.11, color=color)
         label = self.walk_label(stops[0]["label"], dot.get_center(), base)
         line = self.stop_tangent(stops[0])  # the slope the step is taken by, if the plan gives it
-        self.play(*([Create(line)] if line else []), FadeIn(dot, scale=2), FadeIn(label), run_time=style.QUICK)
+        later = spec.get("tangent_cues") or []  # ... from a word of its own
+        self.play(*([Create(line)] if line and not later else []), FadeIn(dot, scale=2), FadeIn(label), run_time=style.QUICK)
         self.bring_to_front(dot)
-        for stop, leg in zip(stops[1:], legs):
+        if line is not None and later:
+            self.cue(*later, ahead=style.QUICK)
+            self.play(Create(line), run_time=style.QUICK)
+            self.bring_to_front(dot)
+        self.named_again(stops, 0, label)
+        for k, (stop, leg) in enumerate(zip(stops[1:], legs), start=1):
             # a stop the voice names waits for its word; the stops between go by briskly, so that the walk is
             # there when the voice names where it ends (a walk behind the voice reads the old value as the new)
             if stop["cues"]:
@@ -401,9 +407,25 @@ class PlotScene(StepScene):
             self.add(trail)
             self.bring_to_front(dot)
             follow = [Transform(line, to)] if line is not None and (to := self.stop_tangent(stop)) is not None else []
+            if self.marker.at is not None and self.marker.mobject is not None:  # the box goes with the label it was on
+                follow.append(self.marker.mobject.animate.set_fill(opacity=0).set_stroke(opacity=0))
+                self.marker.at = None
             self.play(FadeOut(label), MoveAlongPath(dot, path), *follow, run_time=style.QUICK)
             label = self.walk_label(stop["label"], dot.get_center(), base)
             self.play(FadeIn(label), run_time=style.QUICK / 2)
+            self.named_again(stops, k, label)
+
+    def named_again(self, stops: list[dict], k: int, label: VGroup) -> None:
+        """Box stop ``k``'s label at each word that names it again before the walk moves on (its loss after its
+        value: "one step takes us to −1.23, and the total drops ... to 2.14")."""
+        stop = stops[k]
+        shown = self.spoken_at(stop["cues"])
+        upto = self.spoken_at(stops[k + 1]["cues"]) if k + 1 < len(stops) and stops[k + 1]["cues"] else None
+        words = self.walk_words
+        for name in sorted(stop["cues"], key=lambda c: self.spoken_at([c]) or -1):
+            said = self.spoken_at([name])
+            if said is not None and shown is not None and said > shown and (upto is None or said < upto):
+                self.marker.light([name], bounds(words, pad=0.06), key=("stop", k))
 
     def stop_tangent(self, stop: dict) -> Line | None:
         """The tangent at a stop of the walk (None: the plan gives none)."""
@@ -413,7 +435,7 @@ class PlotScene(StepScene):
         return Line(self.at(ax, ay), self.at(bx, by), color=ManimColor(self.theme.text), stroke_width=3)
 
     def walk_label(self, s: str, anchor: np.ndarray, taken: list[Box]) -> VGroup:
-        words = self.text(s, style.SMALL)
+        words = self.walk_words = self.text(s, style.SMALL)
         label = VGroup(BackgroundRectangle(words, color=ManimColor(self.theme.background), fill_opacity=0.85, buff=0.06), words)
         if place(label, anchor, taken, self.bounds, self.curve_points, prefer_below=True):
             label = VGroup(leader(anchor, label, self.theme.muted), label)

@@ -154,8 +154,8 @@ class PlotStep(StepBase):
         None, min_length=2, max_length=MAX_WALK, description="x values a dot walks through along the first curve"
     )
     walk_cue: Cue | None = Field(None, description="when the walk starts (default: after the points and the tangent)")
-    descent_tangent: bool = Field(False, description="the descent's dot carries the curve's tangent: at each stop, the "
-                                  "slope the step is taken by")
+    descent_tangent: bool | Cue = Field(False, description="the descent's dot carries the curve's tangent: at each stop, the "
+                                        "slope the step is taken by (true: from the first stop on; a cue: from that word)")
     slide: Slide | None = Field(None, description="x slides from start through its stops, a dot and its equation following "
                                 "each curve in every frame")
     highlight: highlights.Highlight = highlights.option("point", CAN_HIGHLIGHT)
@@ -227,8 +227,10 @@ def _check(step: PlotStep, ctx: Context) -> list[Finding]:
     for i, v in enumerate(step.walk or ()):
         out += check_value(v, ("walk", i), ctx)
     out += check_cue(step.walk_cue, ("walk_cue",), step, ctx)
-    if step.descent_tangent and step.descent is None:
+    if step.descent_tangent is not False and step.descent is None:
         out.append(Finding(("descent_tangent",), "there is no descent to carry a tangent: add descent: NAME"))
+    if isinstance(step.descent_tangent, str):
+        out += check_cue(step.descent_tangent, ("descent_tangent",), step, ctx)
     if step.walk_cue is not None and not step.walk and step.descent is None:
         out.append(Finding(("walk_cue",), "there is no walk to start: add walk: [x1, x2, ...]"))
     if step.slide is not None:

@@ -186,14 +186,16 @@ def sweep_build(step: Any, ctx: Context) -> dict:
             ry, ty = _stop_text(ctx, y_name_k, y) if y_name_k in listed else _shown(y, d)
             out_stops.append({"x": x, "y": y, "label": f"{walk.by} {rx} {tx}, {y_name} {ry} {ty}", "cues": [],
                               "names": [x_name, y_name_k]})
-            if step.descent_tangent and walk.slopes:  # the slope the step is taken by, as the tangent there
+            if step.descent_tangent is not False and walk.slopes:  # the slope the step is taken by, as the tangent there
                 out_stops[-1]["tangent"] = tangent_line(x, y, walk.slopes[k], x_range, y_range)
         # a stop the voice names (by its names, or by its value: "we start at b3 = −2.00" names the first) waits
         # for that word: b3 has reached its final value as the voice says so
         for name, k in highlights.pointing(step, ctx, [(k, stop.pop("names")) for k, stop in enumerate(out_stops)]):
             out_stops[k]["cues"].append(name)
         walk_data = {"color": next((c for c in PALETTE if c not in used), ctx.lesson.theme.text), "stops": out_stops,
-                     "legs": legs, "cues": [step.walk_cue] if step.walk_cue else []}
+                     "legs": legs, "cues": [step.walk_cue] if step.walk_cue else [],
+                     # the tangent's first word (none: it comes in with the first stop)
+                     "tangent_cues": [step.descent_tangent] if isinstance(step.descent_tangent, str) else []}
     return {
         "x_axis": {**axis(*x_range, 6, ("x",), "x range" if step.x is not None else f"range of the sweep {step.sweep.name!r}"),
                    "label": ctx.fill(step.x_label) if step.x_label else curve.by},
