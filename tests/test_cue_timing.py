@@ -31,8 +31,8 @@ CASES = {
     "plot (tangent named first)": ("cross_entropy.yaml", "compare"),
     "number_line": ("examples/number_line.yaml", "probabilities"),
     "raw_outputs": ("argmax_softmax.yaml", "raw_outputs"),
-    "table": ("examples/table.yaml", "hidden"),
-    "table (cell)": ("cross_entropy.yaml", "probabilities"),
+    "table (cell)": ("examples/table.yaml", "hidden"),
+    "table (a row, its column and a cell, named in words)": ("cross_entropy.yaml", "probabilities"),
     "table (rows)": ("wide_resnet.yaml", "paper"),
     "bars": ("examples/bars.yaml", "softmax"),
     "equation": ("examples/equation.yaml", "hidden"),
@@ -102,10 +102,18 @@ def _changes_at(script: str, step_id: str) -> list[str]:
     return [c.names[0] for c in drawing.changes]
 
 
-def test_a_cell_highlight_moves_to_each_cell_the_voice_names():
-    # the narration names each flower's p of its observed class; the table draws them as softmax.<class> cells
+def test_a_table_lights_a_row_its_column_and_its_cell_as_the_voice_names_the_flower_its_species_and_its_p():
+    # "For the first flower, a setosa, the network gives setosa 0.568": the row at "first flower", the setosa column
+    # at "a setosa", the cell (whose value is p of the observed species) at 0.568; the same for the other two
     assert _changes_at("cross_entropy.yaml", "probabilities") == [
-        "example.first.p_observed", "example.second.p_observed", "example.third.p_observed"]
+        "sentence.2:first flower", "sentence.2:a setosa", "example.first.p_observed",
+        "sentence.3:second flower", "sentence.3:a virginica", "example.second.p_observed",
+        "sentence.4:third is", "sentence.4:a versicolor", "example.third.p_observed"]
+
+
+def test_a_cell_highlight_moves_to_each_cell_the_voice_names():
+    # each hidden node's cell at the word that names its value
+    assert _changes_at("examples/table.yaml", "hidden")[:2] == ["hidden.1.wet", "hidden.1.high"]
 
 
 def test_a_row_lights_at_the_words_that_name_it_and_a_line_moves_to_each_cell_named_in_it():
