@@ -203,9 +203,10 @@ def test_a_plot_draws_a_curve_at_its_word_and_points_at_each_value_the_voice_nam
     assert _changes_at("cross_entropy.yaml", "compare") == [
         "sentence.1:one minus p", "bad_p", "bad_sr", "sentence.2:while cross-entropy", "bad_ce", "bad_sr_slope", "bad_ce_slope",
         "sentence.4"]
-    # "To see how well the network fits ..., we add them up": L₁ at those words, the numbers at theirs, L at "this total"
+    # "To see how well the network fits ..., we add them up": L₁ at those words, the numbers at theirs, L at "makes a
+    # total" and the result at its word (at "this total" L is boxed already)
     assert _changes_at("cross_entropy.yaml", "total") == [
-        "sentence.1:add them up", "total.first", "total.second", "total.third", "total", "sentence.3:this total"]
+        "sentence.1:add them up", "total.first", "total.second", "total.third", "sentence.2:makes a total", "total"]
     # the sweep's curve drawn as the voice says how it is made; the point at b3, its total pointed at as it is said
     assert _changes_at("cross_entropy_backprop.yaml", "sweep") == ["sentence.1:we can run", "b3", "total"]
 

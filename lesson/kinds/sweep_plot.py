@@ -48,27 +48,38 @@ def sweep_points_check(step: Any, ctx: Context) -> list[Finding]:
     for i, p in enumerate(step.points):
         if p.curve is not None:
             out.append(Finding(("points", i, "curve"), "a point of a sweep's plot sits on the sweep's curve: leave curve out"))
-        if sweep is not None and p.x != sweep.by:
+        if sweep is not None and p.x != sweep.by and p.x not in _ends(ctx, sweep):
+            ends = "".join(f" or {e}" for e in _ends(ctx, sweep))
             out.append(Finding(("points", i, "x"), f"a point of a sweep's plot sits at the swept parameter's value: write "
-                                                   f"x: {sweep.by}, not {p.x!r}"))
+                                                   f"x: {sweep.by}{ends}, not {p.x!r}"))
         if p.cue is not None and (why := cue_problem(p.cue, step.narration, ctx.placeholder_kinds)):
             out.append(Finding(("points", i, "cue"), why))
     return out
 
 
+def _ends(ctx: Context, sweep: Any) -> list[str]:
+    """Where a descent of the swept loss by the swept parameter ends (``descent.final``): the bottom it walks to."""
+    return [f"{name}.final" for name, d in ctx.lesson.descents.items() if (d.of, d.by) == (sweep.of, sweep.by)]
+
+
 def _points(step: Any, ctx: Context, curve: Any, color: str, x_range: list[float], y_range: list[float]) -> list[dict]:
-    """The points on the sweep's curve at the parameter's value (its quantity and the loss's, at their forms), each
-    appearing at its cue, else at the first word that names its x or its y."""
+    """The points on the sweep's curve at the parameter's value, or where a descent of it ends (its quantity and the
+    loss's there, the math core's, at their forms), each appearing at its cue, else at the first word that names its
+    x or its y."""
     of, by = curve.of, curve.by
-    x, y = float(ctx.values[by]), float(ctx.values[of])
-    if not (x_range[0] <= x <= x_range[1] and y_range[0] <= y <= y_range[1]):
-        raise PlanError(-1, f"the point at {by} = {x:.4g} ({of} {y:.4g}) lies outside the plot; widen x and y", ("points",))
     y_name = ctx.fill(step.y_label) if step.y_label else of
-    rx, tx = _stop_text(ctx, by, x)
-    ry, ty = _stop_text(ctx, of, y)
-    out = [{"x": x, "y": y, "label": f"{by} {rx} {tx}, {y_name} {ry} {ty}", "color": color,
-            "name": ctx.fill(p.label) if p.label else "", "cues": [p.cue] if p.cue else [], "named": []} for p in step.points]
-    for name, i in highlights.pointing(step, ctx, [(i, [by, of]) for i in range(len(out))]):
+    out, names = [], []
+    for p in step.points:
+        x_name, loss = (by, of) if p.x == by else (p.x, p.x.rpartition(".")[0] + ".final_loss")
+        x, y = float(ctx.values[x_name]), float(ctx.values[loss])
+        if not (x_range[0] <= x <= x_range[1] and y_range[0] <= y <= y_range[1]):
+            raise PlanError(-1, f"the point at {x_name} = {x:.4g} ({of} {y:.4g}) lies outside the plot; widen x and y", ("points",))
+        rx, tx = _stop_text(ctx, x_name, x)
+        ry, ty = _stop_text(ctx, loss, y)
+        out.append({"x": x, "y": y, "label": f"{by} {rx} {tx}, {y_name} {ry} {ty}", "color": color,
+                    "name": ctx.fill(p.label) if p.label else "", "cues": [p.cue] if p.cue else [], "named": []})
+        names.append([x_name, loss])
+    for name, i in highlights.pointing(step, ctx, list(enumerate(names))):
         if step.points[i].cue is None:
             out[i]["cues"] = list(dict.fromkeys([*out[i]["cues"], name]))
         out[i]["named"].append(name)
