@@ -270,7 +270,16 @@ class PlotScene(StepScene):
         self.cue(*p["cues"], ahead=style.QUICK)
         dot, label = self.mark(p["x"], p["y"], p["color"], [p["name"], p["label"]])
         self.labels[self.step.data["points"].index(p)] = self.equation
-        self.play(FadeIn(dot, scale=2), FadeIn(label, shift=0.1 * UP), run_time=style.POINT if self.brisk else style.QUICK)
+        self.play(FadeIn(dot, scale=2), FadeIn(label, shift=0.1 * UP), *self.marker_off(),
+                  run_time=style.POINT if self.brisk else style.QUICK)
+
+    def marker_off(self) -> list:
+        """The box leaving what it was on, when the voice has moved on to something new (an animation to play with it)."""
+        marker = getattr(self, "marker", None)
+        if marker is None or marker.at is None or marker.mobject is None:
+            return []
+        marker.at = None
+        return [marker.mobject.animate.set_fill(opacity=0).set_stroke(opacity=0)]
 
     def point_again(self, k: int, name: str) -> None:
         """The marker onto point ``k``'s equation, at the word ``name`` that names it again."""
@@ -294,10 +303,7 @@ class PlotScene(StepScene):
         else:
             dot, label = self.mark(t["x"], t["y"], t["color"], [t["label"], slope])
             parts = [FadeIn(dot, scale=2), FadeIn(label, shift=0.1 * UP)]
-        if self.marker.at is not None and self.marker.mobject is not None:  # the voice has moved on from what it boxed
-            parts.append(self.marker.mobject.animate.set_fill(opacity=0).set_stroke(opacity=0))
-            self.marker.at = None
-        self.play(*parts, Create(line), run_time=style.POINT if self.brisk else style.NORMAL)
+        self.play(*parts, *self.marker_off(), Create(line), run_time=style.POINT if self.brisk else style.NORMAL)
         self.still_tangents.append(line)
 
     def slide_leg(self, spec: dict, i: int, ride: list[Ride]) -> None:
@@ -407,10 +413,7 @@ class PlotScene(StepScene):
             self.add(trail)
             self.bring_to_front(dot)
             follow = [Transform(line, to)] if line is not None and (to := self.stop_tangent(stop)) is not None else []
-            if self.marker.at is not None and self.marker.mobject is not None:  # the box goes with the label it was on
-                follow.append(self.marker.mobject.animate.set_fill(opacity=0).set_stroke(opacity=0))
-                self.marker.at = None
-            self.play(FadeOut(label), MoveAlongPath(dot, path), *follow, run_time=style.QUICK)
+            self.play(FadeOut(label), MoveAlongPath(dot, path), *follow, *self.marker_off(), run_time=style.QUICK)
             label = self.walk_label(stop["label"], dot.get_center(), base)
             self.play(FadeIn(label), run_time=style.QUICK / 2)
             self.named_again(stops, k, label)

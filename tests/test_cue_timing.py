@@ -207,8 +207,10 @@ def test_a_plot_draws_a_curve_at_its_word_and_points_at_each_value_the_voice_nam
     # total" and the result at its word (at "this total" L is boxed already)
     assert _changes_at("cross_entropy.yaml", "total") == [
         "sentence.1:add them up", "total.first", "total.second", "total.third", "sentence.2:makes a total", "total"]
-    # the sweep's curve drawn as the voice says how it is made; the point at b3, its total pointed at as it is said
-    assert _changes_at("cross_entropy_backprop.yaml", "sweep") == ["sentence.1:we can run", "b3", "total"]
+    # the sweep's curve drawn as the voice says how it is made; the point at b3, its total pointed at as it is said;
+    # the lowest point (where the descent ends) as the voice names it
+    assert _changes_at("cross_entropy_backprop.yaml", "sweep") == [
+        "sentence.1:we can run", "b3", "total", "sentence.3:lowest point"]
 
 
 def test_an_equation_points_at_its_symbols_as_the_voice_describes_them_and_at_the_side_panel_rows_it_names():
