@@ -65,7 +65,8 @@ class ArchitectureScene(StepScene):
         columns = [key for key in ("shape", "params", "mult_adds") if show[{"shape": "shapes"}.get(key, key)]]
         shown_counts = [key for key in columns if key != "shape"]
         area = self.area
-        room = area.width * (0.58 if self.block_open else 1.0)
+        notes = d.get("notes", [])
+        room = area.width * (0.58 if self.block_open or notes else 1.0)
         block_w = BLOCK_WIDTH_BESIDE if self.block_open else BLOCK_WIDTH
         # the text size: as large as the width allows (texts grow with it, the blocks and gaps do not)
         self.size = SIZE
@@ -141,6 +142,7 @@ class ArchitectureScene(StepScene):
             sit(made["name"].move_to([self.block_center, 0, 0]), 0.0, digit)
             sit(made["k"], 0.0, digit).align_to([label_w, 0, 0], RIGHT)
         self.blocks = [self._block(f, y, states[0]) for f, y in zip([r["filters"] for r in states[0]["rows"]], ys)]
+        self.repeats = repeats
         rule = Line([0, total_y + 0.55 * pitch, 0], [total_w, total_y + 0.55 * pitch, 0], color=ManimColor(self.theme.muted))
         rule.set_stroke(width=1.5, opacity=0.7)
         self.total_row = VGroup(rule, total_label, *(heads[k] for k in shown_counts))  # go with the counts when a block opens
@@ -158,6 +160,13 @@ class ArchitectureScene(StepScene):
         diagram.move_to([area.left + room / 2, area.center[1], 0])
         self.factor = factor
         self.block_center_x = self.blocks[0].get_center()[0]
+        # the notes, one under another right of the diagram, each written at its cue
+        self.notes = VGroup(*(self.note(n["text"]) for n in notes))
+        if notes:
+            self.notes.arrange(DOWN, buff=0.45, aligned_edge=LEFT)
+            left = area.left + room + 0.5
+            self.fit(self.notes, area.right - left, area.height - 0.2)
+            self.notes.move_to([left + self.notes.width / 2, area.center[1], 0])
 
         # the picture, in order: headings and the input, the blocks with their labels and shapes, the counts
         intro = [FadeIn(first["name"]), FadeIn(input_label), *(FadeIn(heads[k]) for k in columns)]
@@ -202,10 +211,21 @@ class ArchitectureScene(StepScene):
             at(d["widen_cues"], 0, lambda: self.widen(states, columns, shown_counts))
         if self.block_open:
             at(d["block_cues"], 0, lambda: self.open_block(d["block"], shown_counts, columns))
+        for row, note in zip(self.notes, notes):
+            at(note["cues"], 0, lambda row=row, note=note: self.note_in(row, note))
         for cue, key, _ in d["pointing"]:
             at([cue], 1, lambda cue=cue, key=key: self.marker.light((cue,), self.box_of(key), key=tuple(key)))
         for *_, run in sorted(events, key=lambda e: e[:3]):
             run()
+
+    def note_in(self, row: VGroup, note: dict) -> None:
+        """A note beside the diagram, at its cue (at once without one)."""
+        if note["cues"]:
+            self.cue(*note["cues"], ahead=style.QUICK)
+        self.play(FadeIn(row, shift=0.3 * RIGHT), run_time=style.QUICK)
+
+    def note(self, s: str) -> VGroup:
+        return note(self, s, width=5.0)
 
     def reveal_row(self, i: int) -> None:
         """A stage's counts, at the word that speaks them."""
@@ -227,7 +247,26 @@ class ArchitectureScene(StepScene):
         made = self.made[self.state]
         half = 0.46 * self.pitch * self.factor
         if what == "name":
-            return bounds(made["name"], pad=0.1)
+            name = made["name"]
+            span = self.step.data["states"][self.state].get("name_parts", {}).get(key[1]) if len(key) > 1 else None
+            if span is not None and len(name) == len(self.step.data["states"][self.state]["name"].replace(" ", "")):
+                return bounds(*name[span[0]:span[1]], pad=0.05)  # the depth's or k's digits in the name
+            return bounds(name, pad=0.1)
+        if what == "note":
+            return bounds(self.notes[key[1]], pad=0.1)
+        if what in ("cells", "rows"):  # rows first to last of one column, or whole
+            first, last = key[1], key[2]
+            top, bottom = self.ys_now(first) + half, self.ys_now(last) - half
+            if what == "rows":
+                return self.row_left(), self.row_right(), top, bottom
+            column = key[3]
+            if column == "block":
+                ms = self.blocks[first:last + 1]
+            elif column == "repeat":
+                ms = [m for m in self.repeats[first:last + 1] if m is not None]
+            else:
+                ms = made[column][first:last + 1]
+            return min(m.get_left()[0] for m in ms) - 0.1, max(m.get_right()[0] for m in ms) + 0.1, top, bottom
         if what in ("layers", "plus", "shortcut"):
             parts = {"plus": [self.block_parts["plus"]], "shortcut": self.block_parts["shortcut"]}.get(what)
             if parts is None:
@@ -245,6 +284,10 @@ class ArchitectureScene(StepScene):
             m = made[key[2]][key[1]] if what == "cell" else made[f"total_{key[1]}"]
             return m.get_left()[0] - 0.1, m.get_right()[0] + 0.1, y + half, y - half
         return self.row_left(), self.row_right(), y + half, y - half
+
+    def ys_now(self, i: int) -> float:
+        """The middle of stage row ``i`` on screen."""
+        return float(self.blocks[i].get_center()[1])
 
     def row_left(self) -> float:
         return min(m.get_left()[0] for m in [*self.labels, self.input_label, self.total_label]) - 0.1
@@ -419,6 +462,19 @@ class ArchitectureScene(StepScene):
         self.block_parts = {"boxes": boxes, "plus": plus, "shortcut": [path[1]] + ([label] if label is not None else [])}
 
 
+def _window(start: float, length: float) -> Callable[[float], float]:
+    """A rate that is 0 until ``start``, rises to 1 over ``length`` and stays there (a part's change within a longer play)."""
+    return lambda t: min(1.0, max(0.0, (t - start) / length))
+
+
+def note(scene: StepScene, s: str, width: float) -> VGroup:
+    """A note beside a diagram: a bullet and its text (up to two lines of ``width``)."""
+    lines = scene.lines(s, style.BODY, max_lines=2, width=width)
+    body = lines.arrange(DOWN, buff=0.12, aligned_edge=LEFT) if len(lines) > 1 else lines
+    dot = Dot(radius=0.08, color=ManimColor(scene.theme.accent)).next_to(body[0], LEFT, buff=0.3)
+    return VGroup(dot, body)
+
+
 def _token(step, cues: list[str]) -> int:
     """The token where the voice first reaches one of ``cues`` (-1: none, at once)."""
     return min((token for cue, token in step.cues if cue in cues), default=-1)
@@ -497,6 +553,18 @@ class ResidualBlockScene(StepScene):
             self.play(Create(route), MoveAlongPath(carried, route), run_time=style.SLOW)  # the input, unchanged, past the layers
             self.play(FadeIn(tip), FadeIn(s_label), FadeOut(carried, scale=0.5), Indicate(plus, color=accent), run_time=style.QUICK)
 
+        def flow() -> None:  # the input runs down the main path, lighting each layer in turn: one after another
+            self.cue(*d["flow_cues"], ahead=style.QUICK)
+            points = [into_first.get_start(), *(b.get_center() for b in boxes), plus.get_center()]
+            path = VMobject().set_points_as_corners(points)
+            dot = Dot(radius=0.11, color=accent).move_to(points[0])
+            self.add(dot)
+            self.bring_to_back(dot)  # under the layers' names (their boxes' fill is faint: it shows through)
+            n = len(boxes)
+            lit = [b[0].animate(rate_func=_window((i + 0.5) / (n + 1), 1.0 / (n + 1))).set_stroke(accent, width=4) for i, b in enumerate(boxes)]
+            self.play(MoveAlongPath(dot, path, rate_func=lambda t: t), *lit, run_time=style.SLOW)
+            self.play(FadeOut(dot, scale=0.5), *(b[0].animate.set_stroke(text_color, width=2) for b in boxes), run_time=style.QUICK / 2)
+
         def note_in(row: VGroup, note: dict) -> None:
             if note["cues"]:
                 self.cue(*note["cues"], ahead=style.QUICK)
@@ -520,6 +588,8 @@ class ResidualBlockScene(StepScene):
         last = _token(self.step, d["shortcut_cues"])
         events.append((_token(self.step, d["layers_cues"]), 0, 0, layers_in))
         events.append((last, 0, 1, shortcut_in))
+        if d.get("flow_cues"):
+            events.append((_token(self.step, d["flow_cues"]), 0, 2, flow))
         for row, note in zip(notes, d["notes"]):  # a note without a cue follows the one before it
             last = _token(self.step, note["cues"]) if note["cues"] else last
             events.append((last, 0, len(events), lambda row=row, note=note: note_in(row, note)))
@@ -530,8 +600,4 @@ class ResidualBlockScene(StepScene):
             run()
 
     def note(self, s: str) -> VGroup:
-        """A bullet and its text (up to two lines)."""
-        lines = self.lines(s, style.BODY, max_lines=2, width=6.0)
-        body = lines.arrange(DOWN, buff=0.12, aligned_edge=LEFT) if len(lines) > 1 else lines
-        dot = Dot(radius=0.08, color=ManimColor(self.theme.accent)).next_to(body[0], LEFT, buff=0.3)
-        return VGroup(dot, body)
+        return note(self, s, width=6.0)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import dataclasses
+from collections.abc import Callable
 
 import numpy as np
 from manim import (
@@ -31,6 +32,7 @@ from manim import (
     ManimColor,
     ShowPassingFlash,
     ReplacementTransform,
+    Transform,
     TransformFromCopy,
     VGroup,
     VMobject,
@@ -38,6 +40,7 @@ from manim import (
 
 from scenes import style
 from scenes.base import READABLE, StepScene
+from scenes.highlight import Marker, bounds
 
 NET_TOP = 2.35
 NET_BOTTOM = -1.25
@@ -716,15 +719,20 @@ def kept_picture(scene: StepScene, data: dict) -> dict[str, list]:
 class NodeScene(StepScene):
     """One node drawn large, as two stages: the nodes that feed it on the left with the weights on their edges, the
     node split into its weighted sum (Σ, with its bias) and its activation, and its output leaving on the right. At
-    the sum's cue the inputs flow along their edges into the sum; at the activation's cue the sum passes through the
-    activation and out."""
+    the sum's cue the inputs flow along their edges into the sum, and the bias joins at its own; at the activation's
+    cue the sum passes through the activation and out. With a curve (``data["curve"]``) a graph of output against
+    weighted sum stands beside the node: it comes in with the activation, showing the straight line the output would
+    be if the node only added up, and at the curve's cue that line bends into the activation's curve. A marker moves
+    to each part the voice names (``data["pointing"]``), at its word."""
 
     def draw(self) -> None:
         d = self.step.data
         area = self.area
-        accent, muted, text_color = (ManimColor(c) for c in (self.theme.accent, self.theme.muted, self.theme.text))
+        accent, muted = (ManimColor(c) for c in (self.theme.accent, self.theme.muted))
+        curve = d.get("curve")
         radius = 1.35
-        centre = np.array([area.center[0] + 1.2, area.center[1] + 0.3, 0.0])
+        x = area.left + 0.47 * area.width if curve else area.center[0] + 1.2
+        centre = np.array([x, area.center[1] + (0.0 if curve else 0.3), 0.0])
         body = Circle(radius=radius, color=ManimColor(d["output_color"]) if d["output_color"] else muted, stroke_width=4)
         body.move_to(centre)
         divider = Line(centre + radius * UP, centre + radius * DOWN).set_stroke(muted, width=2)
@@ -748,23 +756,91 @@ class NodeScene(StepScene):
         edges = [Line(c.get_right(), body.point_at_angle(np.pi + (k - (n - 1) / 2) * 0.35), stroke_width=2.5, color=muted)
                  for k, c in enumerate(feeders)]
         weights = [self.weight(w, e) for w, e in zip(d["weights"], edges)]
-        out_end = centre + (radius + 1.6) * RIGHT
+        out_end = centre + (radius + (1.1 if curve else 1.6)) * RIGHT
         arrow = Arrow(centre + radius * RIGHT, out_end, buff=0.05, stroke_width=4, color=accent, max_tip_length_to_length_ratio=0.2)
+        graph = self.graph(curve, out_end[0] + 0.5, area, centre[1]) if curve else None
         picture = VGroup(*halves, *feeders, *labels, *edges, *weights, body, divider, sigma, act, sum_label, act_label, bias,
-                         *([name] if name else []), arrow)
-        self.fit(picture, area.width, area.height)
+                         *([name] if name else []), arrow, *([graph["all"]] if graph else []))
+        # as large as the area holds (a third larger at most): the node is the whole picture
+        picture.scale(min(area.width / picture.width, area.height / picture.height, 1.3))
+        picture.move_to(area.center)
         self.play(LaggedStart(*(GrowFromCenter(c) for c in feeders), GrowFromCenter(body), lag_ratio=0.15),
                   *(FadeIn(m) for m in labels), run_time=style.NORMAL)
         self.play(*(Create(e) for e in edges), FadeIn(divider), FadeIn(sigma), FadeIn(act),
                   *([FadeIn(name)] if name else []), run_time=style.NORMAL)
-        # the weighted sum: each input flows along its edge, through its weight, into Σ, and the bias joins
-        self.cue(*d["sum_cues"], ahead=style.QUICK)
-        self.play(*(FadeIn(w) for w in weights), *(ShowPassingFlash(e.copy().set_stroke(accent, width=7), time_width=0.6) for e in edges),
-                  halves[0].animate.set_fill(accent, opacity=0.25), FadeIn(sum_label), FadeIn(bias), run_time=style.NORMAL)
-        # the activation: the sum passes into the function, and the node's output leaves
-        self.cue(*d["activation_cues"], ahead=style.QUICK)
-        self.play(halves[0].animate.set_fill(accent, opacity=0.0), halves[1].animate.set_fill(accent, opacity=0.25),
-                  FadeIn(act_label), GrowArrow(arrow), run_time=style.NORMAL)
+        together = d.get("bias_cues", d["sum_cues"]) == d["sum_cues"]
+
+        def sum_in() -> None:  # each input flows along its edge, through its weight, into Σ (the bias with it, unless it has a cue)
+            self.cue(*d["sum_cues"], ahead=style.QUICK)
+            self.play(*(FadeIn(w) for w in weights), *(ShowPassingFlash(e.copy().set_stroke(accent, width=7), time_width=0.6) for e in edges),
+                      halves[0].animate.set_fill(accent, opacity=0.25), FadeIn(sum_label), *([FadeIn(bias)] if together else []),
+                      run_time=style.NORMAL)
+
+        def bias_in() -> None:
+            self.cue(*d["bias_cues"], ahead=style.QUICK)
+            self.play(FadeIn(bias, shift=0.15 * UP), run_time=style.QUICK)
+
+        def activation_in() -> None:  # the sum passes into the function, and the node's output leaves
+            self.cue(*d["activation_cues"], ahead=style.QUICK)
+            self.play(halves[0].animate.set_fill(accent, opacity=0.0), halves[1].animate.set_fill(accent, opacity=0.25),
+                      FadeIn(act_label), GrowArrow(arrow), *([FadeIn(graph["frame"]), Create(graph["line"])] if graph else []),
+                      run_time=style.NORMAL)
+
+        def bend() -> None:  # the straight line bends into the activation's curve
+            assert graph is not None
+            self.cue(*curve["cues"], ahead=style.QUICK)
+            self.play(Transform(graph["line"], graph["bent"]), run_time=style.NORMAL)
+
+        parts = {"inputs": [*feeders, *labels], "weights": weights, "bias": [bias], "sum": [halves[0]], "activation": [halves[1]],
+                 "output": [arrow], "curve": [graph["all"]] if graph else []}
+
+        def box(key: list) -> tuple[float, float, float, float]:
+            if key[0] == "input":
+                return bounds(feeders[key[1]], labels[key[1]], pad=0.1)
+            if key[0] == "weight":
+                return bounds(weights[key[1]], pad=0.06)
+            return bounds(*parts[key[0]], pad=0.1)
+
+        marker = Marker(self)
+        events: list[tuple[int, int, int, Callable[[], None]]] = []
+
+        def at(cues: list[str], priority: int, run: Callable[[], None]) -> None:
+            token = min((t for c, t in self.step.cues if c in cues), default=-1)
+            events.append((token, priority, len(events), run))
+
+        at(d["sum_cues"], 0, sum_in)
+        if not together:
+            at(d["bias_cues"], 0, bias_in)
+        at(d["activation_cues"], 0, activation_in)
+        if graph:
+            at(curve["cues"], 0, bend)
+        for cue, key in d.get("pointing", []):
+            at([cue], 1, lambda cue=cue, key=key: marker.light((cue,), box(key), key=tuple(key)))
+        for *_, run in sorted(events, key=lambda e: e[:3]):
+            run()
+
+    def graph(self, curve: dict, left: float, area, y: float) -> dict:
+        """Output against weighted sum, right of ``left``, centred at height ``y``: its axes and labels (``frame``),
+        the straight line the output would be without the activation (``line``) and the activation's curve
+        (``bent``), both as the plan sampled them."""
+        muted, accent = ManimColor(self.theme.muted), ManimColor(self.theme.accent)
+        xs = [p[0] for p in curve["straight"]]
+        every = [p[1] for p in curve["straight"] + curve["bent"]]
+        lo, hi, bottom, top = min(xs), max(xs), min(every), max(every)
+        side = min(area.right - left - 0.3, area.height - 1.2, 3.4)
+        x0 = left + 0.3
+
+        def at(px: float, py: float) -> np.ndarray:
+            return np.array([x0 + (px - lo) / (hi - lo) * side, y - side / 2 + (py - bottom) / (top - bottom) * side, 0.0])
+
+        x_axis = Line(at(lo, 0.0), at(hi, 0.0)).set_stroke(muted, width=2)
+        y_axis = Line(at(0.0, bottom), at(0.0, top)).set_stroke(muted, width=2)
+        x_label = self.text(curve["x_label"], style.SMALL, color=self.theme.muted).next_to(at(0.0, bottom), DOWN, buff=0.15)
+        y_label = self.text(curve["y_label"], style.SMALL, color=self.theme.muted).next_to(at(0.0, top), UP, buff=0.1)
+        line = VMobject().set_points_as_corners([at(*p) for p in curve["straight"]]).set_stroke(muted, width=4)
+        bent = VMobject().set_points_as_corners([at(*p) for p in curve["bent"]]).set_stroke(accent, width=5)
+        frame = VGroup(x_axis, y_axis, x_label, y_label)
+        return {"frame": frame, "line": line, "bent": bent, "all": VGroup(frame, line, bent)}
 
     def half(self, centre: np.ndarray, radius: float, side: int) -> VMobject:
         """The left (−1) or right (+1) half of the node, filled when its stage is at work."""

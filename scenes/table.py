@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from manim import LEFT, RIGHT, FadeIn, LaggedStart, Line, ManimColor, Mobject, VGroup
+from manim import DOWN, LEFT, RIGHT, Dot, FadeIn, LaggedStart, Line, ManimColor, Mobject, VGroup
 
 from scenes import style
 from scenes.align import column, sit
@@ -91,7 +91,16 @@ class TableScene(StepScene):
 
     def draw(self) -> None:
         d = self.step.data
-        laid = lay_out(self, d, self.area)
+        area = self.area
+        # the notes under the table (the table leaves them room), each written at its cue
+        self.notes = VGroup(*(self.note(n["text"], area.width * 0.9) for n in d.get("notes", [])))
+        if len(self.notes):
+            self.notes.arrange(DOWN, buff=0.3, aligned_edge=LEFT)
+            area = Area(area.left, area.right, area.top, area.bottom + self.notes.height + 0.4)
+        laid = lay_out(self, d, area)
+        if len(self.notes):
+            self.notes.next_to(laid.rule, DOWN, buff=0).align_to(laid.rule, LEFT)
+            self.notes.shift((self.notes.get_top()[1] - (area.bottom - 0.2)) * DOWN)
         head_row, body = laid.head_row, laid.body
         self.cells, rule = laid.cells, laid.rule
         self.rule = rule
@@ -103,8 +112,28 @@ class TableScene(StepScene):
         else:
             self.play(FadeIn(head_row), FadeIn(rule), run_time=style.QUICK)
             self.play(rows_in, run_time=style.NORMAL)
+        now = [row for row, note in zip(self.notes, d.get("notes", [])) if not note["cues"]]
+        if now:
+            self.play(*(FadeIn(row, shift=0.2 * RIGHT) for row in now), run_time=style.QUICK)
         if d["highlight"] != "none":
             self.light_up(d["highlight"] == "cell")
+        else:
+            for name, _ in sorted(self.first_words().items(), key=lambda cue: cue[1]):
+                self.notes_at(name)
+
+    def note(self, text: str, width: float) -> VGroup:
+        """A note under the table: a bullet and its text (up to two lines)."""
+        lines = self.lines(text, style.BODY, max_lines=2, width=width)
+        body = lines.arrange(DOWN, buff=0.12, aligned_edge=LEFT) if len(lines) > 1 else lines
+        dot = Dot(radius=0.08, color=ManimColor(self.theme.accent)).next_to(body[0], LEFT, buff=0.3)
+        return VGroup(dot, body)
+
+    def notes_at(self, name: str) -> None:
+        """The notes whose cue is ``name``, written now (at its word)."""
+        rows = [row for row, note in zip(self.notes, self.step.data.get("notes", [])) if name in note["cues"]]
+        if rows:
+            self.cue(name, ahead=style.QUICK)
+            self.play(*(FadeIn(row, shift=0.2 * RIGHT) for row in rows), run_time=style.QUICK)
 
     @staticmethod
     def set_columns(heads: list[Mobject], cells: list[list[Mobject]], texts: list[list[str]], align: list[str]) -> list[float]:
@@ -160,10 +189,18 @@ class TableScene(StepScene):
         named = {name: (r, k) for name, r, k in self.step.data["pointing"] if k is not None}
         underline = Marker(self, "underline") if not cells and named else None
         columns = {name: k for name, k in self.step.data.get("columns_pointing", [])}
+        parts: dict[str, list] = {}
+        for name, key in self.step.data.get("parts_pointing", []):
+            parts.setdefault(name, key)
         first = self.first_words()
         # in the order the narration first speaks them (a word is waited for at its first time: a value named again
         # later is not lit again, which would be lit at once, at the word before, instead of at its own)
         for name, _ in sorted(first.items(), key=lambda cue: cue[1]):
+            self.notes_at(name)
+            if name in parts:  # a row, cells the voice compares, a note (point: row.N, cells.R-S.C, note.N)
+                marker.light((name,), self.part_box(parts[name]), key=tuple(parts[name]))
+                if underline is not None:
+                    underline.off()
             if name in columns:  # a column the voice names (point: column.N), from its heading to its last row
                 marker.light((name,), self.column_box(columns[name]), key=("column", columns[name]))
                 if underline is not None:
@@ -175,6 +212,22 @@ class TableScene(StepScene):
             if underline is not None and name in named:
                 same_row = underline.at is None or underline.at[0] == named[name][0]
                 underline.light((name,), self.cell_line(named[name]), key=named[name], slide=same_row)
+
+    def part_box(self, key: list) -> tuple[float, float, float, float]:
+        """left, right, top, bottom of the box round a row, cells of one column in rows first to last, or a note."""
+        if key[0] == "note":
+            row = self.notes[key[1]]
+            return row.get_left()[0] - PAD, row.get_right()[0] + PAD, row.get_top()[1] + PAD, row.get_bottom()[1] - PAD
+        if key[0] == "row":
+            return self.box((key[1], None))
+        if key[0] == "columns":
+            boxes = [self.column_box(k) for k in range(key[1], key[2] + 1)]
+            return boxes[0][0], boxes[-1][1], max(b[2] for b in boxes), min(b[3] for b in boxes)
+        _, first, last, k = key
+        ms = [self.cells[r][k] for r in range(first, last + 1) if self.cells[r][k].width > 0]
+        left = min((m.get_left()[0] for m in ms), default=0.0) - PAD
+        right = max((m.get_right()[0] for m in ms), default=0.0) + PAD
+        return left, right, self.middles[first] + self.box_height / 2, self.middles[last] - self.box_height / 2
 
     def column_box(self, k: int) -> tuple[float, float, float, float]:
         """left, right, top, bottom of the box round a column: its heading and every cell."""

@@ -48,7 +48,8 @@ CASES = {
     "architecture": ("wide_resnet.yaml", "widen"),
     "architecture (cells)": ("wide_resnet.yaml", "diagram"),
     "architecture (block, word cues)": ("wide_resnet.yaml", "block"),
-    "text (word cues)": ("wide_resnet.yaml", "naming"),
+    "text (word cues)": ("wide_resnet.yaml", "summary"),
+    "architecture (notes, cells)": ("wide_resnet.yaml", "naming"),
     "residual_block": ("wide_resnet.yaml", "residual"),
     "node": ("activation_functions.yaml", "node"),
     "fitted_curve": ("examples/fitted_curve.yaml", "fitted_curve"),
@@ -118,12 +119,19 @@ def test_a_cell_highlight_moves_to_each_cell_the_voice_names():
 
 def test_a_row_lights_at_the_words_that_name_it_and_a_line_moves_to_each_cell_named_in_it():
     # "The thin pre-activation ResNet with 1001 layers has 10.2 million parameters ... and an error of 4.92 percent":
-    # the row is lit at the words of its cue (sentence.2:1001 layers), and the error's cell underlined at its word
+    # the row is lit at the words of its cue (sentence.2:thin pre-activation), and the error's cell underlined at its word
     # (so is each cell the voice names inside the lit row); 10.2 million is no cell's value (the cell says 10.2 M)
     # (before them, the columns the first sentence names: the errors, then the parameters the rows are sorted by)
+    # and, at the words the script gives, the cells the voice points at or compares (point: cell.R.C, cells.R-S.C)
+    # and the note it writes under the table at "also report"
     assert _changes_at("wide_resnet.yaml", "paper") == [
-        "sentence.1:not computed here", "sentence.1:number of parameters", "sentence.2:1001 layers", "rep.resnet1001.c10", "sentence.3:16 layers", "arch.wrn16_8.params", "rep.wrn16_8.c10",
-        "sentence.5:28 layers", "rep.wrn28_10.c10", "arch.wrn28_10.params"]
+        "sentence.1:not computed here", "sentence.1:the networks are sorted", "sentence.1:number of parameters",
+        "sentence.2:thin pre-activation", "sentence.2:1001 layers", "sentence.2:million parameters", "sentence.2:an error of",
+        "rep.resnet1001.c10",
+        "sentence.3:The wide network", "sentence.3:16 layers", "sentence.3:about as many", "arch.wrn16_8.params",
+        "sentence.3:and reaches", "rep.wrn16_8.c10", "sentence.4:also report", "sentence.4:several times faster",
+        "sentence.5:deeper and wider", "sentence.5:28 layers", "sentence.5:brings the error down", "rep.wrn28_10.c10",
+        "arch.wrn28_10.params"]
 
 
 def test_an_opened_block_is_pointed_at_part_by_part_at_the_words_that_name_them():
@@ -132,7 +140,7 @@ def test_an_opened_block_is_pointed_at_part_by_part_at_the_words_that_name_them(
     assert _changes_at("wide_resnet.yaml", "block") == [
         "sentence.1:top", "sentence.1:bottom", "sentence.2", "sentence.2:batch normalisation", "sentence.2:ReLU",
         "sentence.2:three by three", "sentence.2:same again", "sentence.3:shortcut", "sentence.3:plus",
-        "sentence.4:maps shrink", "sentence.4:one by one"]
+        "sentence.4:this first block", "sentence.4:filters changes", "sentence.4:maps shrink", "sentence.4:one by one"]
 
 
 def test_the_widening_goes_one_k_at_a_time_from_its_word_to_the_word_it_lands_at(monkeypatch):

@@ -123,6 +123,9 @@ def test_an_architecture_points_at_the_row_or_cell_of_each_value_the_voice_names
     assert at["arch.wrn28_10.conv1.channels"] == ["cell", 0, "shape"] and at["arch.wrn28_10.params"] == ["total", "params"]
     # and the parts the voice names without a number, at the words the script gives
     assert at["sentence.2:colour image"] == ["input"] and at["sentence.3:first group"] == ["row", 1]
+    # a stage's cell (its block, its shape) and the three groups' together, named without a number
+    assert at["sentence.1:number of filters"] == ["cells", 1, 3, "block"]
+    assert at["sentence.2:first convolution"] == ["cells", 0, 0, "block"] and at["sentence.6:for a total"] == ["total", None]
     names = [name for name, _, _ in diagram.data["pointing"]]
     assert names.index("sentence.3:first group") < names.index("arch.wrn28_10.group1.params")
 
@@ -133,16 +136,35 @@ def test_a_widening_points_at_the_thin_networks_counts_before_it_and_the_wide_on
     # state 0 (k = 1) before the widening starts, the last state (k = 10) after it lands: never a value not drawn
     assert widen.data["pointing"] == [["arch.wrn28_1.params", ["total", "params"], 0],
                                       ["arch.wrn28_1.mult_adds", ["total", "mult_adds"], 0],
+                                      ["sentence.1:for one image", ["input"], None],
+                                      ["sentence.4:the network has", ["name"], None],
                                       ["arch.wrn28_10.params", ["total", "params"], 9],
                                       ["arch.wrn28_10.mult_adds", ["total", "mult_adds"], 9],
-                                      ["sentence.5:depth stays 28", ["name"], None]]
+                                      ["sentence.5:depth stays 28", ["name"], None],
+                                      ["sentence.5:wide layers", ["cells", 1, 3, "block"], None]]
+
+
+def test_the_naming_step_points_at_the_parts_of_the_name_on_the_diagram_and_writes_its_notes_at_their_words():
+    naming = _step(WIDE, "naming")
+    assert [n["cues"] for n in naming.data["notes"]] == [[], ["sentence.2:three groups"], ["sentence.2:plus four more"],
+                                                         ["sentence.3:multiplies the filters"], ["sentence.5"]]
+    assert naming.data["notes"][2]["text"] == "four more layers: d = 6N + 4"
+    at = {name: key for name, key, _ in naming.data["pointing"]}
+    assert at["sentence.2:three groups"] == ["rows", 1, 3] and at["sentence.2:N blocks"] == ["cells", 1, 3, "repeat"]
+    # the name's d and k, each in the name as the voice explains it: the 28 and the 10 of WRN-28-10
+    assert at["sentence.2:The depth d"] == at["sentence.4:depth 28"] == ["name", "depth"]
+    assert at["sentence.3:widening factor k"] == at["sentence.4:k = 10"] == ["name", "width"]
+    (state,) = naming.data["states"]
+    assert state["name"] == "WRN-28-10" and state["name_parts"] == {"depth": [4, 6], "width": [7, 9]}
+    assert [at[f"sentence.3:{n} k"] for n in (16, 32, 64)] == [["cells", i, i, "shape"] for i in (1, 2, 3)]
+    assert at["sentence.2:so d is"] == ["note", 2] and at["arch.wrn28_10.group3.channels"] == ["cell", 3, "shape"]
 
 
 def test_the_opened_block_is_pointed_at_part_by_part_at_the_words_that_name_them():
     block = _step(WIDE, "block")
     assert [key for _, key, _ in block.data["pointing"]] == [
         ["row", 0], ["row", 4], ["layers", 0, 0], ["layers", 1, 1], ["layers", 2, 2], ["layers", 3, 5],
-        ["shortcut"], ["plus"], ["row", 2], ["shortcut"]]
+        ["shortcut"], ["plus"], ["layers", 0, 5], ["layers", 2, 2], ["row", 2], ["shortcut"]]
     # each word cue is a cue of the step, at the token where the sentence says it
     tokens = {name: i for name, i in block.cues}
     assert block.tokens[tokens["sentence.2:batch normalisation"]] == "batch"
@@ -181,7 +203,13 @@ def test_a_point_at_a_part_that_is_not_drawn_or_a_word_not_said_is_an_error_at_i
     cases = [('{at: layers.4-6, cue: "sentence.2:same again"}', '{at: layers.4-7, cue: "sentence.2:same again"}',
               "layers.4-7", 0, "layer 7: the opened block has layers 1 to 6"),
              ('{at: input, cue: "sentence.2:colour image"}', '{at: block, cue: "sentence.2:colour image"}',
-              "at: block", len("at: "), "cannot point at 'block': give the network's name, a row (input, conv1, group1, group2, group3, head, total)"),
+              "at: block", len("at: "), "cannot point at 'block': give the network's name (name.depth, name.width: its d or its k), a row (input, conv1, group1, group2, group3, head, total;"),
+             ('{at: input, cue: "sentence.2:colour image"}', '{at: conv1.repeat, cue: "sentence.2:colour image"}',
+              "at: conv1.repeat", len("at: "), "'conv1.repeat': only a group has a \"× N\" (its blocks)"),
+             ('{at: input, cue: "sentence.2:colour image"}', '{at: group2.mult_adds, cue: "sentence.2:colour image"}',
+              "at: group2.mult_adds", len("at: "), "'group2.mult_adds': the diagram draws no mult-adds column (mult_adds is off)"),
+             ('{at: note.3, cue: "sentence.2:so d is"}', '{at: note.6, cue: "sentence.2:so d is"}',
+              "at: note.6", len("at: "), "'note.6': the step has 5 notes (note.1 to note.5)"),
              ('{at: group1, cue: "sentence.3:first group"}', '{at: plus, cue: "sentence.3:first group"}',
               "at: plus, cue: \"sentence.3:first", len("at: "), "'plus' is a part of an opened block, and this step opens none"),
              ('{at: plus, cue: "sentence.3:plus"}', '{at: plus, cue: "sentence.3:minus"}',
@@ -218,19 +246,40 @@ def test_a_word_cue_is_where_its_sentence_first_says_its_words():
 
 def test_a_table_points_at_a_column_it_has_at_a_cue_and_nothing_else():
     paper = _step(WIDE, "paper")
-    assert paper.data["columns_pointing"] == [["sentence.1:not computed here", 2], ["sentence.1:number of parameters", 1]]
+    assert paper.data["columns_pointing"] == [["sentence.1:the networks are sorted", 0], ["sentence.1:number of parameters", 1]]
     text = WIDE.read_text()
     old = '{at: column.2, cue: "sentence.1:number of parameters"}'
     assert old in text
     edited = text.replace(old, '{at: column.5, cue: "sentence.1:number of parameters"}')
-    assert (f"wide_resnet.yaml:{_at(edited, 'column.5')}: cannot point at 'column.5': a table points at column.1 to column.4"
+    assert (f"wide_resnet.yaml:{_at(edited, 'column.5')}: cannot point at 'column.5': the table has columns 1 to 4"
             in _wide_error(edited))
+
+
+def test_a_table_points_at_rows_cells_and_the_cells_the_voice_compares_and_writes_its_notes():
+    paper = _step(WIDE, "paper")
+    at = dict((name, key) for name, key in paper.data["parts_pointing"])
+    assert at["sentence.1:not computed here"] == ["columns", 2, 3]
+    assert at["sentence.2:1001 layers"] == ["cells", 2, 2, 0] and at["sentence.2:million parameters"] == ["cells", 2, 2, 1]
+    assert at["sentence.3:about as many"] == ["cells", 2, 3, 1] and at["sentence.5:brings the error down"] == ["cells", 2, 4, 2]
+    assert at["sentence.4:several times faster"] == ["note", 0]
+    assert paper.data["notes"] == [{"text": "reported: WRN-16-8 trains several times faster", "cues": ["sentence.4:also report"]}]
+    text = WIDE.read_text()
+    old = '{at: cells.3-4.2, cue: "sentence.3:about as many"}'
+    for new, needle, said in [("cells.4-3.2", "cells.4-3.2", "'cells.4-3.2': the first row comes first"),
+                              ("cells.3-6.2", "cells.3-6.2", "'cells.3-6.2': the table has rows 1 to 5"),
+                              ("cell.3.7", "cell.3.7", "'cell.3.7': the table has columns 1 to 4"),
+                              ("note.2", 'note.2, cue: "sentence.3:about', "'note.2': the table has 1 note"),
+                              ("columns.4-2", "columns.4-2", "'columns.4-2': columns N to M of 1 to 4")]:
+        edited = text.replace(old, old.replace("cells.3-4.2", new))
+        assert f"wide_resnet.yaml:{_at(edited, needle)}: {said}" in _wide_error(edited), new
 
 
 def test_a_residual_block_points_at_its_parts_and_not_at_one_before_it_is_drawn(tmp_path):
     residual = _step(WIDE, "residual")
-    assert [key for _, key in residual.data["pointing"]] == [["plus"], ["input"], ["layers", 0, 1], ["shortcut"],
-                                                              ["correction"], ["layers", 0, 1], ["note", 1]]
+    assert [key for _, key in residual.data["pointing"]] == [["plus"], ["input"], ["output"], ["layers", 0, 1], ["shortcut"],
+                                                              ["note", 0], ["correction"], ["layers", 0, 1], ["layers", 0, 1],
+                                                              ["note", 1]]
+    assert residual.data["flow_cues"] == ["sentence.5:cannot run side by side"]
     text = WIDE.read_text()
     old = '{at: plus, cue: "sentence.1:adds"}'
     assert old in text
@@ -241,6 +290,12 @@ def test_a_residual_block_points_at_its_parts_and_not_at_one_before_it_is_drawn(
     message = _planned_error(tmp_path, edited)
     assert "point 1 names 'layer.2' at sentence.1:adds, before it is drawn (at sentence.2)" in message
     assert f"wide_resnet.yaml:{_at(edited, 'sentence.1:adds', -1)}" in message
+    # the input cannot run through layers not drawn yet
+    old = 'flow_cue: "sentence.5:cannot run side by side"'
+    edited = text.replace(old, 'flow_cue: "sentence.1:adds"')
+    message = _planned_error(tmp_path, edited)
+    assert "flow_cue sentence.1:adds comes before the layers appear (sentence.2)" in message
+    assert f"wide_resnet.yaml:{_at(edited, 'flow_cue: ', len('flow_cue: '))}" in message
 
 
 BACKPROP = ROOT / "lessons" / "cross_entropy_backprop.yaml"

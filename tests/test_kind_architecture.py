@@ -214,7 +214,8 @@ def test_a_groups_count_appears_when_its_value_is_spoken(monkeypatch):
     step = next(s for s in plan.steps if s.id == "diagram")
     spoken = [name for name, _ in step.cues if name.startswith("arch.")]
     assert "arch.wrn28_10.group2.params" in spoken
-    times = {name: 2.0 + i for i, name in enumerate(dict.fromkeys(spoken))}
+    # every cue of the step a second apart, in the narration's order (the words the points are tied to too)
+    times = {name: 2.0 + i for i, name in enumerate(dict.fromkeys(name for name, _ in sorted(step.cues, key=lambda c: c[1])))}
     seen: list[tuple[float, set[str]]] = []
     play = ArchitectureScene.play
 
@@ -302,3 +303,38 @@ def test_the_rows_fill_the_height_of_the_area_above_the_caption_band(step_id, mo
     ys = [labels[r].y for r in ("input", "conv 3×3", "group 1", "group 2", "group 3", "pool, fc")]
     assert (ys[0] - ys[-1]) / 5 >= 0.64, ys  # (centres of texts sit on one baseline: their own heights differ)
     assert labels["group 1"].height >= 0.99 * found[0].text("group 1", style.SMALL).height
+
+
+def test_notes_stand_right_of_the_diagram_and_a_point_boxes_the_three_groups_cells(monkeypatch):
+    found = []
+    original = ArchitectureScene.draw
+    monkeypatch.setattr(ArchitectureScene, "draw", lambda self: (found.append(self), original(self))[1])
+    drawing = draw(LESSON, "naming")
+    assert drawing.layout_problems == []
+    (scene,) = found
+    notes = [n["text"] for n in drawing.step.data["notes"]]
+    assert notes[2] == "four more layers: d = 6N + 4"
+    written = [i for i in drawing.final if any(i.string in note for note in notes)]
+    diagram = [i for i in drawing.final if i not in written and i.string != drawing.step.title]
+    assert written and min(i.left for i in written) > max(i.right for i in diagram)
+    assert max(i.right for i in written) <= style.RIGHT and min(i.bottom for i in written) >= style.CONTENT_BOTTOM
+    # each note at its cue: the first at once, the second only at "three groups"
+    first_seen = {}
+    for n, snap in enumerate(drawing.seen):
+        for i in snap:
+            first_seen.setdefault(i.string, n)
+    assert first_seen["WRN-d-k: depth d,"] < first_seen["three groups of N blocks,"]
+    # groups.repeat: one box round the three groups' "× 4" and nothing else
+    left, right, top, bottom = scene.box_of(["cells", 1, 3, "repeat"])
+    inside = [i.string for i in diagram if left <= i.left and i.right <= right and bottom <= i.bottom and i.top <= top]
+    assert inside == [f"{TIMES} 4"] * 3
+
+
+def test_the_names_depth_and_width_are_found_among_its_glyphs():
+    from lesson.kinds.architecture import _name_parts
+
+    assert _name_parts("WRN-28-10", 28, 10) == {"depth": [4, 6], "width": [7, 9]}
+    assert _name_parts("WRN-16-8", 16, 8) == {"depth": [4, 6], "width": [7, 8]}
+    assert _name_parts("WRN-28-28", 28, 28) == {"depth": [4, 6], "width": [7, 9]}  # the same number: k's is the last
+    assert _name_parts("WRN 28-10", 28, 10) == {"depth": [3, 5], "width": [6, 8]}  # among the glyphs, no spaces
+    assert _name_parts("ResNet", 28, 10) == {}

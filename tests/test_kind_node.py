@@ -5,6 +5,7 @@ reported at their place."""
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from drawn import draw_plan_step, plan_of  # noqa: E402
@@ -52,10 +53,21 @@ def test_the_node_is_drawn_with_its_inputs_weights_and_bias_and_its_two_stages_l
     data = step.data
     assert data["inputs"] == ["Hours studied", "Hours slept"] and data["weights"] == ["1.5", f"{M}2"]
     assert data["bias_label"] == f"bias {M}0.2" and data["activation"] == "ReLU" and data["name"] == "a"
-    assert data["sum_cues"] == ["sentence.2"] and data["activation_cues"] == ["sentence.3"]
+    assert data["sum_cues"] == ["sentence.2:multiplies"] and data["bias_cues"] == ["sentence.2:adds a bias"]
+    assert data["activation_cues"] == ["sentence.3:applies a function"]
+    # the graph: the straight line (output = sum) and the activation's curve, both the math core's samples
+    curve = data["curve"]
+    assert curve["cues"] == ["sentence.3:bend straight lines"] and curve["x_label"] == "weighted sum"
+    assert all(x == y for x, y in curve["straight"]) and curve["straight"][0][0] < 0 < curve["straight"][-1][0]
+    assert [x for x, _ in curve["bent"]] == [x for x, _ in curve["straight"]]
+    assert all(y == max(x, 0.0) for x, y in curve["bent"])
+    # the marker goes to each part the voice names, in the narration's order
+    assert [key for _, key in data["pointing"]] == [["inputs"], ["weights"], ["sum"], ["activation"], ["sum"]]
     drawing = draw_plan_step(plan, step)
     assert drawing.layout_problems == []
-    final = {i.string: i for i in drawing.final}
+    final = {}
+    for i in sorted(drawing.final, key=lambda i: -i.x):  # a string drawn twice: the one further left (the node's)
+        final[i.string] = i
     assert {"Hours studied", "Hours slept", "1.5", f"{M}2", "Σ", "ReLU", "weighted sum", "activation", f"bias {M}0.2", "a"} <= set(final)
     # the weights stand between their input and the node, the upper weight on the upper input's edge
     assert final["Hours studied"].y > final["Hours slept"].y and final["1.5"].y > final[f"{M}2"].y
@@ -72,13 +84,37 @@ def test_the_node_is_drawn_with_its_inputs_weights_and_bias_and_its_two_stages_l
     for n, snap in enumerate(drawing.seen):
         for i in snap:
             order.setdefault(i.string, n)
-    assert order["Σ"] < order["weighted sum"] == order[f"bias {M}0.2"] < order["activation"]
+    assert order["Σ"] < order["weighted sum"] < order[f"bias {M}0.2"] < order["activation"] == order["output"]
+
+
+def test_the_straight_line_bends_into_the_activation_at_its_cue(monkeypatch):
+    """The graph's line is straight (output = sum) when it comes in with the activation, and the activation's curve
+    after the curve's cue: its points at the end are the plan's bent samples."""
+    plan = plan_of(ACT)
+    step = next(s for s in plan.steps if s.id == "node")
+    lines = []
+    original = NodeScene.graph
+
+    def graph(self, *args):
+        made = original(self, *args)
+        lines.append(made)
+        return made
+
+    monkeypatch.setattr(NodeScene, "graph", graph)
+    drawing = draw_plan_step(plan, step)
+    assert drawing.layout_problems == []
+    (made,) = lines
+    line, bent = made["line"], made["bent"]
+    assert np.allclose(line.points, bent.points)  # bent at the end
 
 
 @pytest.mark.parametrize("old, new, needle, words", [
     ("    node: hidden.1.a\n", "    node: input.studied\n", "input.studied", r"'input\.studied' is an input: it adds nothing up"),
     ("    node: hidden.1.a\n", "    node: hidden.1.z\n", "hidden.1.z", r"no node 'z'"),
-    ("    activation_cue: sentence.3\n", "    activation_cue: sentence.8\n", "sentence.8", r"the narration has 3 sentences"),
+    ('    activation_cue: "sentence.3:applies a function"\n', "    activation_cue: sentence.8\n", "sentence.8", r"the narration has 3 sentences"),
+    ("{at: inputs, cue", "{at: input.3, cue", "input.3", r"'input\.3': the node has 2 inputs"),
+    ("{at: weights, cue", "{at: wheel, cue", "wheel", r"cannot point at 'wheel'"),
+    ("sentence.3:bend straight lines", "sentence.3:purple cows", "\"sentence.3:purple cows", r"purple cows"),
 ])
 def test_a_bad_option_is_reported_at_its_place(old, new, needle, words):
     text = ACT.read_text()

@@ -76,7 +76,7 @@ def test_the_input_travels_along_the_shortcut_from_the_input_to_the_plus(scenes,
     plan = plan_of(WRN)
     draw_plan_step(plan, next(s for s in plan.steps if s.id == "residual"))
     (scene,) = scenes
-    ((carried, route),) = routes
+    carried, route = routes[0]  # (the second run is the input down the main path: flow_cue)
     assert carried.original_text == "input x"  # the input itself, carried past the layers
     corners = route.get_anchors()
     plus = next(m for m in scene.mobjects if type(m).__name__ == "VGroup" and len(m) == 3 and type(m[0]).__name__ == "Circle")
@@ -85,6 +85,38 @@ def test_the_input_travels_along_the_shortcut_from_the_input_to_the_plus(scenes,
     assert np.allclose(end[:2], plus.get_right()[:2], atol=1e-6)
     assert abs(start[0] - plus.get_center()[0]) < 1e-6 and start[1] > plus.get_center()[1]
     assert max(p[0] for p in corners) > plus.get_right()[0] + 0.5
+
+
+def test_at_the_flow_cue_the_input_runs_through_one_layer_after_another_into_the_plus(scenes, monkeypatch):
+    routes = []
+    original = MoveAlongPath.__init__
+
+    def look(self, mobject, path, **kwargs):
+        routes.append((mobject, path))
+        original(self, mobject, path, **kwargs)
+
+    monkeypatch.setattr(MoveAlongPath, "__init__", look)
+    plan = plan_of(WRN)
+    step = next(s for s in plan.steps if s.id == "residual")
+    assert step.data["flow_cues"] == ["sentence.5:cannot run side by side"]
+    drawing = draw_plan_step(plan, step)
+    assert drawing.layout_problems == []
+    (scene,) = scenes
+    assert len(routes) == 2
+    dot, path = routes[1]
+    assert type(dot).__name__ == "Dot"
+    corners = path.get_anchors()
+    plus = next(m for m in scene.mobjects if type(m).__name__ == "VGroup" and len(m) == 3 and type(m[0]).__name__ == "Circle")
+    layers = sorted((i for i in drawing.final if i.string == "BN, ReLU, conv 3×3"), key=lambda i: -i.y)
+    # from above the first layer, through the middle of each layer in turn, down into the +
+    assert corners[0][1] > layers[0].top and np.allclose(corners[-1][:2], plus.get_center()[:2], atol=1e-6)
+    for layer in layers:
+        assert any(abs(c[0] - layer.x) < 0.05 and abs(c[1] - layer.y) < 0.2 for c in corners)
+    assert [c[1] for c in corners] == sorted((c[1] for c in corners), reverse=True)
+    # at its words, the last change of the layers (after the shortcut and the first note)
+    names = [c.names[0] for c in drawing.changes]
+    assert "sentence.5:cannot run side by side" in names
+    assert names.index("sentence.3") < names.index("sentence.5:cannot run side by side")
 
 
 @pytest.mark.parametrize("old, new, needle, words", [

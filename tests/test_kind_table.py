@@ -368,3 +368,29 @@ def test_a_value_named_again_is_not_lit_again_at_the_word_before_it(tmp_path):
     assert [c.names[0] for c in drawing.changes] == ["raw.sunny", "softmax.sunny", "raw.cloudy", "softmax.cloudy",
                                                      "raw.rainy", "softmax.rainy"]
     assert all(abs(c.start - c.word(timing)) <= CHANGE_WITHIN for c in drawing.changes)
+
+
+WIDE = ROOT / "lessons" / "wide_resnet.yaml"
+
+
+def test_a_note_is_written_under_the_table_at_its_cue_and_compared_cells_are_boxed_together(monkeypatch):
+    found = []
+    original = TableScene.draw
+    monkeypatch.setattr(TableScene, "draw", lambda self: (found.append(self), original(self))[1])
+    drawing = draw(WIDE, "paper")
+    assert drawing.layout_problems == []
+    (scene,) = found
+    note = "reported: WRN-16-8 trains several times faster"
+    (text,) = [i for i in drawing.final if i.string == note]
+    cells = [i for i in drawing.final if i.string != note and i.string != drawing.step.title]
+    # under every cell, above the caption band, from the table's left
+    assert text.top < min(i.bottom for i in cells) and text.bottom >= style.CONTENT_BOTTOM
+    assert text.left >= min(i.left for i in cells) - 0.01
+    # written at its words, after the table: not on screen before
+    first = next(n for n, snap in enumerate(drawing.seen) if any(i.string == note for i in snap))
+    assert first > next(n for n, snap in enumerate(drawing.seen) if any(i.string == "WRN-28-10" for i in snap))
+    assert "sentence.4:also report" in [c.names[0] for c in drawing.changes]
+    # cells.3-4.2: one box round 10.2 M and 11.0 M (and nothing of the rows around them)
+    left, right, top, bottom = scene.part_box(["cells", 2, 3, 1])
+    inside = [i.string for i in cells if left <= i.left and i.right <= right and bottom <= i.bottom and i.top <= top]
+    assert inside == ["10.2 M", "11.0 M"]

@@ -106,12 +106,14 @@ ROOT = Path(__file__).resolve().parents[1]
 # from one render to the next (MARGIN); lower the figures as lessons get livelier, down to the target.
 TODAY = {
     "argmax_softmax": (8.0, 0.55),
+    # cross_entropy and cross_entropy_backprop (s14: the plot, equation and network steps follow the voice word by word):
+    # 0.36-0.38 and 0.36-0.38 as bench/stills.py and this test render them, from one voice timing to the next
     "cross_entropy": (7.5, 0.38),
     "cross_entropy_backprop": (7.0, 0.38),
-    "activation_functions": (4.5, 0.49),
-    # wide_resnet: 0.50-0.52 by bench/stills.py, 0.60 as this test renders it: a still is broken where a hold's repeated
-    # clip drifts one pixel by 9 of 255 at its keyframe, which falls differently from one render to the next
-    "wide_resnet": (6.5, 0.60),
+    # activation_functions and wide_resnet (s14: the node's stages and graph, the diagram's and the table's points and
+    # notes): 0.36-0.41 and 0.38-0.40 as this test renders them, from one voice timing to the next
+    "activation_functions": (4.0, 0.41),
+    "wide_resnet": (6.5, 0.40),
 }
 MARGIN = (1.5, 0.05)
 

@@ -89,6 +89,7 @@ TABLES: dict[str, dict[str, str]] = {
         "node_sigma": "Σ",
         "node_activation": "activation",
         "node_bias": "bias {bias}",
+        "node_output": "output",
         # the closing card
         "next": "Next: {what}",
     },

@@ -34,7 +34,7 @@ from lesson.script import architectures as archs
 from lesson.kinds import Context, StepKind, highlights
 from lesson.kinds.cues import SENTENCE, cue_problem, narration_cues, sentences
 from lesson.script import limits
-from lesson.script.parts import Identifier, StepBase, Strict, template
+from lesson.script.parts import Identifier, StepBase, template
 from lesson.base.shown import PlanError
 from lesson.base.hints import one_of
 from mathcore.architecture import BatchNorm2d, Conv2d, ReLU
@@ -42,13 +42,21 @@ from mathcore.architecture import BatchNorm2d, Conv2d, ReLU
 CAN_HIGHLIGHT = ("row", "cell")
 ROWS = ("input", *archs.STAGES, "total")  # the diagram's rows a point may name
 PART = re.compile(r"(?:(name|input|conv1|group[123]|head|total)|layer\.([0-9]+)|layers\.([0-9]+)-([0-9]+)|(plus)|(shortcut))")
-PART_HELP = "the network's name, a row (input, conv1, group1, group2, group3, head, total) or a part of the opened block (layer.N, layers.N-M, plus, shortcut)"
+# a stage's cell (its block, its "× N", its shape or a count), the three groups' rows or cells together, a note
+CELL = re.compile(r"(conv1|group[123]|groups|head)\.(block|repeat|shape|params|mult_adds)|(groups)|note\.([0-9]+)|name\.(depth|width)")
+PART_HELP = ("the network's name (name.depth, name.width: its d or its k), a row (input, conv1, group1, group2, group3, head, total; groups: the three), a stage's cell "
+             "(group2.block, group2.repeat, group2.shape, group2.params, group2.mult_adds; groups.repeat: the three), a note "
+             "(note.N) or a part of the opened block (layer.N, layers.N-M, plus, shortcut)")
+CELL_SHOWN = {"shape": "shapes", "params": "counts", "mult_adds": "mult_adds"}  # the option that draws a cell's column
 # which column shows a stage's placeholder (the shape column shows the maps' side and the filters too)
 COLUMN_OF = {"size": "shape", "shape": "shape", "channels": "shape", "params": "params", "mult_adds": "mult_adds"}
 
 
 BLOCK_PART = re.compile(r"(input|correction|shortcut|plus|output)|layers|layer\.([0-9]+)|note\.([0-9]+)")
 BLOCK_PART_HELP = "input, layers, layer.N, correction, shortcut, plus, output or note.N"
+
+
+BlockNote = highlights.Note  # a note beside the diagram or the block
 
 
 class ArchitectureStep(StepBase):
@@ -72,6 +80,8 @@ class ArchitectureStep(StepBase):
         "speaks a value of the widened network); the steps between are spread evenly")
     highlight: highlights.Highlight = highlights.option("row", CAN_HIGHLIGHT)
     point: list[highlights.Point] = highlights.points(PART_HELP)
+    notes: list[BlockNote] = Field([], max_length=5, description="short notes written beside the diagram, each at its cue "
+                                   "(not with block:, which opens beside it)")
 
 
 # ---------------------------------------------------------------- counts as text
@@ -119,8 +129,19 @@ def check(step: ArchitectureStep, ctx: Context) -> list[Finding]:
             out.append(Finding((name,), why))
     out += highlights.check(step, "architecture", CAN_HIGHLIGHT)
     layers = len(next(s for s in archs.of(spec).stages if s.name == step.block).layers[0].main) if step.block else 0
+    if step.notes and step.block is not None:
+        out.append(Finding(("notes",), "notes stand where an opened block goes: give block or notes, not both"))
+    for i, note in enumerate(step.notes):
+        if note.cue is not None and (why := cue_problem(note.cue, step.narration, ctx.placeholder_kinds)):
+            out.append(Finding(("notes", i, "cue"), why))
     for i, p in enumerate(step.point):
         m = PART.fullmatch(p.at)
+        cell = CELL.fullmatch(p.at)
+        if cell is not None:
+            out += _check_cell(step, i, cell)
+            if why := cue_problem(p.cue, step.narration, ctx.placeholder_kinds):
+                out.append(Finding(("point", i, "cue"), why))
+            continue
         if m is None:
             out.append(Finding(("point", i, "at"), f"cannot point at {p.at!r}: give {PART_HELP}"))
         elif m.group(1) is None and step.block is None:
@@ -134,6 +155,26 @@ def check(step: ArchitectureStep, ctx: Context) -> list[Finding]:
         if why := cue_problem(p.cue, step.narration, ctx.placeholder_kinds):
             out.append(Finding(("point", i, "cue"), why))
     return out
+
+
+def _check_cell(step: ArchitectureStep, i: int, m: re.Match) -> list[Finding]:
+    """A point at a stage's cell, the groups or a note that the diagram does not draw, as a problem at its ``at``."""
+    where = ("point", i, "at")
+    if m.group(4) is not None:
+        n = len(step.notes)
+        if not 1 <= int(m.group(4)) <= n:
+            return [Finding(where, f"{step.point[i].at!r}: the step has {n} note{'s' if n != 1 else ''}" + (f" (note.1 to note.{n})" if n else ""))]
+        return []
+    column = m.group(2)
+    if m.group(5) is not None:
+        return []
+    if column == "repeat" and m.group(1) in ("conv1", "head"):
+        return [Finding(where, f"{step.point[i].at!r}: only a group has a \"× N\" (its blocks)")]
+    if column in CELL_SHOWN:
+        option = CELL_SHOWN[column]
+        if not {"shapes": step.shapes, "counts": step.counts != "none", "mult_adds": step.mult_adds}[option]:
+            return [Finding(where, f"{step.point[i].at!r}: the diagram draws no {column.replace('_', '-')} column ({option} is off)")]
+    return []
 
 
 # ---------------------------------------------------------------- the plan
@@ -161,11 +202,27 @@ def _state(depth: int, k: int, classes: int, counts: str, say: Any) -> dict:
         })
     return {
         "name": net.name,
+        "name_parts": _name_parts(net.name, depth, k),
         "k": say("arch_widen", k=k),
         "rows": rows,
         "params": count_text(summary.params, counts if counts != "none" else "short"),
         "mult_adds": count_text(summary.mult_adds, "short"),
     }
+
+
+def _name_parts(name: str, depth: int, k: int) -> dict[str, list[int]]:
+    """Where the name writes the depth and the widening factor: ``[first, last + 1]`` among its characters that are not
+    spaces (the glyphs the scene draws), the depth's the first run of its digits, k's the last (WRN-28-10: 4-6, 7-9)."""
+    glyphs = name.replace(" ", "")
+    runs = [(m.start(), m.end(), m.group()) for m in re.finditer(r"[0-9]+", glyphs)]
+    out = {}
+    depth_run = next((r for r in runs if r[2] == str(depth)), None)
+    width_run = next((r for r in reversed(runs) if r[2] == str(k) and r is not depth_run), None)
+    if depth_run is not None:
+        out["depth"] = [depth_run[0], depth_run[1]]
+    if width_run is not None:
+        out["width"] = [width_run[0], width_run[1]]
+    return out
 
 
 def _block(spec: archs.ArchitectureSpec, group: str, say: Any) -> dict:
@@ -221,7 +278,7 @@ def build(step: ArchitectureStep, ctx: Context) -> dict:
     default = _default_cue(step.narration)
     widen_cue = (step.widen_cue or default) if step.widen_from is not None else None
     block_cue = (step.block_cue or default) if step.block is not None else None
-    words = [p.cue for p in step.point] + [c for c in (widen_cue, block_cue, step.widen_until) if c]
+    words = [p.cue for p in step.point] + [c for c in (widen_cue, block_cue, step.widen_until) if c] + [n.cue for n in step.notes if n.cue]
     spoken = narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed, words=words)
     until = _until(step, ctx, spec, ks, spoken, widen_cue)
     return {
@@ -239,6 +296,7 @@ def build(step: ArchitectureStep, ctx: Context) -> dict:
         "block_cues": [block_cue] if block_cue else [],
         "highlight": step.highlight,
         "pointing": _pointing(step, ctx, spec, ks, spoken, widen_cue, until, block_cue),
+        "notes": [{"text": ctx.fill(n.text), "cues": [n.cue] if n.cue else []} for n in step.notes],
     }
 
 
@@ -300,7 +358,27 @@ def _pointing(step: ArchitectureStep, ctx: Context, spec: archs.ArchitectureSpec
                     if state > 0 and (until is None or token < spoken.get(until, 10**9)):
                         continue
                 out.append((token, len(out), [cue, list(key), state if len(ks) > 1 else None]))
+    groups = [archs.STAGES.index(g) for g in archs.GROUPS]
     for p in step.point:
+        cell = CELL.fullmatch(p.at)
+        if cell is not None and p.cue in spoken:
+            if cell.group(5) is not None:
+                if cell.group(5) not in _name_parts(archs.network(spec.depth, ks[-1], spec.classes).name, spec.depth, ks[-1]):
+                    raise PlanError(-1, f"point {p.at!r}: the network's name does not write its {cell.group(5)}", ("point",))
+                out.append((spoken[p.cue], len(out), [p.cue, ["name", cell.group(5)], None]))
+                continue
+            if cell.group(4) is not None:
+                note = step.notes[int(cell.group(4)) - 1]
+                if note.cue is not None and spoken[p.cue] < spoken.get(note.cue, -1):
+                    raise PlanError(-1, f"point {p.at!r} at {p.cue} comes before the note is written ({note.cue})", ("point",))
+                key = ["note", int(cell.group(4)) - 1]
+            elif cell.group(3) is not None:
+                key = ["rows", groups[0], groups[-1]]
+            else:
+                rows = (groups[0], groups[-1]) if cell.group(1) == "groups" else (archs.STAGES.index(cell.group(1)),) * 2
+                key = ["cells", rows[0], rows[1], cell.group(2)]
+            out.append((spoken[p.cue], len(out), [p.cue, key, None]))
+            continue
         m = PART.fullmatch(p.at)
         if m is None or p.cue not in spoken:
             continue
@@ -324,13 +402,6 @@ def _pointing(step: ArchitectureStep, ctx: Context, spec: archs.ArchitectureSpec
 # ---------------------------------------------------------------- one residual block, drawn as a block
 
 
-class BlockNote(Strict):
-    """A short note written beside the block at a cue."""
-
-    text: template(limits.POINT_CHARS)  # type: ignore[valid-type]
-    cue: str | None = Field(None, max_length=80, description="when: a placeholder spoken or sentence.N (default: at the start)")
-
-
 class ResidualBlockStep(StepBase):
     kind: Literal["residual_block"]
     layers: list[template(limits.CELL_CHARS)] = Field(  # type: ignore[valid-type]
@@ -341,13 +412,15 @@ class ResidualBlockStep(StepBase):
     shortcut: template(limits.CELL_CHARS) = Field("x", description="written on the shortcut: what it carries past the layers")  # type: ignore[valid-type]
     layers_cue: str | None = Field(None, max_length=80, description="when the main path's layers appear (default: sentence.2, else at once)")
     shortcut_cue: str | None = Field(None, max_length=80, description="when the shortcut carries the input round them (default: as layers_cue)")
+    flow_cue: str | None = Field(None, max_length=80, description="when the input runs down the main path, through one layer "
+                                 "after another, into the + (after the layers appear; default: never)")
     notes: list[BlockNote] = Field([], max_length=4, description="short notes beside the block, each at its cue")
     point: list[highlights.Point] = highlights.points(BLOCK_PART_HELP)
 
 
 def check_block(step: ResidualBlockStep, ctx: Context) -> list[Finding]:
     out: list[Finding] = []
-    for name in ("layers_cue", "shortcut_cue"):
+    for name in ("layers_cue", "shortcut_cue", "flow_cue"):
         cue = getattr(step, name)
         if cue is not None and (why := cue_problem(cue, step.narration, ctx.placeholder_kinds)):
             out.append(Finding((name,), why))
@@ -402,8 +475,11 @@ def build_block(step: ResidualBlockStep, ctx: Context) -> dict:
     layers_cue = step.layers_cue or _default_cue(step.narration)
     shortcut_cue = step.shortcut_cue or layers_cue
     spoken = narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed,
-                            words=[p.cue for p in step.point] + [c for c in (layers_cue, shortcut_cue) if c]
+                            words=[p.cue for p in step.point] + [c for c in (layers_cue, shortcut_cue, step.flow_cue) if c]
                             + [n.cue for n in step.notes if n.cue])
+    if step.flow_cue is not None and step.flow_cue in spoken and spoken[step.flow_cue] <= spoken.get(layers_cue or "", -1):
+        raise PlanError(-1, f"flow_cue {step.flow_cue} comes before the layers appear ({layers_cue}): the input would run "
+                        "through nothing", ("flow_cue",))
     return {
         "pointing": _block_pointing(step, spoken, layers_cue, shortcut_cue),
         "input": ctx.fill(step.input),
@@ -413,6 +489,7 @@ def build_block(step: ResidualBlockStep, ctx: Context) -> dict:
         "shortcut": ctx.fill(step.shortcut),
         "layers_cues": [layers_cue] if layers_cue else [],
         "shortcut_cues": [shortcut_cue] if shortcut_cue else [],
+        "flow_cues": [step.flow_cue] if step.flow_cue else [],
         "notes": [{"text": ctx.fill(n.text), "cues": [n.cue] if n.cue else []} for n in step.notes],
     }
 

@@ -23,7 +23,8 @@ from lesson.base.coherence import same_value
 from lesson.base.errors import Finding
 from lesson.kinds.cues import SENTENCE, narration_cues
 from lesson.base.shown import PlanError
-from lesson.script.parts import Strict
+from lesson.script import limits
+from lesson.script.parts import Strict, template
 
 class Point(Strict):
     """A part of a step the voice names without a number (a row, a column, a layer, the +), pointed at at a cue: the
@@ -33,9 +34,17 @@ class Point(Strict):
     cue: str = Field(max_length=80, description="when: a placeholder spoken, sentence.N or sentence.N:words (where sentence N says them)")
 
 
+class Note(Strict):
+    """A short note a kind writes beside (or under) its picture at a cue: the ``notes:`` option, one shape for every
+    kind that takes it."""
+
+    text: template(limits.POINT_CHARS)  # type: ignore[valid-type]
+    cue: str | None = Field(None, max_length=80, description="when: a placeholder spoken, sentence.N or sentence.N:words (default: at the start)")
+
+
 def points(parts: str) -> Any:
     """The ``point`` field of a kind's options (``parts``: what ``at`` may name, for its description)."""
-    return Field([], max_length=10, description=f"parts pointed at as the voice names them, {{at, cue}}; at: {parts}")
+    return Field([], max_length=16, description=f"parts pointed at as the voice names them, {{at, cue}}; at: {parts}")
 
 
 # every thing a kind of the project can light; each kind draws some of them

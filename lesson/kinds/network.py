@@ -23,11 +23,13 @@ from lesson.base import truth
 from lesson.kinds import Context, StepKind
 from lesson.script import limits
 from lesson.script.parts import StepBase, Strict, template
-from lesson.base.shown import MINUS, short
+from lesson.base.shown import MINUS, PlanError, short
 from lesson.script.names import hidden_node_keys
 from lesson.base.hints import one_of
 from lesson.script.computations import parameter_index
 from lesson.kinds.cues import cue_problem
+from lesson.kinds import highlights
+from mathcore.functions import sample
 from lesson.kinds.cues import SENTENCE, narration_cues, named_words
 from lesson.kinds.table import panel
 from lesson.base.record import DRAWN, Record
@@ -488,33 +490,77 @@ def _build(step: Any, ctx: Context, prefix: str, first: bool = True) -> dict:
 # ---------------------------------------------------------------- one node, drawn large
 
 
+NODE_PART = re.compile(r"(inputs|weights|bias|sum|activation|output|curve)|input\.([1-9]\d?)|weight\.([1-9]\d?)")
+NODE_PART_HELP = ("inputs, input.N (the N-th from the top), weights, weight.N, bias, sum (the Σ half), activation (its half), "
+                  "output (the arrow out) or curve (the graph, with curve_cue)")
+CURVE_RANGE = (-2.0, 2.0)  # the weighted sums the node's graph spans: where every activation bends
+CURVE_SAMPLES = 81
+
+
 class NodeStep(StepBase):
     kind: Literal["node"]
     node: str = Field(max_length=60, description="the node to draw: hidden.<layer>.<node> or output.<class>")
     sum_cue: str | None = Field(None, max_length=80, description="when the weighted sum is worked: its inputs flow in along "
-                                "their weights into the sum (a placeholder spoken or sentence.N; default: sentence.1)")
+                                "their weights into the sum (a placeholder spoken, sentence.N or sentence.N:words; default: sentence.1)")
+    bias_cue: str | None = Field(None, max_length=80, description="when the bias joins the sum (default: with the sum)")
     activation_cue: str | None = Field(None, max_length=80, description="when the activation turns the sum into the node's "
                                        "output (default: sentence.2, else with the sum)")
+    curve_cue: str | None = Field(None, max_length=80, description="when a straight line (the output if the node only added "
+                                  "up) bends into the activation's curve, in a graph of output against weighted sum beside the node; "
+                                  "the graph comes in with the activation (default: no graph)")
+    point: list[highlights.Point] = highlights.points(NODE_PART_HELP)
 
 
 def check_node(step: NodeStep, ctx: Context) -> list[Finding]:
     out: list[Finding] = []
     try:
-        column, _ = parse_node(step.node, ctx.lesson)
+        column, n = parse_node(step.node, ctx.lesson)
     except ValueError as exc:
         return [Finding(("node",), str(exc))]
     if column == 0:
-        out.append(Finding(("node",), f"{step.node!r} is an input: it adds nothing up; name a node of a hidden layer or an output"))
-    for name in ("sum_cue", "activation_cue"):
+        return [Finding(("node",), f"{step.node!r} is an input: it adds nothing up; name a node of a hidden layer or an output")]
+    for name in ("sum_cue", "bias_cue", "activation_cue", "curve_cue"):
         cue = getattr(step, name)
         if cue is not None and (why := cue_problem(cue, step.narration, ctx.placeholder_kinds)):
             out.append(Finding((name,), why))
+    layer = ctx.lesson.network.layers[column - 1]
+    if step.curve_cue is not None and layer.activation == "identity":
+        out.append(Finding(("curve_cue",), "this node's activation is the identity: its output is the sum, nothing bends"))
+    feeders = len(layer.weights[n])
+    for i, p in enumerate(step.point):
+        m = NODE_PART.fullmatch(p.at)
+        if m is None:
+            out.append(Finding(("point", i, "at"), f"cannot point at {p.at!r}: give {NODE_PART_HELP}"))
+        elif (m.group(2) or m.group(3)) and not 1 <= int(m.group(2) or m.group(3)) <= feeders:
+            out.append(Finding(("point", i, "at"), f"{p.at!r}: the node has {feeders} inputs (1 to {feeders})"))
+        elif p.at == "curve" and step.curve_cue is None:
+            out.append(Finding(("point", i, "at"), "there is no graph to point at: give curve_cue"))
+        if why := cue_problem(p.cue, step.narration, ctx.placeholder_kinds):
+            out.append(Finding(("point", i, "cue"), why))
     return out
+
+
+def _node_pointing(step: NodeStep, spoken: dict[str, int], appears: dict[str, str]) -> list[list]:
+    """``[cue, part]`` for each ``point`` in the order the voice reaches them (part: ``["inputs"]``, ``["input", i]``,
+    ``["weights"]``, ``["weight", i]`` from 0, ``["bias"]``, ``["sum"]``, ``["activation"]``, ``["output"]``,
+    ``["curve"]``); a part pointed at before it is drawn (``appears``: the cue each part comes in at) is a plan error."""
+    out = []
+    for i, p in enumerate(step.point):
+        m = NODE_PART.fullmatch(p.at)
+        if m is None or p.cue not in spoken:
+            continue
+        key: list = [p.at] if m.group(1) else (["input", int(m.group(2)) - 1] if m.group(2) else ["weight", int(m.group(3)) - 1])
+        cue = appears.get(key[0])
+        if cue is not None and spoken[p.cue] < spoken.get(cue, -1):
+            raise PlanError(-1, f"point {i + 1} names {p.at!r} at {p.cue}, before it is drawn (at {cue})", ("point", i, "cue"))
+        out.append((spoken[p.cue], i, [p.cue, key]))
+    return [entry for *_, entry in sorted(out)]
 
 
 def build_node(step: NodeStep, ctx: Context) -> dict:
     """The node and what feeds it: the nodes below it (labels), the weights on its edges and its bias as typed, the
-    name of its activation, and the cues of its two stages."""
+    name of its activation, the cues of its stages, and (with ``curve_cue``) its activation's curve against the
+    straight line it bends, sampled by the math core."""
     lesson, say = ctx.lesson, ctx.words()
     column, n = parse_node(step.node, lesson)
     layer = lesson.network.layers[column - 1]
@@ -522,8 +568,16 @@ def build_node(step: NodeStep, ctx: Context) -> dict:
         name or f"{i + 1}" for i, name in enumerate(_columns(lesson)[column - 1])]
     cues = narration_cues(step.narration, words=named_words(step))
     sum_cue = step.sum_cue or "sentence.1"
+    bias_cue = step.bias_cue or sum_cue
     act_cue = step.activation_cue or ("sentence.2" if "sentence.2" in cues else sum_cue)
     names = _columns(lesson)[column]
+    curve = None
+    if step.curve_cue is not None:
+        xs, ys = sample(layer.activation, *CURVE_RANGE, CURVE_SAMPLES)
+        curve = {"straight": [[float(x), float(x)] for x in xs], "bent": [[float(x), float(y)] for x, y in zip(xs, ys)],
+                 "x_label": say("node_sum"), "y_label": say("node_output"), "cues": [step.curve_cue]}
+    appears = {"weights": sum_cue, "weight": sum_cue, "sum": sum_cue, "bias": bias_cue, "activation": act_cue,
+               "output": act_cue, "curve": act_cue}
     return {
         "inputs": below,
         "weights": [short(w) for w in layer.weights[n]],
@@ -536,7 +590,10 @@ def build_node(step: NodeStep, ctx: Context) -> dict:
         "activation_label": say("node_activation"),
         "bias_label": say("node_bias", bias=short(layer.bias[n])),
         "sum_cues": [sum_cue],
+        "bias_cues": [bias_cue],
         "activation_cues": [act_cue],
+        "curve": curve,
+        "pointing": _node_pointing(step, cues, appears),
     }
 
 

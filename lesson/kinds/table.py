@@ -31,6 +31,10 @@ from lesson.script.placeholders import problems
 
 CAN_HIGHLIGHT = ("row", "cell")
 COLUMN = re.compile(r"column\.([0-9]+)")
+# a row, a cell, cells of one column in rows R to S (the voice compares them), a note
+PART = re.compile(r"row\.([0-9]+)|cell\.([0-9]+)\.([0-9]+)|cells\.([0-9]+)-([0-9]+)\.([0-9]+)|note\.([0-9]+)|columns\.([0-9]+)-([0-9]+)")
+POINT_HELP = ("column.N (a column, from 1), columns.N-M, row.N, cell.R.C, cells.R-S.C (column C of rows R to S: values "
+              "the voice compares) or note.N")
 COLUMNS_MAX = limits.TABLE_COLUMNS
 ROWS_MAX = limits.TABLE_ROWS
 # a cell that reads as a number (is lined up on the right): 0.69, −1.23, 12%, < 0.01, 1,234, 36.5 M, 1.68 G
@@ -74,7 +78,8 @@ class TableStep(StepBase):
     )
     rows: list[TableRow] = Field(default=[], max_length=ROWS_MAX, description="rows written out, after the class rows")
     highlight: highlights.Highlight = highlights.option("row", CAN_HIGHLIGHT)
-    point: list[highlights.Point] = highlights.points("column.N (a column, from 1), e.g. when the voice says what it holds")
+    point: list[highlights.Point] = highlights.points(POINT_HELP)
+    notes: list[highlights.Note] = Field([], max_length=3, description="short notes written under the table, each at its cue")
 
 
 def _family(entry: str) -> tuple[str, str]:
@@ -125,14 +130,56 @@ def _check(step: TableStep, ctx: Context) -> list[Finding]:
         if len(row.cells) != n:
             out.append(Finding(("rows", r, "cells"), f"row {r + 1} has {len(row.cells)} cell(s) but the table has {n} column(s)"))
         out += cue_problems(row.cue, ("rows", r, "cue"), step, ctx)
+    n_rows = (len(ctx.classes) if step.each_class is not None else 0) + len(step.rows)
     for i, p in enumerate(step.point):
-        m = COLUMN.fullmatch(p.at)
-        if m is None or not 1 <= int(m.group(1)) <= n:
-            out.append(Finding(("point", i, "at"), f"cannot point at {p.at!r}: a table points at column.1 to column.{n}"))
+        out += [Finding(("point", i, "at"), why) for why in _part_problems(p.at, n, n_rows, len(step.notes))]
         out += cue_problems(p.cue, ("point", i, "cue"), step, ctx)
+    for i, note in enumerate(step.notes):
+        out += cue_problems(note.cue, ("notes", i, "cue"), step, ctx)
     if step.point and step.highlight == "none":
         out.append(Finding(("point",), "point: with highlight: none: nothing would point (write highlight: row or cell)"))
     return out
+
+
+def _part_problems(at: str, columns: int, rows: int, notes: int) -> list[str]:
+    """Why a table of this size cannot point at ``at`` (nothing when it can)."""
+    if (m := COLUMN.fullmatch(at)) is not None:
+        return [] if 1 <= int(m.group(1)) <= columns else [f"cannot point at {at!r}: the table has columns 1 to {columns}"]
+    m = PART.fullmatch(at)
+    if m is None:
+        return [f"cannot point at {at!r}: give {POINT_HELP}"]
+    if m.group(8) is not None:
+        a, b = int(m.group(8)), int(m.group(9))
+        if not 1 <= a < b <= columns:
+            return [f"{at!r}: columns N to M of 1 to {columns}, the first first (or column.N)"]
+        return []
+    if m.group(7) is not None:
+        return [] if 1 <= int(m.group(7)) <= notes else [f"{at!r}: the table has {notes} note{'s' if notes != 1 else ''}"]
+    row_numbers = [int(g) for g in (m.group(1), m.group(2), m.group(4), m.group(5)) if g is not None]
+    column = m.group(3) or m.group(6)
+    if any(not 1 <= r <= rows for r in row_numbers):
+        return [f"{at!r}: the table has rows 1 to {rows}"]
+    if column is not None and not 1 <= int(column) <= columns:
+        return [f"{at!r}: the table has columns 1 to {columns}"]
+    if m.group(4) is not None and int(m.group(4)) >= int(m.group(5)):
+        return [f"{at!r}: the first row comes first, and two at least (cells.{m.group(5)}-{m.group(4)}.{column}, or cell.R.C)"]
+    return []
+
+
+def _part(at: str) -> list:
+    """What a (checked) point names, counted from 0: ``["row", r]``, ``["cells", first, last, column]``, ``["note", i]``,
+    ``["columns", first, last]``."""
+    m = PART.fullmatch(at)
+    assert m is not None
+    if m.group(1) is not None:
+        return ["row", int(m.group(1)) - 1]
+    if m.group(2) is not None:
+        return ["cells", int(m.group(2)) - 1, int(m.group(2)) - 1, int(m.group(3)) - 1]
+    if m.group(4) is not None:
+        return ["cells", int(m.group(4)) - 1, int(m.group(5)) - 1, int(m.group(6)) - 1]
+    if m.group(8) is not None:
+        return ["columns", int(m.group(8)) - 1, int(m.group(9)) - 1]
+    return ["note", int(m.group(7)) - 1]
 
 
 def _text(template_text: str, ctx: Context) -> str:
@@ -172,7 +219,9 @@ def build(step: TableStep, ctx: Context) -> dict:
         "rows": rows,
         "highlight": step.highlight,
         "pointing": _pointing(step, ctx, rows),
-        "columns_pointing": [[p.cue, int(COLUMN.fullmatch(p.at).group(1)) - 1] for p in step.point],  # type: ignore[union-attr]
+        "columns_pointing": [[p.cue, int(m.group(1)) - 1] for p in step.point if (m := COLUMN.fullmatch(p.at))],
+        "parts_pointing": [[p.cue, _part(p.at)] for p in step.point if not COLUMN.fullmatch(p.at)],
+        "notes": [{"text": ctx.fill(n.text), "cues": [n.cue] if n.cue else []} for n in step.notes],
     }
 
 
