@@ -21,14 +21,14 @@ from lesson.base.codehash import code_hash, module_files
 
 from lesson import kinds
 from lesson.base.digits import fixed
-from lesson.kinds import Context
+from lesson.kinds import Context, highlights
 from lesson.kinds.cues import sentence_cues, word_cues
 from lesson.kinds.table import panel
 from lesson.numbers.compute import LessonNumbers, compute
 from lesson.script.model import Lesson
 from lesson.base.record import SPOKEN
 from lesson.script import names as script_names
-from lesson.script.placeholders import fill_spans, text_of
+from lesson.script.placeholders import fields, fill_spans, text_of
 from lesson.speech import normalize
 from lesson.base.plandata import ClassStyle, Plan, StepPlan, Style  # noqa: E402,F401  (the plan's types, shared with the scenes)
 from lesson.base.shown import (  # noqa: F401  (re-exported: the number texts every builder uses)
@@ -204,7 +204,11 @@ def _step_plan(ctx: Context, index: int, step: Any, codes: dict[str, str]) -> St
     except PlanError as exc:
         raise PlanError(index, exc.message, exc.where) from None
     if step.beside is not None:
-        data = {**data, "beside": panel(step.beside, ctx)}
+        side = panel(step.beside, ctx)
+        # each row the voice names by a value it shows, at that word (a scene that follows the voice points there)
+        targets = [(r, [name for name, _ in fields(row.value)]) for r, row in enumerate(step.beside.rows)]
+        side["pointing"] = [[name, r] for name, r in highlights.pointing(step, ctx, targets)]
+        data = {**data, "beside": side}
     before = kinds.get(ctx.lesson.steps[index - 1].kind) if index > 0 else None
     keeping = step.transition == "keep" and before is not None and before.keeps is not None
     if keeping:  # the step before's screen stays: its picture is part of this step's plan

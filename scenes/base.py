@@ -118,6 +118,8 @@ class StepScene(Typesetting, Captions, Timeline, Scene):
     length (see ``self.timeline``), and the renderer fills it by stream copy.
     """
 
+    side_rows: list = []  # the side panel's rows, once made (:meth:`panel`), each its label and value
+
     step: StepPlan
     theme: Style
     continues_network = False  # a scene that draws the network itself takes a kept network into its own layout
@@ -159,6 +161,7 @@ class StepScene(Typesetting, Captions, Timeline, Scene):
         """The side panel (``data["beside"]``: a heading and rows of label and value, all text from the plan), kept
         on the right while the step works something out beside it; None when the step has none. ``spec``: another
         step's panel (the step before's, which a step that keeps its screen starts from)."""
+        own = spec is None
         spec = self.step.data.get("beside") if spec is None else spec
         if not spec:
             return None
@@ -171,6 +174,8 @@ class StepScene(Typesetting, Captions, Timeline, Scene):
                 value.shift((baseline(label) - baseline(value)) * UP)  # label and value on one baseline
             rows.add(VGroup(label, value))
         rows.arrange(DOWN, buff=0.28, aligned_edge=LEFT)
+        if own:  # the step's own rows, which the voice may point at
+            self.side_rows = list(rows)
         # the values in a column after the longest label: numbers on their decimal points, words from its left
         texts = [row["value"] for row in spec["rows"]]
         start = max((r[0].get_right()[0] for r in rows), default=0.0) + 0.3

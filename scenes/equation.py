@@ -9,6 +9,7 @@ exactly on it: the symbols, the relation, the numbers, the result, so that each 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from manim import DOWN, LEFT, RIGHT, UP, FadeIn, MathTex, Mobject, ReplacementTransform, Text, VGroup
 
@@ -36,7 +37,7 @@ class Row:
     rel1: VGroup
     num: VGroup
     tail: VGroup
-    terms: dict[str, Mobject] = field(default_factory=dict)  # once its numbers are in: each number part's key -> it
+    terms: dict[Any, Mobject] = field(default_factory=dict)  # each number part's key (once in) -> it; ("symbol", key): its symbols
 
 
 class EquationScene(StepScene):
@@ -131,7 +132,14 @@ class EquationScene(StepScene):
         ``pointing``: cue, line, part) boxed at that word (``scenes.highlight``)."""
         lines = self.step.data["lines"]
         self.first: dict[str, int] = self.first_words()
-        self.pointing = sorted((p for p in self.step.data.get("pointing", []) if p[0] in self.first), key=lambda p: self.first[p[0]])
+        # the numbers the voice names once they are on screen, and the symbols it describes (point:), in its order
+        # (a symbol several lines write: the latest of them on screen at its word; waits for the first of them)
+        symbols = [[cue, where[0][0], ("symbol", tuple(map(tuple, where)))] for cue, where in self.step.data.get("symbol_points", [])]
+        # and the rows of the side panel, by the values they show (on screen from the start: line -1)
+        taken = {p[0] for p in self.step.data.get("pointing", [])} | {c for line in lines for c in (*line["cues"], *line["result_cues"])}
+        beside = [[cue, -1, ("beside", r)] for cue, r in (self.step.data.get("beside") or {}).get("pointing", []) if cue not in taken]
+        self.pointing = sorted((p for p in [*self.step.data.get("pointing", []), *symbols, *beside] if p[0] in self.first),
+                               key=lambda p: self.first[p[0]])
         self.marker = Marker(self)
         self.rows_in: list[Row] = []
         for i, (line, row) in enumerate(zip(lines, rows)):
@@ -148,8 +156,17 @@ class EquationScene(StepScene):
         later = [first[c] for c in cues if c in first]
         until = min(later) if later else None
         while self.pointing and (until is None or first[self.pointing[0][0]] < until):
-            name, k, key = self.pointing.pop(0)
-            term = self.rows_in[k].terms.get(key) if k < len(self.rows_in) else None
+            name, k, key = self.pointing[0]
+            if isinstance(key, tuple) and k >= len(self.rows_in):  # a symbol of a line still to come: once it is in
+                break
+            self.pointing.pop(0)
+            if k < 0:  # a row of the side panel
+                term = self.side_rows[key[1]] if key[1] < len(self.side_rows) else None
+            elif key[0] == "symbol":  # the latest line on screen that writes it
+                i, part = [w for w in key[1] if w[0] < len(self.rows_in)][-1]
+                term = self.rows_in[i].terms.get(("symbol", part))
+            else:
+                term = self.rows_in[k].terms.get(key) if k < len(self.rows_in) else None
             if term is not None and self.still_to_come(name):  # on screen, its word to come
                 self.marker.light((name,), bounds(term, pad=0.08), key=(k, key))
 
@@ -175,6 +192,10 @@ class EquationScene(StepScene):
         # the layout's own parts are drawn (no formula is set twice: each costs a LaTeX run)
         head = row.head
         shown = [FadeIn(head, shift=0.1 * UP)] + ([FadeIn(row.label)] if row.label is not None else [])
+        offset = len(head_parts) - len(line["symbolic"])
+        row.terms.update({("symbol", key): head[offset + j] for j, (key, _) in enumerate(line["symbolic"])})
+        if line["lhs"]:
+            row.terms[("symbol", "lhs")] = head[0]
         if not tail_parts:  # symbols only: shown at the line's cue
             self.cue(*line["cues"], ahead=style.NORMAL)
             self.show_head(line, head, shown)
@@ -192,9 +213,9 @@ class EquationScene(StepScene):
         if line.get("head_cues"):  # the symbols as the voice starts describing them (the numbers at their word)
             self.cue(*line["head_cues"], ahead=style.QUICK)
         self.show_head(line, head, shown)
+        self.point_before(line["cues"])  # the symbols the voice describes before the numbers go in
         self.cue(*line["cues"], ahead=style.NORMAL)
         # the numbers go in: each part of the symbols (or the kept value) moves onto the part of the numbers in its place
-        offset = len(head_parts) - len(line["symbolic"])
         sources = {key: head[offset + j] for j, (key, _) in enumerate(line["symbolic"])}
         start = num.copy()
         for j, ((key, _), target) in enumerate(zip(line["numeric"], num)):

@@ -29,8 +29,9 @@ def bounds(*ms: Mobject, pad: float = PAD) -> tuple[float, float, float, float]:
 class Marker:
     """One highlight of a scene: ``box`` (a filled box behind the target) or ``underline`` (a line under it)."""
 
-    def __init__(self, scene: Any, shape: str = "box", *, fill: float = 0.16, stroke: float = 2.5) -> None:
+    def __init__(self, scene: Any, shape: str = "box", *, fill: float = 0.16, stroke: float = 2.5, behind: bool = True) -> None:
         self.scene = scene
+        self.behind = behind  # False: over what it lights (a label on a box of its own would hide it)
         self.shape = shape
         self.fill = fill
         self.stroke = stroke
@@ -64,7 +65,8 @@ class Marker:
             if self.shape == "underline":
                 self.mobject.shift(0.05 * DOWN)
             self.scene.add(self.mobject)
-            self.scene.bring_to_back(self.mobject)
+            if self.behind:
+                self.scene.bring_to_back(self.mobject)
         self.scene.play(Transform(self.mobject, target), run_time=run_time)
         self.at = key
 

@@ -7,6 +7,8 @@ or biases at cues of the narration, in the order of the plan's ``events``. Every
 
 from __future__ import annotations
 
+from typing import Any
+
 import dataclasses
 from collections.abc import Callable
 
@@ -349,15 +351,20 @@ class NetworkScene(StepScene):
         last = len(self.nodes) - 1
         right = max([m.get_right()[0] for m in self.out_labels]) if len(self.out_labels) else 0.0
         value_width = max((v.width for v in out_values), default=0.0)
+        beside: dict[tuple[int, int], Any] = {}  # the last value written at each node: the next goes after it
         for w, label in zip(self.writes, self.written_labels):
             if "node" in w:
                 col, n = w["node"]
                 node = self.nodes[col][n]
+                before = beside.get((col, n))
                 if col == last:
                     x = right + 0.3 + (value_width + 0.3 if out_values else 0.0)
                     label.move_to([x + label.width / 2, node.get_center()[1], 0])
+                    if before is not None:  # under the one before, on its left edge
+                        label.next_to(before, DOWN, buff=0.08, aligned_edge=LEFT)
                 else:
-                    label.next_to(node, UP, buff=0.06)
+                    label.next_to(before if before is not None else node, UP, buff=0.06)
+                beside[(col, n)] = label
             else:
                 col, a, b = w["edge"]
                 label.move_to(self.edges[col - 1][b][a].get_center())

@@ -25,12 +25,14 @@ from manim import (
     ManimColor,
     Mobject,
     MoveAlongPath,
+    Transform,
     VGroup,
     VMobject,
 )
 
 from scenes import style
 from scenes.base import StepScene
+from scenes.highlight import Marker, bounds
 from scenes.slide import Ride
 
 GAP = 0.14  # between a tick and its number, an axis and its label
@@ -172,33 +174,70 @@ class PlotScene(StepScene):
         if y_label is not None:
             y_label.next_to(VGroup(*(m for _, m in y_ticks)) if y_ticks else axes[1], LEFT, buff=GAP).set_y((bottom + top) / 2)
             words.add(y_label)
-        self.play(Create(axes), FadeIn(numbers), FadeIn(words), run_time=style.NORMAL)
+        axes_in = [Create(axes), FadeIn(numbers), FadeIn(words)]
 
         curves = VGroup()
         samples = []
-        for c in data["curves"]:
+        self.later: dict[int, VGroup] = {}  # the curves drawn when the voice gets to them (their cues)
+        for i, c in enumerate(data["curves"]):
+            drawn = VGroup()
             for seg in c["segments"]:
                 pts = [at(x, y) for x, y in seg]
                 samples.append(dense(pts))
-                curves.add(VMobject(color=ManimColor(c["color"]), stroke_width=5).set_points_as_corners(pts))
-        if data["tangent"]:  # drawn later, but known now: the points' labels keep off its line as off the curves
-            (ax, ay), (bx, by) = data["tangent"]["line"]
+                drawn.add(VMobject(color=ManimColor(c["color"]), stroke_width=5).set_points_as_corners(pts))
+            if c.get("cues"):
+                self.later[i] = drawn
+            else:
+                curves.add(*drawn)
+        lines = [t["line"] for t in self.tangents()] + [s["tangent"] for s in (data.get("walk") or {}).get("stops", []) if s.get("tangent")]
+        for (ax, ay), (bx, by) in lines:  # drawn later, but known now: the labels keep off these lines as off the curves
             samples.append(dense([at(ax, ay), at(bx, by)]))
         self.curve_points = np.vstack(samples) if samples else np.zeros((0, 2))
         self.plot_box: Box = (left, right, bottom, top)
         self.bounds: Box = (area.left, area.right, bottom + 0.05, area.top)
         self.taken: list[Box] = [box(m, 0.05) for m in [*numbers, *words]]
         legend = self.legend(data["curves"])
+        if legend is not None:  # a curve drawn later brings its name in with it
+            for i in self.later:
+                legend.remove(self.legend_rows[i])
+        legend_in = [FadeIn(legend)] if legend is not None and len(legend) else []
+        if self.later:  # a curve waits for its word: the others come in with the axes, so that it is free to come early
+            self.play(*axes_in, *([Create(curves, lag_ratio=0.3)] if len(curves) else []), *legend_in, run_time=style.NORMAL)
+            return
+        self.play(*axes_in, run_time=style.NORMAL)
         if len(curves):  # a scene that draws its curves later (fitted_curve) has none here
-            self.play(Create(curves, lag_ratio=0.3), *([FadeIn(legend)] if legend else []), run_time=style.SLOW)
+            self.play(Create(curves, lag_ratio=0.3), *legend_in, run_time=style.SLOW)
+
+    def tangents(self) -> list[dict]:
+        """The plot's tangents (a plan of one tangent gives only ``tangent``)."""
+        data = self.step.data
+        return list(data.get("tangents") or ([data["tangent"]] if data.get("tangent") else []))
+
+    def draw_curve(self, i: int) -> None:
+        """Curve ``i``, drawn left to right from its cue, its name coming into the legend with it."""
+        c = self.step.data["curves"][i]
+        self.cue(*c["cues"])
+        row = self.legend_rows.get(i)
+        self.play(Create(self.later[i], lag_ratio=0.0), *([FadeIn(row)] if row is not None else []), run_time=c["seconds"])
 
     def follow(self) -> None:
         """What the voice brings in: the marked points, the tangent, the walk and the slide, each at its cue (the slide
         before the first of the others the voice reaches after it)."""
         data = self.step.data
         events: list[tuple[list[str], Callable[[], None]]] = [(p["cues"], functools.partial(self.point, p)) for p in data["points"]]
-        if data["tangent"]:
-            events.append((data["tangent"]["cues"], functools.partial(self.tangent, data["tangent"])))
+        self.marker = Marker(self, behind=False)
+        self.still_tangents: list[Line] = []
+        self.labels: dict[int, Mobject] = {}
+        for k, p in enumerate(data["points"]):  # a point already there is pointed at as the voice names it again
+            shown = self.spoken_at(p["cues"]) if p["cues"] else -1
+            for name in p.get("named", []):
+                said = self.spoken_at([name])
+                if said is not None and shown is not None and said > shown:
+                    events.append(([name], functools.partial(self.point_again, k, name)))
+        for t in self.tangents():
+            events.append((t["cues"], functools.partial(self.tangent, t)))
+        for i in self.later:
+            events.append((data["curves"][i]["cues"], functools.partial(self.draw_curve, i)))
         if data["walk"]:
             events.append((data["walk"]["cues"], functools.partial(self.walk, data["walk"])))
         # in the order the voice names them (a tangent named before a point comes first); those it never names first
@@ -230,15 +269,42 @@ class PlotScene(StepScene):
     def point(self, p: dict) -> None:
         self.cue(*p["cues"], ahead=style.QUICK)
         dot, label = self.mark(p["x"], p["y"], p["color"], [p["name"], p["label"]])
-        self.play(FadeIn(dot, scale=2), FadeIn(label, shift=0.1 * UP), run_time=style.POINT if self.brisk else style.QUICK)
+        self.labels[self.step.data["points"].index(p)] = self.equation
+        self.play(FadeIn(dot, scale=2), FadeIn(label, shift=0.1 * UP), *self.marker_off(),
+                  run_time=style.POINT if self.brisk else style.QUICK)
+
+    def marker_off(self) -> list:
+        """The box leaving what it was on, when the voice has moved on to something new (an animation to play with it)."""
+        marker = getattr(self, "marker", None)
+        if marker is None or marker.at is None or marker.mobject is None:
+            return []
+        marker.at = None
+        return [marker.mobject.animate.set_fill(opacity=0).set_stroke(opacity=0)]
+
+    def point_again(self, k: int, name: str) -> None:
+        """The marker onto point ``k``'s equation, at the word ``name`` that names it again."""
+        words = self.labels.get(k)
+        if words is not None:
+            self.marker.light([name], bounds(words, pad=0.08), key=k)
 
     def tangent(self, t: dict) -> None:
         at = self.at
         self.cue(*t["cues"], ahead=style.NORMAL)
         (ax, ay), (bx, by) = t["line"]
         line = Line(at(ax, ay), at(bx, by), color=ManimColor(self.theme.text), stroke_width=3)
-        dot, label = self.mark(t["x"], t["y"], t["color"], [t["label"], " ".join(s for s in (t["name"], t["slope_text"]) if s)])
-        self.play(FadeIn(dot, scale=2), FadeIn(label, shift=0.1 * UP), Create(line), run_time=style.POINT if self.brisk else style.NORMAL)
+        slope = " ".join(s for s in (t["name"], t["slope_text"]) if s)
+        shown = [k for k, p in enumerate(self.step.data["points"]) if k in self.labels and p["x"] == t["x"] and p["y"] == t["y"]]
+        if not t["label"] and shown:  # at a marked point: the slope written under the point's equation
+            words = self.text(slope, style.SMALL)
+            words.next_to(self.labels[shown[0]], DOWN, buff=0.08, aligned_edge=LEFT)
+            label = VGroup(BackgroundRectangle(words, color=ManimColor(self.theme.background), fill_opacity=0.85, buff=0.06), words)
+            self.taken.append(box(label, 0.06))
+            parts = [FadeIn(label, shift=0.1 * UP)]
+        else:
+            dot, label = self.mark(t["x"], t["y"], t["color"], [t["label"], slope])
+            parts = [FadeIn(dot, scale=2), FadeIn(label, shift=0.1 * UP)]
+        self.play(*parts, *self.marker_off(), Create(line), run_time=style.POINT if self.brisk else style.NORMAL)
+        self.still_tangents.append(line)
 
     def slide_leg(self, spec: dict, i: int, ride: list[Ride]) -> None:
         """Leg ``i`` of a slide, from its cue: dots riding their curves while x slides; their readouts, in a box of
@@ -250,7 +316,9 @@ class PlotScene(StepScene):
             self.place_box(panel)
             ride[0].settle(panel)
             self.cue(*spec["legs"][0]["cues"], ahead=style.QUICK)
-            self.play(*(Create(t) for t in ride[0].tangents), *(FadeIn(d, scale=2) for d in ride[0].dots), FadeIn(panel),
+            # the riding tangents take over from those drawn at one x (their slopes stay written in the labels)
+            gone = [FadeOut(t) for t in self.still_tangents] if ride[0].tangents else []
+            self.play(*(Create(t) for t in ride[0].tangents), *(FadeIn(d, scale=2) for d in ride[0].dots), FadeIn(panel), *gone,
                       run_time=style.QUICK)  # the tangents first: the dots are drawn over them
         else:
             self.cue(*spec["legs"][i]["cues"])
@@ -279,10 +347,12 @@ class PlotScene(StepScene):
     def legend(self, curves: list[dict]) -> VGroup | None:
         """The curves' names in their colours, in the corner of the plot the curves leave most empty."""
         rows = VGroup()
-        for c in curves:
+        self.legend_rows: dict[int, VGroup] = {}
+        for i, c in enumerate(curves):
             if c["name"]:
                 swatch = Line(ORIGIN3, 0.45 * RIGHT, color=ManimColor(c["color"]), stroke_width=5)
-                rows.add(VGroup(swatch, self.text(c["name"], style.SMALL)).arrange(RIGHT, buff=0.15))
+                rows.add(row := VGroup(swatch, self.text(c["name"], style.SMALL)).arrange(RIGHT, buff=0.15))
+                self.legend_rows[i] = row
         if not len(rows):
             return None
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
@@ -305,11 +375,15 @@ class PlotScene(StepScene):
         dot = Dot(self.at(x, y), radius=0.09, color=ManimColor(color))
         texts = [self.text(s, style.SMALL, color=color if i == 0 and len(lines) > 1 else None) for i, s in enumerate(lines) if s]
         words = VGroup(*texts).arrange(DOWN, buff=0.08)
+        self.equation = texts[-1]  # what the voice names again: the equation (its last line)
         label = VGroup(BackgroundRectangle(words, color=ManimColor(self.theme.background), fill_opacity=0.85, buff=0.06), words)
         far = place(label, dot.get_center(), [*self.taken, box(dot, 0.02)], self.bounds, self.curve_points)
         self.taken.append(box(label, 0.06))
         if far:
-            label = VGroup(leader(dot.get_center(), label, self.theme.muted), label)
+            line = leader(dot.get_center(), label, self.theme.muted)
+            label = VGroup(line, label)
+            # later labels keep off the leader as off the curves
+            self.curve_points = np.vstack([self.curve_points, dense([line.get_start(), line.get_end()])])
         return dot, label
 
     def walk(self, spec: dict) -> None:
@@ -320,8 +394,16 @@ class PlotScene(StepScene):
         base = list(self.taken)
         dot = Dot(self.at(stops[0]["x"], stops[0]["y"]), radius=0.11, color=color)
         label = self.walk_label(stops[0]["label"], dot.get_center(), base)
-        self.play(FadeIn(dot, scale=2), FadeIn(label), run_time=style.QUICK)
-        for stop, leg in zip(stops[1:], legs):
+        line = self.stop_tangent(stops[0])  # the slope the step is taken by, if the plan gives it
+        later = spec.get("tangent_cues") or []  # ... from a word of its own
+        self.play(*([Create(line)] if line and not later else []), FadeIn(dot, scale=2), FadeIn(label), run_time=style.QUICK)
+        self.bring_to_front(dot)
+        if line is not None and later:
+            self.cue(*later, ahead=style.QUICK)
+            self.play(Create(line), run_time=style.QUICK)
+            self.bring_to_front(dot)
+        self.named_again(stops, 0, label)
+        for k, (stop, leg) in enumerate(zip(stops[1:], legs), start=1):
             # a stop the voice names waits for its word; the stops between go by briskly, so that the walk is
             # there when the voice names where it ends (a walk behind the voice reads the old value as the new)
             if stop["cues"]:
@@ -330,12 +412,33 @@ class PlotScene(StepScene):
             path = VMobject().set_points_as_corners([self.at(x, y) for x, y in leg] if len(leg) > 1 else [self.at(*leg[0])] * 2)
             self.add(trail)
             self.bring_to_front(dot)
-            self.play(FadeOut(label), MoveAlongPath(dot, path), run_time=style.QUICK)
+            follow = [Transform(line, to)] if line is not None and (to := self.stop_tangent(stop)) is not None else []
+            self.play(FadeOut(label), MoveAlongPath(dot, path), *follow, *self.marker_off(), run_time=style.QUICK)
             label = self.walk_label(stop["label"], dot.get_center(), base)
             self.play(FadeIn(label), run_time=style.QUICK / 2)
+            self.named_again(stops, k, label)
+
+    def named_again(self, stops: list[dict], k: int, label: VGroup) -> None:
+        """Box stop ``k``'s label at each word that names it again before the walk moves on (its loss after its
+        value: "one step takes us to −1.23, and the total drops ... to 2.14")."""
+        stop = stops[k]
+        shown = self.spoken_at(stop["cues"])
+        upto = self.spoken_at(stops[k + 1]["cues"]) if k + 1 < len(stops) and stops[k + 1]["cues"] else None
+        words = self.walk_words
+        for name in sorted(stop["cues"], key=lambda c: self.spoken_at([c]) or -1):
+            said = self.spoken_at([name])
+            if said is not None and shown is not None and said > shown and (upto is None or said < upto):
+                self.marker.light([name], bounds(words, pad=0.06), key=("stop", k))
+
+    def stop_tangent(self, stop: dict) -> Line | None:
+        """The tangent at a stop of the walk (None: the plan gives none)."""
+        if not stop.get("tangent"):
+            return None
+        (ax, ay), (bx, by) = stop["tangent"]
+        return Line(self.at(ax, ay), self.at(bx, by), color=ManimColor(self.theme.text), stroke_width=3)
 
     def walk_label(self, s: str, anchor: np.ndarray, taken: list[Box]) -> VGroup:
-        words = self.text(s, style.SMALL)
+        words = self.walk_words = self.text(s, style.SMALL)
         label = VGroup(BackgroundRectangle(words, color=ManimColor(self.theme.background), fill_opacity=0.85, buff=0.06), words)
         if place(label, anchor, taken, self.bounds, self.curve_points, prefer_below=True):
             label = VGroup(leader(anchor, label, self.theme.muted), label)

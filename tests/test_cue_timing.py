@@ -31,16 +31,20 @@ CASES = {
     "plot (tangent named first)": ("cross_entropy.yaml", "compare"),
     "number_line": ("examples/number_line.yaml", "probabilities"),
     "raw_outputs": ("argmax_softmax.yaml", "raw_outputs"),
-    "table": ("examples/table.yaml", "hidden"),
-    "table (cell)": ("cross_entropy.yaml", "probabilities"),
+    "table (cell)": ("examples/table.yaml", "hidden"),
+    "table (a row, its column and a cell, named in words)": ("cross_entropy.yaml", "probabilities"),
     "table (rows)": ("wide_resnet.yaml", "paper"),
     "bars": ("examples/bars.yaml", "softmax"),
     "equation": ("examples/equation.yaml", "hidden"),
+    "equation (symbols pointed at, a side panel's rows)": ("cross_entropy_backprop.yaml", "step"),
+    "equation (symbols as the voice describes them)": ("cross_entropy.yaml", "each"),
     "network": ("argmax_softmax.yaml", "network"),
     "network (b3 and what it moves)": ("cross_entropy_backprop.yaml", "bias"),
     "network (hidden values never named)": ("cross_entropy.yaml", "network"),
     "network (a value written at a word)": ("cross_entropy_backprop.yaml", "path"),
     "plot (a point on a sweep)": ("cross_entropy_backprop.yaml", "sweep"),
+    "plot (a curve at its word, points named again)": ("cross_entropy.yaml", "curve"),
+    "plot (a descent carrying its tangent)": ("cross_entropy_backprop.yaml", "one_step"),
     "architecture": ("wide_resnet.yaml", "widen"),
     "architecture (cells)": ("wide_resnet.yaml", "diagram"),
     "architecture (block, word cues)": ("wide_resnet.yaml", "block"),
@@ -99,10 +103,18 @@ def _changes_at(script: str, step_id: str) -> list[str]:
     return [c.names[0] for c in drawing.changes]
 
 
-def test_a_cell_highlight_moves_to_each_cell_the_voice_names():
-    # the narration names each flower's p of its observed class; the table draws them as softmax.<class> cells
+def test_a_table_lights_a_row_its_column_and_its_cell_as_the_voice_names_the_flower_its_species_and_its_p():
+    # "For the first flower, a setosa, the network gives setosa 0.568": the row at "first flower", the setosa column
+    # at "a setosa", the cell (whose value is p of the observed species) at 0.568; the same for the other two
     assert _changes_at("cross_entropy.yaml", "probabilities") == [
-        "example.first.p_observed", "example.second.p_observed", "example.third.p_observed"]
+        "sentence.2:first flower", "sentence.2:a setosa", "example.first.p_observed",
+        "sentence.3:second flower", "sentence.3:a virginica", "example.second.p_observed",
+        "sentence.4:third is", "sentence.4:a versicolor", "example.third.p_observed"]
+
+
+def test_a_cell_highlight_moves_to_each_cell_the_voice_names():
+    # each hidden node's cell at the word that names its value
+    assert _changes_at("examples/table.yaml", "hidden")[:2] == ["hidden.1.wet", "hidden.1.high"]
 
 
 def test_a_row_lights_at_the_words_that_name_it_and_a_line_moves_to_each_cell_named_in_it():
@@ -224,3 +236,34 @@ def test_the_trained_networks_come_in_as_the_voice_starts_on_them_each_accuracy_
     assert changes[changes.index("sentence.4"):] == [
         "sentence.4", "trained.1.accuracy", "trained.2.accuracy", "trained.1.softmax.setosa", "trained.2.softmax.setosa",
         "sentence.5", "sentence.5:started"]
+
+
+def test_a_plot_draws_a_curve_at_its_word_and_points_at_each_value_the_voice_names():
+    # "Here is minus log p against p ...": the curve drawn at "against p"; "At 0.568 the first flower costs 0.566":
+    # the point at its p, then a box on its equation at its loss; the same for the third flower
+    assert _changes_at("cross_entropy.yaml", "curve") == [
+        "sentence.1:against p", "example.first.p_observed", "total.first", "example.third.p_observed", "total.third",
+        "sentence.4", "sentence.5"]
+    # "The squared residual, one minus p, squared ...": its curve at those words; its point at the bad prediction,
+    # its loss pointed at as it is said; cross-entropy's at its words, its loss pointed at; each slope there; the slide
+    assert _changes_at("cross_entropy.yaml", "compare") == [
+        "sentence.1:one minus p", "bad_p", "bad_sr", "sentence.2:while cross-entropy", "bad_ce", "bad_sr_slope", "bad_ce_slope",
+        "sentence.4"]
+    # "To see how well the network fits ..., we add them up": L₁ at those words, the numbers at theirs, L at "makes a
+    # total" and the result at its word (at "this total" L is boxed already)
+    assert _changes_at("cross_entropy.yaml", "total") == [
+        "sentence.1:add them up", "total.first", "total.second", "total.third", "sentence.2:makes a total", "total"]
+    # the sweep's curve drawn as the voice says how it is made; the point at b3, its total pointed at as it is said;
+    # the lowest point (where the descent ends) as the voice names it
+    assert _changes_at("cross_entropy_backprop.yaml", "sweep") == [
+        "sentence.1:we can run", "b3", "total", "sentence.3:lowest point"]
+
+
+def test_an_equation_points_at_its_symbols_as_the_voice_describes_them_and_at_the_side_panel_rows_it_names():
+    # "the step size is the slope times the learning rate": g, then η; "The new b3 is the old one minus the step
+    # size": b_new, b, then s (in the second line, the latest on screen); "There the total is 2.14, down from 2.67":
+    # the side panel's rows
+    assert _changes_at("cross_entropy_backprop.yaml", "step") == [
+        "one_step.learning_rate", "sentence.2:the slope times", "sentence.2:times the learning rate", "one_step.1.step",
+        "sentence.3:new b3", "sentence.3:the old one", "sentence.3:minus the step size", "one_step.1.new_value",
+        "one_step.final_loss", "total"]

@@ -3,6 +3,8 @@ highlight a kind cannot draw, or that lights nothing, is an error at `lesson che
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 from lesson.base.errors import LessonError
@@ -60,6 +62,10 @@ def test_every_kind_with_the_option_says_what_it_can_highlight():
 def test_a_highlight_that_lights_nothing_is_an_error_at_it(tmp_path):
     # the narration names none of the table's values: highlight: cell would draw nothing
     text = CROSS.read_text()
+    # the SoftMax table as a table of cells the voice names by their values (no row named by words, no column)
+    text = re.sub(r'\], cue: "sentence\.\d:[a-z ]+"\}', "]}", text)
+    text = re.sub(r"    highlight: row\n    point:\n(      - \{at: column.*\n)+", "    highlight: cell\n", text)
+    assert "    highlight: cell\n    narration: >-\n      SoftMax turns each flower's raw outputs" in text
     old = ("      For the first flower, a setosa, the network gives setosa {example.first.p_observed}.\n"
            "      The second flower is a virginica, and gets {example.second.p_observed} for virginica.\n"
            "      The third is a versicolor, and gets {example.third.p_observed} for versicolor.\n")
@@ -297,22 +303,30 @@ BACKPROP = ROOT / "lessons" / "cross_entropy_backprop.yaml"
 
 def test_a_point_on_a_sweeps_curve_sits_at_the_parameters_value_and_appears_as_the_voice_names_it():
     # "At b3 = −2 the total is 2.67": the point at b3 on the curve of the total, named by either
-    (point,) = _step(BACKPROP, "sweep").data["points"]
+    point, bottom = _step(BACKPROP, "sweep").data["points"]
     assert (point["x"], point["cues"], point["label"]) == (-2.0, ["b3", "total"], "b3 = \u22122, total \u2248 2.67")
     assert round(point["y"], 2) == 2.67
+    # "The curve has a lowest point": where the descent down the same curve ends, at those words
+    values = check_lesson(BACKPROP).numbers.values()
+    assert (bottom["x"], bottom["y"]) == (values["descent.final"], values["descent.final_loss"])
+    assert bottom["cues"] == ["sentence.3:lowest point"] and bottom["name"] == "lowest point"
+    assert bottom["label"] == "b3 \u2248 \u22120.03, total \u2248 1.77"
 
 
 def test_a_point_of_a_sweeps_plot_elsewhere_than_the_parameters_value_is_an_error_at_it():
     text = BACKPROP.read_text()
-    assert "points: [{x: b3}]" in text
-    edited = text.replace("points: [{x: b3}]", "points: [{x: total}]")
+    assert "      - {x: b3}  " in text
+    edited = text.replace("      - {x: b3}  ", "      - {x: total}  ", 1)
     message = _error(edited, "cross_entropy_backprop.yaml")
     assert (f"cross_entropy_backprop.yaml:{_at(edited, 'x: total', len('x: '))}: a point of a sweep's plot sits at the swept "
-            "parameter's value: write x: b3, not 'total'") in message
+            "parameter's value: write x: b3 or one_step.final or descent.final, not 'total'") in message
 
 
 def test_the_network_lights_what_the_voice_says_moves_with_the_bias():
-    # "Changing b3 moves the raw output for setosa up or down, and with it every SoftMax value": b3 and the three
-    # outputs, at that sentence
-    (*_, last) = _step(BACKPROP, "bias").data["highlights"]
-    assert last == {"cues": ["sentence.3"], "items": [{"bias": [2, 0]}, {"node": [2, 0]}, {"node": [2, 1]}, {"node": [2, 2]}]}
+    # "Changing b3 [b3] moves the raw output for setosa [and its output] up or down, and with it every SoftMax value
+    # [and the three outputs]"
+    *_, changing, moves, every = _step(BACKPROP, "bias").data["highlights"]
+    assert changing == {"cues": ["sentence.3"], "items": [{"bias": [2, 0]}]}
+    assert moves == {"cues": ["sentence.3:the raw output for setosa"], "items": [{"bias": [2, 0]}, {"node": [2, 0]}]}
+    assert every == {"cues": ["sentence.3:every SoftMax value"],
+                     "items": [{"bias": [2, 0]}, {"node": [2, 0]}, {"node": [2, 1]}, {"node": [2, 2]}]}

@@ -59,8 +59,9 @@ def test_the_step_that_keeps_carries_the_network_steps_final_picture_with_its_li
     # the path still lit at the end, from the bias b3 to the setosa output (column 2, node 0), its factor as planned
     (group,) = screen["highlights"]
     assert group["items"] == [{"path": {"nodes": [[2, 0]], "bias": [2, 0], "factors": ["× 1"]}}]
-    # the value written on the setosa output stays, with no cue (it is there from the first frame)
-    assert screen["writes"] == [{"node": [2, 0], "text": f"× (p {M} 1), or × p", "cues": []}]
+    # the values written on the setosa output stay, with no cue (they are there from the first frame)
+    assert screen["writes"] == [{"node": [2, 0], "text": "× p", "cues": []},
+                                {"node": [2, 0], "text": f"× (p {M} 1) for a setosa", "cues": []}]
     # the network's code draws this equation step's first picture: it is in the step's code and its hash
     assert {"scenes.network", "lesson.kinds.network"} <= set(chain.code_modules)
     assert chain.code != step(PLAN, "step").code  # the other equation step keeps nothing: another code hash
@@ -74,12 +75,13 @@ def test_the_kept_steps_cache_key_changes_when_the_step_before_changes_and_only_
     text = BACKPROP.read_text()
     before = _key(step(PLAN, "chain"))
     # the path step writes another value: the step that keeps its screen is drawn again
-    edited = plan_text(text.replace('text: "× (p − 1), or × p"', 'text: "× (p − 1)"'))
+    edited = plan_text(text.replace('text: "× p"', 'text: "× (p − 1)"'))
     assert step(edited, "chain").data["kept"]["data"]["writes"][0]["text"] == f"× (p {M} 1)"
     assert _key(step(edited, "chain")) != before
     # its path is lit from another cue only: the final picture is the same, and so is the key
-    same = plan_text(text.replace('factors: ["× {slope.first.d_output.setosa:.0f}"], cue: sentence.2}',
-                                  'factors: ["× {slope.first.d_output.setosa:.0f}"], cue: sentence.3}'))
+    old = 'factors: ["× {slope.first.d_output.setosa:.0f}"], cue: "sentence.2:one for one"}'
+    assert old in text
+    same = plan_text(text.replace(old, 'factors: ["× {slope.first.d_output.setosa:.0f}"], cue: sentence.3}'))
     assert step(same, "chain").data == step(PLAN, "chain").data
     assert _key(step(same, "chain")) == before
     # the step before it is retitled: the kept heading changes, so does the key
@@ -91,7 +93,7 @@ def test_the_kept_steps_cache_key_changes_when_the_step_before_changes_and_only_
 
 
 def test_the_numbers_of_the_kept_picture_are_recorded_as_drawn_again_in_the_step_that_keeps_it():
-    text = BACKPROP.read_text().replace('text: "× (p − 1), or × p"', 'text: "p = {example.first.softmax.setosa}"')
+    text = BACKPROP.read_text().replace('text: "× p"', 'text: "p = {example.first.softmax.setosa}"')
     plan = plan_text(text)
     drawn = {(q, t) for q, t, how, _ in step(plan, "chain").numbers if how == "drawn"}
     assert ("example.first.softmax.setosa", "0.15") in drawn
@@ -152,8 +154,8 @@ def test_bad_keep_path_or_written_value_is_reported_at_its_place(old, new, needl
 
 
 def test_factors_without_a_path_are_refused():
-    text = BACKPROP.read_text().replace("      - {node: output.setosa, cue: sentence.2}",
-                                        '      - {node: output.setosa, cue: sentence.2, factors: ["x"]}', 1)
+    text = BACKPROP.read_text().replace('      - {node: output.setosa, cue: "sentence.2:the setosa output"}',
+                                        '      - {node: output.setosa, cue: "sentence.2:the setosa output", factors: ["x"]}', 1)
     message, where = problem_at(text, 'factors: ["x"]')
     assert "factors are written on a path's links" in message
 

@@ -77,11 +77,13 @@ def test_the_chain_rules_path_is_lit_from_the_bias_to_its_output_with_its_factor
     assert factor[1].original_text == "× 1" and ManimColor(factor[1].get_color()).to_hex().lower() == accent
     assert 0 < bias.get_left()[0] - factor.get_right()[0] < 0.3 and abs(factor.get_center()[1] - bias.get_center()[1]) < 0.05
     assert ManimColor(bias[1].get_color()).to_hex().lower() == accent
-    # the value written after the setosa output's label, on its row, kept to the end
-    (written,) = scene.written_labels
-    assert written in scene.mobjects and written[1].original_text == f"× (p {M} 1), or × p"
+    # the values written after the setosa output's label, the first on its row, the second under it, kept to the end
+    written, second = scene.written_labels
+    assert written in scene.mobjects and written[1].original_text == "× p"
+    assert second in scene.mobjects and second[1].original_text == f"× (p {M} 1) for a setosa"
     label = scene.out_labels[0]
     assert written.get_left()[0] > label.get_right()[0] and abs(written.get_center()[1] - setosa.get_center()[1]) < 1e-6
+    assert abs(second.get_left()[0] - written.get_left()[0]) < 1e-6 and second.get_top()[1] < written.get_bottom()[1]
 
 
 def test_a_path_through_edges_lights_each_edge_and_writes_each_factor_beside_its_own_edge(scenes):
@@ -122,7 +124,8 @@ def test_the_step_that_keeps_begins_on_the_last_picture_before_it_and_moves_the_
     assert key(first) == key(before.final)
     # at the end the network, its path's factor and its written value stand in the panel on the right, smaller
     panel_left = style.RIGHT - KEPT_WIDTH - PANEL_GAP / 2
-    network_texts = {"Petal width", "Sepal width", "Setosa", "Versicolor", "Virginica", "× 1", "b3 = −2", f"× (p {M} 1), or × p"}
+    network_texts = {"Petal width", "Sepal width", "Setosa", "Versicolor", "Virginica", "× 1", "b3 = −2", "× p",
+                     f"× (p {M} 1) for a setosa"}
     final = {i.string: i for i in chain.final}
     assert network_texts <= set(final)
     for s in network_texts:

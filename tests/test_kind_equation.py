@@ -378,3 +378,45 @@ def test_a_line_at_the_width_limit_is_drawn_at_a_readable_size(tmp_path):
     numbers = max((i for i in tex_items(drawing) if "0.75" in i.string), key=lambda i: i.width)
     natural = MathTex(numbers.string, font_size=style.MATH, tex_template=style.SANS_MATH).width
     assert numbers.width / natural >= READABLE, (numbers.width, natural)
+
+
+# ---------------------------------------------------------------- point: symbols as the voice describes them
+
+CROSS_ENTROPY = ROOT / "lessons" / "cross_entropy.yaml"
+BACKPROP = ROOT / "lessons" / "cross_entropy_backprop.yaml"
+
+
+def _step_data(path: Path, step_id: str, text_: str | None = None) -> dict:
+    text_ = path.read_text(encoding="utf-8") if text_ is None else text_
+    return next(s for s in check_text(text_, str(path), path.parent).plan.steps if s.id == step_id).data
+
+
+def test_point_finds_each_symbol_a_line_writes_by_its_placeholder_its_result_or_its_function():
+    data = _step_data(CROSS_ENTROPY, "each")
+    # −log in every line (the scene takes the latest on screen), p₁ in the first line, L₁ before its =
+    assert [where for _, where in data["symbol_points"]] == [
+        [[0, "ruf"], [1, "ruf"], [2, "ruf"]], [[0, "rua"]], [[0, "lhs"]], [[0, "ruf"], [1, "ruf"], [2, "ruf"]]]
+    step = _step_data(BACKPROP, "step")
+    # the step size: the first line's result and a symbol of the second
+    assert ["sentence.3:minus the step size", [[0, "lhs"], [1, "rR"]]] in step["symbol_points"]
+
+
+def test_point_at_what_no_line_writes_is_an_error_at_it():
+    text_ = CROSS_ENTROPY.read_text(encoding="utf-8")
+    edited = text_.replace('      - {at: example.first.p_observed, cue: "sentence.1:probability"}',
+                           '      - {at: example.first.softmax.virginica, cue: "sentence.1:probability"}', 1)
+    assert edited != text_
+    with pytest.raises(LessonError) as exc:
+        check_text(edited, str(CROSS_ENTROPY), CROSS_ENTROPY.parent)
+    assert "no line writes 'example.first.softmax.virginica'" in str(exc.value)
+    said = text_.replace('cue: "sentence.1:probability"}', 'cue: "sentence.1:no such words"}', 1)
+    with pytest.raises(LessonError) as exc:
+        check_text(said, str(CROSS_ENTROPY), CROSS_ENTROPY.parent)
+    line = next(i for i, s in enumerate(said.splitlines(), 1) if "no such words" in s)
+    assert f"cross_entropy.yaml:{line}:" in str(exc.value) and "sentence 1 does not say 'no such words'" in str(exc.value)
+
+
+def test_a_side_panel_row_is_pointed_at_by_the_value_it_shows():
+    step = _step_data(BACKPROP, "step")
+    # "There the total cross-entropy is {one_step.final_loss}, down from {total}": the second row, then the first
+    assert step["beside"]["pointing"] == [["one_step.final_loss", 1], ["total", 0]]

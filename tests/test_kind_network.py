@@ -344,7 +344,8 @@ def test_a_parameter_s_value_is_the_bias_drawn_and_it_is_picked_out_when_the_nar
     # cross_entropy_backprop.yaml: b3 is the setosa output's bias, 0 in the network, given value: -2 in parameters:
     plan = plan_of(BACKPROP)
     step = next(s for s in plan.steps if s.id == "bias")
-    when = {"sentence.1": 0.3, "sentence.2": 6.0, "b3": 9.5, "sentence.3": 11.0}
+    when = {"sentence.1": 0.3, "sentence.2": 6.0, "sentence.2:the setosa output": 6.8, "sentence.2:we call b3": 8.0, "b3": 9.5,
+            "sentence.3": 11.0, "sentence.3:the raw output for setosa": 12.5, "sentence.3:every SoftMax value": 14.0}
     accent = ManimColor(plan.style.accent).to_hex().lower()
     seen: list[tuple[float, tuple, str]] = []
     original = NetworkScene.highlight
@@ -368,15 +369,15 @@ def test_a_parameter_s_value_is_the_bias_drawn_and_it_is_picked_out_when_the_nar
         (item,) = [i for i in drawn[text] if abs(i.x - node.get_center()[0]) < 1e-6]
         assert item.top < node.get_bottom()[1] and node.get_bottom()[1] - item.top < 0.2
     assert len(drawn[f"{M}2"]) == 1 and len(drawn[f"b3 = {M}2"]) == 1  # the side panel's b3: the same value, as typed
-    # output.setosa at sentence.2; at {b3} the node stays picked out and b3's bias joins it
-    # at "Changing b3 moves the raw output ..., and with it every SoftMax value" (sentence.3) both stay, and the other
-    # outputs join them
-    (t1, node1, bias1), (t2, node2, bias2), (t3, node3, bias3) = seen
-    assert when["sentence.2"] - 1.0 <= t1 <= when["sentence.2"] + style.QUICK and when["b3"] - 1.0 <= t2 <= when["b3"] + style.QUICK
-    assert when["sentence.3"] - 1.0 <= t3 <= when["sentence.3"] + style.QUICK
-    assert node1 == (accent, 7) and bias1 != accent
-    assert node2 == (accent, 7) and bias2 == accent
-    assert node3 == (accent, 7) and bias3 == accent
+    # output.setosa at "the setosa output"; its bias alone at "which we call b3"; at {b3} both; "Changing b3 [b3 alone]
+    # moves the raw output for setosa [b3 and its output] up or down, and with it every SoftMax value [every output]"
+    cues = ["sentence.2:the setosa output", "sentence.2:we call b3", "b3", "sentence.3", "sentence.3:the raw output for setosa",
+            "sentence.3:every SoftMax value"]
+    assert len(seen) == len(cues)
+    for (t, _, _), cue in zip(seen, cues):
+        assert when[cue] - 1.0 <= t <= when[cue] + style.QUICK, cue
+    lit = [(node == (accent, 7), bias == accent) for _, node, bias in seen]
+    assert lit == [(True, False), (False, True), (True, True), (False, True), (True, True), (True, True)]
     assert all(n.get_stroke_width() == 7 for n in scene.nodes[2])
 
 

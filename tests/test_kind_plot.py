@@ -229,3 +229,25 @@ def test_a_tangent_at_a_marked_point_writes_only_its_slope_and_no_label_lies_on_
     for label in ("rainy", "near", point, "σ(0.9) ≈ 0.71"):
         i = item(drawing, label)
         assert not any(i.left < p[0] < i.right and i.bottom < p[1] < i.top for p in line), label  # the line keeps off it
+
+
+def test_a_descent_carries_the_tangent_of_the_math_cores_slope_at_each_stop():
+    import mathcore
+    from lesson.check import check_lesson
+    from lesson.numbers.computed import network, parameter_of
+
+    checked = check_lesson(Path(__file__).resolve().parent.parent / "lessons" / "cross_entropy_backprop.yaml")
+    lesson = checked.lesson
+    step = next(s for s in checked.plan.steps if s.id == "walk")
+    net, b3 = network(lesson), parameter_of(lesson, "b3")
+    flowers = [lesson.examples[k] for k in ("first", "second", "third")]
+    x = np.array([[e.scaled["petal_width"], e.scaled["sepal_width"]] for e in flowers])
+    classes = [c.name for c in lesson.network.classes]
+    y = [classes.index(e.label) for e in flowers]
+    stops = step.data["walk"]["stops"]
+    assert len(stops) > 2 and all("tangent" in s for s in stops)
+    for s in stops:
+        (ax, ay), (bx, by) = s["tangent"]
+        slope = mathcore.gradient(mathcore.with_parameter(net, b3, s["x"]), x, y, b3).total
+        assert (by - ay) / (bx - ax) == pytest.approx(slope, rel=1e-6, abs=1e-9)  # the line has the slope there ...
+        assert ay + (s["x"] - ax) * (by - ay) / (bx - ax) == pytest.approx(s["y"], abs=1e-9)  # ... through the stop

@@ -108,8 +108,10 @@ TODAY = {
     # argmax_softmax: 0.38 by bench/stills.py, 0.39 as tests/test_render.py renders it (2026-12-07, helper A of
     # session 14: points, tables, lines and formulas that follow the voice word by word)
     "argmax_softmax": (6.5, 0.39),
-    "cross_entropy": (7.5, 0.53),
-    "cross_entropy_backprop": (7.5, 0.58),
+    # cross_entropy and cross_entropy_backprop (s14: the plot, equation and network steps follow the voice word by word):
+    # 0.36-0.38 and 0.36-0.38 as bench/stills.py and this test render them, from one voice timing to the next
+    "cross_entropy": (7.5, 0.38),
+    "cross_entropy_backprop": (7.0, 0.38),
     # activation_functions and wide_resnet (s14: the node's stages and graph, the diagram's and the table's points and
     # notes): 0.36-0.41 and 0.38-0.40 as this test renders them, from one voice timing to the next
     "activation_functions": (4.0, 0.41),

@@ -3,6 +3,8 @@ colours, and the rule that a range must be wide enough for its size to label."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import math
 
 from lesson.base import truth
@@ -55,3 +57,16 @@ def readable(low: float, high: float, target: int, where: Where, what: str) -> l
             return [low, high]
         high = low + 2 * (high - low)
     raise PlanError(-1, f"the {what} values are too large to label (about {high:.3g}); give the {what} range", where)
+
+
+def tangent_line(x: float, y: float, slope: float, x_range: Sequence[float], y_range: Sequence[float]) -> list[list[float]]:
+    """The two ends of the tangent through (x, y): a stretch of a third of the x range each way, cut at the plot's edges."""
+    reach = (x_range[1] - x_range[0]) / 3
+    lo, hi = max(x_range[0], x - reach), min(x_range[1], x + reach)
+    if slope > 0:
+        lo = max(lo, x + (y_range[0] - y) / slope)
+        hi = min(hi, x + (y_range[1] - y) / slope)
+    elif slope < 0:
+        lo = max(lo, x + (y_range[1] - y) / slope)
+        hi = min(hi, x + (y_range[0] - y) / slope)
+    return [[lo, y + slope * (lo - x)], [hi, y + slope * (hi - x)]]

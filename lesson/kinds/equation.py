@@ -139,9 +139,31 @@ class EquationStep(StepBase):
         description="how a placeholder is written in symbols, e.g. {softmax.apple: p_1} (default: p, z, x... with an index)",
     )
     highlight: highlights.Highlight = highlights.option("term", CAN_HIGHLIGHT)
+    point: list[highlights.Point] = highlights.points(
+        "a placeholder a line writes as a symbol (or computes: its symbol before the =), or a function a line applies "
+        "(log, exp, ...): its symbol boxed as the voice describes it, before the numbers go in")
 
 
 # ---------------------------------------------------------------- the check (before the math core)
+
+
+def _symbols_at(step: Any, at: str, trees: Sequence[Any]) -> list[list]:
+    """Each line that writes ``at`` as a symbol (a placeholder of its expression, its result, or a function it
+    applies), with the key of that symbol's part ("lhs": the result's symbol before the =): ``[[line, key], ...]``
+    (the scene points at the latest of them on screen at the word)."""
+    out: list[list] = []
+    for i, (line, tree) in enumerate(zip(step.lines, trees)):
+        if tree is None:
+            continue
+        if line.result == at:
+            out.append([i, "lhs"])
+            continue
+        keys = [key for key, name in _leaf_names(tree).items() if name == at]
+        keys += [key for key, pieces in symbolic_parts(tree, lambda name: ((name,), ATOM))
+                 if key.endswith("f") and any(p in (at, "\\" + at) for p in pieces)]
+        if keys:
+            out.append([i, keys[0]])
+    return out
 
 
 
@@ -190,6 +212,13 @@ def check(step: Any, ctx: Context) -> list[tuple[Where, str] | tuple[Where, str,
     for name in step.symbols if names_known else ():  # a misspelt name in a line is that line's mistake alone
         if name not in used:
             out.append(Finding(("symbols", name), f"{name!r} is not used by any line of this step"))
+    if names_known:
+        trees = [parse(line.expr) for line in step.lines]
+        for i, p in enumerate(step.point):
+            if not _symbols_at(step, p.at, trees):
+                out.append(Finding(("point", i, "at"), f"no line writes {p.at!r}: point at a placeholder of a line, a line's "
+                                                       "result, or a function a line applies (log, exp, ...)"))
+            out += cue_problems(p.cue, ("point", i, "cue"), step, ctx)
     return out
 
 
@@ -465,7 +494,8 @@ def build(step: Any, ctx: Context) -> dict:
                             f"characters and a row holds {most}{' beside a panel' if step.beside is not None else ''}; "
                             "split it over two lines or two steps (a define: entry can hold a partial sum)",
                             ("lines", i, "expr"))
-    return {"lines": lines, "pointing": pointing}
+    symbol_points = [[p.cue, _symbols_at(step, p.at, trees)] for p in step.point]
+    return {"lines": lines, "pointing": pointing, "symbol_points": symbol_points}
 
 
 def _terms_named(step: EquationStep, ctx: Context, trees: list, shown: Sequence[Any], lines: list[dict]) -> list[list]:

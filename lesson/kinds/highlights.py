@@ -30,7 +30,7 @@ class Point(Strict):
     """A part of a step the voice names without a number (a row, a column, a layer, the +), pointed at at a cue: the
     ``point:`` option, one shape for every kind that takes it; what ``at`` may name is the kind's."""
 
-    at: str = Field(max_length=20, description="the part: what the kind can point at (its option's description says)")
+    at: str = Field(max_length=100, description="the part: what the kind can point at (its option's description says)")
     cue: str = Field(max_length=80, description="when: a placeholder spoken, sentence.N or sentence.N:words (where sentence N says them)")
 
 

@@ -19,7 +19,7 @@ from lesson.base.errors import Finding
 from lesson.base import digits, truth
 from lesson.kinds import Context, StepKind, Where, highlights
 from lesson.kinds import slide
-from lesson.kinds.axes import PALETTE, axis
+from lesson.kinds.axes import PALETTE, axis, tangent_line  # noqa: F401 (tangent_line: also the presets')
 from lesson.base.record import decimals_of
 from lesson.kinds.sweep_plot import sweep_build, sweep_check, sweep_points_check  # a sweep's curve and a descent's walk
 from lesson.script import limits
@@ -80,11 +80,20 @@ def _increasing(pair: tuple[float, float] | None, name: str) -> None:
         raise ValueError(f"{name} must be [low, high] with low < high, got [{pair[0]:g}, {pair[1]:g}]")
 
 
+DrawSeconds = Annotated[float, Field(ge=0.5, le=6.0, description="how long drawing the curve takes (seconds)")]
+
+
 class Curve(Strict):
     function: FunctionName = Field(description="relu, softplus, sigmoid, identity, exp or neg_log (−log)")
     label: template(limits.CELL_CHARS) | None = Field(None, description="the curve's name in the legend")
     symbol: template(limits.CELL_CHARS) | None = Field(None, description="how the function is written in equations (default: ReLU, σ, softplus, id, exp, −log)")
     color: Color | None = None
+    cue: Cue | None = Field(None, description="drawn when the voice gets there, left to right (default: with the axes)")
+    seconds: DrawSeconds = 1.5
+
+
+def _one_or_list(v: Any) -> Any:
+    return [v] if isinstance(v, dict) else v
 
 
 class PlotPoint(Strict):
@@ -107,6 +116,8 @@ class SweepCurve(Strict):
     name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$", description="a sweep of sweeps:")]
     label: template(limits.CELL_CHARS) | None = Field(None, description="the curve's name in the legend")
     color: Color | None = None
+    cue: Cue | None = Field(None, description="drawn when the voice gets there, left to right (default: with the axes)")
+    seconds: DrawSeconds = 1.5
 
 
 class SlideStop(Strict):
@@ -137,11 +148,14 @@ class PlotStep(StepBase):
     descent: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")] | None = Field(
         None, description="a descent of descents: that walks down the sweep's curve, step by step")
     points: list[PlotPoint] = Field(default=[], max_length=MAX_POINTS)
-    tangent: Tangent | None = None
+    tangent: Annotated[list[Tangent], BeforeValidator(_one_or_list)] = Field(
+        default=[], max_length=limits.PLOT_CURVES, description="a tangent {x, curve, label, cue}, or a list of them, each at its cue")
     walk: list[NumberOrName] | None = Field(
         None, min_length=2, max_length=MAX_WALK, description="x values a dot walks through along the first curve"
     )
     walk_cue: Cue | None = Field(None, description="when the walk starts (default: after the points and the tangent)")
+    descent_tangent: bool | Cue = Field(False, description="the descent's dot carries the curve's tangent: at each stop, the "
+                                        "slope the step is taken by (true: from the first stop on; a cue: from that word)")
     slide: Slide | None = Field(None, description="x slides from start through its stops, a dot and its equation following "
                                 "each curve in every frame")
     highlight: highlights.Highlight = highlights.option("point", CAN_HIGHLIGHT)
@@ -198,11 +212,13 @@ def _check(step: PlotStep, ctx: Context) -> list[Finding]:
         if out:
             return out
     drawn = [c.function for c in step.curves]
+    for i, c in enumerate(step.curves):
+        out += check_cue(c.cue, ("curves", i, "cue"), step, ctx)
     if len(set(drawn)) < len(drawn):
         out.append(Finding(("curves",), "the same function is drawn twice"))
     marks: list[tuple[Where, Any]] = [(("points", i), p) for i, p in enumerate(step.points)]
-    if step.tangent is not None:
-        marks.append((("tangent",), step.tangent))
+    for i, t in enumerate(step.tangent):
+        marks.append((("tangent", i), t))
     for where, mark in marks:
         if mark.curve is not None and mark.curve not in drawn:
             out.append(Finding((*where, "curve"), f"{mark.curve!r} is not one of the plot's curves ({', '.join(drawn)})"))
@@ -211,6 +227,10 @@ def _check(step: PlotStep, ctx: Context) -> list[Finding]:
     for i, v in enumerate(step.walk or ()):
         out += check_value(v, ("walk", i), ctx)
     out += check_cue(step.walk_cue, ("walk_cue",), step, ctx)
+    if step.descent_tangent is not False and step.descent is None:
+        out.append(Finding(("descent_tangent",), "there is no descent to carry a tangent: add descent: NAME"))
+    if isinstance(step.descent_tangent, str):
+        out += check_cue(step.descent_tangent, ("descent_tangent",), step, ctx)
     if step.walk_cue is not None and not step.walk and step.descent is None:
         out.append(Finding(("walk_cue",), "there is no walk to start: add walk: [x1, x2, ...]"))
     if step.slide is not None:
@@ -398,8 +418,8 @@ def build_curves(step: PlotStep, ctx: Context) -> dict:
     colors = {c.function: c.color or (ctx.lesson.theme.accent if i == 0 else PALETTE[(i - 1) % len(PALETTE)]) for i, c in enumerate(step.curves)}
 
     marks = [(("points", i, "x"), p.curve or first, value_of(p.x, ctx, ("points", i, "x"))) for i, p in enumerate(step.points)]
-    if step.tangent is not None:
-        marks.append((("tangent", "x"), step.tangent.curve or first, value_of(step.tangent.x, ctx, ("tangent", "x"))))
+    for i, t in enumerate(step.tangent):
+        marks.append((("tangent", i, "x"), t.curve or first, value_of(t.x, ctx, ("tangent", i, "x"))))
     walk = [value_of(v, ctx, ("walk", i)) for i, v in enumerate(step.walk or ())]
     slid = [value_of(step.slide.start, ctx, ("slide", "start")),
             *(value_of(t.to, ctx, ("slide", "stops", i, "to")) for i, t in enumerate(step.slide.stops))] if step.slide else []
@@ -426,6 +446,8 @@ def build_curves(step: PlotStep, ctx: Context) -> dict:
             "name": ctx.fill(c.label) if c.label else "",
             "color": colors[c.function],
             "segments": segments,
+            "cues": [c.cue] if c.cue else [],
+            "seconds": c.seconds,
         })
 
     points = []
@@ -439,7 +461,7 @@ def build_curves(step: PlotStep, ctx: Context) -> dict:
         points.append({
             "x": x, "y": y, "label": label, "color": colors[fn],
             "name": ctx.fill(p.label) if p.label else "",
-            "cues": cues_of(p.x, p.cue),
+            "cues": cues_of(p.x, p.cue), "named": [],
         })
         # what names the point: its x, and the lesson's quantity its y is (ReLU of the sum is the hidden node)
         names.append([*([p.x] if isinstance(p.x, str) else []), *([q] if (q := ctx.quantity_of(y)) is not None else [])])
@@ -447,12 +469,12 @@ def build_curves(step: PlotStep, ctx: Context) -> dict:
         for name, i in highlights.pointing(step, ctx, list(enumerate(names))):
             if step.points[i].cue is None:  # the scene waits for the first of its cues the voice says
                 points[i]["cues"] = list(dict.fromkeys([*points[i]["cues"], name]))
+            points[i]["named"].append(name)  # once it is there, the marker moves onto it as the voice names it
 
-    tangent = None
-    if step.tangent is not None:
-        t = step.tangent
+    tangents = []
+    for i, t in enumerate(step.tangent):
         fn = t.curve or first
-        where = ("tangent", "x")
+        where = ("tangent", i, "x")
         x = value_of(t.x, ctx, where)
         symbol = _fn_symbol(curves[fn], ctx)
         label, slope_label, slope, relation = slope_equation(ctx, fn, symbol, x, t.x if isinstance(t.x, str) else None, where)
@@ -465,10 +487,10 @@ def build_curves(step: PlotStep, ctx: Context) -> dict:
             left = ctx.fill(t.label)
         if any(p["x"] == x and p["label"] == label for p in points):  # a marked point says it already: the slope alone
             label = ""
-        tangent = {
+        tangents.append({
             "x": x, "y": y, "slope": slope, "label": label, "name": left, "slope_text": f"{relation} {right}", "color": colors[fn],
             "line": tangent_line(x, y, slope, x_range, y_range), "cues": cues_of(t.x, t.cue),
-        }
+        })
 
     walk_data = None
     if walk:
@@ -496,7 +518,8 @@ def build_curves(step: PlotStep, ctx: Context) -> dict:
         "y_axis": {**axis(*y_range, 4, ("y",), "y range"), "label": ctx.fill(step.y_label) if step.y_label else ""},
         "curves": data_curves,
         "points": points,
-        "tangent": tangent,
+        "tangent": tangents[0] if tangents else None,  # the first (a plot of one tangent)
+        "tangents": tangents,
         "walk": walk_data,
         "slide": _slide(step, ctx, curves, colors, x_range, y_range) if step.slide else None,
     }
@@ -581,19 +604,6 @@ def _slide(step: PlotStep, ctx: Context, curves: dict[str, Curve], colors: dict[
         })
         x = end
     return {"riders": [{"color": colors[fn]} for fn in fns], "legs": legs}
-
-
-def tangent_line(x: float, y: float, slope: float, x_range: Sequence[float], y_range: Sequence[float]) -> list[list[float]]:
-    """The two ends of the tangent through (x, y): a stretch of a third of the x range each way, cut at the plot's edges."""
-    reach = (x_range[1] - x_range[0]) / 3
-    lo, hi = max(x_range[0], x - reach), min(x_range[1], x + reach)
-    if slope > 0:
-        lo = max(lo, x + (y_range[0] - y) / slope)
-        hi = min(hi, x + (y_range[1] - y) / slope)
-    elif slope < 0:
-        lo = max(lo, x + (y_range[1] - y) / slope)
-        hi = min(hi, x + (y_range[0] - y) / slope)
-    return [[lo, y + slope * (lo - x)], [hi, y + slope * (hi - x)]]
 
 
 

@@ -14,11 +14,11 @@ from lesson.base.errors import Finding
 from lesson.base import digits
 from lesson.kinds import Context
 from lesson.base.record import IN_TURN
-from lesson.kinds.axes import PALETTE, axis, readable
+from lesson.kinds.axes import PALETTE, axis, readable, tangent_line
 from lesson.kinds import highlights
 from lesson.base.shown import MINUS, PlanError
 from lesson.base.hints import one_of
-from lesson.kinds.cues import cue_problem
+from lesson.kinds.cues import cue_problem, cue_problems
 
 MAX_STOPS = 8  # stops of a walk drawn one after another (a longer descent shows its first ones and its last)
 
@@ -28,6 +28,8 @@ def sweep_check(step: Any, ctx: Context) -> list[Finding]:
     lesson = ctx.lesson
     if step.sweep is not None and step.sweep.name not in lesson.sweeps:
         out.append(Finding(("sweep", "name"), f"unknown sweep {step.sweep.name!r}{one_of(step.sweep.name, lesson.sweeps, 'sweeps')}"))
+    if step.sweep is not None and step.sweep.cue is not None:
+        out += cue_problems(step.sweep.cue, ("sweep", "cue"), step, ctx)
     if step.descent is not None:
         if step.descent not in lesson.descents:
             out.append(Finding(("descent",), f"unknown descent {step.descent!r}{one_of(step.descent, lesson.descents, 'descents')}"))
@@ -46,29 +48,41 @@ def sweep_points_check(step: Any, ctx: Context) -> list[Finding]:
     for i, p in enumerate(step.points):
         if p.curve is not None:
             out.append(Finding(("points", i, "curve"), "a point of a sweep's plot sits on the sweep's curve: leave curve out"))
-        if sweep is not None and p.x != sweep.by:
+        if sweep is not None and p.x != sweep.by and p.x not in _ends(ctx, sweep):
+            ends = "".join(f" or {e}" for e in _ends(ctx, sweep))
             out.append(Finding(("points", i, "x"), f"a point of a sweep's plot sits at the swept parameter's value: write "
-                                                   f"x: {sweep.by}, not {p.x!r}"))
+                                                   f"x: {sweep.by}{ends}, not {p.x!r}"))
         if p.cue is not None and (why := cue_problem(p.cue, step.narration, ctx.placeholder_kinds)):
             out.append(Finding(("points", i, "cue"), why))
     return out
 
 
+def _ends(ctx: Context, sweep: Any) -> list[str]:
+    """Where a descent of the swept loss by the swept parameter ends (``descent.final``): the bottom it walks to."""
+    return [f"{name}.final" for name, d in ctx.lesson.descents.items() if (d.of, d.by) == (sweep.of, sweep.by)]
+
+
 def _points(step: Any, ctx: Context, curve: Any, color: str, x_range: list[float], y_range: list[float]) -> list[dict]:
-    """The points on the sweep's curve at the parameter's value (its quantity and the loss's, at their forms), each
-    appearing at its cue, else at the first word that names its x or its y."""
+    """The points on the sweep's curve at the parameter's value, or where a descent of it ends (its quantity and the
+    loss's there, the math core's, at their forms), each appearing at its cue, else at the first word that names its
+    x or its y."""
     of, by = curve.of, curve.by
-    x, y = float(ctx.values[by]), float(ctx.values[of])
-    if not (x_range[0] <= x <= x_range[1] and y_range[0] <= y <= y_range[1]):
-        raise PlanError(-1, f"the point at {by} = {x:.4g} ({of} {y:.4g}) lies outside the plot; widen x and y", ("points",))
     y_name = ctx.fill(step.y_label) if step.y_label else of
-    rx, tx = _stop_text(ctx, by, x)
-    ry, ty = _stop_text(ctx, of, y)
-    out = [{"x": x, "y": y, "label": f"{by} {rx} {tx}, {y_name} {ry} {ty}", "color": color,
-            "name": ctx.fill(p.label) if p.label else "", "cues": [p.cue] if p.cue else []} for p in step.points]
-    for name, i in highlights.pointing(step, ctx, [(i, [by, of]) for i in range(len(out))]):
+    out, names = [], []
+    for p in step.points:
+        x_name, loss = (by, of) if p.x == by else (p.x, p.x.rpartition(".")[0] + ".final_loss")
+        x, y = float(ctx.values[x_name]), float(ctx.values[loss])
+        if not (x_range[0] <= x <= x_range[1] and y_range[0] <= y <= y_range[1]):
+            raise PlanError(-1, f"the point at {x_name} = {x:.4g} ({of} {y:.4g}) lies outside the plot; widen x and y", ("points",))
+        rx, tx = _stop_text(ctx, x_name, x)
+        ry, ty = _stop_text(ctx, loss, y)
+        out.append({"x": x, "y": y, "label": f"{by} {rx} {tx}, {y_name} {ry} {ty}", "color": color,
+                    "name": ctx.fill(p.label) if p.label else "", "cues": [p.cue] if p.cue else [], "named": []})
+        names.append([x_name, loss])
+    for name, i in highlights.pointing(step, ctx, list(enumerate(names))):
         if step.points[i].cue is None:
             out[i]["cues"] = list(dict.fromkeys([*out[i]["cues"], name]))
+        out[i]["named"].append(name)
     return out
 
 
@@ -152,7 +166,8 @@ def sweep_build(step: Any, ctx: Context) -> dict:
         y_range = readable(lo - pad if lo < 0 else lo, hi + pad, 4, ("y",), "y")
     color = step.sweep.color or ctx.lesson.theme.accent
     data_curves = [{"name": ctx.fill(step.sweep.label) if step.sweep.label else "", "color": color,
-                    "segments": clip(inside, y_range)}]
+                    "segments": clip(inside, y_range), "cues": [step.sweep.cue] if step.sweep.cue else [],
+                    "seconds": step.sweep.seconds}]
 
     walk_data = None
     if walk is not None:
@@ -182,12 +197,16 @@ def sweep_build(step: Any, ctx: Context) -> dict:
             ry, ty = _stop_text(ctx, y_name_k, y) if y_name_k in listed else _shown(y, d)
             out_stops.append({"x": x, "y": y, "label": f"{walk.by} {rx} {tx}, {y_name} {ry} {ty}", "cues": [],
                               "names": [x_name, y_name_k]})
+            if step.descent_tangent is not False and walk.slopes:  # the slope the step is taken by, as the tangent there
+                out_stops[-1]["tangent"] = tangent_line(x, y, walk.slopes[k], x_range, y_range)
         # a stop the voice names (by its names, or by its value: "we start at b3 = −2.00" names the first) waits
         # for that word: b3 has reached its final value as the voice says so
         for name, k in highlights.pointing(step, ctx, [(k, stop.pop("names")) for k, stop in enumerate(out_stops)]):
             out_stops[k]["cues"].append(name)
         walk_data = {"color": next((c for c in PALETTE if c not in used), ctx.lesson.theme.text), "stops": out_stops,
-                     "legs": legs, "cues": [step.walk_cue] if step.walk_cue else []}
+                     "legs": legs, "cues": [step.walk_cue] if step.walk_cue else [],
+                     # the tangent's first word (none: it comes in with the first stop)
+                     "tangent_cues": [step.descent_tangent] if isinstance(step.descent_tangent, str) else []}
     return {
         "x_axis": {**axis(*x_range, 6, ("x",), "x range" if step.x is not None else f"range of the sweep {step.sweep.name!r}"),
                    "label": ctx.fill(step.x_label) if step.x_label else curve.by},
@@ -196,5 +215,6 @@ def sweep_build(step: Any, ctx: Context) -> dict:
         "curves": data_curves,
         "points": _points(step, ctx, curve, color, x_range, y_range) if step.points else [],
         "tangent": None,
+        "tangents": [],
         "walk": walk_data,
     }

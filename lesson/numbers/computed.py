@@ -62,6 +62,7 @@ class Walk:
     of: str
     stops: tuple[tuple[float, float], ...]
     legs: tuple[tuple[tuple[float, float], ...], ...]
+    slopes: tuple[float, ...] = ()  # the gradient at each stop (the math core's; the last: at the final value)
 
 
 @dataclass(frozen=True)
@@ -313,7 +314,9 @@ def _compute(lesson: Lesson, base: Path, allow_outside: bool) -> Computed:
                     values[f"{name}.{n}.{f}"] = float(v)
         stops = [(s.value, s.loss) for s in run.steps] + [(run.final_value, run.final_loss)]
         legs = walk_legs(stops, lambda grid: mathcore.sweep(net, xb, yb, params[d.by], grid, kind).total)
-        walks[name] = Walk(d.by, d.of, tuple((float(x), float(y)) for x, y in stops), legs)
+        final_slope = mathcore.gradient(mathcore.with_parameter(net, params[d.by], run.final_value), xb, yb, params[d.by], kind).total
+        slopes = tuple(float(s.gradient) for s in run.steps) + (float(final_slope),)
+        walks[name] = Walk(d.by, d.of, tuple((float(x), float(y)) for x, y in stops), legs, slopes)
         doc["descents"][name] = {"by": d.by, "of": d.of, "learning_rate": d.learning_rate, "converged": run.converged,
                                  "steps": [{"value": s.value, "loss": s.loss, "gradient": s.gradient, "step": s.step_size,
                                             "new_value": s.new_value} for s in run.steps],
@@ -480,7 +483,8 @@ def _descent(lesson: Lesson, setting: objectives.Setting, defined: dict[str, exp
     if d.several:  # no one curve to walk along: the plot kind draws one parameter's sweep
         return Walk(",".join(moved), d.of, tuple((float(x), float(y)) for x, y in stops), ())
     legs = walk_legs(stops, lambda grid: _along(setting, d.of, d.by, along, grid))
-    return Walk(d.by, d.of, tuple((float(x), float(y)) for x, y in stops), legs)
+    slopes = tuple(float(s.gradient[0]) for s in run.steps) + (float(ad.value_and_gradient(along, run.final)[1][0]),)
+    return Walk(d.by, d.of, tuple((float(x), float(y)) for x, y in stops), legs, slopes)
 
 
 def _along(setting: objectives.Setting, of: str, by: str, f: Any, grid: np.ndarray) -> np.ndarray:
