@@ -63,16 +63,21 @@ def test_the_block_its_shortcut_and_its_notes_are_drawn_in_order(scenes):
     assert all(i.left > final["x"].right for i in drawing.final if any(i.string in note for note in notes))
 
 
-def test_the_input_travels_along_the_shortcut_from_the_input_to_the_plus(scenes, monkeypatch):
-
-    routes = []
+@pytest.fixture
+def routes(monkeypatch) -> list:
+    """(what moves, its path) of every MoveAlongPath made while the test runs."""
+    made: list = []
     original = MoveAlongPath.__init__
 
     def look(self, mobject, path, **kwargs):
-        routes.append((mobject, path))
+        made.append((mobject, path))
         original(self, mobject, path, **kwargs)
 
     monkeypatch.setattr(MoveAlongPath, "__init__", look)
+    return made
+
+
+def test_the_input_travels_along_the_shortcut_from_the_input_to_the_plus(scenes, routes):
     plan = plan_of(WRN)
     draw_plan_step(plan, next(s for s in plan.steps if s.id == "residual"))
     (scene,) = scenes
@@ -87,15 +92,7 @@ def test_the_input_travels_along_the_shortcut_from_the_input_to_the_plus(scenes,
     assert max(p[0] for p in corners) > plus.get_right()[0] + 0.5
 
 
-def test_at_the_flow_cue_the_input_runs_through_one_layer_after_another_into_the_plus(scenes, monkeypatch):
-    routes = []
-    original = MoveAlongPath.__init__
-
-    def look(self, mobject, path, **kwargs):
-        routes.append((mobject, path))
-        original(self, mobject, path, **kwargs)
-
-    monkeypatch.setattr(MoveAlongPath, "__init__", look)
+def test_at_the_flow_cue_the_input_runs_through_one_layer_after_another_into_the_plus(scenes, routes):
     plan = plan_of(WRN)
     step = next(s for s in plan.steps if s.id == "residual")
     assert step.data["flow_cues"] == ["sentence.5:cannot run side by side"]
