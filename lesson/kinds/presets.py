@@ -610,6 +610,10 @@ def _cross_entropy(step: Any, ctx: Context) -> dict:
     )
     plot = plot_kind.build(curve, ctx)
     plot["x_axis"]["label"] = w("observed_probability")
+    # the parts are drawn one after the other: the point's label is not boxed again when the voice says the
+    # cross-entropy, or the plot would hold the equation back until that word (the equation's result is lit there)
+    for point in plot["points"]:
+        point["named"] = [name for name in point["named"] if name != "cross_entropy"]
     return _composite(_screen(_part("plot", plot, (0.03, 0.97, 0.24, 1.0)), _part("equation", equation, (0.0, 1.0, 0.0, 0.22))))
 
 
