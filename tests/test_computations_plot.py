@@ -94,12 +94,13 @@ def test_a_descent_must_follow_the_sweep_it_walks_on():
 
 def test_a_point_on_a_sweeps_plot_away_from_the_parameters_value_is_an_error_at_it():
     # a sweep's curve is known at the parameter's value in the lesson (the loss there is the lesson's quantity): a point
-    # sits there or nowhere
+    # sits there, or where a descent of it ends (the lowest point), or nowhere
     text = PART7.read_text().replace("    sweep: {name: curve, label: total cross-entropy}\n    descent: descent",
                                      "    sweep: {name: curve, label: total cross-entropy}\n    descent: descent\n    points: [{x: 0.5}]", 1)
     assert "points: [{x: 0.5}]" in text
     line, message = error_at(text, "    points: [{x: 0.5}]")
-    assert (f"{PART7}:{line}:18: a point of a sweep's plot sits at the swept parameter's value: write x: b3, not 0.5"
+    assert (f"{PART7}:{line}:18: a point of a sweep's plot sits at the swept parameter's value: write x: b3 or one_step.final or "
+            "descent.final, not 0.5"
             in message)
 
 
