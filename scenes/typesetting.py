@@ -97,6 +97,17 @@ def _balanced(words: list[str], n: int) -> list[str]:
     return best[1]
 
 
+def _set(s: str, font: str, size: int, fill: ManimColor, kw: dict[str, Any]) -> Text:
+    """``Text``; asked for a glyph a character (``disable_ligatures``, so that words can be pointed at), a script whose
+    letters join (Arabic) cannot give it, and is set as it joins (a pointed word then stands for its whole line)."""
+    try:
+        return Text(s, font=font, font_size=size, color=fill, **kw)
+    except ValueError:
+        if not kw.get("disable_ligatures"):
+            raise
+        return Text(s, font=font, font_size=size, color=fill, **{**kw, "disable_ligatures": False})
+
+
 class Typesetting:
     """Text and formulas for a step scene (it has ``step``, ``theme`` and ``timing``)."""
 
@@ -116,7 +127,7 @@ class Typesetting:
         if made is None:
             if len(_TEXTS) >= KEPT_TEXTS:
                 _TEXTS.clear()
-            made = _TEXTS[key] = Text(s, font=self.theme.font, font_size=size, color=fill, **kw)
+            made = _TEXTS[key] = _set(s, self.theme.font, size, fill, kw)
         return made.copy()  # the one kept is never drawn, moved or coloured
 
     def texts_alike(self, strings: Iterable[str], size: int = style.BODY, color: str | None = None) -> dict[str, Text]:
