@@ -71,7 +71,9 @@ def test_a_still_at_a_cue_of_the_second_step_and_its_default_name(rendered):
 @pytest.mark.parametrize("args, status, message", [
     (["--step", "nope"], 2, "no step with id 'nope' (ids: intro, scores)"),
     (["--step", "scores", "--at", "softmax.rain"], 2,
-     "--at softmax.rain: step 'scores' has no cue 'softmax.rain' (its cues: raw.rain, raw.dry, sentence.1, sentence.2; or seconds, or end)"),
+     # (sentence.2:scores: the voice says "scores", a word of a point on screen, which is underlined there)
+     "--at softmax.rain: step 'scores' has no cue 'softmax.rain' (its cues: raw.rain, raw.dry, sentence.1, sentence.2, "
+     "sentence.2:scores; or seconds, or end)"),
     (["--step", "intro", "--at", "4.5"], 2, "--at 4.5: step 'intro' lasts 4.00 s; give a time from 0 to 4.00"),
     (["--step", "intro", "--at", "-1"], 2, "--at -1: step 'intro' lasts 4.00 s; give a time from 0 to 4.00"),
     (["--step", "intro", "--at", "nan"], 2, "--at nan: step 'intro' lasts 4.00 s; give a time from 0 to 4.00"),
