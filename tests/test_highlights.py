@@ -71,19 +71,9 @@ def test_a_highlight_that_lights_nothing_is_an_error_at_it(tmp_path):
            "      The third is a versicolor, and gets {example.third.p_observed} for versicolor.\n")
     assert old in text
     edited = text.replace(old, "      For each flower the network gives three probabilities.\n")
-    message = _check_message(tmp_path, edited)
+    message = _planned_error(tmp_path, edited, "cross_entropy.yaml")
     assert f"cross_entropy.yaml:{_at(edited, 'highlight: cell', len('highlight: '))}: " in message
     assert "highlight: cell lights nothing: the narration names none of the values this table step draws" in message
-
-
-def _check_message(tmp_path: Path, text: str) -> str:
-    script = tmp_path / "cross_entropy.yaml"
-    script.write_text(text)
-    try:
-        check_lesson(script)
-    except LessonError as exc:
-        return str(exc)
-    raise AssertionError("no error")
 
 
 def test_the_voice_names_a_cell_by_another_name_of_its_value():
@@ -176,10 +166,10 @@ def _wide_error(text: str) -> str:
     return _error(text, "wide_resnet.yaml")
 
 
-def _planned_error(tmp_path: Path, text: str) -> str:
-    """The problem ``lesson check`` finds in ``text`` as wide_resnet.yaml once the lesson is planned (a highlight
-    that lights nothing, a point at a part not yet drawn: found by the plan, not the loader)."""
-    script = tmp_path / "wide_resnet.yaml"
+def _planned_error(tmp_path: Path, text: str, name: str = "wide_resnet.yaml") -> str:
+    """The problem ``lesson check`` finds in ``text`` as ``name`` once the lesson is planned (a highlight that lights
+    nothing, a point at a part not yet drawn: found by the plan, not the loader)."""
+    script = tmp_path / name
     script.write_text(text)
     try:
         check_lesson(script)
