@@ -3,16 +3,21 @@
 The plan gives ``screens``: each a list of ``parts``, every part a generic kind's name (``bars``, ``equation``,
 ``table``, ``number_line``, ``plot``, ``text``), that kind's plan data, its ``region`` (``[left, right, top,
 bottom]`` as fractions of the step's area, measured from its top-left corner) and an optional ``heading`` drawn
-above it (at once, or as the voice reaches its ``heading_cue``, after every part's lead). The parts of a screen are drawn one after another, each exactly as its own step would draw it (with its
-own cues), inside its region; a part whose scene has a ``lead`` (what it draws before any cue: a plot's axes
-and curves) draws that first, with every heading, so that no part's picture waits for another part's cue. A
-screen after the first replaces the one before when the voice reaches its ``cues``. Nothing here knows what the
-parts show: the plan decides.
+above it (at once, or as the voice reaches its ``heading_cue``). Each part is drawn exactly as its own step would
+draw it (with its own cues), inside its region; a part whose scene has a ``lead`` (what it draws before any cue: a
+plot's axes and curves) draws that first, with every heading. Then the parts are drawn one after another, each with
+its cues (a part's first drawing that waits for no cue comes after the part before it: "the properties after the
+table"), or, in a screen marked ``together``, side by side (:class:`Turns`): each draws until it waits for a cue, and
+the part whose cue the voice says first goes on, so that no part's change waits behind another part's later word (a
+table pointed at while the equation beside it is worked out). A screen after the first replaces the one before when
+the voice reaches its ``cues``. Nothing here knows what the parts show: the plan decides.
 """
 
 from __future__ import annotations
 
+import threading
 import types
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -66,6 +71,13 @@ class Part:
     def __setattr__(self, name: str, value: Any) -> None:
         object.__setattr__(self, name, value)
 
+    def cue(self, *names: str, ahead: float = 0.0) -> None:
+        """The scene's :meth:`~scenes.timeline.Timeline.cue`, once this part's turn has come (:class:`Turns`)."""
+        turns = self.__dict__.get("turns")
+        if turns is not None:
+            turns.wait_for(names)
+        self._scene.cue(*names, ahead=ahead)
+
     def draw(self) -> None:
         self._kind.draw(self)
 
@@ -118,14 +130,117 @@ class CompositeScene(StepScene):
                 drawn.append(Part(self, PARTS[part["kind"]], part["data"], area))
                 if drawn[-1].leads:
                     drawn[-1].lead()
-            for cue, head in later:  # a heading that says something the voice says: at its word
-                self.cue(cue, ahead=style.QUICK)
-                self.play(FadeIn(head, shift=0.1 * DOWN), run_time=style.QUICK)
-            for p in drawn:  # then each part in turn, with its cues
-                if p.leads:
-                    p.follow()
-                else:
-                    p.draw()
+            if not screen.get("together"):
+                for cue, head in later:  # a heading that says something the voice says: at its word
+                    self._heading_at(cue, head)()
+                for p in drawn:  # then each part in turn, with its cues
+                    p.follow() if p.leads else p.draw()
+                continue
+            # the parts side by side, each with its cues, and the headings that wait for their word
+            turns = Turns(self)
+            tasks = [turns.task(p, p.follow if p.leads else p.draw) for p in drawn]
+            for cue, head in later:
+                tasks.append(turns.task(None, self._heading_at(cue, head), cue))
+            turns.run(tasks)
+
+    def _heading_at(self, cue: str, head: Any) -> Callable[[], None]:
+        """A heading that says something the voice says: shown at its word."""
+        def show() -> None:
+            self.cue(cue, ahead=style.QUICK)
+            self.play(FadeIn(head, shift=0.1 * DOWN), run_time=style.QUICK)
+        return show
+
+
+class Turns:
+    """Parts of one screen drawn side by side on the scene's one timeline.
+
+    Each part's drawing runs in a thread of its own, but only one runs at any moment: a part runs until it waits for
+    a cue (:meth:`wait_for`), and then the next to go on is the part whose cue the voice says first (a cue it does not
+    say, or has said: at once; a tie: the earlier part), so every change comes at its own word whichever part draws
+    it. A part not begun yet draws what waits for no cue (its frame, a first point "right after the table") in the
+    parts' order, unless a waiting part's word comes within :data:`SOON`: that goes first, so that nothing uncued
+    pushes a change past its word.
+    """
+
+    SOON = style.NORMAL  # seconds: the length of the longest uncued drawing a waiting part's word gives way to
+
+    def __init__(self, scene: StepScene) -> None:
+        self.scene = scene
+        self._turn: int | None = None
+        self._waiting: dict[int, tuple[float, int]] = {}  # task -> (when its cue's word comes, task)
+        self._changed = threading.Condition()
+        self._error: BaseException | None = None
+        self._tasks: list[Callable[[], None]] = []
+
+    def task(self, part: Part | None, draw: Callable[[], None], cue: str | None = None) -> int:
+        """Register ``draw`` as a task and return its number: ``part``'s drawing, whose cues wait for their turn, or
+        (no part) a drawing that waits for ``cue`` first and for no other."""
+        k = len(self._tasks)
+        if part is not None:
+            object.__setattr__(part, "turns", _Turn(self, k))
+            self._tasks.append(draw)
+        else:
+            def waits() -> None:
+                self.wait_for(k, (cue,) if cue else ())
+                draw()
+            self._tasks.append(waits)
+        return k
+
+    def wait_for(self, k: int, names: tuple[str, ...]) -> None:
+        """Task ``k`` waits for its cue ``names``: another task may go first."""
+        word = self.scene.cue_time(*names) if names else None
+        with self._changed:
+            self._waiting[k] = (self.scene.time if word is None else max(word, self.scene.time), k)
+            self._turn = None
+            self._changed.notify_all()
+            self._changed.wait_for(lambda: self._turn == k)
+
+    def _body(self, k: int) -> None:
+        with self._changed:
+            self._changed.wait_for(lambda: self._turn == k)
+        try:
+            self._tasks[k]()
+        except BaseException as e:  # handed to the scene's thread, which raises it
+            self._error = e
+        finally:
+            with self._changed:
+                self._turn = None
+                self._changed.notify_all()
+
+    def _give(self, k: int) -> None:
+        """Let task ``k`` run until it waits for a cue or ends."""
+        with self._changed:
+            self._turn = k
+            self._changed.notify_all()
+            self._changed.wait_for(lambda: self._turn is None)
+        if self._error is not None:
+            raise self._error
+
+    def run(self, tasks: list[int]) -> None:
+        threads = {k: threading.Thread(target=self._body, args=(k,), daemon=True, name=f"part {k}") for k in tasks}
+        unstarted = list(tasks)
+        while unstarted or self._waiting:
+            soonest = min(self._waiting.values(), default=None)
+            if unstarted and (soonest is None or soonest[0] > self.scene.time + self.SOON):
+                k = unstarted.pop(0)
+                threads[k].start()
+            else:
+                assert soonest is not None
+                k = soonest[1]
+                del self._waiting[k]
+            self._give(k)
+        for thread in threads.values():
+            thread.join()
+
+
+class _Turn:
+    """A part's place in :class:`Turns`."""
+
+    def __init__(self, turns: Turns, k: int) -> None:
+        self.turns, self.k = turns, k
+
+    def wait_for(self, names: tuple[str, ...]) -> None:
+        self.turns.wait_for(self.k, names)
 
 
 __all__ = ["CompositeScene", "PARTS"]

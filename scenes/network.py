@@ -268,6 +268,19 @@ class NetworkScene(StepScene):
                 self.cue(*inputs[i]["raw_cues"], ahead=style.QUICK)
                 self.play(FadeIn(self.in_labels[i][1], shift=0.1 * UP), run_time=style.QUICK)
                 self.raws_shown.add(i)
+            elif event["kind"] == "lead":
+                # the voice describes the sum before it names its value: the inputs flow along the edges into the
+                # weighted sum at the sentence's start (its result, and the value into the node, at the word: the
+                # node's event, which may come after highlights the sentence brings in between)
+                k, n = event["layer"], event["node"]
+                led = self.node_equation(layers[k]["nodes"][n], layers[k])
+                flash = [ShowPassingFlash(e.copy().set_stroke(ManimColor(self.theme.accent), width=6), time_width=0.6)
+                         for e in edges[k][n]]
+                gone = [FadeOut(equation, rate_func=_first_third)] if equation is not None else []
+                after = {"rate_func": _after_a_third} if equation is not None else {}
+                self.cue(*event["cues"], ahead=style.QUICK)
+                self.play(*flash, *gone, FadeIn(led[0], shift=0.15 * UP, **after), run_time=style.NORMAL)
+                equation = led
             else:
                 k, n = event["layer"], event["node"]
                 layer, spec, node = layers[k], layers[k]["nodes"][n], nodes[k + 1][n]
@@ -287,20 +300,18 @@ class NetworkScene(StepScene):
                     self.cue(*spec["cues"], ahead=style.QUICK)
                     self.play(*flash, FadeIn(target, scale=1.2), run_time=style.QUICK)
                     continue
-                eq = self.node_equation(spec, layer)
-                # the sum before goes in the first third, the new one comes in after it (never two over each other)
-                gone = [FadeOut(equation, rate_func=_first_third)] if equation is not None else []
-                after = {"rate_func": _after_a_third} if equation is not None else {}
-                if event.get("lead"):
-                    # the voice describes the sum before it names its value: the inputs flow along the edges into
-                    # the weighted sum at the sentence's start; its result, and the value into the node, at the word
-                    self.cue(*event["lead"], ahead=style.QUICK)
-                    self.play(*flash, *gone, FadeIn(eq[0], shift=0.15 * UP, **after), run_time=style.NORMAL)
+                if event.get("led"):  # its sum came in with its lead: the result, and the value into the node
+                    eq = equation
                     self.cue(*spec["cues"], ahead=style.QUICK)
                     self.play(FadeIn(VGroup(*eq[1:])), TransformFromCopy(eq[-1], target), run_time=style.NORMAL)
                     self.remove(*eq)
                     self.add(eq)
-                elif any(name in spec["cues"] for name, _ in self.step.cues):  # the sum and the value in the node at the word
+                    continue
+                eq = self.node_equation(spec, layer)
+                # the sum before goes in the first third, the new one comes in after it (never two over each other)
+                gone = [FadeOut(equation, rate_func=_first_third)] if equation is not None else []
+                after = {"rate_func": _after_a_third} if equation is not None else {}
+                if any(name in spec["cues"] for name, _ in self.step.cues):  # the sum and the value in the node at the word
                     self.cue(*spec["cues"], ahead=style.QUICK)
                     self.play(*flash, *gone, FadeIn(eq, shift=0.15 * UP, **after), FadeIn(target, scale=1.2), run_time=style.NORMAL)
                 else:  # a value the voice does not name: its sum and value in turn, briskly (the next value has a word)

@@ -181,12 +181,14 @@ def test_the_voice_points_at_values_already_on_screen_at_their_words():
 
 
 def test_the_network_shows_each_value_at_its_word_and_a_sum_where_the_voice_starts_describing_it():
-    # the inputs lit at "It takes petal width and sepal width"; each scaled value, then each raw value, at its word;
-    # the hidden layer lit and the top node's sum begun at "Each hidden node adds up ...", its value at its word, the
-    # bottom node's at its own; the same for the outputs at "The output layer then gives ..."
+    # each input lit as the voice names it ("It takes petal width and sepal width"); each scaled value, then each raw
+    # value, at its word; the hidden layer lit and the top node's sum begun at "Each hidden node adds up ...", its
+    # weights at "its weighted inputs", its bias at "and its bias", its value at its word, the bottom node's at its
+    # own; the outputs lit and the first one's sum begun at "The output layer then gives ..."
     assert _changes_at("argmax_softmax.yaml", "network") == [
-        "sentence.2", "input.petal_width", "input.sepal_width", "raw_input.petal_width", "raw_input.sepal_width",
-        "sentence.4", "hidden.1.1", "hidden.1.2", "sentence.5", "raw.setosa", "raw.versicolor", "raw.virginica"]
+        "sentence.2:petal width", "sentence.2:sepal width", "input.petal_width", "input.sepal_width",
+        "raw_input.petal_width", "raw_input.sepal_width", "sentence.4", "sentence.4:weighted inputs", "sentence.4:its bias",
+        "hidden.1.1", "hidden.1.2", "sentence.5", "raw.setosa", "raw.versicolor", "raw.virginica"]
 
 
 def test_argmax_points_at_each_raw_output_the_voice_names_and_lights_the_predicted_row_at_the_prediction():
@@ -196,6 +198,16 @@ def test_argmax_points_at_each_raw_output_the_voice_names_and_lights_the_predict
     assert _changes_at("argmax_softmax.yaml", "argmax") == [
         "raw.setosa", "sentence.2:one", "raw.versicolor", "raw.virginica", "sentence.2:give zero", "sentence.3:prediction",
         "prediction"]
+
+
+def test_softmax_worked_out_points_at_the_table_row_each_line_takes_its_numbers_from_as_the_line_is_written():
+    # "For setosa that is e to the 1.43 over the sum, about 0.6871. Versicolor gets about 0.106, and virginica about
+    # 0.207": setosa's row (its e^z underlined) at "setosa", the line's numbers at 1.43, the sum's row at "over the
+    # sum", the line's value at 0.6871; each other class's row at its name, its line at its value. The table and the
+    # equation beside it go together: drawn one after the other, the equation would wait for the table's last word
+    assert _changes_at("argmax_softmax.yaml", "softmax") == [
+        "sentence.1:raw output", "sentence.1:sum", "sentence.2:setosa", "raw.setosa", "sentence.2:sum", "softmax.setosa",
+        "sentence.3:versicolor", "raw.versicolor", "sentence.3:virginica", "raw.virginica"]
 
 
 def test_the_first_derivative_comes_in_as_the_voice_starts_describing_it_and_its_numbers_at_their_word():

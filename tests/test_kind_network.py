@@ -160,28 +160,37 @@ def test_the_default_lesson_network_keeps_its_options_off():
     step = next(s for s in plan.steps if s.kind == "network")
     data = step.data
     assert data["values"] is True and data["show"] == {"weights": False, "names": False, "activations": False, "biases": False}
-    # the voice walks through the network: the inputs lit at its second sentence, the hidden layer at its fourth, the
-    # outputs at its fifth
+    # the voice walks through the network: each input lit as it names it, the hidden layer at its fourth sentence,
+    # the top node's two weights as it says "weighted inputs" and its bias at "its bias", the outputs at its fifth
     assert [(g["cues"], g["items"]) for g in data["highlights"]] == [
-        (["sentence.2"], [{"node": [0, 0]}, {"node": [0, 1]}]),
+        (["sentence.2:petal width"], [{"node": [0, 0]}]),
+        (["sentence.2:sepal width"], [{"node": [0, 1]}]),
         (["sentence.4"], [{"node": [1, 0]}, {"node": [1, 1]}]),
+        (["sentence.4:weighted inputs"], [{"weight": [1, 0, 0]}, {"weight": [1, 1, 0]}]),
+        (["sentence.4:its bias"], [{"bias": [1, 0]}]),
         (["sentence.5"], [{"node": [2, 0]}, {"node": [2, 1]}, {"node": [2, 2]}])]
     # each input's value at its word, then its raw value at its own ("that is 0.10 and 4.40 centimetres"); the first
     # hidden node's and the first output's sums come in at the start of the sentence that describes them ("Each
-    # hidden node adds up ...", "The output layer then gives ..."), their values at their words
+    # hidden node adds up ...", "The output layer then gives ..."), their values at their words; the weights and
+    # the bias that sentence names light between the two
     node = {"kind": "node", "layer": 0, "node": 0}
     assert data["events"] == [
-        {"kind": "highlight", "group": 0}, {"kind": "input", "index": 0}, {"kind": "input", "index": 1},
+        {"kind": "highlight", "group": 0}, {"kind": "highlight", "group": 1},
+        {"kind": "input", "index": 0}, {"kind": "input", "index": 1},
         {"kind": "raw_input", "index": 0}, {"kind": "raw_input", "index": 1},
-        {"kind": "highlight", "group": 1}, {**node, "lead": ["sentence.4"]}, {**node, "node": 1},
-        {"kind": "highlight", "group": 2}, {"kind": "node", "layer": 1, "node": 0, "lead": ["sentence.5"]},
+        {"kind": "highlight", "group": 2}, {"kind": "lead", "layer": 0, "node": 0, "cues": ["sentence.4"]},
+        {"kind": "highlight", "group": 3}, {"kind": "highlight", "group": 4}, {**node, "led": True}, {**node, "node": 1},
+        {"kind": "highlight", "group": 5}, {"kind": "lead", "layer": 1, "node": 0, "cues": ["sentence.5"]},
+        {"kind": "node", "layer": 1, "node": 0, "led": True},
         {"kind": "node", "layer": 1, "node": 1}, {"kind": "node", "layer": 1, "node": 2}]
     assert [i["raw_cues"] for i in data["inputs"]] == [["raw_input.petal_width"], ["raw_input.sepal_width"]]
     assert [layer["activation_name"] for layer in data["layers"]] == ["ReLU", "identity"]
     drawing = draw(DEFAULT, "network")
     assert drawing.layout_problems == []
     every = ever_texts(drawing)
-    assert "top" not in every and "ReLU" not in every and f"{M}2.5" not in every
+    assert "top" not in every and "ReLU" not in every
+    # the two weights and the bias the voice names are written where the top node's sum uses them
+    assert {f"{M}2.5", "0.6", "1.6"} <= every
     assert any("\\mathrm{ReLU}(2.20)" in i.string for snap in drawing.seen for i in snap if i.kind == "tex")
 
 

@@ -345,7 +345,9 @@ def _events(layers: list[dict], inputs: list[dict], groups: list[dict], cues: di
     value where its cue falls among them (before the first of them that is not spoken earlier).
 
     A node whose value is the first thing the voice names in its sentence has its weighted sum come in at the
-    sentence's start (``lead``: the voice is describing it), its result and value at the word."""
+    sentence's start (a ``lead`` event: the voice is describing it), its result and value at the word (its node
+    event, ``led``); highlights and writes the sentence brings in between ("its weighted inputs and its bias") come
+    between the two."""
     flow: list[tuple[int, dict]] = []
     if values:
         at = -1
@@ -377,6 +379,7 @@ def _events(layers: list[dict], inputs: list[dict], groups: list[dict], cues: di
               for w_index, w in enumerate(writes)]
     marks.sort(key=lambda m: m[0])
     starts = sorted((index, name) for name, index in cues.items() if SENTENCE.fullmatch(name))
+    leads: list[tuple[int, dict]] = []
     for position, event in flow:
         if event["kind"] != "node":
             continue
@@ -386,8 +389,10 @@ def _events(layers: list[dict], inputs: list[dict], groups: list[dict], cues: di
         if word != position or not opening or opening[-1][0] == word:
             continue
         s, name = opening[-1]
-        if not any(s <= p < word for p, e in flow if e is not event) and not any(s < p < word for p, _ in marks):
-            event["lead"] = [name]
+        if not any(s <= p < word for p, e in flow if e is not event):
+            leads.append((s, {"kind": "lead", "layer": event["layer"], "node": event["node"], "cues": [name]}))
+            event["led"] = True
+    flow = sorted(flow + leads, key=lambda f: f[0])  # stable: a lead goes before the nodes at its sentence's start
     out: list[dict] = []
     for position, event in flow:
         while marks and marks[0][0] <= position:

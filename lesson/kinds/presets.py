@@ -139,8 +139,10 @@ def _composite(*screens: dict) -> dict:
     return {"screens": list(screens)}
 
 
-def _screen(*parts: dict, cues: list[str] | None = None) -> dict:
-    return {"parts": list(parts), "cues": cues or []}
+def _screen(*parts: dict, cues: list[str] | None = None, together: bool = False) -> dict:
+    """One screen of a composite: its parts, drawn one after another (each part's first drawing after the part
+    before it), or ``together``: side by side, each change at its word whichever part draws it."""
+    return {"parts": list(parts), "cues": cues or [], "together": together}
 
 
 def _equation(step: Any, ctx: Context, lines: list[dict], symbols: dict[str, str] | None = None) -> dict:
@@ -407,7 +409,27 @@ def _softmax(step: Any, ctx: Context) -> dict:
     t = next_word(tokens, {w("sum")}, 0, first_number)
     if t is not None and (cue := cue_at(tokens, t)) is not None:
         table["pointing"], table["highlight"] = [[cue, len(rows) - 1, None]], "row"
-    return _composite(_screen(_part("table", table, (0.56, 1.0, 0.0, 0.85)), _part("equation", equation, (0.0, 0.54, 0.0, 1.0))))
+    # then, as each line is worked out, the table's row it takes its e^z from: the class's row at its name (its e^z
+    # underlined), the sum's row at "sum" before that class's SoftMax value ("e to the 1.43 over the sum"); the first
+    # line's SoftMax value comes at its word, not with its numbers
+    for i, (c, line) in enumerate(zip(classes, equation["lines"])):
+        value = spoken.get(f"softmax.{c.name}")
+        if value is None:
+            continue
+        if i == 0 and any(spoken.get(n, value) < value for n in line["cues"] if n != f"softmax.{c.name}"):
+            line["result_cues"] = [f"softmax.{c.name}"]
+        sentence = _sentence_of(spoken, [f"softmax.{c.name}"])
+        start = spoken[sentence[0]] if sentence else first_number
+        named = next_word(tokens, {c.name, _label(c)}, start, value)
+        if named is not None and (cue := cue_at(tokens, named)) is not None:
+            table["pointing"].append([cue, i, 2])
+            table["highlight"] = "row"
+        over = next_word(tokens, {w("sum")}, (named or start) + 1, value)
+        if over is not None and (cue := cue_at(tokens, over)) is not None:
+            table["pointing"].append([cue, len(rows) - 1, None])
+    # the table is pointed at while the equation beside it is worked out: the two go together
+    return _composite(_screen(_part("table", table, (0.56, 1.0, 0.0, 0.85)), _part("equation", equation, (0.0, 0.54, 0.0, 1.0)),
+                              together=True))
 
 
 def _softmax_properties(step: Any, ctx: Context) -> dict:
@@ -582,8 +604,7 @@ def _cross_entropy(step: Any, ctx: Context) -> dict:
     """Cross-entropy of the observed class as an equation (true at its digits) over the curve −log p, with the
     example's point on it."""
     w = ctx.words()
-    # the point appears as the voice names p; the equation's numbers go in as it names the cross-entropy (the two
-    # parts are drawn one after the other, so each has a word of its own: lesson.kinds.highlights)
+    # the point appears as the voice names p; the equation's numbers go in as it names the cross-entropy
     spoken = narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
     line = {"expr": "-log(p_observed)", "result": "cross_entropy"}
     if "p_observed" in spoken and "cross_entropy" in spoken:
@@ -604,17 +625,21 @@ def _cross_entropy(step: Any, ctx: Context) -> dict:
         again = next_word(tokens, {_tokens_bare(ctx.number("p_observed"))}, start, word)
         if again is not None and again > spoken.get("p_observed", word) and (cue := cue_at(tokens, again)) is not None:
             eq_line["cues"], eq_line["result_cues"] = [cue], ["cross_entropy"]
+    # the curve −log p drawn as the voice first names the cross-entropy, if it does before p ("... is replaced by
+    # cross-entropy"); else with the axes
+    named = _said(w("cross_entropy"), tokens)
+    if named is not None and (word_at(named, tokens) or 0) >= spoken.get("p_observed", len(tokens)):
+        named = None
     curve = plot_kind.PlotStep(
-        kind="plot", curves=[plot_kind.Curve(function="neg_log")], points=[plot_kind.PlotPoint(x="p_observed")],
+        kind="plot", curves=[plot_kind.Curve(function="neg_log", cue=named)], points=[plot_kind.PlotPoint(x="p_observed")],
         **_common(step),
     )
     plot = plot_kind.build(curve, ctx)
     plot["x_axis"]["label"] = w("observed_probability")
-    # the parts are drawn one after the other: the point's label is not boxed again when the voice says the
-    # cross-entropy, or the plot would hold the equation back until that word (the equation's result is lit there)
-    for point in plot["points"]:
-        point["named"] = [name for name in point["named"] if name != "cross_entropy"]
-    return _composite(_screen(_part("plot", plot, (0.03, 0.97, 0.24, 1.0)), _part("equation", equation, (0.0, 1.0, 0.0, 0.22))))
+    # the two go together: the point's label is boxed as the voice says the cross-entropy while the equation above
+    # is written
+    return _composite(_screen(_part("plot", plot, (0.03, 0.97, 0.24, 1.0)), _part("equation", equation, (0.0, 1.0, 0.0, 0.22)),
+                              together=True))
 
 
 KINDS = (
