@@ -193,13 +193,17 @@ class Turns:
             self._waiting[k] = (self.scene.time if word is None else max(word, self.scene.time), k)
             self._turn = None
             self._changed.notify_all()
-            self._changed.wait_for(lambda: self._turn == k)
+            self._changed.wait_for(lambda: self._turn == k or self._error is not None)
+            if self._error is not None:  # another part failed: this one stops where it is
+                raise _Stopped
 
     def _body(self, k: int) -> None:
         with self._changed:
             self._changed.wait_for(lambda: self._turn == k)
         try:
             self._tasks[k]()
+        except _Stopped:
+            pass
         except BaseException as e:  # handed to the scene's thread, which raises it
             self._error = e
         finally:
@@ -214,6 +218,8 @@ class Turns:
             self._changed.notify_all()
             self._changed.wait_for(lambda: self._turn is None)
         if self._error is not None:
+            with self._changed:  # the parts still waiting stop
+                self._changed.notify_all()
             raise self._error
 
     def run(self, tasks: list[int]) -> None:
@@ -231,6 +237,10 @@ class Turns:
             self._give(k)
         for thread in threads.values():
             thread.join()
+
+
+class _Stopped(Exception):
+    """Raised in a part's thread that waits while another part has failed."""
 
 
 class _Turn:
