@@ -274,20 +274,14 @@ class NetworkScene(StepScene):
                 # node's event, which may come after highlights the sentence brings in between)
                 k, n = event["layer"], event["node"]
                 led = self.node_equation(layers[k]["nodes"][n], layers[k])
-                flash = [ShowPassingFlash(e.copy().set_stroke(ManimColor(self.theme.accent), width=6), time_width=0.6)
-                         for e in edges[k][n]]
-                gone = [FadeOut(equation, rate_func=_first_third)] if equation is not None else []
-                after = {"rate_func": _after_a_third} if equation is not None else {}
+                flash, gone, after = self.sum_in(edges[k][n], equation)
                 self.cue(*event["cues"], ahead=style.QUICK)
                 self.play(*flash, *gone, FadeIn(led[0], shift=0.15 * UP, **after), run_time=style.NORMAL)
                 equation = led
             else:
                 k, n = event["layer"], event["node"]
                 layer, spec, node = layers[k], layers[k]["nodes"][n], nodes[k + 1][n]
-                flash = [
-                    ShowPassingFlash(e.copy().set_stroke(ManimColor(self.theme.accent), width=6), time_width=0.6)
-                    for e in edges[k][n]
-                ]
+                flash, gone, after = self.sum_in(edges[k][n], equation)
                 if layer["output"]:
                     target = out_values[n]
                     target.next_to(out_labels[n], RIGHT, buff=0.3)
@@ -308,9 +302,6 @@ class NetworkScene(StepScene):
                     self.add(eq)
                     continue
                 eq = self.node_equation(spec, layer)
-                # the sum before goes in the first third, the new one comes in after it (never two over each other)
-                gone = [FadeOut(equation, rate_func=_first_third)] if equation is not None else []
-                after = {"rate_func": _after_a_third} if equation is not None else {}
                 if any(name in spec["cues"] for name, _ in self.step.cues):  # the sum and the value in the node at the word
                     self.cue(*spec["cues"], ahead=style.QUICK)
                     self.play(*flash, *gone, FadeIn(eq, shift=0.15 * UP, **after), FadeIn(target, scale=1.2), run_time=style.NORMAL)
@@ -320,6 +311,14 @@ class NetworkScene(StepScene):
         if equation is not None:  # the last sum goes: the network is left with its values
             self.play(FadeOut(equation), run_time=style.QUICK)
         return left
+
+    def sum_in(self, edges: list, equation: VGroup | None) -> tuple[list, list, dict]:
+        """How a node's weighted sum comes in: its inputs flashing along its ``edges``, the sum on show before
+        (``equation``) going in the first third and the new one coming in after it (never two over each other)."""
+        flash = [ShowPassingFlash(e.copy().set_stroke(ManimColor(self.theme.accent), width=6), time_width=0.6) for e in edges]
+        gone = [FadeOut(equation, rate_func=_first_third)] if equation is not None else []
+        after = {"rate_func": _after_a_third} if equation is not None else {}
+        return flash, gone, after
 
     # ------------------------------------------------------------ what is drawn on request
 
