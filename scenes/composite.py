@@ -154,20 +154,18 @@ class CompositeScene(StepScene):
 class Turns:
     """Parts of one screen drawn side by side on the scene's one timeline.
 
-    Each part's drawing runs in a thread of its own, but only one runs at any moment: a part runs until it waits for
-    a cue (:meth:`wait_for`), and then the next to go on is the part whose cue the voice says first (a cue it does not
-    say, or has said: at once; a tie: the earlier part), so every change comes at its own word whichever part draws
-    it. A part not begun yet draws what waits for no cue (its frame, a first point "right after the table") in the
-    parts' order, unless a waiting part's word comes within :data:`SOON`: that goes first, so that nothing uncued
-    pushes a change past its word.
+    Each part's drawing runs in a thread of its own, but only one runs at any moment. First each part, in the parts'
+    order, draws what waits for no cue (its frame), until it waits for its first cue (:meth:`wait_for`); from then on
+    the part whose cue the narration says first goes on (a cue it does not say: at once; a tie: the earlier part), so
+    every change comes at its own word whichever part draws it. The order follows the narration's words, not the
+    voice's timing, so a step drawn for one timing and laid out again for another (``lesson.render.replay``) is the
+    step drawn for the other.
     """
 
-    SOON = style.NORMAL  # seconds: the length of the longest uncued drawing a waiting part's word gives way to
-
     def __init__(self, scene: StepScene) -> None:
-        self.scene = scene
+        self.first = scene.first_words()
         self._turn: int | None = None
-        self._waiting: dict[int, tuple[float, int]] = {}  # task -> (when its cue's word comes, task)
+        self._waiting: dict[int, tuple[int, int]] = {}  # task -> (the token of its cue's word, task)
         self._changed = threading.Condition()
         self._error: BaseException | None = None
         self._tasks: list[Callable[[], None]] = []
@@ -188,9 +186,9 @@ class Turns:
 
     def wait_for(self, k: int, names: tuple[str, ...]) -> None:
         """Task ``k`` waits for its cue ``names``: another task may go first."""
-        word = self.scene.cue_time(*names) if names else None
+        words = [self.first[n] for n in names if n in self.first]
         with self._changed:
-            self._waiting[k] = (self.scene.time if word is None else max(word, self.scene.time), k)
+            self._waiting[k] = (min(words, default=-1), k)
             self._turn = None
             self._changed.notify_all()
             self._changed.wait_for(lambda: self._turn == k or self._error is not None)
@@ -224,16 +222,12 @@ class Turns:
 
     def run(self, tasks: list[int]) -> None:
         threads = {k: threading.Thread(target=self._body, args=(k,), daemon=True, name=f"part {k}") for k in tasks}
-        unstarted = list(tasks)
-        while unstarted or self._waiting:
-            soonest = min(self._waiting.values(), default=None)
-            if unstarted and (soonest is None or soonest[0] > self.scene.time + self.SOON):
-                k = unstarted.pop(0)
-                threads[k].start()
-            else:
-                assert soonest is not None
-                k = soonest[1]
-                del self._waiting[k]
+        for k in tasks:  # each draws what waits for no cue, in the parts' order
+            threads[k].start()
+            self._give(k)
+        while self._waiting:
+            _, k = min(self._waiting.values())
+            del self._waiting[k]
             self._give(k)
         for thread in threads.values():
             thread.join()
