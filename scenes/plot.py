@@ -209,9 +209,8 @@ class PlotScene(StepScene):
             self.play(Create(curves, lag_ratio=0.3), *legend_in, run_time=style.SLOW)
 
     def tangents(self) -> list[dict]:
-        """The plot's tangents (a plan of one tangent gives only ``tangent``)."""
-        data = self.step.data
-        return list(data.get("tangents") or ([data["tangent"]] if data.get("tangent") else []))
+        """The plot's tangents, each drawn at its cue."""
+        return self.step.data["tangents"]
 
     def draw_curve(self, i: int) -> None:
         """Curve ``i``, drawn left to right from its cue, its name coming into the legend with it."""

@@ -162,7 +162,7 @@ def test_the_tangent_has_the_computed_slope(slope, values):
     texts = slope.texts()
     assert f"σ({shown(x, 2)}) ≈ {shown(sigmoid(x), 2)}" in texts
     assert f"σ′({shown(x, 2)}) ≈ {shown(s, 2)}" in texts
-    t = slope.step.data["tangent"]
+    (t,) = slope.step.data["tangents"]
     (ax, ay), (bx, by) = t["line"]
     assert (by - ay) / (bx - ax) == pytest.approx(s, rel=1e-9)
     assert ax < x < bx and ay == pytest.approx(sigmoid(x) + s * (ax - x))
@@ -224,7 +224,7 @@ def test_a_tangent_at_a_marked_point_writes_only_its_slope_and_no_label_lies_on_
     texts = drawing.texts()
     assert texts.count(point) == 1 and f"σ′({shown(x, 2)}) ≈ {shown(sigmoid_slope(x), 2)}" in texts  # the point's once
     at = axes_mapping(drawing)
-    (ax, ay), (bx, by) = drawing.step.data["tangent"]["line"]
+    ((ax, ay), (bx, by)), = [t["line"] for t in drawing.step.data["tangents"]]
     line = [np.array(at(ax + (bx - ax) * t, ay + (by - ay) * t)) for t in np.linspace(0, 1, 400)]
     for label in ("rainy", "near", point, "σ(0.9) ≈ 0.71"):
         i = item(drawing, label)

@@ -217,7 +217,7 @@ def build(step: FittedCurveStep, ctx: Context) -> dict:
         "y_axis": {**axis(*y_range, 5, ("y",), "y range"), "label": label_y},
         "curves": [],
         "points": [],
-        "tangent": None,
+        "tangents": [],
         "walk": None,
         "stages": stages,
         "pointing": _points_named(step, ctx, names, spec.inputs[k].name, spec.classes[o].name) if points else [],

@@ -19,7 +19,7 @@ from lesson.base.errors import Finding
 from lesson.base import digits, truth
 from lesson.kinds import Context, StepKind, Where, highlights
 from lesson.kinds import slide
-from lesson.kinds.axes import PALETTE, axis, tangent_line  # noqa: F401 (tangent_line: also the presets')
+from lesson.kinds.axes import PALETTE, axis, tangent_line
 from lesson.base.record import decimals_of
 from lesson.kinds.sweep_plot import sweep_build, sweep_check, sweep_points_check  # a sweep's curve and a descent's walk
 from lesson.script import limits
@@ -518,7 +518,6 @@ def build_curves(step: PlotStep, ctx: Context) -> dict:
         "y_axis": {**axis(*y_range, 4, ("y",), "y range"), "label": ctx.fill(step.y_label) if step.y_label else ""},
         "curves": data_curves,
         "points": points,
-        "tangent": tangents[0] if tangents else None,  # the first (a plot of one tangent)
         "tangents": tangents,
         "walk": walk_data,
         "slide": _slide(step, ctx, curves, colors, x_range, y_range) if step.slide else None,

@@ -27,7 +27,7 @@ from lesson.kinds.number_line import NumberLineStep
 from lesson.kinds.number_line import build as build_number_line
 from lesson.kinds.table import side_panel
 from lesson.kinds import slide
-from lesson.kinds.axes import PALETTE
+from lesson.kinds.axes import PALETTE, tangent_line
 from lesson.base import digits
 import mathcore
 import numpy as np
@@ -311,11 +311,11 @@ def _argmax_gradient(step: Any, ctx: Context) -> dict:
     # the flat tangent at the example: in the sentence after the threshold is spoken (if there is one)
     after = [name for name, at in sorted(cues.items(), key=lambda kv: kv[1])
              if name.startswith("sentence.") and threshold_cue in cues and at > cues[threshold_cue]]
-    data["tangent"] = {
+    data["tangents"] = [{
         "x": z, "y": value, "slope": 0.0, "label": w("example_at", value=ctx.number(f"raw.{classes[k].name}")), "name": w("slope_zero"),
         "slope_text": "", "color": ctx.lesson.theme.accent,
-        "line": plot_kind.tangent_line(z, value, 0.0, x_range, y_range), "cues": after[:1],
-    }
+        "line": tangent_line(z, value, 0.0, x_range, y_range), "cues": after[:1],
+    }]
     data["walk"] = None
     _argmax_slide(step, ctx, data, k, x_range, cues, after[0] if after else None)
     data["beside"] = side_panel(w("others_fixed"),

@@ -214,7 +214,6 @@ def sweep_build(step: Any, ctx: Context) -> dict:
                    "label": ctx.fill(step.y_label) if step.y_label else curve.of},
         "curves": data_curves,
         "points": _points(step, ctx, curve, color, x_range, y_range) if step.points else [],
-        "tangent": None,
         "tangents": [],
         "walk": walk_data,
     }
