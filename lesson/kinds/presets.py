@@ -161,7 +161,7 @@ def _points(step: Any, ctx: Context, texts: list[str], cues: list[list[str]] | N
                             words=[c for cue in cues or [] for c in cue])
     if cues is None:  # the texts are finished words (a class label in them may hold braces): never filled in again
         cues = [[c] if c else [] for c in point_cues([None] * len(texts), spoken)]
-    tokens = narration_tokens(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
+    tokens = _tokens(step, ctx)
     words = point_words(texts, [c[0] if c else "" for c in cues], spoken, tokens)
     return {"heading": "", "points": list(texts), "cues": cues, "words": words}
 
@@ -190,8 +190,8 @@ def _raw_outputs(step: Any, ctx: Context) -> dict:
     """The raw outputs on a number line, beside 0 and 1 and the stretch between them."""
     part = NumberLineStep(kind="number_line", each_class="raw", marks=[0, 1], band=(0, 1), **_common(step))
     data = build_number_line(part, ctx)
-    spoken = narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
-    tokens = narration_tokens(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
+    spoken = _spoken(step, ctx)
+    tokens = _tokens(step, ctx)
     if "parts_pointing" not in data:
         return data
     # the outputs are all there as the voice begins on them ("these raw outputs"); each is boxed as the voice names
@@ -235,7 +235,8 @@ def _argmax(step: Any, ctx: Context) -> dict:
     table["pointing"] = [[name, r, k] for name, (r, k) in named] + [["prediction", nums.prediction, None]]
     if named:  # and each ArgMax value as the voice says it ("becomes one", "give zero"), the row at "is the prediction"
         table["pointing"] += _argmax_words(step, ctx, table["pointing"])
-        table["pointing"].sort(key=lambda entry: word_at(entry[0], _tokens(step, ctx)) if ":" in entry[0] else -1)
+        tokens = _tokens(step, ctx)
+        table["pointing"].sort(key=lambda entry: word_at(entry[0], tokens) if ":" in entry[0] else -1)
     else:
         table["rows"][nums.prediction]["cue"] = "prediction"
     verdict = _points(step, ctx, [w("prediction", label=_label(_classes(ctx)[nums.prediction]))], [["prediction"]])
@@ -243,7 +244,13 @@ def _argmax(step: Any, ctx: Context) -> dict:
 
 
 def _tokens(step: Any, ctx: Context) -> list[str]:
+    """The step's narration as the planner counts its tokens."""
     return narration_tokens(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
+
+
+def _spoken(step: Any, ctx: Context) -> dict[str, int]:
+    """Each placeholder and sentence of the step's narration and the token where the voice says it."""
+    return narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
 
 
 def _argmax_words(step: Any, ctx: Context, pointing: list[list]) -> list[list]:
@@ -253,7 +260,7 @@ def _argmax_words(step: Any, ctx: Context, pointing: list[list]) -> list[list]:
     nums = ctx.numbers
     assert nums is not None
     tokens = _tokens(step, ctx)
-    spoken = narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
+    spoken = _spoken(step, ctx)
     classes = _classes(ctx)
     raw = sorted((spoken[f"raw.{c.name}"], r) for r, c in enumerate(classes) if f"raw.{c.name}" in spoken)
     out: list[list] = []
@@ -272,11 +279,6 @@ def _argmax_words(step: Any, ctx: Context, pointing: list[list]) -> list[list]:
     return out
 
 
-def _tokens_bare(text: str) -> str:
-    """A number as the narration's tokens hold it, bare (as :func:`lesson.kinds.cues.next_word` compares them)."""
-    return text.strip().casefold()
-
-
 def _next_sentence(spoken: dict[str, int], at: int) -> str:
     """The ``sentence.N`` after token ``at`` (a name that is not a cue when there is none)."""
     after = sorted((t, name) for name, t in spoken.items() if name.startswith("sentence.") and ":" not in name and t > at)
@@ -288,7 +290,6 @@ def _argmax_gradient(step: Any, ctx: Context) -> dict:
     largest other output, 1 after it; the example's point, and its flat tangent."""
     nums = ctx.numbers
     assert nums is not None
-    d = ctx.decimals
     k = _class_index(ctx, step.of_class)
     classes = _classes(ctx)
     z, t = nums.raw[k], nums.thresholds[k]
@@ -305,7 +306,7 @@ def _argmax_gradient(step: Any, ctx: Context) -> dict:
     color = classes[k].color
     data["curves"] = [{"name": "", "color": color, "segments": [[[x_range[0], 0.0], [t, 0.0]], [[t, 1.0], [x_range[1], 1.0]]]}]
     value = float(nums.argmax[k])
-    cues = narration_cues(step.narration, ctx.values, d, ctx.forms, ctx.typed)
+    cues = _spoken(step, ctx)
     threshold_cue = f"threshold.{classes[k].name}"
     data["points"] = [{"x": t, "y": 0.0, "label": ctx.number(threshold_cue), "color": ctx.lesson.theme.muted, "name": "", "cues": [threshold_cue]}]
     # the flat tangent at the example: in the sentence after the threshold is spoken (if there is one)
@@ -401,7 +402,7 @@ def _softmax(step: Any, ctx: Context) -> dict:
     # the sum's row as it says "sum" (each the first time, before any number; the table is still coming in while the
     # voice says "e to the power")
     tokens = _tokens(step, ctx)
-    spoken = narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
+    spoken = _spoken(step, ctx)
     first_number = min((at for name, at in spoken.items() if not name.startswith("sentence.")), default=len(tokens))
     said = [(cue, k) for cue, k in ((_said(w("raw_output"), tokens), 1),)
             if cue is not None and (word_at(cue, tokens) or 0) < first_number]
@@ -444,14 +445,14 @@ def _softmax_properties(step: Any, ctx: Context) -> dict:
              "color": classes[c].color} for c in order]
     table = _table([w("class"), w("raw_output"), w("softmax")], rows)
     # the voice names the largest raw output and the largest value: their cells in the top row (the largest) lit
-    tokens = narration_tokens(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
+    tokens = _tokens(step, ctx)
     # (the largest raw output only: the properties come in after the table's words, the first before the second
     # sentence)
     largest = [[cue, 0, k] for k, heading in ((1, w("raw_output")),) if (cue := _said(f"largest {heading}", tokens))]
     if largest:
         table["highlight"], table["pointing"] = "cell", largest
     # the first property right after the table, the others with its second sentence (if it has one)
-    spoken = narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
+    spoken = _spoken(step, ctx)
     second = "sentence.2" if "sentence.2" in spoken else "sentence.1"
     keeps = _points(step, ctx, [w("same_order"), w("between_0_and_1"), w("add_up_to_one")],
                     [[], [second], []])  # the first right after the table: the voice has begun by then
@@ -478,9 +479,8 @@ def _softmax_properties(step: Any, ctx: Context) -> dict:
         parts.append(part)
     # what the networks show (the same example, other starts) with the sentence after the last of their values, if any
     last = max((at for name, at in spoken.items() if name.startswith("trained.")), default=None)
-    after = sorted(at_name for at_name in ((at, name) for name, at in spoken.items() if name.startswith("sentence."))
-                   if last is not None and at_name[0] > last)
-    parts.append(_part("text", _points(step, ctx, [w("other_starts")], [[after[0][1]] if after else []]), (0.05, 0.95, 0.85, 1.0)))
+    after = _next_sentence(spoken, last) if last is not None else ""
+    parts.append(_part("text", _points(step, ctx, [w("other_starts")], [[after] if after else []]), (0.05, 0.95, 0.85, 1.0)))
     run_cues = [f"trained.1.{what}" for what in ("accuracy", "seed", "prediction")]
     run_cues += [f"trained.1.softmax.{c.name}" for c in classes]
     # the networks come in as the voice starts talking about them: the sentence that first names one
@@ -508,10 +508,10 @@ def _softmax_formula(step: Any, ctx: Context) -> dict:
     parts = eq.symbolic_parts(tree, symbols.__getitem__)
     line = {"label": "", "lhs": ["\\mathrm{softmax}(z)_{i}"], "symbolic": [[k, list(p)] for k, p in parts],
             "numeric": [], "substitution": "=", "relation": "=", "result": "", "cues": [], "result_cues": []}
-    tokens = narration_tokens(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
+    tokens = _tokens(step, ctx)
     # the formula as the voice reads it: its left side first, "= e^z_i" at the "is" that says it, the sum under it
     # at "divided" (each only if the first sentence says it, in that order)
-    spoken = narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
+    spoken = _spoken(step, ctx)
     first_end = spoken.get("sentence.2", len(tokens))
     split: list[list] = []
     at = 0
@@ -554,8 +554,8 @@ def _softmax_derivatives(step: Any, ctx: Context) -> dict:
         lines.append({"expr": expr, "result": f"jacobian.{classes[k].name}.{c.name}"})
     equation = _equation(step, ctx, lines)
     equation["rows"] = 1  # the numbers beside the symbols, the lines across the frame: one per class, large
-    spoken = narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
-    tokens = narration_tokens(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
+    spoken = _spoken(step, ctx)
+    tokens = _tokens(step, ctx)
     before = -1  # the token of the line before's number
     for j, (c, line) in enumerate(zip(classes, equation["lines"])):
         line["color"] = c.color
@@ -605,7 +605,7 @@ def _cross_entropy(step: Any, ctx: Context) -> dict:
     example's point on it."""
     w = ctx.words()
     # the point appears as the voice names p; the equation's numbers go in as it names the cross-entropy
-    spoken = narration_cues(step.narration, ctx.values, ctx.decimals, ctx.forms, ctx.typed)
+    spoken = _spoken(step, ctx)
     line = {"expr": "-log(p_observed)", "result": "cross_entropy"}
     if "p_observed" in spoken and "cross_entropy" in spoken:
         line["cue"] = "cross_entropy"
@@ -622,7 +622,7 @@ def _cross_entropy(step: Any, ctx: Context) -> dict:
         said = next_word(tokens, {"is"}, start, word)
         if said is not None and (cue := cue_at(tokens, said)) is not None:
             eq_line["head_split"] = [[cue, 1]]
-        again = next_word(tokens, {_tokens_bare(ctx.number("p_observed"))}, start, word)
+        again = next_word(tokens, {ctx.number("p_observed")}, start, word)
         if again is not None and again > spoken.get("p_observed", word) and (cue := cue_at(tokens, again)) is not None:
             eq_line["cues"], eq_line["result_cues"] = [cue], ["cross_entropy"]
     # the curve −log p drawn as the voice first names the cross-entropy, if it does before p ("... is replaced by
