@@ -73,7 +73,9 @@ def encode_still(target: Path, pixels: np.ndarray, frames: int, spec: dict) -> N
     import av
 
     rate = Fraction(*spec["frame_rate"])
-    repeats = repeat_packets(json.dumps(spec, sort_keys=True)) if PROBE < frames <= KEYFRAME_SECONDS * rate else None
+    repeats = repeat_packets(json.dumps(spec, sort_keys=True)) if frames > PROBE else None
+    if repeats is not None and frames > len(repeats) + 1:  # longer than the repeats it has (holds never ask for more)
+        repeats = None
     with replacing(target) as tmp, av.open(str(tmp), "w", format=spec["container_format"]) as out:
         stream = _still_stream(out, spec, frames)
         frame = _picture_frame(pixels, spec)
