@@ -64,8 +64,7 @@ class TextScene(StepScene):
                 if not (on and self.still_to_come(name)):  # on screen, and its word still to come
                     continue
                 if span:
-                    under.light((name,), bounds(*word_glyphs(rows[k][1], *span), pad=0.06), key=(k, *span), slide=False,
-                                run_time=style.UNDERLINE)
+                    underline_words(under, name, rows[k][1], k, *span)
                 else:
                     marker.light((name,), bounds(heading if k == -1 else rows[k][1], pad=0.1), key=k)
 
@@ -134,6 +133,13 @@ def cards(scene: StepScene, texts: list[str], width: float, height: float) -> VG
         b.move_to([frame.get_center()[0], top - b.height / 2, 0])
         out.add(VGroup(frame, VGroup(*(line for part in parts for line in part))))
     return out
+
+
+def underline_words(under: Marker, name: str, body: VGroup, k: int, first: int, last: int) -> None:
+    """Underline words ``first`` to ``last`` of point ``k`` (its text ``body``) as the voice says them (cue ``name``):
+    the line comes in there, it does not travel from the words before."""
+    under.light((name,), bounds(*word_glyphs(body, first, last), pad=0.06), key=(k, first, last), slide=False,
+                run_time=style.UNDERLINE)
 
 
 def word_glyphs(body: VGroup, first: int, last: int) -> list:

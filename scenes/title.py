@@ -7,8 +7,8 @@ from manim import DOWN, LEFT, RIGHT, UP, Circle, FadeIn, LaggedStart, VGroup, Wr
 
 from scenes import style
 from scenes.base import StepScene
-from scenes.highlight import Marker, bounds
-from scenes.text import bullet, word_glyphs
+from scenes.highlight import Marker
+from scenes.text import bullet, underline_words
 
 POINT_SIZE = style.BODY
 
@@ -64,8 +64,7 @@ class TitleScene(StepScene):
             while said and (until is None or spoken[said[0][0]] < until):
                 name, k, w0, w1 = said.pop(0)
                 if k in on and self.still_to_come(name):
-                    under.light((name,), bounds(*word_glyphs(points[k][1], w0, w1), pad=0.06), key=(k, w0, w1), slide=False,
-                               run_time=style.UNDERLINE)
+                    underline_words(under, name, points[k][1], k, w0, w1)
 
         for i, (point, cue) in enumerate(later):
             if not (i and cue == later[i - 1][1]):  # a point due at the word of the one before follows it
