@@ -72,7 +72,12 @@ class Marker:
 
     def off(self, run_time: float = style.POINT) -> None:
         """Take the marker away (what it lit is no longer what the voice is on); it comes back at its next cue."""
+        if leaving := self.leaving():
+            self.scene.play(*leaving, run_time=run_time)
+
+    def leaving(self) -> list:
+        """The marker's going away, as an animation to play with another (none if it lights nothing)."""
         if self.mobject is None or self.at is None:
-            return
-        self.scene.play(self.mobject.animate.set_fill(opacity=0).set_stroke(opacity=0), run_time=run_time)
+            return []
         self.at = None
+        return [self.mobject.animate.set_fill(opacity=0).set_stroke(opacity=0)]

@@ -275,10 +275,7 @@ class PlotScene(StepScene):
     def marker_off(self) -> list:
         """The box leaving what it was on, when the voice has moved on to something new (an animation to play with it)."""
         marker = getattr(self, "marker", None)
-        if marker is None or marker.at is None or marker.mobject is None:
-            return []
-        marker.at = None
-        return [marker.mobject.animate.set_fill(opacity=0).set_stroke(opacity=0)]
+        return marker.leaving() if marker is not None else []
 
     def point_again(self, k: int, name: str) -> None:
         """The marker onto point ``k``'s equation, at the word ``name`` that names it again."""
