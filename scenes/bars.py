@@ -79,13 +79,7 @@ class BarsScene(StepScene):
                 ticks.add(VGroup(t, mark))
         base = Line([x(low), top - n * pitch - 0.05, 0], [x(high), top - n * pitch - 0.05, 0], color=muted).set_stroke(width=1.5)
         self.play(FadeIn(VGroup(*labels)), FadeIn(axis), FadeIn(base), FadeIn(ticks), run_time=style.QUICK)
-        first = self.first_words()  # cue name -> the narration's token where it is first spoken
-
-        def when(i: int) -> int | None:
-            found = [first[c] for c in bars[i]["cues"] if c in first]
-            return min(found) if found else None
-
-        silent = [i for i in range(n) if when(i) is None]
+        silent = [i for i in range(n) if self.spoken_at(bars[i]["cues"]) is None]
         if silent:
             self.play(*(self.grow(*grown[i], bars[i]["value"]) for i in silent), run_time=style.NORMAL)
         self.drawn_bars = (labels, grown)
@@ -97,14 +91,9 @@ class BarsScene(StepScene):
         n = len(bars)
         labels, grown = self.drawn_bars
         first = self.first_words()
-
-        def when(i: int) -> int | None:
-            found = [first[c] for c in bars[i]["cues"] if c in first]
-            return min(found) if found else None
-
         # each bar grows at its first word; a bar the voice names again later is boxed at that word (the plan's
         # pointing: cue, bar), in the order the narration speaks them
-        events: list[tuple[int, str, int]] = [(t, "", i) for i in range(n) if (t := when(i)) is not None]
+        events: list[tuple[int, str, int]] = [(t, "", i) for i in range(n) if (t := self.spoken_at(bars[i]["cues"])) is not None]
         events += [(first[name], name, i) for name, i in d.get("pointing", []) if name in first]
         marker = Marker(self)
         for _, name, i in sorted(events):

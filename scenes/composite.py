@@ -163,7 +163,7 @@ class Turns:
     """
 
     def __init__(self, scene: StepScene) -> None:
-        self.first = scene.first_words()
+        self.scene = scene
         self._turn: int | None = None
         self._waiting: dict[int, tuple[int, int]] = {}  # task -> (the token of its cue's word, task)
         self._changed = threading.Condition()
@@ -186,9 +186,9 @@ class Turns:
 
     def wait_for(self, k: int, names: tuple[str, ...]) -> None:
         """Task ``k`` waits for its cue ``names``: another task may go first."""
-        words = [self.first[n] for n in names if n in self.first]
+        word = self.scene.spoken_at(names)
         with self._changed:
-            self._waiting[k] = (min(words, default=-1), k)
+            self._waiting[k] = (-1 if word is None else word, k)
             self._turn = None
             self._changed.notify_all()
             self._changed.wait_for(lambda: self._turn == k or self._error is not None)

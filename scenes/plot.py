@@ -260,11 +260,6 @@ class PlotScene(StepScene):
         self.brisk = False
         self.wait(style.BEAT)
 
-    def spoken_at(self, cues: Sequence[str]) -> int | None:
-        """The narration's token where the first of ``cues`` is spoken (None: none is)."""
-        found = [token for name, token in self.step.cues if name in cues]
-        return min(found) if found else None
-
     def point(self, p: dict) -> None:
         self.cue(*p["cues"], ahead=style.QUICK)
         dot, label = self.mark(p["x"], p["y"], p["color"], [p["name"], p["label"]])

@@ -3,6 +3,7 @@ and its rule (the renderer lays it out by stream copy): a mixin of :class:`scene
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from lesson.base.timing import Change, Hold, Play, Wait, after_hold
 from lesson.manim import adapter as manim_adapter
@@ -51,13 +52,16 @@ class Timeline:
         """``items`` in the order the narration first speaks their cues (``cues_of(item)``: its cue names); those it
         never speaks first, in their own order. A scene shows its things in this order, so that each waits for its
         own word and none waits behind a thing named later."""
-        first = self.first_words()
-
         def when(item: Any) -> int:
-            found = [first[c] for c in cues_of(item) if c in first]
-            return min(found) if found else -1
+            at = self.spoken_at(cues_of(item))
+            return -1 if at is None else at
 
         return sorted(items, key=when)  # sorted() is stable: equal keys keep their order
+
+    def spoken_at(self, cues: Sequence[str]) -> int | None:
+        """The narration's token where the first of ``cues`` is spoken (None: none is)."""
+        found = [token for name, token in self.step.cues if name in cues]
+        return min(found) if found else None
 
     def first_words(self) -> dict[str, int]:
         """Each cue of the step and the narration's token where the voice first reaches it."""
