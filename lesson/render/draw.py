@@ -22,7 +22,7 @@ from lesson.manim import adapter as manim_adapter
 from lesson.render.mux import KEYFRAME_SECONDS, encode_still, encoder_options
 from lesson.base.plandata import StepPlan, Style
 from lesson.base.qualities import QUALITIES
-from lesson.render.replay import StepVideo, assemble
+from lesson.render.replay import StepVideo, assemble, still_clip
 from lesson.manim.texsandbox import tex_sandbox
 from lesson.base.timing import Hold, Play, StepTiming
 
@@ -100,18 +100,18 @@ def render_step(
 
 
 def _save_drawing(folder: Path, scene, partials: list[Path | None], spec) -> None:
-    """The scene's timeline as files: each animation's clip, each hold's still (PNG) and a clip of it, and script.json.
+    """The scene's timeline as files: each animation's clip, a clip of each hold's still, and script.json.
 
-    Holds in a row with the same picture (a beat, then a wait for the voice) share one still and one clip, as long
-    as the longest of them needs: a quarter of a lesson's hold frames were encoded twice before."""
-    from PIL import Image
-
+    Holds in a row with the same picture (a beat, then a wait for the voice) share one still: a quarter of a lesson's
+    hold frames were encoded twice before. Every still's clip is :data:`KEYFRAME_SECONDS` long, whatever its holds
+    need now: repeated and cut, it makes a hold of any length, so laying the step out for new narration never needs
+    the picture again (its clip costs what a short one does: the repeats are copied packets, see
+    :func:`lesson.render.mux.encode_still`). The pictures were kept as PNGs for that before, and writing them cost
+    more than encoding the clips."""
     fps = int(spec.frame_rate)
     settings = _spec_doc(spec)
     items: list[dict] = []
-    pictures: dict[str, np.ndarray] = {}
-    clip_frames: dict[str, int] = {}  # each still's clip: as many frames as its longest hold needs, up to a keyframe's
-    last: str | None = None  # the still of the hold just before, if nothing was played since
+    last: tuple[str, np.ndarray] | None = None  # the still of the hold just before, if nothing was played since
     for n, item in enumerate(scene.timeline):
         if isinstance(item, Play):
             path = partials[item.index]
@@ -122,16 +122,11 @@ def _save_drawing(folder: Path, scene, partials: list[Path | None], spec) -> Non
             items.append({"play": clip, "seconds": item.seconds})
             last = None
             continue
-        if last is None or not np.array_equal(pictures[last], item.still):
-            last = f"still-{n:03d}"
-            pictures[last] = item.still
-            Image.fromarray(item.still).save(folder / f"{last}.png", compress_level=3)
-        clip_frames[last] = max(clip_frames.get(last, 0), min(item.frames, KEYFRAME_SECONDS * fps))
+        if last is None or not np.array_equal(last[1], item.still):
+            last = (f"still-{n:03d}", item.still)
+            encode_still(folder / still_clip(last[0]), item.still, KEYFRAME_SECONDS * fps, settings)
         wait = None if item.wait is None else dataclasses.asdict(item.wait)
-        items.append({"still": last, "wait": wait, "frames": item.frames})
-    for still, frames in clip_frames.items():
-        if frames > 0:
-            encode_still(folder / f"{still}-{frames}.mp4", pictures[still], frames, settings)
+        items.append({"still": last[0], "wait": wait, "frames": item.frames})
     script = {
         "replayable": scene.replayable,
         "spec": settings,

@@ -1,7 +1,7 @@
 """Lay a drawn step out for a narration timing, without Manim, and read back a step laid out before.
 
-A step's *drawing* (``drawings/<key>/``, made by :mod:`lesson.render.draw`) holds a clip per animation, the still picture
-of every hold (PNG) with a clip of it, and ``script.json``: the timeline with the rule of each hold
+A step's *drawing* (``drawings/<key>/``, made by :mod:`lesson.render.draw`) holds a clip per animation, a clip of
+:data:`lesson.render.mux.KEYFRAME_SECONDS` of the still picture of every hold, and ``script.json``: the timeline with the rule of each hold
 (:class:`lesson.base.timing.Wait`: so long, until the voice reaches a placeholder, until the step's end). Laying it out
 works each hold's rule out for the timing and makes the hold its still clip repeated by stream copy (no B-frames, so
 any prefix of a clip is a valid clip), which also makes a hold's cost independent of its length.
@@ -16,10 +16,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-import numpy as np
-
 from lesson.base.atomic import replacing
-from lesson.render.mux import KEYFRAME_SECONDS, encode_still, write_clips
+from lesson.render.mux import KEYFRAME_SECONDS, write_clips
 from lesson.base.timing import StepTiming, Wait, after_hold
 
 
@@ -51,8 +49,8 @@ def drawing_ready(drawing: Path) -> bool:
 def assemble(drawing: Path, timing: StepTiming, target: Path, began: float | None = None, peak_mb: float = 0.0) -> StepVideo:
     """Lay a drawn step out for ``timing``: its animations in order, each hold as long as its rule says now.
 
-    Each hold is a clip of its still repeated by stream copy (the last copy cut short), so its length costs
-    nothing; a still whose clip is too short for the new length is encoded again from its PNG.
+    Each hold is the clip of its still repeated by stream copy (the last copy cut short), so its length costs
+    nothing.
     """
     began = time.perf_counter() if began is None else began
     script = json.loads((drawing / "script.json").read_text())
@@ -71,7 +69,7 @@ def assemble(drawing: Path, timing: StepTiming, target: Path, began: float | Non
         wait = item["wait"]
         frames = item["frames"] if not script["replayable"] else Wait(wait["kind"], wait["seconds"], tuple(wait["names"])).frames(clock, timing, fps)
         if frames > 0:
-            clips += _hold_clips(drawing, item["still"], frames, fps, spec)
+            clips += _hold_clips(drawing, item["still"], frames, fps)
             hold_frames += frames
         clock = after_hold(clock, frames, fps)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -86,18 +84,15 @@ def assemble(drawing: Path, timing: StepTiming, target: Path, began: float | Non
     return video
 
 
-def _hold_clips(drawing: Path, still: str, frames: int, fps: int, spec: dict) -> list[tuple[Path, int | None]]:
-    """(clip, frames to take or None for all) that make a hold of ``frames``: a clip of at most KEYFRAME_SECONDS, repeated."""
-    need = min(frames, KEYFRAME_SECONDS * fps)
-    have = sorted(int(p.stem.rsplit("-", 1)[1]) for p in drawing.glob(f"{still}-*.mp4"))
-    length = next((k for k in have if k >= need), None)
-    if length is None:
-        from PIL import Image
+def still_clip(still: str) -> str:
+    """The file name of the clip of a drawing's still ``still`` (a clip of :data:`KEYFRAME_SECONDS`)."""
+    return f"{still}.mp4"
 
-        length = need
-        pixels = np.asarray(Image.open(drawing / f"{still}.png").convert("RGBA"))
-        encode_still(drawing / f"{still}-{length}.mp4", pixels, length, spec)
-    clip = drawing / f"{still}-{length}.mp4"
+
+def _hold_clips(drawing: Path, still: str, frames: int, fps: int) -> list[tuple[Path, int | None]]:
+    """(clip, frames to take or None for all) that make a hold of ``frames``: the still's clip, repeated."""
+    length = KEYFRAME_SECONDS * fps
+    clip = drawing / still_clip(still)
     whole, rest = divmod(frames, length)
     return [(clip, None)] * whole + ([(clip, rest)] if rest else [])
 
