@@ -24,8 +24,8 @@ Four sets of patches, made by :func:`install` in each process that draws steps (
   only a region: the pixel boxes of what moves (points, widened by the reach of the strokes' mitred joins and two
   pixels), grown by the box of every unmoved mobject that meets it until none more does. There it puts the picture
   under the unmoved ones back and draws, in order, what lies in the region. Every pixel is drawn by the mobjects that
-  cover it, in their order, as before: every frame is the same to the byte, and the default lesson's frames draw a
-  sixth fewer mobjects (Wide ResNet's two fifths). Only for animations with no updater in the scene: an updater may
+  cover it, in their order, as before: every frame is the same to the byte, and the default lesson's frames draw
+  15 % fewer mobjects (Wide ResNet's 40 %). Only for animations with no updater in the scene: an updater may
   change any mobject, and then every mobject is drawn as stock Manim draws it.
 
 - **bounds in numpy**: ``VMobject.get_points_defining_boundary`` (behind every ``get_center``, ``get_corner``,

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from lesson.manim import adapter as manim_adapter
-from lesson.render.mux import KEYFRAME_SECONDS, encode_still, encoder_options
+from lesson.render.mux import encode_still, encoder_options, still_frames
 from lesson.base.plandata import StepPlan, Style
 from lesson.base.qualities import QUALITIES
 from lesson.render.replay import StepVideo, assemble, still_clip
@@ -103,10 +103,10 @@ def _save_drawing(folder: Path, scene, partials: list[Path | None], spec) -> Non
     """The scene's timeline as files: each animation's clip, a clip of each hold's still, and script.json.
 
     Holds in a row with the same picture (a beat, then a wait for the voice) share one still: a quarter of a lesson's
-    hold frames were encoded twice before. Every still's clip is :data:`KEYFRAME_SECONDS` long, whatever its holds
-    need now: repeated and cut, it makes a hold of any length, so laying the step out for new narration never needs
-    the picture again (its clip costs what a short one does: the repeats are copied packets, see
-    :func:`lesson.render.mux.encode_still`). The pictures were kept as PNGs for that before, and writing them cost
+    hold frames were encoded twice before. Every still's clip is a keyframe's distance long (:func:`still_frames`),
+    whatever its holds need now: repeated and cut, it makes a hold of any length, so laying the step out for new
+    narration never needs the picture again (its clip costs what a short one does: the repeats are copied packets,
+    see :func:`lesson.render.mux.encode_still`). The pictures were kept as PNGs for that before, and writing them cost
     more than encoding the clips."""
     fps = int(spec.frame_rate)
     settings = _spec_doc(spec)
@@ -124,7 +124,7 @@ def _save_drawing(folder: Path, scene, partials: list[Path | None], spec) -> Non
             continue
         if last is None or not np.array_equal(last[1], item.still):
             last = (f"still-{n:03d}", item.still)
-            encode_still(folder / still_clip(last[0]), item.still, KEYFRAME_SECONDS * fps, settings)
+            encode_still(folder / still_clip(last[0]), item.still, still_frames(fps), settings)
         wait = None if item.wait is None else dataclasses.asdict(item.wait)
         items.append({"still": last[0], "wait": wait, "frames": item.frames})
     script = {

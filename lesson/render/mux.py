@@ -21,6 +21,11 @@ from lesson.narration.audio import add_aac_stream
 KEYFRAME_SECONDS = 2  # at most this far between keyframes, so seeking stays quick
 
 
+def still_frames(fps: int) -> int:
+    """The frames of a still's clip: a keyframe's distance. Repeated and cut, it makes a hold of any length."""
+    return KEYFRAME_SECONDS * fps
+
+
 def encoder_options(fps: int) -> dict[str, str]:
     """libx264 settings for every clip: the same for motion and holds, so that clips join by stream copy.
 
@@ -123,7 +128,7 @@ def _picture_frame(pixels: np.ndarray, spec: dict):
 
 @functools.lru_cache(maxsize=4)
 def repeat_packets(spec_json: str) -> tuple[bytes, ...] | None:
-    """The packets of the frames after the first in a still's clip of :data:`KEYFRAME_SECONDS`, encoded with
+    """The packets of the frames after the first in a still's clip (:func:`still_frames`), encoded with
     ``spec_json`` (the JSON of the encoder's spec); None if the encoder is not x264.
 
     With the later frames at the coarsest quantiser (:func:`still_options`) every block of them is skipped, so a
@@ -136,7 +141,7 @@ def repeat_packets(spec_json: str) -> tuple[bytes, ...] | None:
     spec = json.loads(spec_json)
     if spec["codec"] != "libx264":
         return None
-    frames = KEYFRAME_SECONDS * int(Fraction(*spec["frame_rate"]))
+    frames = still_frames(int(Fraction(*spec["frame_rate"])))
     black = np.zeros((spec["height"], spec["width"], 4), np.uint8)
     black[..., 3] = 255
     with av.open(io.BytesIO(), "w", format=spec["container_format"]) as out:  # set up as for a clip in this container

@@ -1,10 +1,11 @@
 """Lay a drawn step out for a narration timing, without Manim, and read back a step laid out before.
 
 A step's *drawing* (``drawings/<key>/``, made by :mod:`lesson.render.draw`) holds a clip per animation, a clip of
-:data:`lesson.render.mux.KEYFRAME_SECONDS` of the still picture of every hold, and ``script.json``: the timeline with the rule of each hold
-(:class:`lesson.base.timing.Wait`: so long, until the voice reaches a placeholder, until the step's end). Laying it out
-works each hold's rule out for the timing and makes the hold its still clip repeated by stream copy (no B-frames, so
-any prefix of a clip is a valid clip), which also makes a hold's cost independent of its length.
+the still picture of every hold (:func:`lesson.render.mux.still_frames` long), and ``script.json``: the timeline with
+the rule of each hold (:class:`lesson.base.timing.Wait`: so long, until the voice reaches a placeholder, until the
+step's end). Laying it out works each hold's rule out for the timing and makes the hold its still clip repeated by
+stream copy (no B-frames, so any prefix of a clip is a valid clip), which also makes a hold's cost independent of its
+length.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from lesson.base.atomic import replacing
-from lesson.render.mux import KEYFRAME_SECONDS, write_clips
+from lesson.render.mux import still_frames, write_clips
 from lesson.base.timing import StepTiming, Wait, after_hold
 
 
@@ -85,13 +86,13 @@ def assemble(drawing: Path, timing: StepTiming, target: Path, began: float | Non
 
 
 def still_clip(still: str) -> str:
-    """The file name of the clip of a drawing's still ``still`` (a clip of :data:`KEYFRAME_SECONDS`)."""
+    """The file name of the clip of a drawing's still ``still`` (:func:`lesson.render.mux.still_frames` long)."""
     return f"{still}.mp4"
 
 
 def _hold_clips(drawing: Path, still: str, frames: int, fps: int) -> list[tuple[Path, int | None]]:
     """(clip, frames to take or None for all) that make a hold of ``frames``: the still's clip, repeated."""
-    length = KEYFRAME_SECONDS * fps
+    length = still_frames(fps)
     clip = drawing / still_clip(still)
     whole, rest = divmod(frames, length)
     return [(clip, None)] * whole + ([(clip, rest)] if rest else [])
