@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import textwrap
 import warnings
 from pathlib import Path
@@ -494,25 +495,25 @@ def frames_as_stock_draws_them(scene_class, media: Path) -> dict:
     return frames
 
 
-@pytest.mark.render
 @settings(max_examples=40, deadline=None)
 @given(data=st.data())
-def test_unmoved_mobjects_kept_in_the_static_picture_leave_every_frame_as_stock_manim_draws_it(data, tmp_path_factory):
-    """While an animation plays, the mobjects that do not move are in the static picture and drawn again only where
-    something moved may lie under them; every frame is still, to the byte, the frame stock Manim draws."""
-    UNMOVED_SEEN.append(frames_as_stock_draws_them(unmoved_scene(data.draw), tmp_path_factory.mktemp("media")))
-
-
-UNMOVED_SEEN: list[dict] = []
+def unmoved_examples(data, media: Path, seen: list[dict]) -> None:
+    """Random scenes (:func:`unmoved_scene`), each frame checked against stock Manim's; what each example drew is
+    added to ``seen``."""
+    seen.append(frames_as_stock_draws_them(unmoved_scene(data.draw), Path(tempfile.mkdtemp(dir=media))))
 
 
 @pytest.mark.render
-def test_the_unmoved_mobjects_examples_drew_frames_the_new_way_and_with_fewer_draws():
-    """Over the examples above (run first, in this module's order): frames went through the new drawing, and they
-    drew fewer mobjects than stock Manim would have (how many depends on the examples drawn)."""
-    assert len(UNMOVED_SEEN) >= 20
-    assert sum(f["checked"] for f in UNMOVED_SEEN) >= 30
-    assert sum(f["drawn"] for f in UNMOVED_SEEN) < sum(f["stock"] for f in UNMOVED_SEEN)
+def test_unmoved_mobjects_kept_in_the_static_picture_leave_every_frame_as_stock_manim_draws_it(tmp_path):
+    """While an animation plays, the mobjects that do not move are in the static picture and drawn again only where
+    something moved may lie under them; every frame is still, to the byte, the frame stock Manim draws. Over the
+    examples, frames went through the new drawing and drew fewer mobjects than stock Manim would have (how many
+    depends on the examples drawn)."""
+    seen: list[dict] = []
+    unmoved_examples(media=tmp_path, seen=seen)
+    assert len(seen) >= 20
+    assert sum(f["checked"] for f in seen) >= 30
+    assert sum(f["drawn"] for f in seen) < sum(f["stock"] for f in seen)
 
 
 @pytest.mark.render
